@@ -1,0 +1,270 @@
+/**
+ * The one model every language is parsed into: ARM-shaped resources whose property values are either known
+ * (with the source range they came from) or unknown. Rules read only these types.
+ */
+
+/** Offsets are UTF-16 code units into the document text (what LSP and SARIF count); `end` is exclusive. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export interface Location {
+  uri: string;
+  range: Range;
+}
+
+export type Language = 'bicep' | 'bicepparam' | 'arm' | 'arm-parameters' | 'terraform' | 'tfvars';
+
+/** A run of decoded string text and where each of its characters sits in a source file. */
+export interface TextSource {
+  uri: string;
+  start: number;
+  end: number;
+  /**
+   * Source offset of each decoded character (length = text length + 1). Absent when the text is written verbatim
+   * in the source (no escapes), so that character i is at `start + i`.
+   */
+  offsets?: number[];
+}
+
+export type StringPart =
+  | { kind: 'text'; text: string; source?: TextSource }
+  /** An interpolated or computed piece whose text is not known. `value` says what it is when that is known (a reference). */
+  | { kind: 'hole'; value: Value; range: Range };
+
+interface ValueBase {
+  /** Where the expression that produced this value is written, in the document that holds the resource. */
+  range: Range;
+  /** Where a resolved value was declared (parameter default, variable, local), when that is not `range`. */
+  origin?: Location;
+}
+
+/**
+ * A string. Fully known when every part is text. Interpolations that cannot be resolved stay holes, so a rule can
+ * still read the known text around them and a fix never edits inside an interpolation.
+ */
+export interface StringValue extends ValueBase {
+  kind: 'string';
+  parts: StringPart[];
+}
+
+export interface NumberValue extends ValueBase {
+  kind: 'number';
+  value: number;
+}
+
+export interface BooleanValue extends ValueBase {
+  kind: 'boolean';
+  value: boolean;
+}
+
+export interface NullValue extends ValueBase {
+  kind: 'null';
+}
+
+export interface ObjectEntry {
+  key: string;
+  keyRange: Range;
+  value: Value;
+}
+
+export interface ObjectValue extends ValueBase {
+  kind: 'object';
+  entries: ObjectEntry[];
+  /** True when the object may hold more entries than those listed (spread of an unknown value, dynamic blocks). */
+  open?: boolean;
+}
+
+export interface ArrayValue extends ValueBase {
+  kind: 'array';
+  items: Value[];
+  /** True when the array may hold more items than those listed (for-expression over an unknown list, concat of unknowns). */
+  open?: boolean;
+}
+
+/** A reference to another resource of the workspace (a Bicep symbol, a Terraform address), with the attribute path read. */
+export interface RefValue extends ValueBase {
+  kind: 'ref';
+  /** `Resource.key` of the target, when the reference names it (a Bicep symbol, a Terraform address). */
+  target?: string;
+  /** The target's resource id when the reference is by id (ARM `reference(resourceId(...))`, `listRegistrationTokens(...)`). */
+  targetId?: Value;
+  /** Attribute path read from the target, e.g. ['id'], ['name'], ['properties', 'registrationInfo', 'token']. */
+  path: string[];
+}
+
+/** One of several known values, e.g. a ternary on an unknown condition or a parameter restricted by @allowed. */
+export interface ChoiceValue extends ValueBase {
+  kind: 'choice';
+  options: { value: Value; when: string }[];
+}
+
+export interface UnknownValue extends ValueBase {
+  kind: 'unknown';
+  /**
+   * Identity of the unknown expression when two places can be seen to hold the same value (the same parameter, the
+   * same variable): e.g. `param:hostPoolName`. Two unknowns with the same key in the same scope are equal.
+   */
+  key?: string;
+  /** Short human text of the expression, for messages ("parameter hostPoolName"). */
+  text?: string;
+}
+
+export type Value =
+  | StringValue
+  | NumberValue
+  | BooleanValue
+  | NullValue
+  | ObjectValue
+  | ArrayValue
+  | RefValue
+  | ChoiceValue
+  | UnknownValue;
+
+export interface ResourceSource {
+  uri: string;
+  language: Language;
+  /** The whole declaration. */
+  range: Range;
+  /** The declaration's head (Bicep `resource x 'T@v'`, Terraform `resource "t" "n"`, ARM the `type` value): where a finding on an absent property points. */
+  headRange: Range;
+  /** Bicep symbolic name, Terraform address (`azurerm_x.name`), ARM symbolic name (languageVersion 2.0) or index path. */
+  symbol?: string;
+  /** Original type in its own language, e.g. `azurerm_virtual_desktop_host_pool`. */
+  nativeType?: string;
+  /** Deployed only when a condition holds (`if`, `count`, ARM `condition`). */
+  conditional?: boolean;
+  /** Declared in a loop (`for`, `count`, `for_each`, ARM `copy`). */
+  loop?: boolean;
+  /** Declared as `existing` / a Terraform data source: not deployed here, only referenced. */
+  existing?: boolean;
+  /** The module instance path (Terraform module directory, nested ARM deployment) that declares the resource. */
+  scopePath?: string;
+  /** Scope of the deployment that declares the resource (ARM `$schema`, Bicep `targetScope`, nested deployments). */
+  deploymentScope?: DeploymentScope;
+  /**
+   * The resource group the resource is deployed to: Terraform `resource_group_name`, or for Bicep/ARM the deployment's
+   * resource group (an unknown keyed per deployment, so resources of one deployment compare equal) or the resource
+   * group a module / nested deployment names.
+   */
+  resourceGroup?: Value;
+}
+
+export type DeploymentScope = 'resourceGroup' | 'subscription' | 'managementGroup' | 'tenant';
+
+export interface Resource {
+  /** Stable identity within the workspace: uri + symbol, used by references and finding keys. */
+  key: string;
+  /** ARM resource type as written, e.g. `Microsoft.DesktopVirtualization/hostPools` (compare case-insensitively). */
+  type: string;
+  apiVersion?: string;
+  /** The resource body in ARM shape: `name`, `location`, `properties`, `identity`, `tags`, `scope`, `parent`, … */
+  body: ObjectValue;
+  source: ResourceSource;
+}
+
+export interface SyntaxError {
+  message: string;
+  range: Range;
+}
+
+export interface Suppression {
+  /** Zero-based line the suppression applies to (the line after the comment). */
+  line: number;
+  ruleIds: string[];
+  /** Range of the comment itself and of each id in it, for diagnostics on unknown ids. */
+  range: Range;
+  idRanges: Range[];
+  reason?: string;
+}
+
+/**
+ * A Terraform provider, module or other configuration fact that is not a resource but that rules need
+ * (e.g. whether the `azuread` provider is configured).
+ */
+export interface DocumentFacts {
+  providers?: string[];
+}
+
+export interface Document {
+  uri: string;
+  language: Language;
+  text: string;
+  version: number;
+  resources: Resource[];
+  syntaxErrors: SyntaxError[];
+  suppressions: Suppression[];
+  facts: DocumentFacts;
+  /** Names of parameters / variables with where they are declared, for hovers and fixes. */
+  symbols: DocumentSymbolInfo[];
+}
+
+export interface DocumentSymbolInfo {
+  kind: 'param' | 'var' | 'local' | 'variable' | 'output' | 'resource' | 'module';
+  name: string;
+  range: Range;
+  value?: Value;
+}
+
+export type Level = 'error' | 'warning' | 'info' | 'hint';
+export const LEVELS: readonly Level[] = ['error', 'warning', 'info', 'hint'];
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface RelatedInfo {
+  uri: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  level: Level;
+  message: string;
+  uri: string;
+  range: Range;
+  related: RelatedInfo[];
+  fixes: Fix[];
+  /** Stable identity: rule id + resource identity + property path; never a hash of the message. */
+  key: string;
+}
+
+export interface Fix {
+  /** Imperative, no final period. */
+  title: string;
+  preferred?: boolean;
+  intent: FixIntent;
+}
+
+/** What a fix changes, independent of the language it is written in; adapters' printers render it as edits. */
+export type FixIntent =
+  /** Set the RDP property `name` to `value` (e.g. `i:1`) in the host pool's RDP string: repair the token or add it. */
+  | { kind: 'set-rdp-property'; resource: string; name: string; value: string }
+  /** Replace the role of a role assignment with another built-in role. */
+  | { kind: 'replace-role'; resource: string; fromGuid: string; toGuid: string; toName: string }
+  /** Set a property (ARM path) of a resource to a literal. */
+  | { kind: 'set-property'; resource: string; path: string[]; value: string | number | boolean }
+  /** Add a Conditional Access policy requiring MFA for Azure Virtual Desktop next to the given document. */
+  | { kind: 'add-ca-policy'; nearUri: string }
+  /** Record in .avdsec.json that a rule option holds (e.g. Conditional Access is managed outside the repository). */
+  | { kind: 'set-config'; ruleId: string; option: string; value: boolean | string }
+  /** Insert an `avdsec-disable-next-line` comment above the finding. */
+  | { kind: 'suppress'; ruleId: string; uri: string; range: Range };
+
+/** Edits a printer produces: replacements in existing documents and new files. */
+export interface TextEdit {
+  uri: string;
+  range: Range;
+  newText: string;
+}
+
+export interface FileCreate {
+  uri: string;
+  text: string;
+}
+
+export interface EditSet {
+  edits: TextEdit[];
+  creates: FileCreate[];
+}

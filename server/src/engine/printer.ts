@@ -1,0 +1,21 @@
+import type { Document, Resource, TextEdit } from './model';
+
+/**
+ * What a language adapter knows about writing its own syntax. The language-independent part of a fix (which
+ * characters of a known string to replace, using the source map of its parts) lives in fix.ts; a printer only
+ * answers the questions that depend on the language.
+ */
+export interface Printer {
+  /** Escapes `text` so that it reads as plain characters when inserted inside a string literal of this language. */
+  escapeStringText(text: string): string;
+
+  /**
+   * Edits that add a property that is absent, at an ARM path of the resource body (e.g. ['properties',
+   * 'customRdpProperty']), creating the objects on the way when they are absent too. Undefined when the printer
+   * cannot place it (the body is not a literal object, the property has no mapping in this language).
+   */
+  addProperty(doc: Document, resource: Resource, path: string[], value: string | number | boolean): TextEdit[] | undefined;
+
+  /** The comment that suppresses `ruleId` on the next line, without indentation or newline. */
+  suppressionComment(ruleId: string): string;
+}

@@ -1,0 +1,196 @@
+import type {
+  ArrayValue,
+  BooleanValue,
+  ChoiceValue,
+  Location,
+  ObjectEntry,
+  ObjectValue,
+  Range,
+  StringPart,
+  StringValue,
+  TextSource,
+  UnknownValue,
+  Value,
+} from './model';
+
+export function unknown(range: Range, text?: string, key?: string): UnknownValue {
+  const v: UnknownValue = { kind: 'unknown', range };
+  if (text !== undefined) v.text = text;
+  if (key !== undefined) v.key = key;
+  return v;
+}
+
+export function str(text: string, range: Range, source?: TextSource): StringValue {
+  return { kind: 'string', parts: [{ kind: 'text', text, source }], range };
+}
+
+export function obj(entries: ObjectEntry[], range: Range): ObjectValue {
+  return { kind: 'object', entries, range };
+}
+
+/** The text of a string whose every part is known, else undefined. */
+export function knownString(v: Value | undefined): string | undefined {
+  if (!v || v.kind !== 'string') return undefined;
+  let out = '';
+  for (const p of v.parts) {
+    if (p.kind !== 'text') return undefined;
+    out += p.text;
+  }
+  return out;
+}
+
+export function knownBoolean(v: Value | undefined): boolean | undefined {
+  if (!v) return undefined;
+  if (v.kind === 'boolean') return v.value;
+  // ARM and Terraform often carry booleans as strings ("true") in extension settings.
+  const s = knownString(v)?.toLowerCase();
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  return undefined;
+}
+
+export function isKnown(v: Value | undefined): boolean {
+  if (!v) return false;
+  switch (v.kind) {
+    case 'unknown':
+    case 'ref':
+    case 'choice':
+      return false;
+    case 'string':
+      return v.parts.every((p) => p.kind === 'text');
+    default:
+      return true;
+  }
+}
+
+/** Entry of an object by key, compared case-insensitively as ARM does. */
+export function entry(o: Value | undefined, key: string): ObjectEntry | undefined {
+  if (!o || o.kind !== 'object') return undefined;
+  const lower = key.toLowerCase();
+  // The last entry wins, as in JSON and Bicep spreads.
+  for (let i = o.entries.length - 1; i >= 0; i--) {
+    if (o.entries[i].key.toLowerCase() === lower) return o.entries[i];
+  }
+  return undefined;
+}
+
+/** Value at a property path, e.g. get(body, 'properties', 'customRdpProperty'). */
+export function get(o: Value | undefined, ...path: string[]): Value | undefined {
+  let cur: Value | undefined = o;
+  for (const key of path) {
+    cur = entry(cur, key)?.value;
+    if (!cur) return undefined;
+  }
+  return cur;
+}
+
+/**
+ * Whether the value at a path is certainly absent: every object on the way is known and closed and lacks the key.
+ * An open object (spread of an unknown, dynamic block) or an unknown on the way means "can't tell".
+ */
+export function isAbsent(o: Value | undefined, ...path: string[]): boolean {
+  let cur: Value | undefined = o;
+  for (const key of path) {
+    if (!cur || cur.kind !== 'object') return false;
+    const e = entry(cur, key);
+    if (!e) return !cur.open;
+    cur = e.value;
+  }
+  return false;
+}
+
+/**
+ * The possible values of `v`, each with the case that leads to it. A plain value has one case with `when` empty;
+ * a choice expands to its options (nested choices are flattened).
+ */
+export function cases(v: Value): { value: Value; when: string }[] {
+  if (v.kind !== 'choice') return [{ value: v, when: '' }];
+  const out: { value: Value; when: string }[] = [];
+  for (const o of v.options) {
+    for (const inner of cases(o.value)) {
+      out.push({ value: inner.value, when: [o.when, inner.when].filter(Boolean).join(' and ') });
+    }
+  }
+  return out;
+}
+
+export function choice(options: { value: Value; when: string }[], range: Range): ChoiceValue | Value {
+  if (options.length === 1) return options[0].value;
+  return { kind: 'choice', options, range };
+}
+
+/** Joins string parts, merging adjacent text parts that are contiguous in the same source. */
+export function concatParts(parts: StringPart[]): StringPart[] {
+  const out: StringPart[] = [];
+  for (const p of parts) {
+    if (p.kind === 'text' && p.text === '' && !p.source) continue;
+    out.push(p);
+  }
+  return out;
+}
+
+export function concatStrings(values: Value[], range: Range): Value {
+  const parts: StringPart[] = [];
+  for (const v of values) {
+    if (v.kind === 'string') parts.push(...v.parts);
+    else if (v.kind === 'number' || v.kind === 'boolean') parts.push({ kind: 'text', text: String(v.value) });
+    else parts.push({ kind: 'hole', value: v, range: v.range });
+  }
+  return { kind: 'string', parts: concatParts(parts), range };
+}
+
+/** Re-anchors a resolved value at the place that uses it, keeping where it was declared as `origin`. */
+export function relocate(v: Value, range: Range, origin?: Location): Value {
+  if (v.range === range) return v;
+  const copy = { ...v, range } as Value;
+  if (origin && !v.origin) copy.origin = origin;
+  return copy;
+}
+
+/**
+ * Source offset of decoded character `i` of a text part, or undefined when the text has no source (computed text)
+ * or the source is in another document.
+ */
+export function sourceOffset(source: TextSource | undefined, i: number): number | undefined {
+  if (!source) return undefined;
+  if (source.offsets) return source.offsets[i];
+  return source.start + i;
+}
+
+/** Items of an array value, or undefined when the value is not a known array. */
+export function arrayItems(v: Value | undefined): Value[] | undefined {
+  return v && v.kind === 'array' ? v.items : undefined;
+}
+
+export function isArray(v: Value | undefined): v is ArrayValue {
+  return !!v && v.kind === 'array';
+}
+
+export function bool(value: boolean, range: Range): BooleanValue {
+  return { kind: 'boolean', value, range };
+}
+
+/** Human text of a value for messages and hovers: the literal, or the unknown's description. */
+export function describe(v: Value): string {
+  switch (v.kind) {
+    case 'string': {
+      const s = knownString(v);
+      return s !== undefined ? `'${s}'` : 'an interpolated string';
+    }
+    case 'number':
+    case 'boolean':
+      return String(v.value);
+    case 'null':
+      return 'null';
+    case 'unknown':
+      return v.text ?? 'an unknown value';
+    case 'ref':
+      return `a reference to ${v.target ?? 'a resource'}${v.path.length ? '.' + v.path.join('.') : ''}`;
+    case 'choice':
+      return v.options.map((o) => describe(o.value)).join(' or ');
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'an array';
+  }
+}
