@@ -194,3 +194,42 @@ export function describe(v: Value): string {
       return 'an array';
   }
 }
+
+/**
+ * Splits a string value at every `sep` in its known text. Each piece is a string value of its own whose text parts
+ * keep their source maps; holes stay inside the piece they fall in.
+ */
+export function splitString(v: StringValue, sep: string): StringValue[] {
+  const pieces: StringValue[] = [];
+  let cur: StringPart[] = [];
+  const push = () => {
+    pieces.push({ kind: 'string', parts: cur, range: v.range });
+    cur = [];
+  };
+  for (const p of v.parts) {
+    if (p.kind !== 'text') {
+      cur.push(p);
+      continue;
+    }
+    let from = 0;
+    for (let i = p.text.indexOf(sep); i >= 0; i = p.text.indexOf(sep, from)) {
+      if (i > from) cur.push(slicePart(p, from, i));
+      push();
+      from = i + sep.length;
+    }
+    if (from < p.text.length) cur.push(slicePart(p, from, p.text.length));
+  }
+  push();
+  return pieces;
+}
+
+/** A slice of a text part, with its source map narrowed to the slice. */
+export function slicePart(p: Extract<StringPart, { kind: 'text' }>, from: number, to: number): Extract<StringPart, { kind: 'text' }> {
+  const text = p.text.slice(from, to);
+  if (!p.source) return { kind: 'text', text };
+  const s = p.source;
+  const offsets = s.offsets ? s.offsets.slice(from, to + 1) : undefined;
+  const start = offsets ? offsets[0] : s.start + from;
+  const end = offsets ? offsets[offsets.length - 1] : s.start + to;
+  return { kind: 'text', text, source: offsets ? { uri: s.uri, start, end, offsets } : { uri: s.uri, start, end } };
+}

@@ -1,0 +1,343 @@
+import type {
+  DeploymentScope,
+  Document,
+  DocumentSymbolInfo,
+  Language,
+  ObjectEntry,
+  ObjectValue,
+  Range,
+  Resource,
+  Suppression,
+  Value,
+} from '../../model';
+import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
+import { parseSuppression } from '../../suppressions';
+import { arrayItems, concatStrings, knownString, relocate, splitString, unknown } from '../../values';
+import { decodeJsonString, insideString, type JsonNode, nodeRange, parseJson, prop, props, stringOf } from './json';
+
+/** Keys of an ARM resource declaration that describe the declaration itself rather than the deployed resource. */
+const DECLARATION_KEYS = new Set(['type', 'apiversion', 'resources', 'copy', 'condition', 'dependson', 'comments', 'existing', 'import']);
+
+export interface ArmOptions {
+  /** Values for the root template's parameters (from a parameters file), by name. */
+  parameterValues?: Map<string, Value>;
+}
+
+export function deploymentScopeOfSchema(schema: string | undefined): DeploymentScope {
+  const s = (schema ?? '').toLowerCase();
+  if (s.includes('subscriptiondeploymenttemplate')) return 'subscription';
+  if (s.includes('managementgroupdeploymenttemplate')) return 'managementGroup';
+  if (s.includes('tenantdeploymenttemplate')) return 'tenant';
+  return 'resourceGroup';
+}
+
+interface TemplateContext {
+  path: string;
+  deploymentScope: DeploymentScope;
+  resourceGroup: Value;
+  provided: Map<string, () => Value>;
+  /** With `expressionEvaluationOptions.scope: 'outer'` (ARM's default), a nested template reads the outer template's parameters and variables. */
+  outer?: ArmScope;
+}
+
+/** Turns an ARM template or parameters file into the model. Never throws. */
+export function adaptArm(uri: string, text: string, version: number, language: Language, options: ArmOptions = {}): Document {
+  const { root, errors } = parseJson(text);
+  const doc: Document = {
+    uri,
+    language,
+    text,
+    version,
+    resources: [],
+    syntaxErrors: errors,
+    suppressions: findSuppressions(text, root),
+    facts: {},
+    symbols: [],
+  };
+  if (!root || root.type !== 'object') return doc;
+  try {
+    if (language === 'arm-parameters') {
+      for (const p of props(prop(root, 'parameters'))) {
+        doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
+      }
+      return doc;
+    }
+    const provided = new Map<string, () => Value>();
+    for (const [k, v] of options.parameterValues ?? []) provided.set(k, () => v);
+    new TemplateReader(doc, root).read({
+      path: '',
+      deploymentScope: deploymentScopeOfSchema(stringOf(prop(root, '$schema'))),
+      resourceGroup: unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${uri}`),
+      provided,
+    });
+  } catch (e) {
+    // A bug in the reader must not cost the user the file: report it as a syntax-level problem and keep what was read.
+    doc.syntaxErrors.push({ message: `avdsec could not read this template: ${(e as Error).message}`, range: { start: 0, end: 0 } });
+  }
+  return doc;
+}
+
+function findSuppressions(text: string, root: JsonNode | undefined): Suppression[] {
+  const out: Suppression[] = [];
+  const re = /(\/\/|\/\*)[ \t]*avdsec-disable-next-line[^\r\n]*/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (insideString(root, m.index)) continue;
+    const s = parseSuppression(text, m[0], m.index);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+class TemplateReader {
+  constructor(
+    private readonly doc: Document,
+    private readonly root: JsonNode,
+  ) {}
+
+  read(ctx: TemplateContext, template: JsonNode = this.root): void {
+    const scope = this.scopeFor(template, ctx);
+    const resources = prop(template, 'resources');
+    if (resources?.type === 'array') {
+      resources.children?.forEach((r, i) => this.resource(r, String(i), ctx, scope));
+    } else if (resources?.type === 'object') {
+      // languageVersion 2.0: resources is an object keyed by symbolic name.
+      for (const p of props(resources)) this.resource(p.value, p.key, ctx, scope);
+    }
+  }
+
+  private scopeFor(template: JsonNode, ctx: TemplateContext): ArmScope {
+    const uri = this.doc.uri;
+    const isRoot = template === this.root;
+    const paramDecls = new Map(props(prop(template, 'parameters')).map((p) => [p.key.toLowerCase(), p]));
+    const varDecls = new Map(props(prop(template, 'variables')).map((p) => [p.key.toLowerCase(), p]));
+    const symbols = new Map<string, string>();
+    const res = prop(template, 'resources');
+    if (res?.type === 'object') for (const p of props(res)) symbols.set(p.key.toLowerCase(), this.key(ctx.path, p.key));
+    const paramCache = new Map<string, Value>();
+    const varCache = new Map<string, Value | 'pending'>();
+    const prefix = `${uri}#${ctx.path}`;
+    if (isRoot) {
+      for (const p of paramDecls.values()) this.doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
+      for (const p of varDecls.values()) this.doc.symbols.push({ kind: 'var', name: p.key, range: nodeRange(p.keyNode) });
+    }
+    const self: ArmScope = {
+      uri,
+      parameter: (name, range) => {
+        if (ctx.outer) return ctx.outer.parameter(name, range);
+        const lower = name.toLowerCase();
+        let v = paramCache.get(lower);
+        if (!v) {
+          v = this.parameterValue(name, paramDecls.get(lower)?.value, ctx, self, prefix);
+          paramCache.set(lower, v);
+        }
+        return relocate(v, range);
+      },
+      variable: (name, range) => {
+        if (ctx.outer) return ctx.outer.variable(name, range);
+        const lower = name.toLowerCase();
+        const cached = varCache.get(lower);
+        if (cached === 'pending') return unknown(range, `variables('${name}')`);
+        if (cached) return relocate(cached, range);
+        const decl = varDecls.get(lower);
+        if (!decl) return unknown(range, `variables('${name}')`);
+        varCache.set(lower, 'pending');
+        const v = { ...this.value(decl.value, self), origin: { uri, range: nodeRange(decl.value) } } as Value;
+        varCache.set(lower, v);
+        return relocate(v, range);
+      },
+      symbol: (name) => symbols.get(name.toLowerCase()) ?? ctx.outer?.symbol(name),
+    };
+    return self;
+  }
+
+  private parameterValue(name: string, decl: JsonNode | undefined, ctx: TemplateContext, scope: ArmScope, prefix: string): Value {
+    const at: Range = decl ? nodeRange(decl) : { start: 0, end: 0 };
+    const provided = ctx.provided.get(name) ?? [...ctx.provided].find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+    if (provided) return provided();
+    const key = `param:${prefix}:${name.toLowerCase()}`;
+    if (!decl) return unknown(at, `parameter ${name}`, key);
+    const def = prop(decl, 'defaultValue');
+    if (def) return { ...this.value(def, scope), origin: { uri: this.doc.uri, range: nodeRange(def) } } as Value;
+    const allowed = prop(decl, 'allowedValues');
+    const items = allowed ? arrayItems(this.value(allowed, scope)) : undefined;
+    if (items && items.length > 0) {
+      return {
+        kind: 'choice',
+        options: items.map((v) => ({ value: v, when: `when ${name} is ${knownString(v) !== undefined ? `'${knownString(v)}'` : 'one of its allowed values'}` })),
+        range: at,
+      };
+    }
+    return unknown(at, `parameter ${name}`, key);
+  }
+
+  private key(path: string, symbol: string): string {
+    return `${this.doc.uri}#${path ? path + '/' : ''}${symbol}`;
+  }
+
+  /** Converts a JSON node to a value, evaluating ARM expressions. */
+  value(n: JsonNode, scope: ArmScope): Value {
+    const range = nodeRange(n);
+    switch (n.type) {
+      case 'string': {
+        const raw = this.doc.text.slice(n.offset, n.offset + n.length);
+        const s = typeof n.value === 'string' ? n.value : '';
+        if (!raw.includes('\\')) {
+          if (isArmExpression(s)) {
+            const offsets = Array.from({ length: s.length + 1 }, (_, i) => n.offset + 1 + i);
+            return evaluateArmExpression(s, offsets, scope);
+          }
+          const skip = s.startsWith('[[') ? 1 : 0;
+          return {
+            kind: 'string',
+            parts: [{ kind: 'text', text: s.slice(skip), source: { uri: this.doc.uri, start: n.offset + 1 + skip, end: n.offset + n.length - 1 } }],
+            range,
+          };
+        }
+        const decoded = decodeJsonString(this.doc.text, n.offset, n.offset + n.length);
+        if (isArmExpression(decoded.value)) return evaluateArmExpression(decoded.value, decoded.offsets, scope);
+        const skip = decoded.value.startsWith('[[') ? 1 : 0;
+        const offsets = decoded.offsets.slice(skip);
+        return {
+          kind: 'string',
+          parts: [{ kind: 'text', text: decoded.value.slice(skip), source: { uri: this.doc.uri, start: offsets[0], end: offsets[offsets.length - 1], offsets } }],
+          range,
+        };
+      }
+      case 'number':
+        return { kind: 'number', value: Number(n.value), range };
+      case 'boolean':
+        return { kind: 'boolean', value: !!n.value, range };
+      case 'null':
+        return { kind: 'null', range };
+      case 'array':
+        return { kind: 'array', items: (n.children ?? []).map((c) => this.value(c, scope)), range };
+      case 'object': {
+        const entries: ObjectEntry[] = props(n).map((p) => ({ key: p.key, keyRange: nodeRange(p.keyNode), value: this.value(p.value, scope) }));
+        return { kind: 'object', entries, range };
+      }
+      default:
+        return unknown(range);
+    }
+  }
+
+  private resource(n: JsonNode, symbol: string, ctx: TemplateContext, scope: ArmScope, parent?: { key: string; type: string }): void {
+    if (n.type !== 'object') return;
+    const typeNode = prop(n, 'type');
+    let type = stringOf(typeNode);
+    if (!type) return;
+    // A nested child may write its type relative to the parent ('extensions', 'providers/diagnosticSettings').
+    if (parent && !type.split('/')[0].includes('.')) type = `${parent.type}/${type}`;
+    const key = this.key(ctx.path, symbol);
+    const apiVersion = stringOf(prop(n, 'apiVersion'));
+    const condition = prop(n, 'condition');
+    const headRange = nodeRange(typeNode ?? n);
+    const resource: Resource = {
+      key,
+      type,
+      apiVersion,
+      body: undefined as unknown as ObjectValue,
+      source: {
+        uri: this.doc.uri,
+        language: this.doc.language,
+        range: nodeRange(n),
+        headRange,
+        symbol,
+        conditional: !!condition && !(condition.type === 'boolean' && condition.value === true),
+        loop: !!prop(n, 'copy'),
+        existing: prop(n, 'existing')?.value === true,
+        scopePath: ctx.path || undefined,
+        deploymentScope: ctx.deploymentScope,
+        resourceGroup: ctx.resourceGroup,
+      },
+    };
+    let body: ObjectValue | undefined;
+    const legacy = /^(.+)\/providers\/(roleAssignments|diagnosticSettings)$/i.exec(type);
+    // Bodies are read on first use: a large compiled template holds many resources that no rule looks at.
+    Object.defineProperty(resource, 'body', {
+      enumerable: true,
+      get: () => {
+        if (!body) {
+          body = this.body(n, scope);
+          if (parent && !legacy) body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
+          if (legacy && parent) body.entries.push({ key: 'scope', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
+          else if (legacy) this.legacyExtensionScope(body, legacy[1]);
+        }
+        return body;
+      },
+    });
+    if (legacy) resource.type = legacy[2].toLowerCase() === 'roleassignments' ? 'Microsoft.Authorization/roleAssignments' : 'Microsoft.Insights/diagnosticSettings';
+    this.doc.resources.push(resource);
+    if (ctx.path === '') this.doc.symbols.push({ kind: 'resource', name: symbol, range: headRange });
+
+    const children = prop(n, 'resources');
+    if (children?.type === 'array') {
+      children.children?.forEach((c, i) => this.resource(c, `${symbol}/${i}`, ctx, scope, { key, type }));
+    } else if (children?.type === 'object') {
+      for (const p of props(children)) this.resource(p.value, p.key, ctx, scope, { key, type });
+    }
+    if (/^microsoft\.resources\/deployments$/i.test(type)) this.nestedDeployment(n, symbol, ctx, scope);
+  }
+
+  private body(n: JsonNode, scope: ArmScope): ObjectValue {
+    const entries: ObjectEntry[] = [];
+    for (const p of props(n)) {
+      if (DECLARATION_KEYS.has(p.key.toLowerCase())) continue;
+      entries.push({ key: p.key, keyRange: nodeRange(p.keyNode), value: this.value(p.value, scope) });
+    }
+    return { kind: 'object', entries, range: nodeRange(n) };
+  }
+
+  /**
+   * The legacy form `<parentType>/providers/Microsoft.Authorization/roleAssignments` named `<parent>/Microsoft.Authorization/<guid>`
+   * is an extension resource on the parent: give it the `scope` the modern form writes.
+   */
+  private legacyExtensionScope(body: ObjectValue, parentType: string): void {
+    const name = body.entries.find((e) => e.key.toLowerCase() === 'name')?.value;
+    if (!name || name.kind !== 'string') return;
+    const segments = splitString(name, '/');
+    if (segments.length < 3) return;
+    const parentNames = segments.slice(0, segments.length - 2);
+    const typeParts = parentType.split('/');
+    const pieces: Value[] = [{ kind: 'string', parts: [{ kind: 'text', text: `${typeParts.slice(0, 2).join('/')}/` }], range: name.range }];
+    parentNames.forEach((seg, i) => {
+      if (i > 0) pieces.push({ kind: 'string', parts: [{ kind: 'text', text: `/${typeParts[i + 1] ?? ''}/` }], range: name.range });
+      pieces.push(seg);
+    });
+    body.entries.push({ key: 'scope', keyRange: name.range, value: concatStrings(pieces, name.range) });
+  }
+
+  private nestedDeployment(n: JsonNode, symbol: string, ctx: TemplateContext, outerScope: ArmScope): void {
+    const properties = prop(n, 'properties');
+    const template = prop(properties, 'template');
+    if (!template || template.type !== 'object') return;
+    const inner = stringOf(prop(prop(properties, 'expressionEvaluationOptions'), 'scope'))?.toLowerCase() === 'inner';
+    const provided = new Map<string, () => Value>();
+    if (inner) {
+      for (const p of props(prop(properties, 'parameters'))) {
+        const valueNode = prop(p.value, 'value');
+        if (!valueNode) continue;
+        let cached: Value | undefined;
+        provided.set(p.key, () => (cached ??= this.value(valueNode, outerScope)));
+      }
+    }
+    const rgNode = prop(n, 'resourceGroup');
+    const subNode = prop(n, 'subscriptionId');
+    const schemaScope = deploymentScopeOfSchema(stringOf(prop(template, '$schema')));
+    let resourceGroup = ctx.resourceGroup;
+    if (rgNode) resourceGroup = this.value(rgNode, outerScope);
+    else if (subNode || schemaScope !== 'resourceGroup') resourceGroup = unknown(nodeRange(n), 'a resource group of the nested deployment', `deployment-rg:${this.key(ctx.path, symbol)}`);
+    this.read(
+      {
+        path: `${ctx.path ? ctx.path + '/' : ''}${symbol}`,
+        deploymentScope: rgNode ? 'resourceGroup' : schemaScope,
+        resourceGroup,
+        provided,
+        outer: inner ? undefined : outerScope,
+      },
+      template,
+    );
+  }
+}
+
+export type { DocumentSymbolInfo };

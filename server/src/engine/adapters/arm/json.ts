@@ -1,0 +1,119 @@
+import { findNodeAtOffset, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import type { Range, SyntaxError } from '../../model';
+
+export type JsonNode = Node;
+
+const MESSAGES: Record<string, string> = {
+  InvalidSymbol: 'Invalid symbol',
+  InvalidNumberFormat: 'Invalid number',
+  PropertyNameExpected: 'Property name expected',
+  ValueExpected: 'Value expected',
+  ColonExpected: "':' expected",
+  CommaExpected: "',' expected",
+  CloseBraceExpected: "'}' expected",
+  CloseBracketExpected: "']' expected",
+  EndOfFileExpected: 'End of file expected',
+  InvalidCommentToken: 'Invalid comment',
+  UnexpectedEndOfComment: 'Unterminated comment',
+  UnexpectedEndOfString: 'Unterminated string',
+  UnexpectedEndOfNumber: 'Unterminated number',
+  InvalidUnicode: 'Invalid unicode escape',
+  InvalidEscapeCharacter: 'Invalid escape character',
+  InvalidCharacter: 'Invalid character',
+};
+
+/** Parses JSON with comments and trailing commas (ARM accepts both); never throws. */
+export function parseJson(text: string): { root: JsonNode | undefined; errors: SyntaxError[] } {
+  const raw: ParseError[] = [];
+  // A leading BOM is not JSON; blank it out so that every offset stays the same.
+  const input = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(input, raw, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  } catch {
+    root = undefined;
+    raw.push({ error: 1, offset: 0, length: 0 });
+  }
+  const errors = raw.map((e) => ({
+    message: `${MESSAGES[printParseErrorCode(e.error)] ?? 'Syntax error'} (JSON)`,
+    range: { start: e.offset, end: e.offset + Math.max(e.length, 1) },
+  }));
+  return { root, errors };
+}
+
+export function nodeRange(n: JsonNode): Range {
+  return { start: n.offset, end: n.offset + n.length };
+}
+
+/** Child property of an object node by key (case-insensitive, as ARM reads keys); the last one wins. */
+export function prop(n: JsonNode | undefined, key: string): JsonNode | undefined {
+  if (!n || n.type !== 'object' || !n.children) return undefined;
+  const lower = key.toLowerCase();
+  for (let i = n.children.length - 1; i >= 0; i--) {
+    const p = n.children[i];
+    const k = p.children?.[0];
+    if (k && typeof k.value === 'string' && k.value.toLowerCase() === lower) return p.children?.[1];
+  }
+  return undefined;
+}
+
+export function props(n: JsonNode | undefined): { key: string; keyNode: JsonNode; value: JsonNode }[] {
+  if (!n || n.type !== 'object' || !n.children) return [];
+  const out: { key: string; keyNode: JsonNode; value: JsonNode }[] = [];
+  for (const p of n.children) {
+    const k = p.children?.[0];
+    const v = p.children?.[1];
+    if (k && v && typeof k.value === 'string') out.push({ key: k.value, keyNode: k, value: v });
+  }
+  return out;
+}
+
+export function stringOf(n: JsonNode | undefined): string | undefined {
+  return n?.type === 'string' && typeof n.value === 'string' ? n.value : undefined;
+}
+
+/**
+ * Decodes the JSON string literal at `start..end` (quotes included) and returns each decoded character's source
+ * offset (one more entry than characters, for the end). Escapes map to the offset of their backslash.
+ */
+export function decodeJsonString(text: string, start: number, end: number): { value: string; offsets: number[] } {
+  let value = '';
+  const offsets: number[] = [];
+  let i = start + 1;
+  const stop = text.charCodeAt(end - 1) === 0x22 && end - 1 > start ? end - 1 : end;
+  while (i < stop) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x5c) {
+      value += text[i];
+      offsets.push(i);
+      i++;
+      continue;
+    }
+    const e = text[i + 1];
+    offsets.push(i);
+    switch (e) {
+      case 'n': value += '\n'; i += 2; break;
+      case 'r': value += '\r'; i += 2; break;
+      case 't': value += '\t'; i += 2; break;
+      case 'b': value += '\b'; i += 2; break;
+      case 'f': value += '\f'; i += 2; break;
+      case 'u': {
+        const hex = text.slice(i + 2, i + 6);
+        value += /^[0-9a-fA-F]{4}$/.test(hex) ? String.fromCharCode(parseInt(hex, 16)) : 'u';
+        i += /^[0-9a-fA-F]{4}$/.test(hex) ? 6 : 2;
+        break;
+      }
+      case undefined: i += 1; break;
+      default: value += e; i += 2; break;
+    }
+  }
+  offsets.push(stop);
+  return { value, offsets };
+}
+
+/** Whether `offset` lies inside a JSON string token (so a `//` there is not a comment). */
+export function insideString(root: JsonNode | undefined, offset: number): boolean {
+  if (!root) return false;
+  const n = findNodeAtOffset(root, offset, true);
+  return !!n && n.type === 'string' && offset > n.offset && offset < n.offset + n.length;
+}

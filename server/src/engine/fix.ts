@@ -1,0 +1,157 @@
+import { roleByGuid } from './knowledge/roles';
+import type { Document, EditSet, FixIntent, Language, Resource, TextEdit, Value } from './model';
+import type { Printer } from './printer';
+import { findRdp, parseRdpString } from './rdp';
+import { cases, get, isAbsent, knownString } from './values';
+
+export interface FixContext {
+  document(uri: string): Document | undefined;
+  resource(key: string): Resource | undefined;
+  printer(language: Language): Printer | undefined;
+  /** A new file's text for `add-ca-policy`, with its uri, or undefined when the language has no such file. */
+  conditionalAccessFile?(nearUri: string): { uri: string; text: string } | undefined;
+}
+
+/**
+ * Renders a fix intent as edits. The language-independent part lives here (which characters of a known value to
+ * replace, found through the source map of its parts); each language's printer answers the rest. Undefined when the
+ * fix cannot be rendered safely (the value is unknown, or written in another file).
+ */
+export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefined {
+  switch (intent.kind) {
+    case 'set-rdp-property':
+      return wrap(setRdpProperty(intent.resource, intent.name, intent.value, ctx));
+    case 'replace-role':
+      return wrap(replaceRole(intent, ctx));
+    case 'set-property':
+      return wrap(setProperty(intent.resource, intent.path, intent.value, ctx));
+    case 'suppress': {
+      const doc = ctx.document(intent.uri);
+      const printer = doc && ctx.printer(doc.language);
+      return doc && printer ? wrap(suppress(doc, printer, intent.ruleId, intent.range.start)) : undefined;
+    }
+    case 'add-ca-policy': {
+      const file = ctx.conditionalAccessFile?.(intent.nearUri);
+      return file ? { edits: [], creates: [file] } : undefined;
+    }
+    case 'set-config':
+      // Written by the face that knows where the configuration file is.
+      return undefined;
+  }
+}
+
+function wrap(edits: TextEdit[] | undefined): EditSet | undefined {
+  return edits && edits.length ? { edits, creates: [] } : undefined;
+}
+
+function setRdpProperty(key: string, name: string, value: string, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const doc = r && ctx.document(r.source.uri);
+  const printer = doc && ctx.printer(doc.language);
+  if (!r || !doc || !printer) return undefined;
+  const path = ['properties', 'customRdpProperty'];
+  const v = get(r.body, ...path);
+  const token = `${name}:${value}`;
+  if (!v) return isAbsent(r.body, ...path) ? printer.addProperty(doc, r, path, `${token};`) : undefined;
+  const edits: TextEdit[] = [];
+  for (const c of cases(v)) {
+    const e = rdpEdit(c.value, doc, printer, name, token);
+    if (!e) return undefined;
+    edits.push(...e);
+  }
+  return dedupe(edits);
+}
+
+function rdpEdit(v: Value, doc: Document, printer: Printer, name: string, token: string): TextEdit[] | undefined {
+  if (v.kind !== 'string') return undefined;
+  const rdp = parseRdpString(v);
+  const existing = findRdp(rdp, name);
+  if (existing.length) {
+    if (existing.every((t) => t.text === token)) return [];
+    // Repair every copy, so that duplicates cannot switch it back.
+    if (existing.some((t) => !t.range || t.uri !== doc.uri)) return undefined;
+    return existing.filter((t) => t.text !== token).map((t) => ({ uri: doc.uri, range: t.range!, newText: printer.escapeStringText(token) }));
+  }
+  if (rdp.append && rdp.append.uri === doc.uri) {
+    const text = `${rdp.append.needsSeparator ? ';' : ''}${token};`;
+    return [{ uri: doc.uri, range: { start: rdp.append.offset, end: rdp.append.offset }, newText: printer.escapeStringText(text) }];
+  }
+  // The string ends with an interpolation: add after it, before the closing quote, never inside it.
+  const last = v.parts[v.parts.length - 1];
+  const close = v.range.end - 1;
+  if (last?.kind === 'hole' && !v.origin && (doc.text[close] === "'" || doc.text[close] === '"')) {
+    return [{ uri: doc.uri, range: { start: close, end: close }, newText: printer.escapeStringText(`;${token};`) }];
+  }
+  return undefined;
+}
+
+function replaceRole(intent: Extract<FixIntent, { kind: 'replace-role' }>, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(intent.resource);
+  const doc = r && ctx.document(r.source.uri);
+  const printer = doc && ctx.printer(doc.language);
+  if (!r || !doc || !printer) return undefined;
+  const id = get(r.body, 'properties', 'roleDefinitionId');
+  const name = get(r.body, 'properties', 'roleDefinitionName');
+  const from = roleByGuid(intent.fromGuid);
+  if (id) return replaceText(id, doc, intent.fromGuid, intent.toGuid, printer, true);
+  if (name && from) return replaceText(name, doc, from.name, intent.toName, printer, false);
+  return undefined;
+}
+
+/** Replaces every occurrence of `from` in the known text of a value, when it is written in `doc`. */
+function replaceText(v: Value, doc: Document, from: string, to: string, printer: Printer, partial: boolean): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  for (const c of cases(v)) {
+    if (c.value.kind !== 'string') continue;
+    for (const p of c.value.parts) {
+      if (p.kind !== 'text' || !p.source || p.source.uri !== doc.uri) continue;
+      const lower = p.text.toLowerCase();
+      const target = from.toLowerCase();
+      if (!partial && lower.trim() !== target) continue;
+      for (let i = lower.indexOf(target); i >= 0; i = lower.indexOf(target, i + target.length)) {
+        const s = p.source.offsets ? p.source.offsets[i] : p.source.start + i;
+        const e = p.source.offsets ? p.source.offsets[i + target.length] : p.source.start + i + target.length;
+        edits.push({ uri: doc.uri, range: { start: s, end: e }, newText: printer.escapeStringText(to) });
+      }
+    }
+  }
+  return edits.length ? dedupe(edits) : undefined;
+}
+
+function setProperty(key: string, path: string[], value: string | number | boolean, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const doc = r && ctx.document(r.source.uri);
+  const printer = doc && ctx.printer(doc.language);
+  if (!r || !doc || !printer) return undefined;
+  const v = get(r.body, ...path);
+  if (!v) return isAbsent(r.body, ...path) ? printer.addProperty(doc, r, path, value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const current = knownString(v);
+  if (current === undefined || v.kind !== 'string' || v.parts.length !== 1) return undefined;
+  return replaceText(v, doc, current, value, printer, false);
+}
+
+function suppress(doc: Document, printer: Printer, ruleId: string, offset: number): TextEdit[] {
+  const lineStart = doc.text.lastIndexOf('\n', offset - 1) + 1;
+  const indent = /^[ \t]*/.exec(doc.text.slice(lineStart))![0];
+  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  return [{ uri: doc.uri, range: { start: lineStart, end: lineStart }, newText: `${indent}${printer.suppressionComment(ruleId)}${eol}` }];
+}
+
+function dedupe(edits: TextEdit[]): TextEdit[] {
+  const seen = new Set<string>();
+  return edits.filter((e) => {
+    const k = `${e.uri}:${e.range.start}:${e.range.end}:${e.newText}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Applies edits to a text (for tests and the CLI); edits must not overlap. */
+export function applyTextEdits(text: string, edits: TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.range.start - a.range.start || b.range.end - a.range.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
+  return out;
+}

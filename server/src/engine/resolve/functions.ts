@@ -1,0 +1,315 @@
+import type { ArrayValue, ObjectEntry, Range, StringPart, StringValue, Value } from '../model';
+import { concatParts, concatStrings, entry, isKnown, knownBoolean, knownString, unknown } from '../values';
+
+/**
+ * The function library Bicep and ARM template expressions share (Bicep compiles to these ARM functions).
+ * Known arguments give a known result; anything else gives an unknown whose key names the expression, so that
+ * two places computing the same thing (the same `resourceGroup().id`, the same `guid(...)`) can be seen as equal.
+ */
+
+/** A stable text for a value, used to key unknowns built from it. */
+export function valueKey(v: Value): string {
+  switch (v.kind) {
+    case 'string':
+      return v.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : `{${valueKey(p.value)}}`)).join('+');
+    case 'number':
+    case 'boolean':
+      return String(v.value);
+    case 'null':
+      return 'null';
+    case 'unknown':
+      return v.key ?? '?';
+    case 'ref':
+      return `ref(${v.target ?? (v.targetId ? valueKey(v.targetId) : '?')}).${v.path.join('.')}`;
+    case 'choice':
+      return `choice(${v.options.map((o) => valueKey(o.value)).join('|')})`;
+    case 'object':
+      return `{${v.entries.map((e) => `${e.key}:${valueKey(e.value)}`).join(',')}${v.open ? ',…' : ''}}`;
+    case 'array':
+      return `[${v.items.map(valueKey).join(',')}${v.open ? ',…' : ''}]`;
+  }
+}
+
+/** Whether a key identifies something that can be compared (every argument had a key). */
+function keyed(key: string): string | undefined {
+  return key.includes('?') ? undefined : key;
+}
+
+export function unknownCall(name: string, args: Value[], range: Range): Value {
+  const key = keyed(`${name}(${args.map(valueKey).join(',')})`);
+  return unknown(range, `${name}(…)`, key);
+}
+
+function asStringValue(v: Value, range: Range): StringValue {
+  if (v.kind === 'string') return v;
+  if (v.kind === 'number' || v.kind === 'boolean') return { kind: 'string', parts: [{ kind: 'text', text: String(v.value) }], range };
+  return { kind: 'string', parts: [{ kind: 'hole', value: v, range: v.range }], range };
+}
+
+/** Maps the known text of a string; the length is kept, so the parts keep their source maps. */
+function mapTextParts(v: StringValue, f: (t: string) => string): StringValue {
+  const parts: StringPart[] = v.parts.map((p) => (p.kind === 'text' ? { ...p, text: f(p.text) } : p));
+  return { ...v, parts };
+}
+
+function format(args: Value[], range: Range): Value {
+  const fmt = knownString(args[0]);
+  if (fmt === undefined) return unknownCall('format', args, range);
+  const parts: StringPart[] = [];
+  // The format string's own text loses its source map here; placeholders are rare inside RDP strings and role ids.
+  const re = /\{(\d+)(?::[^}]*)?\}|\{\{|\}\}/g;
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(fmt))) {
+    if (m.index > last) parts.push({ kind: 'text', text: fmt.slice(last, m.index) });
+    if (m[0] === '{{') parts.push({ kind: 'text', text: '{' });
+    else if (m[0] === '}}') parts.push({ kind: 'text', text: '}' });
+    else {
+      const arg = args[Number(m[1]) + 1];
+      if (!arg) return unknownCall('format', args, range);
+      parts.push(...asStringValue(arg, range).parts);
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < fmt.length) parts.push({ kind: 'text', text: fmt.slice(last) });
+  return { kind: 'string', parts: concatParts(parts), range };
+}
+
+/** `concat` works on strings or on arrays. */
+function concat(args: Value[], range: Range): Value {
+  if (args.length && args.every((a) => a.kind === 'array')) {
+    const items: Value[] = [];
+    let open = false;
+    for (const a of args as ArrayValue[]) {
+      items.push(...a.items);
+      open ||= !!a.open;
+    }
+    return { kind: 'array', items, range, open };
+  }
+  if (args.some((a) => a.kind === 'array' || a.kind === 'object')) return unknownCall('concat', args, range);
+  return concatStrings(args, range);
+}
+
+function union(args: Value[], range: Range): Value {
+  if (args.every((a) => a.kind === 'array')) return concat(args, range);
+  const entries: ObjectEntry[] = [];
+  let open = false;
+  for (const a of args) {
+    if (a.kind === 'object') {
+      for (const e of a.entries) {
+        const i = entries.findIndex((x) => x.key.toLowerCase() === e.key.toLowerCase());
+        if (i >= 0) entries.splice(i, 1);
+        entries.push(e);
+      }
+      open ||= !!a.open;
+    } else if (a.kind === 'null') {
+      continue;
+    } else {
+      // An unknown operand may add or replace any key: later known keys still win, earlier ones may be overridden.
+      entries.length = 0;
+      open = true;
+    }
+  }
+  return { kind: 'object', entries, range, open };
+}
+
+/** `resourceId`-family functions build an id string whose unknown segments stay holes. */
+function resourceIdString(kind: 'resourceGroup' | 'subscription' | 'tenant' | 'managementGroup', args: Value[], range: Range): Value {
+  // The type is the first argument with a '/'; the arguments before it name the scope.
+  const typeIndex = args.findIndex((a) => (knownString(a) ?? '').includes('/'));
+  if (typeIndex < 0) return unknownCall('resourceId', args, range);
+  const type = knownString(args[typeIndex])!;
+  const scopeArgs = args.slice(0, typeIndex);
+  const text = (t: string): Value => ({ kind: 'string', parts: [{ kind: 'text', text: t }], range });
+  const deployment = (what: string): Value => unknown(range, `${what}`, what.toLowerCase());
+  const segs: Value[] = [];
+  if (kind === 'resourceGroup') {
+    const rg = scopeArgs[scopeArgs.length - 1] ?? deployment('resourceGroup().name');
+    const sub = scopeArgs.length > 1 ? scopeArgs[0] : deployment('subscription().subscriptionId');
+    segs.push(text('/subscriptions/'), sub, text('/resourceGroups/'), rg);
+  } else if (kind === 'subscription') {
+    segs.push(text('/subscriptions/'), scopeArgs[0] ?? deployment('subscription().subscriptionId'));
+  } else if (kind === 'managementGroup') {
+    segs.push(text('/providers/Microsoft.Management/managementGroups/'), scopeArgs[0] ?? deployment('managementGroup().name'));
+  }
+  const [namespace, ...types] = type.split('/');
+  const names = args.slice(typeIndex + 1);
+  segs.push(text(`/providers/${namespace}`));
+  types.forEach((t, i) => {
+    segs.push(text(`/${t}/`));
+    segs.push(names[i] ?? unknown(range));
+  });
+  return concatStrings(segs, range);
+}
+
+function equalsKnown(a: Value, b: Value): boolean | undefined {
+  if (!isKnown(a) || !isKnown(b)) return undefined;
+  const sa = knownString(a);
+  const sb = knownString(b);
+  if (sa !== undefined && sb !== undefined) return sa.toLowerCase() === sb.toLowerCase();
+  if ((a.kind === 'number' || a.kind === 'boolean') && a.kind === b.kind) return a.value === b.value;
+  return valueKey(a) === valueKey(b);
+}
+
+export type FunctionImpl = (args: Value[], range: Range) => Value;
+
+const FUNCTIONS: Record<string, FunctionImpl> = {
+  concat,
+  format,
+  union,
+  tolower: (a, r) => (a[0]?.kind === 'string' ? mapTextParts(a[0], (t) => t.toLowerCase()) : unknownCall('toLower', a, r)),
+  toupper: (a, r) => (a[0]?.kind === 'string' ? mapTextParts(a[0], (t) => t.toUpperCase()) : unknownCall('toUpper', a, r)),
+  string: (a, r) => {
+    const v = a[0];
+    if (v && (v.kind === 'string' || v.kind === 'number' || v.kind === 'boolean')) return asStringValue(v, r);
+    return unknownCall('string', a, r);
+  },
+  trim: (a, r) => {
+    const s = knownString(a[0]);
+    return s === undefined ? unknownCall('trim', a, r) : { kind: 'string', parts: [{ kind: 'text', text: s.trim() }], range: r };
+  },
+  replace: (a, r) => {
+    const [s, x, y] = a.map(knownString);
+    if (s === undefined || x === undefined || y === undefined) return unknownCall('replace', a, r);
+    return { kind: 'string', parts: [{ kind: 'text', text: s.split(x).join(y) }], range: r };
+  },
+  join: (a, r) => {
+    const arr = a[0];
+    const sep = knownString(a[1]);
+    if (!arr || arr.kind !== 'array' || arr.open || sep === undefined) return unknownCall('join', a, r);
+    const segs: Value[] = [];
+    arr.items.forEach((item, i) => {
+      if (i > 0) segs.push({ kind: 'string', parts: [{ kind: 'text', text: sep }], range: r });
+      segs.push(item);
+    });
+    return concatStrings(segs, r);
+  },
+  if: (a, r) => {
+    const cond = knownBoolean(a[0]);
+    if (cond === true) return a[1] ?? unknown(r);
+    if (cond === false) return a[2] ?? unknown(r);
+    if (a.length < 3) return unknownCall('if', a, r);
+    const text = a[0].kind === 'unknown' && a[0].text ? a[0].text : 'the condition';
+    return { kind: 'choice', options: [{ value: a[1], when: `when ${text} is true` }, { value: a[2], when: `when ${text} is false` }], range: r };
+  },
+  equals: (a, r) => {
+    const eq = a.length === 2 ? equalsKnown(a[0], a[1]) : undefined;
+    return eq === undefined ? unknownCall('equals', a, r) : { kind: 'boolean', value: eq, range: r };
+  },
+  not: (a, r) => {
+    const b = knownBoolean(a[0]);
+    return b === undefined ? unknownCall('not', a, r) : { kind: 'boolean', value: !b, range: r };
+  },
+  and: (a, r) => {
+    const bs = a.map(knownBoolean);
+    if (bs.some((b) => b === false)) return { kind: 'boolean', value: false, range: r };
+    if (bs.every((b) => b === true)) return { kind: 'boolean', value: true, range: r };
+    return unknownCall('and', a, r);
+  },
+  or: (a, r) => {
+    const bs = a.map(knownBoolean);
+    if (bs.some((b) => b === true)) return { kind: 'boolean', value: true, range: r };
+    if (bs.every((b) => b === false)) return { kind: 'boolean', value: false, range: r };
+    return unknownCall('or', a, r);
+  },
+  coalesce: (a, r) => {
+    for (const v of a) {
+      if (v.kind === 'null') continue;
+      if (!isKnown(v)) return unknownCall('coalesce', a, r);
+      return v;
+    }
+    return { kind: 'null', range: r };
+  },
+  empty: (a, r) => {
+    const v = a[0];
+    if (v?.kind === 'array' && !v.open) return { kind: 'boolean', value: v.items.length === 0, range: r };
+    if (v?.kind === 'object' && !v.open) return { kind: 'boolean', value: v.entries.length === 0, range: r };
+    if (v?.kind === 'null') return { kind: 'boolean', value: true, range: r };
+    const s = knownString(v);
+    return s === undefined ? unknownCall('empty', a, r) : { kind: 'boolean', value: s.length === 0, range: r };
+  },
+  contains: (a, r) => {
+    const [c, x] = a;
+    if (!c || !x) return unknownCall('contains', a, r);
+    if (c.kind === 'object' && !c.open) {
+      const k = knownString(x);
+      if (k !== undefined) return { kind: 'boolean', value: !!entry(c, k), range: r };
+    }
+    if (c.kind === 'array' && !c.open && isKnown(x)) {
+      return { kind: 'boolean', value: c.items.some((i) => equalsKnown(i, x) === true), range: r };
+    }
+    const s = knownString(c);
+    const sub = knownString(x);
+    if (s !== undefined && sub !== undefined) return { kind: 'boolean', value: s.includes(sub), range: r };
+    return unknownCall('contains', a, r);
+  },
+  true: (_a, r) => ({ kind: 'boolean', value: true, range: r }),
+  false: (_a, r) => ({ kind: 'boolean', value: false, range: r }),
+  null: (_a, r) => ({ kind: 'null', range: r }),
+  bool: (a, r) => {
+    const b = knownBoolean(a[0]);
+    return b === undefined ? unknownCall('bool', a, r) : { kind: 'boolean', value: b, range: r };
+  },
+  int: (a, r) => {
+    const v = a[0];
+    if (v?.kind === 'number') return v;
+    const s = knownString(v);
+    return s !== undefined && /^-?\d+$/.test(s.trim()) ? { kind: 'number', value: Number(s), range: r } : unknownCall('int', a, r);
+  },
+  createarray: (a, r) => ({ kind: 'array', items: a, range: r }),
+  array: (a, r) => (a[0]?.kind === 'array' ? a[0] : a[0] && isKnown(a[0]) ? { kind: 'array', items: [a[0]], range: r } : unknownCall('array', a, r)),
+  first: (a, r) => {
+    if (a[0]?.kind === 'ref') return { ...a[0], path: [...a[0].path, '0'], range: r };
+    return a[0]?.kind === 'array' && a[0].items.length ? a[0].items[0] : unknownCall('first', a, r);
+  },
+  last: (a, r) => (a[0]?.kind === 'array' && !a[0].open && a[0].items.length ? a[0].items[a[0].items.length - 1] : unknownCall('last', a, r)),
+  resourceid: (a, r) => resourceIdString('resourceGroup', a, r),
+  subscriptionresourceid: (a, r) => resourceIdString('subscription', a, r),
+  tenantresourceid: (a, r) => resourceIdString('tenant', a, r),
+  managementgroupresourceid: (a, r) => resourceIdString('managementGroup', a, r),
+  extensionresourceid: (a, r) => {
+    const base = a[0];
+    const rest = resourceIdString('tenant', a.slice(1), r);
+    return base ? concatStrings([base, rest], r) : rest;
+  },
+};
+
+/** Calls a library function by name (case-insensitive, `sys.`/`az.` namespaces dropped). Unknown functions give an unknown. */
+export function callFunction(name: string, args: Value[], range: Range): Value {
+  const bare = name.replace(/^(sys|az)\./i, '').toLowerCase();
+  const impl = FUNCTIONS[bare];
+  return impl ? impl(args, range) : unknownCall(name, args, range);
+}
+
+/** Member access `.name` on a value. */
+export function accessMember(v: Value, name: string, range: Range): Value {
+  switch (v.kind) {
+    case 'object': {
+      const e = entry(v, name);
+      if (e) return e.value;
+      return unknown(range, name, undefined);
+    }
+    case 'ref':
+      return { ...v, path: [...v.path, name], range };
+    case 'unknown':
+      return unknown(range, v.text ? `${v.text}.${name}` : undefined, v.key ? `${v.key}.${name}` : undefined);
+    case 'choice':
+      return { ...v, options: v.options.map((o) => ({ ...o, value: accessMember(o.value, name, range) })), range };
+    default:
+      return unknown(range);
+  }
+}
+
+/** Index access `[i]` on a value. */
+export function accessIndex(v: Value, index: Value, range: Range): Value {
+  if (v.kind === 'array' && index.kind === 'number') {
+    return v.items[index.value] ?? unknown(range);
+  }
+  const k = knownString(index);
+  if (k !== undefined && (v.kind === 'object' || v.kind === 'ref' || v.kind === 'unknown' || v.kind === 'choice')) {
+    return accessMember(v, k, range);
+  }
+  if (v.kind === 'ref' && index.kind === 'number') return { ...v, path: [...v.path, String(index.value)], range };
+  if (v.kind === 'unknown' && v.key && index.kind === 'number') return unknown(range, undefined, `${v.key}[${index.value}]`);
+  return unknown(range);
+}

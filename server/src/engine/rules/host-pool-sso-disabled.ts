@@ -1,0 +1,103 @@
+import type { HostPoolNode } from '../graph';
+import type { Fix, RelatedInfo, Value } from '../model';
+import { findRdp, parseRdpString } from '../rdp';
+import { cases, get, isAbsent, knownString } from '../values';
+import { defineRule, fix, type RuleContext } from './define';
+import docs from './host-pool-sso-disabled.md';
+import { displayName, relatedResource } from './host-pools';
+
+const ID = 'host-pool-sso-disabled';
+const PROPERTY = 'enablerdsaadauth';
+
+interface JoinVerdict {
+  shift: number;
+  why: string;
+  related: RelatedInfo[];
+}
+
+/** The level ladder: Entra-joined hosts seen → the rule's level; join type not visible → one lower; AD DS only → hint. */
+function joinVerdict(pool: HostPoolNode): JoinVerdict {
+  const hosts = pool.sessionHosts;
+  const entra = hosts.filter((h) => h.joinType === 'entra' || h.joinType === 'mixed');
+  const related = entra.slice(0, 3).map((h) => relatedResource(h.joinEvidence ?? h.vm, `Session host ${displayName(h.vm)} is Microsoft Entra joined`));
+  if (entra.length) {
+    return { shift: 0, why: 'its session hosts are Microsoft Entra joined, so users type their Windows password again at every connection', related };
+  }
+  if (hosts.length && hosts.every((h) => h.joinType === 'ad')) {
+    return { shift: -2, why: 'its session hosts are joined only to Active Directory, where Entra single sign-on needs hybrid join and a Kerberos server object', related: [] };
+  }
+  return { shift: -1, why: 'users of Entra or hybrid joined hosts then type their Windows password again at every connection', related: [] };
+}
+
+function check(ctx: RuleContext): void {
+  for (const pool of ctx.graph.hostPools) {
+    const hp = pool.resource;
+    if (hp.source.existing) continue;
+    const verdict = joinVerdict(pool);
+    // Host pools that use the legacy AD FS single sign-on already have SSO; moving to Entra SSO is advice, not a gap.
+    const adfs = knownString(get(hp.body, 'properties', 'ssoadfsAuthority')) || get(hp.body, 'properties', 'ssoClientId');
+    const shift = adfs ? Math.min(verdict.shift, -1) : verdict.shift;
+    const fixes: Fix[] = [fix('Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)', { kind: 'set-rdp-property', resource: hp.key, name: PROPERTY, value: 'i:1' }, true)];
+    const base = { uri: hp.source.uri, shift, related: verdict.related, fixes };
+    const rdp = get(hp.body, 'properties', 'customRdpProperty');
+
+    if (!rdp) {
+      if (!isAbsent(hp.body, 'properties', 'customRdpProperty')) continue;
+      ctx.report({
+        ...base,
+        at: hp.source.headRange,
+        message: `Host pool ${displayName(hp)} sets no RDP properties, so Microsoft Entra single sign-on is off (${PROPERTY} defaults to 0) and ${verdict.why}.`,
+        key: `${hp.key}|properties.customRdpProperty`,
+      });
+      continue;
+    }
+    for (const c of cases(rdp)) checkString(ctx, c.value, c.when, hp.key, displayName(hp), base, verdict.why);
+  }
+}
+
+function checkString(
+  ctx: RuleContext,
+  v: Value,
+  when: string,
+  key: string,
+  name: string,
+  base: { uri: string; shift: number; related: RelatedInfo[]; fixes: Fix[] },
+  why: string,
+): void {
+  // A property built from values we cannot read (a parameter without default, an object in preview APIs) stays silent.
+  if (v.kind !== 'string') return;
+  const rdp = parseRdpString(v);
+  const tokens = findRdp(rdp, PROPERTY);
+  const suffix = when ? ` (${when})` : '';
+  const bad = tokens.filter((t) => !(t.type === 'i' && t.value.trim() === '1'));
+  if (bad.length) {
+    // With duplicates, which one the client honours is undocumented: the least secure one is reported.
+    const t = bad[0];
+    ctx.report({
+      ...base,
+      at: t.range && t.uri === base.uri ? t.range : v.range,
+      message: `Host pool ${name} sets '${t.text}', which turns Microsoft Entra single sign-on off; ${why}${suffix}.`,
+      key: `${key}|properties.customRdpProperty|${when}`,
+    });
+    return;
+  }
+  if (tokens.length || rdp.hasUnknown) return;
+  if (findRdp(rdp, 'targetisaadjoined').some((t) => t.value.trim() === '1') && ctx.ruleEnabled('legacy-entra-password-sign-in')) return;
+  ctx.report({
+    ...base,
+    at: v.range,
+    message: `Host pool ${name} does not set ${PROPERTY}:i:1, so Microsoft Entra single sign-on is off and ${why}${suffix}.`,
+    key: `${key}|properties.customRdpProperty|${when}`,
+  });
+}
+
+export default defineRule({
+  id: ID,
+  title: 'Host pools should use Microsoft Entra single sign-on',
+  level: 'warning',
+  severity: 'medium',
+  boundary: ['identity'],
+  summary: 'Finds host pools whose RDP properties leave Microsoft Entra single sign-on (enablerdsaadauth:i:1) off.',
+  docs,
+  check,
+});

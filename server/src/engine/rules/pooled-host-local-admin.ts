@@ -1,0 +1,118 @@
+import type { HostPoolNode, RoleAssignmentNode } from '../graph';
+import { resourceGroupOf, sameValue } from '../graph';
+import { VM_ADMIN_LOGIN, VM_USER_LOGIN } from '../knowledge/roles';
+import type { Fix, RelatedInfo } from '../model';
+import { knownString } from '../values';
+import { defineRule, fix, type RuleContext } from './define';
+import docs from './pooled-host-local-admin.md';
+import { caseSuffix, displayName, isEndUserOf, poolTypeCases, pooledCases, relatedResource } from './host-pools';
+
+const ID = 'pooled-host-local-admin';
+
+function allowListed(ra: RoleAssignmentNode, allow: unknown): boolean {
+  if (!Array.isArray(allow) || !ra.principal) return false;
+  const p = ra.principal;
+  const text = knownString(p)?.toLowerCase();
+  const names = new Set(allow.filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase()));
+  if (text !== undefined) return names.has(text);
+  // A principal given by a parameter or variable is allow-listed by its name ("adminGroupObjectId").
+  const key = p.kind === 'unknown' ? p.key ?? '' : '';
+  const name = /(?:^|[:.])([A-Za-z_][\w-]*)$/.exec(key)?.[1]?.toLowerCase();
+  return !!name && names.has(name);
+}
+
+function fixesFor(ra: RoleAssignmentNode, roleGuid: string, pool: HostPoolNode): Fix[] {
+  const fixes: Fix[] = [];
+  if (roleGuid === VM_ADMIN_LOGIN.guid) {
+    fixes.push(
+      fix(
+        'Use Virtual Machine User Login instead',
+        { kind: 'replace-role', resource: ra.resource.key, fromGuid: VM_ADMIN_LOGIN.guid, toGuid: VM_USER_LOGIN.guid, toName: VM_USER_LOGIN.name },
+        true,
+      ),
+    );
+  }
+  if (pool.resource.source.uri === ra.resource.source.uri) {
+    fixes.push(fix('Make the host pool personal', { kind: 'set-property', resource: pool.resource.key, path: ['properties', 'hostPoolType'], value: 'Personal' }));
+  }
+  return fixes;
+}
+
+function check(ctx: RuleContext): void {
+  const { graph } = ctx;
+  for (const ra of graph.roleAssignments) {
+    if (ra.resource.source.existing || allowListed(ra, ctx.options.adminPrincipals)) continue;
+    for (const rc of ra.roles) {
+      const role = rc.role;
+      if (!role || !role.localAdmin) continue;
+      const when = rc.when ? ` (${rc.when})` : '';
+      const scopeText =
+        ra.scope.kind === 'vm' ? 'on a session host' : ra.scope.kind === 'resourceGroup' ? 'on a resource group' : ra.scope.kind === 'subscription' ? 'on the subscription' : 'on a management group';
+
+      // Session hosts the grant covers, grouped by their pooled host pool.
+      const pools = new Map<HostPoolNode, number>();
+      for (const h of ra.covers) {
+        if (h.hostPool && pooledCases(h.hostPool.resource).length) pools.set(h.hostPool, (pools.get(h.hostPool) ?? 0) + 1);
+      }
+      let inferred = false;
+      if (!pools.size && (ra.scope.kind === 'resourceGroup' || ra.scope.kind === 'subscription' || ra.scope.kind === 'managementGroup')) {
+        // No session host visible: a grant over the scope that holds a pooled host pool with no visible hosts is still a risk.
+        for (const hp of graph.hostPools) {
+          if (hp.resource.source.existing || hp.sessionHosts.length || !pooledCases(hp.resource).length) continue;
+          const inScope = ra.scope.kind === 'resourceGroup' ? sameValue(resourceGroupOf(hp.resource), ra.scope.name) : true;
+          if (inScope) pools.set(hp, 0);
+        }
+        inferred = pools.size > 0;
+      }
+
+      for (const [pool, hostCount] of pools) {
+        const endUser = isEndUserOf(graph, pool, ra.principal);
+        // Owner, Contributor and VM Contributor are local admin only through the management plane: flag them for end users.
+        if (role.localAdmin === 'via-management-plane' && !endUser) continue;
+        const hosts = pool.sessionHosts.filter((h) => ra.covers.includes(h));
+        const adOnly = hosts.length > 0 && hosts.every((h) => h.joinType === 'ad');
+        let shift = endUser ? 0 : -1;
+        if (inferred) shift -= 1;
+        if (adOnly && role === VM_ADMIN_LOGIN) shift = -2;
+        const typeCases = poolTypeCases(pool.resource);
+        const suffix = caseSuffix(typeCases, pooledCases(pool.resource));
+        const who = endUser ? 'its users' : 'the principal';
+        let message: string;
+        if (adOnly && role === VM_ADMIN_LOGIN) {
+          message = `${role.name} ${scopeText} of pooled host pool ${displayName(pool.resource)}${suffix} has no effect on hosts joined only to Active Directory today, but makes ${who} local administrators if the hosts move to Microsoft Entra join${when}.`;
+        } else if (inferred) {
+          message = `${role.name} ${scopeText} that holds pooled host pool ${displayName(pool.resource)}${suffix} likely makes ${who} local administrators of shared multi-session hosts (inferred: no session host of the pool is visible)${when}.`;
+        } else {
+          const how = role.localAdmin === 'direct' ? 'local administrators' : 'able to run code as SYSTEM (local administrators in effect)';
+          message = `${role.name} ${scopeText} makes ${who} ${how} on ${hostCount} session host${hostCount === 1 ? '' : 's'} of pooled host pool ${displayName(pool.resource)}${suffix}, where one user's admin rights reach every other user's session${when}.`;
+        }
+        const related: RelatedInfo[] = [relatedResource(pool.resource, `Pooled host pool ${displayName(pool.resource)}`)];
+        for (const h of hosts.slice(0, 5)) related.push(relatedResource(h.vm, `Session host ${displayName(h.vm)} covered by this assignment`));
+        if (endUser) related.push(relatedResource(endUser, 'The same principal is an end user of the pool (Desktop Virtualization User)'));
+        ctx.report({
+          uri: ra.resource.source.uri,
+          at: rc.value.range,
+          message,
+          shift,
+          related,
+          fixes: fixesFor(ra, role.guid, pool),
+          key: `${ra.resource.key}|properties.roleDefinitionId|${rc.when}|${pool.resource.key}`,
+        });
+      }
+    }
+  }
+}
+
+export default defineRule({
+  id: ID,
+  title: 'Users should not be local administrators of pooled session hosts',
+  level: 'error',
+  severity: 'high',
+  boundary: ['kernel', 'session', 'user', 'process'],
+  summary: 'Finds role assignments that make principals local administrators of multi-session hosts shared by many users.',
+  docs,
+  options: {
+    adminPrincipals: 'Principal object ids, or names of the parameters/variables that hold them, of admin groups allowed to hold admin roles on pooled hosts.',
+  },
+  check,
+});

@@ -1,0 +1,43 @@
+import type { Range, Suppression } from './model';
+
+const DIRECTIVE = 'avdsec-disable-next-line';
+
+/** Zero-based line of an offset. */
+export function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Reads `avdsec-disable-next-line <rule-id> [<rule-id>…] [-- reason]` from a comment. `comment` is the comment's
+ * whole text (with its `//`, `#` or `/*`), `start` its offset in the document. Undefined when it is not one.
+ */
+export function parseSuppression(text: string, comment: string, start: number): Suppression | undefined {
+  const at = comment.indexOf(DIRECTIVE);
+  if (at < 0) return undefined;
+  // Only the comment marker and spaces may come before the directive.
+  if (!/^(\/\/|#|\/\*)\s*$/.test(comment.slice(0, at))) return undefined;
+  let body = comment.slice(at + DIRECTIVE.length);
+  const bodyStart = start + at + DIRECTIVE.length;
+  if (body.endsWith('*/')) body = body.slice(0, -2);
+  const dash = body.indexOf('--');
+  const reason = dash >= 0 ? body.slice(dash + 2).trim() : undefined;
+  const ids = dash >= 0 ? body.slice(0, dash) : body;
+  const ruleIds: string[] = [];
+  const idRanges: Range[] = [];
+  const re = /[^\s,]+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(ids))) {
+    ruleIds.push(m[0]);
+    idRanges.push({ start: bodyStart + m.index, end: bodyStart + m.index + m[0].length });
+  }
+  const end = start + comment.length;
+  return {
+    line: lineOf(text, end) + 1,
+    ruleIds,
+    idRanges,
+    range: { start, end },
+    reason: reason || undefined,
+  };
+}
