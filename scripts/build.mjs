@@ -27,8 +27,9 @@ function copyGrammars() {
 
 // web-tree-sitter ships an ESM build that esbuild picks even for CommonJS output; its createRequire then needs
 // import.meta.url, which esbuild leaves empty in CJS. Give it the bundle's own file URL.
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const importMetaUrl = {
-  define: { 'import.meta.url': 'importMetaUrl' },
+  define: { 'import.meta.url': 'importMetaUrl', AVDSEC_VERSION: JSON.stringify(version) },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 
@@ -40,6 +41,8 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   loader: { '.md': 'text' },
+  // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
   absWorkingDir: root,
 };
 

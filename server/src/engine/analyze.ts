@@ -1,7 +1,7 @@
 import { type AvdsecConfig, shiftLevel } from './config';
 import type { AvdGraph } from './graph';
 import type { Document, Finding, Range } from './model';
-import { lineOf } from './suppressions';
+import { LineIndex } from './positions';
 import type { Rule } from './rules/define';
 import { RULES, RULE_IDS } from './rules/index';
 
@@ -82,10 +82,11 @@ export function documentFindings(all: Finding[], doc: Document): Finding[] {
     });
   }
   const seen = new Set<string>();
+  let lines: LineIndex | undefined;
   for (const f of all) {
     if (f.uri !== doc.uri) continue;
     if (doc.syntaxErrors.some((e) => overlaps(e.range, f.range))) continue;
-    if (suppressed.get(lineOf(doc.text, f.range.start))?.has(f.ruleId)) continue;
+    if (suppressed.size && suppressed.get((lines ??= new LineIndex(doc.text)).position(f.range.start).line)?.has(f.ruleId)) continue;
     if (seen.has(f.key)) continue;
     seen.add(f.key);
     out.push(f);

@@ -4,9 +4,7 @@ const DIRECTIVE = 'avdsec-disable-next-line';
 
 /** Zero-based line of an offset. */
 export function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return text.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0;
 }
 
 /**

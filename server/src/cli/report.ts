@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import type { Finding, Level, Range } from '../engine/model';
+import { LineIndex } from '../engine/positions';
+
+/** 1-based line and UTF-16 column, as the CLI contract states. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface ReportRange {
+  start: Position;
+  end: Position;
+}
+
+export interface ReportFinding {
+  ruleId: string;
+  level: Level;
+  message: string;
+  file: string;
+  range: ReportRange;
+  fixes: { title: string }[];
+  related: { file: string; range: ReportRange; message: string }[];
+}
+
+export interface Report {
+  tool: { name: 'avdsec'; version: string };
+  findings: ReportFinding[];
+  errors: { file: string; message: string }[];
+  summary: { files: number; findings: number };
+}
+
+/** Converts engine findings (offsets) to the CLI's report (relative paths, 1-based lines and columns): the one place it happens. */
+export class Reporter {
+  private readonly indexes = new Map<string, LineIndex>();
+
+  constructor(
+    private readonly cwd: string,
+    private readonly textOf: (file: string) => string | undefined,
+  ) {}
+
+  relative(file: string): string {
+    const rel = path.relative(this.cwd, file);
+    return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
+  }
+
+  range(file: string, r: Range): ReportRange {
+    let idx = this.indexes.get(file);
+    if (!idx) this.indexes.set(file, (idx = new LineIndex(this.textOf(file) ?? '')));
+    const s = idx.position(r.start);
+    const e = idx.position(r.end);
+    return { start: { line: s.line + 1, column: s.character + 1 }, end: { line: e.line + 1, column: e.character + 1 } };
+  }
+
+  finding(f: Finding): ReportFinding {
+    return {
+      ruleId: f.ruleId,
+      level: f.level,
+      message: f.message,
+      file: this.relative(f.uri),
+      range: this.range(f.uri, f.range),
+      fixes: f.fixes.map((x) => ({ title: x.title })),
+      related: f.related.map((r) => ({ file: this.relative(r.uri), range: this.range(r.uri, r.range), message: r.message })),
+    };
+  }
+}
+
+const ORDER: Level[] = ['hint', 'info', 'warning', 'error'];
+
+export function atLeast(level: Level, threshold: Level): boolean {
+  return ORDER.indexOf(level) >= ORDER.indexOf(threshold);
+}

@@ -1,0 +1,230 @@
+import { type AvdGraph, typeIs } from './graph';
+import { appById, AVD_APP_ID, REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from './knowledge/apps';
+import { BOUNDARIES, SECURITY_RECOMMENDATIONS_URL, TRUST_LEVELS } from './knowledge/boundaries';
+import { rdpProperty } from './knowledge/rdp-properties';
+import type { Document, Range, Resource, Value } from './model';
+import { parseRdpString } from './rdp';
+import { coversAvd } from './rules/conditional-access';
+import type { Boundary } from './rules/define';
+import { ruleById } from './rules/index';
+import { cases, get, knownString } from './values';
+
+export interface HoverResult {
+  markdown: string;
+  range: Range;
+}
+
+/** The deepest property path of a resource body at an offset (on a key or its value). */
+function pathAt(v: Value, offset: number, path: string[] = []): { path: string[]; range: Range } | undefined {
+  if (v.kind === 'object') {
+    for (const e of v.entries) {
+      if (offset >= e.keyRange.start && offset <= e.keyRange.end && e.keyRange.end > e.keyRange.start) {
+        return { path: [...path, e.key], range: e.keyRange };
+      }
+      if (offset >= e.value.range.start && offset <= e.value.range.end) {
+        return pathAt(e.value, offset, [...path, e.key]) ?? { path: [...path, e.key], range: e.value.range };
+      }
+    }
+  } else if (v.kind === 'array') {
+    for (let i = 0; i < v.items.length; i++) {
+      const item = v.items[i];
+      if (offset >= item.range.start && offset <= item.range.end) return pathAt(item, offset, [...path, String(i)]) ?? { path: [...path, String(i)], range: item.range };
+    }
+  }
+  return undefined;
+}
+
+function within(r: Range, offset: number): boolean {
+  return offset >= r.start && offset <= r.end;
+}
+
+function boundaryLine(ids: Boundary[]): string {
+  return ids.map((b) => `**${BOUNDARIES[b].name}**: ${BOUNDARIES[b].meaning}`).join('\n\n');
+}
+
+function ruleLinks(ids: string[]): string {
+  const links = ids.map((id) => ruleById(id)).filter((r) => !!r).map((r) => `[${r!.id}](${r!.helpUri})`);
+  return links.length ? `Checked by ${links.join(', ')}.` : '';
+}
+
+function code(lang: string, text: string): string {
+  return '```' + lang + '\n' + text + '\n```';
+}
+
+const LEARN = (page: string, title: string) => `[${title}](https://learn.microsoft.com/azure/virtual-desktop/${page})`;
+
+/** The security-boundary hover at an offset of a document, or undefined when nothing AVD-related is there. */
+export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverResult | undefined {
+  const candidates = doc.resources.filter((r) => within(r.source.range, offset));
+  if (!candidates.length) return undefined;
+  const r = candidates.reduce((a, b) => (b.source.range.end - b.source.range.start < a.source.range.end - a.source.range.start ? b : a));
+  const onHead = within(r.source.headRange, offset);
+  const at = pathAt(r.body, offset);
+  const p = at?.path.join('.').toLowerCase() ?? '';
+  const range = onHead ? r.source.headRange : at?.range ?? r.source.headRange;
+
+  if (typeIs(r, 'microsoft.desktopvirtualization/hostpools')) {
+    if (p.startsWith('properties.customrdpproperty')) return { markdown: rdpHover(r), range };
+    if (onHead || p.startsWith('properties.hostpooltype')) return { markdown: hostPoolHover(r, graph), range };
+  }
+  if (typeIs(r, 'microsoft.authorization/roleassignments') && (onHead || p.startsWith('properties.roledefinition'))) {
+    return roleHover(r, graph, range);
+  }
+  if (typeIs(r, 'microsoft.compute/virtualmachines/extensions') && (onHead || p.startsWith('properties.type') || p.startsWith('properties.settings'))) {
+    const h = joinHover(r);
+    if (h) return { markdown: h, range };
+  }
+  if (typeIs(r, 'microsoft.compute/virtualmachines') && onHead) {
+    const host = graph.sessionHosts.find((h) => h.vm === r);
+    if (host) return { markdown: sessionHostHover(host.joinType, host.hostPool?.resource), range };
+  }
+  if (typeIs(r, 'microsoft.graph/conditionalaccesspolicies') && (onHead || p.startsWith('conditions') || p.startsWith('state') || p.startsWith('grantcontrols'))) {
+    return { markdown: caHover(r), range };
+  }
+  return undefined;
+}
+
+function hostPoolHover(r: Resource, graph: AvdGraph): string {
+  const node = graph.hostPools.find((h) => h.resource === r);
+  const types = cases(get(r.body, 'properties', 'hostPoolType') ?? { kind: 'unknown', range: r.source.headRange }).map((c) => knownString(c.value));
+  const shown = types.map((t) => (t === undefined ? 'unknown' : `'${t}'`)).join(' or ');
+  const pooled = types.some((t) => t?.toLowerCase() === 'pooled');
+  const personal = types.some((t) => t?.toLowerCase() === 'personal');
+  const lines: string[] = [code('bicep', `hostPoolType: ${shown}`)];
+  if (pooled) {
+    lines.push(
+      '**Pooled host pool: many users share each multi-session host.** Their isolation rests on the session, process and user boundaries of one Windows instance, which hold only while no user is an administrator.',
+      boundaryLine(['session', 'kernel']),
+    );
+  }
+  if (personal) {
+    lines.push('**Personal host pool: each user has their own VM.** The virtual machine boundary separates users, so this is where users who need administrator rights belong.', boundaryLine(['vm']));
+  }
+  if (!pooled && !personal) lines.push('The host pool type decides which boundary separates users: the session boundary of a shared multi-session host (Pooled) or the VM boundary (Personal).');
+  lines.push('| Users | Recommended deployment |\n|---|---|\n' + TRUST_LEVELS.map((t) => `| ${t.who} | ${t.use} |`).join('\n'));
+  if (node) {
+    const hosts = node.sessionHosts;
+    const joins = [...new Set(hosts.map((h) => h.joinType))].map((j) => JOIN_TEXT[j]).join(', ');
+    lines.push(hosts.length ? `Session hosts linked in this workspace: ${hosts.length} (${joins}).` : 'No session host of this pool is visible in the workspace.');
+  }
+  lines.push(ruleLinks(['pooled-host-local-admin', 'host-pool-sso-disabled', 'mfa-conditional-access-missing']), LEARN('security-recommendations', 'Security recommendations for Azure Virtual Desktop'));
+  return lines.filter(Boolean).join('\n\n');
+}
+
+function rdpHover(r: Resource): string {
+  const v = get(r.body, 'properties', 'customRdpProperty');
+  const lines: string[] = ['**RDP properties of the host pool**: what a client may bring into the session and how users sign in.'];
+  const strings = v ? cases(v).filter((c) => c.value.kind === 'string') : [];
+  if (!strings.length) lines.push(v ? 'The value is not known here (a parameter without a default, or an expression).' : 'None set: every property takes the host pool default, so drives, clipboard, printers and USB devices are redirected and single sign-on is off.');
+  for (const c of strings) {
+    const rdp = parseRdpString(c.value as Extract<Value, { kind: 'string' }>);
+    if (c.when) lines.push(`*${c.when}:*`);
+    const rows = rdp.tokens.map((t) => {
+      const info = rdpProperty(t.name);
+      const meaning = t.malformed ? 'not a `name:type:value` property' : info ? `${info.meaning}${info.values?.[t.value.toLowerCase()] ? ` (${info.values[t.value.toLowerCase()]})` : ''}` : 'not a known AVD property';
+      const rec = info?.recommended !== undefined && !t.malformed ? (t.value === info.recommended ? 'recommended' : `recommended: \`${info.recommended || '(empty)'}\``) : '';
+      return `| \`${t.text.replace(/\|/g, '\\|')}\` | ${meaning} | ${rec} |`;
+    });
+    if (rows.length) lines.push('| Property | Meaning | |\n|---|---|---|\n' + rows.join('\n'));
+    if (rdp.hasUnknown) lines.push('Part of the string is computed (an interpolation or a parameter without default): properties set there are not shown.');
+    const sso = rdp.tokens.find((t) => t.name === 'enablerdsaadauth');
+    if (!sso) lines.push('`enablerdsaadauth` is not set: Microsoft Entra single sign-on is off by default.');
+  }
+  lines.push(boundaryLine(['identity', 'data-egress']), ruleLinks(['host-pool-sso-disabled']), LEARN('rdp-properties', 'Supported RDP properties'));
+  return lines.join('\n\n');
+}
+
+function roleHover(r: Resource, graph: AvdGraph, range: Range): HoverResult | undefined {
+  const node = graph.roleAssignments.find((ra) => ra.resource === r);
+  if (!node || !node.roles.length) return undefined;
+  const lines: string[] = [];
+  for (const rc of node.roles) {
+    const role = rc.role;
+    if (!role) {
+      lines.push('**Role**: not one avdsec knows (a custom role, or an id built from values that are not known here).');
+      continue;
+    }
+    lines.push(`${rc.when ? `*${rc.when}:* ` : ''}**${role.name}** \`${role.guid}\``, `On a multi-session host: ${role.onSessionHost}`);
+    if (role.localAdmin) {
+      lines.push(
+        '**Administrator-to-kernel is not a security boundary.** An administrator of a shared host can read every other session, capture input and stop the host for everyone; keep such rights on personal host pools.',
+        boundaryLine(['kernel', 'session']),
+      );
+    }
+  }
+  const scope = node.scope;
+  const scopeText = scope.kind === 'vm' ? 'one VM' : scope.kind === 'resourceGroup' ? 'a resource group' : scope.kind === 'subscription' ? 'the subscription' : scope.kind === 'managementGroup' ? 'a management group' : scope.kind === 'other' ? `a ${scope.type ?? 'resource'}` : 'a scope avdsec cannot read';
+  lines.push(`Scope: ${scopeText}; session hosts covered in this workspace: ${node.covers.length}.`);
+  lines.push(ruleLinks(['pooled-host-local-admin']), LEARN('azure-ad-joined-session-hosts', 'Microsoft Entra joined session hosts'));
+  return { markdown: lines.filter(Boolean).join('\n\n'), range };
+}
+
+const JOIN_TEXT: Record<string, string> = {
+  entra: 'Microsoft Entra joined',
+  ad: 'joined to Active Directory',
+  mixed: 'both Entra and Active Directory join extensions',
+  unknown: 'join type not visible',
+};
+
+function joinHover(ext: Resource): string | undefined {
+  const type = knownString(get(ext.body, 'properties', 'type'))?.toLowerCase();
+  if (type === 'aadloginforwindows') {
+    return [
+      '**Microsoft Entra join (AADLoginForWindows)**: users sign in to this session host with Entra ID.',
+      'Entra sign-in to the host is governed by Azure roles: **Virtual Machine User Login** for users, **Virtual Machine Administrator Login** for administrators (never for users of a pooled host pool). Turn on single sign-on (`enablerdsaadauth:i:1`) so the second sign-in is not a password.',
+      boundaryLine(['identity']),
+      ruleLinks(['pooled-host-local-admin', 'host-pool-sso-disabled']),
+      LEARN('azure-ad-joined-session-hosts', 'Microsoft Entra joined session hosts'),
+    ].join('\n\n');
+  }
+  if (type === 'jsonaddomainextension') {
+    return [
+      '**Active Directory domain join (JsonADDomainExtension)**: the host joins an AD DS domain.',
+      'Entra single sign-on then needs hybrid join and a Kerberos server object, which code does not show; the VM login roles have no effect until the host is Entra joined.',
+      ruleLinks(['host-pool-sso-disabled']),
+      LEARN('authentication', 'Supported identities and authentication methods'),
+    ].join('\n\n');
+  }
+  if (type === 'dsc') {
+    const aad = knownString(get(ext.body, 'properties', 'settings', 'properties', 'aadJoin')) ?? (get(ext.body, 'properties', 'settings', 'properties', 'aadJoin') as { value?: unknown } | undefined)?.value;
+    return [
+      '**AVD agent registration (DSC)**: installs the AVD agent and registers the VM with its host pool.',
+      aad !== undefined ? `\`aadJoin\`: ${String(aad)}: the host is ${String(aad) === 'true' ? 'Microsoft Entra joined' : 'not Entra joined by this extension'}.` : '',
+      ruleLinks(['host-pool-sso-disabled']),
+    ]
+      .filter(Boolean)
+      .join('\n\n');
+  }
+  return undefined;
+}
+
+function sessionHostHover(join: string, pool: Resource | undefined): string {
+  return [
+    `**Session host**: ${JOIN_TEXT[join]}${pool ? `, registered to host pool ${knownString(get(pool.body, 'name')) ?? pool.source.symbol ?? ''}` : ''}.`,
+    boundaryLine(['session', 'kernel']),
+    `[Security recommendations](${SECURITY_RECOMMENDATIONS_URL})`,
+  ].join('\n\n');
+}
+
+function caHover(r: Resource): string {
+  const apps = get(r.body, 'conditions', 'applications', 'includeApplications');
+  const ids = apps?.kind === 'array' ? apps.items.map((i) => knownString(i)).filter((s): s is string => s !== undefined) : [];
+  const rows = ids.map((id) => {
+    const app = appById(id);
+    return `| \`${id}\` | ${app ? `${app.name}: ${app.role}` : id.toLowerCase() === 'all' ? 'Every application, Azure Virtual Desktop included' : 'not an AVD application'} |`;
+  });
+  const verdict = coversAvd(r);
+  const lines = [
+    `**Conditional Access policy** ${knownString(get(r.body, 'displayName')) ? `'${knownString(get(r.body, 'displayName'))}'` : ''}`.trim(),
+    rows.length ? '| Included application | |\n|---|---|\n' + rows.join('\n') : 'Included applications are not known here.',
+    verdict.covers === 'yes'
+      ? 'Requires MFA for Azure Virtual Desktop.'
+      : verdict.covers === 'no'
+        ? `Does not enforce MFA for Azure Virtual Desktop: ${verdict.reason}.`
+        : 'Whether it enforces MFA for Azure Virtual Desktop cannot be read here.',
+  ];
+  const sso = [REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID].filter((id) => ids.includes(id));
+  if (ids.includes(AVD_APP_ID) && sso.length < 2) lines.push('With single sign-on on, also target Microsoft Remote Desktop and Windows Cloud Login, which sign users in to the session host.');
+  lines.push(boundaryLine(['identity']), ruleLinks(['mfa-conditional-access-missing']), LEARN('set-up-mfa', 'Enforce MFA for Azure Virtual Desktop'));
+  return lines.join('\n\n');
+}

@@ -1,0 +1,44 @@
+import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { INVALID_SUPPRESSION } from '../engine/analyze';
+import type { Finding, Level, Range } from '../engine/model';
+import { ruleById } from '../engine/rules/index';
+
+const SEVERITY: Record<Level, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What a diagnostic carries back to the server, so a code action finds its finding again. */
+export interface DiagnosticData {
+  key: string;
+}
+
+export function toLspRange(doc: TextDocument, r: Range) {
+  return { start: doc.positionAt(r.start), end: doc.positionAt(r.end) };
+}
+
+/** The one place an engine finding becomes an LSP diagnostic. */
+export function toDiagnostic(f: Finding, doc: TextDocument, docOf: (uri: string) => TextDocument | undefined): Diagnostic {
+  const rule = ruleById(f.ruleId);
+  const d: Diagnostic = {
+    range: toLspRange(doc, f.range),
+    severity: SEVERITY[f.level],
+    code: f.ruleId,
+    source: 'avdsec',
+    message: f.message,
+    data: { key: f.key } satisfies DiagnosticData,
+  };
+  if (rule) d.codeDescription = { href: rule.helpUri };
+  if (f.ruleId === INVALID_SUPPRESSION) d.tags = [DiagnosticTag.Unnecessary];
+  const related = f.related
+    .map((r) => {
+      const other = r.uri === doc.uri ? doc : docOf(r.uri);
+      return other ? { location: { uri: r.uri, range: toLspRange(other, r.range) }, message: r.message } : undefined;
+    })
+    .filter((r): r is NonNullable<typeof r> => !!r);
+  if (related.length) d.relatedInformation = related;
+  return d;
+}
