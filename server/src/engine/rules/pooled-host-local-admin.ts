@@ -71,7 +71,7 @@ function check(ctx: RuleContext): void {
         if (role.localAdmin === 'via-management-plane' && !endUser) continue;
         const hosts = pool.sessionHosts.filter((h) => ra.covers.includes(h));
         const adOnly = hosts.length > 0 && hosts.every((h) => h.joinType === 'ad');
-        let shift = endUser ? 0 : -1;
+        let shift = endUser && role.localAdmin === 'direct' ? 0 : -1;
         if (inferred) shift -= 1;
         if (adOnly && role === VM_ADMIN_LOGIN) shift = -2;
         const typeCases = poolTypeCases(pool.resource);

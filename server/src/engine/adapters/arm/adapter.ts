@@ -185,7 +185,7 @@ class TemplateReader {
         if (!raw.includes('\\')) {
           if (isArmExpression(s)) {
             const offsets = Array.from({ length: s.length + 1 }, (_, i) => n.offset + 1 + i);
-            return evaluateArmExpression(s, offsets, scope);
+            return { ...evaluateArmExpression(s, offsets, scope), range } as Value;
           }
           const skip = s.startsWith('[[') ? 1 : 0;
           return {
@@ -195,7 +195,7 @@ class TemplateReader {
           };
         }
         const decoded = decodeJsonString(this.doc.text, n.offset, n.offset + n.length);
-        if (isArmExpression(decoded.value)) return evaluateArmExpression(decoded.value, decoded.offsets, scope);
+        if (isArmExpression(decoded.value)) return { ...evaluateArmExpression(decoded.value, decoded.offsets, scope), range } as Value;
         const skip = decoded.value.startsWith('[[') ? 1 : 0;
         const offsets = decoded.offsets.slice(skip);
         return {
