@@ -21,12 +21,12 @@ function joinVerdict(pool: HostPoolNode): JoinVerdict {
   const entra = hosts.filter((h) => h.joinType === 'entra' || h.joinType === 'mixed');
   const related = entra.slice(0, 3).map((h) => relatedResource(h.joinEvidence ?? h.vm, `Session host ${displayName(h.vm)} is Microsoft Entra joined`));
   if (entra.length) {
-    return { shift: 0, why: 'its session hosts are Microsoft Entra joined, so users type their Windows password again at every connection', related };
+    return { shift: 0, why: 'single sign-on is off, so users of its Microsoft Entra joined session hosts type their Windows password again at every connection', related };
   }
   if (hosts.length && hosts.every((h) => h.joinType === 'ad')) {
-    return { shift: -2, why: 'its session hosts are joined only to Active Directory, where Entra single sign-on needs hybrid join and a Kerberos server object', related: [] };
+    return { shift: -2, why: 'single sign-on is off; its session hosts are joined only to Active Directory, where Entra single sign-on also needs hybrid join and a Kerberos server object', related: [] };
   }
-  return { shift: -1, why: 'users of Entra or hybrid joined hosts then type their Windows password again at every connection', related: [] };
+  return { shift: -1, why: 'single sign-on is off, so users of Entra or hybrid joined session hosts type their Windows password again at every connection', related: [] };
 }
 
 function check(ctx: RuleContext): void {
@@ -46,7 +46,7 @@ function check(ctx: RuleContext): void {
       ctx.report({
         ...base,
         at: hp.source.headRange,
-        message: `Host pool ${displayName(hp)} sets no RDP properties, so Microsoft Entra single sign-on is off (${PROPERTY} defaults to 0) and ${verdict.why}.`,
+        message: `Host pool ${displayName(hp)} sets no RDP properties, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
         key: `${hp.key}|properties.customRdpProperty`,
       });
       continue;
@@ -76,7 +76,7 @@ function checkString(
     ctx.report({
       ...base,
       at: t.range && t.uri === base.uri ? t.range : v.range,
-      message: `Host pool ${name} sets '${t.text}', which turns Microsoft Entra single sign-on off; ${why}${suffix}.`,
+      message: `Host pool ${name} sets '${t.text}'${suffix}: ${why}.`,
       key: `${key}|properties.customRdpProperty|${when}`,
     });
     return;
@@ -86,7 +86,7 @@ function checkString(
   ctx.report({
     ...base,
     at: v.range,
-    message: `Host pool ${name} does not set ${PROPERTY}:i:1, so Microsoft Entra single sign-on is off and ${why}${suffix}.`,
+    message: `Host pool ${name} does not set ${PROPERTY}:i:1${suffix}: ${why}.`,
     key: `${key}|properties.customRdpProperty|${when}`,
   });
 }

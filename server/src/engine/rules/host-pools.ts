@@ -2,7 +2,7 @@ import { DESKTOP_VIRTUALIZATION_USER } from '../knowledge/roles';
 import type { AvdGraph, HostPoolNode } from '../graph';
 import { location, sameValue } from '../graph';
 import type { RelatedInfo, Resource, Value } from '../model';
-import { cases, get, knownString } from '../values';
+import { cases, describe, get, knownString } from '../values';
 
 /** Facts about host pools that several rules share. */
 
@@ -52,9 +52,16 @@ export function relatedResource(r: Resource, message: string): RelatedInfo {
   return { uri: l.uri, range: l.range, message };
 }
 
-/** A short human name of a resource for messages: its symbol or known name. */
+/**
+ * A short human name of a resource for messages: its name with unknown parts shown as `…` (`'fin-avd-…'`), else its
+ * symbolic name, else what the name is computed from.
+ */
 export function displayName(r: Resource): string {
-  const name = knownString(get(r.body, 'name'));
-  if (name !== undefined && name.length <= 60) return `'${name}'`;
-  return r.source.symbol ? `'${r.source.symbol}'` : 'the resource';
+  const name = get(r.body, 'name');
+  if (name?.kind === 'string') {
+    const text = name.parts.map((p) => (p.kind === 'text' ? p.text : '…')).join('');
+    if (text.replace(/…/g, '').length >= 2 && text.length <= 60) return `'${text}'`;
+  }
+  if (r.source.symbol && /^[A-Za-z_]/.test(r.source.symbol)) return `'${r.source.symbol.split('/').pop()}'`;
+  return name ? `(named by ${describe(name)})` : 'without a name';
 }

@@ -49,10 +49,10 @@ function check(ctx: RuleContext): void {
       const scopeText =
         ra.scope.kind === 'vm' ? 'on a session host' : ra.scope.kind === 'resourceGroup' ? 'on a resource group' : ra.scope.kind === 'subscription' ? 'on the subscription' : 'on a management group';
 
-      // Session hosts the grant covers, grouped by their pooled host pool.
-      const pools = new Map<HostPoolNode, number>();
+      // Pooled host pools whose session hosts the grant covers.
+      const pools = new Set<HostPoolNode>();
       for (const h of ra.covers) {
-        if (h.hostPool && pooledCases(h.hostPool.resource).length) pools.set(h.hostPool, (pools.get(h.hostPool) ?? 0) + 1);
+        if (h.hostPool && pooledCases(h.hostPool.resource).length) pools.add(h.hostPool);
       }
       let inferred = false;
       if (!pools.size && (ra.scope.kind === 'resourceGroup' || ra.scope.kind === 'subscription' || ra.scope.kind === 'managementGroup')) {
@@ -60,12 +60,12 @@ function check(ctx: RuleContext): void {
         for (const hp of graph.hostPools) {
           if (hp.resource.source.existing || hp.sessionHosts.length || !pooledCases(hp.resource).length) continue;
           const inScope = ra.scope.kind === 'resourceGroup' ? sameValue(resourceGroupOf(hp.resource), ra.scope.name) : true;
-          if (inScope) pools.set(hp, 0);
+          if (inScope) pools.add(hp);
         }
         inferred = pools.size > 0;
       }
 
-      for (const [pool, hostCount] of pools) {
+      for (const pool of pools) {
         const endUser = isEndUserOf(graph, pool, ra.principal);
         // Owner, Contributor and VM Contributor are local admin only through the management plane: flag them for end users.
         if (role.localAdmin === 'via-management-plane' && !endUser) continue;
@@ -84,7 +84,7 @@ function check(ctx: RuleContext): void {
           message = `${role.name} ${scopeText} that holds pooled host pool ${displayName(pool.resource)}${suffix} likely makes ${who} local administrators of shared multi-session hosts (inferred: no session host of the pool is visible)${when}.`;
         } else {
           const how = role.localAdmin === 'direct' ? 'local administrators' : 'able to run code as SYSTEM (local administrators in effect)';
-          message = `${role.name} ${scopeText} makes ${who} ${how} on ${hostCount} session host${hostCount === 1 ? '' : 's'} of pooled host pool ${displayName(pool.resource)}${suffix}, where one user's admin rights reach every other user's session${when}.`;
+          message = `${role.name} ${scopeText} makes ${who} ${how} of the session hosts of pooled host pool ${displayName(pool.resource)}${suffix}, where one user's admin rights reach every other user's session${when}.`;
         }
         const related: RelatedInfo[] = [relatedResource(pool.resource, `Pooled host pool ${displayName(pool.resource)}`)];
         for (const h of hosts.slice(0, 5)) related.push(relatedResource(h.vm, `Session host ${displayName(h.vm)} covered by this assignment`));
