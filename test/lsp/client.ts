@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createProtocolConnection,
+  type Diagnostic,
+  type InitializeParams,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT } from '../harness/engine';
+
+/** The real language server, started as a user's editor starts it (`avdsec-language-server --stdio`), with a protocol client. */
+export class ServerProcess {
+  readonly connection: ProtocolConnection;
+  private readonly proc: ChildProcess;
+  private readonly diagnostics = new Map<string, Diagnostic[]>();
+  private waiters: { uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
+  readonly log: string[] = [];
+  stderr = '';
+
+  constructor() {
+    this.proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stderr!.on('data', (d) => (this.stderr += d));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.diagnostics.set(p.uri, p.diagnostics);
+      this.waiters = this.waiters.filter((w) => {
+        if (w.uri === p.uri && w.test(p.diagnostics)) {
+          w.resolve(p.diagnostics);
+          return false;
+        }
+        return true;
+      });
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.log.push(p.message));
+    this.connection.listen();
+  }
+
+  async initialize(rootUri: string, capabilities: InitializeParams['capabilities'] = {}): Promise<unknown> {
+    const result = await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'test' }],
+      capabilities,
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  /** Resolves with the first published diagnostics of `uri` that pass `test` (including ones already received). */
+  waitForDiagnostics(uri: string, test: (d: Diagnostic[]) => boolean, timeoutMs = 15_000): Promise<Diagnostic[]> {
+    const current = this.diagnostics.get(uri);
+    if (current && test(current)) return Promise.resolve(current);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(this.diagnostics.get(uri))}; stderr: ${this.stderr}`)), timeoutMs);
+      this.waiters.push({
+        uri,
+        test,
+        resolve: (d) => {
+          clearTimeout(timer);
+          resolve(d);
+        },
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    } catch {
+      // The process may already be gone.
+    }
+    this.connection.dispose();
+    this.proc.kill();
+  }
+}
