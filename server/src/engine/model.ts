@@ -14,7 +14,8 @@ export interface Location {
   range: Range;
 }
 
-export type Language = 'bicep' | 'bicepparam' | 'arm' | 'arm-parameters' | 'terraform' | 'tfvars';
+/** `graph-json`: Conditional Access policies in Microsoft Graph JSON (exports, Microsoft365DSC-style repositories). */
+export type Language = 'bicep' | 'bicepparam' | 'arm' | 'arm-parameters' | 'graph-json' | 'terraform' | 'tfvars';
 
 /** A run of decoded string text and where each of its characters sits in a source file. */
 export interface TextSource {

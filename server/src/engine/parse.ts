@@ -77,8 +77,17 @@ export function detectLanguage(uri: string, text: string): Language | undefined 
   // Only the head of the file is searched: the $schema comes first in practice, and huge data files stay cheap.
   const head = text.slice(0, 4096);
   const m = /"\$schema"\s*:\s*"([^"]*)"/.exec(head);
-  if (!m) return undefined;
+  if (!m) return looksLikeConditionalAccess(text) ? 'graph-json' : undefined;
   if (ARM_TEMPLATE_SCHEMA.test(m[1])) return 'arm';
   if (ARM_PARAMETERS_SCHEMA.test(m[1])) return 'arm-parameters';
   return undefined;
+}
+
+/** A Microsoft Graph Conditional Access policy (or a list of them): its grant controls and application conditions. */
+function looksLikeConditionalAccess(text: string): boolean {
+  if (text.length > 2_000_000) return false;
+  return (
+    /"@odata\.type"\s*:\s*"#microsoft\.graph\.conditionalAccessPolicy"/.test(text) ||
+    (/"grantControls"\s*:/.test(text) && /"includeApplications"\s*:/.test(text))
+  );
 }

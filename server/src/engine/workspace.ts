@@ -1,4 +1,5 @@
 import { adaptArm } from './adapters/arm/adapter';
+import { adaptGraphJson } from './adapters/arm/graph';
 import { armPrinter } from './adapters/arm/print';
 import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
@@ -81,6 +82,8 @@ export class Workspace {
       case 'arm':
       case 'arm-parameters':
         return adaptArm(f.uri, f.text, f.version, f.language);
+      case 'graph-json':
+        return adaptGraphJson(f.uri, f.text, f.version);
       default:
         return { uri: f.uri, language: f.language, text: f.text, version: f.version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
     }
