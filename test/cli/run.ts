@@ -18,9 +18,12 @@ export function avdsec(args: string[], cwd = ROOT): CliResult {
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A temporary folder with the given files (path -> content). */
+const created: string[] = [];
+
+/** A temporary folder with the given files (path -> content), removed when the test run ends. */
 export function tempTree(files: Record<string, string | Buffer>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-test-'));
+  created.push(dir);
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -28,3 +31,7 @@ export function tempTree(files: Record<string, string | Buffer>): string {
   }
   return dir;
 }
+
+after(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
