@@ -12,7 +12,7 @@ export const INVALID_SUPPRESSION = 'invalid-suppression';
  * Runs every enabled rule over the graph and applies the configured levels. The result covers the whole workspace;
  * `documentFindings` narrows it to one document and applies that document's suppressions.
  */
-export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly Rule[] = RULES): Finding[] {
+export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly Rule[] = RULES, focus?: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
   const enabled = (id: string) => rules.some((r) => r.id === id) && config.rules[id]?.level !== 'off';
   for (const rule of rules) {
@@ -24,6 +24,8 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
         graph,
         options: rc?.options ?? {},
         ruleEnabled: enabled,
+        inFocus: (uri) => !focus || focus.has(uri),
+        focus: focus ? [...focus] : undefined,
         report: (r) => {
           findings.push({
             ruleId: rule.id,

@@ -1,4 +1,4 @@
-import { roleByGuid, roleByName, roleGuidOf, type RoleInfo } from './knowledge/roles';
+import { DESKTOP_VIRTUALIZATION_USER, roleByGuid, roleByName, roleGuidOf, type RoleInfo } from './knowledge/roles';
 import type { Document, Location, Resource, StringValue, Value } from './model';
 import { parseResourceId } from './resource-id';
 import { valueKey } from './resolve/functions';
@@ -15,8 +15,12 @@ export interface AvdGraph {
   roleAssignments: RoleAssignmentNode[];
   appGroups: AppGroupNode[];
   caPolicies: Resource[];
+  /** Desktop Virtualization User assignments on application groups, by the identity key of their principal. */
+  endUsers: Map<string, { assignment: Resource; appGroup: Resource }[]>;
   /** Every resource by key. */
   byKey: Map<string, Resource>;
+  /** Host pools and role assignments of each document, so a check of one document does not walk the workspace. */
+  byUri: Map<string, { hostPools: HostPoolNode[]; roleAssignments: RoleAssignmentNode[] }>;
   documents: Document[];
 }
 
@@ -91,19 +95,56 @@ function unwrap(v: Value | undefined): Value | undefined {
   return v;
 }
 
-/** Whether two values can be seen to be the same: equal known text (case-insensitive, as Azure names are), or the same expression. */
+/**
+ * A key that two values share exactly when they can be seen to be the same: equal known text (case-insensitive, as
+ * Azure names are), the same unknown expression, the same reference. Undefined when the value cannot be compared.
+ */
+const identityKeys = new WeakMap<Value, string | undefined>();
+
+export function identityKey(v: Value | undefined): string | undefined {
+  if (!v) return undefined;
+  if (identityKeys.has(v)) return identityKeys.get(v);
+  const k = computeIdentityKey(v);
+  identityKeys.set(v, k);
+  return k;
+}
+
+function computeIdentityKey(v: Value | undefined): string | undefined {
+  v = unwrap(v);
+  if (!v) return undefined;
+  const s = knownString(v);
+  if (s !== undefined) return 's:' + s.toLowerCase();
+  switch (v.kind) {
+    case 'unknown':
+      return v.key ? 'u:' + v.key : undefined;
+    case 'ref':
+      return v.target ? `r:${v.target}|${v.path.join('.')}` : undefined;
+    case 'choice':
+      return undefined;
+    default: {
+      const k = valueKey(v).toLowerCase();
+      return k.includes('?') ? undefined : 'k:' + k;
+    }
+  }
+}
+
+/** Whether two values can be seen to be the same (see `identityKey`). */
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
-  a = unwrap(a);
-  b = unwrap(b);
-  if (!a || !b) return false;
-  const sa = knownString(a);
-  const sb = knownString(b);
-  if (sa !== undefined || sb !== undefined) return sa !== undefined && sb !== undefined && sa.toLowerCase() === sb.toLowerCase();
-  if (a.kind === 'unknown' || b.kind === 'unknown') return a.kind === 'unknown' && b.kind === 'unknown' && !!a.key && a.key === b.key;
-  if (a.kind === 'ref' && b.kind === 'ref') return !!a.target && a.target === b.target && a.path.join('.') === b.path.join('.');
-  if (a.kind === 'choice' || b.kind === 'choice') return false;
-  const ka = valueKey(a).toLowerCase();
-  return !ka.includes('?') && ka === valueKey(b).toLowerCase();
+  const ka = identityKey(a);
+  return ka !== undefined && ka === identityKey(b);
+}
+
+/** Groups items by the identity key of a value each has; items whose value has no key are left out. */
+export function indexBy<T>(items: readonly T[], value: (t: T) => Value | undefined): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = identityKey(value(item));
+    if (k === undefined) continue;
+    let list = map.get(k);
+    if (!list) map.set(k, (list = []));
+    list.push(item);
+  }
+  return map;
 }
 
 export function resourceName(r: Resource): Value | undefined {
@@ -121,6 +162,7 @@ function parentNameOf(r: Resource): StringValue | undefined {
 export class GraphBuilder {
   private readonly byKey = new Map<string, Resource>();
   private readonly byType = new Map<string, Resource[]>();
+  private readonly byTypeAndName = new Map<string, Map<string, Resource[]>>();
 
   constructor(private readonly documents: Document[]) {
     for (const d of documents) {
@@ -136,6 +178,15 @@ export class GraphBuilder {
 
   private ofType(t: string): Resource[] {
     return this.byType.get(t) ?? [];
+  }
+
+  /** Resources of a type whose name is the same as `name` (by identity key; indexed once per type). */
+  private named(type: string, name: Value | undefined): Resource[] {
+    const k = identityKey(name);
+    if (k === undefined) return [];
+    let index = this.byTypeAndName.get(type);
+    if (!index) this.byTypeAndName.set(type, (index = indexBy(this.ofType(type), resourceName)));
+    return index.get(k) ?? [];
   }
 
   /** The resource a value points at: a reference by key, or an id / name that matches a resource of `type`. */
@@ -154,7 +205,7 @@ export class GraphBuilder {
     const id = parseResourceId(v);
     if (id?.kind === 'resource' && id.type && (!type || id.type.toLowerCase() === type)) {
       const name = id.names[id.names.length - 1];
-      const matches = this.ofType(id.type.toLowerCase()).filter((r) => sameValue(resourceName(r), name));
+      const matches = this.named(id.type.toLowerCase(), name);
       return matches.length === 1 ? matches[0] : undefined;
     }
     return undefined;
@@ -171,20 +222,40 @@ export class GraphBuilder {
       return node;
     });
 
-    const sessionHosts = this.sessionHosts(hostPools, poolOf);
-    const roleAssignments = this.ofType(T.roleAssignment).map((r) => this.roleAssignment(r, sessionHosts));
+    const sessionHosts = this.sessionHosts(poolOf);
+    const hostsByGroup = indexBy(sessionHosts, (h) => resourceGroupOf(h.vm));
+    const roleAssignments = this.ofType(T.roleAssignment).map((r) => this.roleAssignment(r, sessionHosts, hostsByGroup));
+    const endUsers = new Map<string, { assignment: Resource; appGroup: Resource }[]>();
+    for (const ra of roleAssignments) {
+      const target = ra.scope.kind === 'other' ? ra.scope.target : undefined;
+      const k = identityKey(ra.principal);
+      if (!target || !typeIs(target, T.appGroup) || k === undefined || !ra.roles.some((r) => r.role === DESKTOP_VIRTUALIZATION_USER)) continue;
+      let list = endUsers.get(k);
+      if (!list) endUsers.set(k, (list = []));
+      list.push({ assignment: ra.resource, appGroup: target });
+    }
+    const byUri = new Map<string, { hostPools: HostPoolNode[]; roleAssignments: RoleAssignmentNode[] }>();
+    const slot = (uri: string) => {
+      let e = byUri.get(uri);
+      if (!e) byUri.set(uri, (e = { hostPools: [], roleAssignments: [] }));
+      return e;
+    };
+    for (const hp of hostPools) slot(hp.resource.source.uri).hostPools.push(hp);
+    for (const ra of roleAssignments) slot(ra.resource.source.uri).roleAssignments.push(ra);
     return {
       hostPools,
       sessionHosts,
       roleAssignments,
       appGroups,
       caPolicies: this.ofType(T.caPolicy),
+      endUsers,
+      byUri,
       byKey: this.byKey,
       documents: this.documents,
     };
   }
 
-  private sessionHosts(hostPools: HostPoolNode[], poolOf: Map<Resource, HostPoolNode>): SessionHostNode[] {
+  private sessionHosts(poolOf: Map<Resource, HostPoolNode>): SessionHostNode[] {
     const nodes = new Map<Resource, SessionHostNode>();
     const node = (vm: Resource) => {
       let n = nodes.get(vm);
@@ -198,7 +269,7 @@ export class GraphBuilder {
     }
     for (const n of nodes.values()) {
       this.joinType(n);
-      const linked = this.linkHostPool(n, hostPools);
+      const linked = this.linkHostPool(n);
       if (linked) {
         n.hostPool = poolOf.get(linked.pool);
         n.link = linked.link;
@@ -217,7 +288,7 @@ export class GraphBuilder {
     if (vmId) return this.target(vmId, T.vm);
     const parentName = parentNameOf(ext);
     if (!parentName) return undefined;
-    const candidates = this.ofType(T.vm).filter((vm) => sameValue(resourceName(vm), parentName));
+    const candidates = this.named(T.vm, parentName);
     // Prefer the VM declared in the same document (the same module or template).
     return candidates.find((vm) => vm.source.uri === ext.source.uri) ?? (candidates.length === 1 ? candidates[0] : undefined);
   }
@@ -226,7 +297,7 @@ export class GraphBuilder {
     let entra: Resource | undefined;
     let ad: Resource | undefined;
     for (const ext of n.extensions) {
-      const type = knownString(get(ext.body, 'properties', 'type'))?.toLowerCase();
+      const type = factsOf(ext).type;
       if (type === 'aadloginforwindows') entra ??= ext;
       else if (type === 'jsonaddomainextension') ad ??= ext;
       else if (isAvdAgentExtension(ext)) {
@@ -238,7 +309,7 @@ export class GraphBuilder {
     n.joinEvidence = entra ?? ad;
   }
 
-  private linkHostPool(n: SessionHostNode, hostPools: HostPoolNode[]): { pool: Resource; link: SessionHostNode['link'] } | undefined {
+  private linkHostPool(n: SessionHostNode): { pool: Resource; link: SessionHostNode['link'] } | undefined {
     for (const ext of n.extensions) {
       if (!isAvdAgentExtension(ext)) continue;
       const settings = get(ext.body, 'properties', 'settings');
@@ -252,8 +323,8 @@ export class GraphBuilder {
       if (name) {
         const byRef = this.target(name, T.hostPool);
         if (byRef) return { pool: byRef, link: 'host-pool-name' };
-        const matches = hostPools.filter((h) => sameValue(resourceName(h.resource), name));
-        if (matches.length === 1) return { pool: matches[0].resource, link: 'host-pool-name' };
+        const matches = this.named(T.hostPool, name);
+        if (matches.length === 1) return { pool: matches[0], link: 'host-pool-name' };
       }
     }
     const tag = get(n.vm.body, 'tags', 'cm-resource-parent');
@@ -282,7 +353,7 @@ export class GraphBuilder {
     return undefined;
   }
 
-  private roleAssignment(resource: Resource, hosts: SessionHostNode[]): RoleAssignmentNode {
+  private roleAssignment(resource: Resource, hosts: SessionHostNode[], hostsByGroup: Map<string, SessionHostNode[]>): RoleAssignmentNode {
     const roles: RoleCase[] = [];
     const id = get(resource.body, 'properties', 'roleDefinitionId');
     const name = get(resource.body, 'properties', 'roleDefinitionName');
@@ -296,7 +367,7 @@ export class GraphBuilder {
     }
     const scope = this.scopeOf(resource);
     const principal = get(resource.body, 'properties', 'principalId');
-    return { resource, roles, scope, principal, covers: this.covered(scope, hosts) };
+    return { resource, roles, scope, principal, covers: this.covered(scope, hosts, hostsByGroup) };
   }
 
   /** The built-in role a roleDefinitionId names, in any of its forms (or through an `existing` role definition). */
@@ -372,12 +443,14 @@ export class GraphBuilder {
     }
   }
 
-  private covered(scope: ScopeInfo, hosts: SessionHostNode[]): SessionHostNode[] {
+  private covered(scope: ScopeInfo, hosts: SessionHostNode[], hostsByGroup: Map<string, SessionHostNode[]>): SessionHostNode[] {
     switch (scope.kind) {
       case 'vm':
         return hosts.filter((h) => h.vm === scope.vm);
-      case 'resourceGroup':
-        return hosts.filter((h) => sameValue(resourceGroupOf(h.vm), scope.name));
+      case 'resourceGroup': {
+        const k = identityKey(scope.name);
+        return k === undefined ? [] : hostsByGroup.get(k) ?? [];
+      }
       case 'subscription':
       case 'managementGroup':
         // One workspace deploys to one subscription far more often than not; the message says the scope.
@@ -393,7 +466,28 @@ export function resourceGroupOf(r: Resource): Value | undefined {
   return get(r.body, 'resourceGroupName') ?? r.source.resourceGroup;
 }
 
+/** Facts of one extension that do not depend on other resources; cached with the resource, which lives as long as its document. */
+interface ExtensionFacts {
+  type?: string;
+  agent: boolean;
+}
+
+const extensionFacts = new WeakMap<Resource, ExtensionFacts>();
+
+function factsOf(ext: Resource): ExtensionFacts {
+  let f = extensionFacts.get(ext);
+  if (!f) {
+    f = { type: knownString(get(ext.body, 'properties', 'type'))?.toLowerCase(), agent: computeIsAgent(ext) };
+    extensionFacts.set(ext, f);
+  }
+  return f;
+}
+
 export function isAvdAgentExtension(ext: Resource): boolean {
+  return factsOf(ext).agent;
+}
+
+function computeIsAgent(ext: Resource): boolean {
   const publisher = knownString(get(ext.body, 'properties', 'publisher'))?.toLowerCase();
   const type = knownString(get(ext.body, 'properties', 'type'))?.toLowerCase();
   if (publisher === 'microsoft.powershell' && type === 'dsc') {
@@ -411,4 +505,111 @@ export function buildGraph(documents: Document[]): AvdGraph {
 
 export function location(r: Resource): Location {
   return { uri: r.source.uri, range: r.source.headRange };
+}
+
+/**
+ * What the graph knows about one document's resources, as text: their links and the facts other documents' findings
+ * depend on. When an edit leaves it unchanged, no other document's findings can change.
+ */
+export function linkSignature(graph: AvdGraph, uri: string): string {
+  const out: string[] = [];
+  const mine = (r: Resource) => r.source.uri === uri;
+  for (const hp of graph.hostPools) {
+    if (!mine(hp.resource)) continue;
+    const types = cases(get(hp.resource.body, 'properties', 'hostPoolType') ?? { kind: 'null', range: { start: 0, end: 0 } }).map((c) => identityKey(c.value));
+    out.push(`hp ${hp.resource.key} ${identityKey(resourceName(hp.resource))} ${identityKey(resourceGroupOf(hp.resource))} ${types.join('|')} ${!!hp.resource.source.existing}`);
+  }
+  for (const h of graph.sessionHosts) {
+    if (mine(h.vm) || h.extensions.some(mine)) out.push(`sh ${h.vm.key} ${identityKey(resourceGroupOf(h.vm))} ${h.joinType} ${h.hostPool?.resource.key} ${h.extensions.map((e) => e.key).join(',')}`);
+  }
+  for (const ra of graph.roleAssignments) {
+    if (!mine(ra.resource)) continue;
+    const scope = ra.scope.kind === 'vm' ? ra.scope.vm.key : ra.scope.kind === 'resourceGroup' ? identityKey(ra.scope.name) : ra.scope.kind === 'other' ? ra.scope.target?.key : '';
+    out.push(`ra ${ra.resource.key} ${ra.roles.map((r) => r.role?.guid).join(',')} ${ra.scope.kind}:${scope} ${identityKey(ra.principal)} ${ra.covers.length}`);
+  }
+  for (const g of graph.appGroups) if (mine(g.resource)) out.push(`ag ${g.resource.key} ${g.hostPool?.resource.key}`);
+  for (const p of graph.caPolicies) if (mine(p)) out.push(`ca ${p.key} ${valueKey(p.body)}`);
+  for (const d of graph.documents) if (d.uri === uri) out.push(`doc ${d.resources.length} ${(d.facts.providers ?? []).join(',')} ${d.resources.filter((r) => /desktopvirtualization/i.test(r.type)).map((r) => r.key).join(',')}`);
+  return out.join('\n');
+}
+
+/** Resource types whose values the graph reads to link resources. */
+const LINKED_TYPES = new Set(Object.values(T));
+
+/**
+ * The values of one document that the graph links by, as text, computed without the graph. Two versions of a
+ * document with the same link facts give the same graph, so an edit that keeps them only swaps resources in place.
+ */
+const linkFactsCache = new WeakMap<Document, string>();
+
+export function linkFacts(doc: Document): string {
+  let f = linkFactsCache.get(doc);
+  if (f === undefined) linkFactsCache.set(doc, (f = computeLinkFacts(doc)));
+  return f;
+}
+
+function computeLinkFacts(doc: Document): string {
+  const out: string[] = [doc.uri, (doc.facts.providers ?? []).join(',')];
+  const k = (v: Value | undefined) => (v ? valueKey(v) : '-');
+  for (const r of doc.resources) {
+    const t = r.type.toLowerCase();
+    out.push(`${r.key} ${t} ${!!r.source.existing} ${r.source.deploymentScope} ${k(r.source.resourceGroup)}`);
+    if (!LINKED_TYPES.has(t) && !t.startsWith('microsoft.desktopvirtualization/')) continue;
+    const b = r.body;
+    out.push(k(get(b, 'name')), k(get(b, 'resourceGroupName')), k(get(b, 'parent')), k(get(b, 'scope')), k(get(b, 'tags', 'cm-resource-parent')));
+    const p = get(b, 'properties');
+    for (const path of [['hostPoolType'], ['hostPoolArmPath'], ['roleDefinitionId'], ['roleDefinitionName'], ['principalId'], ['virtualMachineId'], ['publisher'], ['type'], ['hostPoolId'], ['roleName'], ['settings', 'properties', 'hostPoolName'], ['settings', 'properties', 'HostPoolName'], ['settings', 'properties', 'aadJoin'], ['settings', 'properties', 'registrationInfoToken'], ['settings', 'configurationFunction'], ['settings', 'modulesUrl'], ['protectedSettings', 'Items', 'RegistrationInfoToken']]) {
+      out.push(k(get(p, ...path)));
+    }
+    if (t === T.caPolicy) out.push(valueKey(b));
+  }
+  return out.join('\n');
+}
+
+/**
+ * The graph with `next`'s resources in place of `prev`'s, when both have the same link facts (see `linkFacts`):
+ * no linking is redone. Undefined when the resources do not pair up by key.
+ */
+export function swapDocument(graph: AvdGraph, prev: Document, next: Document): AvdGraph | undefined {
+  if (prev.resources.length !== next.resources.length) return undefined;
+  const swap = new Map<Resource, Resource>();
+  const byKey = new Map(next.resources.map((r) => [r.key, r]));
+  for (const r of prev.resources) {
+    const n = byKey.get(r.key);
+    if (!n) return undefined;
+    swap.set(r, n);
+  }
+  const s = (r: Resource) => swap.get(r) ?? r;
+  // Role cases and principals are values of the new resources (their ranges moved); the roles they name did not.
+  const roleUpdates = new Map<RoleAssignmentNode, { roles: RoleCase[]; principal: Value | undefined }>();
+  for (const ra of graph.roleAssignments) {
+    const next = swap.get(ra.resource);
+    if (!next) continue;
+    const source = get(next.body, 'properties', 'roleDefinitionId') ?? get(next.body, 'properties', 'roleDefinitionName');
+    const now = source ? cases(source) : [];
+    if (now.length !== ra.roles.length) return undefined;
+    roleUpdates.set(ra, { roles: ra.roles.map((rc, i) => ({ ...rc, value: now[i].value, when: now[i].when })), principal: get(next.body, 'properties', 'principalId') });
+  }
+  for (const hp of graph.hostPools) hp.resource = s(hp.resource);
+  for (const g of graph.appGroups) g.resource = s(g.resource);
+  for (const h of graph.sessionHosts) {
+    h.vm = s(h.vm);
+    h.extensions = h.extensions.map(s);
+    if (h.joinEvidence) h.joinEvidence = s(h.joinEvidence);
+  }
+  for (const ra of graph.roleAssignments) {
+    ra.resource = s(ra.resource);
+    if (ra.scope.kind === 'vm') ra.scope = { kind: 'vm', vm: s(ra.scope.vm) };
+    else if (ra.scope.kind === 'other' && ra.scope.target) ra.scope = { ...ra.scope, target: s(ra.scope.target) };
+    const u = roleUpdates.get(ra);
+    if (u) Object.assign(ra, u);
+  }
+  graph.caPolicies = graph.caPolicies.map(s);
+  for (const list of graph.endUsers.values()) for (const u of list) Object.assign(u, { assignment: s(u.assignment), appGroup: s(u.appGroup) });
+  for (const [from, to] of swap) {
+    graph.byKey.delete(from.key);
+    graph.byKey.set(to.key, to);
+  }
+  graph.documents = graph.documents.map((d) => (d === prev ? next : d));
+  return graph;
 }

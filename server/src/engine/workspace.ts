@@ -4,7 +4,8 @@ import { armPrinter } from './adapters/arm/print';
 import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
-import { buildGraph, type AvdGraph } from './graph';
+import { buildGraph, linkFacts, linkSignature, swapDocument, type AvdGraph } from './graph';
+import { RULES } from './rules/index';
 import type { Document, Finding, Language, Resource } from './model';
 import { detectLanguage, type Grammars } from './parse';
 import type { Printer } from './printer';
@@ -31,7 +32,13 @@ interface FileEntry {
 export class Workspace {
   private readonly files = new Map<string, FileEntry>();
   private graphCache: AvdGraph | undefined;
-  private readonly findingsCache = new Map<AvdsecConfig, Finding[]>();
+  /** Findings per config and document: rules run focused on one document at a time. */
+  private readonly findingsCache = new Map<AvdsecConfig, Map<string, Finding[]>>();
+  /** Link signature of each document in the last graph, to tell whether an edit can change other documents' findings. */
+  private readonly signatures = new Map<string, string>();
+  private readonly dirtyLinks = new Set<string>();
+  /** Documents replaced since the graph was built, with the version the graph holds. */
+  private readonly replaced = new Map<string, Document>();
 
   constructor(readonly grammars: Grammars) {}
 
@@ -49,12 +56,17 @@ export class Workspace {
     }
     void changes;
     this.files.set(uri, { uri, text, version, language });
-    this.invalidate();
+    if (old?.doc && this.graphCache && !this.replaced.has(uri)) this.replaced.set(uri, old.doc);
+    else if (!old?.doc) this.graphCache = undefined;
+    this.invalidate(uri);
     return true;
   }
 
   delete(uri: string): void {
-    if (this.files.delete(uri)) this.invalidate();
+    if (this.files.delete(uri)) {
+      this.graphCache = undefined;
+      this.invalidate(uri);
+    }
   }
 
   has(uri: string): boolean {
@@ -65,9 +77,26 @@ export class Workspace {
     return [...this.files.keys()];
   }
 
-  private invalidate(): void {
-    this.graphCache = undefined;
+  private invalidate(uri: string): void {
     this.findingsCache.clear();
+    this.dirtyLinks.add(uri);
+  }
+
+  /**
+   * Whether the changes since the last call may have changed findings in documents other than the changed ones: false
+   * when every changed document links to the rest exactly as before (same host pools, hosts, grants, policies).
+   */
+  linksChanged(): boolean {
+    const graph = this.graph();
+    let changed = false;
+    for (const uri of this.dirtyLinks) {
+      const sig = this.files.has(uri) ? linkSignature(graph, uri) : undefined;
+      if (sig !== this.signatures.get(uri)) changed = true;
+      if (sig === undefined) this.signatures.delete(uri);
+      else this.signatures.set(uri, sig);
+    }
+    this.dirtyLinks.clear();
+    return changed;
   }
 
   document(uri: string): Document | undefined {
@@ -93,23 +122,41 @@ export class Workspace {
     return this.uris().map((u) => this.document(u)!);
   }
 
+  /**
+   * The AVD graph. After an edit that keeps the document's link facts (typing inside an RDP string, a comment, a
+   * description), the edited document's resources are swapped into the graph in place; otherwise it is built again.
+   */
   graph(): AvdGraph {
-    return (this.graphCache ??= buildGraph(this.documents()));
-  }
-
-  private allFindings(config: AvdsecConfig): Finding[] {
-    let all = this.findingsCache.get(config);
-    if (!all) {
-      all = runRules(this.graph(), config);
-      this.findingsCache.set(config, all);
+    if (this.graphCache && this.replaced.size) {
+      for (const [uri, prev] of this.replaced) {
+        const next = this.document(uri);
+        const swapped = next && linkFacts(prev) === linkFacts(next) ? swapDocument(this.graphCache, prev, next) : undefined;
+        if (!swapped) {
+          this.graphCache = undefined;
+          break;
+        }
+      }
+      this.replaced.clear();
     }
-    return all;
+    if (!this.graphCache) {
+      this.replaced.clear();
+      this.graphCache = buildGraph(this.documents());
+    }
+    return this.graphCache;
   }
 
   /** Findings for one file, with the config that applies to it. */
   findings(uri: string, config: AvdsecConfig): Finding[] {
     const doc = this.document(uri);
-    return doc ? documentFindings(this.allFindings(config), doc) : [];
+    if (!doc) return [];
+    let byUri = this.findingsCache.get(config);
+    if (!byUri) this.findingsCache.set(config, (byUri = new Map()));
+    let found = byUri.get(uri);
+    if (!found) {
+      found = documentFindings(runRules(this.graph(), config, RULES, new Set([uri])), doc);
+      byUri.set(uri, found);
+    }
+    return found;
   }
 
   printer(language: Language): Printer | undefined {

@@ -29,6 +29,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   let watchRegistration = false;
   const published = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
+  /** Documents changed since the last publish; `everything` when settings, config or the file set changed. */
+  const changed = new Set<string>();
+  let everything = true;
   let ready: Promise<void> = Promise.resolve();
 
   const log = (message: string) => connection.console.log(`[avdsec] ${message}`);
@@ -75,14 +78,20 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     schedule(0);
   });
 
-  /** Re-checks the workspace and publishes what changed, for every file the engine reads. */
+  /**
+   * Re-checks and publishes. After an edit only the edited documents are checked again, unless the edit changed how
+   * they link to the rest of the workspace (then every document is, since its findings may have changed).
+   */
   async function publish(): Promise<void> {
     await ready;
     if (!ws) return;
-    const uris = ws.engine.uris();
-    const seen = new Set<string>();
+    const all = ws.engine.uris();
+    const linksChanged = ws.engine.linksChanged();
+    const uris = everything || linksChanged ? all : all.filter((u) => changed.has(u));
+    const removed = [...changed].filter((u) => !ws!.engine.has(u));
+    everything = false;
+    changed.clear();
     for (const uri of uris) {
-      seen.add(uri);
       const text = ws.textDocument(uri);
       if (!text) continue;
       let diagnostics: ReturnType<typeof toDiagnostic>[] = [];
@@ -98,15 +107,14 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       published.set(uri, key);
       void connection.sendDiagnostics({ uri, diagnostics });
     }
-    for (const uri of [...published.keys()]) {
-      if (!seen.has(uri)) {
-        published.delete(uri);
-        void connection.sendDiagnostics({ uri, diagnostics: [] });
-      }
+    for (const uri of removed) {
+      if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     }
   }
 
-  function schedule(delay: number): void {
+  function schedule(delay: number, uri?: string): void {
+    if (uri) changed.add(uri);
+    else everything = true;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
@@ -117,35 +125,38 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   connection.onDidOpenTextDocument(async (p) => {
     await ready;
     ws?.opened(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
-    schedule(DEBOUNCE_MS);
+    schedule(DEBOUNCE_MS, p.textDocument.uri);
   });
 
   connection.onDidChangeTextDocument(async (p) => {
     await ready;
     ws?.changed(p.textDocument.uri, p.textDocument.version, p.contentChanges);
     const size = ws?.textDocument(p.textDocument.uri)?.getText().length ?? 0;
-    schedule(size > LARGE_FILE ? LARGE_FILE_DEBOUNCE_MS : DEBOUNCE_MS);
+    schedule(size > LARGE_FILE ? LARGE_FILE_DEBOUNCE_MS : DEBOUNCE_MS, p.textDocument.uri);
   });
 
   connection.onDidCloseTextDocument(async (p) => {
     await ready;
     ws?.closed(p.textDocument.uri);
     settings.forget(p.textDocument.uri);
-    schedule(DEBOUNCE_MS);
+    schedule(DEBOUNCE_MS, p.textDocument.uri);
   });
 
   connection.onDidChangeWatchedFiles(async (p) => {
     await ready;
     if (!ws) return;
+    let config = false;
     for (const c of p.changes) {
       if (c.uri.endsWith(`/${CONFIG_FILE_NAME}`)) {
         ws.configChanged();
+        config = true;
         continue;
       }
       if (c.type === FileChangeType.Deleted) ws.deleted(c.uri);
       else ws.readFromDisk(c.uri);
+      changed.add(c.uri);
     }
-    schedule(DEBOUNCE_MS);
+    schedule(DEBOUNCE_MS, config ? undefined : p.changes[0]?.uri);
   });
 
   connection.onDidChangeConfiguration(() => {

@@ -34,6 +34,13 @@ export interface RuleContext {
   /** The rule's options from .avdsec.json. */
   options: Record<string, unknown>;
   report(r: Report): void;
+  /**
+   * Whether findings for a document are wanted in this run. The editor checks one document at a time, so rules skip
+   * work whose findings would land elsewhere.
+   */
+  inFocus(uri: string): boolean;
+  /** The documents in focus, or undefined when the whole workspace is. */
+  focus?: readonly string[];
   /** Whether another rule is registered and not turned off, for rules that leave a case to a more specific rule. */
   ruleEnabled(id: string): boolean;
 }

@@ -4,7 +4,7 @@ import { findRdp, parseRdpString } from '../rdp';
 import { cases, get, isAbsent, knownString } from '../values';
 import { defineRule, fix, type RuleContext } from './define';
 import docs from './host-pool-sso-disabled.md';
-import { displayName, relatedResource } from './host-pools';
+import { displayName, focusedHostPools, relatedResource } from './host-pools';
 
 const ID = 'host-pool-sso-disabled';
 const PROPERTY = 'enablerdsaadauth';
@@ -30,9 +30,9 @@ function joinVerdict(pool: HostPoolNode): JoinVerdict {
 }
 
 function check(ctx: RuleContext): void {
-  for (const pool of ctx.graph.hostPools) {
+  for (const pool of focusedHostPools(ctx)) {
     const hp = pool.resource;
-    if (hp.source.existing) continue;
+    if (hp.source.existing || !ctx.inFocus(hp.source.uri)) continue;
     const verdict = joinVerdict(pool);
     // Host pools that use the legacy AD FS single sign-on already have SSO; moving to Entra SSO is advice, not a gap.
     const adfs = knownString(get(hp.body, 'properties', 'ssoadfsAuthority')) || get(hp.body, 'properties', 'ssoClientId');

@@ -1,6 +1,6 @@
-import { DESKTOP_VIRTUALIZATION_USER } from '../knowledge/roles';
-import type { AvdGraph, HostPoolNode } from '../graph';
-import { location, sameValue } from '../graph';
+import type { AvdGraph, HostPoolNode, RoleAssignmentNode } from '../graph';
+import type { RuleContext } from './define';
+import { identityKey, location } from '../graph';
 import type { RelatedInfo, Resource, Value } from '../model';
 import { cases, describe, get, knownString } from '../values';
 
@@ -37,14 +37,9 @@ export function caseSuffix(all: PoolTypeCase[], chosen: PoolTypeCase[]): string 
  * of that pool, not a helpdesk or admin group.
  */
 export function isEndUserOf(graph: AvdGraph, pool: HostPoolNode, principal: Value | undefined): Resource | undefined {
-  if (!principal) return undefined;
-  for (const ra of graph.roleAssignments) {
-    if (!ra.roles.some((r) => r.role === DESKTOP_VIRTUALIZATION_USER)) continue;
-    if (!sameValue(ra.principal, principal)) continue;
-    const target = ra.scope.kind === 'other' ? ra.scope.target : undefined;
-    if (target && pool.appGroups.some((g) => g.resource === target)) return ra.resource;
-  }
-  return undefined;
+  const k = identityKey(principal);
+  if (k === undefined) return undefined;
+  return graph.endUsers.get(k)?.find((u) => pool.appGroups.some((g) => g.resource === u.appGroup))?.assignment;
 }
 
 export function relatedResource(r: Resource, message: string): RelatedInfo {
@@ -64,4 +59,20 @@ export function displayName(r: Resource): string {
   }
   if (r.source.symbol && /^[A-Za-z_]/.test(r.source.symbol)) return `'${r.source.symbol.split('/').pop()}'`;
   return name ? `(named by ${describe(name)})` : 'without a name';
+}
+
+/** The host pools and role assignments a check looks at: those of the documents in focus. */
+export function focusedHostPools(ctx: RuleContext): HostPoolNode[] {
+  return ctx.focus ? ctx.focus.flatMap((u) => ctx.graph.byUri.get(u)?.hostPools ?? []) : ctx.graph.hostPools;
+}
+
+export function focusedRoleAssignments(ctx: RuleContext): RoleAssignmentNode[] {
+  return ctx.focus ? ctx.focus.flatMap((u) => ctx.graph.byUri.get(u)?.roleAssignments ?? []) : ctx.graph.roleAssignments;
+}
+
+/** A value computed once per graph (graphs are swapped in place only when their links stay the same). */
+export function perGraph<T>(cache: WeakMap<AvdGraph, T>, graph: AvdGraph, compute: () => T): T {
+  let v = cache.get(graph);
+  if (v === undefined) cache.set(graph, (v = compute()));
+  return v;
 }

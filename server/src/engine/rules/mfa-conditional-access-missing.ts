@@ -1,40 +1,66 @@
 import type { Fix, RelatedInfo, Resource } from '../model';
 import { get, knownString } from '../values';
-import { coversAvd } from './conditional-access';
+import type { AvdGraph } from '../graph';
+import { type Coverage, coversAvd } from './conditional-access';
 import { defineRule, fix, type RuleContext } from './define';
 import docs from './mfa-conditional-access-missing.md';
-import { displayName, relatedResource } from './host-pools';
+import { displayName, perGraph, relatedResource } from './host-pools';
 
 const ID = 'mfa-conditional-access-missing';
 const OPTION = 'managedOutsideRepository';
 
 const AVD_TYPES = ['microsoft.desktopvirtualization/hostpools', 'microsoft.desktopvirtualization/applicationgroups', 'microsoft.desktopvirtualization/workspaces'];
 
+interface Workspace {
+  policies: number;
+  /** By policy key: resources are swapped in place when an edit keeps the links, so they are looked up at use. */
+  verdicts: { key: string; coverage: Coverage }[];
+  covered: boolean;
+  /** Keys of the AVD resources findings go on: host pools, else application groups, else workspaces. */
+  targets: string[];
+  entraTooling: boolean;
+}
+
+const cache = new WeakMap<AvdGraph, Workspace>();
+
+function workspaceOf(graph: AvdGraph): Workspace {
+  return perGraph(cache, graph, () => {
+    const policies = graph.caPolicies.filter((p) => !p.source.existing);
+    const verdicts = policies.map((p) => ({ policy: p, coverage: coversAvd(p) }));
+    let targets: Resource[] = [];
+    for (const t of AVD_TYPES) {
+      targets = graph.documents.flatMap((d) => d.resources).filter((r) => r.type.toLowerCase() === t && !r.source.existing);
+      if (targets.length) break;
+    }
+    return {
+      policies: policies.length,
+      verdicts: verdicts.map((v) => ({ key: v.policy.key, coverage: v.coverage })),
+      // A policy we cannot fully read may well cover AVD: stay silent rather than guess.
+      covered: verdicts.some((v) => v.coverage.covers !== 'no'),
+      targets: targets.map((r) => r.key),
+      entraTooling: graph.documents.some((d) => d.facts.providers?.some((p) => p === 'azuread' || p === 'msgraph')),
+    };
+  });
+}
+
 function check(ctx: RuleContext): void {
   if (ctx.options[OPTION] === true) return;
   const { graph } = ctx;
-  const policies = graph.caPolicies.filter((p) => !p.source.existing);
-  const verdicts = policies.map((p) => ({ policy: p, coverage: coversAvd(p) }));
-  // A policy we cannot fully read may well cover AVD: stay silent rather than guess.
-  if (verdicts.some((v) => v.coverage.covers !== 'no')) return;
-
-  // The AVD resources the finding is reported on: host pools, else application groups, else workspaces.
-  let targets: Resource[] = [];
-  for (const t of AVD_TYPES) {
-    targets = graph.documents.flatMap((d) => d.resources).filter((r) => r.type.toLowerCase() === t && !r.source.existing);
-    if (targets.length) break;
-  }
+  const ws = workspaceOf(graph);
+  if (ws.covered) return;
+  const { policies, verdicts, entraTooling } = ws;
+  const targets = ws.targets.map((k) => graph.byKey.get(k)).filter((r): r is Resource => !!r && ctx.inFocus(r.source.uri));
   if (!targets.length) return;
-
-  const entraTooling = graph.documents.some((d) => d.facts.providers?.some((p) => p === 'azuread' || p === 'msgraph'));
   // The catalog's ladder: policies in code but none for AVD is an error; Entra managed in code but no policy, the
   // rule's level; no Entra tooling at all (Bicep and ARM cannot express Conditional Access), one level lower.
-  const shift = policies.length ? 1 : entraTooling ? 0 : -1;
-  const related: RelatedInfo[] = verdicts.map((v) =>
-    relatedResource(v.policy, `Policy ${policyName(v.policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`),
-  );
-  const why = policies.length
-    ? `none of the ${policies.length} Conditional Access polic${policies.length === 1 ? 'y' : 'ies'} in this workspace requires MFA for the Azure Virtual Desktop app`
+  const shift = policies ? 1 : entraTooling ? 0 : -1;
+  const related: RelatedInfo[] = [];
+  for (const v of verdicts) {
+    const policy = graph.byKey.get(v.key);
+    if (policy) related.push(relatedResource(policy, `Policy ${policyName(policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`));
+  }
+  const why = policies
+    ? `none of the ${policies} Conditional Access polic${policies === 1 ? 'y' : 'ies'} in this workspace requires MFA for the Azure Virtual Desktop app`
     : 'no Conditional Access policy in this workspace requires MFA for the Azure Virtual Desktop app';
   for (const r of targets) {
     const fixes: Fix[] = [];

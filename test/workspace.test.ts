@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { emptyConfig } from '../server/src/engine/config';
+import type { Finding } from '../server/src/engine/model';
+import { FIXTURES, grammars, ROOT } from './harness/engine';
+import { Workspace } from '../server/src/engine/workspace';
+
+const ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
+const EXAMPLE = fs.readFileSync(path.join(ROOT, 'examples', 'arm', 'azuredeploy.json'), 'utf8');
+
+function summary(fs: Finding[]): string[] {
+  return fs.map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message} | ${f.related.map((r) => `${r.uri}:${r.range.start}`).join(',')}`);
+}
+
+describe('workspace: incremental updates give the same findings as a fresh workspace', () => {
+  const edits: [string, (t: string) => string][] = [
+    ['typing inside the RDP string', (t) => t.replace('audiomode:i:0;', 'audiomode:i:0;redirectclipboard:i:0;')],
+    ['adding a line above everything', (t) => '\n\n' + t],
+    ['turning SSO on', (t) => t.replace('audiomode:i:0;', 'audiomode:i:0;enablerdsaadauth:i:1;')],
+    ['changing the role', (t) => t.replace('1c0163c0-47e6-4577-8991-ea5c82e286e4', 'fb879df8-f326-4884-b1cf-06f3ad86be52')],
+    ['making the pool personal', (t) => t.replace('"Pooled"', '"Personal"')],
+    ['renaming the host pool', (t) => t.replace(/hp-pooled/g, 'hp-renamed')],
+    ['breaking the JSON', (t) => t.slice(0, t.length / 2)],
+  ];
+  for (const [name, edit] of edits) {
+    it(name, async () => {
+      const g = await grammars();
+      const incremental = new Workspace(g);
+      incremental.set('/ws/a.json', ARM);
+      incremental.set('/ws/b.json', EXAMPLE);
+      incremental.findings('/ws/a.json', emptyConfig());
+      incremental.findings('/ws/b.json', emptyConfig());
+      incremental.linksChanged();
+      const edited = edit(ARM);
+      incremental.set('/ws/a.json', edited);
+      const fresh = new Workspace(g);
+      fresh.set('/ws/a.json', edited);
+      fresh.set('/ws/b.json', EXAMPLE);
+      for (const uri of ['/ws/a.json', '/ws/b.json']) {
+        assert.deepEqual(summary(incremental.findings(uri, emptyConfig())), summary(fresh.findings(uri, emptyConfig())), uri);
+      }
+    });
+  }
+
+  it('says when an edit can change other documents', async () => {
+    const ws = new Workspace(await grammars());
+    ws.set('/ws/a.json', ARM);
+    ws.set('/ws/b.json', EXAMPLE);
+    assert.equal(ws.linksChanged(), true);
+    ws.set('/ws/a.json', ARM.replace('audiomode:i:0;', 'audiomode:i:1;'));
+    assert.equal(ws.linksChanged(), false);
+    ws.set('/ws/a.json', ARM.replace('"Pooled"', '"Personal"'));
+    assert.equal(ws.linksChanged(), true);
+  });
+});
