@@ -34,7 +34,9 @@ export class ServerProcess {
         return true;
       });
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.log.push(p.message));
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.log.push(p.message);
+    });
     this.connection.listen();
   }
 

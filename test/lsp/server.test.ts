@@ -3,13 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, Hover, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import type { ClientCapabilities, CodeAction, Hover, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { tempTree } from '../cli/run';
 import { FIXTURES } from '../harness/engine';
 import { ServerProcess } from './client';
 
 const POOLED_ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
-const CAPABILITIES = {
+const CAPABILITIES: ClientCapabilities = {
   workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, didChangeWatchedFiles: { dynamicRegistration: false } },
   textDocument: { publishDiagnostics: { relatedInformation: true } },
 };
@@ -78,7 +78,7 @@ describe('language server over stdio', function () {
     assert.equal(fix.kind, 'quickfix');
     const edit = fix.edit!.documentChanges![0] as TextDocumentEdit;
     assert.equal(edit.textDocument.uri, uri);
-    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'json', 1, POOLED_ARM), edit.edits);
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'json', 1, POOLED_ARM), edit.edits as TextEdit[]);
     assert.match(fixed, /"customRdpProperty": "audiomode:i:0;enablerdsaadauth:i:1;"/);
     await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
     await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'host-pool-sso-disabled'));
@@ -91,7 +91,7 @@ describe('language server over stdio', function () {
     const mark = actions.find((a) => a.title === 'Mark Conditional Access as managed outside this repository')!;
     const changes = mark.edit!.documentChanges!;
     assert.deepEqual(changes[0], { kind: 'create', uri: pathToFileURL(path.join(dir, '.avdsec.json')).href, options: { ignoreIfExists: true } });
-    const text = (changes[1] as TextDocumentEdit).edits[0].newText;
+    const text = ((changes[1] as TextDocumentEdit).edits[0] as TextEdit).newText;
     assert.deepEqual(JSON.parse(text), { rules: { 'mfa-conditional-access-missing': { managedOutsideRepository: true } } });
   });
 
