@@ -315,6 +315,8 @@ export class GraphBuilder {
       const settings = get(ext.body, 'properties', 'settings');
       const token =
         get(ext.body, 'properties', 'protectedSettings', 'Items', 'RegistrationInfoToken') ??
+        // Terraform configurations pass the token in protected_settings.
+        get(ext.body, 'properties', 'protectedSettings', 'properties', 'registrationInfoToken') ??
         get(settings, 'properties', 'registrationInfoToken') ??
         get(settings, 'properties', 'RegistrationInfoToken');
       const byToken = this.tokenPool(token);
@@ -556,9 +558,9 @@ function computeLinkFacts(doc: Document): string {
     out.push(`${r.key} ${t} ${!!r.source.existing} ${r.source.deploymentScope} ${k(r.source.resourceGroup)}`);
     if (!LINKED_TYPES.has(t) && !t.startsWith('microsoft.desktopvirtualization/')) continue;
     const b = r.body;
-    out.push(k(get(b, 'name')), k(get(b, 'resourceGroupName')), k(get(b, 'parent')), k(get(b, 'scope')), k(get(b, 'tags', 'cm-resource-parent')));
+    out.push(k(get(b, 'name')), k(get(b, 'hostpool_id')), k(get(b, 'resourceGroupName')), k(get(b, 'parent')), k(get(b, 'scope')), k(get(b, 'tags', 'cm-resource-parent')));
     const p = get(b, 'properties');
-    for (const path of [['hostPoolType'], ['hostPoolArmPath'], ['roleDefinitionId'], ['roleDefinitionName'], ['principalId'], ['virtualMachineId'], ['publisher'], ['type'], ['hostPoolId'], ['roleName'], ['settings', 'properties', 'hostPoolName'], ['settings', 'properties', 'HostPoolName'], ['settings', 'properties', 'aadJoin'], ['settings', 'properties', 'registrationInfoToken'], ['settings', 'configurationFunction'], ['settings', 'modulesUrl'], ['protectedSettings', 'Items', 'RegistrationInfoToken']]) {
+    for (const path of [['hostPoolType'], ['hostPoolArmPath'], ['roleDefinitionId'], ['roleDefinitionName'], ['principalId'], ['virtualMachineId'], ['publisher'], ['type'], ['hostPoolId'], ['roleName'], ['settings', 'properties', 'hostPoolName'], ['settings', 'properties', 'HostPoolName'], ['settings', 'properties', 'aadJoin'], ['settings', 'properties', 'registrationInfoToken'], ['settings', 'configurationFunction'], ['settings', 'modulesUrl'], ['protectedSettings', 'Items', 'RegistrationInfoToken'], ['protectedSettings', 'properties', 'registrationInfoToken']]) {
       out.push(k(get(p, ...path)));
     }
     if (t === T.caPolicy) out.push(valueKey(b));

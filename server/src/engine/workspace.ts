@@ -1,6 +1,9 @@
 import { adaptArm } from './adapters/arm/adapter';
 import { adaptGraphJson } from './adapters/arm/graph';
 import { armPrinter } from './adapters/arm/print';
+import { conditionalAccessPolicyTf } from './adapters/terraform/conditional-access';
+import { terraformPrinter } from './adapters/terraform/print';
+import { dirOf, TerraformProject } from './adapters/terraform/project';
 import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
@@ -40,7 +43,17 @@ export class Workspace {
   /** Documents replaced since the graph was built, with the version the graph holds. */
   private readonly replaced = new Map<string, Document>();
 
-  constructor(readonly grammars: Grammars) {}
+  private readonly terraform: TerraformProject;
+  private readonly tfPrinter: Printer;
+
+  constructor(readonly grammars: Grammars) {
+    this.terraform = new TerraformProject(grammars);
+    this.tfPrinter = terraformPrinter(this.terraform);
+  }
+
+  private static isTerraform(language: Language | undefined): boolean {
+    return language === 'terraform' || language === 'tfvars';
+  }
 
   /** Adds or updates a file. Returns false (and forgets the file) when avdsec does not read it. */
   set(uri: string, text: string, version = 0, changes?: TextChange[]): boolean {
@@ -54,18 +67,38 @@ export class Workspace {
       old.version = version;
       return true;
     }
-    void changes;
-    this.files.set(uri, { uri, text, version, language });
-    if (old?.doc && this.graphCache && !this.replaced.has(uri)) this.replaced.set(uri, old.doc);
-    else if (!old?.doc) this.graphCache = undefined;
-    this.invalidate(uri);
+    if (old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language)) this.staleSiblings(this.terraform.remove(uri));
+    const entry: FileEntry = { uri, text, version, language };
+    this.files.set(uri, entry);
+    this.stale(uri, old);
+    // A Terraform module directory is one configuration: its other files read this one's variables and locals.
+    if (Workspace.isTerraform(language)) this.staleSiblings(this.terraform.update(uri, text, language, old?.language === language ? changes : undefined));
     return true;
   }
 
+  /** Forgets a document's model, keeping the previous one so that the graph can swap it in place when its links stay. */
+  private stale(uri: string, old: FileEntry | undefined): void {
+    if (old?.doc && this.graphCache && !this.replaced.has(uri)) this.replaced.set(uri, old.doc);
+    else if (!old?.doc) this.graphCache = undefined;
+    this.invalidate(uri);
+  }
+
+  private staleSiblings(uris: string[]): void {
+    for (const u of uris) {
+      const f = this.files.get(u);
+      if (!f) continue;
+      const old = { ...f };
+      f.doc = undefined;
+      this.stale(u, old);
+    }
+  }
+
   delete(uri: string): void {
+    const old = this.files.get(uri);
     if (this.files.delete(uri)) {
       this.graphCache = undefined;
       this.invalidate(uri);
+      if (Workspace.isTerraform(old?.language)) this.staleSiblings(this.terraform.remove(uri));
     }
   }
 
@@ -113,6 +146,12 @@ export class Workspace {
         return adaptArm(f.uri, f.text, f.version, f.language);
       case 'graph-json':
         return adaptGraphJson(f.uri, f.text, f.version);
+      case 'terraform':
+      case 'tfvars': {
+        const doc = this.terraform.adapt(f.uri, f.version);
+        if (doc) return doc;
+        return { uri: f.uri, language: f.language, text: f.text, version: f.version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
+      }
       default:
         return { uri: f.uri, language: f.language, text: f.text, version: f.version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
     }
@@ -163,6 +202,8 @@ export class Workspace {
     switch (language) {
       case 'arm':
         return armPrinter;
+      case 'terraform':
+        return this.tfPrinter;
       default:
         return undefined;
     }
@@ -174,6 +215,12 @@ export class Workspace {
       document: (uri) => this.document(uri),
       resource: (key): Resource | undefined => graph.byKey.get(key),
       printer: (language) => this.printer(language),
+      conditionalAccessFile: (nearUri) => {
+        if (this.files.get(nearUri)?.language !== 'terraform') return undefined;
+        const dir = dirOf(nearUri);
+        const name = ['conditional-access.tf', 'avdsec-conditional-access.tf'].find((n) => !this.files.has(`${dir}/${n}`));
+        return name ? { uri: `${dir}/${name}`, text: conditionalAccessPolicyTf(this.document(nearUri)?.text.includes('\r\n') ? '\r\n' : '\n') } : undefined;
+      },
     };
   }
 }

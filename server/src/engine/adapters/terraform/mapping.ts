@@ -1,0 +1,164 @@
+/**
+ * How Terraform resources map onto the ARM-shaped model: one table for azurerm, azuread, azapi and msgraph.
+ * An attribute maps to an ARM property path; attributes without a mapping keep their HCL name at the top of the body,
+ * where no rule reads them by mistake.
+ */
+export interface TfMapping {
+  armType: string;
+  /** HCL attribute (or nested block) name → ARM path in the body. */
+  attrs: Record<string, string[]>;
+  /** Attributes whose string value holds JSON (e.g. `settings = jsonencode({...})` or a heredoc): read as an object. */
+  json?: string[];
+  /** Name rewriting for nested blocks' attributes (`included_applications` → `includeApplications`). */
+  nested?: (name: string) => string;
+}
+
+const COMMON: Record<string, string[]> = {
+  name: ['name'],
+  location: ['location'],
+  resource_group_name: ['resourceGroupName'],
+  tags: ['tags'],
+};
+
+/** Microsoft Graph's names for the azuread provider's snake-case attributes. */
+function graphName(name: string): string {
+  const special: Record<string, string> = {
+    client_app_types: 'clientAppTypes',
+    built_in_controls: 'builtInControls',
+  };
+  if (special[name]) return special[name];
+  const rewritten = name.replace(/^included_/, 'include_').replace(/^excluded_/, 'exclude_');
+  return rewritten.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+const TABLE: Record<string, TfMapping> = {
+  azurerm_virtual_desktop_host_pool: {
+    armType: 'Microsoft.DesktopVirtualization/hostPools',
+    attrs: {
+      ...COMMON,
+      type: ['properties', 'hostPoolType'],
+      load_balancer_type: ['properties', 'loadBalancerType'],
+      custom_rdp_properties: ['properties', 'customRdpProperty'],
+      personal_desktop_assignment_type: ['properties', 'personalDesktopAssignmentType'],
+      maximum_sessions_allowed: ['properties', 'maxSessionLimit'],
+      validate_environment: ['properties', 'validationEnvironment'],
+      start_vm_on_connect: ['properties', 'startVMOnConnect'],
+      preferred_app_group_type: ['properties', 'preferredAppGroupType'],
+      public_network_access: ['properties', 'publicNetworkAccess'],
+      friendly_name: ['properties', 'friendlyName'],
+      description: ['properties', 'description'],
+    },
+  },
+  azurerm_virtual_desktop_application_group: {
+    armType: 'Microsoft.DesktopVirtualization/applicationGroups',
+    attrs: {
+      ...COMMON,
+      host_pool_id: ['properties', 'hostPoolArmPath'],
+      type: ['properties', 'applicationGroupType'],
+      friendly_name: ['properties', 'friendlyName'],
+      description: ['properties', 'description'],
+    },
+  },
+  azurerm_virtual_desktop_workspace: {
+    armType: 'Microsoft.DesktopVirtualization/workspaces',
+    attrs: { ...COMMON, public_network_access_enabled: ['properties', 'publicNetworkAccess'], friendly_name: ['properties', 'friendlyName'] },
+  },
+  azurerm_virtual_desktop_workspace_application_group_association: {
+    armType: 'terraform:azurerm_virtual_desktop_workspace_application_group_association',
+    attrs: { workspace_id: ['workspace_id'], application_group_id: ['application_group_id'] },
+  },
+  azurerm_virtual_desktop_scaling_plan: {
+    armType: 'Microsoft.DesktopVirtualization/scalingPlans',
+    attrs: { ...COMMON, time_zone: ['properties', 'timeZone'] },
+  },
+  azurerm_virtual_desktop_host_pool_registration_info: {
+    // No ARM counterpart: the registration token is a property of the host pool in ARM.
+    armType: 'terraform:azurerm_virtual_desktop_host_pool_registration_info',
+    attrs: { hostpool_id: ['hostpool_id'], expiration_date: ['expiration_date'] },
+  },
+  azurerm_windows_virtual_machine: vm(),
+  azurerm_linux_virtual_machine: vm(),
+  azurerm_virtual_machine: vm(),
+  azurerm_virtual_machine_extension: {
+    armType: 'Microsoft.Compute/virtualMachines/extensions',
+    attrs: {
+      name: ['name'],
+      tags: ['tags'],
+      virtual_machine_id: ['properties', 'virtualMachineId'],
+      publisher: ['properties', 'publisher'],
+      type: ['properties', 'type'],
+      type_handler_version: ['properties', 'typeHandlerVersion'],
+      auto_upgrade_minor_version: ['properties', 'autoUpgradeMinorVersion'],
+      settings: ['properties', 'settings'],
+      protected_settings: ['properties', 'protectedSettings'],
+    },
+    json: ['settings', 'protected_settings'],
+  },
+  azurerm_role_assignment: {
+    armType: 'Microsoft.Authorization/roleAssignments',
+    attrs: {
+      name: ['name'],
+      scope: ['scope'],
+      role_definition_id: ['properties', 'roleDefinitionId'],
+      role_definition_name: ['properties', 'roleDefinitionName'],
+      principal_id: ['properties', 'principalId'],
+      principal_type: ['properties', 'principalType'],
+      condition: ['properties', 'condition'],
+      description: ['properties', 'description'],
+    },
+  },
+  azurerm_role_definition: {
+    armType: 'Microsoft.Authorization/roleDefinitions',
+    // The data source takes the built-in role's display name or its GUID.
+    attrs: { name: ['name'], role_definition_id: ['name'], scope: ['scope'] },
+  },
+  azurerm_resource_group: {
+    armType: 'Microsoft.Resources/resourceGroups',
+    attrs: { name: ['name'], location: ['location'], tags: ['tags'] },
+  },
+  azurerm_subscription: {
+    armType: 'Microsoft.Resources/subscriptions',
+    attrs: { subscription_id: ['subscriptionId'] },
+  },
+  azuread_conditional_access_policy: {
+    armType: 'microsoft.graph/conditionalAccessPolicies',
+    attrs: {
+      display_name: ['displayName'],
+      state: ['state'],
+      conditions: ['conditions'],
+      grant_controls: ['grantControls'],
+      session_controls: ['sessionControls'],
+    },
+    nested: graphName,
+  },
+};
+
+function vm(): TfMapping {
+  return {
+    armType: 'Microsoft.Compute/virtualMachines',
+    attrs: {
+      ...COMMON,
+      size: ['properties', 'hardwareProfile', 'vmSize'],
+      vm_size: ['properties', 'hardwareProfile', 'vmSize'],
+      license_type: ['properties', 'licenseType'],
+      identity: ['identity'],
+    },
+  };
+}
+
+export function tfMapping(nativeType: string): TfMapping | undefined {
+  return TABLE[nativeType];
+}
+
+/** The Terraform attribute an ARM path of a resource type is written as (for fixes that add a property). */
+export function attributeForPath(nativeType: string, path: string[]): string | undefined {
+  const m = TABLE[nativeType];
+  if (!m) return undefined;
+  const want = path.join('.').toLowerCase();
+  return Object.keys(m.attrs).find((k) => m.attrs[k].join('.').toLowerCase() === want);
+}
+
+/** `azuread_conditional_access_policy.grant_controls.authentication_strength_policy_id` is `authenticationStrength.id` in Graph. */
+export const GRAPH_PATH_OVERRIDES: Record<string, string[]> = {
+  authentication_strength_policy_id: ['authenticationStrength', 'id'],
+};

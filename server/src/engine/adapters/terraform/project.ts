@@ -1,0 +1,314 @@
+import { Edit, type Parser, type Tree } from 'web-tree-sitter';
+import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, Value } from '../../model';
+import type { Grammars } from '../../parse';
+import { parseSuppression } from '../../suppressions';
+import { accessMember } from '../../resolve/functions';
+import { relocate, unknown } from '../../values';
+import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
+import { TfEvaluator, type TfScope } from './evaluate';
+import { readBlock } from './resources';
+
+/** A change to a file's text, in offsets of the text before the change. */
+export interface TfTextChange {
+  start: number;
+  oldEnd: number;
+  newText: string;
+}
+
+interface TfFile {
+  uri: string;
+  text: string;
+  language: Language;
+  tree: Tree;
+}
+
+interface Declared<T> {
+  file: TfFile;
+  decl: T;
+}
+
+/** The declarations of one module directory (Terraform reads every .tf file of a directory as one configuration). */
+interface TfModule {
+  dir: string;
+  variables: Map<string, Declared<HclBlock>>;
+  locals: Map<string, Declared<HclAttribute>>;
+  /** `type.name` and `data.type.name` → block. */
+  blocks: Map<string, Declared<HclBlock>>;
+  /** Values from terraform.tfvars and *.auto.tfvars, which Terraform loads by itself. */
+  tfvars: Map<string, Declared<HclAttribute>>;
+  cache: Map<string, { v: Value; uri?: string } | 'pending'>;
+  providers: string[];
+}
+
+export function dirOf(uri: string): string {
+  const slash = uri.lastIndexOf('/');
+  return slash < 0 ? '' : uri.slice(0, slash);
+}
+
+function baseName(uri: string): string {
+  return uri.slice(uri.lastIndexOf('/') + 1).toLowerCase();
+}
+
+const AUTO_TFVARS = (uri: string) => {
+  const b = baseName(uri);
+  return b === 'terraform.tfvars' || b.endsWith('.auto.tfvars');
+};
+
+/**
+ * The Terraform files of a workspace: one tree per file (re-parsed incrementally after an edit), and per module
+ * directory the variables, locals and blocks that references resolve against.
+ */
+export class TerraformProject {
+  private readonly files = new Map<string, TfFile>();
+  private readonly modules = new Map<string, TfModule>();
+  private parser: Parser | undefined;
+
+  constructor(private readonly grammars: Grammars) {}
+
+  private parse(text: string, old?: Tree): Tree {
+    this.parser ??= this.grammars.newParser(this.grammars.terraform);
+    const tree = this.parser.parse(text, old);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  tree(uri: string): Tree | undefined {
+    return this.files.get(uri)?.tree;
+  }
+
+  /** Sets a file's text; with `changes`, the previous tree is edited and re-used. Returns the uris in the same directory. */
+  update(uri: string, text: string, language: Language, changes?: TfTextChange[]): string[] {
+    const old = this.files.get(uri);
+    let tree: Tree;
+    if (old && changes?.length) {
+      let current = old.text;
+      for (const c of changes) {
+        old.tree.edit(
+          new Edit({
+          startIndex: c.start,
+          oldEndIndex: c.oldEnd,
+          newEndIndex: c.start + c.newText.length,
+          startPosition: pointAt(current, c.start),
+          oldEndPosition: pointAt(current, c.oldEnd),
+          newEndPosition: pointAfter(pointAt(current, c.start), c.newText),
+          }),
+        );
+        current = current.slice(0, c.start) + c.newText + current.slice(c.oldEnd);
+      }
+      tree = current === text ? this.parse(text, old.tree) : this.parse(text);
+    } else {
+      tree = this.parse(text);
+    }
+    old?.tree.delete();
+    this.files.set(uri, { uri, text, language, tree });
+    this.modules.delete(dirOf(uri));
+    return this.siblings(uri);
+  }
+
+  remove(uri: string): string[] {
+    const f = this.files.get(uri);
+    if (!f) return [];
+    f.tree.delete();
+    this.files.delete(uri);
+    this.modules.delete(dirOf(uri));
+    return this.siblings(uri);
+  }
+
+  siblings(uri: string): string[] {
+    const dir = dirOf(uri);
+    return [...this.files.keys()].filter((u) => u !== uri && dirOf(u) === dir);
+  }
+
+  private module(dir: string): TfModule {
+    let m = this.modules.get(dir);
+    if (m) return m;
+    m = { dir, variables: new Map(), locals: new Map(), blocks: new Map(), tfvars: new Map(), cache: new Map(), providers: [] };
+    for (const file of this.files.values()) {
+      if (dirOf(file.uri) !== dir) continue;
+      const { blocks, attributes } = items(bodyOf(file.tree.rootNode));
+      if (file.language === 'tfvars') {
+        if (AUTO_TFVARS(file.uri)) for (const a of attributes) m.tfvars.set(a.name, { file, decl: a });
+        continue;
+      }
+      for (const b of blocks) {
+        const [l0, l1] = b.labelTexts;
+        if (b.type === 'variable' && l0) m.variables.set(l0, { file, decl: b });
+        else if (b.type === 'locals') for (const a of items(b.body).attributes) m.locals.set(a.name, { file, decl: a });
+        else if (b.type === 'resource' && l0 && l1) m.blocks.set(`${l0}.${l1}`, { file, decl: b });
+        else if (b.type === 'data' && l0 && l1) m.blocks.set(`data.${l0}.${l1}`, { file, decl: b });
+        else if (b.type === 'provider' && l0) m.providers.push(l0);
+        else if (b.type === 'terraform') {
+          for (const inner of items(b.body).blocks) {
+            if (inner.type === 'required_providers') for (const a of items(inner.body).attributes) m.providers.push(a.name);
+          }
+        }
+      }
+    }
+    m.providers = [...new Set(m.providers)];
+    this.modules.set(dir, m);
+    return m;
+  }
+
+  /** The resource key of an address in a module directory. */
+  static key(dir: string, address: string): string {
+    return `${dir}/#${address}`;
+  }
+
+  private scope(m: TfModule, file: TfFile): TfScope {
+    const self: TfScope = {
+      uri: file.uri,
+      text: file.text,
+      variable: (name, range) =>
+        this.cached(m, `var.${name}`, range, () => {
+          const provided = m.tfvars.get(name);
+          if (provided) return { v: this.evaluateIn(m, provided.file, provided.decl.value), uri: provided.file.uri };
+          const decl = m.variables.get(name);
+          const def = decl && items(decl.decl.body).attributes.find((a) => a.name === 'default');
+          if (def && decl) return { v: this.evaluateIn(m, decl.file, def.value), uri: decl.file.uri };
+          return { v: unknown(range, `var.${name}`, `var:${m.dir}:${name}`) };
+        }),
+      local: (name, range) =>
+        this.cached(m, `local.${name}`, range, () => {
+          const decl = m.locals.get(name);
+          return decl ? { v: this.evaluateIn(m, decl.file, decl.decl.value), uri: decl.file.uri } : { v: unknown(range, `local.${name}`) };
+        }),
+      address: (kind, type, name, path, range) => {
+        const address = `${kind === 'data' ? 'data.' : ''}${type}.${name}`;
+        const key = TerraformProject.key(m.dir, address);
+        const decl = m.blocks.get(address);
+        const attr = path[0];
+        // Arguments written in the configuration are known before apply (a resource group's name); computed ones (`id`) are references.
+        if (decl && attr && attr !== 'id') {
+          const a = items(decl.decl.body).attributes.find((x) => x.name === attr);
+          if (a) {
+            let v = this.cached(m, `${address}.${attr}`, range, () => ({ v: this.evaluateIn(m, decl.file, a.value), uri: decl.file.uri }));
+            for (const p of path.slice(1)) v = accessMember(v, p, range);
+            return v;
+          }
+        }
+        return { kind: 'ref', target: key, path, range };
+      },
+    };
+    return self;
+  }
+
+  private evaluateIn(m: TfModule, file: TfFile, node: import('web-tree-sitter').Node): Value {
+    return new TfEvaluator(this.scope(m, file)).evaluate(node);
+  }
+
+  /** Module-level values are evaluated once per module version; a cycle gives an unknown. */
+  private cached(m: TfModule, key: string, range: Range, compute: () => { v: Value; uri?: string }): Value {
+    const hit = m.cache.get(key);
+    if (hit === 'pending') return unknown(range, key);
+    if (hit) return relocate(hit.v, range, hit.uri ? { uri: hit.uri, range: hit.v.range } : undefined);
+    m.cache.set(key, 'pending');
+    let r: { v: Value; uri?: string };
+    try {
+      r = compute();
+    } catch {
+      r = { v: unknown(range, key) };
+    }
+    m.cache.set(key, r);
+    return relocate(r.v, range, r.uri ? { uri: r.uri, range: r.v.range } : undefined);
+  }
+
+  /** The document of one file, read against its module directory. Never throws. */
+  adapt(uri: string, version: number): Document | undefined {
+    const file = this.files.get(uri);
+    if (!file) return undefined;
+    const doc: Document = {
+      uri,
+      language: file.language,
+      text: file.text,
+      version,
+      resources: [],
+      syntaxErrors: syntaxErrors(file.tree.rootNode, file.text),
+      suppressions: suppressions(file),
+      facts: {},
+      symbols: [],
+    };
+    try {
+      const m = this.module(dirOf(uri));
+      doc.facts.providers = m.providers;
+      const scope = this.scope(m, file);
+      const { blocks, attributes } = items(bodyOf(file.tree.rootNode));
+      if (file.language === 'tfvars') {
+        for (const a of attributes) doc.symbols.push({ kind: 'variable', name: a.name, range: nodeRange(a.nameNode) });
+        return doc;
+      }
+      for (const b of blocks) this.declaration(doc, m, scope, b);
+    } catch (e) {
+      doc.syntaxErrors.push({ message: `avdsec could not read this file: ${(e as Error).message}`, range: { start: 0, end: 0 } });
+    }
+    return doc;
+  }
+
+  private declaration(doc: Document, m: TfModule, scope: TfScope, b: HclBlock): void {
+    const [l0, l1] = b.labelTexts;
+    const symbol = (kind: DocumentSymbolInfo['kind'], name: string, at: Range) => doc.symbols.push({ kind, name, range: at });
+    switch (b.type) {
+      case 'variable':
+        if (l0 && b.labels[0]) symbol('variable', l0, nodeRange(b.labels[0]));
+        return;
+      case 'locals':
+        for (const a of items(b.body).attributes) symbol('local', a.name, nodeRange(a.nameNode));
+        return;
+      case 'output':
+        if (l0 && b.labels[0]) symbol('output', l0, nodeRange(b.labels[0]));
+        return;
+      case 'module':
+        if (l0 && b.labels[0]) symbol('module', l0, nodeRange(b.labels[0]));
+        return;
+      case 'resource':
+      case 'data': {
+        if (!l0 || !l1 || !b.labels[0]) return;
+        const address = `${b.type === 'data' ? 'data.' : ''}${l0}.${l1}`;
+        const resource: Resource | undefined = readBlock(b, {
+          key: TerraformProject.key(m.dir, address),
+          address,
+          nativeType: l0,
+          existing: b.type === 'data',
+          uri: doc.uri,
+          language: doc.language,
+          scopePath: m.dir,
+          evaluator: new TfEvaluator(scope),
+          text: doc.text,
+        });
+        if (resource) doc.resources.push(resource);
+        if (b.type === 'resource') symbol('resource', address, nodeRange(b.labels[0]));
+        return;
+      }
+    }
+  }
+}
+
+function suppressions(file: TfFile): Suppression[] {
+  const out: Suppression[] = [];
+  if (!file.text.includes('avdsec-disable')) return out;
+  for (const c of file.tree.rootNode.descendantsOfType('comment')) {
+    if (!c) continue;
+    const s = parseSuppression(file.text, c.text, c.startIndex);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+function pointAfter(start: { row: number; column: number }, inserted: string): { row: number; column: number } {
+  const lines = inserted.split('\n');
+  if (lines.length === 1) return { row: start.row, column: start.column + inserted.length };
+  return { row: start.row + lines.length - 1, column: lines[lines.length - 1].length };
+}
