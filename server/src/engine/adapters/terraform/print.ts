@@ -18,8 +18,8 @@ export function terraformPrinter(project: TerraformProject): Printer {
         .replace(/\n/g, '\\n')
         .replace(/\r/g, '\\r')
         .replace(/\t/g, '\\t')
-        .replace(/\$\{/g, '$${')
-        .replace(/%\{/g, '%%{');
+        .replace(/\$\{/g, () => '$${')
+        .replace(/%\{/g, () => '%%{');
     },
 
     addProperty(doc: Document, resource: Resource, path: string[], value: string | number | boolean): TextEdit[] | undefined {
