@@ -55,7 +55,10 @@ export function displayName(r: Resource): string {
   const name = get(r.body, 'name');
   if (name?.kind === 'string') {
     const text = name.parts.map((p) => (p.kind === 'text' ? p.text : '…')).join('');
-    if (text.replace(/…/g, '').length >= 2 && text.length <= 60) return `'${text}'`;
+    const holes = name.parts.length - name.parts.filter((p) => p.kind === 'text').length;
+    const known = text.length - holes;
+    // A name that is mostly interpolation ('…-…-…-001') says less than the symbol the user wrote.
+    if (known >= 2 && known >= 3 * holes && text.length <= 60) return `'${text}'`;
   }
   if (r.source.symbol && /^[A-Za-z_]/.test(r.source.symbol)) return `'${r.source.symbol.split('/').pop()}'`;
   return name ? `(named by ${describe(name)})` : 'without a name';

@@ -3,7 +3,7 @@ import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppressi
 import type { Grammars } from '../../parse';
 import { parseSuppression } from '../../suppressions';
 import { accessMember } from '../../resolve/functions';
-import { relocate, unknown } from '../../values';
+import { knownString, relocate, unknown } from '../../values';
 import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
 import { TfEvaluator, type TfScope } from './evaluate';
 import { readBlock } from './resources';
@@ -169,6 +169,8 @@ export class TerraformProject {
           const decl = m.variables.get(name);
           const def = decl && items(decl.decl.body).attributes.find((a) => a.name === 'default');
           if (def && decl) return { v: this.evaluateIn(m, decl.file, def.value), uri: decl.file.uri };
+          const allowed = decl && this.allowedValues(m, decl, name);
+          if (allowed) return { v: allowed, uri: decl.file.uri };
           return { v: unknown(range, `var.${name}`, `var:${m.dir}:${name}`) };
         }),
       local: (name, range) =>
@@ -194,6 +196,32 @@ export class TerraformProject {
       },
     };
     return self;
+  }
+
+  /**
+   * A variable without a value whose validation reads `contains([...], var.x)`: Terraform's counterpart of Bicep's
+   * @allowed. Each allowed value is an option, so rules can say "when x is 'Pooled'".
+   */
+  private allowedValues(m: TfModule, decl: Declared<HclBlock>, name: string): Value | undefined {
+    for (const v of items(decl.decl.body).blocks) {
+      if (v.type !== 'validation') continue;
+      const cond = items(v.body).attributes.find((a) => a.name === 'condition');
+      const call = cond?.value.namedChildren[0];
+      if (!cond || call?.type !== 'function_call' || call.namedChildren[0]?.text !== 'contains') continue;
+      const args = call.namedChildren.find((c) => c?.type === 'function_arguments')?.namedChildren.filter((c) => c?.type === 'expression') ?? [];
+      if (args.length !== 2 || args[1]?.text.replace(/\s+/g, '') !== `var.${name}`) continue;
+      const list = this.evaluateIn(m, decl.file, args[0]!);
+      if (list.kind !== 'array' || list.open || !list.items.length) continue;
+      return {
+        kind: 'choice',
+        options: list.items.map((item) => {
+          const s = knownString(item);
+          return { value: item, when: `when ${name} is ${s !== undefined ? `'${s}'` : 'one of its allowed values'}` };
+        }),
+        range: nodeRange(decl.decl.labels[0] ?? decl.decl.node),
+      };
+    }
+    return undefined;
   }
 
   private evaluateIn(m: TfModule, file: TfFile, node: import('web-tree-sitter').Node): Value {

@@ -114,13 +114,16 @@ function nested(b: HclBlock, ctx: BlockContext, mapping: TfMapping | undefined):
   return o;
 }
 
-/** Puts an entry at a path, creating the objects on the way (their range is the entry's). */
+/**
+ * Puts an entry at a path, creating the objects on the way. Those objects are not written in HCL: they span the
+ * block and have an empty key range, so a hover on an attribute finds the attribute, not its synthetic parent.
+ */
 function place(root: ObjectValue, path: string[], e: ObjectEntry): void {
   let cur = root;
   for (const key of path.slice(0, -1)) {
     let next = cur.entries.find((x) => x.key === key);
     if (!next || next.value.kind !== 'object') {
-      next = { key, keyRange: e.keyRange, value: { kind: 'object', entries: [], range: e.value.range } };
+      next = { key, keyRange: { start: root.range.start, end: root.range.start }, value: { kind: 'object', entries: [], range: root.range } };
       cur.entries.push(next);
     }
     cur = next.value as ObjectValue;
