@@ -1,6 +1,8 @@
 import { adaptArm } from './adapters/arm/adapter';
 import { adaptGraphJson } from './adapters/arm/graph';
 import { armPrinter } from './adapters/arm/print';
+import { adaptBicep } from './adapters/bicep/adapter';
+import { bicepPrinter } from './adapters/bicep/print';
 import { conditionalAccessPolicyTf } from './adapters/terraform/conditional-access';
 import { terraformPrinter } from './adapters/terraform/print';
 import { dirOf, TerraformProject } from './adapters/terraform/project';
@@ -146,6 +148,9 @@ export class Workspace {
         return adaptArm(f.uri, f.text, f.version, f.language);
       case 'graph-json':
         return adaptGraphJson(f.uri, f.text, f.version);
+      case 'bicep':
+      case 'bicepparam':
+        return adaptBicep(f.uri, f.text, f.version, f.language);
       case 'terraform':
       case 'tfvars': {
         const doc = this.terraform.adapt(f.uri, f.version);
@@ -204,6 +209,8 @@ export class Workspace {
         return armPrinter;
       case 'terraform':
         return this.tfPrinter;
+      case 'bicep':
+        return bicepPrinter;
       default:
         return undefined;
     }

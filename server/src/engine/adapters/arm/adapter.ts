@@ -12,7 +12,8 @@ import type {
 } from '../../model';
 import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
 import { parseSuppression } from '../../suppressions';
-import { arrayItems, concatStrings, knownString, relocate, splitString, unknown } from '../../values';
+import { arrayItems, knownString, relocate, unknown } from '../../values';
+import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, parseJson, prop, props, stringOf } from './json';
 
 /** Keys of an ARM resource declaration that describe the declaration itself rather than the deployed resource. */
@@ -252,7 +253,7 @@ class TemplateReader {
       },
     };
     let body: ObjectValue | undefined;
-    const legacy = /^(.+)\/providers\/(roleAssignments|diagnosticSettings)$/i.exec(type);
+    const legacy = legacyExtension(type);
     // Bodies are read on first use: a large compiled template holds many resources that no rule looks at.
     Object.defineProperty(resource, 'body', {
       enumerable: true,
@@ -261,12 +262,12 @@ class TemplateReader {
           body = this.body(n, scope);
           if (parent && !legacy) body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
           if (legacy && parent) body.entries.push({ key: 'scope', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
-          else if (legacy) this.legacyExtensionScope(body, legacy[1]);
+          else if (legacy) addLegacyScope(body, legacy.parentType);
         }
         return body;
       },
     });
-    if (legacy) resource.type = legacy[2].toLowerCase() === 'roleassignments' ? 'Microsoft.Authorization/roleAssignments' : 'Microsoft.Insights/diagnosticSettings';
+    if (legacy) resource.type = legacy.type;
     this.doc.resources.push(resource);
     if (ctx.path === '') this.doc.symbols.push({ kind: 'resource', name: symbol, range: headRange });
 
@@ -286,25 +287,6 @@ class TemplateReader {
       entries.push({ key: p.key, keyRange: nodeRange(p.keyNode), value: this.value(p.value, scope) });
     }
     return { kind: 'object', entries, range: nodeRange(n) };
-  }
-
-  /**
-   * The legacy form `<parentType>/providers/Microsoft.Authorization/roleAssignments` named `<parent>/Microsoft.Authorization/<guid>`
-   * is an extension resource on the parent: give it the `scope` the modern form writes.
-   */
-  private legacyExtensionScope(body: ObjectValue, parentType: string): void {
-    const name = body.entries.find((e) => e.key.toLowerCase() === 'name')?.value;
-    if (!name || name.kind !== 'string') return;
-    const segments = splitString(name, '/');
-    if (segments.length < 3) return;
-    const parentNames = segments.slice(0, segments.length - 2);
-    const typeParts = parentType.split('/');
-    const pieces: Value[] = [{ kind: 'string', parts: [{ kind: 'text', text: `${typeParts.slice(0, 2).join('/')}/` }], range: name.range }];
-    parentNames.forEach((seg, i) => {
-      if (i > 0) pieces.push({ kind: 'string', parts: [{ kind: 'text', text: `/${typeParts[i + 1] ?? ''}/` }], range: name.range });
-      pieces.push(seg);
-    });
-    body.entries.push({ key: 'scope', keyRange: name.range, value: concatStrings(pieces, name.range) });
   }
 
   private nestedDeployment(n: JsonNode, symbol: string, ctx: TemplateContext, outerScope: ArmScope): void {

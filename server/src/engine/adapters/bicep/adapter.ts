@@ -1,0 +1,267 @@
+import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, Value } from '../../model';
+import { addLegacyScope, legacyExtension } from '../extension-resources';
+import { parseSuppression } from '../../suppressions';
+import { unknown } from '../../values';
+import { BicepEvaluator, type BicepScope } from './evaluate';
+import { parseBicep } from './parser';
+import type { Decorator, Expression, ModuleDeclaration, ObjectExpression, ParamDeclaration, Program, ResourceDeclaration, Statement, VarDeclaration } from './syntax';
+
+export interface BicepOptions {
+  /** Values for the file's parameters (from a parameters file), by name. */
+  parameterValues?: Map<string, Value>;
+}
+
+function scopeOfTarget(v: string | undefined): DeploymentScope {
+  switch (v?.toLowerCase()) {
+    case 'subscription':
+      return 'subscription';
+    case 'managementgroup':
+      return 'managementGroup';
+    case 'tenant':
+      return 'tenant';
+    default:
+      return 'resourceGroup';
+  }
+}
+
+const range = (n: { start: number; end: number }): Range => ({ start: n.start, end: n.end });
+
+/** Turns a Bicep file into the model. Never throws. */
+export function adaptBicep(uri: string, text: string, version: number, language: Language, options: BicepOptions = {}): Document {
+  let program: Program;
+  const doc: Document = { uri, language, text, version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
+  try {
+    program = parseBicep(text, { params: language === 'bicepparam' });
+  } catch (e) {
+    doc.syntaxErrors.push({ message: `avdsec could not parse this file: ${(e as Error).message}`, range: { start: 0, end: 0 } });
+    return doc;
+  }
+  doc.syntaxErrors = program.errors.map((e) => ({ message: e.message, range: range(e) }));
+  doc.suppressions = suppressions(program, text);
+  try {
+    new BicepReader(doc, program, options).read();
+  } catch (e) {
+    doc.syntaxErrors.push({ message: `avdsec could not read this file: ${(e as Error).message}`, range: { start: 0, end: 0 } });
+  }
+  return doc;
+}
+
+function suppressions(program: Program, text: string): Suppression[] {
+  const out: Suppression[] = [];
+  for (const c of program.comments) {
+    if (!c.text.includes('avdsec-disable-next-line')) continue;
+    const s = parseSuppression(text, c.text, c.start);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** The name of a decorator (`description`, `sys.description` → `description`). */
+export function decoratorName(d: Decorator): string | undefined {
+  const e = d.expression;
+  if (e.kind === 'call') return e.name.name;
+  if (e.kind === 'variableAccess') return e.name;
+  return undefined;
+}
+
+class BicepReader {
+  private readonly params = new Map<string, ParamDeclaration>();
+  private readonly vars = new Map<string, VarDeclaration>();
+  private readonly resources = new Map<string, ResourceDeclaration>();
+  private readonly modules = new Map<string, ModuleDeclaration>();
+  private readonly paramCache = new Map<string, Value>();
+  private readonly varCache = new Map<string, Value | 'pending'>();
+  private readonly evaluator: BicepEvaluator;
+  private deploymentScope: DeploymentScope = 'resourceGroup';
+  private readonly resourceGroup: Value;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly program: Program,
+    private readonly options: BicepOptions,
+  ) {
+    this.resourceGroup = unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${doc.uri}`);
+    const scope: BicepScope = {
+      uri: doc.uri,
+      text: doc.text,
+      parameter: (name, r) => this.parameter(name, r),
+      variable: (name, r) => this.variable(name, r),
+      resourceKey: (name) => (this.resources.has(name) ? this.key(name) : undefined),
+      resourceName: (name, r) => this.resourceNameValue(name, r),
+      isModule: (name) => this.modules.has(name),
+    };
+    this.evaluator = new BicepEvaluator(scope);
+  }
+
+  private key(symbol: string): string {
+    return `${this.doc.uri}#${symbol}`;
+  }
+
+  read(): void {
+    for (const s of this.program.statements) this.declare(s);
+    for (const s of this.program.statements) {
+      if (s.kind === 'targetScope') {
+        const v = this.evaluator.evaluate(s.value);
+        this.deploymentScope = scopeOfTarget(v.kind === 'string' && v.parts.length === 1 && v.parts[0].kind === 'text' ? v.parts[0].text : undefined);
+      }
+    }
+    for (const s of this.program.statements) {
+      if (s.kind === 'resource') this.resource(s);
+    }
+  }
+
+  private declare(s: Statement): void {
+    const sym = this.doc.symbols;
+    switch (s.kind) {
+      case 'param':
+      case 'paramAssignment':
+        if (s.name.name) {
+          if (s.kind === 'param') this.params.set(s.name.name, s);
+          sym.push({ kind: 'param', name: s.name.name, range: range(s.name) });
+        }
+        return;
+      case 'var':
+        if (s.name.name) {
+          this.vars.set(s.name.name, s);
+          sym.push({ kind: 'var', name: s.name.name, range: range(s.name) });
+        }
+        return;
+      case 'resource':
+        if (s.name.name) {
+          this.resources.set(s.name.name, s);
+          sym.push({ kind: 'resource', name: s.name.name, range: range(s.name) });
+        }
+        return;
+      case 'module':
+        if (s.name.name) {
+          this.modules.set(s.name.name, s);
+          sym.push({ kind: 'module', name: s.name.name, range: range(s.name) });
+        }
+        return;
+      case 'output':
+        if (s.name.name) sym.push({ kind: 'output', name: s.name.name, range: range(s.name) });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private parameter(name: string, at: Range): Value {
+    let v = this.paramCache.get(name);
+    if (!v) {
+      v = this.computeParameter(name, at);
+      this.paramCache.set(name, v);
+    }
+    return v.range === at ? v : ({ ...v, range: at, origin: v.origin } as Value);
+  }
+
+  private computeParameter(name: string, at: Range): Value {
+    const provided = this.options.parameterValues?.get(name);
+    if (provided) return provided;
+    const decl = this.params.get(name);
+    const key = `param:${this.doc.uri}#:${name.toLowerCase()}`;
+    if (!decl) return unknown(at, `parameter ${name}`, key);
+    if (decl.value) {
+      const v = this.evaluator.evaluate(decl.value);
+      return { ...v, origin: { uri: this.doc.uri, range: range(decl.value) } } as Value;
+    }
+    const allowed = decl.decorators.find((d) => decoratorName(d) === 'allowed');
+    if (allowed && allowed.expression.kind === 'call' && allowed.expression.args[0]) {
+      const list = this.evaluator.evaluate(allowed.expression.args[0]);
+      if (list.kind === 'array' && !list.open && list.items.length) {
+        return {
+          kind: 'choice',
+          options: list.items.map((item) => {
+            const s = item.kind === 'string' && item.parts.every((p) => p.kind === 'text') ? item.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('') : undefined;
+            return { value: item, when: `when ${name} is ${s !== undefined ? `'${s}'` : 'one of its allowed values'}` };
+          }),
+          range: range(decl.name),
+        };
+      }
+    }
+    return unknown(range(decl.name), `parameter ${name}`, key);
+  }
+
+  private variable(name: string, at: Range): Value | undefined {
+    const decl = this.vars.get(name);
+    if (!decl) return undefined;
+    const cached = this.varCache.get(name);
+    if (cached === 'pending') return unknown(at, `variable ${name}`);
+    if (cached) return { ...cached, range: at } as Value;
+    this.varCache.set(name, 'pending');
+    const v = { ...this.evaluator.evaluate(decl.value), origin: { uri: this.doc.uri, range: range(decl.value) } } as Value;
+    this.varCache.set(name, v);
+    return { ...v, range: at } as Value;
+  }
+
+  /** `res.name` is known before deployment when the declaration writes it. */
+  private resourceNameValue(symbol: string, at: Range): Value | undefined {
+    const decl = this.resources.get(symbol);
+    const body = decl && bodyObject(decl.value);
+    const nameProp = body?.properties.find((p) => p.kind === 'property' && p.keyText === 'name');
+    if (!nameProp || nameProp.kind !== 'property') return undefined;
+    return { ...this.evaluator.evaluate(nameProp.value), range: at } as Value;
+  }
+
+  private resource(s: ResourceDeclaration, parent?: { key: string; type: string; apiVersion?: string; symbol: string }): void {
+    if (!s.name.name || s.type.kind !== 'string' || s.type.value === undefined) return;
+    const [rawType, apiVersion] = s.type.value.split('@');
+    let type = rawType;
+    if (parent && !type.split('/')[0].includes('.')) type = `${parent.type}/${type}`;
+    const symbol = parent ? `${parent.symbol}::${s.name.name}` : s.name.name;
+    const key = this.key(symbol);
+    let value: Expression = s.value;
+    let conditional = false;
+    let loop = false;
+    if (value.kind === 'for') {
+      loop = true;
+      value = value.body;
+    }
+    if (value.kind === 'if') {
+      conditional = true;
+      value = value.body;
+    }
+    const bodyNode = value.kind === 'object' ? value : undefined;
+    const entries: ObjectEntry[] = [];
+    if (bodyNode) {
+      const evaluated = this.evaluator.evaluate({ ...bodyNode, properties: bodyNode.properties.filter((p) => p.kind !== 'resource') } as ObjectExpression);
+      if (evaluated.kind === 'object') entries.push(...evaluated.entries);
+    }
+    const legacy = legacyExtension(type);
+    const body: ObjectValue = { kind: 'object', entries, range: range(value), open: !bodyNode || undefined };
+    if (legacy && parent) entries.push({ key: 'scope', keyRange: range(s.type), value: { kind: 'ref', target: parent.key, path: [], range: range(s.type) } });
+    else if (parent) entries.push({ key: 'parent', keyRange: range(s.type), value: { kind: 'ref', target: parent.key, path: [], range: range(s.type) } });
+    else if (legacy) addLegacyScope(body, legacy.parentType);
+    const resource: Resource = {
+      key,
+      type: legacy ? legacy.type : type,
+      apiVersion: apiVersion ?? parent?.apiVersion,
+      body,
+      source: {
+        uri: this.doc.uri,
+        language: this.doc.language,
+        range: range(s),
+        headRange: range(s.type),
+        symbol,
+        conditional: conditional || undefined,
+        loop: loop || undefined,
+        existing: s.existing ? true : undefined,
+        deploymentScope: this.deploymentScope,
+        resourceGroup: this.resourceGroup,
+      },
+    };
+    this.doc.resources.push(resource);
+    if (bodyNode) {
+      for (const child of bodyNode.properties) {
+        if (child.kind === 'resource') this.resource(child, { key, type, apiVersion: resource.apiVersion, symbol });
+      }
+    }
+  }
+}
+
+/** The object of a resource or module body (through `if` and `for`). */
+export function bodyObject(e: Expression): ObjectExpression | undefined {
+  if (e.kind === 'for') return bodyObject(e.body);
+  if (e.kind === 'if') return bodyObject(e.body);
+  return e.kind === 'object' ? e : undefined;
+}

@@ -1,0 +1,308 @@
+import type { ObjectEntry, Range, StringPart, Value } from '../../model';
+import { accessIndex, accessMember, callFunction, unknownCall, valueKey } from '../../resolve/functions';
+import { choice, concatParts, knownBoolean, knownString, unknown } from '../../values';
+import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
+
+/** What a Bicep expression can refer to in its file. */
+export interface BicepScope {
+  uri: string;
+  text: string;
+  parameter(name: string, range: Range): Value;
+  /** Undefined when no variable has that name. */
+  variable(name: string, range: Range): Value | undefined;
+  /** The resource key of a resource symbol, when `name` is one. */
+  resourceKey(name: string): string | undefined;
+  /** `symbol.name` when the declaration writes it. */
+  resourceName(name: string, range: Range): Value | undefined;
+  isModule(name: string): boolean;
+}
+
+/** Functions that describe the deployment; their key is shared by every file of the deployment, as in ARM. */
+const CONTEXT_FUNCTIONS = new Set(['resourcegroup', 'subscription', 'tenant', 'managementgroup', 'deployment', 'environment']);
+
+const MAX_DEPTH = 500;
+
+const rangeOf = (n: { start: number; end: number }): Range => ({ start: n.start, end: n.end });
+
+/**
+ * Evaluates Bicep expressions to model values: literals with their source maps, parameters (defaults, @allowed),
+ * variables, ternaries on known conditions, the shared ARM function library. Anything else is unknown.
+ */
+export class BicepEvaluator {
+  private depth = 0;
+
+  constructor(
+    private readonly scope: BicepScope,
+    private readonly locals: Map<string, Value> = new Map(),
+  ) {}
+
+  evaluate(e: Expression | SpreadExpression): Value {
+    if (this.depth > MAX_DEPTH) return unknown(rangeOf(e));
+    this.depth++;
+    try {
+      return this.eval(e);
+    } catch {
+      return unknown(rangeOf(e));
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private eval(e: Expression | SpreadExpression): Value {
+    const range = rangeOf(e);
+    switch (e.kind) {
+      case 'string':
+        return this.string(e, range);
+      case 'integer':
+        return { kind: 'number', value: e.value, range };
+      case 'boolean':
+        return { kind: 'boolean', value: e.value, range };
+      case 'null':
+        return { kind: 'null', range };
+      case 'variableAccess':
+        return this.name(e.name, range);
+      case 'parenthesized':
+        return { ...this.evaluate(e.expression), range } as Value;
+      case 'nonNull':
+        return { ...this.evaluate(e.base), range } as Value;
+      case 'array':
+        return this.array(e.items, range);
+      case 'object':
+        return this.object(e, range);
+      case 'memberAccess': {
+        if (e.base.kind === 'variableAccess' && !this.locals.has(e.base.name) && e.property.name === 'name') {
+          const key = this.scope.resourceKey(e.base.name);
+          if (key) return this.scope.resourceName(e.base.name, range) ?? { kind: 'ref', target: key, path: ['name'], range };
+        }
+        const base = this.evaluate(e.base);
+        if (e.safe && base.kind === 'null') return base;
+        return accessMember(base, e.property.name, range);
+      }
+      case 'indexAccess': {
+        const base = this.evaluate(e.base);
+        if (e.fromEnd) return unknown(range);
+        return accessIndex(base, this.evaluate(e.index), range);
+      }
+      case 'resourceAccess': {
+        const base = e.base.kind === 'variableAccess' ? e.base.name : undefined;
+        const key = base ? this.scope.resourceKey(base) : undefined;
+        return key ? { kind: 'ref', target: `${key}::${e.property.name}`, path: [], range } : unknown(range);
+      }
+      case 'call':
+        return this.call(e, range);
+      case 'unary': {
+        const v = this.evaluate(e.operand);
+        if (e.operator === '!') {
+          const b = knownBoolean(v);
+          return b === undefined ? unknown(range, undefined, keyed('!', [v])) : { kind: 'boolean', value: !b, range };
+        }
+        return v.kind === 'number' ? { kind: 'number', value: -v.value, range } : unknown(range);
+      }
+      case 'binary':
+        return this.binary(e.operator, e.left, e.right, range);
+      case 'ternary': {
+        const cond = this.evaluate(e.condition);
+        const b = knownBoolean(cond);
+        if (b === true) return this.evaluate(e.whenTrue);
+        if (b === false) return this.evaluate(e.whenFalse);
+        // As in ARM, a condition that is a parameter reads "parameter x"; anything else reads as written.
+        const text = cond.kind === 'unknown' && cond.text ? cond.text : describe(this.scope.text.slice(e.condition.start, e.condition.end));
+        return choice(
+          [
+            { value: this.evaluate(e.whenTrue), when: `when ${text} is true` },
+            { value: this.evaluate(e.whenFalse), when: `when ${text} is false` },
+          ],
+          range,
+        );
+      }
+      case 'for':
+        return this.forExpression(e, range);
+      case 'spread':
+        return this.evaluate(e.expression);
+      default:
+        return unknown(range);
+    }
+  }
+
+  private name(name: string, range: Range): Value {
+    const local = this.locals.get(name);
+    if (local) return { ...local, range } as Value;
+    const v = this.scope.variable(name, range);
+    if (v) return v;
+    const key = this.scope.resourceKey(name);
+    if (key) return { kind: 'ref', target: key, path: [], range };
+    if (this.scope.isModule(name)) return unknown(range, `module ${name}`, `module:${this.scope.uri}#${name}`);
+    return this.scope.parameter(name, range);
+  }
+
+  private string(e: StringExpression, range: Range): Value {
+    const parts: StringPart[] = [];
+    e.segments.forEach((seg, i) => {
+      if (seg.text) parts.push(this.segment(seg));
+      const x = e.expressions[i];
+      if (!x) return;
+      const v = this.evaluate(x);
+      if (v.kind === 'string') parts.push(...v.parts);
+      else if (v.kind === 'number' || v.kind === 'boolean') parts.push({ kind: 'text', text: String(v.value) });
+      else parts.push({ kind: 'hole', value: v, range: rangeOf(x) });
+    });
+    return { kind: 'string', parts: concatParts(parts), range };
+  }
+
+  private segment(seg: StringSegment): StringPart {
+    const o = seg.offsets;
+    const verbatim = o.every((x, i) => x === o[0] + i);
+    return { kind: 'text', text: seg.text, source: { uri: this.scope.uri, start: o[0], end: o[o.length - 1], offsets: verbatim ? undefined : o } };
+  }
+
+  private array(items: (Expression | SpreadExpression)[], range: Range): Value {
+    const out: Value[] = [];
+    let open = false;
+    for (const item of items) {
+      const v = this.evaluate(item);
+      if (item.kind === 'spread') {
+        if (v.kind === 'array') {
+          out.push(...v.items);
+          open ||= !!v.open;
+        } else open = true;
+      } else out.push(v);
+    }
+    return open ? { kind: 'array', items: out, range, open } : { kind: 'array', items: out, range };
+  }
+
+  private object(e: ObjectExpression, range: Range): Value {
+    const entries: ObjectEntry[] = [];
+    let open = false;
+    for (const p of e.properties) {
+      if (p.kind === 'property') {
+        if (p.keyText === undefined) {
+          open = true;
+          continue;
+        }
+        entries.push({ key: p.keyText, keyRange: rangeOf(p.key), value: this.evaluate(p.value) });
+      } else if (p.kind === 'spread') {
+        const v = this.evaluate(p.expression);
+        if (v.kind === 'object') {
+          entries.push(...v.entries);
+          open ||= !!v.open;
+        } else open = true;
+      }
+    }
+    return open ? { kind: 'object', entries, range, open } : { kind: 'object', entries, range };
+  }
+
+  private call(e: Extract<Expression, { kind: 'call' }>, range: Range): Value {
+    const name = e.name.name;
+    const ns = e.namespace?.name;
+    // A method on a resource: `hostPool.listRegistrationTokens()`, `kv.getSecret('x')`.
+    if (e.base && ns !== 'az' && ns !== 'sys') {
+      const base = this.evaluate(e.base);
+      if (base.kind === 'ref') return { ...base, path: [...base.path, name], range };
+      return unknown(range, `${name}(…)`);
+    }
+    const args = e.args.map((a) => this.evaluate(a));
+    const lower = name.toLowerCase();
+    if (CONTEXT_FUNCTIONS.has(lower)) {
+      if (args.length === 0) return unknown(range, `${name}()`, `${lower}()`);
+      return unknownCall(lower, args, range);
+    }
+    switch (lower) {
+      case 'split': {
+        const s = args[0];
+        const sep = knownString(args[1]);
+        const text = knownString(s);
+        if (text === undefined || sep === undefined) return unknownCall('split', args, range);
+        return { kind: 'array', items: text.split(sep).map((t) => ({ kind: 'string', parts: [{ kind: 'text', text: t }], range })), range };
+      }
+      case 'reference':
+        return args[0] && args[0].kind === 'ref' ? { ...args[0], path: ['properties'], range } : args[0] ? { kind: 'ref', targetId: args[0], path: ['properties'], range } : unknown(range);
+      default:
+        return callFunction(name, args, range);
+    }
+  }
+
+  private binary(op: string, l: Expression, r: Expression, range: Range): Value {
+    const a = this.evaluate(l);
+    if (op === '&&' && knownBoolean(a) === false) return { kind: 'boolean', value: false, range };
+    if (op === '||' && knownBoolean(a) === true) return { kind: 'boolean', value: true, range };
+    if (op === '??') {
+      if (a.kind === 'null') return this.evaluate(r);
+      if (a.kind === 'string' || a.kind === 'number' || a.kind === 'boolean' || a.kind === 'object' || a.kind === 'array') return a;
+      return unknown(range, undefined, keyed('??', [a, this.evaluate(r)]));
+    }
+    const b = this.evaluate(r);
+    switch (op) {
+      case '&&':
+      case '||': {
+        const x = knownBoolean(a);
+        const y = knownBoolean(b);
+        if (op === '&&' && y === false) return { kind: 'boolean', value: false, range };
+        if (op === '||' && y === true) return { kind: 'boolean', value: true, range };
+        if (x !== undefined && y !== undefined) return { kind: 'boolean', value: op === '&&' ? x && y : x || y, range };
+        return unknown(range, undefined, keyed(op, [a, b]));
+      }
+      case '==':
+      case '!=':
+      case '=~':
+      case '!~': {
+        const insensitive = op === '=~' || op === '!~';
+        const eq = equals(a, b, insensitive);
+        if (eq === undefined) return unknown(range, undefined, keyed(op, [a, b]));
+        return { kind: 'boolean', value: op === '==' || op === '=~' ? eq : !eq, range };
+      }
+      default: {
+        if (a.kind === 'number' && b.kind === 'number') {
+          const x = a.value;
+          const y = b.value;
+          const results: Record<string, number | boolean> = { '+': x + y, '-': x - y, '*': x * y, '/': Math.trunc(x / y), '%': x % y, '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y };
+          const res = results[op];
+          if (typeof res === 'number') return { kind: 'number', value: res, range };
+          if (typeof res === 'boolean') return { kind: 'boolean', value: res, range };
+        }
+        return unknown(range);
+      }
+    }
+  }
+
+  private forExpression(e: Extract<Expression, { kind: 'for' }>, range: Range): Value {
+    const coll = this.evaluate(e.iterable);
+    const pairs: [Value, Value][] = [];
+    if (coll.kind === 'array' && !coll.open) coll.items.forEach((v, i) => pairs.push([v, { kind: 'number', value: i, range: v.range }]));
+    else return { kind: 'array', items: [], open: true, range };
+    const items: Value[] = [];
+    for (const [item, index] of pairs) {
+      const locals = new Map(this.locals);
+      if (e.item.name) locals.set(e.item.name, item);
+      if (e.index?.name) locals.set(e.index.name, index);
+      const child = new BicepEvaluator(this.scope, locals);
+      let body: Expression = e.body;
+      if (body.kind === 'if') {
+        const keep = knownBoolean(child.evaluate(body.condition));
+        if (keep === false) continue;
+        if (keep === undefined) return { kind: 'array', items, open: true, range };
+        body = body.body;
+      }
+      items.push(child.evaluate(body));
+    }
+    return { kind: 'array', items, range };
+  }
+}
+
+function equals(a: Value, b: Value, insensitive: boolean): boolean | undefined {
+  const sa = knownString(a);
+  const sb = knownString(b);
+  if (sa !== undefined && sb !== undefined) return insensitive ? sa.toLowerCase() === sb.toLowerCase() : sa === sb;
+  if ((a.kind === 'number' || a.kind === 'boolean') && a.kind === b.kind) return a.value === b.value;
+  if (a.kind === 'null' && b.kind === 'null') return true;
+  return undefined;
+}
+
+function keyed(op: string, args: Value[]): string | undefined {
+  const k = `${op}(${args.map(valueKey).join(',')})`;
+  return k.includes('?') ? undefined : k;
+}
+
+function describe(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 60 ? 'the condition' : t;
+}
