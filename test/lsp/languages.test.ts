@@ -1,0 +1,115 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ClientCapabilities, CodeAction, Hover, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
+import { tempTree } from '../cli/run';
+import { ServerProcess } from './client';
+
+const CAPABILITIES: ClientCapabilities = {
+  workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } },
+  textDocument: { publishDiagnostics: { relatedInformation: true } },
+};
+
+const BICEP = `param usersGroupId string
+
+resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp-bicep'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    customRdpProperty: 'audiomode:i:0;'
+  }
+}
+
+resource vm 'Microsoft.Compute/virtualMachines@2024-03-01' = {
+  name: 'vm-1'
+  location: 'westeurope'
+}
+
+resource dsc 'Microsoft.Compute/virtualMachines/extensions@2024-03-01' = {
+  parent: vm
+  name: 'dsc'
+  location: 'westeurope'
+  properties: {
+    publisher: 'Microsoft.Powershell'
+    type: 'DSC'
+    typeHandlerVersion: '2.73'
+    settings: {
+      properties: {
+        hostPoolName: hp.name
+        aadJoin: true
+      }
+    }
+  }
+}
+
+resource admin 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, usersGroupId, 'admin')
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '1c0163c0-47e6-4577-8991-ea5c82e286e4')
+    principalId: usersGroupId
+  }
+}
+`;
+
+const TERRAFORM = `resource "azurerm_virtual_desktop_host_pool" "hp" {
+  name                  = "hp-tf"
+  location              = "westeurope"
+  resource_group_name   = "rg-avd"
+  type                  = "Pooled"
+  load_balancer_type    = "BreadthFirst"
+  custom_rdp_properties = "audiomode:i:0;"
+}
+`;
+
+function positionOf(text: string, needle: string, delta = 0) {
+  return TextDocument.create('x', 'x', 0, text).positionAt(text.indexOf(needle) + delta);
+}
+
+describe('language server: Bicep and Terraform', () => {
+  let server: ServerProcess;
+  let dir: string;
+  const uriOf = (f: string) => pathToFileURL(path.join(dir, f)).href;
+
+  beforeEach(async () => {
+    dir = tempTree({ 'bicep/main.bicep': BICEP, 'tf/main.tf': TERRAFORM });
+    server = new ServerProcess();
+    await server.initialize(pathToFileURL(dir).href, CAPABILITIES);
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('publishes the headline findings for a Bicep file, at the ranges of the offending values', async () => {
+    const uri = uriOf('bicep/main.bicep');
+    const diags = await server.waitForDiagnostics(uri, (d) => d.length === 3);
+    assert.deepEqual(diags.map((d) => d.code).sort(), ['host-pool-sso-disabled', 'mfa-conditional-access-missing', 'pooled-host-local-admin']);
+    const sso = diags.find((d) => d.code === 'host-pool-sso-disabled')!;
+    assert.deepEqual(sso.range.start, positionOf(BICEP, "'audiomode:i:0;'"));
+    const admin = diags.find((d) => d.code === 'pooled-host-local-admin')!;
+    assert.deepEqual(admin.range.start, positionOf(BICEP, 'subscriptionResourceId('));
+  });
+
+  it('fixes SSO in Terraform by editing the string, and hovers the host pool type', async () => {
+    const uri = uriOf('tf/main.tf');
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'terraform', version: 1, text: TERRAFORM } });
+    const diags = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
+    const sso = diags.find((d) => d.code === 'host-pool-sso-disabled')!;
+    assert.deepEqual(sso.range.start, positionOf(TERRAFORM, '"audiomode:i:0;"'));
+    const actions = (await server.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: sso.range, context: { diagnostics: [sso] } })) as CodeAction[];
+    const fix = actions.find((a) => a.isPreferred)!;
+    const edit = fix.edit!.documentChanges![0] as TextDocumentEdit;
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'terraform', 1, TERRAFORM), edit.edits as TextEdit[]);
+    assert.match(fixed, /custom_rdp_properties = "audiomode:i:0;enablerdsaadauth:i:1;"/);
+    await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'host-pool-sso-disabled'));
+    const hover = (await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(fixed, '"Pooled"', 2) })) as Hover;
+    const text = typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover.contents);
+    assert.match(text, /[Pp]ooled/);
+    assert.match(text, /session/);
+  });
+});
