@@ -112,4 +112,26 @@ describe('language server: Bicep and Terraform', () => {
     assert.match(text, /[Pp]ooled/);
     assert.match(text, /session/);
   });
+
+  it('re-publishes the other files of a Terraform module directory when a variable changes', async () => {
+    await server.stop();
+    dir = tempTree({
+      'tf/main.tf': 'resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name                  = "hp"\n  type                  = "Pooled"\n  custom_rdp_properties = var.rdp\n}\n',
+      'tf/variables.tf': 'variable "rdp" {\n  default = "enablerdsaadauth:i:1;"\n}\n',
+    });
+    server = new ServerProcess();
+    await server.initialize(pathToFileURL(dir).href, CAPABILITIES);
+    const main = uriOf('tf/main.tf');
+    const vars = uriOf('tf/variables.tf');
+    await server.waitForDiagnostics(main, (d) => d.length > 0 && !d.some((x) => x.code === 'host-pool-sso-disabled'));
+    const text = 'variable "rdp" {\n  default = "enablerdsaadauth:i:1;"\n}\n';
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: vars, languageId: 'terraform', version: 1, text } });
+    const start = positionOf(text, 'i:1');
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: vars, version: 2 },
+      contentChanges: [{ range: { start, end: { line: start.line, character: start.character + 3 } }, text: 'i:0' }],
+    });
+    const after = await server.waitForDiagnostics(main, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
+    assert.match(after.find((x) => x.code === 'host-pool-sso-disabled')!.message, /enablerdsaadauth:i:0/);
+  });
 });

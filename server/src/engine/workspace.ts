@@ -42,6 +42,7 @@ export class Workspace {
   /** Link signature of each document in the last graph, to tell whether an edit can change other documents' findings. */
   private readonly signatures = new Map<string, string>();
   private readonly dirtyLinks = new Set<string>();
+  private readonly touched = new Set<string>();
   /** Documents replaced since the graph was built, with the version the graph holds. */
   private readonly replaced = new Map<string, Document>();
 
@@ -115,6 +116,17 @@ export class Workspace {
   private invalidate(uri: string): void {
     this.findingsCache.clear();
     this.dirtyLinks.add(uri);
+    this.touched.add(uri);
+  }
+
+  /**
+   * The documents whose model changed since the last call: the changed files and the files that read them (the
+   * other files of a Terraform module directory). Their findings must be published again.
+   */
+  takeTouched(): Set<string> {
+    const out = new Set(this.touched);
+    this.touched.clear();
+    return out;
   }
 
   /**

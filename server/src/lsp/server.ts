@@ -87,7 +87,8 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     if (!ws) return;
     const all = ws.engine.uris();
     const linksChanged = ws.engine.linksChanged();
-    const uris = everything || linksChanged ? all : all.filter((u) => changed.has(u));
+    const touched = ws.engine.takeTouched();
+    const uris = everything || linksChanged ? all : all.filter((u) => changed.has(u) || touched.has(u));
     const removed = [...changed].filter((u) => !ws!.engine.has(u));
     everything = false;
     changed.clear();
