@@ -190,7 +190,7 @@ export class GraphBuilder {
   }
 
   /** The resource a value points at: a reference by key, or an id / name that matches a resource of `type`. */
-  target(v: Value | undefined, type?: string): Resource | undefined {
+  target(v: Value | undefined, type?: string, from?: Resource): Resource | undefined {
     v = unwrap(v);
     if (!v) return undefined;
     if (v.kind === 'ref') {
@@ -199,14 +199,14 @@ export class GraphBuilder {
         if (r && (!type || typeIs(r, type))) return r;
         return undefined;
       }
-      if (v.targetId) return this.target(v.targetId, type);
+      if (v.targetId) return this.target(v.targetId, type, from);
       return undefined;
     }
     const id = parseResourceId(v);
     if (id?.kind === 'resource' && id.type && (!type || id.type.toLowerCase() === type)) {
       const name = id.names[id.names.length - 1];
       const matches = this.named(id.type.toLowerCase(), name);
-      return matches.length === 1 ? matches[0] : undefined;
+      return from ? nearest(matches, from) : matches.length === 1 ? matches[0] : undefined;
     }
     return undefined;
   }
@@ -216,7 +216,7 @@ export class GraphBuilder {
     const poolOf = new Map(hostPools.map((h) => [h.resource, h]));
 
     const appGroups: AppGroupNode[] = this.ofType(T.appGroup).map((resource) => {
-      const pool = this.target(get(resource.body, 'properties', 'hostPoolArmPath'), T.hostPool);
+      const pool = this.target(get(resource.body, 'properties', 'hostPoolArmPath'), T.hostPool, resource);
       const node: AppGroupNode = { resource, hostPool: pool ? poolOf.get(pool) : undefined };
       node.hostPool?.appGroups.push(node);
       return node;
@@ -282,15 +282,15 @@ export class GraphBuilder {
 
   private extensionParent(ext: Resource): Resource | undefined {
     const parent = get(ext.body, 'parent');
-    const byRef = this.target(parent, T.vm);
+    const byRef = this.target(parent, T.vm, ext);
     if (byRef) return byRef;
     const vmId = get(ext.body, 'properties', 'virtualMachineId');
-    if (vmId) return this.target(vmId, T.vm);
+    if (vmId) return this.target(vmId, T.vm, ext);
     const parentName = parentNameOf(ext);
     if (!parentName) return undefined;
     const candidates = this.named(T.vm, parentName);
     // Prefer the VM declared in the same document (the same module or template).
-    return candidates.find((vm) => vm.source.uri === ext.source.uri) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    return nearest(candidates, ext);
   }
 
   private joinType(n: SessionHostNode): void {
@@ -323,14 +323,14 @@ export class GraphBuilder {
       if (byToken) return { pool: byToken, link: 'registration-token' };
       const name = get(settings, 'properties', 'hostPoolName') ?? get(settings, 'properties', 'HostPoolName');
       if (name) {
-        const byRef = this.target(name, T.hostPool);
+        const byRef = this.target(name, T.hostPool, ext);
         if (byRef) return { pool: byRef, link: 'host-pool-name' };
-        const matches = this.named(T.hostPool, name);
-        if (matches.length === 1) return { pool: matches[0], link: 'host-pool-name' };
+        const match = nearest(this.named(T.hostPool, name), ext);
+        if (match) return { pool: match, link: 'host-pool-name' };
       }
     }
     const tag = get(n.vm.body, 'tags', 'cm-resource-parent');
-    const byTag = tag && this.target(tag, T.hostPool);
+    const byTag = tag && this.target(tag, T.hostPool, n.vm);
     if (byTag) return { pool: byTag, link: 'tag' };
     return undefined;
   }
@@ -350,7 +350,7 @@ export class GraphBuilder {
     const target = this.target(token);
     if (target && typeIs(target, T.hostPool)) return target;
     if (target && typeIs(target, T.tfRegistrationInfo)) {
-      return this.target(get(target.body, 'properties', 'hostPoolId') ?? get(target.body, 'hostpool_id'), T.hostPool);
+      return this.target(get(target.body, 'properties', 'hostPoolId') ?? get(target.body, 'hostpool_id'), T.hostPool, target);
     }
     return undefined;
   }
@@ -420,7 +420,7 @@ export class GraphBuilder {
       return { kind: 'unknown' };
     }
     if (scope.kind === 'ref') {
-      const target = this.target(scope);
+      const target = this.target(scope, undefined, resource);
       if (!target) return { kind: 'unknown' };
       if (typeIs(target, T.vm)) return { kind: 'vm', vm: target };
       if (typeIs(target, T.resourceGroup)) return { kind: 'resourceGroup', name: resourceName(target) ?? { kind: 'unknown', range: scope.range } };
@@ -438,7 +438,7 @@ export class GraphBuilder {
       case 'tenant':
         return { kind: 'managementGroup' };
       case 'resource': {
-        const target = this.target(scope);
+        const target = this.target(scope, undefined, resource);
         if (id.type?.toLowerCase() === T.vm) return target ? { kind: 'vm', vm: target } : { kind: 'other', type: id.type };
         return { kind: 'other', type: id.type, target };
       }
@@ -461,6 +461,24 @@ export class GraphBuilder {
         return [];
     }
   }
+}
+
+function folderOf(uri: string): string {
+  return uri.slice(0, uri.lastIndexOf('/'));
+}
+
+/**
+ * The one candidate a name points at, seen from `from`: the only one in the same document, else the only one in the
+ * same folder (one deployment), else the only one at all. Two templates that deploy the same name elsewhere are
+ * separate deployments, not one.
+ */
+function nearest(candidates: Resource[], from: Resource): Resource | undefined {
+  if (candidates.length <= 1) return candidates[0];
+  const sameDoc = candidates.filter((c) => c.source.uri === from.source.uri);
+  if (sameDoc.length) return sameDoc.length === 1 ? sameDoc[0] : undefined;
+  const folder = folderOf(from.source.uri);
+  const sameFolder = candidates.filter((c) => folderOf(c.source.uri) === folder);
+  return sameFolder.length === 1 ? sameFolder[0] : undefined;
 }
 
 /** The resource group a resource is deployed to. */

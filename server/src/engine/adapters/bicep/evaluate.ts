@@ -80,6 +80,8 @@ export class BicepEvaluator {
       }
       case 'indexAccess': {
         const base = this.evaluate(e.base);
+        // `hosts[i]` picks one instance of a looped resource: the same declaration.
+        if (base.kind === 'ref' && base.target && base.path.length === 0) return { ...base, range };
         if (e.fromEnd) return unknown(range);
         return accessIndex(base, this.evaluate(e.index), range);
       }
