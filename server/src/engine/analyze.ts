@@ -27,13 +27,15 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
         inFocus: (uri) => !focus || focus.has(uri),
         focus: focus ? [...focus] : undefined,
         report: (r) => {
+          const origin = r.value?.origin;
+          const moved = origin && origin.uri && origin.uri !== r.uri && origin.range.end > origin.range.start ? origin : undefined;
           findings.push({
             ruleId: rule.id,
             level: shiftLevel(base, r.shift ?? 0),
             message: r.message,
-            uri: r.uri,
-            range: r.at,
-            related: r.related ?? [],
+            uri: moved ? moved.uri : r.uri,
+            range: moved ? moved.range : r.at,
+            related: moved ? [{ uri: r.uri, range: r.at, message: 'The value is used here' }, ...(r.related ?? [])] : r.related ?? [],
             fixes: r.fixes ?? [],
             key: `${rule.id}|${r.key}`,
           });

@@ -55,31 +55,45 @@ function setRdpProperty(key: string, name: string, value: string, ctx: FixContex
   if (!v) return isAbsent(r.body, ...path) ? printer.addProperty(doc, r, path, `${token};`) : undefined;
   const edits: TextEdit[] = [];
   for (const c of cases(v)) {
-    const e = rdpEdit(c.value, doc, printer, name, token);
+    const e = rdpEdit(c.value, doc, ctx, name, token);
     if (!e) return undefined;
     edits.push(...e);
   }
   return dedupe(edits);
 }
 
-function rdpEdit(v: Value, doc: Document, printer: Printer, name: string, token: string): TextEdit[] | undefined {
+/** The printer of the document a piece of text is written in: the resource's own, or another (a parameters file). */
+function printerFor(uri: string, ctx: FixContext): Printer | undefined {
+  const d = ctx.document(uri);
+  return d && ctx.printer(d.language);
+}
+
+function rdpEdit(v: Value, doc: Document, ctx: FixContext, name: string, token: string): TextEdit[] | undefined {
   if (v.kind !== 'string') return undefined;
   const rdp = parseRdpString(v);
   const existing = findRdp(rdp, name);
   if (existing.length) {
     if (existing.every((t) => t.text === token)) return [];
     // Repair every copy, so that duplicates cannot switch it back.
-    if (existing.some((t) => !t.range || t.uri !== doc.uri)) return undefined;
-    return existing.filter((t) => t.text !== token).map((t) => ({ uri: doc.uri, range: t.range!, newText: printer.escapeStringText(token) }));
+    const edits: TextEdit[] = [];
+    for (const t of existing.filter((x) => x.text !== token)) {
+      const printer = t.uri && printerFor(t.uri, ctx);
+      if (!t.range || !t.uri || !printer) return undefined;
+      edits.push({ uri: t.uri, range: t.range, newText: printer.escapeStringText(token) });
+    }
+    return edits;
   }
-  if (rdp.append && rdp.append.uri === doc.uri) {
+  if (rdp.append) {
+    const printer = printerFor(rdp.append.uri, ctx);
+    if (!printer) return undefined;
     const text = `${rdp.append.needsSeparator ? ';' : ''}${token};`;
-    return [{ uri: doc.uri, range: { start: rdp.append.offset, end: rdp.append.offset }, newText: printer.escapeStringText(text) }];
+    return [{ uri: rdp.append.uri, range: { start: rdp.append.offset, end: rdp.append.offset }, newText: printer.escapeStringText(text) }];
   }
   // The string ends with an interpolation: add after it, before the closing quote, never inside it.
   const last = v.parts[v.parts.length - 1];
   const close = v.range.end - 1;
-  if (last?.kind === 'hole' && !v.origin && (doc.text[close] === "'" || doc.text[close] === '"')) {
+  const printer = ctx.printer(doc.language);
+  if (printer && last?.kind === 'hole' && !v.origin && (doc.text[close] === "'" || doc.text[close] === '"')) {
     return [{ uri: doc.uri, range: { start: close, end: close }, newText: printer.escapeStringText(`;${token};`) }];
   }
   return undefined;
@@ -93,25 +107,27 @@ function replaceRole(intent: Extract<FixIntent, { kind: 'replace-role' }>, ctx: 
   const id = get(r.body, 'properties', 'roleDefinitionId');
   const name = get(r.body, 'properties', 'roleDefinitionName');
   const from = roleByGuid(intent.fromGuid);
-  if (id) return replaceText(id, doc, intent.fromGuid, intent.toGuid, printer, true);
-  if (name && from) return replaceText(name, doc, from.name, intent.toName, printer, false);
+  if (id) return replaceText(id, ctx, intent.fromGuid, intent.toGuid, true);
+  if (name && from) return replaceText(name, ctx, from.name, intent.toName, false);
   return undefined;
 }
 
-/** Replaces every occurrence of `from` in the known text of a value, when it is written in `doc`. */
-function replaceText(v: Value, doc: Document, from: string, to: string, printer: Printer, partial: boolean): TextEdit[] | undefined {
+/** Replaces every occurrence of `from` in the known text of a value, in the documents where it is written. */
+function replaceText(v: Value, ctx: FixContext, from: string, to: string, partial: boolean): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
   for (const c of cases(v)) {
     if (c.value.kind !== 'string') continue;
     for (const p of c.value.parts) {
-      if (p.kind !== 'text' || !p.source || p.source.uri !== doc.uri) continue;
+      if (p.kind !== 'text' || !p.source) continue;
+      const printer = printerFor(p.source.uri, ctx);
+      if (!printer) continue;
       const lower = p.text.toLowerCase();
       const target = from.toLowerCase();
       if (!partial && lower.trim() !== target) continue;
       for (let i = lower.indexOf(target); i >= 0; i = lower.indexOf(target, i + target.length)) {
         const s = p.source.offsets ? p.source.offsets[i] : p.source.start + i;
         const e = p.source.offsets ? p.source.offsets[i + target.length] : p.source.start + i + target.length;
-        edits.push({ uri: doc.uri, range: { start: s, end: e }, newText: printer.escapeStringText(to) });
+        edits.push({ uri: p.source.uri, range: { start: s, end: e }, newText: printer.escapeStringText(to) });
       }
     }
   }
@@ -128,7 +144,7 @@ function setProperty(key: string, path: string[], value: string | number | boole
   if (typeof value !== 'string') return undefined;
   const current = knownString(v);
   if (current === undefined || v.kind !== 'string' || v.parts.length !== 1) return undefined;
-  return replaceText(v, doc, current, value, printer, false);
+  return replaceText(v, ctx, current, value, false);
 }
 
 function suppress(doc: Document, printer: Printer, ruleId: string, offset: number): TextEdit[] {

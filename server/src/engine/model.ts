@@ -186,6 +186,25 @@ export interface Suppression {
  */
 export interface DocumentFacts {
   providers?: string[];
+  /** Values this document passes to other templates: module calls, parameter files, Terraform module blocks. */
+  inputs?: TemplateInput[];
+}
+
+/**
+ * Parameter values one document passes to a template: a Bicep module call, a `.bicepparam` or ARM parameters file, a
+ * Terraform `module` block or `-var-file`. The values are evaluated where they are written, so their ranges are in
+ * `uri`; the template reads them as its parameters and remembers where they came from.
+ */
+export interface TemplateInput {
+  /** The document that writes the values. */
+  uri: string;
+  /** The template it targets, as candidates tried in order (an ARM parameters file may serve `x.json` or `x.bicep`); a Terraform module directory ends with `/`. */
+  targets: string[];
+  /** Where the values come from, for messages: "parameters file main.prod.bicepparam", "module 'hosts' in main.bicep". */
+  label: string;
+  values: Map<string, Value>;
+  /** The resource group the template's resources deploy to, when the input says (a module's `scope`). */
+  resourceGroup?: Value;
 }
 
 export interface Document {

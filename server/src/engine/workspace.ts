@@ -11,7 +11,8 @@ import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { buildGraph, linkFacts, linkSignature, swapDocument, type AvdGraph } from './graph';
 import { RULES } from './rules/index';
-import type { Document, Finding, Language, Resource } from './model';
+import type { Document, Finding, Language, Resource, TemplateInput } from './model';
+import { declaredTargets } from './links';
 import { detectLanguage, type Grammars } from './parse';
 import type { Printer } from './printer';
 
@@ -48,6 +49,11 @@ export class Workspace {
 
   private readonly terraform: TerraformProject;
   private readonly tfPrinter: Printer;
+  /** Templates each file passes values to (declaredTargets), and the reverse. */
+  private readonly targets = new Map<string, string[]>();
+  private readonly callers = new Map<string, Set<string>>();
+  /** Documents being read, so that a cycle of module calls cannot recurse. */
+  private readonly adapting = new Set<string>();
 
   constructor(readonly grammars: Grammars) {
     this.terraform = new TerraformProject(grammars);
@@ -72,11 +78,79 @@ export class Workspace {
     }
     if (old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language)) this.staleSiblings(this.terraform.remove(uri));
     const entry: FileEntry = { uri, text, version, language };
+    const before = this.targets.get(uri) ?? [];
     this.files.set(uri, entry);
     this.stale(uri, old);
     // A Terraform module directory is one configuration: its other files read this one's variables and locals.
     if (Workspace.isTerraform(language)) this.staleSiblings(this.terraform.update(uri, text, language, old?.language === language ? changes : undefined));
+    this.setTargets(uri, declaredTargets(uri, language, text));
+    this.staleDependents([...before, ...(this.targets.get(uri) ?? [])]);
+    this.touchUpstream(uri);
     return true;
+  }
+
+  /** Findings about this document's resources may land in the documents that pass it values: publish those again too. */
+  private touchUpstream(uri: string): void {
+    const seen = new Set<string>([uri]);
+    const queue = [uri];
+    while (queue.length) {
+      const u = queue.shift()!;
+      const dir = `${dirOf(u)}/`;
+      for (const key of [u, dir]) {
+        for (const caller of this.callers.get(key) ?? []) {
+          if (seen.has(caller)) continue;
+          seen.add(caller);
+          this.touched.add(caller);
+          queue.push(caller);
+        }
+      }
+    }
+  }
+
+  private setTargets(uri: string, targets: string[]): void {
+    for (const t of this.targets.get(uri) ?? []) this.callers.get(t)?.delete(uri);
+    if (targets.length) this.targets.set(uri, targets);
+    else this.targets.delete(uri);
+    for (const t of targets) {
+      let set = this.callers.get(t);
+      if (!set) this.callers.set(t, (set = new Set()));
+      set.add(uri);
+    }
+  }
+
+  /** The files of a target: the template itself, or every file of a Terraform module directory (`dir/`). */
+  private filesOf(target: string): string[] {
+    if (!target.endsWith('/')) return this.files.has(target) ? [target] : [];
+    return [...this.files.keys()].filter((u) => u.startsWith(target) && !u.slice(target.length).includes('/'));
+  }
+
+  /** Templates that read values from a changed document are read again, and so on down the chain of module calls. */
+  private staleDependents(targets: string[]): void {
+    const seen = new Set<string>();
+    const queue = [...targets];
+    while (queue.length) {
+      const t = queue.shift()!;
+      if (seen.has(t)) continue;
+      seen.add(t);
+      const files = this.filesOf(t);
+      this.staleSiblings(files);
+      for (const f of files) queue.push(...(this.targets.get(f) ?? []));
+    }
+  }
+
+  /** The inputs that target a document: module calls and parameter files elsewhere in the workspace. */
+  private inputsFor(f: FileEntry): TemplateInput[] {
+    const isTf = Workspace.isTerraform(f.language);
+    const key = isTf ? `${dirOf(f.uri)}/` : f.uri;
+    const out: TemplateInput[] = [];
+    for (const caller of this.callers.get(key) ?? []) {
+      if (this.adapting.has(caller) || (isTf && dirOf(caller) === dirOf(f.uri))) continue;
+      for (const input of this.document(caller)?.facts.inputs ?? []) {
+        const target = input.targets.find((t) => this.filesOf(t).length > 0);
+        if (target === key) out.push(input);
+      }
+    }
+    return out.sort((a, b) => a.uri.localeCompare(b.uri));
   }
 
   /** Forgets a document's model, keeping the previous one so that the graph can swap it in place when its links stay. */
@@ -102,6 +176,9 @@ export class Workspace {
       this.graphCache = undefined;
       this.invalidate(uri);
       if (Workspace.isTerraform(old?.language)) this.staleSiblings(this.terraform.remove(uri));
+      const targets = this.targets.get(uri) ?? [];
+      this.setTargets(uri, []);
+      this.staleDependents(targets);
     }
   }
 
@@ -149,22 +226,34 @@ export class Workspace {
   document(uri: string): Document | undefined {
     const f = this.files.get(uri);
     if (!f) return undefined;
-    if (!f.doc) f.doc = this.adapt(f);
+    if (!f.doc) {
+      this.adapting.add(uri);
+      try {
+        f.doc = this.adapt(f);
+      } finally {
+        this.adapting.delete(uri);
+      }
+    }
     return f.doc;
   }
 
   private adapt(f: FileEntry): Document {
     switch (f.language) {
       case 'arm':
+        return adaptArm(f.uri, f.text, f.version, f.language, { inputs: this.inputsFor(f) });
       case 'arm-parameters':
         return adaptArm(f.uri, f.text, f.version, f.language);
       case 'graph-json':
         return adaptGraphJson(f.uri, f.text, f.version);
       case 'bicep':
+        return adaptBicep(f.uri, f.text, f.version, f.language, { inputs: this.inputsFor(f) });
       case 'bicepparam':
         return adaptBicep(f.uri, f.text, f.version, f.language);
       case 'terraform':
       case 'tfvars': {
+        if (this.terraform.setInputs(dirOf(f.uri), this.inputsFor(f))) {
+          this.staleSiblings(this.terraform.siblings(f.uri).filter((u) => !this.adapting.has(u)));
+        }
         const doc = this.terraform.adapt(f.uri, f.version);
         if (doc) return doc;
         return { uri: f.uri, language: f.language, text: f.text, version: f.version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
@@ -201,6 +290,23 @@ export class Workspace {
     return this.graphCache;
   }
 
+  /**
+   * The documents whose findings may land in `uri`: itself, and those that read values written in it (the templates
+   * its module calls and parameters target, down the chain; the other files of its Terraform module directory).
+   */
+  private focusFor(uri: string): Set<string> {
+    const focus = new Set<string>([uri]);
+    const queue = [uri];
+    const f = this.files.get(uri);
+    if (f && Workspace.isTerraform(f.language)) queue.push(...this.filesOf(`${dirOf(uri)}/`));
+    while (queue.length) {
+      const u = queue.shift()!;
+      focus.add(u);
+      for (const t of this.targets.get(u) ?? []) for (const x of this.filesOf(t)) if (!focus.has(x)) queue.push(x);
+    }
+    return focus;
+  }
+
   /** Findings for one file, with the config that applies to it. */
   findings(uri: string, config: AvdsecConfig): Finding[] {
     const doc = this.document(uri);
@@ -209,7 +315,7 @@ export class Workspace {
     if (!byUri) this.findingsCache.set(config, (byUri = new Map()));
     let found = byUri.get(uri);
     if (!found) {
-      found = documentFindings(runRules(this.graph(), config, RULES, new Set([uri])), doc);
+      found = documentFindings(runRules(this.graph(), config, RULES, this.focusFor(uri)), doc);
       byUri.set(uri, found);
     }
     return found;
@@ -218,10 +324,13 @@ export class Workspace {
   printer(language: Language): Printer | undefined {
     switch (language) {
       case 'arm':
+      case 'arm-parameters':
         return armPrinter;
       case 'terraform':
+      case 'tfvars':
         return this.tfPrinter;
       case 'bicep':
+      case 'bicepparam':
         return bicepPrinter;
       default:
         return undefined;

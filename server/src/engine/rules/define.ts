@@ -1,5 +1,5 @@
 import type { AvdGraph } from '../graph';
-import type { Fix, Level, Range, RelatedInfo, Severity } from '../model';
+import type { Fix, Level, Range, RelatedInfo, Severity, Value } from '../model';
 
 /** Rule docs live next to each rule; the help link of a rule is its doc page. */
 export const DOCS_BASE = 'https://github.com/avdsec/avdsec/blob/main/server/src/engine/rules';
@@ -20,6 +20,11 @@ export type Boundary =
 export interface Report {
   uri: string;
   at: Range;
+  /**
+   * The value the finding is about. When it was written in another document (a module argument, a parameters file,
+   * a Terraform variables file), the finding moves there, where the user can change it, with a link back to `at`.
+   */
+  value?: Value;
   message: string;
   /** Steps below (negative) or above (positive) the rule's configured level, as the catalog's level ladder says. */
   shift?: number;

@@ -73,9 +73,14 @@ function checkString(
   if (bad.length) {
     // With duplicates, which one the client honours is undocumented: the least secure one is reported.
     const t = bad[0];
+    // The token may be written in another document (a parameters file, a module argument): report it there.
+    const elsewhere = t.range && t.uri && t.uri !== base.uri;
     ctx.report({
       ...base,
-      at: t.range && t.uri === base.uri ? t.range : v.range,
+      uri: elsewhere ? t.uri! : base.uri,
+      at: t.range && (t.uri === base.uri || elsewhere) ? t.range : v.range,
+      related: elsewhere ? [{ uri: base.uri, range: v.range, message: 'The value is used here' }, ...base.related] : base.related,
+      value: elsewhere ? undefined : v,
       message: `Host pool ${name} sets '${t.text}'${suffix}: ${why}.`,
       key: `${key}|properties.customRdpProperty|${when}`,
     });
@@ -86,6 +91,7 @@ function checkString(
   ctx.report({
     ...base,
     at: v.range,
+    value: v,
     message: `Host pool ${name} does not set ${PROPERTY}:i:1${suffix}: ${why}.`,
     key: `${key}|properties.customRdpProperty|${when}`,
   });

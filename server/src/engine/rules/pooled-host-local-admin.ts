@@ -109,6 +109,7 @@ function check(ctx: RuleContext): void {
       ctx.report({
         uri: ra.resource.source.uri,
         at: rc.value.range,
+        value: rc.value,
         message,
         shift,
         related,

@@ -8,20 +8,34 @@ import type {
   Range,
   Resource,
   Suppression,
+  TemplateInput,
   Value,
 } from '../../model';
 import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
 import { parseSuppression } from '../../suppressions';
 import { arrayItems, knownString, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
+import { combineInputs } from '../inputs';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, parseJson, prop, props, stringOf } from './json';
 
 /** Keys of an ARM resource declaration that describe the declaration itself rather than the deployed resource. */
 const DECLARATION_KEYS = new Set(['type', 'apiversion', 'resources', 'copy', 'condition', 'dependson', 'comments', 'existing', 'import']);
 
 export interface ArmOptions {
-  /** Values for the root template's parameters (from a parameters file), by name. */
-  parameterValues?: Map<string, Value>;
+  /** Parameter values other documents pass to the root template (parameters files). */
+  inputs?: readonly TemplateInput[];
+}
+
+/** The templates a parameters file may serve, by the usual naming: `x.parameters.json`, `x.parameters.prod.json`, `x.prod.parameters.json`. */
+export function parametersFileTargets(uri: string): string[] {
+  const slash = uri.lastIndexOf('/');
+  const dir = uri.slice(0, slash + 1);
+  const name = uri.slice(slash + 1);
+  const m = /^(.*?)(?:\.[^.]+)?\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name) ?? /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name);
+  const bases = m && m[1] ? [m[1]] : ['azuredeploy', 'main', 'template'];
+  const exact = /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name)?.[1];
+  if (exact && !bases.includes(exact)) bases.unshift(exact);
+  return bases.flatMap((b) => [`${dir}${b}.json`, `${dir}${b}.bicep`]);
 }
 
 export function deploymentScopeOfSchema(schema: string | undefined): DeploymentScope {
@@ -39,6 +53,8 @@ interface TemplateContext {
   provided: Map<string, () => Value>;
   /** With `expressionEvaluationOptions.scope: 'outer'` (ARM's default), a nested template reads the outer template's parameters and variables. */
   outer?: ArmScope;
+  /** Parameters files that target this (root) template. */
+  inputs?: readonly TemplateInput[];
 }
 
 /** Turns an ARM template or parameters file into the model. Never throws. */
@@ -58,18 +74,25 @@ export function adaptArm(uri: string, text: string, version: number, language: L
   if (!root || root.type !== 'object') return doc;
   try {
     if (language === 'arm-parameters') {
+      const values = new Map<string, Value>();
+      const reader = new TemplateReader(doc, root);
+      const none: ArmScope = { uri, parameter: (n, r) => unknown(r, `parameter ${n}`), variable: (n, r) => unknown(r, `variable ${n}`), symbol: () => undefined };
       for (const p of props(prop(root, 'parameters'))) {
         doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
+        const v = prop(p.value, 'value');
+        // A Key Vault `reference` is a secret resolved at deployment: unknown here.
+        values.set(p.key, v ? reader.value(v, none) : unknown(nodeRange(p.value), `parameter ${p.key} (from Key Vault)`));
       }
+      doc.facts.inputs = [{ uri, targets: parametersFileTargets(uri), label: `parameters file ${uri.slice(uri.lastIndexOf('/') + 1)}`, values }];
       return doc;
     }
     const provided = new Map<string, () => Value>();
-    for (const [k, v] of options.parameterValues ?? []) provided.set(k, () => v);
     new TemplateReader(doc, root).read({
       path: '',
       deploymentScope: deploymentScopeOfSchema(stringOf(prop(root, '$schema'))),
       resourceGroup: unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${uri}`),
       provided,
+      inputs: options.inputs,
     });
   } catch (e) {
     // A bug in the reader must not cost the user the file: report it as a syntax-level problem and keep what was read.
@@ -153,9 +176,18 @@ class TemplateReader {
   }
 
   private parameterValue(name: string, decl: JsonNode | undefined, ctx: TemplateContext, scope: ArmScope, prefix: string): Value {
-    const at: Range = decl ? nodeRange(decl) : { start: 0, end: 0 };
     const provided = ctx.provided.get(name) ?? [...ctx.provided].find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
     if (provided) return provided();
+    if (ctx.inputs?.length) {
+      const fromInputs = combineInputs(name, ctx.inputs, () => this.ownParameter(name, decl, scope, prefix));
+      if (fromInputs) return fromInputs;
+    }
+    return this.ownParameter(name, decl, scope, prefix);
+  }
+
+  /** A parameter's value from the template alone: its default, its allowed values, or unknown. */
+  private ownParameter(name: string, decl: JsonNode | undefined, scope: ArmScope, prefix: string): Value {
+    const at: Range = decl ? nodeRange(decl) : { start: 0, end: 0 };
     const key = `param:${prefix}:${name.toLowerCase()}`;
     if (!decl) return unknown(at, `parameter ${name}`, key);
     const def = prop(decl, 'defaultValue');

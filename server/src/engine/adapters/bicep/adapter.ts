@@ -1,4 +1,5 @@
-import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, Value } from '../../model';
+import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
+import { baseName, combineInputs, resolveRelative } from '../inputs';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { parseSuppression } from '../../suppressions';
 import { unknown } from '../../values';
@@ -7,8 +8,8 @@ import { parseBicep } from './parser';
 import type { Decorator, Expression, ModuleDeclaration, ObjectExpression, ParamDeclaration, Program, ResourceDeclaration, Statement, VarDeclaration } from './syntax';
 
 export interface BicepOptions {
-  /** Values for the file's parameters (from a parameters file), by name. */
-  parameterValues?: Map<string, Value>;
+  /** Parameter values other documents pass to this file (module calls, parameter files). */
+  inputs?: readonly TemplateInput[];
 }
 
 function scopeOfTarget(v: string | undefined): DeploymentScope {
@@ -80,7 +81,9 @@ class BicepReader {
     private readonly program: Program,
     private readonly options: BicepOptions,
   ) {
-    this.resourceGroup = unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${doc.uri}`);
+    const inputs = options.inputs ?? [];
+    const given = inputs.length === 1 ? inputs[0].resourceGroup : undefined;
+    this.resourceGroup = given ?? unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${doc.uri}`);
     const scope: BicepScope = {
       uri: doc.uri,
       text: doc.text,
@@ -107,7 +110,48 @@ class BicepReader {
     }
     for (const s of this.program.statements) {
       if (s.kind === 'resource') this.resource(s);
+      else if (s.kind === 'module') this.moduleCall(s);
+      else if (s.kind === 'using') this.using(s);
     }
+  }
+
+  private addInput(input: TemplateInput): void {
+    (this.doc.facts.inputs ??= []).push(input);
+  }
+
+  /** A module call passes its `params` to the module file, and deploys it to its `scope` (else this deployment's resource group). */
+  private moduleCall(s: ModuleDeclaration): void {
+    if (s.path.kind !== 'string' || s.path.value === undefined) return;
+    const target = resolveRelative(this.doc.uri, s.path.value);
+    const body = bodyObject(s.value);
+    if (!target || !body) return;
+    const prop = (key: string) => body.properties.find((p) => p.kind === 'property' && p.keyText === key);
+    const values = new Map<string, Value>();
+    const params = prop('params');
+    if (params?.kind === 'property') {
+      const v = this.evaluator.evaluate(params.value);
+      if (v.kind === 'object') for (const e of v.entries) values.set(e.key, e.value);
+    }
+    let resourceGroup: Value = this.resourceGroup;
+    const scope = prop('scope');
+    if (scope?.kind === 'property') {
+      const e = scope.value;
+      if (e.kind === 'call' && e.name.name.toLowerCase() === 'resourcegroup' && e.args.length) resourceGroup = this.evaluator.evaluate(e.args[e.args.length - 1]);
+      else resourceGroup = unknown(range(e), 'the module scope');
+    }
+    this.addInput({ uri: this.doc.uri, targets: [target], label: `module '${s.name.name}' in ${baseName(this.doc.uri)}`, values, resourceGroup });
+  }
+
+  /** A parameters file gives values to the template it names with `using`. */
+  private using(s: Extract<Statement, { kind: 'using' }>): void {
+    if (!s.path || s.path.kind !== 'string' || s.path.value === undefined) return;
+    const target = resolveRelative(this.doc.uri, s.path.value);
+    if (!target) return;
+    const values = new Map<string, Value>();
+    for (const st of this.program.statements) {
+      if (st.kind === 'paramAssignment' && st.name.name) values.set(st.name.name, this.evaluator.evaluate(st.value));
+    }
+    this.addInput({ uri: this.doc.uri, targets: [target], label: `parameters file ${baseName(this.doc.uri)}`, values });
   }
 
   private declare(s: Statement): void {
@@ -156,8 +200,11 @@ class BicepReader {
   }
 
   private computeParameter(name: string, at: Range): Value {
-    const provided = this.options.parameterValues?.get(name);
-    if (provided) return provided;
+    return combineInputs(name, this.options.inputs ?? [], () => this.ownParameter(name, at)) ?? this.ownParameter(name, at);
+  }
+
+  /** The parameter's value from this file alone: its default, its @allowed list, or unknown. */
+  private ownParameter(name: string, at: Range): Value {
     const decl = this.params.get(name);
     const key = `param:${this.doc.uri}#:${name.toLowerCase()}`;
     if (!decl) return unknown(at, `parameter ${name}`, key);

@@ -1,5 +1,6 @@
 import { Edit, type Parser, type Tree } from 'web-tree-sitter';
-import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, Value } from '../../model';
+import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
+import { baseName as fileName, combineInputs, resolveRelative } from '../inputs';
 import type { Grammars } from '../../parse';
 import { parseSuppression } from '../../suppressions';
 import { accessMember } from '../../resolve/functions';
@@ -61,6 +62,8 @@ const AUTO_TFVARS = (uri: string) => {
 export class TerraformProject {
   private readonly files = new Map<string, TfFile>();
   private readonly modules = new Map<string, TfModule>();
+  /** Values passed to each module directory by module blocks and variables files elsewhere. */
+  private readonly inputs = new Map<string, readonly TemplateInput[]>();
   private parser: Parser | undefined;
 
   constructor(private readonly grammars: Grammars) {}
@@ -118,6 +121,15 @@ export class TerraformProject {
     return this.siblings(uri);
   }
 
+  /** Sets the inputs of a module directory; returns whether they changed (then its files must be read again). */
+  setInputs(dir: string, inputs: readonly TemplateInput[]): boolean {
+    const old = this.inputs.get(dir) ?? [];
+    if (old.length === inputs.length && old.every((x, i) => x === inputs[i])) return false;
+    this.inputs.set(dir, inputs);
+    this.modules.delete(dir);
+    return true;
+  }
+
   siblings(uri: string): string[] {
     const dir = dirOf(uri);
     return [...this.files.keys()].filter((u) => u !== uri && dirOf(u) === dir);
@@ -166,13 +178,14 @@ export class TerraformProject {
         this.cached(m, `var.${name}`, range, () => {
           const provided = m.tfvars.get(name);
           if (provided) return { v: this.evaluateIn(m, provided.file, provided.decl.value), uri: provided.file.uri };
-          const decl = m.variables.get(name);
-          const def = decl && items(decl.decl.body).attributes.find((a) => a.name === 'default');
-          if (def && decl) return { v: this.evaluateIn(m, decl.file, def.value), uri: decl.file.uri };
-          const allowed = decl && this.allowedValues(m, decl, name);
-          if (allowed) return { v: allowed, uri: decl.file.uri };
-          return { v: unknown(range, `var.${name}`, `var:${m.dir}:${name}`) };
+          const inputs = this.inputs.get(m.dir) ?? [];
+          if (inputs.length) {
+            const v = combineInputs(name, inputs, () => this.ownVariable(m, name, range));
+            if (v) return { v };
+          }
+          return this.ownVariableWithOrigin(m, name, range);
         }),
+
       local: (name, range) =>
         this.cached(m, `local.${name}`, range, () => {
           const decl = m.locals.get(name);
@@ -196,6 +209,21 @@ export class TerraformProject {
       },
     };
     return self;
+  }
+
+  private ownVariable(m: TfModule, name: string, range: Range): Value {
+    const r = this.ownVariableWithOrigin(m, name, range);
+    return r.uri ? relocate(r.v, r.v.range, { uri: r.uri, range: r.v.range }) : r.v;
+  }
+
+  /** A variable's value from its own declaration: the default, the values its validation allows, or unknown. */
+  private ownVariableWithOrigin(m: TfModule, name: string, range: Range): { v: Value; uri?: string } {
+    const decl = m.variables.get(name);
+    const def = decl && items(decl.decl.body).attributes.find((a) => a.name === 'default');
+    if (def && decl) return { v: this.evaluateIn(m, decl.file, def.value), uri: decl.file.uri };
+    const allowed = decl && this.allowedValues(m, decl, name);
+    if (allowed && decl) return { v: allowed, uri: decl.file.uri };
+    return { v: unknown(range, `var.${name}`, `var:${m.dir}:${name}`) };
   }
 
   /**
@@ -265,7 +293,13 @@ export class TerraformProject {
       const scope = this.scope(m, file);
       const { blocks, attributes } = items(bodyOf(file.tree.rootNode));
       if (file.language === 'tfvars') {
-        for (const a of attributes) doc.symbols.push({ kind: 'variable', name: a.name, range: nodeRange(a.nameNode) });
+        const values = new Map<string, Value>();
+        for (const a of attributes) {
+          doc.symbols.push({ kind: 'variable', name: a.name, range: nodeRange(a.nameNode) });
+          if (!AUTO_TFVARS(uri)) values.set(a.name, new TfEvaluator(scope).evaluate(a.value));
+        }
+        // terraform.tfvars and *.auto.tfvars always apply; other variables files are chosen per run with -var-file.
+        if (!AUTO_TFVARS(uri)) doc.facts.inputs = [{ uri, targets: [`${m.dir}/`], label: `variables file ${fileName(uri)}`, values }];
         return doc;
       }
       for (const b of blocks) this.declaration(doc, m, scope, b);
@@ -288,9 +322,21 @@ export class TerraformProject {
       case 'output':
         if (l0 && b.labels[0]) symbol('output', l0, nodeRange(b.labels[0]));
         return;
-      case 'module':
-        if (l0 && b.labels[0]) symbol('module', l0, nodeRange(b.labels[0]));
+      case 'module': {
+        if (!l0 || !b.labels[0]) return;
+        symbol('module', l0, nodeRange(b.labels[0]));
+        const attrs = items(b.body).attributes;
+        const source = attrs.find((a) => a.name === 'source');
+        const path = source && knownString(new TfEvaluator(scope).evaluate(source.value));
+        const target = path && (path.startsWith('./') || path.startsWith('../')) ? resolveRelative(`${m.dir}/x`, path) : undefined;
+        if (!target) return;
+        const values = new Map<string, Value>();
+        const meta = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
+        const ev = new TfEvaluator(scope);
+        for (const a of attrs) if (!meta.has(a.name)) values.set(a.name, ev.evaluate(a.value));
+        (doc.facts.inputs ??= []).push({ uri: doc.uri, targets: [`${target.replace(/\/$/, '')}/`], label: `module '${l0}' in ${fileName(doc.uri)}`, values });
         return;
+      }
       case 'resource':
       case 'data': {
         if (!l0 || !l1 || !b.labels[0]) return;

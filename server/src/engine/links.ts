@@ -1,0 +1,40 @@
+import { parametersFileTargets } from './adapters/arm/adapter';
+import { resolveRelative } from './adapters/inputs';
+import type { Language } from './model';
+
+function dirOf(uri: string): string {
+  return uri.slice(0, uri.lastIndexOf('/'));
+}
+
+const AUTO_TFVARS = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/i;
+
+/**
+ * The templates a file may pass values to, read from its text without parsing (module paths, `using`, the naming
+ * of parameters files): the workspace uses them to know which documents to read again when this one changes. The
+ * adapters decide what the values are; a stray match here only costs an extra re-read.
+ */
+export function declaredTargets(uri: string, language: Language, text: string): string[] {
+  const out = new Set<string>();
+  const add = (t: string | undefined) => t && out.add(t);
+  switch (language) {
+    case 'bicep':
+    case 'bicepparam':
+      for (const m of text.matchAll(/^[ \t]*(?:module\s+[A-Za-z_][\w]*|using)\s+'([^'$]+)'/gm)) add(resolveRelative(uri, m[1]));
+      break;
+    case 'arm-parameters':
+      parametersFileTargets(uri).forEach(add);
+      break;
+    case 'terraform':
+      for (const m of text.matchAll(/^[ \t]*source\s*=\s*"(\.\.?\/[^"]*)"/gm)) {
+        const t = resolveRelative(`${dirOf(uri)}/x`, m[1]);
+        if (t) add(`${t.replace(/\/$/, '')}/`);
+      }
+      break;
+    case 'tfvars':
+      if (!AUTO_TFVARS.test(uri)) add(`${dirOf(uri)}/`);
+      break;
+    default:
+      break;
+  }
+  return [...out];
+}
