@@ -257,6 +257,15 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
     return s !== undefined && /^-?\d+$/.test(s.trim()) ? { kind: 'number', value: Number(s), range: r } : unknownCall('int', a, r);
   },
   createarray: (a, r) => ({ kind: 'array', items: a, range: r }),
+  createobject: (a, r) => {
+    const entries: ObjectEntry[] = [];
+    for (let i = 0; i + 1 < a.length; i += 2) {
+      const k = knownString(a[i]);
+      if (k === undefined) return unknownCall('createObject', a, r);
+      entries.push({ key: k, keyRange: a[i].range, value: a[i + 1] });
+    }
+    return { kind: 'object', entries, range: r };
+  },
   array: (a, r) => (a[0]?.kind === 'array' ? a[0] : a[0] && isKnown(a[0]) ? { kind: 'array', items: [a[0]], range: r } : unknownCall('array', a, r)),
   first: (a, r) => {
     if (a[0]?.kind === 'ref') return { ...a[0], path: [...a[0].path, '0'], range: r };

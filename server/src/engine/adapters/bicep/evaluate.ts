@@ -75,7 +75,9 @@ export class BicepEvaluator {
           if (key) return this.scope.resourceName(e.base.name, range) ?? { kind: 'ref', target: key, path: ['name'], range };
         }
         const base = this.evaluate(e.base);
-        if (e.safe && base.kind === 'null') return base;
+        if (e.safe && base.kind === 'null') return { kind: 'null', range };
+        // `.?` on an object that is known to lack the property gives null, which `??` can then replace.
+        if (e.safe && base.kind === 'object' && !base.open && !base.entries.some((x) => x.key.toLowerCase() === e.property.name.toLowerCase())) return { kind: 'null', range };
         return accessMember(base, e.property.name, range);
       }
       case 'indexAccess': {

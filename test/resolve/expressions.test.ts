@@ -1,0 +1,182 @@
+import * as assert from 'node:assert/strict';
+import { cases, get, knownString } from '../../server/src/engine/values';
+import { Workspace } from '../../server/src/engine/workspace';
+import { grammars } from '../harness/engine';
+
+/**
+ * What avdsec can see in each language: an expression that Azure would evaluate to a known string must give that
+ * string; one that depends on something unknown must stay unknown (undefined here), never a guess.
+ */
+type Case = [expression: string, expected: string | undefined | string[]];
+
+async function rdpOf(files: Record<string, string>, uri: string): Promise<string | undefined | string[]> {
+  const ws = new Workspace(await grammars());
+  for (const [u, t] of Object.entries(files)) ws.set(u, t);
+  const doc = ws.document(uri)!;
+  assert.deepEqual(doc.syntaxErrors, [], `${uri}: ${JSON.stringify(doc.syntaxErrors)}`);
+  const hp = doc.resources.find((r) => r.type.toLowerCase() === 'microsoft.desktopvirtualization/hostpools');
+  assert.ok(hp, 'no host pool');
+  const v = get(hp.body, 'properties', 'customRdpProperty');
+  assert.ok(v, 'no customRdpProperty');
+  const all = cases(v);
+  return all.length > 1 ? all.map((c) => knownString(c.value) ?? '?') : knownString(v);
+}
+
+const ARM_CASES: Case[] = [
+  ["[concat('a:i:1;', 'b:i:0')]", 'a:i:1;b:i:0'],
+  ["[format('{0};{1}', 'a:i:1', parameters('known'))]", 'a:i:1;x:i:1'],
+  ["[if(equals(parameters('known'), 'x:i:1'), 'yes', 'no')]", 'yes'],
+  ["[if(equals(parameters('free'), 'x'), 'yes', 'no')]", ['yes', 'no']],
+  ["[toLower('ENABLERDSAADAUTH:i:1')]", 'enablerdsaadauth:i:1'],
+  ["[coalesce(null(), parameters('known'))]", 'x:i:1'],
+  ["[coalesce(parameters('free'), 'a')]", undefined],
+  ["[if(contains(variables('obj'), 'rdp'), variables('obj').rdp, 'none')]", 'o:i:1'],
+  ["[union(variables('obj'), createObject('rdp', 'u:i:1')).rdp]", 'u:i:1'],
+  ["[parameters('free')]", undefined],
+  ["[concat(parameters('free'), ';a:i:1')]", undefined],
+];
+
+function armTemplate(expr: string): string {
+  return JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { known: { type: 'string', defaultValue: 'x:i:1' }, free: { type: 'string' } },
+    variables: { obj: { rdp: 'o:i:1' } },
+    resources: [{ type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp', properties: { hostPoolType: 'Pooled', customRdpProperty: expr } }],
+  });
+}
+
+const BICEP_CASES: Case[] = [
+  ["'${known};a:i:1'", 'x:i:1;a:i:1'],
+  ['free ?? known', undefined],
+  // An optional parameter may still be given at deployment: unknown, not null.
+  ['nothing ?? known', undefined],
+  ['obj.?missing ?? known', 'x:i:1'],
+  ['obj.rdp', 'o:i:1'],
+  ["obj['rdp']", 'o:i:1'],
+  ['list[1]', 'l:i:1'],
+  ["contains(obj, 'rdp') ? obj.rdp : 'none'", 'o:i:1'],
+  ["union(obj, { rdp: 'u:i:1' }).rdp", 'u:i:1'],
+  ["toLower('A:I:1')", 'a:i:1'],
+  ["join(split('a:i:1,b:i:0', ','), ';')", 'a:i:1;b:i:0'],
+  ["join([for p in list: '${p};'], '')", 'k:i:1;l:i:1;'],
+  ["known == 'x:i:1' ? 'yes' : 'no'", 'yes'],
+  ["free == 'x' ? 'yes' : 'no'", ['yes', 'no']],
+  ["'${free};a:i:1'", undefined],
+];
+
+function bicepTemplate(expr: string): string {
+  return `param known string = 'x:i:1'
+param free string
+param nothing string?
+var obj = { rdp: 'o:i:1' }
+var list = ['k:i:1', 'l:i:1']
+
+resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp'
+  properties: {
+    hostPoolType: 'Pooled'
+    customRdpProperty: ${expr}
+  }
+}
+`;
+}
+
+const TF_CASES: Case[] = [
+  ['"${var.known};a:i:1"', 'x:i:1;a:i:1'],
+  ['join(";", ["a:i:1", var.known])', 'a:i:1;x:i:1'],
+  ['format("%s;%s", "a:i:1", var.known)', 'a:i:1;x:i:1'],
+  ['lookup(var.map, "rdp", "none")', 'm:i:1'],
+  ['lookup(var.map, "missing", "none")', 'none'],
+  ['merge(var.map, { rdp = "g:i:1" }).rdp', 'g:i:1'],
+  ['coalesce("", var.known)', 'x:i:1'],
+  ['var.on ? "yes" : "no"', 'yes'],
+  ['var.free == "x" ? "yes" : "no"', ['yes', 'no']],
+  ['local.shared', 's:i:1'],
+  ['join(";", [for k, v in var.map : "${k}:${v}"])', 'rdp:m:i:1'],
+  ['var.free', undefined],
+  ['"${var.free};a:i:1"', undefined],
+];
+
+function tfTemplate(expr: string): string {
+  return `variable "known" {
+  default = "x:i:1"
+}
+variable "free" {}
+variable "on" {
+  default = true
+}
+variable "map" {
+  default = { rdp = "m:i:1" }
+}
+resource "azurerm_virtual_desktop_host_pool" "hp" {
+  name                  = "hp"
+  type                  = "Pooled"
+  custom_rdp_properties = ${expr}
+}
+`;
+}
+
+describe('expressions each language resolves, and those it leaves unknown', () => {
+  for (const [expr, want] of ARM_CASES) {
+    it(`ARM ${expr}`, async () => assert.deepEqual(await rdpOf({ '/w/t.json': armTemplate(expr) }, '/w/t.json'), want));
+  }
+  for (const [expr, want] of BICEP_CASES) {
+    it(`Bicep ${expr}`, async () => assert.deepEqual(await rdpOf({ '/w/main.bicep': bicepTemplate(expr) }, '/w/main.bicep'), want));
+  }
+  for (const [expr, want] of TF_CASES) {
+    it(`Terraform ${expr}`, async () =>
+      assert.deepEqual(await rdpOf({ '/w/main.tf': tfTemplate(expr), '/w/locals.tf': 'locals {\n  shared = "s:i:1"\n}\n' }, '/w/main.tf'), want));
+  }
+
+  it('ARM copy loops, conditions and nested deployments with inner and outer scope', async () => {
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { rdp: { type: 'string', defaultValue: 'outer:i:1' } },
+      resources: [
+        { type: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-03-01', name: "[format('vm-{0}', copyIndex())]", copy: { name: 'vms', count: 2 } },
+        { type: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-03-01', name: 'maybe', condition: "[equals(parameters('rdp'), 'x')]" },
+        {
+          type: 'Microsoft.Resources/deployments',
+          apiVersion: '2022-09-01',
+          name: 'inner',
+          properties: {
+            mode: 'Incremental',
+            expressionEvaluationOptions: { scope: 'inner' },
+            parameters: { rdp: { value: "[concat(parameters('rdp'), ';inner:i:1')]" } },
+            template: {
+              $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+              contentVersion: '1.0.0.0',
+              parameters: { rdp: { type: 'string' } },
+              resources: [{ type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp-inner', properties: { customRdpProperty: "[parameters('rdp')]" } }],
+            },
+          },
+        },
+        {
+          type: 'Microsoft.Resources/deployments',
+          apiVersion: '2022-09-01',
+          name: 'outer',
+          properties: {
+            mode: 'Incremental',
+            template: {
+              $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+              contentVersion: '1.0.0.0',
+              resources: [{ type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp-outer', properties: { customRdpProperty: "[parameters('rdp')]" } }],
+            },
+          },
+        },
+      ],
+    };
+    const ws = new Workspace(await grammars());
+    ws.set('/w/t.json', JSON.stringify(template, null, 2));
+    const doc = ws.document('/w/t.json')!;
+    const vms = doc.resources.filter((r) => r.type === 'Microsoft.Compute/virtualMachines');
+    assert.deepEqual(vms.map((r) => [r.source.loop ?? false, r.source.conditional ?? false]), [
+      [true, false],
+      [false, true],
+    ]);
+    const pools = doc.resources.filter((r) => r.type === 'Microsoft.DesktopVirtualization/hostPools');
+    assert.deepEqual(pools.map((r) => knownString(get(r.body, 'properties', 'customRdpProperty'))), ['outer:i:1;inner:i:1', 'outer:i:1']);
+  });
+});
