@@ -320,5 +320,9 @@ export function accessIndex(v: Value, index: Value, range: Range): Value {
   }
   if (v.kind === 'ref' && index.kind === 'number') return { ...v, path: [...v.path, String(index.value)], range };
   if (v.kind === 'unknown' && v.key && index.kind === 'number') return unknown(range, undefined, `${v.key}[${index.value}]`);
+  // `x[copyIndex()]` (and `x[x[copyIndex()]]`, which Bicep emits for `parent: vm[i]`) is the current instance of a
+  // copy loop over x: the same key on both sides lets an extension find the VM of its own iteration.
+  const ik = index.kind === 'unknown' ? index.key?.toLowerCase() : undefined;
+  if (ik && (ik.includes('copyindex(') || ik.endsWith('[*]')) && v.kind === 'unknown' && v.key) return unknown(range, undefined, `${v.key}[*]`);
   return unknown(range);
 }
