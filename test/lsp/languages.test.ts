@@ -134,7 +134,7 @@ describe('language server: Bicep and Terraform', () => {
     // The value is written in variables.tf: the finding lands there, with a link to its use in main.tf.
     const after = await server.waitForDiagnostics(vars, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
     const sso = after.find((x) => x.code === 'host-pool-sso-disabled')!;
-    assert.match(sso.message, /enablerdsaadauth:i:0/);
+    assert.match(String(sso.message), /enablerdsaadauth:i:0/);
     assert.deepEqual(sso.range.start, { line: 1, character: 13 });
     assert.ok(sso.relatedInformation!.some((r) => r.location.uri === main && r.message === 'The value is used here'));
     // A finding that stays in main.tf (on the host pool itself) follows an edit of variables.tf too.
@@ -143,6 +143,6 @@ describe('language server: Bicep and Terraform', () => {
       textDocument: { uri: vars, version: 3 },
       contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 6 } }, text: 'hp-two' }],
     });
-    await server.waitForDiagnostics(main, (d) => d.some((x) => x.code === 'mfa-conditional-access-missing' && x.message.includes("'hp-two'")));
+    await server.waitForDiagnostics(main, (d) => d.some((x) => x.code === 'mfa-conditional-access-missing' && String(x.message).includes("'hp-two'")));
   });
 });

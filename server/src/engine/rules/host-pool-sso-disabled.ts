@@ -51,7 +51,20 @@ function check(ctx: RuleContext): void {
       });
       continue;
     }
-    for (const c of cases(rdp)) checkString(ctx, c.value, c.when, hp.key, displayName(hp), base, verdict.why);
+    for (const c of cases(rdp)) {
+      if (c.value.kind === 'null') {
+        // Azure drops a property set to null: the host pool gets no RDP properties at all.
+        const suffix = c.when ? ` (${c.when})` : '';
+        ctx.report({
+          ...base,
+          fixes: [],
+          at: c.value.range,
+          value: c.value,
+          message: `Host pool ${displayName(hp)} sets no RDP properties${suffix}, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
+          key: `${hp.key}|properties.customRdpProperty|${c.when}`,
+        });
+      } else checkString(ctx, c.value, c.when, hp.key, displayName(hp), base, verdict.why);
+    }
   }
 }
 
