@@ -1,0 +1,72 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildVsix, listVsix, readVsixEntry, ROOT, type VsixEntry } from './editors/support/vsix';
+
+/** The VSIX must stay small: the two bundles, the grammars and a few small files. */
+const MAX_VSIX_BYTES = 2 * 1024 * 1024;
+
+function expectedFiles(): string[] {
+  const grammars = JSON.parse(fs.readFileSync(path.join(ROOT, 'grammars', 'grammars.json'), 'utf8')) as { files: { file: string }[] };
+  return [
+    '[Content_Types].xml',
+    'extension.vsixmanifest',
+    'extension/package.json',
+    'extension/readme.md',
+    'extension/LICENSE.txt',
+    ...(fs.existsSync(path.join(ROOT, 'CHANGELOG.md')) ? ['extension/changelog.md'] : []),
+    'extension/dist/extension.js',
+    'extension/dist/server.js',
+    'extension/grammars/grammars.json',
+    ...grammars.files.map((g) => `extension/grammars/${g.file}`),
+    'extension/schemas/avdsec.schema.json',
+  ].sort();
+}
+
+describe('extension package (vsce package --no-dependencies)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let vsix: string;
+  let entries: VsixEntry[];
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-vsix-'));
+    vsix = path.join(dir, 'avdsec.vsix');
+    await buildVsix(vsix);
+    entries = await listVsix(vsix);
+  });
+
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds exactly the bundles, grammars, schema, README, LICENSE and manifest', () => {
+    assert.deepEqual(entries.map((e) => e.name).sort(), expectedFiles());
+  });
+
+  it('ships no source maps, sources, tests, examples or node_modules', () => {
+    const stray = entries.filter((e) => /\.(map|ts)$|(^|\/)(node_modules|test|examples|server|client|docs|scripts)\//.test(e.name));
+    assert.deepEqual(stray, []);
+  });
+
+  it('stays small', () => {
+    const size = fs.statSync(vsix).size;
+    assert.ok(size < MAX_VSIX_BYTES, `the VSIX is ${size} bytes (limit ${MAX_VSIX_BYTES})`);
+  });
+
+  it('has a manifest vsce and VS Code accept, and every file it points to is in the package', async () => {
+    const pkg = JSON.parse(await readVsixEntry(vsix, 'extension/package.json'));
+    assert.equal(pkg.engines.vscode, '^1.91.0');
+    assert.equal(pkg.publisher, 'avdsec');
+    assert.equal(pkg.license, 'MIT');
+    assert.match(pkg.repository.url, /^https:\/\/github\.com\/avdsec\/avdsec/);
+    const names = new Set(entries.map((e) => e.name));
+    const referenced: string[] = [pkg.main, ...(pkg.contributes.jsonValidation ?? []).map((j: { url: string }) => j.url)];
+    for (const ref of referenced.filter((r) => !/^https?:/.test(r))) {
+      assert.ok(names.has(`extension/${path.posix.normalize(ref)}`), `${ref} is referenced by package.json but not packaged`);
+    }
+    // The client starts dist/server.js from the extension folder (client/src/extension.ts).
+    assert.ok(names.has('extension/dist/server.js'));
+  });
+});
