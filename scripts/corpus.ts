@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   }
   const readMs = performance.now() - started;
   const byRule = new Map<string, number>();
+  const unresolved = { registry: 0, missing: 0 };
   const watched = WATCHED.map(([type, p]) => ({ what: `${type.split('/')[1]}.${p.join('.')}`, total: 0, unknown: 0 }));
   for (const uri of ws.uris()) {
     try {
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
         s.parseErrors++;
         parseErrorFiles.push(`${uri}: ${doc.syntaxErrors[0].message}`);
       }
+      unresolved.registry += doc.facts.unresolvedModules?.length ?? 0;
+      for (const input of doc.facts.inputs ?? []) if (!input.targets.some((t) => (t.endsWith('/') ? ws.uris().some((u) => u.startsWith(t)) : ws.has(t)))) unresolved.missing++;
       for (const r of doc.resources) {
         WATCHED.forEach(([type, p], i) => {
           if (!typeIs(r, type) || r.source.existing) return;
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     languages: Object.fromEntries([...stats].sort()),
     findings: Object.fromEntries([...byRule].sort()),
     unknownRate: watched.map((w) => ({ property: w.what, values: w.total, unknown: w.unknown, rate: w.total ? +(w.unknown / w.total).toFixed(3) : 0 })),
+    unresolvedModules: unresolved,
     crashes,
     parseErrorFiles,
     timeMs: { read: Math.round(readMs), total: Math.round(totalMs) },
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
     for (const [rule, n] of Object.entries(report.findings)) console.log(`  ${rule.padEnd(34)} ${n}`);
     console.log('\nunknown values the headline rules read');
     for (const u of report.unknownRate) console.log(`  ${u.property.padEnd(40)} ${u.unknown}/${u.values} unknown (${(u.rate * 100).toFixed(1)}%)`);
+    console.log(`\nmodule references not followed: ${unresolved.registry} registry or remote, ${unresolved.missing} local targets not in the folder`);
     console.log(`\ncrashes: ${crashes.length}`);
     for (const c of crashes) console.log(`  ${c}`);
     if (parseErrorFiles.length) console.log('\nfiles with parse errors');

@@ -172,4 +172,11 @@ resource b 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
     const edits2 = bicepPrinter.addProperty(doc2, resource(doc2, 'a'), ['properties', 'customRdpProperty'], 'x:i:1;')!;
     assert.equal(applyTextEdits(bare, edits2), bare.replace("name: 'a'\n", "name: 'a'\n  properties: {\n    customRdpProperty: 'x:i:1;'\n  }\n"));
   });
+
+  it('lists registry modules as not followed, without an error', () => {
+    const doc = adapt(`module hp 'br/public:avm/res/desktop-virtualization/host-pool:0.8.0' = {\n  name: 'hp'\n  params: {\n    name: 'hp'\n  }\n}\nmodule local './hosts.bicep' = {\n  name: 'hosts'\n  params: {\n    count: 2\n  }\n}\n`);
+    assert.deepEqual(doc.syntaxErrors, []);
+    assert.deepEqual(doc.facts.unresolvedModules?.map((m) => m.reference), ['br/public:avm/res/desktop-virtualization/host-pool:0.8.0']);
+    assert.deepEqual(doc.facts.inputs?.map((i) => [i.targets, i.label, [...i.values.keys()]]), [[['/w/hosts.bicep'], "module 'local' in main.bicep", ['count']]]);
+  });
 });

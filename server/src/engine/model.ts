@@ -188,6 +188,8 @@ export interface DocumentFacts {
   providers?: string[];
   /** Values this document passes to other templates: module calls, parameter files, Terraform module blocks. */
   inputs?: TemplateInput[];
+  /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */
+  unresolvedModules?: { reference: string; range: Range }[];
 }
 
 /**

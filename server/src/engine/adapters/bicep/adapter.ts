@@ -124,6 +124,7 @@ class BicepReader {
     if (s.path.kind !== 'string' || s.path.value === undefined) return;
     const target = resolveRelative(this.doc.uri, s.path.value);
     const body = bodyObject(s.value);
+    if (!target) (this.doc.facts.unresolvedModules ??= []).push({ reference: s.path.value, range: range(s.path) });
     if (!target || !body) return;
     const prop = (key: string) => body.properties.find((p) => p.kind === 'property' && p.keyText === key);
     const values = new Map<string, Value>();

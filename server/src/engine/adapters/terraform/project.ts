@@ -329,7 +329,10 @@ export class TerraformProject {
         const source = attrs.find((a) => a.name === 'source');
         const path = source && knownString(new TfEvaluator(scope).evaluate(source.value));
         const target = path && (path.startsWith('./') || path.startsWith('../')) ? resolveRelative(`${m.dir}/x`, path) : undefined;
-        if (!target) return;
+        if (!target) {
+          if (source) (doc.facts.unresolvedModules ??= []).push({ reference: path ?? source.value.text, range: nodeRange(source.value) });
+          return;
+        }
         const values = new Map<string, Value>();
         const meta = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
         const ev = new TfEvaluator(scope);
