@@ -144,7 +144,8 @@ export class Workspace {
     const key = isTf ? `${dirOf(f.uri)}/` : f.uri;
     const out: TemplateInput[] = [];
     for (const caller of this.callers.get(key) ?? []) {
-      if (this.adapting.has(caller) || (isTf && dirOf(caller) === dirOf(f.uri))) continue;
+      // A module block cannot call its own directory; variables files beside the configuration do pass it values.
+      if (this.adapting.has(caller) || (isTf && dirOf(caller) === dirOf(f.uri) && this.files.get(caller)?.language !== 'tfvars')) continue;
       for (const input of this.document(caller)?.facts.inputs ?? []) {
         const target = input.targets.find((t) => this.filesOf(t).length > 0);
         if (target === key) out.push(input);
@@ -251,7 +252,8 @@ export class Workspace {
         return adaptBicep(f.uri, f.text, f.version, f.language);
       case 'terraform':
       case 'tfvars': {
-        if (this.terraform.setInputs(dirOf(f.uri), this.inputsFor(f))) {
+        // Variables files are read as literals: they take no inputs (and must not, since they are inputs themselves).
+        if (f.language === 'terraform' && this.terraform.setInputs(dirOf(f.uri), this.inputsFor(f))) {
           this.staleSiblings(this.terraform.siblings(f.uri).filter((u) => !this.adapting.has(u)));
         }
         const doc = this.terraform.adapt(f.uri, f.version);
