@@ -23,6 +23,7 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
       rule.check({
         graph,
         options: rc?.options ?? {},
+        settings: { redirectionProfile: config.redirectionProfile ?? 'balanced' },
         ruleEnabled: enabled,
         inFocus: (uri) => !focus || focus.has(uri),
         focus: focus ? [...focus] : undefined,

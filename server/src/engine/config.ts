@@ -11,14 +11,22 @@ import { LEVELS, type Level } from './model';
  *     "pooled-host-local-admin": { "level": "warning", "adminPrincipals": ["<object id>", "adminGroupObjectId"] },
  *     "mfa-conditional-access-missing": { "managedOutsideRepository": true }
  *   },
- *   "exclude": ["legacy/**"]
+ *   "exclude": ["legacy/**"],
+ *   "redirectionProfile": "balanced"
  * }
  * ```
  */
 export interface AvdsecConfig {
   rules: Record<string, RuleConfig>;
   exclude: string[];
+  /**
+   * How strictly the RDP redirection rules judge (the catalog's profiles): `strict` reports on pooled and personal
+   * host pools alike, `balanced` (default) one level lower on personal ones, `off` turns them off.
+   */
+  redirectionProfile: RedirectionProfile;
 }
+
+export type RedirectionProfile = 'strict' | 'balanced' | 'off';
 
 export type ConfiguredLevel = Level | 'off';
 
@@ -30,7 +38,7 @@ export interface RuleConfig {
 export const CONFIG_FILE_NAME = '.avdsec.json';
 
 export function emptyConfig(): AvdsecConfig {
-  return { rules: {}, exclude: [] };
+  return { rules: {}, exclude: [], redirectionProfile: 'balanced' };
 }
 
 export interface ConfigProblem {
@@ -78,6 +86,9 @@ export function parseConfig(text: string, knownRules: ReadonlySet<string>): { co
   const exclude = (raw as Record<string, unknown>).exclude;
   if (Array.isArray(exclude) && exclude.every((e) => typeof e === 'string')) config.exclude = exclude as string[];
   else if (exclude !== undefined) problems.push({ message: '"exclude" must be an array of glob patterns', offset: 0 });
+  const profile = (raw as Record<string, unknown>).redirectionProfile;
+  if (profile === 'strict' || profile === 'balanced' || profile === 'off') config.redirectionProfile = profile;
+  else if (profile !== undefined) problems.push({ message: '"redirectionProfile" must be "strict", "balanced" or "off"', offset: 0 });
   return { config, problems };
 }
 

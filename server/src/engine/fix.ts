@@ -1,7 +1,7 @@
 import { roleByGuid } from './knowledge/roles';
 import type { Document, EditSet, FixIntent, Language, Resource, TextEdit, Value } from './model';
 import type { Printer } from './printer';
-import { findRdp, parseRdpString } from './rdp';
+import { findRdp, parseRdpString, type RdpString, type RdpToken } from './rdp';
 import { cases, get, isAbsent, knownString } from './values';
 
 export interface FixContext {
@@ -21,6 +21,15 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
   switch (intent.kind) {
     case 'set-rdp-property':
       return wrap(setRdpProperty(intent.resource, intent.name, intent.value, ctx));
+    case 'remove-rdp-property':
+      return wrap(editRdpTokens(intent.resource, ctx, (rdp) => {
+        const copies = findRdp(rdp, intent.name);
+        const doomed = intent.keep === undefined ? copies : copies.filter((t) => t.value.trim().toLowerCase() !== intent.keep!.toLowerCase());
+        // Removing duplicates keeps one copy even when none holds the value to keep.
+        return intent.keep !== undefined && doomed.length === copies.length ? doomed.slice(1) : doomed;
+      }, () => undefined));
+    case 'replace-rdp-token':
+      return wrap(editRdpTokens(intent.resource, ctx, (rdp) => rdp.tokens.filter((t) => t.text === intent.from), () => intent.to));
     case 'replace-role':
       return wrap(replaceRole(intent, ctx));
     case 'set-property':
@@ -97,6 +106,36 @@ function rdpEdit(v: Value, doc: Document, ctx: FixContext, name: string, token: 
     return [{ uri: doc.uri, range: { start: close, end: close }, newText: printer.escapeStringText(`;${token};`) }];
   }
   return undefined;
+}
+
+/**
+ * Edits chosen tokens of a host pool's RDP string in every case it can take: replaces each with `replacement()`, or
+ * removes it with its separator when that gives undefined. Undefined when a chosen token is not written in the source.
+ */
+function editRdpTokens(key: string, ctx: FixContext, choose: (rdp: RdpString) => RdpToken[], replacement: () => string | undefined): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const v = r && get(r.body, 'properties', 'customRdpProperty');
+  if (!v) return undefined;
+  const edits: TextEdit[] = [];
+  for (const c of cases(v)) {
+    if (c.value.kind !== 'string') continue;
+    for (const t of choose(parseRdpString(c.value))) {
+      const doc = t.uri ? ctx.document(t.uri) : undefined;
+      const printer = doc && ctx.printer(doc.language);
+      if (!t.range || !doc || !printer) return undefined;
+      const to = replacement();
+      if (to !== undefined) {
+        edits.push({ uri: doc.uri, range: t.range, newText: printer.escapeStringText(to) });
+        continue;
+      }
+      // Take the `;` after the token with it, else the one before, so that no empty entry is left.
+      let { start, end } = t.range;
+      if (doc.text[end] === ';') end++;
+      else if (doc.text[start - 1] === ';') start--;
+      edits.push({ uri: doc.uri, range: { start, end }, newText: '' });
+    }
+  }
+  return edits.length ? dedupe(edits) : undefined;
 }
 
 function replaceRole(intent: Extract<FixIntent, { kind: 'replace-role' }>, ctx: FixContext): TextEdit[] | undefined {

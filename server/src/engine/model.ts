@@ -263,6 +263,10 @@ export interface Fix {
 export type FixIntent =
   /** Set the RDP property `name` to `value` (e.g. `i:1`) in the host pool's RDP string: repair the token or add it. */
   | { kind: 'set-rdp-property'; resource: string; name: string; value: string }
+  /** Remove the RDP property `name` from the host pool's RDP string (every copy, or only copies whose value is not `keep`). */
+  | { kind: 'remove-rdp-property'; resource: string; name: string; keep?: string }
+  /** Replace one RDP token, written exactly as `from`, with `to` (repair a glued token, a type letter, a typo). */
+  | { kind: 'replace-rdp-token'; resource: string; from: string; to: string }
   /** Replace the role of a role assignment with another built-in role. */
   | { kind: 'replace-role'; resource: string; fromGuid: string; toGuid: string; toName: string }
   /** Set a property (ARM path) of a resource to a literal. */

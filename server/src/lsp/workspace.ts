@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AvdsecConfig } from '../engine/config';
+import { type AvdsecConfig, emptyConfig } from '../engine/config';
 import type { Grammars } from '../engine/parse';
 import { type TextChange, Workspace } from '../engine/workspace';
 import { ConfigResolver, type LoadedConfig } from '../host/config-files';
@@ -23,6 +23,9 @@ export function pathToUri(file: string): string {
  * The server's files: the editor's open documents (their text wins) and the rest of the workspace folders, read
  * from disk at start and kept current from file-change notifications, so cross-file facts are known before a file opens.
  */
+/** One object for documents outside any folder: findings are cached per config object. */
+const NO_CONFIG = { config: emptyConfig(), problems: [], isExcluded: () => false };
+
 export class ServerWorkspace {
   readonly engine: Workspace;
   private readonly open = new Map<string, TextDocument>();
@@ -105,7 +108,7 @@ export class ServerWorkspace {
 
   config(uri: string): LoadedConfig {
     const file = uriToPath(uri);
-    return file ? this.configs.forFile(file) : { config: { rules: {}, exclude: [] }, problems: [], isExcluded: () => false };
+    return file ? this.configs.forFile(file) : NO_CONFIG;
   }
 
   configFor(uri: string): AvdsecConfig {

@@ -1,3 +1,4 @@
+import type { RedirectionProfile } from '../config';
 import type { AvdGraph } from '../graph';
 import type { Fix, Level, Range, RelatedInfo, Severity, Value } from '../model';
 
@@ -38,6 +39,8 @@ export interface RuleContext {
   graph: AvdGraph;
   /** The rule's options from .avdsec.json. */
   options: Record<string, unknown>;
+  /** Settings of .avdsec.json that several rules share. */
+  settings: { redirectionProfile: RedirectionProfile };
   report(r: Report): void;
   /**
    * Whether findings for a document are wanted in this run. The editor checks one document at a time, so rules skip
