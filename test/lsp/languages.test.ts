@@ -145,4 +145,13 @@ describe('language server: Bicep and Terraform', () => {
     });
     await server.waitForDiagnostics(main, (d) => d.some((x) => x.code === 'mfa-conditional-access-missing' && String(x.message).includes("'hp-two'")));
   });
+
+  it('completes RDP property names and values inside the string', async () => {
+    const uri = uriOf('bicep/main.bicep');
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'bicep', version: 1, text: BICEP } });
+    const position = positionOf(BICEP, "audiomode:i:0;'", 'audiomode:i:0;'.length);
+    const items = (await server.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position })) as { label: string; textEdit?: { newText: string } }[];
+    const item = items.find((i) => i.label === 'enablerdsaadauth');
+    assert.equal(item?.textEdit?.newText, 'enablerdsaadauth:i:');
+  });
 });

@@ -12,6 +12,7 @@ import { loadGrammars } from '../engine/parse';
 import { VERSION } from '../engine/version';
 import { codeActions, type EditCapabilities, FIX_ALL_KIND } from './code-actions';
 import { toDiagnostic } from './diagnostics';
+import { completion } from './completion';
 import { hover } from './hover';
 import { SettingsCache } from './settings';
 import { ServerWorkspace } from './workspace';
@@ -53,6 +54,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
+        completionProvider: { triggerCharacters: [';', ':'] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -172,6 +174,16 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     } catch (e) {
       connection.console.error(`[avdsec] hover failed: ${(e as Error).stack ?? e}`);
       return null;
+    }
+  });
+
+  connection.onCompletion(async (p) => {
+    await ready;
+    try {
+      return ws ? completion(ws, p.textDocument.uri, p.position) : [];
+    } catch (e) {
+      connection.console.error(`[avdsec] completion failed: ${(e as Error).stack ?? e}`);
+      return [];
     }
   });
 
