@@ -72,7 +72,7 @@ describe('language server over stdio', function () {
       range: sso.range,
       context: { diagnostics: [sso] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)', 'Disable host-pool-sso-disabled for this line']);
+    assert.deepEqual(actions.map((a) => a.title), ['Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)', 'Disable host-pool-sso-disabled for this line', 'Disable host-pool-sso-disabled for this file']);
     const fix = actions[0];
     assert.equal(fix.isPreferred, true);
     assert.equal(fix.kind, 'quickfix');

@@ -39,6 +39,15 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       const printer = doc && ctx.printer(doc.language);
       return doc && printer ? wrap(suppress(doc, printer, intent.ruleId, intent.range.start)) : undefined;
     }
+    case 'suppress-file': {
+      const doc = ctx.document(intent.uri);
+      const printer = doc && ctx.printer(doc.language);
+      if (!doc || !printer) return undefined;
+      const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+      return wrap([{ uri: doc.uri, range: { start: 0, end: 0 }, newText: `${printer.lineComment} avdsec-disable-file ${intent.ruleId}${eol}` }]);
+    }
+    case 'remove-suppression':
+      return wrap([{ uri: intent.uri, range: intent.range, newText: '' }]);
     case 'add-ca-policy': {
       const file = ctx.conditionalAccessFile?.(intent.nearUri);
       return file ? { edits: [], creates: [file] } : undefined;

@@ -171,8 +171,12 @@ export interface SyntaxError {
 }
 
 export interface Suppression {
-  /** Zero-based line the suppression applies to (the line after the comment). */
+  /** `next-line`: the line after the comment; `file`: the whole document; `resource`: an ARM resource's `metadata.avdsec`. */
+  scope?: 'next-line' | 'file' | 'resource';
+  /** Zero-based line the suppression applies to (the line after the comment); for `resource`, unused. */
   line: number;
+  /** For `resource` suppressions: the resource's range; findings inside it are suppressed. */
+  within?: Range;
   ruleIds: string[];
   /** Range of the comment itself and of each id in it, for diagnostics on unknown ids. */
   range: Range;
@@ -248,6 +252,8 @@ export interface Finding {
   range: Range;
   related: RelatedInfo[];
   fixes: Fix[];
+  /** Set on findings a suppression silenced, when they are asked for (`--show-suppressed`, SARIF `suppressions`). */
+  suppressed?: { kind: 'next-line' | 'file' | 'resource'; reason?: string };
   /** Stable identity: rule id + resource identity + property path; never a hash of the message. */
   key: string;
 }
@@ -276,7 +282,11 @@ export type FixIntent =
   /** Record in .avdsec.json that a rule option holds (e.g. Conditional Access is managed outside the repository). */
   | { kind: 'set-config'; ruleId: string; option: string; value: boolean | string }
   /** Insert an `avdsec-disable-next-line` comment above the finding. */
-  | { kind: 'suppress'; ruleId: string; uri: string; range: Range };
+  | { kind: 'suppress'; ruleId: string; uri: string; range: Range }
+  /** Insert an `avdsec-disable-file` comment at the top of the document. */
+  | { kind: 'suppress-file'; ruleId: string; uri: string }
+  /** Delete a suppression comment (or one rule id of it) that names an unknown rule or silences nothing. */
+  | { kind: 'remove-suppression'; uri: string; range: Range };
 
 /** Edits a printer produces: replacements in existing documents and new files. */
 export interface TextEdit {

@@ -18,4 +18,7 @@ export interface Printer {
 
   /** The comment that suppresses `ruleId` on the next line, without indentation or newline. */
   suppressionComment(ruleId: string): string;
+
+  /** The line comment marker of the language (`//`, `#`). */
+  lineComment: string;
 }

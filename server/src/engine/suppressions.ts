@@ -1,6 +1,6 @@
 import type { Range, Suppression } from './model';
 
-const DIRECTIVE = 'avdsec-disable-next-line';
+const DIRECTIVES = ['avdsec-disable-next-line', 'avdsec-disable-file'] as const;
 
 /** Zero-based line of an offset. */
 export function lineOf(text: string, offset: number): number {
@@ -12,12 +12,22 @@ export function lineOf(text: string, offset: number): number {
  * whole text (with its `//`, `#` or `/*`), `start` its offset in the document. Undefined when it is not one.
  */
 export function parseSuppression(text: string, comment: string, start: number): Suppression | undefined {
-  const at = comment.indexOf(DIRECTIVE);
+  let at = -1;
+  let directive: (typeof DIRECTIVES)[number] = DIRECTIVES[0];
+  for (const d of DIRECTIVES) {
+    const i = comment.indexOf(d);
+    if (i >= 0 && (at < 0 || i < at)) {
+      at = i;
+      directive = d;
+    }
+  }
   if (at < 0) return undefined;
   // Only the comment marker and spaces may come before the directive.
   if (!/^(\/\/|#|\/\*)\s*$/.test(comment.slice(0, at))) return undefined;
-  let body = comment.slice(at + DIRECTIVE.length);
-  const bodyStart = start + at + DIRECTIVE.length;
+  let body = comment.slice(at + directive.length);
+  // `avdsec-disable-next-line-foo` is not the directive.
+  if (body && !/^\s/.test(body)) return undefined;
+  const bodyStart = start + at + directive.length;
   if (body.endsWith('*/')) body = body.slice(0, -2);
   const dash = body.indexOf('--');
   const reason = dash >= 0 ? body.slice(dash + 2).trim() : undefined;
@@ -32,6 +42,7 @@ export function parseSuppression(text: string, comment: string, start: number): 
   }
   const end = start + comment.length;
   return {
+    scope: directive === 'avdsec-disable-file' ? 'file' : 'next-line',
     line: lineOf(text, end) + 1,
     ruleIds,
     idRanges,

@@ -309,16 +309,18 @@ export class Workspace {
     return focus;
   }
 
-  /** Findings for one file, with the config that applies to it. */
-  findings(uri: string, config: AvdsecConfig): Finding[] {
+  /** Findings for one file, with the config that applies to it (with `includeSuppressed`, also the silenced ones, marked). */
+  findings(uri: string, config: AvdsecConfig, options: { includeSuppressed?: boolean } = {}): Finding[] {
     const doc = this.document(uri);
     if (!doc) return [];
     let byUri = this.findingsCache.get(config);
     if (!byUri) this.findingsCache.set(config, (byUri = new Map()));
-    let found = byUri.get(uri);
+    const key = options.includeSuppressed ? `${uri}\u0000suppressed` : uri;
+    let found = byUri.get(key);
     if (!found) {
-      found = documentFindings(runRules(this.graph(), config, RULES, this.focusFor(uri)), doc);
-      byUri.set(uri, found);
+      const enabled = (id: string) => config.rules[id]?.level !== 'off';
+      found = documentFindings(runRules(this.graph(), config, RULES, this.focusFor(uri)), doc, { includeSuppressed: options.includeSuppressed, reportUnused: { enabled } });
+      byUri.set(key, found);
     }
     return found;
   }

@@ -1,3 +1,4 @@
+import { INVALID_SUPPRESSION } from '../engine/analyze';
 import {
   type CodeAction,
   CodeActionKind,
@@ -80,9 +81,14 @@ export function codeActions(ws: ServerWorkspace, params: CodeActionParams, caps:
         const edit = fixEdit(ws, uri, fix, caps);
         if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: !!fix.preferred, edit });
       }
+      // A suppression's own finding is fixed by removing it, not by suppressing it.
+      if (f.ruleId === INVALID_SUPPRESSION) continue;
       const disable = renderFix({ kind: 'suppress', ruleId: f.ruleId, uri, range: f.range }, ws.engine.fixContext());
       const edit = disable && toWorkspaceEdit(ws, disable, caps);
       if (edit) actions.push({ title: `Disable ${f.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit });
+      const disableFile = renderFix({ kind: 'suppress-file', ruleId: f.ruleId, uri }, ws.engine.fixContext());
+      const fileEdit = disableFile && toWorkspaceEdit(ws, disableFile, caps);
+      if (fileEdit) actions.push({ title: `Disable ${f.ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit });
     }
   }
   if (wants(FIX_ALL_KIND) && only) {

@@ -103,7 +103,7 @@ export function adaptArm(uri: string, text: string, version: number, language: L
 
 function findSuppressions(text: string, root: JsonNode | undefined): Suppression[] {
   const out: Suppression[] = [];
-  const re = /(\/\/|\/\*)[ \t]*avdsec-disable-next-line[^\r\n]*/g;
+  const re = /(\/\/|\/\*)[ \t]*avdsec-disable-(?:next-line|file)[^\r\n]*/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
     if (insideString(root, m.index)) continue;
@@ -301,6 +301,7 @@ class TemplateReader {
     });
     if (legacy) resource.type = legacy.type;
     this.doc.resources.push(resource);
+    this.metadataSuppression(n);
     if (ctx.path === '') this.doc.symbols.push({ kind: 'resource', name: symbol, range: headRange });
 
     const children = prop(n, 'resources');
@@ -310,6 +311,23 @@ class TemplateReader {
       for (const p of props(children)) this.resource(p.value, p.key, ctx, scope, { key, type });
     }
     if (/^microsoft\.resources\/deployments$/i.test(type)) this.nestedDeployment(n, symbol, ctx, scope);
+  }
+
+  /** ARM has no comments in every tool, so a resource can also say `"metadata": {"avdsec": {"suppress": [...], "reason": "..."}}`. */
+  private metadataSuppression(n: JsonNode): void {
+    const avdsec = prop(prop(n, 'metadata'), 'avdsec');
+    const list = prop(avdsec, 'suppress');
+    if (!avdsec || !list || list.type !== 'array') return;
+    const items = (list.children ?? []).filter((c) => c.type === 'string');
+    this.doc.suppressions.push({
+      scope: 'resource',
+      line: 0,
+      within: nodeRange(n),
+      ruleIds: items.map((c) => String(c.value)),
+      idRanges: items.map(nodeRange),
+      range: nodeRange(prop(n, 'metadata')!),
+      reason: stringOf(prop(avdsec, 'reason')),
+    });
   }
 
   private body(n: JsonNode, scope: ArmScope): ObjectValue {

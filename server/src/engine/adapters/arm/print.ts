@@ -26,6 +26,8 @@ export const armPrinter: Printer = {
     return edits.map((e) => ({ uri: doc.uri, range: { start: e.offset, end: e.offset + e.length }, newText: e.content }));
   },
 
+  lineComment: '//',
+
   suppressionComment(ruleId: string): string {
     return `// avdsec-disable-next-line ${ruleId}`;
   },

@@ -50,7 +50,7 @@ export function adaptBicep(uri: string, text: string, version: number, language:
 function suppressions(program: Program, text: string): Suppression[] {
   const out: Suppression[] = [];
   for (const c of program.comments) {
-    if (!c.text.includes('avdsec-disable-next-line')) continue;
+    if (!c.text.includes('avdsec-disable-')) continue;
     const s = parseSuppression(text, c.text, c.start);
     if (s) out.push(s);
   }

@@ -65,6 +65,8 @@ export const bicepPrinter: Printer = {
     return [{ uri: doc.uri, range: { start: anchor, end: anchor }, newText: `${eol}${inner}${rest}` }];
   },
 
+  lineComment: '//',
+
   suppressionComment(ruleId: string): string {
     return `// avdsec-disable-next-line ${ruleId}`;
   },

@@ -51,6 +51,8 @@ export function terraformPrinter(project: TerraformProject): Printer {
       return [{ uri: doc.uri, range: { start: close, end: close }, newText: `${blockIndent}  ${name} = ${literal(value, printer)}${eol}${blockIndent}` }];
     },
 
+    lineComment: '#',
+
     suppressionComment(ruleId: string): string {
       return `# avdsec-disable-next-line ${ruleId}`;
     },
