@@ -1,7 +1,7 @@
 import { type AvdGraph, typeIs } from './graph';
 import { appById, AVD_APP_ID, REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from './knowledge/apps';
 import { BOUNDARIES, SECURITY_RECOMMENDATIONS_URL, TRUST_LEVELS } from './knowledge/boundaries';
-import { rdpProperty } from './knowledge/rdp-properties';
+import { RDP_PROPERTIES, rdpProperty, rdsOnlyProperty } from './knowledge/rdp-properties';
 import type { Document, Range, Resource, Value } from './model';
 import { parseRdpString } from './rdp';
 import { coversAvd } from './rules/conditional-access';
@@ -111,26 +111,41 @@ function hostPoolHover(r: Resource, graph: AvdGraph): string {
   return lines.filter(Boolean).join('\n\n');
 }
 
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The properties a rule judges: when a string leaves them out, their host pool default applies, and the hover says so. */
+const JUDGED = RDP_PROPERTIES.filter((p) => p.rules?.length && p.default !== undefined);
+
 function rdpHover(r: Resource): string {
   const v = get(r.body, 'properties', 'customRdpProperty');
   const lines: string[] = ['**RDP properties of the host pool**: what a client may bring into the session and how users sign in.'];
   const strings = v ? cases(v).filter((c) => c.value.kind === 'string') : [];
-  if (!strings.length) lines.push(v ? 'The value is not known here (a parameter without a default, or an expression).' : 'None set: every property takes the host pool default, so drives, clipboard, printers and USB devices are redirected and single sign-on is off.');
-  for (const c of strings) {
-    const rdp = parseRdpString(c.value as Extract<Value, { kind: 'string' }>);
-    if (c.when) lines.push(`*${c.when}:*`);
-    const rows = rdp.tokens.map((t) => {
+  if (v && !strings.length) lines.push('The value is not known here (a parameter without a default, or an expression).');
+  const tables = strings.length ? strings.map((c) => ({ when: c.when, rdp: parseRdpString(c.value as Extract<Value, { kind: 'string' }>) })) : v ? [] : [{ when: '', rdp: undefined }];
+  for (const { when, rdp } of tables) {
+    if (when) lines.push(`*${when}:*`);
+    const rows = (rdp?.tokens ?? []).map((t) => {
       const info = rdpProperty(t.name);
-      const meaning = t.malformed ? 'not a `name:type:value` property' : info ? `${info.meaning}${info.values?.[t.value.toLowerCase()] ? ` (${info.values[t.value.toLowerCase()]})` : ''}` : 'not a known AVD property';
-      const rec = info?.recommended !== undefined && !t.malformed ? (t.value === info.recommended ? 'recommended' : `recommended: \`${info.recommended || '(empty)'}\``) : '';
-      return `| \`${t.text.replace(/\|/g, '\\|')}\` | ${meaning} | ${rec} |`;
+      const value = t.malformed ? '' : `\`${cell(t.value) || '(empty)'}\``;
+      const meaning = t.malformed ? 'not a `name:type:value` property' : info ? `${info.meaning}${info.values?.[t.value.trim().toLowerCase()] ? ` **${info.values[t.value.trim().toLowerCase()]}**` : ''}` : rdsOnlyProperty(t.name) ? 'applies to Remote Desktop Services only: Azure Virtual Desktop ignores it' : 'not a property Azure Virtual Desktop knows';
+      const security = info?.security && info.security !== 'none' ? info.security : '';
+      return `| \`${cell(t.name)}\` | ${value} | ${cell(meaning)} | ${cell(security)} |`;
     });
-    if (rows.length) lines.push('| Property | Meaning | |\n|---|---|---|\n' + rows.join('\n'));
-    if (rdp.hasUnknown) lines.push('Part of the string is computed (an interpolation or a parameter without default): properties set there are not shown.');
-    const sso = rdp.tokens.find((t) => t.name === 'enablerdsaadauth');
-    if (!sso) lines.push('`enablerdsaadauth` is not set: Microsoft Entra single sign-on is off by default.');
+    if (rows.length) lines.push('| Property | Value | Meaning | Security |\n|---|---|---|---|\n' + rows.join('\n'));
+    else lines.push('No RDP properties are set: every property takes its host pool default.');
+    if (rdp?.hasUnknown) lines.push('Part of the string is computed (an interpolation or a parameter without default): properties set there are not shown, and no default is assumed for them.');
+    else {
+      const absent = JUDGED.filter((p) => !rdp?.tokens.some((t) => t.name === p.name));
+      if (absent.length) {
+        lines.push(
+          '**Absent, so the host pool default applies:**\n\n| Property | Default | Meaning |\n|---|---|---|\n' +
+            absent.map((p) => `| \`${p.name}\` | \`${p.default === '' ? '(empty)' : p.default}\` | ${cell(p.values?.[p.default ?? ''] ?? p.meaning)} |`).join('\n'),
+        );
+      }
+    }
   }
-  lines.push(boundaryLine(['identity', 'data-egress']), ruleLinks(['host-pool-sso-disabled']), LEARN('rdp-properties', 'Supported RDP properties'));
+  const rules = [...new Set(RDP_PROPERTIES.flatMap((p) => p.rules ?? []))].filter((id) => ruleById(id));
+  lines.push(boundaryLine(['identity', 'data-egress']), ruleLinks(rules), LEARN('rdp-properties', 'Supported RDP properties'));
   return lines.join('\n\n');
 }
 
