@@ -43,6 +43,8 @@ function rangeOf(chars: Char[]): { range?: Range; uri?: string } {
   if (!chars.length) return {};
   const uri = chars[0].uri;
   if (uri === undefined || chars.some((ch) => ch.uri !== uri || ch.s < 0)) return {};
+  // A token pieced together from two places (a literal and a parameter default) has no single range to edit.
+  for (let i = 1; i < chars.length; i++) if (chars[i].s !== chars[i - 1].e) return {};
   return { range: { start: chars[0].s, end: chars[chars.length - 1].e }, uri };
 }
 
