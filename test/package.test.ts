@@ -69,4 +69,22 @@ describe('extension package (vsce package --no-dependencies)', function () {
     // The client starts dist/server.js from the extension folder (client/src/extension.ts).
     assert.ok(names.has('extension/dist/server.js'));
   });
+
+  it('declares Workspace Trust support, since avdsec runs no code from the workspace, and no virtual workspaces', async () => {
+    const pkg = JSON.parse(await readVsixEntry(vsix, 'extension/package.json'));
+    assert.deepEqual(pkg.capabilities, { untrustedWorkspaces: { supported: true }, virtualWorkspaces: false });
+  });
+
+  it('contributes exactly the commands the client registers, under the "avdsec" category', async () => {
+    const pkg = JSON.parse(await readVsixEntry(vsix, 'extension/package.json'));
+    const contributed = (pkg.contributes.commands as { command: string; title: string; category: string }[]).map((c) => `${c.category}: ${c.title} (${c.command})`).sort();
+    assert.deepEqual(contributed, ['avdsec: Restart Server (avdsec.restartServer)', 'avdsec: Show Output (avdsec.showOutputChannel)']);
+    const client = fs
+      .readdirSync(path.join(ROOT, 'client', 'src'))
+      .map((f) => fs.readFileSync(path.join(ROOT, 'client', 'src', f), 'utf8'))
+      .join('\n');
+    const constants = new Map([...client.matchAll(/export const (\w+) = '([^']+)'/g)].map((m) => [m[1], m[2]]));
+    const registered = [...client.matchAll(/registerCommand\((?:'([^']+)'|(\w+))/g)].map((m) => m[1] ?? constants.get(m[2])).sort();
+    assert.deepEqual(registered, pkg.contributes.commands.map((c: { command: string }) => c.command).sort());
+  });
 });

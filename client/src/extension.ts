@@ -1,7 +1,20 @@
 import * as path from 'node:path';
-import { type ExtensionContext, window, workspace } from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { commands, type ExtensionContext, window, workspace } from 'vscode';
+import {
+  CloseAction,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  LanguageClient,
+  type LanguageClientOptions,
+  type Message,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
 import { documentSelector, fileWatcherPattern } from './configuration';
+import { registerFixOnSave } from './fix-on-save';
+import { ServerStatus, SHOW_OUTPUT } from './status';
 
 let client: LanguageClient | undefined;
 
@@ -12,14 +25,52 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const outputChannel = window.createOutputChannel('avdsec', { log: true });
+  const status = new ServerStatus();
+  // The client's own error handler decides about restarts; this one also tells the status bar when it gives up.
+  let fallback: ErrorHandler | undefined;
+  const errorHandler: ErrorHandler = {
+    error: (error: Error, message: Message | undefined, count: number | undefined): ErrorHandlerResult | Promise<ErrorHandlerResult> =>
+      fallback!.error(error, message, count),
+    closed: async (): Promise<CloseHandlerResult> => {
+      const result = await fallback!.closed();
+      if (result.action === CloseAction.DoNotRestart) status.set('error', 'the language server stopped after crashing repeatedly');
+      return result;
+    },
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     synchronize: { fileEvents: workspace.createFileSystemWatcher(fileWatcherPattern) },
     outputChannel,
+    errorHandler,
   };
-  client = new LanguageClient('avdsec', 'avdsec', serverOptions, clientOptions);
-  context.subscriptions.push(outputChannel);
-  await client.start();
+  const c = new LanguageClient('avdsec', 'avdsec', serverOptions, clientOptions);
+  fallback = c.createDefaultErrorHandler();
+  client = c;
+  status.attach(c);
+
+  context.subscriptions.push(
+    outputChannel,
+    status,
+    commands.registerCommand('avdsec.restartServer', async () => {
+      try {
+        if (c.state === State.Running) await c.restart();
+        else if (c.state !== State.Starting) await c.start();
+      } catch (e) {
+        outputChannel.error(`restarting the language server failed: ${(e as Error).message}`);
+        status.set('error', 'the language server failed to start');
+      }
+    }),
+    commands.registerCommand(SHOW_OUTPUT, () => outputChannel.show(true)),
+    registerFixOnSave(() => client, outputChannel),
+  );
+
+  try {
+    await c.start();
+  } catch (e) {
+    // Reported in the status bar and the output channel; the extension stays active so that a restart can be tried.
+    outputChannel.error(`the language server failed to start: ${(e as Error).message}`);
+    status.set('error', 'the language server failed to start');
+  }
 }
 
 export async function deactivate(): Promise<void> {

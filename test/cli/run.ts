@@ -35,3 +35,31 @@ export function tempTree(files: Record<string, string | Buffer>): string {
 after(() => {
   for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** The bundled examples/ (Bicep, ARM JSON, Terraform) copied into a temporary folder, under `examples/`. */
+export function examplesTree(extra: Record<string, string | Buffer> = {}): string {
+  const files: Record<string, string | Buffer> = {};
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else files[path.relative(ROOT, p)] = fs.readFileSync(p);
+    }
+  };
+  walk(path.join(ROOT, 'examples'));
+  return tempTree({ ...files, ...extra });
+}
+
+/** Every file under a folder with its bytes, to tell that nothing changed. */
+export function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p).split(path.sep).join('/'), fs.readFileSync(p).toString('base64'));
+    }
+  };
+  walk(dir);
+  return out;
+}

@@ -28,6 +28,7 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
   let browser: Browser | undefined;
   let wb: Workbench;
   let baseline: Finding[];
+  let vsix: string;
 
   before(async function () {
     this.timeout(300_000);
@@ -41,7 +42,7 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
     fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
     baseline = scan(workspace);
 
-    const vsix = path.join(tmp, 'avdsec.vsix');
+    vsix = path.join(tmp, 'avdsec.vsix');
     await buildVsix(vsix);
     server = new CodeServer(entry, path.join(tmp, 'code-server'));
     await server.installExtension(vsix);
@@ -205,6 +206,77 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
     });
   }
 
+  describe('status bar, commands and fix on save', function () {
+    const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    /** The status bar's accessible label once the server runs and has published what the CLI finds now. */
+    const runningLabel = () => {
+      const findings = scan(workspace);
+      const errors = findings.filter((f) => f.level === 'error').length;
+      const warnings = findings.filter((f) => f.level === 'warning').length;
+      return `avdsec: running, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+    };
+    const statusShows = (label: string) =>
+      poll(
+        `the avdsec status bar item to read "${label}"`,
+        60_000,
+        async () => {
+          const item = await wb.statusBarItem(/avdsec/);
+          return item?.label === label ? item : undefined;
+        },
+        async () => JSON.stringify(await wb.statusBarItem(/avdsec/)),
+      );
+
+    it('shows the server state and the workspace\'s avdsec errors and warnings in the status bar; a click opens Problems', async function () {
+      const item = await statusShows(runningLabel());
+      assert.match(item.text, /avdsec/);
+      await wb.closePanel();
+      await wb.clickStatusBarItem(/avdsec/);
+      await wb.page.locator('.markers-panel').waitFor({ state: 'visible' });
+    });
+
+    it('runs "avdsec: Show Output" and "avdsec: Restart Server" from the command palette', async function () {
+      await wb.closePanel();
+      await wb.command('avdsec: Show Output');
+      const view = wb.page.locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]').first();
+      await view.waitFor({ state: 'visible' });
+      await poll('the avdsec channel in the Output panel', 30_000, async () => (/\[avdsec\]\sindexed\s\d+\sfiles/.test(await view.locator('.view-lines').first().innerText()) ? true : undefined));
+
+      const starts = () => (server!.extensionLogs().outputChannel.match(/\[avdsec\] indexed \d+ files/g) ?? []).length;
+      const before = starts();
+      await wb.command('avdsec: Restart Server');
+      await poll('a second start of the language server in the avdsec log', 60_000, async () => (starts() > before ? true : undefined));
+      await statusShows(runningLabel());
+    });
+
+    it('applies the preferred fixes when a file is saved, with avdsec.fixOnSave on', async function () {
+      const file = 'fix-on-save/hostpool.bicep';
+      const abs = path.join(workspace, file);
+      fs.mkdirSync(path.dirname(abs), { recursive: true });
+      // From the repository: the workspace's copy had its SSO fixed by the quick fix test.
+      fs.copyFileSync(path.join(ROOT, 'examples', 'bicep', 'main.bicep'), abs);
+      assert.ok(scan(workspace).some((f) => f.file === file && f.ruleId === SSO_RULE), `avdsec scan finds no ${SSO_RULE} in ${file}`);
+      // In the Settings editor, as a user does (VS Code does not see a settings.json written behind its back here).
+      await wb.setBooleanSetting('avdsec.fixOnSave', 'Fix On Save', true);
+      try {
+        await poll('"avdsec.fixOnSave": true in the user settings.json', 15_000, async () => (server!.userSettings()['avdsec.fixOnSave'] === true ? true : undefined));
+        // The client logs the setting when it changes: the extension host has it from then on.
+        await poll('"avdsec.fixOnSave is on" in the avdsec log', 30_000, async () => (server!.extensionLogs().outputChannel.includes('avdsec.fixOnSave is on') ? true : undefined));
+        await wb.openFile(file);
+        await wb.goTo(1, 1);
+        const comment = '// saved with avdsec.fixOnSave';
+        await wb.page.keyboard.type(comment);
+        await wb.page.keyboard.press('Enter');
+        await wb.page.keyboard.press('Control+S');
+        await poll(`${SSO_FIXED_TEXT} written to ${file} on save`, 30_000, async () => (fs.readFileSync(abs, 'utf8').includes(SSO_FIXED_TEXT) ? true : undefined));
+        assert.ok(fs.readFileSync(abs, 'utf8').startsWith(comment), 'the edit itself was saved');
+        const left = scan(workspace).filter((f) => f.file === file && (f.ruleId === SSO_RULE || f.ruleId === 'pooled-host-local-admin'));
+        assert.deepEqual(left, [], 'the CLI still finds what fix on save should have fixed');
+      } finally {
+        await wb.setBooleanSetting('avdsec.fixOnSave', 'Fix On Save', false);
+      }
+    });
+  });
+
   // Mocha runs a suite's own tests before its nested suites: this one is in a suite of its own so that it runs last,
   // after the checks above have activated the extension and exercised the server.
   describe('after the checks', function () {
@@ -216,6 +288,46 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
       assert.doesNotMatch(logs.outputChannel, /\[error\]/i, `avdsec.log:\n${logs.outputChannel}`);
       const hostErrors = logs.extensionHost.split('\n').filter((l) => /avdsec/i.test(l) && /\[error\]|failed/i.test(l));
       assert.deepEqual(hostErrors, [], 'the extension host logged errors for avdsec');
+    });
+  });
+
+  // Last, with a code-server of its own: Workspace Trust on and the folder not trusted. avdsec runs no code from the
+  // workspace and says so in package.json (capabilities.untrustedWorkspaces), so VS Code keeps it enabled.
+  describe('in Restricted Mode (Workspace Trust on, folder not trusted)', function () {
+    let restricted: CodeServer | undefined;
+    let folder: string;
+
+    before(async function () {
+      this.timeout(300_000);
+      // The first workbench is done with: free the machine for the second.
+      await wb.close().catch(() => undefined);
+      await server?.stop();
+      folder = path.join(tmp!, 'restricted', 'examples');
+      fs.cpSync(path.join(ROOT, 'examples'), folder, { recursive: true });
+      restricted = new CodeServer(codeServerEntry()!, path.join(tmp!, 'code-server-restricted'), { workspaceTrust: true });
+      await restricted.installExtension(vsix);
+      wb = await Workbench.open(browser!, await restricted.start(folder));
+    });
+
+    after(async function () {
+      this.timeout(60_000);
+      await restricted?.stop();
+    });
+
+    it('still shows avdsec squiggles', async function () {
+      await poll('the Restricted Mode indicator in the status bar', 60_000, async () => ((await wb.statusBarItem(/Restricted Mode/)) ? true : undefined));
+      const file = 'bicep/main.bicep';
+      const f = scan(folder).find((x) => x.file === file && x.level === 'error');
+      assert.ok(f, `avdsec scan finds no error in examples/${file}`);
+      await wb.openFile(file);
+      await wb.goTo(f.range.start.line, f.range.start.column);
+      await poll(
+        `a ${f.level} squiggle on line ${f.range.start.line} (${f.ruleId}) in Restricted Mode`,
+        90_000,
+        async () => ((await wb.squiggles()).some((s) => s.line === f.range.start.line && s.severity === f.level) ? true : undefined),
+        async () => JSON.stringify(await wb.squiggles()),
+      );
+      await poll('the avdsec status bar item, running', 30_000, async () => ((await wb.statusBarItem(/avdsec/))?.label.startsWith('avdsec: running') ? true : undefined));
     });
   });
 });

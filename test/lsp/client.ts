@@ -11,6 +11,10 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from '../harness/engine';
 
+/** The three rules every example and fixture here is about; other rules' findings are left to their own tests. */
+export const HEADLINE_RULES = ['host-pool-sso-disabled', 'mfa-conditional-access-missing', 'pooled-host-local-admin'];
+export const headline = (d: Diagnostic[]) => d.filter((x) => HEADLINE_RULES.includes(String(x.code)));
+
 /** The real language server, started as a user's editor starts it (`avdsec-language-server --stdio`), with a protocol client. */
 export class ServerProcess {
   readonly connection: ProtocolConnection;
@@ -19,6 +23,10 @@ export class ServerProcess {
   private waiters: { uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly log: string[] = [];
   stderr = '';
+  /** What the client answers to `workspace/configuration` for the `avdsec` section (an editor's user settings). */
+  settings: Record<string, unknown> = {};
+  /** The `workspace/configuration` requests the server made, item by item. */
+  readonly configurationRequests: { scopeUri?: string; section?: string }[] = [];
 
   constructor() {
     this.proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -37,6 +45,11 @@ export class ServerProcess {
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.log.push(p.message);
     });
+    this.connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => {
+      this.configurationRequests.push(...p.items);
+      return p.items.map((i) => (i.section === 'avdsec' ? this.settings : null));
+    });
+    this.connection.onRequest('client/registerCapability', () => null);
     this.connection.listen();
   }
 
@@ -49,6 +62,12 @@ export class ServerProcess {
     });
     await this.connection.sendNotification('initialized', {});
     return result;
+  }
+
+  /** Changes the settings and tells the server, as an editor does when the user edits them. */
+  async setSettings(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   }
 
   /** Resolves with the first published diagnostics of `uri` that pass `test` (including ones already received). */

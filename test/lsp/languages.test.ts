@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ClientCapabilities, CodeAction, Hover, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { tempTree } from '../cli/run';
-import { ServerProcess } from './client';
+import { headline, ServerProcess } from './client';
 
 const CAPABILITIES: ClientCapabilities = {
   workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } },
@@ -86,7 +86,7 @@ describe('language server: Bicep and Terraform', () => {
 
   it('publishes the headline findings for a Bicep file, at the ranges of the offending values', async () => {
     const uri = uriOf('bicep/main.bicep');
-    const diags = await server.waitForDiagnostics(uri, (d) => d.length === 3);
+    const diags = headline(await server.waitForDiagnostics(uri, (d) => headline(d).length === 3));
     assert.deepEqual(diags.map((d) => d.code).sort(), ['host-pool-sso-disabled', 'mfa-conditional-access-missing', 'pooled-host-local-admin']);
     const sso = diags.find((d) => d.code === 'host-pool-sso-disabled')!;
     assert.deepEqual(sso.range.start, positionOf(BICEP, "'audiomode:i:0;'"));
@@ -144,6 +144,28 @@ describe('language server: Bicep and Terraform', () => {
       contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 6 } }, text: 'hp-two' }],
     });
     await server.waitForDiagnostics(main, (d) => d.some((x) => x.code === 'mfa-conditional-access-missing' && String(x.message).includes("'hp-two'")));
+  });
+
+  it('disables a rule for the whole file with a comment in each language', async () => {
+    for (const [file, languageId, text, comment] of [
+      ['bicep/main.bicep', 'bicep', BICEP, '// avdsec-disable-file host-pool-sso-disabled'],
+      ['tf/main.tf', 'terraform', TERRAFORM, '# avdsec-disable-file host-pool-sso-disabled'],
+    ] as const) {
+      const uri = uriOf(file);
+      await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+      const diags = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
+      const sso = diags.find((d) => d.code === 'host-pool-sso-disabled')!;
+      const actions = (await server.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: sso.range, context: { diagnostics: [sso] } })) as CodeAction[];
+      const disable = actions.find((a) => a.title === 'Disable host-pool-sso-disabled for this file');
+      assert.ok(disable, `${file}: ${actions.map((a) => a.title).join(' | ')}`);
+      const edit = disable.edit!.documentChanges![0] as TextDocumentEdit;
+      const disabled = TextDocument.applyEdits(TextDocument.create(uri, languageId, 1, text), edit.edits as TextEdit[]);
+      assert.equal(disabled.split('\n')[0], comment);
+      await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: disabled }] });
+      const after = await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'host-pool-sso-disabled'));
+      assert.ok(!after.some((x) => x.code === 'invalid-suppression'), `${file}: ${JSON.stringify(after)}`);
+      assert.ok(after.some((x) => x.code === 'mfa-conditional-access-missing'), `${file}: other rules still report`);
+    }
   });
 
   it('completes RDP property names and values inside the string', async () => {

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CONFIG_FILE_NAME } from '../engine/config';
+import { renderFix } from '../engine/fix';
 import type { Finding, Level } from '../engine/model';
 import { loadGrammars } from '../engine/parse';
 import { RULES } from '../engine/rules/index';
@@ -9,8 +11,10 @@ import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
 import { ConfigResolver } from '../host/config-files';
 import { discoverFiles, grammarsDir, readSourceFile } from '../host/files';
-import { atLeast, type Report, Reporter } from './report';
-import { formatSarif } from './sarif';
+import { applyFixes, unifiedDiff } from './fix';
+import { starterConfig } from './init';
+import { atLeast, formatJson, type Report, type ReportError, Reporter } from './report';
+import { formatSarif, type SarifDetail, type SarifFix } from './sarif';
 import { formatText } from './text';
 
 /** Exit codes of the CLI contract. */
@@ -24,6 +28,9 @@ interface ScanOptions {
   config?: string;
   failOn: Level | 'never';
   color: boolean;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  showSuppressed?: boolean;
 }
 
 /** Engine URIs are forward-slash paths, whatever the OS. */
@@ -31,8 +38,34 @@ function toUri(file: string): string {
   return file.split(path.sep).join('/');
 }
 
+function fromUri(uri: string): string {
+  return uri.split('/').join(path.sep);
+}
+
+/** Writes a fixed file back, keeping the UTF-8 byte order mark it had (the reader drops it). */
+function writeFixed(file: string, text: string): void {
+  let bom = false;
+  try {
+    const head = fs.readFileSync(file).subarray(0, 3);
+    bom = head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  } catch {
+    // Written below; a read failure here only loses the BOM.
+  }
+  fs.writeFileSync(file, (bom ? '\ufeff' : '') + text);
+}
+
+function emit(out: string, opts: ScanOptions): void {
+  if (opts.output) {
+    // CI writes reports into folders that may not exist yet (an artifact staging folder).
+    fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
+    fs.writeFileSync(opts.output, out);
+  } else process.stdout.write(out);
+}
+
 async function scan(paths: string[], opts: ScanOptions): Promise<number> {
   const cwd = process.cwd();
+  if (opts.fix && opts.fixDryRun) throw new UsageError('use --fix or --fix-dry-run, not both');
+  if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
   if (opts.config && !fs.existsSync(opts.config)) throw new UsageError(`configuration file not found: ${opts.config}`);
   const resolver = new ConfigResolver(opts.config);
   const { files, missing } = await discoverFiles(paths.length ? paths : ['.'], cwd);
@@ -40,7 +73,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
 
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));
   const texts = new Map<string, string>();
-  const errors: Report['errors'] = [];
+  const errors: ReportError[] = [];
   const configOf = new Map<string, ReturnType<ConfigResolver['forFile']>>();
   const reporter = new Reporter(toUri(cwd), (uri) => texts.get(uri));
 
@@ -59,12 +92,39 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       configOf.set(uri, cfg);
     }
   }
-  for (const cfg of resolver.loaded()) {
-    for (const p of cfg.problems) errors.push({ file: reporter.relative(toUri(cfg.file ?? cwd)), message: p.replace(`${cfg.file}: `, '') });
+  for (const p of resolver.problems()) {
+    errors.push({ file: reporter.relative(toUri(p.file)), message: p.message, ...(p.line ? { line: p.line, column: p.column } : {}), kind: 'config' });
+  }
+  const uris = ws.uris();
+  const config = (uri: string) => configOf.get(uri)!.config;
+  const fails = (list: Finding[]) => opts.failOn !== 'never' && list.some((f) => !f.suppressed && atLeast(f.level, opts.failOn as Level));
+
+  if (opts.fix || opts.fixDryRun) {
+    const outcome = applyFixes(ws, uris, config);
+    for (const uri of outcome.broken) errors.push({ file: reporter.relative(uri), message: 'a fix left a syntax error in this file, so the fixes that edit it were not applied' });
+    const changed = [...outcome.changed].sort(([a], [b]) => a.localeCompare(b));
+    const count = `${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${changed.length} file${changed.length === 1 ? '' : 's'}`;
+    if (opts.fixDryRun) {
+      const paint = (code: string, line: string) => (opts.color && !opts.output ? `\u001b[${code}m${line}\u001b[0m` : line);
+      const diff = changed
+        .map(([uri, c]) => unifiedDiff(reporter.relative(uri), c.before, c.after))
+        .join('')
+        .replace(/^([-+@].*)$/gm, (line) => paint(line.startsWith('@@') ? '36' : line.startsWith('+') ? '32' : '31', line));
+      emit(diff, opts);
+      const remaining = uris.flatMap((uri) => ws.findings(uri, config(uri)));
+      process.stderr.write(`avdsec: --fix-dry-run: would apply ${count}; ${remaining.length} finding${remaining.length === 1 ? '' : 's'} would remain\n`);
+      for (const e of errors) process.stderr.write(`avdsec: ${e.file}${e.line ? `(${e.line},${e.column})` : ''}: ${e.message}\n`);
+      return fails(remaining) ? EXIT.findings : EXIT.ok;
+    }
+    for (const [uri, c] of changed) {
+      writeFixed(fromUri(uri), c.after);
+      texts.set(uri, c.after);
+    }
+    process.stderr.write(`avdsec: applied ${count}\n`);
   }
 
   const findings: Finding[] = [];
-  for (const uri of ws.uris()) {
+  for (const uri of uris) {
     const doc = ws.document(uri)!;
     if (doc.syntaxErrors.length) {
       const first = doc.syntaxErrors[0];
@@ -72,28 +132,42 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       const n = doc.syntaxErrors.length;
       errors.push({ file: reporter.relative(uri), message: `${n} syntax error${n === 1 ? '' : 's'}, the first at line ${at.line}, column ${at.column}: ${first.message}; the rest of the file was still checked` });
     }
-    findings.push(...ws.findings(uri, configOf.get(uri)!.config));
+    findings.push(...ws.findings(uri, config(uri), { includeSuppressed: !!opts.showSuppressed }));
   }
   findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
 
+  const active = findings.filter((f) => !f.suppressed).length;
   const report: Report = {
     tool: { name: 'avdsec', version: VERSION },
     findings: findings.map((f) => reporter.finding(f)),
     errors,
-    summary: { files: texts.size, findings: findings.length },
+    summary: { files: texts.size, findings: active, ...(opts.showSuppressed ? { suppressed: findings.length - active } : {}) },
   };
-  let out: string;
-  if (opts.format === 'json') out = JSON.stringify(report, null, 2) + '\n';
+  if (opts.format === 'json') emit(formatJson(report), opts);
   else if (opts.format === 'sarif') {
-    const root = pathToFileURL(cwd + path.sep).href;
     const rootUri = toUri(cwd) + '/';
-    out = formatSarif(report, findings, root, (f) => `${f.key.split(rootUri).join('')}`);
-  } else out = formatText(report, opts.color && !opts.output);
-  if (opts.output) fs.writeFileSync(opts.output, out);
-  else process.stdout.write(out);
+    const ctx = ws.fixContext();
+    const details: SarifDetail[] = findings.map((f) => ({
+      identity: f.key.split(rootUri).join(''),
+      fixes: f.fixes.flatMap((x): SarifFix[] => {
+        const set = x.intent.kind === 'set-config' ? undefined : renderFix(x.intent, ctx);
+        if (!set || set.creates.length || !set.edits.length || set.edits.some((e) => !texts.has(e.uri))) return [];
+        return [{ title: x.title, changes: set.edits.map((e) => ({ file: reporter.relative(e.uri), range: reporter.range(e.uri, e.range), text: e.newText })) }];
+      }),
+    }));
+    emit(formatSarif(report, details, pathToFileURL(cwd + path.sep).href), opts);
+  } else emit(formatText(report, opts.color && !opts.output), opts);
 
-  if (opts.failOn === 'never') return EXIT.ok;
-  return findings.some((f) => atLeast(f.level, opts.failOn as Level)) ? EXIT.findings : EXIT.ok;
+  return fails(findings) ? EXIT.findings : EXIT.ok;
+}
+
+/** `avdsec init`: a commented starter .avdsec.json in the current folder. */
+function initCommand(force: boolean): number {
+  const file = path.join(process.cwd(), CONFIG_FILE_NAME);
+  if (fs.existsSync(file) && !force) throw new UsageError(`${CONFIG_FILE_NAME} already exists here; use --force to overwrite it`);
+  fs.writeFileSync(file, starterConfig());
+  process.stdout.write(`Wrote ${CONFIG_FILE_NAME}: every rule is listed at its default level, commented out.\n`);
+  return EXIT.ok;
 }
 
 function rulesCommand(format: 'text' | 'json'): number {
@@ -131,9 +205,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-c, --config <file>', 'use this configuration file instead of the nearest .avdsec.json')
     .addOption(new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this level').argParser(choice(['error', 'warning', 'info', 'hint', 'never'] as const)).default('error'))
+    .option('--fix', 'apply the preferred fixes to the files, then report what remains')
+    .option('--fix-dry-run', 'print the preferred fixes as a unified diff; change nothing')
+    .option('--show-suppressed', 'also list the findings that suppression comments silence, marked as suppressed')
     .option('--no-color', 'plain text output')
     .action(async (paths: string[], opts: ScanOptions) => {
       code = await scan(paths, { ...opts, color: opts.color && !!process.stdout.isTTY });
+    });
+
+  program
+    .command('init')
+    .description(`write a commented starter ${CONFIG_FILE_NAME} in the current folder`)
+    .option('--force', `overwrite an existing ${CONFIG_FILE_NAME}`)
+    .action((opts: { force?: boolean }) => {
+      code = initCommand(!!opts.force);
     });
 
   program

@@ -21,13 +21,35 @@ export interface ReportFinding {
   range: ReportRange;
   fixes: { title: string }[];
   related: { file: string; range: ReportRange; message: string }[];
+  /** Only with --show-suppressed, on the findings a suppression silences. */
+  suppressed?: { kind: 'next-line' | 'file' | 'resource'; reason: string | null };
+}
+
+/**
+ * A file the scan could not read, or a problem in a configuration file. `line` and `column` (1-based) say where, for
+ * configuration problems; the JSON report folds them into the message to keep its `{file, message}` shape.
+ */
+export interface ReportError {
+  file: string;
+  message: string;
+  line?: number;
+  column?: number;
+  /** `config`: a problem in a configuration file (SARIF toolConfigurationNotifications); otherwise a file that was not read. */
+  kind?: 'config';
 }
 
 export interface Report {
   tool: { name: 'avdsec'; version: string };
   findings: ReportFinding[];
-  errors: { file: string; message: string }[];
-  summary: { files: number; findings: number };
+  errors: ReportError[];
+  /** `suppressed` only with --show-suppressed; `findings` never counts suppressed findings. */
+  summary: { files: number; findings: number; suppressed?: number };
+}
+
+/** The JSON report of the CLI contract (ARCHITECTURE.md): errors are `{file, message}`. */
+export function formatJson(report: Report): string {
+  const errors = report.errors.map((e) => ({ file: e.file, message: e.line ? `line ${e.line}, column ${e.column}: ${e.message}` : e.message }));
+  return JSON.stringify({ ...report, errors }, null, 2) + '\n';
 }
 
 /** Converts engine findings (offsets) to the CLI's report (relative paths, 1-based lines and columns): the one place it happens. */
@@ -61,6 +83,7 @@ export class Reporter {
       range: this.range(f.uri, f.range),
       fixes: f.fixes.map((x) => ({ title: x.title })),
       related: f.related.map((r) => ({ file: this.relative(r.uri), range: this.range(r.uri, r.range), message: r.message })),
+      ...(f.suppressed ? { suppressed: { kind: f.suppressed.kind, reason: f.suppressed.reason ?? null } } : {}),
     };
   }
 }

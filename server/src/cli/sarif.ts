@@ -1,21 +1,62 @@
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
-import type { Finding, Level } from '../engine/model';
+import type { Level } from '../engine/model';
 import { securitySeverity } from '../engine/rules/define';
 import { RULES } from '../engine/rules/index';
-import type { Report, ReportRange } from './report';
+import type { Report, ReportError, ReportRange } from './report';
 
 const SARIF_LEVEL: Record<Level, Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+/** The schema the output follows: SARIF 2.1.0 Errata 01, as published by OASIS (vendored in schemas/vendor/). */
+export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const SRCROOT = '%SRCROOT%';
+
+/** A fix rendered as replacements in files (paths relative to the root, like the report's). */
+export interface SarifFix {
+  title: string;
+  changes: { file: string; range: ReportRange; text: string }[];
+}
+
+/** What SARIF needs beyond the JSON report, per finding, in the report's order. */
+export interface SarifDetail {
+  /** The finding's identity (rule, resource, property path) with machine-specific paths made relative. */
+  identity: string;
+  fixes: SarifFix[];
+}
 
 function region(r: ReportRange): Sarif.Region {
   return { startLine: r.start.line, startColumn: r.start.column, endLine: r.end.line, endColumn: r.end.column };
 }
 
+function artifact(file: string): Sarif.ArtifactLocation {
+  return { uri: encodeURI(file), uriBaseId: SRCROOT };
+}
+
+function fixOf(f: SarifFix): Sarif.Fix {
+  const byFile = new Map<string, Sarif.Replacement[]>();
+  for (const c of f.changes) {
+    let list = byFile.get(c.file);
+    if (!list) byFile.set(c.file, (list = []));
+    list.push({ deletedRegion: region(c.range), insertedContent: { text: c.text } });
+  }
+  return {
+    description: { text: f.title },
+    artifactChanges: [...byFile].map(([file, replacements]) => ({ artifactLocation: artifact(file), replacements })),
+  };
+}
+
+function notification(e: ReportError): Sarif.Notification {
+  const physicalLocation: Sarif.PhysicalLocation = { artifactLocation: artifact(e.file) };
+  if (e.line && e.column) physicalLocation.region = { startLine: e.line, startColumn: e.column };
+  return { level: e.kind === 'config' ? 'error' : 'warning', message: { text: e.message }, locations: [{ physicalLocation }] };
+}
+
 /**
- * SARIF 2.1.0 for code scanning: rules from the registry, relative paths against %SRCROOT%, and fingerprints from the
- * finding's identity (rule, resource, property path), so a finding keeps its identity when lines move.
+ * SARIF 2.1.0 for code scanning: rules from the registry, relative paths against %SRCROOT%, fingerprints from the
+ * finding's identity (rule, resource, property path) so a finding keeps its identity when lines move, the fixes that
+ * render as edits, and suppressions when suppressed findings are listed.
  */
-export function formatSarif(report: Report, findings: Finding[], rootUri: string, fingerprintOf: (f: Finding) => string): string {
+export function formatSarif(report: Report, details: SarifDetail[], rootUri: string): string {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
   const rules: Sarif.ReportingDescriptor[] = RULES.map((r) => ({
     id: r.id,
@@ -23,7 +64,7 @@ export function formatSarif(report: Report, findings: Finding[], rootUri: string
     shortDescription: { text: r.title },
     fullDescription: { text: r.summary },
     helpUri: r.helpUri,
-    help: { text: r.summary, markdown: r.docs },
+    help: { text: `${r.summary} ${r.helpUri}`, markdown: r.docs },
     defaultConfiguration: { level: SARIF_LEVEL[r.level] },
     properties: { tags: ['security', 'azure-virtual-desktop', ...r.boundary], 'security-severity': securitySeverity(r.severity), precision: 'high' },
   }));
@@ -32,8 +73,8 @@ export function formatSarif(report: Report, findings: Finding[], rootUri: string
       ruleId: f.ruleId,
       level: SARIF_LEVEL[f.level],
       message: { text: f.message },
-      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' }, region: region(f.range) } }],
-      partialFingerprints: { 'avdsecFinding/v1': createHash('sha256').update(fingerprintOf(findings[i])).digest('hex') },
+      locations: [{ physicalLocation: { artifactLocation: artifact(f.file), region: region(f.range) } }],
+      partialFingerprints: { 'avdsecFinding/v1': createHash('sha256').update(details[i].identity).digest('hex') },
     };
     const index = ruleIndex.get(f.ruleId);
     if (index !== undefined) result.ruleIndex = index;
@@ -41,27 +82,31 @@ export function formatSarif(report: Report, findings: Finding[], rootUri: string
       result.relatedLocations = f.related.map((r, id) => ({
         id,
         message: { text: r.message },
-        physicalLocation: { artifactLocation: { uri: encodeURI(r.file), uriBaseId: '%SRCROOT%' }, region: region(r.range) },
+        physicalLocation: { artifactLocation: artifact(r.file), region: region(r.range) },
       }));
+    }
+    if (details[i].fixes.length) result.fixes = details[i].fixes.map(fixOf);
+    if (f.suppressed) {
+      const s: Sarif.Suppression = { kind: 'inSource', status: 'accepted' };
+      if (f.suppressed.reason) s.justification = f.suppressed.reason;
+      result.suppressions = [s];
     }
     return result;
   });
   const log: Sarif.Log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
         tool: { driver: { name: 'avdsec', version: report.tool.version, semanticVersion: report.tool.version, informationUri: 'https://github.com/avdsec/avdsec', rules } },
-        originalUriBaseIds: { '%SRCROOT%': { uri: rootUri } },
+        originalUriBaseIds: { [SRCROOT]: { uri: rootUri } },
+        columnKind: 'utf16CodeUnits',
         results,
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: report.errors.map((e) => ({
-              level: 'warning' as const,
-              message: { text: e.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(e.file), uriBaseId: '%SRCROOT%' } } }],
-            })),
+            toolConfigurationNotifications: report.errors.filter((e) => e.kind === 'config').map(notification),
+            toolExecutionNotifications: report.errors.filter((e) => e.kind !== 'config').map(notification),
           },
         ],
       },

@@ -1,4 +1,4 @@
-import { type ParseError, parse as parseJsonc, printParseErrorCode, modify, applyEdits } from 'jsonc-parser';
+import { type Node, type ParseError, applyEdits, getNodeValue, modify, parse as parseJsonc, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { LEVELS, type Level } from './model';
 
 /**
@@ -12,7 +12,8 @@ import { LEVELS, type Level } from './model';
  *     "mfa-conditional-access-missing": { "managedOutsideRepository": true }
  *   },
  *   "exclude": ["legacy/**"],
- *   "redirectionProfile": "balanced"
+ *   "redirectionProfile": "balanced",
+ *   "extends": "../shared/avdsec.base.json"
  * }
  * ```
  */
@@ -43,53 +44,169 @@ export function emptyConfig(): AvdsecConfig {
 
 export interface ConfigProblem {
   message: string;
+  /** Where the problem is: the key or value at fault (UTF-16 offsets into the file's text). */
   offset: number;
+  length: number;
 }
 
-/** Reads a config file's text; problems (syntax, unknown rules, bad levels) are returned, never thrown. */
-export function parseConfig(text: string, knownRules: ReadonlySet<string>): { config: AvdsecConfig; problems: ConfigProblem[] } {
+/** A path in `extends`, as written, with where it is written. */
+export interface ConfigReference {
+  path: string;
+  offset: number;
+  length: number;
+}
+
+/**
+ * What one configuration file sets, before `extends` is resolved: only the settings it writes, so that a file that
+ * extends another overrides just those.
+ */
+export interface ConfigLayer {
+  rules: Record<string, RuleConfig>;
+  exclude?: string[];
+  redirectionProfile?: RedirectionProfile;
+  /** Files this one extends, in order (later wins), relative to this file's folder. */
+  extends: ConfigReference[];
+}
+
+const TOP_LEVEL = ['$schema', 'extends', 'rules', 'exclude', 'redirectionProfile'];
+const LEVEL_MESSAGE = 'level must be one of off, hint, info, warning, error';
+
+/**
+ * Reads one config file's text into a layer. Problems (syntax, unknown settings, rules and options, bad values) are
+ * returned with the offset of the key or value at fault, never thrown. `ruleOptions` names the options a rule takes;
+ * when it is given, other option names are reported.
+ */
+export function parseConfigLayer(
+  text: string,
+  knownRules: ReadonlySet<string>,
+  ruleOptions?: (id: string) => readonly string[] | undefined,
+): { layer: ConfigLayer; problems: ConfigProblem[] } {
   const errors: ParseError[] = [];
   const problems: ConfigProblem[] = [];
-  const raw = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
-  for (const e of errors) problems.push({ message: `${printParseErrorCode(e.error)} in the configuration file`, offset: e.offset });
-  const config = emptyConfig();
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    if (!errors.length) problems.push({ message: 'The configuration must be a JSON object', offset: 0 });
-    return { config, problems };
+  const layer: ConfigLayer = { rules: {}, extends: [] };
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  for (const e of errors) problems.push({ message: `${printParseErrorCode(e.error)} in the configuration file`, offset: e.offset, length: e.length });
+  const at = (node: Node, message: string) => problems.push({ message, offset: node.offset, length: node.length });
+  if (!root || root.type !== 'object') {
+    if (!errors.length) problems.push({ message: 'The configuration must be a JSON object', offset: root?.offset ?? 0, length: root?.length ?? 0 });
+    return { layer, problems };
   }
-  const rules = (raw as Record<string, unknown>).rules;
-  if (rules !== undefined && (typeof rules !== 'object' || rules === null || Array.isArray(rules))) {
-    problems.push({ message: '"rules" must be an object of rule ids', offset: 0 });
-  } else if (rules) {
-    for (const [id, value] of Object.entries(rules as Record<string, unknown>)) {
-      if (!knownRules.has(id)) {
-        problems.push({ message: `Unknown rule id "${id}" in the configuration`, offset: 0 });
-        continue;
+  for (const [key, keyNode, value] of properties(root)) {
+    switch (key) {
+      case '$schema':
+        break;
+      case 'extends':
+        readExtends(value, layer, at);
+        break;
+      case 'rules':
+        if (!value || value.type !== 'object') at(value ?? keyNode, '"rules" must be an object of rule ids');
+        else readRules(value, layer, knownRules, ruleOptions, at);
+        break;
+      case 'exclude': {
+        const v = value && getNodeValue(value);
+        if (Array.isArray(v) && v.every((e) => typeof e === 'string')) layer.exclude = v as string[];
+        else at(value ?? keyNode, '"exclude" must be an array of glob patterns');
+        break;
       }
-      const rc: RuleConfig = { options: {} };
-      if (typeof value === 'string') {
-        if (isLevel(value)) rc.level = value;
-        else problems.push({ message: `Rule "${id}": level must be one of off, hint, info, warning, error`, offset: 0 });
-      } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-          if (k === 'level') {
-            if (typeof v === 'string' && isLevel(v)) rc.level = v;
-            else problems.push({ message: `Rule "${id}": level must be one of off, hint, info, warning, error`, offset: 0 });
-          } else rc.options[k] = v;
-        }
-      } else {
-        problems.push({ message: `Rule "${id}": expected a level or an object`, offset: 0 });
+      case 'redirectionProfile': {
+        const v = value && getNodeValue(value);
+        if (v === 'strict' || v === 'balanced' || v === 'off') layer.redirectionProfile = v;
+        else at(value ?? keyNode, '"redirectionProfile" must be "strict", "balanced" or "off"');
+        break;
       }
-      config.rules[id] = rc;
+      default:
+        at(keyNode, `Unknown setting "${key}" in the configuration (expected ${TOP_LEVEL.filter((k) => k !== '$schema').join(', ')})`);
     }
   }
-  const exclude = (raw as Record<string, unknown>).exclude;
-  if (Array.isArray(exclude) && exclude.every((e) => typeof e === 'string')) config.exclude = exclude as string[];
-  else if (exclude !== undefined) problems.push({ message: '"exclude" must be an array of glob patterns', offset: 0 });
-  const profile = (raw as Record<string, unknown>).redirectionProfile;
-  if (profile === 'strict' || profile === 'balanced' || profile === 'off') config.redirectionProfile = profile;
-  else if (profile !== undefined) problems.push({ message: '"redirectionProfile" must be "strict", "balanced" or "off"', offset: 0 });
-  return { config, problems };
+  return { layer, problems };
+}
+
+type At = (node: Node, message: string) => void;
+
+/** The properties of an object node: key, key node and value node (absent while the user is still typing). */
+function properties(obj: Node): [string, Node, Node | undefined][] {
+  const out: [string, Node, Node | undefined][] = [];
+  for (const p of obj.children ?? []) {
+    const [k, v] = p.children ?? [];
+    if (k && typeof k.value === 'string') out.push([k.value, k, v]);
+  }
+  return out;
+}
+
+function readExtends(value: Node | undefined, layer: ConfigLayer, at: At): void {
+  const message = '"extends" must be a path to another configuration file, or a list of them';
+  if (value?.type === 'string' && value.value) {
+    layer.extends.push({ path: value.value as string, offset: value.offset, length: value.length });
+    return;
+  }
+  if (value?.type !== 'array') {
+    if (value) at(value, message);
+    return;
+  }
+  for (const item of value.children ?? []) {
+    if (item.type === 'string' && item.value) layer.extends.push({ path: item.value as string, offset: item.offset, length: item.length });
+    else at(item, message);
+  }
+}
+
+function readRules(rules: Node, layer: ConfigLayer, knownRules: ReadonlySet<string>, ruleOptions: ((id: string) => readonly string[] | undefined) | undefined, at: At): void {
+  for (const [id, keyNode, value] of properties(rules)) {
+    if (!knownRules.has(id)) {
+      at(keyNode, `Unknown rule id "${id}" in the configuration`);
+      continue;
+    }
+    const rc: RuleConfig = { options: {} };
+    if (value?.type === 'string') {
+      if (isLevel(value.value as string)) rc.level = value.value as ConfiguredLevel;
+      else at(value, `Rule "${id}": ${LEVEL_MESSAGE}`);
+    } else if (value?.type === 'object') {
+      const known = ruleOptions?.(id);
+      for (const [k, kNode, v] of properties(value)) {
+        if (k === 'level') {
+          if (v?.type === 'string' && isLevel(v.value as string)) rc.level = v.value as ConfiguredLevel;
+          else at(v ?? kNode, `Rule "${id}": ${LEVEL_MESSAGE}`);
+        } else if (known && !known.includes(k)) {
+          at(kNode, `Rule "${id}" has no option "${k}"${known.length ? ` (its options: ${known.join(', ')})` : ''}`);
+        } else rc.options[k] = v && getNodeValue(v);
+      }
+    } else {
+      at(value ?? keyNode, `Rule "${id}": expected a level or an object`);
+    }
+    layer.rules[id] = rc;
+  }
+}
+
+/**
+ * Merges layers in order, later winning: rules merge per rule id (a level replaces the level, options replace the
+ * options of the same name), `exclude` and `redirectionProfile` replace what came before.
+ */
+export function mergeLayers(layers: readonly ConfigLayer[]): AvdsecConfig {
+  const config = emptyConfig();
+  for (const l of layers) {
+    for (const [id, rc] of Object.entries(l.rules)) {
+      const prev = config.rules[id];
+      const merged: RuleConfig = { options: { ...prev?.options, ...rc.options } };
+      const level = rc.level ?? prev?.level;
+      if (level) merged.level = level;
+      config.rules[id] = merged;
+    }
+    if (l.exclude) config.exclude = l.exclude;
+    if (l.redirectionProfile) config.redirectionProfile = l.redirectionProfile;
+  }
+  return config;
+}
+
+/**
+ * Reads a config file's text on its own (`extends` is left to the host, which can read the files it names); problems
+ * (syntax, unknown rules, bad levels) are returned, never thrown.
+ */
+export function parseConfig(
+  text: string,
+  knownRules: ReadonlySet<string>,
+  ruleOptions?: (id: string) => readonly string[] | undefined,
+): { config: AvdsecConfig; problems: ConfigProblem[] } {
+  const { layer, problems } = parseConfigLayer(text, knownRules, ruleOptions);
+  return { config: mergeLayers([layer]), problems };
 }
 
 function isLevel(v: string): v is ConfiguredLevel {

@@ -1,33 +1,110 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { type AvdsecConfig, CONFIG_FILE_NAME, emptyConfig, parseConfig } from '../engine/config';
-import { RULE_IDS } from '../engine/rules/index';
+import { type AvdsecConfig, type ConfigLayer, CONFIG_FILE_NAME, emptyConfig, mergeLayers, parseConfigLayer } from '../engine/config';
+import { LineIndex } from '../engine/positions';
+import { RULE_IDS, ruleById } from '../engine/rules/index';
+
+/** A problem in a configuration file, at a 1-based line and UTF-16 column when it is about a place in the file. */
+export interface ConfigFileProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
 
 export interface LoadedConfig {
   config: AvdsecConfig;
   /** The file it came from; undefined for the built-in defaults. */
   file?: string;
-  problems: string[];
+  problems: ConfigFileProblem[];
+  /** Every file read to build it: the file itself, then the files it extends (for watchers). */
+  sources?: string[];
   isExcluded(file: string): boolean;
 }
 
-const DEFAULTS: LoadedConfig = { config: emptyConfig(), problems: [], isExcluded: () => false };
+const DEFAULTS: LoadedConfig = { config: emptyConfig(), problems: [], sources: [], isExcluded: () => false };
 
+/** The option names a rule takes, for parseConfig to report others (the editor can pass it too). */
+export const ruleOptionNames = (id: string): string[] => Object.keys(ruleById(id)?.options ?? {});
+
+interface Layer {
+  file: string;
+  layer: ConfigLayer;
+}
+
+/** One file's text, read once per load, with its line index for problem positions. */
+interface Read {
+  text?: string;
+  error?: string;
+  lines?: LineIndex;
+}
+
+/**
+ * Reads a configuration file and the files it extends (depth first, in order, so that later files and the file itself
+ * win). A cycle is reported at the `extends` entry that closes it, and not followed.
+ */
 export function loadConfigFile(file: string): LoadedConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { ...DEFAULTS, file, problems: [`${file}: cannot read the configuration: ${(e as Error).message}`] };
-  }
-  const { config, problems } = parseConfig(text, RULE_IDS);
-  const base = path.dirname(file);
+  const problems: ConfigFileProblem[] = [];
+  const layers: Layer[] = [];
+  const sources: string[] = [];
+  const reads = new Map<string, Read>();
+  const read = (f: string): Read => {
+    let r = reads.get(f);
+    if (!r) {
+      try {
+        const text = fs.readFileSync(f, 'utf8').replace(/^\uFEFF/, '');
+        r = { text, lines: new LineIndex(text) };
+      } catch (e) {
+        r = { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message };
+      }
+      reads.set(f, r);
+      sources.push(f);
+    }
+    return r;
+  };
+  const problemAt = (f: string, lines: LineIndex | undefined, offset: number | undefined, message: string) => {
+    if (!lines || offset === undefined) return problems.push({ file: f, message });
+    const p = lines.position(offset);
+    problems.push({ file: f, line: p.line + 1, column: p.character + 1, message });
+  };
+
+  const visit = (f: string, stack: string[]): void => {
+    const r = read(f);
+    if (r.text === undefined) return;
+    const { layer, problems: own } = parseConfigLayer(r.text, RULE_IDS, ruleOptionNames);
+    for (const p of own) problemAt(f, r.lines, p.offset, p.message);
+    for (const ref of layer.extends) {
+      const target = path.resolve(path.dirname(f), ref.path);
+      if (stack.includes(target) || target === f) {
+        const cycle = [...stack.slice(stack.indexOf(target)), f, target].map((x) => path.basename(x));
+        problemAt(f, r.lines, ref.offset, `"extends" makes a cycle (${cycle.join(' -> ')}); "${ref.path}" is not read again`);
+        continue;
+      }
+      const base = read(target);
+      if (base.text === undefined) {
+        problemAt(f, r.lines, ref.offset, `"extends": cannot read "${ref.path}": ${base.error}`);
+        continue;
+      }
+      visit(target, [...stack, f]);
+    }
+    layers.push({ file: f, layer });
+  };
+
+  const top = read(file);
+  if (top.text === undefined) return { ...DEFAULTS, file, sources: [file], problems: [{ file, message: `cannot read the configuration: ${top.error}` }] };
+  visit(file, []);
+
+  // Exclude patterns are relative to the file that wrote them (the last one that sets `exclude`).
+  const excludeFrom = [...layers].reverse().find((l) => l.layer.exclude)?.file ?? file;
+  const config = mergeLayers(layers.map((l) => l.layer));
+  const base = path.dirname(excludeFrom);
   const match = config.exclude.length ? picomatch(config.exclude, { dot: true }) : undefined;
   return {
     config,
     file,
-    problems: problems.map((p) => `${file}: ${p.message}`),
+    problems,
+    sources,
     isExcluded: (f) => {
       if (!match) return false;
       const rel = path.relative(base, f).split(path.sep).join('/');
@@ -80,5 +157,21 @@ export class ConfigResolver {
   /** Every configuration loaded so far. */
   loaded(): LoadedConfig[] {
     return [...this.byFile.values()];
+  }
+
+  /** The problems of every configuration loaded so far, each once (several configurations may extend one file). */
+  problems(): ConfigFileProblem[] {
+    const seen = new Set<string>();
+    const out: ConfigFileProblem[] = [];
+    for (const c of this.byFile.values()) {
+      for (const p of c.problems) {
+        const k = `${p.file}\u0000${p.line}\u0000${p.column}\u0000${p.message}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push(p);
+        }
+      }
+    }
+    return out;
   }
 }

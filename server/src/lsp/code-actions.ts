@@ -9,9 +9,10 @@ import {
   type WorkspaceEdit,
   type CreateFile,
 } from 'vscode-languageserver';
-import { setRuleOption } from '../engine/config';
-import { renderFix } from '../engine/fix';
-import type { EditSet, Finding, Fix } from '../engine/model';
+import { type AvdsecConfig, setRuleOption } from '../engine/config';
+import { applyTextEdits, renderFix } from '../engine/fix';
+import type { EditSet, Finding, Fix, TextEdit } from '../engine/model';
+import { FIX_ALL_KIND } from '../protocol/code-actions';
 import { readTextIfExists } from '../host/files';
 import { type DiagnosticData, toLspRange } from './diagnostics';
 import { pathToUri, type ServerWorkspace } from './workspace';
@@ -21,7 +22,10 @@ export interface EditCapabilities {
   createFiles: boolean;
 }
 
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.avdsec`;
+export { FIX_ALL_KIND };
+
+/** Fix all runs the preferred fixes, re-checks and runs them again (fixes that edit the same text wait for the next pass), as ESLint does. */
+const MAX_FIX_PASSES = 10;
 
 function toWorkspaceEdit(ws: ServerWorkspace, set: EditSet, caps: EditCapabilities): WorkspaceEdit | undefined {
   const byUri = new Map<string, LspTextEdit[]>();
@@ -64,15 +68,16 @@ function fixEdit(ws: ServerWorkspace, uri: string, fix: Fix, caps: EditCapabilit
   return set ? toWorkspaceEdit(ws, set, caps) : undefined;
 }
 
-export function codeActions(ws: ServerWorkspace, params: CodeActionParams, caps: EditCapabilities): CodeAction[] {
+export function codeActions(ws: ServerWorkspace, params: CodeActionParams, config: AvdsecConfig, caps: EditCapabilities): CodeAction[] {
   const uri = params.textDocument.uri;
-  const findings = ws.engine.findings(uri, ws.configFor(uri));
+  const findings = ws.engine.findings(uri, config);
   const byKey = new Map(findings.map((f) => [f.key, f]));
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
   const actions: CodeAction[] = [];
 
   if (wants(CodeActionKind.QuickFix)) {
+    const disables = new Map<string, CodeAction>();
     for (const d of params.context.diagnostics) {
       if (d.source !== 'avdsec') continue;
       const f = byKey.get((d.data as DiagnosticData | undefined)?.key ?? '');
@@ -83,37 +88,104 @@ export function codeActions(ws: ServerWorkspace, params: CodeActionParams, caps:
       }
       // A suppression's own finding is fixed by removing it, not by suppressing it.
       if (f.ruleId === INVALID_SUPPRESSION) continue;
-      const disable = renderFix({ kind: 'suppress', ruleId: f.ruleId, uri, range: f.range }, ws.engine.fixContext());
-      const edit = disable && toWorkspaceEdit(ws, disable, caps);
-      if (edit) actions.push({ title: `Disable ${f.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit });
-      const disableFile = renderFix({ kind: 'suppress-file', ruleId: f.ruleId, uri }, ws.engine.fixContext());
-      const fileEdit = disableFile && toWorkspaceEdit(ws, disableFile, caps);
-      if (fileEdit) actions.push({ title: `Disable ${f.ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit });
+      // Several findings of one rule on one line (RDP properties of one string) share one disable action of each kind.
+      const lineKey = `${f.ruleId}\u0000${d.range.start.line}`;
+      const lineAction = disables.get(lineKey);
+      if (lineAction) lineAction.diagnostics!.push(d);
+      else {
+        const disable = renderFix({ kind: 'suppress', ruleId: f.ruleId, uri, range: f.range }, ws.engine.fixContext());
+        const edit = disable && toWorkspaceEdit(ws, disable, caps);
+        if (edit) disables.set(lineKey, { title: `Disable ${f.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit });
+      }
+      const fileAction = disables.get(f.ruleId);
+      if (fileAction) fileAction.diagnostics!.push(d);
+      else {
+        const disableFile = renderFix({ kind: 'suppress-file', ruleId: f.ruleId, uri }, ws.engine.fixContext());
+        const fileEdit = disableFile && toWorkspaceEdit(ws, disableFile, caps);
+        if (fileEdit) disables.set(f.ruleId, { title: `Disable ${f.ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit });
+      }
     }
+    actions.push(...disables.values());
   }
   if (wants(FIX_ALL_KIND) && only) {
-    const all = fixAll(ws, uri, findings, caps);
+    const all = fixAll(ws, uri, config, caps);
     if (all) actions.push(all);
   }
   return actions;
 }
 
-/** Every preferred fix of the file whose edits stay in the file and do not overlap. */
-function fixAll(ws: ServerWorkspace, uri: string, findings: Finding[], caps: EditCapabilities): CodeAction | undefined {
-  const ctx = ws.engine.fixContext();
-  const taken: { start: number; end: number }[] = [];
-  const edits: EditSet = { edits: [], creates: [] };
-  for (const f of findings) {
-    const fix = f.fixes.find((x) => x.preferred && x.intent.kind !== 'set-config' && x.intent.kind !== 'add-ca-policy');
-    const set = fix && renderFix(fix.intent, ctx);
-    if (!set || set.edits.some((e) => e.uri !== uri)) continue;
-    if (set.edits.some((e) => taken.some((t) => e.range.start < t.end && t.start < e.range.end) || taken.some((t) => t.start === e.range.start && t.end === e.range.end))) continue;
-    for (const e of set.edits) taken.push(e.range);
-    edits.edits.push(...set.edits);
+/**
+ * The fix-all action: the file's text after every preferred fix that edits only this file, as one edit. It follows
+ * the CLI's `--fix` (server/src/cli/fix.ts): passes until nothing changes, edits at one place wait for the next pass,
+ * and a pass whose edits break the syntax is taken back. The passes run on the engine's copy of the file, which is
+ * put back afterwards, all synchronously, so that nothing else sees the intermediate texts.
+ */
+function fixAll(ws: ServerWorkspace, uri: string, config: AvdsecConfig, caps: EditCapabilities): CodeAction | undefined {
+  const doc = ws.textDocument(uri);
+  const start = ws.engine.document(uri);
+  if (!doc || !start) return undefined;
+  const original = start.text;
+  let text = original;
+  const banned = new Set<string>();
+  try {
+    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+      const { edits, owners } = preferredEdits(ws, uri, ws.engine.findings(uri, config), banned);
+      if (!edits.length) break;
+      const errors = ws.engine.document(uri)!.syntaxErrors.length;
+      const next = applyTextEdits(text, edits);
+      ws.engine.set(uri, next, doc.version);
+      if ((ws.engine.document(uri)?.syntaxErrors.length ?? Infinity) > errors) {
+        ws.engine.set(uri, text, doc.version);
+        for (const o of owners) banned.add(o);
+        continue;
+      }
+      text = next;
+    }
+  } finally {
+    ws.engine.set(uri, original, doc.version);
   }
-  if (!edits.edits.length) return undefined;
-  const edit = toWorkspaceEdit(ws, edits, caps);
-  return edit ? { title: 'Fix all avdsec problems that have a preferred fix', kind: FIX_ALL_KIND, edit } : undefined;
+  if (text === original) return undefined;
+  const edit = toWorkspaceEdit(ws, { edits: [minimalEdit(uri, original, text)], creates: [] }, caps);
+  return edit ? { title: 'Fix all auto-fixable avdsec problems', kind: FIX_ALL_KIND, edit } : undefined;
+}
+
+/**
+ * One pass: the preferred fixes whose edits stay in the file, change something, and touch no place another fix of the
+ * pass edits (two insertions at one place have no defined order: one waits). Returns the edits and who made them.
+ */
+function preferredEdits(ws: ServerWorkspace, uri: string, findings: Finding[], banned: ReadonlySet<string>): { edits: TextEdit[]; owners: string[] } {
+  const ctx = ws.engine.fixContext();
+  const text = ws.engine.document(uri)!.text;
+  const edits: TextEdit[] = [];
+  const owners: string[] = [];
+  for (const f of findings) {
+    const fix = f.fixes.find((x) => x.preferred);
+    if (!fix || fix.intent.kind === 'set-config' || fix.intent.kind === 'add-ca-policy') continue;
+    const owner = `${f.key}\u0000${fix.title}`;
+    if (banned.has(owner)) continue;
+    const set = renderFix(fix.intent, ctx);
+    if (!set || set.creates.length || set.edits.some((e) => e.uri !== uri)) continue;
+    const own = set.edits.filter((e) => text.slice(e.range.start, e.range.end) !== e.newText && !edits.some((t) => sameEdit(t, e)));
+    if (!own.length || own.some((e) => edits.some((t) => t.range.start === e.range.start || (e.range.start < t.range.end && t.range.start < e.range.end)))) continue;
+    edits.push(...own);
+    owners.push(owner);
+  }
+  return { edits, owners };
+}
+
+function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return a.range.start === b.range.start && a.range.end === b.range.end && a.newText === b.newText;
+}
+
+/** One edit from `before` to `after`: the part between their common start and end (never splitting a CRLF). */
+function minimalEdit(uri: string, before: string, after: string): TextEdit {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let tail = 0;
+  while (tail < before.length - start && tail < after.length - start && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  if (start > 0 && before[start - 1] === '\r') start--;
+  if (tail > 0 && before[before.length - tail] === '\n' && before[before.length - tail - 1] === '\r') tail--;
+  return { uri, range: { start, end: before.length - tail }, newText: after.slice(start, after.length - tail) };
 }
 
 export type { Diagnostic };

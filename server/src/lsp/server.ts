@@ -7,15 +7,17 @@ import {
   type InitializeResult,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
-import { CONFIG_FILE_NAME } from '../engine/config';
+import { type AvdsecConfig, CONFIG_FILE_NAME } from '../engine/config';
+import { RULE_IDS } from '../engine/rules/index';
 import { loadGrammars } from '../engine/parse';
 import { VERSION } from '../engine/version';
 import { codeActions, type EditCapabilities, FIX_ALL_KIND } from './code-actions';
+import { configDiagnostics } from './config-diagnostics';
 import { toDiagnostic } from './diagnostics';
 import { completion } from './completion';
 import { hover } from './hover';
 import { SettingsCache } from './settings';
-import { ServerWorkspace } from './workspace';
+import { isConfigUri, ServerWorkspace } from './workspace';
 
 /** Debounce after an edit before the workspace is re-checked; longer for large files so typing stays smooth. */
 const DEBOUNCE_MS = 200;
@@ -29,6 +31,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   let caps: EditCapabilities = { documentChanges: false, createFiles: false };
   let watchRegistration = false;
   const published = new Map<string, string>();
+  const publishedConfigs = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   /** Documents changed since the last publish; `everything` when settings, config or the file set changed. */
   const changed = new Set<string>();
@@ -36,6 +39,18 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   let ready: Promise<void> = Promise.resolve();
 
   const log = (message: string) => connection.console.log(`[avdsec] ${message}`);
+  const unknownOverrides = new Set<string>();
+
+  /** The config for a document: its `.avdsec.json` with the editor's `avdsec.rules` over it. */
+  async function configOf(uri: string): Promise<AvdsecConfig> {
+    const { rules } = await settings.get(uri);
+    for (const id of Object.keys(rules)) {
+      if (RULE_IDS.has(id) || unknownOverrides.has(id)) continue;
+      unknownOverrides.add(id);
+      connection.console.warn(`[avdsec] avdsec.rules names "${id}", which is not an avdsec rule; run 'avdsec rules' for the list`);
+    }
+    return ws!.configFor(uri, rules);
+  }
 
   connection.onInitialize((params): InitializeResult => {
     const c = params.capabilities;
@@ -63,11 +78,14 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   });
 
   connection.onInitialized(async () => {
-    if (settings.supported) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    const registrationFailed = (e: unknown) => connection.console.warn(`[avdsec] the client refused a registration: ${(e as Error).message}`);
+    if (settings.supported) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
     if (watchRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{bicep,bicepparam,tf,tfvars,json,jsonc}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
-      });
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{bicep,bicepparam,tf,tfvars,json,jsonc}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+        })
+        .catch(registrationFailed);
     }
     await ready;
     const started = Date.now();
@@ -91,7 +109,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     const linksChanged = ws.engine.linksChanged();
     const touched = ws.engine.takeTouched();
     const uris = everything || linksChanged ? all : all.filter((u) => changed.has(u) || touched.has(u));
-    const removed = [...changed].filter((u) => !ws!.engine.has(u));
+    const removed = [...changed].filter((u) => !ws!.engine.has(u) && !ws!.isConfigFile(u));
     everything = false;
     changed.clear();
     for (const uri of uris) {
@@ -100,7 +118,8 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       let diagnostics: ReturnType<typeof toDiagnostic>[] = [];
       try {
         if ((await settings.get(uri)).enable) {
-          diagnostics = ws.engine.findings(uri, ws.configFor(uri)).map((f) => toDiagnostic(f, text, (u) => ws!.textDocument(u)));
+          const config = await configOf(uri);
+          diagnostics = ws.engine.findings(uri, config).map((f) => toDiagnostic(f, text, (u) => ws!.textDocument(u)));
         }
       } catch (e) {
         connection.console.error(`[avdsec] checking ${uri} failed: ${(e as Error).stack ?? e}`);
@@ -111,6 +130,28 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       void connection.sendDiagnostics({ uri, diagnostics });
     }
     for (const uri of removed) {
+      if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    await publishConfigProblems();
+  }
+
+  /** The problems of each configuration file (a few small files: all are checked again each time). */
+  async function publishConfigProblems(): Promise<void> {
+    const uris = ws!.configUris();
+    for (const uri of uris) {
+      let diagnostics: ReturnType<typeof configDiagnostics> = [];
+      const text = ws!.configText(uri);
+      if (text !== undefined && (await settings.get(uri)).enable) diagnostics = configDiagnostics(uri, text, ws!.configProblemsOnDisk(uri));
+      publishedConfigs.add(uri);
+      const key = JSON.stringify(diagnostics);
+      if (published.get(uri) === key) continue;
+      published.set(uri, key);
+      void connection.sendDiagnostics({ uri, diagnostics });
+    }
+    // Files that are no configuration any more (deleted, no longer extended).
+    for (const uri of publishedConfigs) {
+      if (uris.includes(uri)) continue;
+      publishedConfigs.delete(uri);
       if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     }
   }
@@ -150,8 +191,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     if (!ws) return;
     let config = false;
     for (const c of p.changes) {
-      if (c.uri.endsWith(`/${CONFIG_FILE_NAME}`)) {
-        ws.configChanged();
+      // A configuration file, or a file one extends.
+      if (ws.isConfigFile(c.uri)) {
+        ws.configChanged(isConfigUri(c.uri) ? c.uri : undefined, c.type === FileChangeType.Deleted);
         config = true;
         continue;
       }
@@ -190,7 +232,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   connection.onCodeAction(async (p) => {
     await ready;
     try {
-      return ws ? codeActions(ws, p, caps) : [];
+      if (!ws) return [];
+      const config = await configOf(p.textDocument.uri);
+      return codeActions(ws, p, config, caps);
     } catch (e) {
       connection.console.error(`[avdsec] code actions failed: ${(e as Error).stack ?? e}`);
       return [];

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_SETTINGS, type Settings } from '../protocol/settings';
+import { DEFAULT_SETTINGS, RULE_LEVEL_SETTINGS, type RuleLevelSetting, type Settings } from '../protocol/settings';
 
 /** Per-document settings pulled from the client (`workspace/configuration`), cached until the client says they changed. */
 export class SettingsCache {
@@ -14,7 +14,7 @@ export class SettingsCache {
     if (!s) {
       s = this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'avdsec' })
-        .then((v: Partial<Settings> | null) => ({ ...DEFAULT_SETTINGS, ...(v ?? {}) }))
+        .then((v: unknown) => normalize(v))
         .catch(() => DEFAULT_SETTINGS);
       this.cache.set(uri, s);
     }
@@ -28,4 +28,20 @@ export class SettingsCache {
   forget(uri: string): void {
     this.cache.delete(uri);
   }
+}
+
+/** What the client sent, with every value of the wrong type replaced by its default (a hand-edited settings.json may hold anything). */
+export function normalize(v: unknown): Settings {
+  const raw = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  const rules: Record<string, RuleLevelSetting> = {};
+  if (raw.rules && typeof raw.rules === 'object' && !Array.isArray(raw.rules)) {
+    for (const [id, level] of Object.entries(raw.rules as Record<string, unknown>)) {
+      if (typeof level === 'string' && (RULE_LEVEL_SETTINGS as readonly string[]).includes(level)) rules[id] = level as RuleLevelSetting;
+    }
+  }
+  return {
+    enable: typeof raw.enable === 'boolean' ? raw.enable : DEFAULT_SETTINGS.enable,
+    fixOnSave: typeof raw.fixOnSave === 'boolean' ? raw.fixOnSave : DEFAULT_SETTINGS.fixOnSave,
+    rules,
+  };
 }

@@ -1,11 +1,13 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { type AvdsecConfig, emptyConfig } from '../engine/config';
+import { type AvdsecConfig, CONFIG_FILE_NAME, type ConfiguredLevel, emptyConfig, parseConfig } from '../engine/config';
+import { RULE_IDS } from '../engine/rules/index';
 import type { Grammars } from '../engine/parse';
 import { type TextChange, Workspace } from '../engine/workspace';
-import { ConfigResolver, type LoadedConfig } from '../host/config-files';
-import { discoverFiles, readSourceFile } from '../host/files';
+import { ConfigResolver, type LoadedConfig, ruleOptionNames } from '../host/config-files';
+import type { DiskProblem } from './config-diagnostics';
+import { discoverFiles, readSourceFile, readTextIfExists } from '../host/files';
 
 export function uriToPath(uri: string): string | undefined {
   try {
@@ -19,6 +21,10 @@ export function pathToUri(file: string): string {
   return pathToFileURL(file).href;
 }
 
+export function isConfigUri(uri: string): boolean {
+  return uri.endsWith(`/${CONFIG_FILE_NAME}`);
+}
+
 /**
  * The server's files: the editor's open documents (their text wins) and the rest of the workspace folders, read
  * from disk at start and kept current from file-change notifications, so cross-file facts are known before a file opens.
@@ -30,6 +36,10 @@ export class ServerWorkspace {
   readonly engine: Workspace;
   private readonly open = new Map<string, TextDocument>();
   private readonly configs = new ConfigResolver();
+  /** Configs with the editor's `avdsec.rules` applied, one object per (config, overrides) pair: findings are cached per config object. */
+  private readonly derived = new WeakMap<AvdsecConfig, Map<string, AvdsecConfig>>();
+  /** The `.avdsec.json` files seen (indexed, opened or reported changed): their problems are published as diagnostics. */
+  private readonly configFiles = new Set<string>();
   private folders: string[] = [];
 
   constructor(grammars: Grammars) {
@@ -42,6 +52,7 @@ export class ServerWorkspace {
     let n = 0;
     for (const file of files) {
       const uri = pathToUri(file);
+      if (isConfigUri(uri)) this.configFiles.add(uri);
       if (this.open.has(uri) || this.config(uri).isExcluded(file)) continue;
       if (this.readFromDisk(uri)) n++;
     }
@@ -66,6 +77,7 @@ export class ServerWorkspace {
   }
 
   opened(uri: string, languageId: string, version: number, text: string): void {
+    if (isConfigUri(uri)) this.configFiles.add(uri);
     const doc = TextDocument.create(uri, languageId, version, text);
     this.open.set(uri, doc);
     this.engine.set(uri, text, version);
@@ -111,12 +123,65 @@ export class ServerWorkspace {
     return file ? this.configs.forFile(file) : NO_CONFIG;
   }
 
-  configFor(uri: string): AvdsecConfig {
-    return this.config(uri).config;
+  /** The config that applies to a document: its `.avdsec.json`, with the editor's rule levels (`avdsec.rules`) over it. */
+  configFor(uri: string, overrides: Readonly<Record<string, ConfiguredLevel>> = {}): AvdsecConfig {
+    const base = this.config(uri).config;
+    const known = Object.entries(overrides)
+      .filter(([id]) => RULE_IDS.has(id))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!known.length) return base;
+    const key = JSON.stringify(known);
+    let byKey = this.derived.get(base);
+    if (!byKey) this.derived.set(base, (byKey = new Map()));
+    let config = byKey.get(key);
+    if (!config) {
+      const rules = { ...base.rules };
+      for (const [id, level] of known) rules[id] = { ...(rules[id] ?? { options: {} }), level };
+      byKey.set(key, (config = { ...base, rules }));
+    }
+    return config;
   }
 
-  configChanged(): void {
+  /** A `.avdsec.json` was created, changed or deleted on disk. */
+  configChanged(uri?: string, deleted = false): void {
     this.configs.clear();
+    if (uri && deleted) this.configFiles.delete(uri);
+    else if (uri) this.configFiles.add(uri);
+  }
+
+  /**
+   * Every configuration file known: each `.avdsec.json` seen in the folders or the editor or found by walking up from
+   * a document, and the files they extend.
+   */
+  configUris(): string[] {
+    const out = new Set(this.configFiles);
+    for (const c of this.configs.loaded()) for (const f of [c.file, ...(c.sources ?? [])]) if (f) out.add(pathToUri(f));
+    return [...out];
+  }
+
+  isConfigFile(uri: string): boolean {
+    return isConfigUri(uri) || this.configUris().includes(uri);
+  }
+
+  /**
+   * Problems found in a configuration file while loading the configurations that read it, beyond those of its own
+   * text: an `extends` that cannot be read or makes a cycle.
+   */
+  configProblemsOnDisk(uri: string): DiskProblem[] {
+    const file = uriToPath(uri);
+    const all = this.configs.loaded().flatMap((c) => c.problems.filter((p) => p.file === file));
+    if (!all.length || !file) return [];
+    const own = new Set(parseConfig(readTextIfExists(file)?.replace(/^\uFEFF/, '') ?? '', RULE_IDS, ruleOptionNames).problems.map((p) => p.message));
+    return all.filter((p) => !own.has(p.message));
+  }
+
+  /** A config file's text: the editor's when it is open (problems show as the user types), else the file on disk. */
+  configText(uri: string): string | undefined {
+    const open = this.open.get(uri);
+    if (open) return open.getText();
+    const file = uriToPath(uri);
+    // Editors drop a BOM from the text they hold, so positions count without it.
+    return file ? readTextIfExists(file)?.replace(/^\uFEFF/, '') : undefined;
   }
 
   /** Where a new `.avdsec.json` goes: the config that applies already, else the workspace folder holding the file. */

@@ -66,15 +66,37 @@ export class CodeServer {
   private proc: ChildProcess | undefined;
   port = 0;
 
+  private readonly workspaceTrust: boolean;
+
+  /**
+   * With `workspaceTrust`, Workspace Trust is on and a folder opens untrusted, in Restricted Mode, without asking
+   * (otherwise trust is off, as most test setups have it).
+   */
   constructor(
     private readonly entry: string,
     private readonly dir: string,
+    options: { workspaceTrust?: boolean } = {},
   ) {
     this.extensionsDir = path.join(dir, 'extensions');
     this.userDataDir = path.join(dir, 'user-data');
     this.logFile = path.join(dir, 'code-server.log');
+    this.workspaceTrust = !!options.workspaceTrust;
     fs.mkdirSync(path.join(this.userDataDir, 'User'), { recursive: true });
-    fs.writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+    const trust = this.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+    this.writeUserSettings({ ...USER_SETTINGS, ...trust });
+  }
+
+  get userSettingsFile(): string {
+    return path.join(this.userDataDir, 'User', 'settings.json');
+  }
+
+  userSettings(): Record<string, unknown> {
+    return JSON.parse(fs.readFileSync(this.userSettingsFile, 'utf8'));
+  }
+
+  /** Writes the user settings.json; a running workbench picks the change up as when a user edits the file. */
+  writeUserSettings(settings: Record<string, unknown>): void {
+    fs.writeFileSync(this.userSettingsFile, JSON.stringify(settings, null, 2));
   }
 
   private common(): string[] {
@@ -104,7 +126,7 @@ export class CodeServer {
         '--auth', 'none',
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(this.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         folder,
       ],

@@ -271,6 +271,46 @@ export class Workbench {
     });
   }
 
+  /**
+   * The status bar item whose text or accessible label matches: its text as shown (codicons drop out) and its label.
+   * Undefined while there is none.
+   */
+  async statusBarItem(match: RegExp): Promise<{ text: string; label: string } | undefined> {
+    const items = await this.page.locator('.part.statusbar .statusbar-item').evaluateAll((els) =>
+      els.map((e) => ({ text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(), label: e.querySelector('[aria-label]')?.getAttribute('aria-label') ?? e.getAttribute('aria-label') ?? '' })),
+    );
+    return items.find((i) => match.test(i.text) || match.test(i.label));
+  }
+
+  /** Clicks the status bar item whose text matches. */
+  async clickStatusBarItem(match: RegExp): Promise<void> {
+    await this.page.locator('.part.statusbar .statusbar-item', { hasText: match }).locator('.statusbar-item-label').first().click();
+  }
+
+  /**
+   * Sets a boolean user setting in the Settings editor ("Preferences: Open Settings (UI)"): searches its id, ticks or
+   * clears the checkbox of the row titled `title` (as the editor shows it, e.g. "Fix On Save"), closes the editor.
+   */
+  async setBooleanSetting(id: string, title: string, value: boolean): Promise<void> {
+    await this.command('Preferences: Open Settings (UI)');
+    await this.page.locator('.settings-editor').waitFor();
+    // The search box has the focus when the editor opens.
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(id);
+    const box = this.page.locator('.settings-editor .setting-item-bool', { hasText: title }).first().locator('.setting-value-checkbox');
+    await box.waitFor();
+    if ((await box.getAttribute('aria-checked')) !== String(value)) await box.click();
+    await poll(`${id} ${value ? 'ticked' : 'cleared'} in the Settings editor`, 10_000, async () => ((await box.getAttribute('aria-checked')) === String(value) ? true : undefined));
+    await this.page.locator('.tabs-container .tab.active .tab-actions .action-label').first().click();
+    await this.page.locator('.settings-editor').waitFor({ state: 'hidden' });
+  }
+
+  /** Closes the panel (Problems, Output) when it is open. */
+  async closePanel(): Promise<void> {
+    if (await this.page.locator('.part.panel').isVisible()) await this.command('View: Hide Panel');
+    await this.page.locator('.part.panel').waitFor({ state: 'hidden' });
+  }
+
   /** Saves a screenshot of the whole window (CSS animations such as the hover's fade-in finished first). */
   async screenshot(file: string): Promise<void> {
     await this.page.screenshot({ path: file, animations: 'disabled' });

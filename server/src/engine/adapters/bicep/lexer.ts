@@ -15,6 +15,9 @@ export interface LexResult extends TokenStream {
 
 const MAX_IDENTIFIER_LENGTH = 255;
 const DIRECTIVES = ['disable-next-line', 'disable-diagnostics', 'restore-diagnostics'] as const;
+const UNRECOGNIZED_ESCAPE =
+  'The specified escape sequence is not recognized. Only the following escape sequences are allowed: "\\$", "\\\'", "\\\\", "\\n", "\\r", "\\t", "\\u{...}".';
+const INVALID_UNICODE_ESCAPE = 'The unicode escape sequence is not valid. Valid unicode escape sequences range from \\u{0} to \\u{10FFFF}.';
 
 // Character classes (ASCII only: Bicep identifiers and numbers are ASCII).
 const C_OTHER = 0;
@@ -48,74 +51,110 @@ const BRACE = -1;
  * Follows the official lexer (Bicep.Core/Parsing/Lexer.cs), including its modal handling of interpolation.
  */
 export function lex(text: string): LexResult {
-  const n = text.length;
-  let cap = Math.max(64, (n >> 2) + 16);
-  let types = new Uint8Array(cap);
-  let starts = new Int32Array(cap);
-  let ends = new Int32Array(cap);
-  let flags = new Uint8Array(cap);
-  let count = 0;
-  const comments: Comment[] = [];
-  const directives: Directive[] = [];
-  const errors: ParseError[] = [];
-  const stack: number[] = [];
+  return new Lexer(text).run();
+}
 
-  const push = (type: TokenType, start: number, end: number, flag: number) => {
-    if (count === cap) {
-      cap *= 2;
-      const t = new Uint8Array(cap);
-      t.set(types);
-      types = t;
-      const s = new Int32Array(cap);
-      s.set(starts);
-      starts = s;
-      const e = new Int32Array(cap);
-      e.set(ends);
-      ends = e;
-      const f = new Uint8Array(cap);
-      f.set(flags);
-      flags = f;
-    }
-    types[count] = type;
-    starts[count] = start;
-    ends[count] = end;
-    flags[count] = flag;
-    count++;
-  };
-  const error = (code: string, message: string, start: number, end: number) => {
-    errors.push({ code, message, start, end });
-  };
+class Lexer {
+  private readonly n: number;
+  private i = 0;
+  private cap: number;
+  private types: Uint8Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private flags: Uint8Array;
+  private count = 0;
+  private readonly comments: Comment[] = [];
+  private readonly directives: Directive[] = [];
+  private readonly errors: ParseError[] = [];
+  private readonly stack: number[] = [];
+  /** Flags of the string token being scanned. */
+  private strFlags = 0;
 
-  let i = n > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let strFlags = 0;
+  constructor(private readonly text: string) {
+    this.n = text.length;
+    // Real Bicep has about one token per six characters.
+    this.cap = Math.max(64, Math.ceil(this.n / 6) + 16);
+    this.types = new Uint8Array(this.cap);
+    this.starts = new Int32Array(this.cap);
+    this.ends = new Int32Array(this.cap);
+    this.flags = new Uint8Array(this.cap);
+  }
+
+  private push(type: TokenType, start: number, end: number, flag: number): void {
+    if (this.count === this.cap) this.grow();
+    const c = this.count++;
+    this.types[c] = type;
+    this.starts[c] = start;
+    this.ends[c] = end;
+    this.flags[c] = flag;
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    const t = new Uint8Array(this.cap);
+    t.set(this.types);
+    this.types = t;
+    const s = new Int32Array(this.cap);
+    s.set(this.starts);
+    this.starts = s;
+    const e = new Int32Array(this.cap);
+    e.set(this.ends);
+    this.ends = e;
+    const f = new Uint8Array(this.cap);
+    f.set(this.flags);
+    this.flags = f;
+  }
+
+  private error(code: string, message: string, start: number, end: number): void {
+    this.errors.push({ code, message, start, end });
+  }
+
+  private invalidEscape(code: 'BCP006' | 'BCP133', start: number, end: number): void {
+    this.strFlags |= INVALID_ESCAPE;
+    this.error(code, code === 'BCP133' ? INVALID_UNICODE_ESCAPE : UNRECOGNIZED_ESCAPE, start, end);
+  }
+
+  private unterminated(code: string, message: string, start: number): false {
+    this.error(code, message, start, this.i);
+    this.strFlags |= STRING_UNTERMINATED;
+    return false;
+  }
 
   /** Scans a single-line string from `i` (after `'` or `}`); returns true when it stops at a `${` hole. */
-  const scanString = (tokenStart: number): boolean => {
+  private scanString(tokenStart: number): boolean {
+    const text = this.text;
+    const n = this.n;
+    let i = this.i;
     for (;;) {
       if (i >= n) {
-        error('BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.', tokenStart, i);
-        strFlags |= STRING_UNTERMINATED;
-        return false;
+        this.i = i;
+        return this.unterminated('BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.', tokenStart);
       }
       const c = text.charCodeAt(i);
       if (c === 10 || c === 13) {
-        error('BCP004', 'The string at this location is not terminated due to an unexpected new line character.', tokenStart, i);
-        strFlags |= STRING_UNTERMINATED;
-        return false;
+        this.i = i;
+        return this.unterminated('BCP004', 'The string at this location is not terminated due to an unexpected new line character.', tokenStart);
       }
       i++;
-      if (c === 39) return false;
-      if (c === 36 /* $ */ && i < n && text.charCodeAt(i) === 123) {
-        i++;
+      if (c === 39) {
+        this.i = i;
+        return false;
+      }
+      if (c === 36 && i < n && text.charCodeAt(i) === 123) {
+        this.i = i + 1;
         return true;
       }
-      if (c !== 92 /* \ */) continue;
-      strFlags |= STRING_HAS_ESCAPES;
+      if (c !== 92) continue;
+      // An escape sequence.
+      this.strFlags |= STRING_HAS_ESCAPES;
       const escStart = i - 1;
       if (i >= n) {
-        error('BCP005', 'The string at this location is not terminated. Complete the escape sequence and terminate the string with a single unescaped quote character.', tokenStart, i);
-        strFlags |= STRING_UNTERMINATED;
-        return false;
+        this.i = i;
+        return this.unterminated(
+          'BCP005',
+          'The string at this location is not terminated. Complete the escape sequence and terminate the string with a single unescaped quote character.',
+          tokenStart,
+        );
       }
       const e = text.charCodeAt(i);
       if (e === 110 || e === 114 || e === 116 || e === 92 || e === 39) {
@@ -123,11 +162,10 @@ export function lex(text: string): LexResult {
       } else if (e === 36) {
         i++;
         if (i < n && text.charCodeAt(i) === 123) i++;
-      } else if (e === 117 /* u */) {
+      } else if (e === 117) {
         i++;
         if (text.charCodeAt(i) !== 123) {
-          strFlags |= INVALID_ESCAPE;
-          error('BCP133', 'The unicode escape sequence is not valid. Valid unicode escape sequences range from \\u{0} to \\u{10FFFF}.', escStart, i);
+          this.invalidEscape('BCP133', escStart, i);
           continue;
         }
         i++;
@@ -136,24 +174,24 @@ export function lex(text: string): LexResult {
         const hexEnd = i;
         if (hexEnd === hexStart || text.charCodeAt(i) !== 125 || parseInt(text.slice(hexStart, hexEnd), 16) > 0x10ffff) {
           if (text.charCodeAt(i) === 125) i++;
-          strFlags |= INVALID_ESCAPE;
-          error('BCP133', 'The unicode escape sequence is not valid. Valid unicode escape sequences range from \\u{0} to \\u{10FFFF}.', escStart, i);
+          this.invalidEscape('BCP133', escStart, i);
           continue;
         }
         i++;
       } else if (e === 10 || e === 13) {
-        strFlags |= INVALID_ESCAPE;
-        error('BCP006', "The specified escape sequence is not recognized. Only the following escape sequences are allowed: \"\\$\", \"\\'\", \"\\\\\", \"\\n\", \"\\r\", \"\\t\", \"\\u{...}\".", escStart, i);
+        this.invalidEscape('BCP006', escStart, i);
       } else {
         i++;
-        strFlags |= INVALID_ESCAPE;
-        error('BCP006', "The specified escape sequence is not recognized. Only the following escape sequences are allowed: \"\\$\", \"\\'\", \"\\\\\", \"\\n\", \"\\r\", \"\\t\", \"\\u{...}\".", escStart, i);
+        this.invalidEscape('BCP006', escStart, i);
       }
     }
-  };
+  }
 
   /** Scans a multi-line string body from `i`; returns true when it stops at a hole (`${`, `$${`, ... per `dollars`). */
-  const scanMultiline = (tokenStart: number, dollars: number): boolean => {
+  private scanMultiline(tokenStart: number, dollars: number): boolean {
+    const text = this.text;
+    const n = this.n;
+    let i = this.i;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 36) {
@@ -163,7 +201,7 @@ export function lex(text: string): LexResult {
           run++;
         }
         if (dollars > 0 && run >= dollars && text.charCodeAt(i) === 123) {
-          i++;
+          this.i = i + 1;
           return true;
         }
       } else if (c === 39) {
@@ -172,37 +210,42 @@ export function lex(text: string): LexResult {
           i++;
           run++;
         }
-        if (run >= 3) return false;
+        if (run >= 3) {
+          this.i = i;
+          return false;
+        }
       } else {
         i++;
       }
     }
-    error('BCP140', "The multi-line string at this location is not terminated. Terminate it with \"'''\".", tokenStart, i);
-    strFlags |= STRING_UNTERMINATED;
-    return false;
-  };
+    this.i = i;
+    return this.unterminated('BCP140', 'The multi-line string at this location is not terminated. Terminate it with "\'\'\'".', tokenStart);
+  }
 
-  const atLineStart = (pos: number): boolean => {
+  private atLineStart(pos: number): boolean {
     let p = pos - 1;
     while (p >= 0) {
-      const c = text.charCodeAt(p);
+      const c = this.text.charCodeAt(p);
       if (c === 32 || c === 9) p--;
       else return c === 10 || c === 13 || (p === 0 && c === 0xfeff);
     }
     return true;
-  };
+  }
 
-  const scanDirective = (): boolean => {
+  /** `#disable-next-line code...` and its kin, at the start of a line; false when `#` starts none. */
+  private scanDirective(): boolean {
+    const text = this.text;
+    const n = this.n;
     let which: (typeof DIRECTIVES)[number] | undefined;
     for (const d of DIRECTIVES) {
-      if (text.startsWith(d, i + 1)) {
+      if (text.startsWith(d, this.i + 1)) {
         which = d;
         break;
       }
     }
-    if (!which || !atLineStart(i)) return false;
-    const start = i;
-    i += which.length + 1;
+    if (!which || !this.atLineStart(this.i)) return false;
+    const start = this.i;
+    let i = start + which.length + 1;
     const codes: Directive['codes'] = [];
     let end = i;
     for (;;) {
@@ -218,307 +261,276 @@ export function lex(text: string): LexResult {
       if (!(next === 32 || next === 9 || next === 10 || next === 13)) break;
     }
     if (codes.length === 0) {
-      error('BCP226', 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."', start, end);
+      this.error('BCP226', 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."', start, end);
     }
-    i = end;
-    directives.push({ kind: 'directive', directive: which, codes, start, end });
+    this.i = end;
+    this.directives.push({ kind: 'directive', directive: which, codes, start, end });
     return true;
-  };
+  }
 
-  for (;;) {
-    // Trivia.
-    while (i < n) {
-      const c = text.charCodeAt(i);
+  /** Skips whitespace, comments and directives. */
+  private trivia(): void {
+    const text = this.text;
+    const n = this.n;
+    while (this.i < n) {
+      const c = text.charCodeAt(this.i);
       if (c === 32 || c === 9) {
-        i++;
+        this.i++;
       } else if (c === 47) {
-        const d = text.charCodeAt(i + 1);
+        const d = text.charCodeAt(this.i + 1);
+        const start = this.i;
         if (d === 47) {
-          const start = i;
-          i += 2;
+          let i = start + 2;
           while (i < n) {
             const e = text.charCodeAt(i);
             if (e === 10 || e === 13) break;
             i++;
           }
-          comments.push({ start, end: i, text: text.slice(start, i), multiline: false });
+          this.i = i;
+          this.comments.push({ start, end: i, text: text.slice(start, i), multiline: false });
         } else if (d === 42) {
-          const start = i;
-          const close = text.indexOf('*/', i + 2);
+          const close = text.indexOf('*/', start + 2);
           if (close < 0) {
-            i = n;
-            error('BCP002', 'The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.', start, i);
+            this.i = n;
+            this.error('BCP002', 'The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.', start, n);
           } else {
-            i = close + 2;
+            this.i = close + 2;
           }
-          comments.push({ start, end: i, text: text.slice(start, i), multiline: true });
+          this.comments.push({ start, end: this.i, text: text.slice(start, this.i), multiline: true });
         } else {
+          return;
+        }
+      } else if (c === 35) {
+        if (!this.scanDirective()) return;
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** A string token starting at `start`; `i` is after its opening quotes (or after `}` ending a hole). */
+  private stringToken(start: number, multilineDollars: number, opening: boolean): void {
+    const hole = multilineDollars >= 0 ? this.scanMultiline(start, multilineDollars) : this.scanString(start);
+    let type: TokenType;
+    if (opening) {
+      type = hole ? TokenType.StringLeftPiece : TokenType.StringComplete;
+      if (hole) this.stack.push(multilineDollars >= 0 ? multilineDollars : 0);
+    } else {
+      type = hole ? TokenType.StringMiddlePiece : TokenType.StringRightPiece;
+      if (!hole) this.stack.pop();
+    }
+    this.push(type, start, this.i, this.strFlags);
+  }
+
+  run(): LexResult {
+    const text = this.text;
+    const n = this.n;
+    const stack = this.stack;
+    this.i = n > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    for (;;) {
+      this.trivia();
+      if (this.i >= n) break;
+      const start = this.i;
+      const c = text.charCodeAt(this.i++);
+      let type: TokenType;
+      this.strFlags = 0;
+      switch (c) {
+        case 10:
+        case 13:
+          if (stack.length > 0) {
+            // An interpolation hole cannot span lines: close the string here (empty token) and lex the newline next.
+            this.i = start;
+            this.error('BCP004', 'The string at this location is not terminated due to an unexpected new line character.', start, start);
+            stack.length = 0;
+            this.push(TokenType.StringRightPiece, start, start, STRING_UNTERMINATED);
+            continue;
+          }
+          while (this.i < n) {
+            const d = text.charCodeAt(this.i);
+            if (d !== 10 && d !== 13) break;
+            this.i++;
+          }
+          type = TokenType.NewLine;
+          break;
+        case 123:
+          if (stack.length > 0) stack.push(BRACE);
+          type = TokenType.LeftBrace;
+          break;
+        case 125:
+          if (stack.length > 0) {
+            const top = stack[stack.length - 1];
+            if (top !== BRACE) {
+              if (top > 0) this.strFlags = STRING_MULTILINE;
+              this.stringToken(start, top > 0 ? top : -1, false);
+              continue;
+            }
+            stack.pop();
+          }
+          type = TokenType.RightBrace;
+          break;
+        case 39:
+          if (text.charCodeAt(this.i) === 39 && text.charCodeAt(this.i + 1) === 39) {
+            this.i += 2;
+            this.strFlags = STRING_MULTILINE;
+            this.scanMultiline(start, 0);
+            this.push(TokenType.StringComplete, start, this.i, this.strFlags);
+          } else {
+            this.stringToken(start, -1, true);
+          }
+          continue;
+        case 36: {
+          let dollars = 1;
+          while (text.charCodeAt(this.i) === 36) {
+            this.i++;
+            dollars++;
+          }
+          if (text.charCodeAt(this.i) === 39 && text.charCodeAt(this.i + 1) === 39 && text.charCodeAt(this.i + 2) === 39) {
+            this.i += 3;
+            this.strFlags = STRING_MULTILINE;
+            this.stringToken(start, dollars, true);
+            continue;
+          }
+          type = TokenType.Unrecognized;
           break;
         }
-      } else if (c === 35 /* # */) {
-        if (!scanDirective()) break;
-      } else {
-        break;
-      }
-    }
-    if (i >= n) break;
-
-    const start = i;
-    const c = text.charCodeAt(i++);
-    let type: TokenType;
-    strFlags = 0;
-    switch (c) {
-      case 10:
-      case 13:
-        if (stack.length > 0) {
-          // An interpolation hole cannot span lines: close the string here (empty token) and lex the newline next.
-          i = start;
-          error('BCP004', 'The string at this location is not terminated due to an unexpected new line character.', start, start);
-          stack.length = 0;
-          push(TokenType.StringRightPiece, start, start, STRING_UNTERMINATED);
-          continue;
-        }
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if (d !== 10 && d !== 13) break;
-          i++;
-        }
-        type = TokenType.NewLine;
-        break;
-      case 123:
-        if (stack.length > 0) stack.push(BRACE);
-        type = TokenType.LeftBrace;
-        break;
-      case 125:
-        if (stack.length > 0) {
-          const top = stack[stack.length - 1];
-          if (top === BRACE) {
-            stack.pop();
-          } else if (top > 0) {
-            strFlags = STRING_MULTILINE;
-            const hole = scanMultiline(start, top);
-            if (!hole) stack.pop();
-            push(hole ? TokenType.StringMiddlePiece : TokenType.StringRightPiece, start, i, strFlags);
-            continue;
+        case 40:
+          type = TokenType.LeftParen;
+          break;
+        case 41:
+          type = TokenType.RightParen;
+          break;
+        case 91:
+          type = TokenType.LeftSquare;
+          break;
+        case 93:
+          type = TokenType.RightSquare;
+          break;
+        case 64:
+          type = TokenType.At;
+          break;
+        case 44:
+          type = TokenType.Comma;
+          break;
+        case 46:
+          if (text.charCodeAt(this.i) === 46 && text.charCodeAt(this.i + 1) === 46) {
+            this.i += 2;
+            type = TokenType.Ellipsis;
           } else {
-            const hole = scanString(start);
-            if (!hole) stack.pop();
-            push(hole ? TokenType.StringMiddlePiece : TokenType.StringRightPiece, start, i, strFlags);
-            continue;
+            type = TokenType.Dot;
           }
-        }
-        type = TokenType.RightBrace;
-        break;
-      case 39: {
-        if (text.charCodeAt(i) === 39 && text.charCodeAt(i + 1) === 39) {
-          i += 2;
-          strFlags = STRING_MULTILINE;
-          scanMultiline(start, 0);
-          push(TokenType.StringComplete, start, i, strFlags);
-          continue;
-        }
-        const hole = scanString(start);
-        if (hole) stack.push(0);
-        push(hole ? TokenType.StringLeftPiece : TokenType.StringComplete, start, i, strFlags);
-        continue;
+          break;
+        case 63:
+          type = this.follows(63) ? TokenType.DoubleQuestion : TokenType.Question;
+          break;
+        case 58:
+          type = this.follows(58) ? TokenType.DoubleColon : TokenType.Colon;
+          break;
+        case 59:
+          type = TokenType.Semicolon;
+          break;
+        case 43:
+          type = TokenType.Plus;
+          break;
+        case 45:
+          type = TokenType.Minus;
+          break;
+        case 37:
+          type = TokenType.Modulo;
+          break;
+        case 42:
+          type = TokenType.Asterisk;
+          break;
+        case 47:
+          type = TokenType.Slash;
+          break;
+        case 94:
+          type = TokenType.Hat;
+          break;
+        case 33:
+          type = this.follows(61) ? TokenType.NotEquals : this.follows(126) ? TokenType.NotEqualsInsensitive : TokenType.Exclamation;
+          break;
+        case 60:
+          type = this.follows(61) ? TokenType.LessThanOrEqual : TokenType.LeftChevron;
+          break;
+        case 62:
+          type = this.follows(61) ? TokenType.GreaterThanOrEqual : TokenType.RightChevron;
+          break;
+        case 61:
+          type = this.follows(61) ? TokenType.Equals : this.follows(126) ? TokenType.EqualsInsensitive : this.follows(62) ? TokenType.Arrow : TokenType.Assignment;
+          break;
+        case 38:
+          type = this.follows(38) ? TokenType.LogicalAnd : TokenType.Unrecognized;
+          break;
+        case 124:
+          type = this.follows(124) ? TokenType.LogicalOr : TokenType.Pipe;
+          break;
+        default:
+          type = this.word(c, start);
+          break;
       }
-      case 36: {
-        let dollars = 1;
-        while (text.charCodeAt(i) === 36) {
-          i++;
-          dollars++;
-        }
-        if (text.charCodeAt(i) === 39 && text.charCodeAt(i + 1) === 39 && text.charCodeAt(i + 2) === 39) {
-          i += 3;
-          strFlags = STRING_MULTILINE;
-          const hole = scanMultiline(start, dollars);
-          if (hole) stack.push(dollars);
-          push(hole ? TokenType.StringLeftPiece : TokenType.StringComplete, start, i, strFlags);
-          continue;
-        }
-        type = TokenType.Unrecognized;
-        break;
+      if (type === TokenType.Unrecognized) {
+        const t = text.slice(start, this.i);
+        if (t === '"') this.error('BCP103', 'The following token is not recognized: """. Strings are defined using single quotes in bicep.', start, this.i);
+        else this.error('BCP001', `The following token is not recognized: "${t.length > 40 ? t.slice(0, 40) + '…' : t}".`, start, this.i);
       }
-      case 40:
-        type = TokenType.LeftParen;
-        break;
-      case 41:
-        type = TokenType.RightParen;
-        break;
-      case 91:
-        type = TokenType.LeftSquare;
-        break;
-      case 93:
-        type = TokenType.RightSquare;
-        break;
-      case 64:
-        type = TokenType.At;
-        break;
-      case 44:
-        type = TokenType.Comma;
-        break;
-      case 46:
-        if (text.charCodeAt(i) === 46 && text.charCodeAt(i + 1) === 46) {
-          i += 2;
-          type = TokenType.Ellipsis;
-        } else {
-          type = TokenType.Dot;
-        }
-        break;
-      case 63:
-        if (text.charCodeAt(i) === 63) {
-          i++;
-          type = TokenType.DoubleQuestion;
-        } else {
-          type = TokenType.Question;
-        }
-        break;
-      case 58:
-        if (text.charCodeAt(i) === 58) {
-          i++;
-          type = TokenType.DoubleColon;
-        } else {
-          type = TokenType.Colon;
-        }
-        break;
-      case 59:
-        type = TokenType.Semicolon;
-        break;
-      case 43:
-        type = TokenType.Plus;
-        break;
-      case 45:
-        type = TokenType.Minus;
-        break;
-      case 37:
-        type = TokenType.Modulo;
-        break;
-      case 42:
-        type = TokenType.Asterisk;
-        break;
-      case 47:
-        type = TokenType.Slash;
-        break;
-      case 94:
-        type = TokenType.Hat;
-        break;
-      case 33: {
-        const d = text.charCodeAt(i);
-        if (d === 61) {
-          i++;
-          type = TokenType.NotEquals;
-        } else if (d === 126) {
-          i++;
-          type = TokenType.NotEqualsInsensitive;
-        } else {
-          type = TokenType.Exclamation;
-        }
-        break;
-      }
-      case 60:
-        if (text.charCodeAt(i) === 61) {
-          i++;
-          type = TokenType.LessThanOrEqual;
-        } else {
-          type = TokenType.LeftChevron;
-        }
-        break;
-      case 62:
-        if (text.charCodeAt(i) === 61) {
-          i++;
-          type = TokenType.GreaterThanOrEqual;
-        } else {
-          type = TokenType.RightChevron;
-        }
-        break;
-      case 61: {
-        const d = text.charCodeAt(i);
-        if (d === 61) {
-          i++;
-          type = TokenType.Equals;
-        } else if (d === 126) {
-          i++;
-          type = TokenType.EqualsInsensitive;
-        } else if (d === 62) {
-          i++;
-          type = TokenType.Arrow;
-        } else {
-          type = TokenType.Assignment;
-        }
-        break;
-      }
-      case 38:
-        if (text.charCodeAt(i) === 38) {
-          i++;
-          type = TokenType.LogicalAnd;
-        } else {
-          type = TokenType.Unrecognized;
-        }
-        break;
-      case 124:
-        if (text.charCodeAt(i) === 124) {
-          i++;
-          type = TokenType.LogicalOr;
-        } else {
-          type = TokenType.Pipe;
-        }
-        break;
-      default: {
-        const cls = c < 128 ? CLASS[c] : C_OTHER;
-        if (cls === C_IDENT_START) {
-          while (i < n) {
-            const d = text.charCodeAt(i);
-            if (d >= 128 || CLASS[d] === C_OTHER) break;
-            i++;
-          }
-          type = TokenType.Identifier;
-          const len = i - start;
-          if (len === 4 || len === 5) {
-            if (text.startsWith('true', start) && len === 4) type = TokenType.TrueKeyword;
-            else if (text.startsWith('null', start) && len === 4) type = TokenType.NullKeyword;
-            else if (text.startsWith('false', start) && len === 5) type = TokenType.FalseKeyword;
-          } else if (len > MAX_IDENTIFIER_LENGTH) {
-            error('BCP024', `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`, start, i);
-          }
-        } else if (cls === C_DIGIT) {
-          while (i < n) {
-            const d = text.charCodeAt(i);
-            if (d < 48 || d > 57) break;
-            i++;
-          }
-          type = TokenType.Integer;
-        } else {
-          // Merge a run of characters that start nothing (binary garbage, non-ASCII) into one token.
-          if (c !== 35 && c !== 34) {
-            while (i < n) {
-              const d = text.charCodeAt(i);
-              if (d < 128 && STARTS[d]) break;
-              i++;
-            }
-          }
-          type = TokenType.Unrecognized;
-        }
-        break;
-      }
+      this.push(type, start, this.i, 0);
     }
-    if (type === TokenType.Unrecognized) {
-      const t = text.slice(start, i);
-      if (t === '"') error('BCP103', 'The following token is not recognized: """. Strings are defined using single quotes in bicep.', start, i);
-      else error('BCP001', `The following token is not recognized: "${t.length > 40 ? t.slice(0, 40) + '…' : t}".`, start, i);
-    }
-    push(type, start, i, 0);
+    this.push(TokenType.EndOfFile, n, n, 0);
+    const { count, types, starts, ends, flags, comments, directives, errors } = this;
+    return { count, types, starts, ends, flags, comments, directives, errors };
   }
-  push(TokenType.EndOfFile, n, n, 0);
-  return { count, types, starts, ends, flags, comments, directives, errors };
-}
 
-/** The value of a string token segment with its source offsets; see StringSegment. */
-export interface DecodedSegment {
-  text: string;
-  /** Offset of the first raw character of the segment. */
-  start: number;
-  /** Offset after the last raw character of the segment. */
-  end: number;
+  /** Consumes the next character when it is `c`. */
+  private follows(c: number): boolean {
+    if (this.text.charCodeAt(this.i) !== c) return false;
+    this.i++;
+    return true;
+  }
+
+  /** An identifier, keyword, integer, or a run of unrecognized characters; `c` at `start` is consumed. */
+  private word(c: number, start: number): TokenType {
+    const text = this.text;
+    const n = this.n;
+    const cls = c < 128 ? CLASS[c] : C_OTHER;
+    let i = this.i;
+    if (cls === C_IDENT_START) {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 128 || CLASS[d] === C_OTHER) break;
+        i++;
+      }
+      this.i = i;
+      const len = i - start;
+      if (len === 4) {
+        if (text.startsWith('true', start)) return TokenType.TrueKeyword;
+        if (text.startsWith('null', start)) return TokenType.NullKeyword;
+      } else if (len === 5) {
+        if (text.startsWith('false', start)) return TokenType.FalseKeyword;
+      } else if (len > MAX_IDENTIFIER_LENGTH) {
+        this.error('BCP024', `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`, start, i);
+      }
+      return TokenType.Identifier;
+    }
+    if (cls === C_DIGIT) {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d < 48 || d > 57) break;
+        i++;
+      }
+      this.i = i;
+      return TokenType.Integer;
+    }
+    // Merge a run of characters that start nothing (binary garbage, non-ASCII) into one token.
+    if (c !== 35 && c !== 34) {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d < 128 && STARTS[d]) break;
+        i++;
+      }
+      this.i = i;
+    }
+    return TokenType.Unrecognized;
+  }
 }
 
 /**

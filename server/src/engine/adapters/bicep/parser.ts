@@ -12,10 +12,12 @@ const ALLOW_COMPLEX = 1;
 const ALLOW_RESOURCES = 2;
 
 /**
- * Nesting beyond this many expression levels becomes an error node. Each level costs about five stack frames,
- * which keeps the deepest accepted input well inside Node's default stack.
+ * Nesting beyond this many levels becomes an error node (1,000 levels must parse). A level of brackets costs three
+ * stack frames (expression, operand, the bracket's own parser); measured with Node's default stack and cold code,
+ * the first overflow comes after about 1,700 levels, which leaves room for the callers' frames. A stack overflow
+ * that happens anyway costs one statement (see program()).
  */
-const MAX_DEPTH = 1500;
+const MAX_DEPTH = 1200;
 
 type TokenSet = Uint8Array;
 
@@ -72,41 +74,61 @@ for (const [t, p, op] of [
   OPERATOR[t] = op;
 }
 
+// Tokens that continue an expression or a type after its primary part.
+const POSTFIX = new Uint8Array(64);
+for (const t of [T.LeftSquare, T.Dot, T.DoubleColon, T.Exclamation]) POSTFIX[t] = 1;
+const TYPE_POSTFIX = new Uint8Array(64);
+TYPE_POSTFIX[T.LeftSquare] = 1;
+TYPE_POSTFIX[T.Dot] = 1;
+
+/** Most slots of the table of interned names (a power of two). */
+const MAX_NAME_SLOTS = 4096;
+
 const BICEP_KEYWORDS = new Set(['targetScope', 'metadata', 'param', 'var', 'type', 'func', 'resource', 'module', 'output', 'test', 'import', 'extension', 'provider', 'assert']);
 const PARAMS_KEYWORDS = new Set(['using', 'extends', 'param', 'var', 'type', 'import', 'extension', 'extensionConfig']);
 /** Keywords after which a lambda body may not start on the next line (LanguageConstants.DeclarationKeywords). */
 const DECLARATION_KEYWORDS = new Set(['assert', 'import', 'metadata', 'param', 'var', 'resource', 'output', 'module', 'type']);
 
+// Shared by the many nodes that have none (read-only: a tree is never mutated).
+const NO_DECORATORS: S.Decorator[] = Object.freeze([]) as unknown as S.Decorator[];
+const NO_EXPRESSIONS: S.Expression[] = Object.freeze([]) as unknown as S.Expression[];
+const NO_CHILDREN: S.Node[] = Object.freeze([]) as unknown as S.Node[];
+
 class Segment implements S.StringSegment {
-  readonly #src: string;
-  readonly #escaped: boolean;
-  #offsets: number[] | undefined;
+  /** The offsets once computed; before that, the source when the segment has escapes to decode again. */
+  #offsets: number[] | string | undefined;
 
   constructor(
     readonly text: string,
     readonly start: number,
     readonly end: number,
-    src: string,
-    escaped: boolean,
+    escapedSource: string | undefined,
   ) {
-    this.#src = src;
-    this.#escaped = escaped;
+    this.#offsets = escapedSource;
+  }
+
+  get verbatim(): boolean {
+    const offsets = this.#offsets;
+    return offsets === undefined || (Array.isArray(offsets) && offsets[this.text.length] - offsets[0] === this.text.length);
   }
 
   get offsets(): number[] {
-    if (!this.#offsets) {
-      if (this.#escaped) {
-        const offsets: number[] = [];
-        decodeEscapes(this.#src, this.start, this.end, offsets);
-        this.#offsets = offsets;
-      } else {
-        const offsets = new Array<number>(this.text.length + 1);
-        for (let i = 0; i <= this.text.length; i++) offsets[i] = this.start + i;
-        this.#offsets = offsets;
-      }
+    let offsets = this.#offsets;
+    if (typeof offsets === 'string') {
+      const source = offsets;
+      offsets = [];
+      decodeEscapes(source, this.start, this.end, offsets);
+    } else if (!offsets) {
+      offsets = new Array<number>(this.text.length + 1);
+      for (let i = 0; i <= this.text.length; i++) offsets[i] = this.start + i;
     }
-    return this.#offsets;
+    this.#offsets = offsets;
+    return offsets;
   }
+}
+
+function token(type: T, start: number, end: number): S.Token {
+  return { kind: 'token', type, start, end };
 }
 
 /** Parses Bicep (or, with `params`, a .bicepparam file) into a concrete syntax tree. Never throws. */
@@ -129,11 +151,22 @@ class Parser {
   private depth = 0;
   private lastErrorStart = -1;
   private lastErrorStop = -1;
+  /** Out-parameters of segmentRange. */
+  private segmentStart = 0;
+  private segmentEnd = 0;
+  /** Elements of the lists being parsed, copied out at exact size when a list ends. */
+  private readonly scratch: S.Node[] = [];
+  /** Interned identifier names (open addressing): the same few names recur thousands of times. */
+  private readonly names: (string | undefined)[];
+  private nameCount = 0;
 
   constructor(
     private readonly text: string,
     private readonly params: boolean,
   ) {
+    let slots = 64;
+    while (slots < MAX_NAME_SLOTS && slots * 32 < text.length) slots *= 2;
+    this.names = new Array<string | undefined>(slots);
     this.lexed = lex(text);
     this.types = this.lexed.types;
     this.starts = this.lexed.starts;
@@ -158,11 +191,14 @@ class Parser {
         if (!(e instanceof RangeError)) throw e;
         this.pos = p0;
         this.depth = 0;
+        this.scratch.length = 0;
         statement = this.fail('BCP009', 'The expression is nested too deeply to parse.', STOP_LINE);
       }
       statements.push(statement);
+      if (this.pos === p0) this.pos++;
       const t = types[this.pos];
-      if (t !== T.NewLine && t !== T.EndOfFile) {
+      // A statement whose closing bracket was missing may stop right at the start of the next line.
+      if (t !== T.NewLine && t !== T.EndOfFile && types[this.pos - 1] !== T.NewLine) {
         this.fail('BCP019', 'Expected a new line character at this location.', STOP_LINE);
       }
     }
@@ -212,7 +248,28 @@ class Parser {
 
   private identifier(): S.Identifier {
     const p = this.pos++;
-    return { kind: 'identifier', name: this.text.slice(this.starts[p], this.ends[p]), start: this.starts[p], end: this.ends[p] };
+    return { kind: 'identifier', name: this.name(this.starts[p], this.ends[p]), start: this.starts[p], end: this.ends[p] };
+  }
+
+  /** text[start, end) as a string, shared with earlier occurrences of the same name. */
+  private name(start: number, end: number): string {
+    const text = this.text;
+    const length = end - start;
+    const names = this.names;
+    const mask = names.length - 1;
+    if (length > 40 || this.nameCount >= mask - (mask >> 2)) return text.slice(start, end);
+    let hash = length;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const candidate = names[slot];
+      if (candidate === undefined) {
+        const name = text.slice(start, end);
+        names[slot] = name;
+        this.nameCount++;
+        return name;
+      }
+      if (candidate.length === length && text.startsWith(candidate, start)) return candidate;
+    }
   }
 
   private missingIdentifier(at: number): S.Identifier {
@@ -231,13 +288,16 @@ class Parser {
 
   /** Reports a missing piece at the current token without consuming anything. */
   private missing(code: string, message: string): S.ErrorNode {
-    const at = this.starts[this.pos];
+    // Point at the end of the line when the piece is missing there, not at the start of the next one.
+    let p = this.pos;
+    while (p > 0 && this.types[p - 1] === T.NewLine) p--;
+    const at = this.starts[p];
     this.report(code, message, at, at, this.pos);
-    return { kind: 'error', message, children: [], start: at, end: at };
+    return { kind: 'error', message, children: NO_CHILDREN, start: at, end: at };
   }
 
   /** Reports an error and skips tokens up to (not including) one in `stop`; the error covers what was skipped. */
-  private fail(code: string, message: string, stop: TokenSet, children: S.Node[] = []): S.ErrorNode {
+  private fail(code: string, message: string, stop: TokenSet, children: S.Node[] = NO_CHILDREN): S.ErrorNode {
     const p0 = this.pos;
     const types = this.types;
     while (!stop[types[this.pos]]) this.pos++;
@@ -300,12 +360,13 @@ class Parser {
     const end = this.pos > p0 ? this.ends[this.pos - 1] : start;
     const message = 'The expression is nested too deeply to parse.';
     this.report('BCP009', message, start, end, this.pos);
-    return { kind: 'error', message, children: [], start, end };
+    return { kind: 'error', message, children: NO_CHILDREN, start, end };
   }
 
   // ------------------------------------------------------------ statements
 
   private decorators(): S.Decorator[] {
+    if (this.types[this.pos] !== T.At) return NO_DECORATORS;
     const decorators: S.Decorator[] = [];
     while (this.types[this.pos] === T.At) {
       decorators.push(this.decorator());
@@ -413,6 +474,10 @@ class Parser {
       default:
         return undefined;
     }
+  }
+
+  private atLineEnd(): boolean {
+    return this.types[this.pos] === T.NewLine || this.types[this.pos] === T.EndOfFile;
   }
 
   private startOf(decorators: S.Decorator[], keyword: S.Token): number {
@@ -576,7 +641,7 @@ class Parser {
       const p0 = this.pos++;
       const message = "Expected left brace ('{') or asterisk ('*') character at this location.";
       this.report('BCP354', message, this.starts[p0], this.ends[p0], this.pos);
-      target = { kind: 'error', message, children: [], start: this.starts[p0], end: this.ends[p0] };
+      target = { kind: 'error', message, children: NO_CHILDREN, start: this.starts[p0], end: this.ends[p0] };
     }
     let fromKeyword: S.Token | undefined;
     let path: S.StringExpression | S.ErrorNode;
@@ -592,8 +657,13 @@ class Parser {
   private importedSymbols(): S.ImportedSymbolsList {
     const open = this.take();
     const symbols: (S.ImportedSymbol | S.ErrorNode)[] = [];
-    this.elements(T.RightBrace, STOP_OBJECT_ITEM, symbols, () => this.importedSymbol(), false);
-    const close = this.closeElements(T.RightBrace, '}');
+    if (this.listStart(T.RightBrace, false)) {
+      do {
+        const p0 = this.pos;
+        symbols.push(this.progress(this.importedSymbol(), p0, STOP_OBJECT_ITEM));
+      } while (this.listNext(T.RightBrace, false));
+    }
+    const close = this.close(T.RightBrace, '}');
     return { kind: 'importedSymbols', open, symbols, close, start: open.start, end: close ? close.end : this.prevEnd() };
   }
 
@@ -611,7 +681,7 @@ class Parser {
       if (t !== T.EndOfFile) this.pos++;
       const message = 'Expected the name of an exported symbol at this location.';
       this.report('BCP355', message, this.starts[p0], this.ends[p0], this.pos);
-      name = { kind: 'error', message, children: [], start: this.starts[p0], end: this.ends[p0] };
+      name = { kind: 'error', message, children: NO_CHILDREN, start: this.starts[p0], end: this.ends[p0] };
     }
     let asKeyword: S.Token | undefined;
     let alias: S.Identifier | undefined;
@@ -642,12 +712,11 @@ class Parser {
     let config: S.ObjectExpression | S.ErrorNode | undefined;
     let asKeyword: S.Token | undefined;
     let alias: S.Identifier | undefined;
-    const atEnd = () => this.types[this.pos] === T.NewLine || this.types[this.pos] === T.EndOfFile;
-    if (!atEnd() && !this.keywordAt(this.pos, 'as')) {
+    if (!this.atLineEnd() && !this.keywordAt(this.pos, 'as')) {
       withKeyword = this.expectKeyword('with', STOP_LINE, 'BCP305', 'Expected the "with" keyword, "as" keyword, or a new line character at this location.');
       if (withKeyword) config = this.types[this.pos] === T.LeftBrace ? this.object(ALLOW_COMPLEX) : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
     }
-    if (!atEnd()) {
+    if (!this.atLineEnd()) {
       asKeyword = this.expectKeyword('as', STOP_LINE, 'BCP305', 'Expected the "with" keyword, "as" keyword, or a new line character at this location.');
       if (asKeyword) alias = this.expectIdentifier('BCP202', 'Expected an extension alias name at this location.', STOP_LINE);
     }
@@ -687,53 +756,108 @@ class Parser {
 
   // ------------------------------------------------------------ lists
 
-  /**
-   * Elements of an object, array, object type, tuple or import list: separated by one comma or by newlines
-   * (Bicep.Core HandleArrayOrObjectElements). A bad element costs at most its own line.
+  /*
+   * Objects, arrays, object types, tuples and import lists separate their elements by one comma or by newlines
+   * (Bicep.Core HandleArrayOrObjectElements); calls and type arguments by commas, with newlines allowed around them
+   * (HandleFunctionElements). Each list parser loops inline so that a nesting level costs few stack frames:
+   *   if (this.listStart(close, boundary)) do { ...parse one element... } while (this.listNext(close, boundary));
+   * A bad element costs at most its own line.
    */
-  private elements<E extends S.Node>(close: T, stop: TokenSet, out: (E | S.ErrorNode)[], element: () => E | S.ErrorNode, statementBoundary: boolean): void {
-    const types = this.types;
-    if (types[this.pos] === close) return;
+
+  /** After the opening bracket: true when an element follows. */
+  private listStart(close: T, boundary: boolean): boolean {
+    if (this.types[this.pos] === close) return false;
     this.skipNewlines();
-    let expectElement = true;
-    for (;;) {
-      const t = types[this.pos];
-      if (t === close || t === T.EndOfFile) return;
-      if (!expectElement) {
-        if (t === T.NewLine) {
-          this.skipNewlines();
-        } else if (t === T.Comma) {
-          this.pos++;
-          if (types[this.pos] === T.NewLine) {
-            this.missing('BCP238', 'Unexpected new line character after a comma.');
-            this.skipNewlines();
-          }
-        } else {
-          this.missing('BCP236', 'Expected a new line or comma character at this location.');
-        }
-        expectElement = true;
-        continue;
-      }
-      if (statementBoundary && this.declarationAtLineStart()) return;
-      const p0 = this.pos;
-      let e: E | S.ErrorNode = element();
-      if (this.pos === p0 && t !== T.NewLine && t !== T.Comma) {
-        e = this.fail('BCP009', e.kind === 'error' ? e.message : 'Unexpected token.', stop);
-      }
-      out.push(e);
-      expectElement = false;
-    }
+    const t = this.types[this.pos];
+    return t !== close && t !== T.EndOfFile && !(boundary && this.declarationAtLineStart());
   }
 
-  private closeElements(close: T, char: string): S.Token | undefined {
-    if (this.types[this.pos] === close) return this.take();
+  /** After an element: consumes the separator; true when another element follows. */
+  private listNext(close: T, boundary: boolean): boolean {
+    const types = this.types;
+    const t = types[this.pos];
+    if (t === close || t === T.EndOfFile) return false;
+    if (t === T.NewLine) {
+      this.skipNewlines();
+    } else if (t === T.Comma) {
+      this.pos++;
+      if (types[this.pos] === T.NewLine) {
+        this.missing('BCP238', 'Unexpected new line character after a comma.');
+        this.skipNewlines();
+      }
+    } else {
+      this.missing('BCP236', 'Expected a new line or comma character at this location.');
+    }
+    const u = types[this.pos];
+    return u !== close && u !== T.EndOfFile && !(boundary && this.declarationAtLineStart());
+  }
+
+  /** After the opening bracket of arguments: true when an argument follows. */
+  private argumentsStart(close: T): boolean {
+    if (this.types[this.pos] === close) return false;
+    this.skipNewlines();
+    const t = this.types[this.pos];
+    return t !== close && t !== T.EndOfFile && !this.declarationAtLineStart();
+  }
+
+  /** After an argument: consumes the separator; true when another argument follows (also after a trailing comma). */
+  private argumentsNext(close: T): boolean {
+    const types = this.types;
+    const t = types[this.pos];
+    if (t === close || t === T.EndOfFile) return false;
+    if (t === T.NewLine) {
+      let q = this.pos;
+      while (types[q] === T.NewLine) q++;
+      // Leave the newline for the missing-bracket error when the file ends here.
+      if (types[q] === T.EndOfFile) return false;
+      if (types[q] !== close) this.missing('BCP237', 'Expected a comma character at this location.');
+      this.skipNewlines();
+      return types[this.pos] !== close && !this.declarationAtLineStart();
+    }
+    if (t === T.Comma) {
+      this.pos++;
+      this.skipNewlines();
+      // After a trailing comma the argument is reported missing.
+      return types[this.pos] !== T.EndOfFile && !this.declarationAtLineStart();
+    }
+    this.missing('BCP236', 'Expected a new line or comma character at this location.');
+    return !this.declarationAtLineStart();
+  }
+
+  /** An element that consumed nothing is skipped up to the next separator, so that lists always advance. */
+  private progress<N extends S.Node>(element: N, p0: number, stop: TokenSet): N | S.ErrorNode {
+    if (this.pos !== p0 || stop[this.types[this.pos]]) return element;
+    return this.fail('BCP009', element.kind === 'error' ? element.message : 'Unexpected token.', stop);
+  }
+
+  /** The `:` of a property: true when found (after skipping stray tokens on its line). */
+  private colon(): boolean {
+    if (this.types[this.pos] === T.Colon) {
+      this.pos++;
+      return true;
+    }
+    return this.expectChar(T.Colon, ':', STOP_OBJECT_ITEM) !== undefined;
+  }
+
+  /** Consumes the closing bracket; false (reported) when it is missing. */
+  private closed(type: T, char: string): boolean {
+    if (this.types[this.pos] === type) {
+      this.pos++;
+      return true;
+    }
+    this.missing('BCP018', `Expected the "${char}" character at this location.`);
+    return false;
+  }
+
+  private close(type: T, char: string): S.Token | undefined {
+    if (this.types[this.pos] === type) return this.take();
     this.missing('BCP018', `Expected the "${char}" character at this location.`);
     return undefined;
   }
 
   /**
-   * A declaration keyword at the very start of a line inside an object or array means its closing bracket is missing:
-   * end the object there so that the declaration is parsed as one.
+   * A declaration keyword at the very start of a line inside a bracket means the closing bracket is missing:
+   * the bracket ends there and the declaration is parsed as one.
    */
   private declarationAtLineStart(): boolean {
     const p = this.pos;
@@ -768,24 +892,19 @@ class Parser {
 
   // ------------------------------------------------------------ expressions
 
+  /**
+   * An expression: operands joined by binary operators, then an optional ternary.
+   * Kept small, with the rarer parts in their own methods: its frame is on the stack once per nesting level.
+   */
   expression(flags: number): S.Expression {
     if (this.depth >= MAX_DEPTH) return this.tooDeep();
     this.depth++;
-    const types = this.types;
-    let result = this.unary(flags);
-    if (PRECEDENCE[types[this.pos]] > 0) result = this.binary(result, flags);
-    if (types[this.pos] === T.Question || (types[this.pos] === T.NewLine && this.questionAfterNewlines())) {
-      this.skipNewlines();
-      result = this.ternary(result, flags);
-    }
+    let result = this.operand(flags);
+    if (PRECEDENCE[this.types[this.pos]] > 0) result = this.binary(result, flags);
+    const t = this.types[this.pos];
+    if (t === T.Question || (t === T.NewLine && this.after(T.Question))) result = this.ternary(result, flags);
     this.depth--;
     return result;
-  }
-
-  private questionAfterNewlines(): boolean {
-    let p = this.pos;
-    while (this.types[p] === T.NewLine) p++;
-    return this.types[p] === T.Question;
   }
 
   /** Binary operators by precedence climbing with explicit stacks, left-associative. */
@@ -797,10 +916,28 @@ class Parser {
     while ((prec = PRECEDENCE[types[this.pos]]) > 0) {
       while (operators.length > 0 && PRECEDENCE[types[operators[operators.length - 1]]] >= prec) this.reduce(operands, operators);
       operators.push(this.pos++);
-      operands.push(this.unary(flags));
+      operands.push(this.operand(flags));
     }
     while (operators.length > 0) this.reduce(operands, operators);
     return operands[0];
+  }
+
+  /** `condition ? whenTrue : whenFalse`, where `?` and `:` may start lines. */
+  private ternary(condition: S.Expression, flags: number): S.TernaryExpression {
+    this.skipNewlines();
+    const question = this.take();
+    const whenTrue = this.expression(flags);
+    if (this.types[this.pos] === T.NewLine && this.after(T.Colon)) this.skipNewlines();
+    const colon = this.expectChar(T.Colon, ':', STOP_CLOSE_PAREN);
+    const whenFalse = colon ? this.expression(flags) : this.missingExpression();
+    return { kind: 'ternary', condition, question, whenTrue, colon, whenFalse, start: condition.start, end: Math.max(whenFalse.end, colon ? colon.end : whenTrue.end) };
+  }
+
+  /** Whether `type` follows the newlines at the current token. */
+  private after(type: T): boolean {
+    let p = this.pos;
+    while (this.types[p] === T.NewLine) p++;
+    return this.types[p] === type;
   }
 
   private reduce(operands: S.Expression[], operators: number[]): void {
@@ -812,116 +949,139 @@ class Parser {
     operands.push({ kind: 'binary', operator: OPERATOR[type], operatorToken, left, right, start: left.start, end: Math.max(right.end, operatorToken.end) });
   }
 
-  private ternary(condition: S.Expression, flags: number): S.TernaryExpression {
-    const question = this.take();
-    const whenTrue = this.expression(flags);
-    if (this.types[this.pos] === T.NewLine) {
-      let p = this.pos;
-      while (this.types[p] === T.NewLine) p++;
-      if (this.types[p] === T.Colon) this.pos = p;
-    }
-    const colon = this.expectChar(T.Colon, ':', STOP_CLOSE_PAREN);
-    const whenFalse = colon ? this.expression(flags) : this.missing('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
-    return { kind: 'ternary', condition, question, whenTrue, colon, whenFalse, start: condition.start, end: Math.max(whenFalse.end, colon ? colon.end : whenTrue.end) };
+  private missingExpression(): S.ErrorNode {
+    return this.missing('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
   }
 
-  /** Prefix `!`/`-`, then a primary expression with its postfix operators (member, index, call, `::`, `!`). */
-  private unary(flags: number): S.Expression {
-    const t = this.types[this.pos];
-    if (t === T.Exclamation || t === T.Minus) {
-      const operatorToken = this.take();
-      const operand = this.unary(flags);
-      return { kind: 'unary', operator: t === T.Minus ? '-' : '!', operatorToken, operand, start: operatorToken.start, end: Math.max(operand.end, operatorToken.end) };
-    }
-    let current = this.primary(flags);
+  /**
+   * An optional prefix `!` or `-`, a primary expression and its postfix operators (member, index, call, `::`, `!`).
+   * As in the official parser a prefix applies to a postfix expression: `!!x` and `--1` are errors.
+   */
+  private operand(flags: number): S.Expression {
     const types = this.types;
-    for (;;) {
-      const u = types[this.pos];
-      if (u === T.LeftSquare) {
-        const openBracket = this.take();
-        let safe = false;
-        let fromEnd = false;
-        if (types[this.pos] === T.Question) {
-          safe = true;
-          this.pos++;
-        }
-        if (types[this.pos] === T.Hat) {
-          fromEnd = true;
-          this.pos++;
-        }
-        const index = types[this.pos] === T.RightSquare ? this.missing('BCP117', 'An empty indexer is not allowed. Specify a valid expression.') : this.expression(flags);
-        const closeBracket = types[this.pos] === T.RightSquare ? this.take() : undefined;
-        if (!closeBracket) this.missing('BCP018', 'Expected the "]" character at this location.');
-        current = { kind: 'indexAccess', base: current, openBracket, safe, fromEnd, index, closeBracket, start: current.start, end: closeBracket ? closeBracket.end : Math.max(index.end, openBracket.end) };
-        if (!closeBracket) return current;
-      } else if (u === T.Dot) {
-        const dot = this.take();
-        let safe = false;
-        let safeStart = 0;
-        if (types[this.pos] === T.Question) {
-          safe = true;
-          safeStart = this.starts[this.pos];
-          this.pos++;
-        }
-        const property = types[this.pos] === T.Identifier ? this.identifier() : this.missingProperty();
-        if (types[this.pos] === T.LeftParen) {
-          if (safe) {
-            this.report('BCP322', 'The `.?` (safe dereference) operator may not be used on instance function invocations.', safeStart, property.end, this.pos);
-          }
-          current = this.call(current, property, flags);
-        } else {
-          current = { kind: 'memberAccess', base: current, dot, safe, property, start: current.start, end: property.missing ? dot.end + (safe ? 1 : 0) : property.end };
-        }
-      } else if (u === T.DoubleColon) {
-        const colons = this.take();
-        const property = types[this.pos] === T.Identifier ? this.identifier() : this.missingProperty();
-        current = { kind: 'resourceAccess', base: current, property, start: current.start, end: property.missing ? colons.end : property.end };
-      } else if (u === T.Exclamation) {
-        const bang = this.take();
-        current = { kind: 'nonNull', base: current, start: current.start, end: bang.end };
-      } else {
-        return current;
-      }
-    }
-  }
-
-  private primary(flags: number): S.Expression {
+    let prefix: S.Token | undefined;
+    if (types[this.pos] === T.Exclamation || types[this.pos] === T.Minus) prefix = this.take();
     const p = this.pos;
-    switch (this.types[p]) {
+    let current: S.Expression;
+    switch (types[p]) {
+      case T.Identifier: {
+        const next = types[p + 1];
+        if (next === T.LeftParen) current = this.call(undefined, this.identifier(), flags);
+        else if (next === T.Arrow) {
+          const name = this.identifier();
+          current = this.lambda([name], name.start);
+        } else {
+          this.pos++;
+          current = { kind: 'variableAccess', name: this.name(this.starts[p], this.ends[p]), start: this.starts[p], end: this.ends[p] };
+        }
+        break;
+      }
+      case T.StringComplete:
+      case T.StringLeftPiece:
+        current = this.string();
+        break;
       case T.Integer:
-        return this.integer();
+        current = this.integer();
+        break;
       case T.TrueKeyword:
       case T.FalseKeyword:
         this.pos++;
-        return { kind: 'boolean', value: this.types[p] === T.TrueKeyword, start: this.starts[p], end: this.ends[p] };
+        current = { kind: 'boolean', value: types[p] === T.TrueKeyword, start: this.starts[p], end: this.ends[p] };
+        break;
       case T.NullKeyword:
         this.pos++;
-        return { kind: 'null', start: this.starts[p], end: this.ends[p] };
-      case T.StringComplete:
-      case T.StringLeftPiece:
-        return this.string();
+        current = { kind: 'null', start: this.starts[p], end: this.ends[p] };
+        break;
       case T.LeftBrace:
         if (!(flags & ALLOW_COMPLEX)) this.complexNotAllowed();
-        return this.object(flags | ALLOW_COMPLEX);
-      case T.LeftSquare: {
+        current = this.object(flags | ALLOW_COMPLEX);
+        break;
+      case T.LeftSquare:
         if (!(flags & ALLOW_COMPLEX)) this.complexNotAllowed();
-        let q = p + 1;
-        while (this.types[q] === T.NewLine) q++;
-        return this.keywordAt(q, 'for') ? this.forExpression(flags | ALLOW_COMPLEX, false) : this.array();
-      }
+        current = this.forAhead() ? this.forExpression(flags | ALLOW_COMPLEX, false) : this.array();
+        break;
       case T.LeftParen:
-        return this.parenthesizedOrLambda(flags);
-      case T.Identifier: {
-        const name = this.identifier();
-        const next = this.types[this.pos];
-        if (next === T.LeftParen) return this.call(undefined, name, flags);
-        if (next === T.Arrow) return this.lambda([name], name.start);
-        return { kind: 'variableAccess', name: name.name, start: name.start, end: name.end };
-      }
+        current = this.parenthesizedOrLambda(flags);
+        break;
       default:
-        if (STOP_EXPR[this.types[p]]) return this.missing('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
-        return this.fail('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.', STOP_EXPR);
+        current = STOP_EXPR[types[p]]
+          ? this.missingExpression()
+          : this.fail('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.', STOP_EXPR);
     }
+    if (POSTFIX[types[this.pos]]) current = this.postfix(current, flags);
+    if (!prefix) return current;
+    return { kind: 'unary', operator: prefix.type === T.Minus ? '-' : '!', operatorToken: prefix, operand: current, start: prefix.start, end: Math.max(current.end, prefix.end) };
+  }
+
+  /** Member, index, call, `::` and `!` after a primary expression. */
+  private postfix(current: S.Expression, flags: number): S.Expression {
+    const types = this.types;
+    for (;;) {
+      switch (types[this.pos]) {
+        case T.LeftSquare: {
+          const openBracket = this.take();
+          let safe = false;
+          let fromEnd = false;
+          if (types[this.pos] === T.Question) {
+            safe = true;
+            this.pos++;
+          }
+          if (types[this.pos] === T.Hat) {
+            fromEnd = true;
+            this.pos++;
+          }
+          const index = types[this.pos] === T.RightSquare ? this.missing('BCP117', 'An empty indexer is not allowed. Specify a valid expression.') : this.expression(flags);
+          const closeBracket = this.close(T.RightSquare, ']');
+          current = { kind: 'indexAccess', base: current, openBracket, safe, fromEnd, index, closeBracket, start: current.start, end: closeBracket ? closeBracket.end : Math.max(index.end, openBracket.end) };
+          if (!closeBracket) return current;
+          break;
+        }
+        case T.Dot: {
+          const dot = this.starts[this.pos++];
+          let safe = false;
+          let safeStart = 0;
+          if (types[this.pos] === T.Question) {
+            safe = true;
+            safeStart = this.starts[this.pos];
+            this.pos++;
+          }
+          if (types[this.pos] === T.Identifier && types[this.pos + 1] !== T.LeftParen) {
+            const p = this.pos++;
+            const property: S.Identifier = { kind: 'identifier', name: this.name(this.starts[p], this.ends[p]), start: this.starts[p], end: this.ends[p] };
+            current = { kind: 'memberAccess', base: current, dot: token(T.Dot, dot, dot + 1), safe, property, start: current.start, end: property.end };
+            break;
+          }
+          const property = types[this.pos] === T.Identifier ? this.identifier() : this.missingProperty();
+          if (types[this.pos] === T.LeftParen) {
+            if (safe) this.report('BCP322', 'The `.?` (safe dereference) operator may not be used on instance function invocations.', safeStart, property.end, this.pos);
+            current = this.call(current, property, flags);
+          } else {
+            current = { kind: 'memberAccess', base: current, dot: token(T.Dot, dot, dot + 1), safe, property, start: current.start, end: property.missing ? dot + 1 + (safe ? 1 : 0) : property.end };
+          }
+          break;
+        }
+        case T.DoubleColon: {
+          const colons = this.take();
+          const property = types[this.pos] === T.Identifier ? this.identifier() : this.missingProperty();
+          current = { kind: 'resourceAccess', base: current, property, start: current.start, end: property.missing ? colons.end : property.end };
+          break;
+        }
+        case T.Exclamation: {
+          const bang = this.take();
+          current = { kind: 'nonNull', base: current, start: current.start, end: bang.end };
+          break;
+        }
+        default:
+          return current;
+      }
+    }
+  }
+
+  /** `[` followed by the `for` keyword (newlines allowed between). */
+  private forAhead(): boolean {
+    let q = this.pos + 1;
+    while (this.types[q] === T.NewLine) q++;
+    return this.keywordAt(q, 'for');
   }
 
   private complexNotAllowed(): void {
@@ -932,7 +1092,9 @@ class Parser {
   private integer(): S.IntegerLiteral {
     const p = this.pos++;
     const text = this.tokenText(p);
-    const digits = text.replace(/^0+(?=\d)/, '');
+    let zeros = 0;
+    while (zeros < text.length - 1 && text.charCodeAt(zeros) === 48) zeros++;
+    const digits = zeros ? text.slice(zeros) : text;
     if (digits.length > 20 || (digits.length === 20 && digits > '18446744073709551615')) {
       this.report('BCP010', 'Expected a valid 64-bit signed integer.', this.starts[p], this.ends[p], this.pos);
     }
@@ -941,46 +1103,24 @@ class Parser {
 
   /** `name(args)` or, with `base`, `base.name(args)`; the current token is `(`. */
   private call(base: S.Expression | undefined, name: S.Identifier, flags: number): S.CallExpression {
-    const openParen = this.take();
-    const args: S.Expression[] = [];
-    const types = this.types;
-    if (types[this.pos] !== T.RightParen) {
-      this.skipNewlines();
-      let expectElement = true;
-      for (;;) {
-        const t = types[this.pos];
-        if (t === T.RightParen || t === T.EndOfFile) break;
-        if (!expectElement) {
-          if (t === T.NewLine) {
-            let q = this.pos;
-            while (types[q] === T.NewLine) q++;
-            // Leave the newline for the missing ')' error when the file ends here.
-            if (types[q] === T.EndOfFile) break;
-            if (types[q] !== T.RightParen) this.missing('BCP237', 'Expected a comma character at this location.');
-            this.skipNewlines();
-          } else if (t === T.Comma) {
-            this.pos++;
-            this.skipNewlines();
-            if (types[this.pos] === T.RightParen) args.push(this.expression(flags));
-          } else {
-            this.missing('BCP236', 'Expected a new line or comma character at this location.');
-          }
-          expectElement = true;
-          continue;
-        }
+    const open = this.starts[this.pos++];
+    let args = NO_EXPRESSIONS;
+    if (this.argumentsStart(T.RightParen)) {
+      const scratch = this.scratch;
+      const base = scratch.length;
+      do {
         const p0 = this.pos;
-        let arg = this.expression(flags);
-        if (this.pos === p0 && t !== T.NewLine && t !== T.Comma) arg = this.fail('BCP009', arg.kind === 'error' ? arg.message : 'Unexpected token.', STOP_ARG);
-        args.push(arg);
-        expectElement = false;
-      }
+        scratch.push(this.progress(this.expression(flags), p0, STOP_ARG));
+      } while (this.argumentsNext(T.RightParen));
+      args = scratch.slice(base) as S.Expression[];
+      scratch.length = base;
     }
-    const closeParen = types[this.pos] === T.RightParen ? this.take() : undefined;
-    if (!closeParen) this.missing('BCP018', 'Expected the ")" character at this location.');
-    const start = base ? base.start : name.start;
-    const end = closeParen ? closeParen.end : this.prevEnd();
-    const namespace = base && base.kind === 'variableAccess' ? ({ kind: 'identifier', name: base.name, start: base.start, end: base.end } as const) : undefined;
-    return { kind: 'call', base, namespace, name, openParen, args, closeParen, start, end };
+    const closed = this.closed(T.RightParen, ')');
+    const end = this.prevEnd();
+    const namespace: S.Identifier | undefined = base && base.kind === 'variableAccess' ? { kind: 'identifier', name: base.name, start: base.start, end: base.end } : undefined;
+    const openParen = token(T.LeftParen, open, open + 1);
+    const closeParen = closed ? token(T.RightParen, end - 1, end) : undefined;
+    return { kind: 'call', base, namespace, name, openParen, args, closeParen, start: base ? base.start : name.start, end };
   }
 
   private lambda(params: S.Identifier[], start: number): S.LambdaExpression {
@@ -998,25 +1138,33 @@ class Parser {
     if (!(this.types[p] === T.Identifier && DECLARATION_KEYWORDS.has(this.tokenText(p)))) this.pos = p;
   }
 
-  /** `( items )` separated by commas; newlines allowed inside when `newlines`. */
-  private parenthesizedList(parse: () => S.Expression, newlines: boolean): { open: S.Token; items: S.Expression[]; close: S.Token | undefined } {
-    const open = this.take();
-    const items: S.Expression[] = [];
-    const types = this.types;
+  /** After an item of a parenthesized list: consumes a comma; true when another item follows. */
+  private parenthesizedNext(newlines: boolean): boolean {
     if (newlines) this.skipNewlines();
-    while (types[this.pos] !== T.RightParen) {
-      items.push(parse());
-      if (newlines) this.skipNewlines();
-      if (types[this.pos] !== T.Comma) break;
-      this.pos++;
-      if (newlines) this.skipNewlines();
-    }
-    const close = this.expectChar(T.RightParen, ')', STOP_CLOSE_PAREN);
-    return { open, items, close };
+    if (this.types[this.pos] !== T.Comma) return false;
+    this.pos++;
+    if (newlines) this.skipNewlines();
+    return this.types[this.pos] !== T.RightParen && !this.declarationAtLineStart();
   }
 
+  private parenthesizedClose(): S.Token | undefined {
+    if (this.declarationAtLineStart()) {
+      this.missing('BCP018', 'Expected the ")" character at this location.');
+      return undefined;
+    }
+    return this.expectChar(T.RightParen, ')', STOP_CLOSE_PAREN);
+  }
+
+  /** `(expression)` or the parameters of a lambda `(a, b) => ...`. */
   private parenthesizedOrLambda(flags: number): S.Expression {
-    const { open, items, close } = this.parenthesizedList(() => this.expression(flags), true);
+    const open = this.take();
+    const items: S.Expression[] = [];
+    this.skipNewlines();
+    if (this.types[this.pos] !== T.RightParen && !this.declarationAtLineStart()) {
+      do items.push(this.expression(flags));
+      while (this.parenthesizedNext(true));
+    }
+    const close = this.parenthesizedClose();
     if (this.types[this.pos] === T.Arrow) {
       const params: S.Identifier[] = [];
       for (const item of items) {
@@ -1025,11 +1173,10 @@ class Parser {
       }
       return this.lambda(params, open.start);
     }
-    const end = close ? close.end : this.prevEnd();
-    return { kind: 'parenthesized', expression: this.singleItem(open, items), start: open.start, end };
+    return { kind: 'parenthesized', expression: this.singleItem(open, items), start: open.start, end: close ? close.end : this.prevEnd() };
   }
 
-  private singleItem(open: S.Token, items: S.Expression[]): S.Expression {
+  private singleItem<N extends S.Expression | S.TypeExpression>(open: S.Token, items: N[]): N | S.ErrorNode {
     if (items.length === 1) return items[0];
     const message = 'Parentheses must contain exactly one expression.';
     const start = items.length ? items[0].start : open.end;
@@ -1038,17 +1185,24 @@ class Parser {
     return { kind: 'error', message, children: items, start, end };
   }
 
+  /** `(a string, b int) string => body` of a `func`. */
   private typedLambda(): S.TypedLambdaExpression {
-    const { open, items } = this.parenthesizedList(() => this.typedParameter(), true);
-    const params = items as (S.TypedLambdaParameter | S.ErrorNode)[];
+    const open = this.take();
+    const params: (S.TypedLambdaParameter | S.ErrorNode)[] = [];
+    this.skipNewlines();
+    if (this.types[this.pos] !== T.RightParen && !this.declarationAtLineStart()) {
+      do params.push(this.typedParameter());
+      while (this.parenthesizedNext(true));
+    }
+    this.parenthesizedClose();
     const returnType = this.typeExpression();
     const arrow = this.expectChar(T.Arrow, '=>', STOP_LINE);
     if (arrow) this.newlinesBeforeBody();
-    const body = arrow ? this.expression(ALLOW_COMPLEX) : this.missing('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
+    const body = arrow ? this.expression(ALLOW_COMPLEX) : this.missingExpression();
     return { kind: 'typedLambda', params, returnType, arrow, body, start: open.start, end: this.prevEnd() };
   }
 
-  private typedParameter(): S.Expression {
+  private typedParameter(): S.TypedLambdaParameter | S.ErrorNode {
     if (this.types[this.pos] !== T.Identifier) {
       return STOP_EXPR[this.types[this.pos]]
         ? this.missing('BCP015', 'Expected a variable identifier at this location.')
@@ -1056,20 +1210,24 @@ class Parser {
     }
     const name = this.identifier();
     const type = this.typeExpression();
-    // Typed parameters only appear in `func`; they travel through the expression list as expressions.
-    return { kind: 'typedParameter', name, type, start: name.start, end: Math.max(type.end, name.end) } as unknown as S.Expression;
+    return { kind: 'typedParameter', name, type, start: name.start, end: Math.max(type.end, name.end) };
   }
 
   private array(): S.ArrayExpression {
-    const open = this.take();
-    const items: (S.Expression | S.SpreadExpression)[] = [];
-    this.elements(T.RightSquare, STOP_ARRAY_ITEM, items, () => this.arrayItem(), true);
-    const close = this.closeElements(T.RightSquare, ']');
-    return { kind: 'array', open, items, close, start: open.start, end: close ? close.end : this.prevEnd() };
-  }
-
-  private arrayItem(): S.Expression | S.SpreadExpression {
-    return this.types[this.pos] === T.Ellipsis ? this.spread() : this.expression(ALLOW_COMPLEX);
+    const start = this.starts[this.pos++];
+    const scratch = this.scratch;
+    const base = scratch.length;
+    if (this.listStart(T.RightSquare, true)) {
+      do {
+        const p0 = this.pos;
+        scratch.push(this.progress(this.types[this.pos] === T.Ellipsis ? this.spread() : this.expression(ALLOW_COMPLEX), p0, STOP_ARRAY_ITEM));
+      } while (this.listNext(T.RightSquare, true));
+    }
+    const items = scratch.slice(base) as (S.Expression | S.SpreadExpression)[];
+    scratch.length = base;
+    const closed = this.closed(T.RightSquare, ']');
+    const end = this.prevEnd();
+    return { kind: 'array', open: token(T.LeftSquare, start, start + 1), items, close: closed ? token(T.RightSquare, end - 1, end) : undefined, start, end };
   }
 
   private spread(): S.SpreadExpression {
@@ -1079,33 +1237,49 @@ class Parser {
   }
 
   object(flags: number): S.ObjectExpression {
-    const open = this.take();
-    const properties: S.ObjectExpression['properties'] = [];
-    this.elements(T.RightBrace, STOP_OBJECT_ITEM, properties, () => this.objectItem(flags), true);
-    const close = this.closeElements(T.RightBrace, '}');
-    return { kind: 'object', open, properties, close, start: open.start, end: close ? close.end : this.prevEnd() };
-  }
-
-  private objectItem(flags: number): S.ObjectExpression['properties'][number] {
-    const t = this.types[this.pos];
-    if (flags & ALLOW_RESOURCES && (t === T.At || (this.keywordAt(this.pos, 'resource') && this.types[this.pos + 1] === T.Identifier))) {
-      return this.statement(true) as S.ResourceDeclaration | S.MissingDeclaration | S.ErrorNode;
+    const start = this.starts[this.pos++];
+    const scratch = this.scratch;
+    const base = scratch.length;
+    const types = this.types;
+    if (this.listStart(T.RightBrace, true)) {
+      do {
+        const p0 = this.pos;
+        const t = types[this.pos];
+        let item: S.ObjectExpression['properties'][number];
+        if (flags & ALLOW_RESOURCES && (t === T.At || (this.keywordAt(this.pos, 'resource') && types[this.pos + 1] === T.Identifier))) {
+          item = this.statement(true) as S.ResourceDeclaration | S.MissingDeclaration | S.ErrorNode;
+        } else if (t === T.Ellipsis) {
+          item = this.spread();
+        } else {
+          let key: S.StringExpression | S.ErrorNode | undefined;
+          let keyText: string | undefined;
+          const keyStart = this.starts[this.pos];
+          let keyEnd: number;
+          if (t === T.Identifier) {
+            keyText = this.name(keyStart, this.ends[this.pos]);
+            keyEnd = this.ends[this.pos++];
+          } else {
+            if (t === T.StringComplete || t === T.StringLeftPiece) {
+              key = this.string();
+              keyText = key.value;
+            } else {
+              key = STOP_KEY[t] ? this.missing('BCP022', 'Expected a property name at this location.') : this.fail('BCP022', 'Expected a property name at this location.', STOP_KEY);
+            }
+            keyEnd = key.end;
+          }
+          const colon = this.colon();
+          const value = colon ? this.expression(ALLOW_COMPLEX) : this.missingExpression();
+          const k: S.ObjectProperty['key'] = key ?? { kind: 'identifier', name: keyText!, start: keyStart, end: keyEnd };
+          item = { kind: 'property', key: k, keyText, value, start: k.start, end: Math.max(value.end, keyEnd) };
+        }
+        scratch.push(this.progress(item, p0, STOP_OBJECT_ITEM));
+      } while (this.listNext(T.RightBrace, true));
     }
-    if (t === T.Ellipsis) return this.spread();
-    let key: S.ObjectProperty['key'];
-    let keyText: string | undefined;
-    if (t === T.Identifier) {
-      key = this.identifier();
-      keyText = key.name;
-    } else if (t === T.StringComplete || t === T.StringLeftPiece) {
-      key = this.string();
-      keyText = key.value;
-    } else {
-      key = STOP_KEY[t] ? this.missing('BCP022', 'Expected a property name at this location.') : this.fail('BCP022', 'Expected a property name at this location.', STOP_KEY);
-    }
-    const colon = this.expectChar(T.Colon, ':', STOP_OBJECT_ITEM);
-    const value = colon ? this.expression(ALLOW_COMPLEX) : this.missing('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
-    return { kind: 'property', key, keyText, colon, value, start: key.start, end: Math.max(value.end, colon ? colon.end : key.end) };
+    const properties = scratch.slice(base) as S.ObjectExpression['properties'];
+    scratch.length = base;
+    const closed = this.closed(T.RightBrace, '}');
+    const end = this.prevEnd();
+    return { kind: 'object', open: token(T.LeftBrace, start, start + 1), properties, close: closed ? token(T.RightBrace, end - 1, end) : undefined, start, end };
   }
 
   private forExpression(flags: number, resourceContext: boolean): S.ForExpression {
@@ -1118,27 +1292,33 @@ class Parser {
     if (types[this.pos] === T.Identifier) {
       item = this.identifier();
     } else if (types[this.pos] === T.LeftParen) {
-      const block = this.parenthesizedList(() => this.expression(0), false);
+      const blockOpen = this.take();
+      const items: S.Expression[] = [];
+      if (types[this.pos] !== T.RightParen) {
+        do items.push(this.expression(0));
+        while (this.parenthesizedNext(false));
+      }
+      const blockClose = this.parenthesizedClose();
       const names: S.Identifier[] = [];
-      for (const e of block.items) {
+      for (const e of items) {
         if (e.kind === 'variableAccess') names.push({ kind: 'identifier', name: e.name, start: e.start, end: e.end });
         else if (e.kind !== 'error') this.report('BCP136', 'Expected a loop item variable identifier at this location.', e.start, e.end, this.pos);
       }
-      if (block.items.length !== 2) {
-        const end = block.close ? block.close.end : this.prevEnd();
-        this.report('BCP249', `Expected loop variable block to consist of exactly 2 elements (item variable and index variable), but found ${block.items.length}.`, block.open.start, end, this.pos);
+      if (items.length !== 2) {
+        const end = blockClose ? blockClose.end : this.prevEnd();
+        this.report('BCP249', `Expected loop variable block to consist of exactly 2 elements (item variable and index variable), but found ${items.length}.`, blockOpen.start, end, this.pos);
       }
-      item = names[0] ?? this.missingIdentifier(block.open.end);
+      item = names[0] ?? this.missingIdentifier(blockOpen.end);
       index = names[1];
     } else {
       this.missing('BCP162', 'Expected a loop item variable identifier or "(" at this location.');
       item = this.missingIdentifier(this.starts[this.pos]);
     }
     const inKeyword = this.expectKeyword('in', STOP_FOR);
-    const iterable = inKeyword ? this.expression(ALLOW_COMPLEX) : this.missing('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
+    const iterable = inKeyword ? this.expression(ALLOW_COMPLEX) : this.missingExpression();
     const colon = this.expectChar(T.Colon, ':', STOP_FOR);
     let body: S.Expression;
-    if (!colon) body = this.missing('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
+    if (!colon) body = this.missingExpression();
     else if (!resourceContext) body = this.expression(flags | ALLOW_COMPLEX);
     else if (types[this.pos] === T.LeftBrace) body = this.object(flags);
     else if (this.keywordAt(this.pos, 'if')) body = this.ifCondition(flags, true);
@@ -1152,7 +1332,14 @@ class Parser {
     const keyword = this.take();
     let condition: S.Expression;
     if (this.types[this.pos] === T.LeftParen) {
-      const { open, items } = this.parenthesizedList(() => this.expression(flags & ~ALLOW_RESOURCES), true);
+      const open = this.take();
+      const items: S.Expression[] = [];
+      this.skipNewlines();
+      if (this.types[this.pos] !== T.RightParen && !this.declarationAtLineStart()) {
+        do items.push(this.expression(flags & ~ALLOW_RESOURCES));
+        while (this.parenthesizedNext(true));
+      }
+      this.parenthesizedClose();
       condition = this.singleItem(open, items);
     } else {
       condition = this.fail('BCP018', 'Expected the "(" character at this location.', insideFor ? STOP_IF_CONDITION_FOR : STOP_IF_CONDITION);
@@ -1168,39 +1355,47 @@ class Parser {
     const multiline = (this.flags[p0] & STRING_MULTILINE) !== 0;
     let dollars = 0;
     if (multiline) while (this.text.charCodeAt(this.starts[p0] + dollars) === 36) dollars++;
-    const segments: S.StringSegment[] = [this.segment(p0, multiline, dollars)];
-    const expressions: S.Expression[] = [];
     let unterminated = (this.flags[p0] & STRING_UNTERMINATED) !== 0;
     this.pos++;
-    if (types[p0] === T.StringLeftPiece) {
-      for (;;) {
-        let e = this.expression(0);
-        let t = types[this.pos];
-        if (t !== T.StringMiddlePiece && t !== T.StringRightPiece && t !== T.NewLine && t !== T.EndOfFile) {
-          e = this.fail('BCP064', 'Found unexpected tokens in interpolated expression.', STOP_HOLE, [e]);
-          t = types[this.pos];
-        }
-        expressions.push(e);
-        if (t !== T.StringMiddlePiece && t !== T.StringRightPiece) {
-          const at = this.starts[this.pos];
-          this.report('BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.', this.starts[p0], at, this.pos);
-          segments.push(new Segment('', at, at, this.text, false));
-          unterminated = true;
-          break;
-        }
-        const p = this.pos++;
-        segments.push(this.segment(p, multiline, dollars));
-        if (this.flags[p] & STRING_UNTERMINATED) unterminated = true;
-        if (t === T.StringRightPiece) break;
+    if (types[p0] === T.StringComplete) {
+      this.segmentRange(p0, multiline, dollars);
+      const a = this.segmentStart;
+      const b = this.segmentEnd;
+      const escaped = !multiline && (this.flags[p0] & STRING_HAS_ESCAPES) !== 0;
+      const value = escaped ? decodeEscapes(this.text, a, b) : this.text.slice(a, b);
+      const node: S.StringExpression = { kind: 'string', multiline, segments: [new Segment(value, a, b, escaped ? this.text : undefined)], expressions: NO_EXPRESSIONS, value, start: this.starts[p0], end: this.ends[p0] };
+      if (unterminated) node.unterminated = true;
+      return node;
+    }
+    const segments: S.StringSegment[] = [this.segment(p0, multiline, dollars)];
+    const expressions: S.Expression[] = [];
+    for (;;) {
+      let e = this.expression(0);
+      let t = types[this.pos];
+      if (t !== T.StringMiddlePiece && t !== T.StringRightPiece && t !== T.NewLine && t !== T.EndOfFile) {
+        e = this.fail('BCP064', 'Found unexpected tokens in interpolated expression.', STOP_HOLE, [e]);
+        t = types[this.pos];
       }
+      expressions.push(e);
+      if (t !== T.StringMiddlePiece && t !== T.StringRightPiece) {
+        const at = this.starts[this.pos];
+        this.report('BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.', this.starts[p0], at, this.pos);
+        segments.push(new Segment('', at, at, undefined));
+        unterminated = true;
+        break;
+      }
+      const p = this.pos++;
+      segments.push(this.segment(p, multiline, dollars));
+      if (this.flags[p] & STRING_UNTERMINATED) unterminated = true;
+      if (t === T.StringRightPiece) break;
     }
     const node: S.StringExpression = { kind: 'string', multiline, segments, expressions, start: this.starts[p0], end: this.prevEnd() };
-    if (expressions.length === 0) node.value = segments[0].text;
     if (unterminated) node.unterminated = true;
     return node;
   }
 
-  private segment(p: number, multiline: boolean, dollars: number): Segment {
+  /** Sets segmentStart/segmentEnd to the raw characters of string token `p` between its delimiters. */
+  private segmentRange(p: number, multiline: boolean, dollars: number): void {
     const t = this.types[p];
     const s = this.starts[p];
     const e = this.ends[p];
@@ -1218,65 +1413,128 @@ class Parser {
       a = opening ? s + dollars + 3 : s + 1;
       b = closing ? (f & STRING_UNTERMINATED ? e : e - 3) : e - dollars - 1;
       if (opening && a < b) {
-        // The official compiler drops one newline right after the opening quotes.
+        // As the official compiler does, drop the newline right after the opening quotes.
         if (this.text.charCodeAt(a) === 13) a++;
         if (a < b && this.text.charCodeAt(a) === 10) a++;
       }
     }
-    if (b < a) b = a;
-    const escaped = !multiline && (f & STRING_HAS_ESCAPES) !== 0;
+    this.segmentStart = a;
+    this.segmentEnd = b < a ? a : b;
+  }
+
+  private segment(p: number, multiline: boolean, dollars: number): Segment {
+    this.segmentRange(p, multiline, dollars);
+    const a = this.segmentStart;
+    const b = this.segmentEnd;
+    const escaped = !multiline && (this.flags[p] & STRING_HAS_ESCAPES) !== 0;
     const text = escaped ? decodeEscapes(this.text, a, b) : this.text.slice(a, b);
-    return new Segment(text, a, b, this.text, escaped);
+    return new Segment(text, a, b, escaped ? this.text : undefined);
   }
 
   // ------------------------------------------------------------ types
 
+  /** A type, with unions (`'a' | 'b'`, an optional leading `|`, members on following lines). */
   typeExpression(): S.TypeExpression {
     if (this.depth >= MAX_DEPTH) return this.tooDeep();
     this.depth++;
-    const types = this.types;
-    const hasSeparator = () => types[this.pos] === T.Pipe || (types[this.pos] === T.NewLine && types[this.pos + 1] === T.Pipe);
-    let members: S.TypeExpression[] | undefined;
-    let start = this.starts[this.pos];
-    if (hasSeparator()) {
-      this.skipNewlines();
-      start = this.starts[this.pos];
-      this.pos++;
-      members = [];
-    }
-    const first = this.unaryType();
-    let result: S.TypeExpression = first;
-    if (members || hasSeparator()) {
-      members ??= [];
-      if (members.length === 0 && start === first.start) start = first.start;
-      members.push(first);
-      while (hasSeparator()) {
-        this.skipNewlines();
-        this.pos++;
-        members.push(types[this.pos] === T.NewLine ? this.missing('BCP300', 'Expected a type literal at this location. Please specify a concrete value or a reference to a literal type.') : this.unaryType());
-      }
-      result = { kind: 'unionType', members, start, end: this.prevEnd() };
+    let result: S.TypeExpression;
+    if (this.unionSeparator()) result = this.union(undefined);
+    else {
+      result = this.typeOperand();
+      if (this.unionSeparator()) result = this.union(result);
     }
     this.depth--;
     return result;
   }
 
-  private unaryType(): S.TypeExpression {
-    const t = this.types[this.pos];
-    let current: S.TypeExpression;
-    if (t === T.Exclamation || t === T.Minus) {
-      const op = this.take();
-      const operand = this.memberType();
-      current = { kind: 'unaryType', operator: t === T.Minus ? '-' : '!', operand, start: op.start, end: Math.max(operand.end, op.end) };
+  /** The rest of a union after its first member (undefined when the union starts with `|`). */
+  private union(first: S.TypeExpression | undefined): S.UnionType {
+    const members: S.TypeExpression[] = [];
+    let start: number;
+    if (first) {
+      members.push(first);
+      start = first.start;
     } else {
-      current = this.memberType();
+      this.skipNewlines();
+      start = this.starts[this.pos];
     }
+    while (this.unionSeparator()) {
+      this.skipNewlines();
+      this.pos++;
+      members.push(
+        this.types[this.pos] === T.NewLine
+          ? this.missing('BCP300', 'Expected a type literal at this location. Please specify a concrete value or a reference to a literal type.')
+          : this.typeOperand(),
+      );
+    }
+    return { kind: 'unionType', members, start, end: this.prevEnd() };
+  }
+
+  /** `|`, possibly on the next line. */
+  private unionSeparator(): boolean {
+    const t = this.types[this.pos];
+    return t === T.Pipe || (t === T.NewLine && this.types[this.pos + 1] === T.Pipe);
+  }
+
+  /** An optional `!`/`-`, a primary type, its postfix (`[]`, `[*]`, `[0]`, `.p`, `.*`, `<...>`) and then `?`/`!`. */
+  private typeOperand(): S.TypeExpression {
+    const types = this.types;
+    let prefix: S.Token | undefined;
+    if (types[this.pos] === T.Exclamation || types[this.pos] === T.Minus) prefix = this.take();
+    const p = this.pos;
+    let current: S.TypeExpression;
+    switch (types[p]) {
+      case T.Identifier: {
+        const name = this.identifier();
+        current = types[this.pos] === T.LeftChevron ? this.parameterizedType(undefined, name) : { kind: 'typeReference', name: name.name, start: name.start, end: name.end };
+        break;
+      }
+      case T.StringComplete:
+      case T.StringLeftPiece:
+        current = this.string();
+        break;
+      case T.Integer:
+        current = this.integer();
+        break;
+      case T.TrueKeyword:
+      case T.FalseKeyword:
+        this.pos++;
+        current = { kind: 'boolean', value: types[p] === T.TrueKeyword, start: this.starts[p], end: this.ends[p] };
+        break;
+      case T.NullKeyword:
+        this.pos++;
+        current = { kind: 'null', start: this.starts[p], end: this.ends[p] };
+        break;
+      case T.LeftBrace:
+        current = this.objectType();
+        break;
+      case T.LeftSquare:
+        current = this.tupleType();
+        break;
+      case T.LeftParen: {
+        const open = this.take();
+        const items: S.TypeExpression[] = [];
+        if (types[this.pos] !== T.RightParen) {
+          do items.push(this.typeExpression());
+          while (this.parenthesizedNext(false));
+        }
+        const close = this.parenthesizedClose();
+        current = { kind: 'parenthesizedType', type: this.singleItem(open, items), start: open.start, end: close ? close.end : this.prevEnd() };
+        break;
+      }
+      default: {
+        const message = 'Expected a type at this location. Please specify a valid type expression or one of the following types: "array", "bool", "int", "object", "string".';
+        current = STOP_TYPE[types[p]] ? this.missing('BCP279', message) : this.fail('BCP279', message, STOP_TYPE);
+      }
+    }
+    if (TYPE_POSTFIX[types[this.pos]]) current = this.typePostfix(current);
+    if (prefix) current = { kind: 'unaryType', operator: prefix.type === T.Minus ? '-' : '!', operand: current, start: prefix.start, end: Math.max(current.end, prefix.end) };
     for (;;) {
-      const u = this.types[this.pos];
-      if (u === T.Question) {
+      const t = types[this.pos];
+      if (t === T.Question) {
         const q = this.take();
         current = { kind: 'nullableType', base: current, start: current.start, end: q.end };
-      } else if (u === T.Exclamation) {
+      } else if (t === T.Exclamation) {
         const b = this.take();
         current = { kind: 'nonNullableType', base: current, start: current.start, end: b.end };
       } else {
@@ -1285,8 +1543,8 @@ class Parser {
     }
   }
 
-  private memberType(): S.TypeExpression {
-    let current = this.primaryType();
+  /** `[]`, `[*]`, `[0]`, `.p`, `.*` and `.name<...>` after a primary type. */
+  private typePostfix(current: S.TypeExpression): S.TypeExpression {
     const types = this.types;
     for (;;) {
       const t = types[this.pos];
@@ -1322,118 +1580,74 @@ class Parser {
     }
   }
 
-  private primaryType(): S.TypeExpression {
-    const p = this.pos;
-    switch (this.types[p]) {
-      case T.Integer:
-        return this.integer();
-      case T.TrueKeyword:
-      case T.FalseKeyword:
-        this.pos++;
-        return { kind: 'boolean', value: this.types[p] === T.TrueKeyword, start: this.starts[p], end: this.ends[p] };
-      case T.NullKeyword:
-        this.pos++;
-        return { kind: 'null', start: this.starts[p], end: this.ends[p] };
-      case T.StringComplete:
-      case T.StringLeftPiece:
-        return this.string();
-      case T.LeftBrace:
-        return this.objectType();
-      case T.LeftSquare:
-        return this.tupleType();
-      case T.LeftParen: {
-        const { open, items, close } = this.parenthesizedList(() => this.typeExpression() as S.Expression, false);
-        const type = this.singleItem(open, items) as S.TypeExpression;
-        return { kind: 'parenthesizedType', type, start: open.start, end: close ? close.end : this.prevEnd() };
-      }
-      case T.Identifier: {
-        const name = this.identifier();
-        if (this.types[this.pos] === T.LeftChevron) return this.parameterizedType(undefined, name);
-        return { kind: 'typeReference', name: name.name, start: name.start, end: name.end };
-      }
-      default: {
-        const message = 'Expected a type at this location. Please specify a valid type expression or one of the following types: "array", "bool", "int", "object", "string".';
-        return STOP_TYPE[this.types[p]] ? this.missing('BCP279', message) : this.fail('BCP279', message, STOP_TYPE);
-      }
-    }
-  }
-
   /** `name<args>`; the current token is `<`. */
   private parameterizedType(base: S.TypeExpression | undefined, name: S.Identifier): S.ParameterizedType {
     this.pos++;
     const args: S.TypeExpression[] = [];
-    const types = this.types;
-    if (types[this.pos] !== T.RightChevron) {
-      this.skipNewlines();
-      let expectElement = true;
-      for (;;) {
-        const t = types[this.pos];
-        if (t === T.RightChevron || t === T.EndOfFile || t === T.NewLine) break;
-        if (!expectElement) {
-          if (t === T.Comma) this.pos++;
-          else this.missing('BCP236', 'Expected a new line or comma character at this location.');
-          expectElement = true;
-          continue;
-        }
+    if (this.argumentsStart(T.RightChevron)) {
+      do {
         const p0 = this.pos;
-        let arg = this.typeExpression();
-        if (this.pos === p0) arg = this.fail('BCP279', arg.kind === 'error' ? arg.message : 'Unexpected token.', STOP_TYPE_ARG);
-        args.push(arg);
-        expectElement = false;
-      }
+        args.push(this.progress(this.typeExpression(), p0, STOP_TYPE_ARG));
+      } while (this.argumentsNext(T.RightChevron));
     }
-    const close = types[this.pos] === T.RightChevron ? this.take() : undefined;
-    if (!close) this.missing('BCP018', 'Expected the ">" character at this location.');
+    const close = this.close(T.RightChevron, '>');
     return { kind: 'parameterizedType', base, name, args, start: base ? base.start : name.start, end: close ? close.end : this.prevEnd() };
   }
 
   private objectType(): S.ObjectType {
     const open = this.take();
     const properties: S.ObjectType['properties'] = [];
-    this.elements(T.RightBrace, STOP_OBJECT_ITEM, properties, () => this.objectTypeProperty(), true);
-    const close = this.closeElements(T.RightBrace, '}');
+    const types = this.types;
+    if (this.listStart(T.RightBrace, true)) {
+      do {
+        const p0 = this.pos;
+        const decorators = this.decorators();
+        const t = types[this.pos];
+        const start = decorators.length ? decorators[0].start : this.starts[this.pos];
+        let item: S.ObjectTypeProperty | S.ObjectTypeAdditionalProperties;
+        if (t === T.Asterisk) {
+          const star = this.take();
+          const colon = this.colon();
+          const value = colon ? this.typeExpression() : this.missing('BCP279', 'Expected a type at this location.');
+          item = { kind: 'objectTypeAdditionalProperties', decorators, star, value, start, end: Math.max(value.end, star.end) };
+        } else {
+          let key: S.ObjectTypeProperty['key'];
+          let keyText: string | undefined;
+          if (t === T.Identifier) {
+            key = this.identifier();
+            keyText = key.name;
+          } else if (t === T.StringComplete || t === T.StringLeftPiece) {
+            key = this.string();
+            keyText = key.value;
+          } else {
+            const message = 'Expected an identifier, a string, or an asterisk at this location.';
+            key = STOP_KEY[t] ? this.missing('BCP317', message) : this.fail('BCP317', message, STOP_KEY);
+          }
+          const colon = this.colon();
+          const value = colon ? this.typeExpression() : this.missing('BCP279', 'Expected a type at this location.');
+          item = { kind: 'objectTypeProperty', decorators, key, keyText, value, start, end: Math.max(value.end, key.end) };
+        }
+        properties.push(this.progress(item, p0, STOP_OBJECT_ITEM));
+      } while (this.listNext(T.RightBrace, true));
+    }
+    const close = this.close(T.RightBrace, '}');
     return { kind: 'objectType', properties, start: open.start, end: close ? close.end : this.prevEnd() };
-  }
-
-  private objectTypeProperty(): S.ObjectTypeProperty | S.ObjectTypeAdditionalProperties | S.ErrorNode {
-    const decorators = this.decorators();
-    const t = this.types[this.pos];
-    const start = decorators.length ? decorators[0].start : this.starts[this.pos];
-    if (t === T.Asterisk) {
-      const star = this.take();
-      const colon = this.expectChar(T.Colon, ':', STOP_OBJECT_ITEM);
-      const value = colon ? this.typeExpression() : this.missing('BCP279', 'Expected a type at this location.');
-      return { kind: 'objectTypeAdditionalProperties', decorators, star, colon, value, start, end: Math.max(value.end, colon ? colon.end : star.end) };
-    }
-    let key: S.ObjectTypeProperty['key'];
-    let keyText: string | undefined;
-    if (t === T.Identifier) {
-      key = this.identifier();
-      keyText = key.name;
-    } else if (t === T.StringComplete || t === T.StringLeftPiece) {
-      key = this.string();
-      keyText = key.value;
-    } else {
-      const message = 'Expected an identifier, a string, or an asterisk at this location.';
-      key = STOP_KEY[t] ? this.missing('BCP317', message) : this.fail('BCP317', message, STOP_KEY);
-    }
-    const colon = this.expectChar(T.Colon, ':', STOP_OBJECT_ITEM);
-    const value = colon ? this.typeExpression() : this.missing('BCP279', 'Expected a type at this location.');
-    return { kind: 'objectTypeProperty', decorators, key, keyText, colon, value, start, end: Math.max(value.end, colon ? colon.end : key.end) };
   }
 
   private tupleType(): S.TupleType {
     const open = this.take();
     const items: S.TupleType['items'] = [];
-    this.elements(T.RightSquare, STOP_ARRAY_ITEM, items, () => this.tupleItem(), true);
-    const close = this.closeElements(T.RightSquare, ']');
+    if (this.listStart(T.RightSquare, true)) {
+      do {
+        const p0 = this.pos;
+        const decorators = this.decorators();
+        const value = this.typeExpression();
+        const item: S.TupleTypeItem = { kind: 'tupleTypeItem', decorators, value, start: decorators.length ? decorators[0].start : value.start, end: value.end };
+        items.push(this.progress(item, p0, STOP_ARRAY_ITEM));
+      } while (this.listNext(T.RightSquare, true));
+    }
+    const close = this.close(T.RightSquare, ']');
     return { kind: 'tupleType', items, start: open.start, end: close ? close.end : this.prevEnd() };
-  }
-
-  private tupleItem(): S.TupleTypeItem {
-    const decorators = this.decorators();
-    const value = this.typeExpression();
-    return { kind: 'tupleTypeItem', decorators, value, start: decorators.length ? decorators[0].start : value.start, end: value.end };
   }
 }
 

@@ -324,8 +324,10 @@ export type Statement = Declaration | MissingDeclaration | ErrorNode;
 export interface StringSegment extends Range {
   /** The decoded text (escapes resolved; for a multi-line string, without the newline after the opening quotes). */
   text: string;
-  /** Source offset of each decoded character, plus one for the end: `offsets.length === text.length + 1`. */
+  /** Source offset of each decoded character, plus one for the end: `offsets.length === text.length + 1`. Made when first read. */
   readonly offsets: number[];
+  /** No escapes: the text is the source between `start` and `end`, and `offsets[i] === start + i`. */
+  readonly verbatim: boolean;
 }
 
 /**
@@ -479,12 +481,12 @@ export interface ArrayExpression extends Range {
   close?: Token;
 }
 
+/** `key: value`. (The colon is not kept as a node: find it with tokenAt after `key.end` if needed.) */
 export interface ObjectProperty extends Range {
   kind: 'property';
   key: Identifier | StringExpression | ErrorNode;
   /** The decoded key; undefined for an interpolated or missing key. */
   keyText: string | undefined;
-  colon?: Token;
   value: Expression;
 }
 
@@ -613,7 +615,6 @@ export interface ObjectTypeProperty extends Range {
   decorators: Decorator[];
   key: Identifier | StringExpression | ErrorNode;
   keyText: string | undefined;
-  colon?: Token;
   value: TypeExpression;
 }
 
@@ -622,7 +623,6 @@ export interface ObjectTypeAdditionalProperties extends Range {
   kind: 'objectTypeAdditionalProperties';
   decorators: Decorator[];
   star: Token;
-  colon?: Token;
   value: TypeExpression;
 }
 

@@ -1,0 +1,47 @@
+import { RULES } from '../engine/rules/index';
+
+/** Wraps a sentence into `//` comment lines of at most `width` characters, with the given indent. */
+function comment(text: string, indent: string, width = 118): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + 3 + line.length + 1 + word.length > width) {
+      lines.push(`${indent}// ${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(`${indent}// ${line}`);
+  return lines;
+}
+
+/**
+ * The starter `.avdsec.json` that `avdsec init` writes: every setting and every rule of the registry, commented out
+ * at its default, so that the file changes nothing until a line is uncommented. It parses with no problems (tested).
+ */
+export function starterConfig(eol = '\n'): string {
+  const out: string[] = [];
+  out.push(
+    '// avdsec configuration. The editor extension and `avdsec scan` both read the nearest .avdsec.json above each file.',
+    '// Everything below is commented out at its default: remove the // in front of a line to change it.',
+    '{',
+    ...comment('Other configuration files this one builds on, relative to this file. Later files win over earlier ones, and this file wins over all; rules merge per rule id.', '  '),
+    '  // "extends": ["../avdsec.base.json"],',
+    '',
+    ...comment('Glob patterns, relative to this file, of files avdsec does not read.', '  '),
+    '  // "exclude": ["legacy/**"],',
+    '',
+    ...comment('How strictly the RDP redirection rules judge: "strict" reports on pooled and personal host pools alike, "balanced" (the default) reports one level lower on personal host pools, "off" turns them off.', '  '),
+    '  // "redirectionProfile": "balanced",',
+    '',
+    ...comment('Each rule takes a level ("off", "hint", "info", "warning" or "error") or an object with a "level" and the rule\'s options, for example { "level": "error", "<option>": ... }.', '  '),
+    '  "rules": {',
+  );
+  RULES.forEach((r, i) => {
+    if (i > 0) out.push('');
+    out.push(...comment(`${r.title}. Default level: ${r.level}; severity: ${r.severity}; boundary: ${r.boundary.join(', ')}. ${r.helpUri}`, '    '));
+    for (const [name, description] of Object.entries(r.options ?? {})) out.push(...comment(`Option "${name}": ${description}`, '    '));
+    out.push(`    // "${r.id}": "${r.level}",`);
+  });
+  out.push('  }', '}', '');
+  return out.join(eol);
+}

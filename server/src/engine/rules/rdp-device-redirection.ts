@@ -1,0 +1,46 @@
+import { defineRule, fix, type RuleContext } from './define';
+import docs from './rdp-device-redirection.md';
+import { checkRedirection, type RedirectionProperty, valueOf } from './rdp-redirection';
+
+const PRINTERS: RedirectionProperty = {
+  name: 'redirectprinters',
+  judge: (t) => (valueOf(t) === '1' ? { what: 'redirects client printers' } : undefined),
+  absent: { default: '1', what: 'redirects client printers' },
+  risk: (host) => `documents printed in the session can leave ${host} on printers of unmanaged devices`,
+  fixes: (resource) => [fix('Turn off printer redirection (redirectprinters:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectprinters', value: 'i:0' }, true)],
+};
+
+const COM_PORTS: RedirectionProperty = {
+  name: 'redirectcomports',
+  judge: (t) => (valueOf(t) === '1' ? { what: 'redirects client serial (COM) ports' } : undefined),
+  absent: { default: '1', what: 'redirects client serial (COM) ports' },
+  risk: (host) => `devices attached to unmanaged clients can exchange data with ${host}`,
+  fixes: (resource) => [fix('Turn off COM port redirection (redirectcomports:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectcomports', value: 'i:0' }, true)],
+};
+
+const EVERY_DEVICE = 'redirects every MTP and PTP device (phones, cameras) of the client';
+
+const DEVICES: RedirectionProperty = {
+  name: 'devicestoredirect',
+  judge(t) {
+    const v = valueOf(t);
+    if (v === '') return undefined;
+    if (v === '*' || v.split(';').some((d) => d.trim() === '*')) return { what: EVERY_DEVICE };
+    if (v === 'dynamicdevices') return { what: 'redirects MTP and PTP devices (phones, cameras) connected to the client later' };
+    return { what: 'redirects the listed MTP and PTP devices of the client' };
+  },
+  absent: { default: '*', what: EVERY_DEVICE },
+  risk: (host) => `files can move between ${host} and devices of unmanaged clients`,
+  fixes: (resource) => [fix('Turn off MTP and PTP device redirection (devicestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'devicestoredirect', value: 's:' }, true)],
+};
+
+export default defineRule({
+  id: 'rdp-device-redirection',
+  title: 'Host pools should not redirect printers, COM ports and MTP or PTP devices',
+  level: 'info',
+  severity: 'low',
+  boundary: ['data-egress', 'user'],
+  summary: 'Finds host pools whose RDP properties redirect client printers, serial (COM) ports or MTP/PTP devices (set on, or absent).',
+  docs,
+  check: (ctx: RuleContext) => checkRedirection(ctx, [PRINTERS, COM_PORTS, DEVICES]),
+});

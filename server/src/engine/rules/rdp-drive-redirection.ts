@@ -1,0 +1,32 @@
+import { defineRule, fix, type RuleContext } from './define';
+import docs from './rdp-drive-redirection.md';
+import { checkRedirection, type RedirectionProperty, valueOf } from './rdp-redirection';
+
+const EVERY = 'redirects every client drive';
+
+const DRIVES: RedirectionProperty = {
+  name: 'drivestoredirect',
+  judge(t) {
+    const v = valueOf(t);
+    if (v === '') return undefined;
+    if (v === '*') return { what: EVERY };
+    if (v === 'dynamicdrives') return { what: 'redirects client drives connected later' };
+    // A list of drives (`C:\;E:\;`), possibly with `*` or DynamicDrives among them.
+    if (v.split(';').some((d) => d.trim() === '*')) return { what: EVERY };
+    return { what: 'redirects client drives' };
+  },
+  absent: { default: '*', what: EVERY },
+  risk: (host) => `files can move between ${host} and unmanaged devices`,
+  fixes: (resource) => [fix('Turn off drive redirection (drivestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'drivestoredirect', value: 's:' }, true)],
+};
+
+export default defineRule({
+  id: 'rdp-drive-redirection',
+  title: 'Host pools should not redirect client drives',
+  level: 'warning',
+  severity: 'medium',
+  boundary: ['data-egress', 'user'],
+  summary: 'Finds host pools whose RDP properties redirect local drives of the client (drivestoredirect other than empty, or absent).',
+  docs,
+  check: (ctx: RuleContext) => checkRedirection(ctx, [DRIVES]),
+});

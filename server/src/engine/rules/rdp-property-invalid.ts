@@ -1,0 +1,339 @@
+import { isAllowedValue, RDP_PROPERTIES, rdpProperty, type RdpPropertyInfo, rdsOnlyProperty } from '../knowledge/rdp-properties';
+import type { Fix } from '../model';
+import type { RdpToken } from '../rdp';
+import { defineRule, fix, type RuleContext } from './define';
+import docs from './rdp-property-invalid.md';
+import { poolName, type RdpCase, rdpCases, reportRdp, whenSuffix } from './rdp-rules';
+
+const ID = 'rdp-property-invalid';
+
+/** The more secure value of properties the property table gives no recommendation for (absent is the default). */
+const SECURE_VALUE: Readonly<Record<string, string>> = {
+  enablecredsspsupport: '1',
+  targetisaadjoined: '0',
+  camerastoredirect: '',
+  audiocapturemode: '0',
+  redirectlocation: '0',
+  redirectsmartcards: '1',
+  redirectwebauthn: '1',
+};
+
+const HEAD = /^([A-Za-z][A-Za-z0-9 ]*?):([isbISB]):([\s\S]*)$/;
+const INTEGER = /^[-+]?\d+$/;
+
+function secureValue(name: string, info: RdpPropertyInfo): string | undefined {
+  return info.recommended ?? SECURE_VALUE[name];
+}
+
+/** Whether wrong values of a property weaken a security control (then the rule's level, else one lower). */
+function securityRelevant(name: string, info: RdpPropertyInfo): boolean {
+  if (info.rules?.length || info.recommended !== undefined || name in SECURE_VALUE) return true;
+  return info.security !== undefined && info.security !== 'none';
+}
+
+/** The integer values a property supports, when the table lists them. */
+function integerValues(info: RdpPropertyInfo): string[] | undefined {
+  const keys = info.values ? Object.keys(info.values) : [];
+  return info.type === 'i' && keys.length && keys.every((k) => INTEGER.test(k)) ? keys : undefined;
+}
+
+/** What a property accepts, for messages: "0 or 1", "a whole number from 200 to 8192", "'', '*' or a list of …". */
+function accepted(info: RdpPropertyInfo): string {
+  const literals = Object.keys(info.values ?? {}).map((k) => (k === '' ? 'an empty value' : info.type === 'i' ? k : `'${k}'`));
+  if (info.type === 'i') {
+    if (literals.length) return orList(literals);
+    return info.range ? `a whole number from ${info.range.min} to ${info.range.max}` : 'a whole number';
+  }
+  return orList(info.forms ? [...literals, info.forms] : literals);
+}
+
+/** Whether avdsec can tell a string value is wrong: the table lists its values, a pattern, or nothing beyond literals. */
+function judgesStrings(info: RdpPropertyInfo): boolean {
+  return !!info.pattern || (!!info.values && info.forms === undefined);
+}
+
+/** The name of a token as the user wrote it (case and spaces kept). */
+function writtenName(t: RdpToken): string {
+  return t.text.slice(0, t.text.indexOf(':'));
+}
+
+/**
+ * The properties a token is made of when several were run together without `;` (`audiomode:i:0redirectprinters:i:0`,
+ * typically from string concatenation), or undefined when it is one property. An integer value followed by a
+ * `name:type:` head is always a glue; a string value is split only before a known property of the written type, since
+ * string values may contain anything.
+ */
+function splitGlued(text: string): string[] | undefined {
+  const m = HEAD.exec(text);
+  if (!m) return undefined;
+  const head = text.slice(0, text.length - m[3].length);
+  const value = m[3];
+  let at: number | undefined;
+  if (m[2].toLowerCase() === 'i') {
+    const g = /^(\s*[-+]?\d+)\s*(?=[A-Za-z][A-Za-z0-9 ]*?:[isbISB]:)/.exec(value);
+    if (g) at = g[0].length;
+  } else if (m[2].toLowerCase() === 's') {
+    for (const h of value.matchAll(/([A-Za-z][A-Za-z0-9 ]*?):([isbISB]):/g)) {
+      for (let k = 0; k < h[1].length && at === undefined; k++) {
+        if (!/[A-Za-z]/.test(h[1][k])) continue;
+        const info = rdpProperty(h[1].slice(k));
+        if (info && info.type === h[2].toLowerCase()) at = h.index! + k;
+      }
+      if (at !== undefined) break;
+    }
+  }
+  if (at === undefined) return undefined;
+  const first = head + value.slice(0, at).trimEnd();
+  const rest = value.slice(at);
+  return [first, ...(splitGlued(rest) ?? [rest])];
+}
+
+/** Damerau-Levenshtein distance (adjacent transpositions count one), stopping early above `max`. */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      rowMin = Math.min(rowMin, d[i][j]);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return d[a.length][b.length];
+}
+
+/** The known property a mistyped name most likely meant: the single closest one within two edits. */
+function suggest(name: string): RdpPropertyInfo | undefined {
+  let best: RdpPropertyInfo[] = [];
+  let bestDistance = 3;
+  for (const p of RDP_PROPERTIES) {
+    const d = distance(name, p.name, 2);
+    if (d < bestDistance) {
+      best = [p];
+      bestDistance = d;
+    } else if (d === bestDistance) best.push(p);
+  }
+  return best.length === 1 && bestDistance <= 2 ? best[0] : undefined;
+}
+
+/**
+ * Whether a token's characters are written in one piece of source (one literal, one variable): only then can a fix
+ * replace it, and a finding underline it. A token run together from two values spans code between them.
+ */
+function inOnePiece(c: RdpCase, t: RdpToken): boolean {
+  const r = t.range;
+  // A token whose characters come from several places has a range from the first to the last of them, which may run
+  // backwards or be shorter than its text.
+  if (!r || !t.uri || !c.value || r.end - r.start < t.text.length) return false;
+  return c.value.parts.some((p) => p.kind === 'text' && !!p.source && p.source.uri === t.uri && p.source.start <= r.start && r.end <= p.source.end);
+}
+
+/** A token that is not a property but an item of the list in the string value before it (`usbdevicestoredirect:s:{…};{…}`). */
+function looksLikeListItem(text: string): boolean {
+  return /^(?:[-*{\\]|dynamic(?:drives|devices)$|[A-Za-z]:|[A-Za-z0-9]+\\)/i.test(text);
+}
+
+interface Finding {
+  token: RdpToken;
+  message: string;
+  key: string;
+  shift: number;
+  fixes: Fix[];
+}
+
+function checkCase(ctx: RuleContext, c: RdpCase): void {
+  const rdp = c.rdp;
+  if (!rdp) return;
+  const when = whenSuffix(c);
+  const pool = poolName(c);
+  const findings: Finding[] = [];
+  const replace = (t: RdpToken, to: string, title: string, preferred: boolean): Fix[] =>
+    inOnePiece(c, t) ? [fix(title, { kind: 'replace-rdp-token', resource: c.hp.key, from: t.text, to }, preferred)] : [];
+  const occurrence = new Map<string, number>();
+  const wellFormed: RdpToken[] = [];
+  let afterString = false;
+
+  for (const t of rdp.tokens) {
+    const n = occurrence.get(t.name) ?? 0;
+    occurrence.set(t.name, n + 1);
+    const key = `${t.name}#${n}`;
+
+    if (t.malformed) {
+      if (afterString && looksLikeListItem(t.text)) continue;
+      afterString = false;
+      // `redirectclipboard:0`: a known name with its value but no type letter.
+      const m = /^([A-Za-z][A-Za-z0-9 ]*?)\s*:\s*([^:]*)$/.exec(t.text);
+      const info = m ? rdpProperty(m[1]) : undefined;
+      const repaired = info && m && isAllowedValue(info, m[2]) ? `${m[1]}:${info.type}:${m[2]}` : undefined;
+      findings.push({
+        token: t,
+        message: `${pool} has '${t.text}' in its RDP properties${when}, which is not written as name:type:value, so it sets no property.`,
+        key: `malformed:${key}`,
+        shift: 0,
+        fixes: repaired ? replace(t, repaired, `Write it as ${repaired}`, true) : [],
+      });
+      continue;
+    }
+    afterString = t.type === 's';
+
+    const parts = splitGlued(t.text);
+    if (parts) {
+      const joined = parts.join(';');
+      findings.push({
+        token: t,
+        message:
+          parts.length === 2
+            ? `${pool} sets '${t.text}'${when}: a ';' is missing after '${parts[0]}', so '${parts[1]}' is read as part of ` +
+              `the value of ${writtenName(t)} and does not take effect.`
+            : `${pool} sets '${t.text}'${when}: ';' is missing ${parts.length - 1} times, so ` +
+              `${joinList(parts.slice(1).map((p) => `'${p}'`), 'and')} are read as part of the value of ` +
+              `${writtenName(t)} and do not take effect.`,
+        key: `glued:${key}`,
+        shift: 0,
+        fixes: replace(t, joined, `Insert the missing ';' (${joined})`, true),
+      });
+      continue;
+    }
+
+    if (rdsOnlyProperty(t.name)) {
+      findings.push({
+        token: t,
+        message:
+          `${pool} sets '${t.text}'${when}: Azure Virtual Desktop ignores ${writtenName(t)}, which is for Remote Desktop Services ` +
+          `or Remote PC connections only.`,
+        key: `rds-only:${key}`,
+        shift: -1,
+        fixes: inOnePiece(c, t) ? [fix(`Remove ${writtenName(t)}`, { kind: 'remove-rdp-property', resource: c.hp.key, name: t.name })] : [],
+      });
+      continue;
+    }
+
+    const info = rdpProperty(t.name);
+    if (!info) {
+      const s = suggest(t.name);
+      const to = s ? `${s.name}:${t.type}:${t.value}` : undefined;
+      findings.push({
+        token: t,
+        message: `${pool} sets '${t.text}'${when}, which is not an RDP property Azure Virtual Desktop documents${s ? `; did you mean '${s.name}'?` : '.'}`,
+        key: `unknown:${key}`,
+        shift: -1,
+        fixes: s && to ? replace(t, to, `Change to ${to}`, t.type === s.type && t.name.length >= 5) : [],
+      });
+      continue;
+    }
+
+    const shift = securityRelevant(info.name, info) ? 0 : -1;
+    if (t.type !== info.type) {
+      const to = `${writtenName(t)}:${info.type}:${t.value}`;
+      const kind = (type: string) => (type === 'i' ? 'an integer (i)' : type === 's' ? 'a string (s)' : `type ${type}`);
+      findings.push({
+        token: t,
+        message:
+          `${pool} sets '${t.text}'${when}: ${info.name} takes ${kind(info.type)}, not ${kind(t.type)}, so the client may ignore it` +
+          `${info.default !== undefined ? ` and keep the default (${info.default})` : ''}.`,
+        key: `type:${key}`,
+        shift,
+        // An integer written as a string is repaired; a string value written as `i:` is left to the author.
+        fixes: info.type === 'i' && isAllowedValue(info, t.value) ? replace(t, to, `Change the type letter (${to})`, true) : [],
+      });
+      continue;
+    }
+    if (!isAllowedValue(info, t.value) && (info.type === 'i' || judgesStrings(info))) {
+      const v = t.value.trim();
+      const allowed = integerValues(info);
+      const editable = tokensOf(rdp.tokens, t.name).every((x) => inOnePiece(c, x));
+      findings.push({
+        token: t,
+        message:
+          info.type === 'i' && !INTEGER.test(v)
+            ? `${pool} sets '${t.text}'${when}: ${info.name} takes ${accepted(info)}, so the client may ignore it.`
+            : info.type === 'i'
+              ? `${pool} sets '${t.text}'${when}: ${info.name} takes ${accepted(info)}, not ${v}.`
+              : `${pool} sets '${t.text}'${when}: ${info.name} does not take ${v === '' ? 'an empty value' : `'${v}'`} (it takes ${accepted(info)}).`,
+        key: `value:${key}`,
+        shift,
+        // One fix per supported value, none preferred: which one was meant is the author's call.
+        fixes:
+          editable && allowed
+            ? allowed.slice(0, 4).map((a) =>
+                fix(`Set ${info.name}:i:${a}${info.values?.[a] ? ` (${info.values[a]})` : ''}`, {
+                  kind: 'set-rdp-property',
+                  resource: c.hp.key,
+                  name: info.name,
+                  value: `i:${a}`,
+                }),
+              )
+            : [],
+      });
+      continue;
+    }
+    wellFormed.push(t);
+  }
+
+  // The same property twice with different values: which copy the client honours is undocumented.
+  const byName = new Map<string, RdpToken[]>();
+  for (const t of wellFormed) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+  for (const [name, copies] of byName) {
+    const norm = (t: RdpToken) => t.value.trim().toLowerCase();
+    const conflicting = copies.find((t) => norm(t) !== norm(copies[0]));
+    if (!conflicting) continue;
+    const info = rdpProperty(name)!;
+    const values = [...new Set(copies.map(norm))];
+    const secure = secureValue(name, info);
+    const editable = tokensOf(rdp.tokens, name).every((x) => inOnePiece(c, x));
+    // Titles show a value as first written (`DynamicDrives`); the fix compares values case-insensitively.
+    const written = (v: string) => copies.find((t) => norm(t) === v)!.value.trim();
+    const keepFix = (v: string, preferred: boolean, why: string) =>
+      fix(`Keep only ${info.name}:${info.type}:${written(v)}${why}`, { kind: 'remove-rdp-property', resource: c.hp.key, name, keep: v }, preferred);
+    const fixes: Fix[] = !editable
+      ? []
+      : secure !== undefined && values.includes(secure)
+        ? [keepFix(secure, true, ', the most secure value')]
+        : values.slice(0, 3).map((v) => keepFix(v, false, ''));
+    findings.push({
+      token: conflicting,
+      message:
+        `${pool} sets ${info.name} ${copies.length} times with different values${when} (${copies.map((t) => `'${t.text}'`).join(', ')}): ` +
+        `which copy the client honours is not documented.`,
+      key: `duplicate:${name}`,
+      shift: securityRelevant(name, info) ? 0 : -1,
+      fixes,
+    });
+  }
+
+  for (const f of findings) {
+    reportRdp(ctx, c, { token: inOnePiece(c, f.token) ? f.token : undefined, message: f.message, key: f.key, shift: f.shift, fixes: f.fixes });
+  }
+}
+
+function tokensOf(tokens: readonly RdpToken[], name: string): RdpToken[] {
+  return tokens.filter((t) => t.name === name);
+}
+
+function orList(values: string[]): string {
+  return joinList(values, 'or');
+}
+
+function joinList(values: string[], word: 'and' | 'or'): string {
+  return values.length <= 1 ? values.join('') : `${values.slice(0, -1).join(', ')} ${word} ${values[values.length - 1]}`;
+}
+
+function check(ctx: RuleContext): void {
+  for (const c of rdpCases(ctx)) checkCase(ctx, c);
+}
+
+export default defineRule({
+  id: ID,
+  title: 'RDP properties should be well formed, known and set once',
+  level: 'warning',
+  severity: 'low',
+  boundary: ['data-egress', 'identity'],
+  summary:
+    'Finds host pool RDP properties that are malformed, run together, of the wrong type, out of range, set twice with different values, unknown, or ignored by Azure Virtual Desktop.',
+  docs,
+  check,
+});

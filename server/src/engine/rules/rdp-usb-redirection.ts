@@ -1,0 +1,30 @@
+import { defineRule, fix, type RuleContext } from './define';
+import docs from './rdp-usb-redirection.md';
+import { checkRedirection, type RedirectionProperty, valueOf } from './rdp-redirection';
+
+const EVERY = 'redirects every USB device of the client at a low level';
+
+const USB: RedirectionProperty = {
+  name: 'usbdevicestoredirect',
+  judge(t) {
+    const v = valueOf(t);
+    if (v === '') return undefined;
+    if (v.split(';').some((d) => d.trim() === '*')) return { what: EVERY };
+    // Device setup class GUIDs or instance IDs: a deliberate choice (a signature pad, a scanner), one level lower.
+    return { what: 'redirects the listed USB devices of the client at a low level', shift: -1 };
+  },
+  absent: { default: '*', what: EVERY },
+  risk: (host) => `if client and host policies allow it, data can leave ${host} on USB storage and malicious USB devices can reach it`,
+  fixes: (resource) => [fix('Turn off USB redirection (usbdevicestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'usbdevicestoredirect', value: 's:' }, true)],
+};
+
+export default defineRule({
+  id: 'rdp-usb-redirection',
+  title: 'Host pools should not redirect USB devices opaquely',
+  level: 'warning',
+  severity: 'medium',
+  boundary: ['data-egress', 'user', 'network'],
+  summary: 'Finds host pools whose RDP properties pass client USB devices to the session at a low level (usbdevicestoredirect other than empty, or absent).',
+  docs,
+  check: (ctx: RuleContext) => checkRedirection(ctx, [USB]),
+});

@@ -1,0 +1,55 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Report } from '../../server/src/cli/report';
+import { avdsec, tempTree } from './run';
+
+const POOLED_ARM = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cli', 'pooled.json'), 'utf8');
+const levelOf = (r: Report, id: string) => r.findings.find((f) => f.ruleId === id)?.level;
+
+describe('CLI configuration', () => {
+  it('follows extends from the nearest .avdsec.json, and from --config', () => {
+    const dir = tempTree({
+      'org/base.json': '{ "rules": { "host-pool-sso-disabled": "error", "pooled-host-local-admin": "info" } }',
+      'repo/infra/pooled.json': POOLED_ARM,
+      'repo/.avdsec.json': '{ "extends": "../org/base.json", "rules": { "pooled-host-local-admin": "warning" } }',
+      'ci.json': '{ "extends": ["org/base.json"] }',
+    });
+    const nearest = JSON.parse(avdsec(['scan', 'repo', '--format', 'json'], dir).stdout) as Report;
+    assert.deepEqual(nearest.errors, []);
+    assert.equal(levelOf(nearest, 'host-pool-sso-disabled'), 'error');
+    assert.equal(levelOf(nearest, 'pooled-host-local-admin'), 'warning');
+    const explicit = JSON.parse(avdsec(['scan', 'repo', '--format', 'json', '--config', 'ci.json'], dir).stdout) as Report;
+    assert.equal(levelOf(explicit, 'pooled-host-local-admin'), 'info');
+  });
+
+  it('reports a cycle in extends as a configuration error with file, line and column, and scans on', () => {
+    const dir = tempTree({
+      'pooled.json': POOLED_ARM,
+      '.avdsec.json': '{\n  "extends": "base.json",\n  "rules": { "host-pool-sso-disabled": "error" }\n}\n',
+      'base.json': '{\n  "rules": {},\n  "extends": ["./.avdsec.json"]\n}\n',
+    });
+    const r = avdsec(['scan', '.', '--format', 'json'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [{ file: 'base.json', message: 'line 3, column 15: "extends" makes a cycle (.avdsec.json -> base.json -> .avdsec.json); "./.avdsec.json" is not read again' }]);
+    assert.equal(levelOf(report, 'host-pool-sso-disabled'), 'error');
+    const text = avdsec(['scan', '.', '--no-color'], dir).stdout;
+    assert.match(text, /^base\.json\(3,15\): error "extends" makes a cycle/m);
+  });
+
+  it('points each problem at its key or value, in every file of the chain', () => {
+    const dir = tempTree({
+      'pooled.json': POOLED_ARM,
+      '.avdsec.json': '{\n  "extends": "shared.json",\n  "rules": {\n    "host-pool-sso-disabled": "loud"\n  },\n  "exclud": []\n}\n',
+      'shared.json': '{ "redirectionProfile": "lax", "extends": "nowhere.json" }',
+    });
+    const report = JSON.parse(avdsec(['scan', '.', '--format', 'json'], dir).stdout) as Report;
+    assert.deepEqual(report.errors.map((e) => `${e.file}: ${e.message}`).sort(), [
+      '.avdsec.json: line 4, column 31: Rule "host-pool-sso-disabled": level must be one of off, hint, info, warning, error',
+      '.avdsec.json: line 6, column 3: Unknown setting "exclud" in the configuration (expected extends, rules, exclude, redirectionProfile)',
+      'shared.json: line 1, column 25: "redirectionProfile" must be "strict", "balanced" or "off"',
+      'shared.json: line 1, column 43: "extends": cannot read "nowhere.json": no such file',
+    ]);
+  });
+});

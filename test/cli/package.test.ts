@@ -1,0 +1,95 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT } from '../harness/engine';
+import { examplesTree } from './run';
+
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function npm(args: string[], cwd = ROOT) {
+  // --ignore-scripts: pack what `npm run build` made (the test run builds first), without building again.
+  const r = spawnSync(NPM, [...args, '--ignore-scripts'], { cwd, encoding: 'utf8', timeout: 120_000, shell: process.platform === 'win32' });
+  assert.equal(r.status, 0, `npm ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Modules a bundle loads with require(): only Node's own may be left, so that it runs from the package alone. */
+function requiredModules(bundle: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, bundle), 'utf8');
+  return [...new Set([...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]))];
+}
+
+describe('npm package (npx avdsec)', function () {
+  this.timeout(120_000);
+
+  it('packs the two bundles, the grammars, the schema, README and LICENSE, and nothing else', () => {
+    const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json'])) as { files: { path: string }[] }[];
+    const files = pack.files.map((f) => f.path).sort();
+    const grammars = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grammars', 'grammars.json'), 'utf8')) as { files: { file: string }[] }).files.map((g) => `grammars/${g.file}`);
+    assert.ok(grammars.some((g) => g.endsWith('.wasm')));
+    const expected = [
+      'LICENSE',
+      'README.md',
+      ...(fs.existsSync(path.join(ROOT, 'CHANGELOG.md')) ? ['CHANGELOG.md'] : []),
+      'dist/cli.js',
+      'dist/server.js',
+      'grammars/grammars.json',
+      ...grammars,
+      'package.json',
+      'schemas/avdsec.schema.json',
+    ].sort();
+    assert.deepEqual(files, expected);
+  });
+
+  it('declares the avdsec and avdsec-language-server commands on the bundles, runnable by Node', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    assert.deepEqual(pkg.bin, { avdsec: './dist/cli.js', 'avdsec-language-server': './dist/server.js' });
+    assert.deepEqual(pkg.dependencies ?? {}, {}, 'everything is bundled: installing the package installs nothing else');
+    for (const bin of Object.values(pkg.bin) as string[]) {
+      assert.ok(fs.readFileSync(path.join(ROOT, bin), 'utf8').startsWith('#!/usr/bin/env node\n'), `${bin} starts with a shebang`);
+    }
+  });
+
+  it('bundles need no vscode module, nor any module outside Node', () => {
+    const builtins = new Set(builtinModules);
+    for (const bundle of ['dist/cli.js', 'dist/server.js']) {
+      const modules = requiredModules(bundle);
+      assert.ok(!modules.includes('vscode'), `${bundle} requires vscode`);
+      // fdir (inside tinyglobby) probes for picomatch in a try/catch and works without it.
+      const foreign = modules.filter((m) => !builtins.has(m.replace(/^node:/, '')) && m !== 'picomatch');
+      assert.deepEqual(foreign, [], `${bundle} requires modules that are not in the package`);
+    }
+  });
+
+  it('runs as `npx avdsec scan` from the packed tarball, away from this repository', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-npx-'));
+    try {
+      const [pack] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp])) as { filename: string }[];
+      const tarball = path.join(tmp, pack.filename);
+      const work = examplesTree();
+      const exec = (args: string[]) =>
+        spawnSync(NPM, ['exec', '--yes', '--prefer-offline', '--cache', path.join(tmp, 'cache'), `--package=${tarball}`, '--', ...args], {
+          cwd: work,
+          encoding: 'utf8',
+          timeout: 120_000,
+          shell: process.platform === 'win32',
+        });
+      const scan = exec(['avdsec', 'scan', 'examples', '--format', 'json']);
+      assert.equal(scan.status, 1, scan.stderr);
+      const report = JSON.parse(scan.stdout) as { findings: { ruleId: string; file: string }[]; errors: unknown[] };
+      assert.deepEqual(report.errors, []);
+      // Terraform needs the packed grammars; Bicep and ARM JSON the bundle alone.
+      for (const lang of ['arm', 'bicep', 'terraform']) {
+        assert.ok(report.findings.some((f) => f.ruleId === 'pooled-host-local-admin' && f.file.startsWith(`examples/${lang}/`)), lang);
+      }
+      const rules = exec(['avdsec', 'rules']);
+      assert.equal(rules.status, 0, rules.stderr);
+      assert.match(rules.stdout, /^pooled-host-local-admin\s/m);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
