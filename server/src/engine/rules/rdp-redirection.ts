@@ -1,6 +1,7 @@
 import { rdpProperty } from '../knowledge/rdp-properties';
 import type { Fix } from '../model';
 import type { RdpToken } from '../rdp';
+import { cases, get } from '../values';
 import type { RuleContext } from './define';
 import { absentPhrase, poolKinds, poolName, type RdpCase, rdpCases, redirectionShift, reportRdp, surelyAbsent, tokensOf, whenSuffix } from './rdp-rules';
 
@@ -46,11 +47,13 @@ export function checkRedirection(ctx: RuleContext, properties: readonly Redirect
   for (const c of rdpCases(ctx)) {
     const base = redirectionShift(ctx, c.hp);
     if (base === undefined) continue;
-    // A host pool whose RDP property is null gets no RDP properties at all; a fix cannot write into null.
-    const fixable = !!c.value || !c.source;
+    // Setting a property edits the string in every case it can take, so it needs each case to be a string: a null
+    // (Azure drops it: no RDP properties at all) or an unreadable case leaves nothing to edit.
+    const v = get(c.hp.body, 'properties', 'customRdpProperty');
+    const settable = !v || cases(v).every((x) => x.value.kind === 'string');
     const host = hostPhrase(c);
     for (const p of properties) {
-      const fixes = fixable ? p.fixes(c.hp.key) : [];
+      const fixes = p.fixes(c.hp.key).filter((f) => settable || f.intent.kind !== 'set-rdp-property');
       const tokens = tokensOf(c, p.name);
       if (tokens.length) {
         // A token with another type letter (`redirectclipboard:s:0`) is malformed: what the client makes of it is
