@@ -328,7 +328,10 @@ class Lexer {
     const stack = this.stack;
     this.i = n > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     for (;;) {
-      this.trivia();
+      // Most tokens follow one space or nothing.
+      if (text.charCodeAt(this.i) === 32) this.i++;
+      const d = text.charCodeAt(this.i);
+      if (d === 32 || d === 9 || d === 47 || d === 35) this.trivia();
       if (this.i >= n) break;
       const start = this.i;
       const c = text.charCodeAt(this.i++);
