@@ -15,6 +15,8 @@ export interface RdpToken {
   uri?: string;
   /** A token that is not `name:type:value` (and does not continue a string value). */
   malformed?: boolean;
+  /** For `conditionalRdpProperty` tokens (`name:type:value:conditionType:conditionValue`): the condition, as written. */
+  condition?: string;
 }
 
 export interface RdpString {
@@ -149,4 +151,20 @@ export function parseRdpString(v: StringValue): RdpString {
 export function findRdp(rdp: RdpString, name: string): RdpToken[] {
   const lower = name.toLowerCase();
   return rdp.tokens.filter((t) => t.name === lower);
+}
+
+/**
+ * Parses a host pool's `conditionalRdpProperty` (preview): `name:type:value:conditionType:conditionValue` tokens. The
+ * value is the part before the condition; the token keeps its range, so findings point at it.
+ */
+export function parseConditionalRdpString(v: StringValue): RdpString {
+  const rdp = parseRdpString(v);
+  for (const t of rdp.tokens) {
+    if (t.malformed) continue;
+    const i = t.value.indexOf(':');
+    if (i < 0) continue;
+    t.condition = t.value.slice(i + 1);
+    t.value = t.value.slice(0, i);
+  }
+  return rdp;
 }

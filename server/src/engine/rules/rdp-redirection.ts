@@ -1,6 +1,6 @@
 import { rdpProperty } from '../knowledge/rdp-properties';
 import type { Fix } from '../model';
-import type { RdpToken } from '../rdp';
+import { findRdp, type RdpToken } from '../rdp';
 import { cases, get } from '../values';
 import type { RuleContext } from './define';
 import { absentPhrase, poolKinds, poolName, type RdpCase, rdpCases, redirectionShift, reportRdp, surelyAbsent, tokensOf, whenSuffix } from './rdp-rules';
@@ -65,18 +65,33 @@ export function checkRedirection(ctx: RuleContext, properties: readonly Redirect
           const v = p.judge(t);
           if (v && (!worst || (v.shift ?? 0) > (worst.v.shift ?? 0))) worst = { t, v };
         }
-        if (!worst) continue;
         // A quick fix edits tokens where they are written; one built from pieces (a Terraform map joined with a `for`
         // expression) has no single place to edit.
         const editable = tokens.every((t) => t.range && t.uri);
+        if (worst) {
+          reportRdp(ctx, c, {
+            token: worst.t,
+            message: `${poolName(c)} ${worst.v.what} (${worst.t.text})${whenSuffix(c)}: ${p.risk(host)}.`,
+            key: p.name,
+            shift: base + (worst.v.shift ?? 0),
+            fixes: editable ? fixes : [],
+          });
+        }
+      }
+      // A conditional property (preview) can turn a redirection back on for some connections, whatever the string says.
+      for (const t of c.conditional ? findRdp(c.conditional, p.name) : []) {
+        if (t.type !== rdpProperty(p.name)?.type || !t.range) continue;
+        const v = p.judge(t);
+        if (!v) continue;
         reportRdp(ctx, c, {
-          token: worst.t,
-          message: `${poolName(c)} ${worst.v.what} (${worst.t.text})${whenSuffix(c)}: ${p.risk(host)}.`,
-          key: p.name,
-          shift: base + (worst.v.shift ?? 0),
-          fixes: editable ? fixes : [],
+          token: t,
+          message: `${poolName(c)} ${v.what} when the condition '${t.condition ?? ''}' holds (conditionalRdpProperty ${t.text})${whenSuffix(c)}: ${p.risk(host)}.`,
+          key: `${p.name}|conditional`,
+          shift: base + (v.shift ?? 0),
         });
-      } else if (p.absent && surelyAbsent(c, p.name)) {
+      }
+      if (tokens.length) continue;
+      if (p.absent && surelyAbsent(c, p.name)) {
         // Appending is safe when the string is written as whole tokens; one built from pieces (a `for` expression)
         // would get the new token glued into one of them.
         const editable = !c.rdp || c.rdp.tokens.every((t) => t.range && t.uri);

@@ -1,6 +1,6 @@
 import type { HostPoolNode } from '../graph';
 import type { Fix, Range, RelatedInfo, Resource, StringValue, Value } from '../model';
-import { findRdp, parseRdpString, type RdpString, type RdpToken } from '../rdp';
+import { findRdp, parseConditionalRdpString, parseRdpString, type RdpString, type RdpToken } from '../rdp';
 import { cases, get, isAbsent } from '../values';
 import type { RuleContext } from './define';
 import { displayName, focusedHostPools, poolTypeCases } from './host-pools';
@@ -19,6 +19,8 @@ export interface RdpCase {
   at: Range;
   /** The value to pass to `report` so a finding moves to where the string is written. */
   source?: Value;
+  /** The host pool's conditional RDP properties (preview `conditionalRdpProperty`), which may override the string. */
+  conditional?: RdpString;
 }
 
 /**
@@ -31,14 +33,16 @@ export function rdpCases(ctx: RuleContext): RdpCase[] {
   for (const pool of focusedHostPools(ctx)) {
     const hp = pool.resource;
     if (hp.source.existing || !ctx.inFocus(hp.source.uri)) continue;
+    const cond = get(hp.body, 'properties', 'conditionalRdpProperty');
+    const conditional = cond?.kind === 'string' ? parseConditionalRdpString(cond) : undefined;
     const v = get(hp.body, 'properties', 'customRdpProperty');
     if (!v) {
-      if (isAbsent(hp.body, 'properties', 'customRdpProperty')) out.push({ pool, hp, when: '', at: hp.source.headRange });
+      if (isAbsent(hp.body, 'properties', 'customRdpProperty')) out.push({ pool, hp, when: '', at: hp.source.headRange, conditional });
       continue;
     }
     for (const c of cases(v)) {
-      if (c.value.kind === 'null') out.push({ pool, hp, when: c.when, at: c.value.range, source: c.value });
-      else if (c.value.kind === 'string') out.push({ pool, hp, value: c.value, rdp: parseRdpString(c.value), when: c.when, at: c.value.range, source: c.value });
+      if (c.value.kind === 'null') out.push({ pool, hp, when: c.when, at: c.value.range, source: c.value, conditional });
+      else if (c.value.kind === 'string') out.push({ pool, hp, value: c.value, rdp: parseRdpString(c.value), when: c.when, at: c.value.range, source: c.value, conditional });
     }
   }
   return out;
