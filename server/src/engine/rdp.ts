@@ -51,7 +51,16 @@ function rangeOf(chars: Char[]): { range?: Range; uri?: string } {
 }
 
 /** Parses a host pool RDP property string: `;`-separated `name:type:value` tokens; `s` values may themselves hold `;`. */
+const parsed = new WeakMap<StringValue, RdpString>();
+
+/** Parses a host pool RDP property string (cached per value: several rules read the same string). */
 export function parseRdpString(v: StringValue): RdpString {
+  let r = parsed.get(v);
+  if (!r) parsed.set(v, (r = parseRdpStringUncached(v)));
+  return r;
+}
+
+function parseRdpStringUncached(v: StringValue): RdpString {
   const segments: (Char[] | 'hole')[] = [];
   let cur: Char[] = [];
   let hasUnknown = false;
@@ -157,8 +166,13 @@ export function findRdp(rdp: RdpString, name: string): RdpToken[] {
  * Parses a host pool's `conditionalRdpProperty` (preview): `name:type:value:conditionType:conditionValue` tokens. The
  * value is the part before the condition; the token keeps its range, so findings point at it.
  */
+const parsedConditional = new WeakMap<StringValue, RdpString>();
+
 export function parseConditionalRdpString(v: StringValue): RdpString {
-  const rdp = parseRdpString(v);
+  const hit = parsedConditional.get(v);
+  if (hit) return hit;
+  const rdp = parseRdpStringUncached(v);
+  parsedConditional.set(v, rdp);
   for (const t of rdp.tokens) {
     if (t.malformed) continue;
     const i = t.value.indexOf(':');

@@ -40,6 +40,8 @@ export class Workspace {
   private graphCache: AvdGraph | undefined;
   /** Findings per config and document: rules run focused on one document at a time. */
   private readonly findingsCache = new Map<AvdsecConfig, Map<string, Finding[]>>();
+  /** Rule results per config and focus set, shared by the documents with the same focus. */
+  private readonly runCache = new Map<AvdsecConfig, Map<string, Finding[]>>();
   /** Link signature of each document in the last graph, to tell whether an edit can change other documents' findings. */
   private readonly signatures = new Map<string, string>();
   private readonly dirtyLinks = new Set<string>();
@@ -157,7 +159,8 @@ export class Workspace {
   /** Forgets a document's model, keeping the previous one so that the graph can swap it in place when its links stay. */
   private stale(uri: string, old: FileEntry | undefined): void {
     if (old?.doc && this.graphCache && !this.replaced.has(uri)) this.replaced.set(uri, old.doc);
-    else if (!old?.doc) this.graphCache = undefined;
+    // A second edit before any check: the graph still holds the version kept in `replaced`.
+    else if (!old?.doc && !this.replaced.has(uri)) this.graphCache = undefined;
     this.invalidate(uri);
   }
 
@@ -193,6 +196,7 @@ export class Workspace {
 
   private invalidate(uri: string): void {
     this.findingsCache.clear();
+    this.runCache.clear();
     this.dirtyLinks.add(uri);
     this.touched.add(uri);
   }
@@ -319,7 +323,17 @@ export class Workspace {
     let found = byUri.get(key);
     if (!found) {
       const enabled = (id: string) => config.rules[id]?.level !== 'off';
-      found = documentFindings(runRules(this.graph(), config, RULES, this.focusFor(uri)), doc, { includeSuppressed: options.includeSuppressed, reportUnused: { enabled } });
+      // The files of one Terraform directory share a focus: the rules run once for all of them.
+      const focus = this.focusFor(uri);
+      const focusKey = [...focus].sort().join('\n');
+      let all = this.runCache.get(config)?.get(focusKey);
+      if (!all) {
+        all = runRules(this.graph(), config, RULES, focus);
+        let m = this.runCache.get(config);
+        if (!m) this.runCache.set(config, (m = new Map()));
+        m.set(focusKey, all);
+      }
+      found = documentFindings(all, doc, { includeSuppressed: options.includeSuppressed, reportUnused: { enabled } });
       byUri.set(key, found);
     }
     return found;

@@ -1,0 +1,139 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import type { Bench, BenchRow } from './harness';
+import { type BenchInput, inputs, rdpString } from './lib/inputs';
+import { BenchServer } from './lib/lsp';
+import { mb, percentile, procMemory } from './lib/measure';
+
+const ROOT = path.join(__dirname, '..');
+
+/** What the user types, one character per edit: a harmless RDP property, again and again. */
+const TYPED = 'use multimon:i:1;';
+
+/** The server's debounce, read from its source (the server does not report it); undefined if the source changed shape. */
+function serverDebounce(): { small?: number; large?: number; threshold?: number } {
+  const src = fs.readFileSync(path.join(ROOT, 'server', 'src', 'lsp', 'server.ts'), 'utf8');
+  const num = (name: string) => {
+    const m = new RegExp(`const ${name} = ([\\d_]+)`).exec(src);
+    return m ? Number(m[1].replace(/_/g, '')) : undefined;
+  };
+  return { small: num('DEBOUNCE_MS'), large: num('LARGE_FILE_DEBOUNCE_MS'), threshold: num('LARGE_FILE') };
+}
+
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+interface Session {
+  latencies: number[];
+  debounce?: number;
+  hwm?: number;
+  rss?: number;
+  indexMs: number;
+  edits: number;
+}
+
+/**
+ * Types `edits` characters into the first host pool's RDP string of `file` (open in the editor, the rest of its input in
+ * the workspace folder) and measures, for each, the time from sending didChange to receiving the publishDiagnostics
+ * that reflects it. Each edit waits for its diagnostics, so every latency holds one full debounce: what a user who types
+ * a character and stops sees. The diagnostics are known to be those of the new version because a finding after the
+ * typed text on the same line (the drive redirection token at the end of the string) has moved by the number of
+ * characters typed so far (the server publishes only when diagnostics change, and sends no version).
+ */
+async function session(input: BenchInput, file: string, edits: number): Promise<Session> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `avdsec-bench-${input.id}-`));
+  const server = new BenchServer();
+  try {
+    for (const [rel, text] of input.files) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const text = input.files.get(file)!;
+    const uri = pathToFileURL(path.join(dir, file)).href;
+    const rdp = rdpString(0);
+    const at = text.indexOf(rdp);
+    if (at < 0) throw new Error(`${file}: no RDP string to type into`);
+    const insert = positionAt(text, at);
+    const t0 = performance.now();
+    const first = server.next(uri, (d) => d.length > 0);
+    await server.initialize(pathToFileURL(dir).href);
+    const initial = await first;
+    const indexMs = initial.at - t0;
+    const onLine = (d: Diagnostic[]) => d.filter((x) => x.range.start.line === insert.line && x.range.start.character > insert.character);
+    const sentinel = Math.max(...onLine(initial.diagnostics).map((x) => x.range.start.character));
+    if (!Number.isFinite(sentinel)) throw new Error(`${file}: no finding after the RDP string's start to follow`);
+
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: file.endsWith('.json') ? 'json' : 'bicep', version: 1, text } });
+    const debounce = serverDebounce();
+    const debounceMs = text.length > (debounce.threshold ?? Infinity) ? debounce.large : debounce.small;
+
+    let version = 1;
+    let typed = 0;
+    const latencies: number[] = [];
+    const warmUp = 5;
+    for (let k = 0; k < warmUp + edits; k++) {
+      const ch = TYPED[typed % TYPED.length];
+      const pos = { line: insert.line, character: insert.character + typed };
+      typed++;
+      const expected = sentinel + typed;
+      const published = server.next(uri, (d) => onLine(d).some((x) => x.range.start.character === expected));
+      const sent = performance.now();
+      await server.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: ++version },
+        contentChanges: [{ range: { start: pos, end: pos }, text: ch }],
+      });
+      const { at: arrived } = await published;
+      if (k >= warmUp) latencies.push(arrived - sent);
+    }
+    const mem = procMemory(server.pid);
+    return { latencies, debounce: debounceMs, hwm: mem?.hwm, rss: mem?.rss, indexMs, edits };
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Edits per file: 200 on the Bicep file; on the 2.4 MB ARM file each edit costs a second of debounce, so fewer unless BENCH_KEYSTROKES says. */
+function editCount(fallback: number): number {
+  const env = Number(process.env.BENCH_KEYSTROKES);
+  return Number.isInteger(env) && env > 0 ? env : fallback;
+}
+
+const bench: Bench = {
+  name: 'keystroke: didChange to publishDiagnostics through the real server (stdio)',
+  async run(): Promise<BenchRow[]> {
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'server.js'))) throw new Error('dist/server.js is missing: run `npm run build` first');
+    const rows: BenchRow[] = [];
+    const cases = [
+      { input: inputs.bicep(), file: 'main.bicep', label: 'Bicep 88 KB', limit: 50, edits: editCount(200) },
+      { input: inputs.armClassic(), file: 'main.json', label: 'ARM 2.4 MB', limit: 250, edits: editCount(20) },
+    ];
+    for (const c of cases) {
+      const s = await session(c.input, c.file, c.edits);
+      const p50 = percentile(s.latencies, 50);
+      const p95 = percentile(s.latencies, 95);
+      const d = s.debounce ?? 0;
+      rows.push({ name: `${c.label}: keystroke to diagnostics p50`, value: p50, unit: 'ms', note: `${s.edits} edits typed into the RDP string` });
+      rows.push({ name: `${c.label}: keystroke to diagnostics p95`, value: p95, unit: 'ms', note: `max ${Math.max(...s.latencies).toFixed(0)} ms; includes the debounce`, limit: { max: c.limit } });
+      rows.push({ name: `${c.label}: server debounce (part of the above)`, value: d, unit: 'ms', note: s.debounce === undefined ? 'not found in server/src/lsp/server.ts' : 'from server/src/lsp/server.ts' });
+      rows.push({ name: `${c.label}: beyond the debounce p50`, value: p50 - d, unit: 'ms', note: 're-check and publish after the timer fires' });
+      rows.push({ name: `${c.label}: beyond the debounce p95`, value: p95 - d, unit: 'ms' });
+      rows.push({ name: `${c.label}: server start to first diagnostics`, value: s.indexMs, unit: 'ms', note: 'initialize, index the folder, check, publish' });
+      if (s.hwm !== undefined) rows.push({ name: `${c.label}: server peak RSS (VmHWM)`, value: mb(s.hwm), unit: 'MB', note: `RSS at the end ${mb(s.rss!).toFixed(0)} MB` });
+    }
+    return rows;
+  },
+};
+
+export default bench;

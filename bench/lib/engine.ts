@@ -1,0 +1,6 @@
+/** What the benchmarks use of the engine: bundled by ./bundle.ts exactly as scripts/build.mjs bundles the CLI and server. */
+export { parseTree } from 'jsonc-parser';
+export { parseBicep } from '../../server/src/engine/adapters/bicep/parser';
+export { emptyConfig } from '../../server/src/engine/config';
+export { detectLanguage, loadGrammars } from '../../server/src/engine/parse';
+export { Workspace } from '../../server/src/engine/workspace';
