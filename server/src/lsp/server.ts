@@ -21,8 +21,9 @@ import { isConfigUri, ServerWorkspace } from './workspace';
 
 /** Debounce after an edit before the workspace is re-checked; longer for large files so typing stays smooth. */
 const DEBOUNCE_MS = 200;
-const LARGE_FILE_DEBOUNCE_MS = 1000;
-const LARGE_FILE = 1_000_000;
+/** Bounds of the typing debounce, which follows what the last check cost: cheap files answer fast, huge ones coalesce. */
+const MIN_DEBOUNCE_MS = 30;
+const MAX_DEBOUNCE_MS = 1000;
 
 export function startServer(connection: Connection, grammarsDir: string): void {
   const settings = new SettingsCache(connection);
@@ -35,6 +36,10 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   let timer: NodeJS.Timeout | undefined;
   /** Documents changed since the last publish; `everything` when settings, config or the file set changed. */
   const changed = new Set<string>();
+  /** Bumped by every edit, so a check in progress can see that it is out of date. */
+  let generation = 0;
+  /** Wall time of the last check, in ms: the next typing debounce follows it. */
+  let lastCost = DEBOUNCE_MS / 2;
   let everything = true;
   let ready: Promise<void> = Promise.resolve();
 
@@ -110,9 +115,19 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     const touched = ws.engine.takeTouched();
     const uris = everything || linksChanged ? all : all.filter((u) => changed.has(u) || touched.has(u));
     const removed = [...changed].filter((u) => !ws!.engine.has(u) && !ws!.isConfigFile(u));
+    const wasEverything = everything;
     everything = false;
     changed.clear();
-    for (const uri of uris) {
+    const gen = generation;
+    const started = Date.now();
+    for (let i = 0; i < uris.length; i++) {
+      const uri = uris[i];
+      // A newer edit arrived while checking: stop here and leave the rest to the check it scheduled.
+      if (generation !== gen) {
+        for (const rest of uris.slice(i)) changed.add(rest);
+        if (wasEverything) everything = true;
+        break;
+      }
       const text = ws.textDocument(uri);
       if (!text) continue;
       let diagnostics: ReturnType<typeof toDiagnostic>[] = [];
@@ -129,6 +144,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       published.set(uri, key);
       void connection.sendDiagnostics({ uri, diagnostics });
     }
+    lastCost = Date.now() - started;
     for (const uri of removed) {
       if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     }
@@ -174,9 +190,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
 
   connection.onDidChangeTextDocument(async (p) => {
     await ready;
+    generation++;
     ws?.changed(p.textDocument.uri, p.textDocument.version, p.contentChanges);
-    const size = ws?.textDocument(p.textDocument.uri)?.getText().length ?? 0;
-    schedule(size > LARGE_FILE ? LARGE_FILE_DEBOUNCE_MS : DEBOUNCE_MS, p.textDocument.uri);
+    schedule(Math.min(MAX_DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * lastCost)), p.textDocument.uri);
   });
 
   connection.onDidCloseTextDocument(async (p) => {
