@@ -1,4 +1,5 @@
 import { INVALID_SUPPRESSION } from '../engine/analyze';
+import { applyFixes } from '../engine/fix-all';
 import {
   type CodeAction,
   CodeActionKind,
@@ -10,8 +11,8 @@ import {
   type CreateFile,
 } from 'vscode-languageserver';
 import { type AvdsecConfig, setRuleOption } from '../engine/config';
-import { applyTextEdits, renderFix } from '../engine/fix';
-import type { EditSet, Finding, Fix, TextEdit } from '../engine/model';
+import { renderFix } from '../engine/fix';
+import type { EditSet, Fix, TextEdit } from '../engine/model';
 import { FIX_ALL_KIND } from '../protocol/code-actions';
 import { readTextIfExists } from '../host/files';
 import { type DiagnosticData, toLspRange } from './diagnostics';
@@ -23,9 +24,6 @@ export interface EditCapabilities {
 }
 
 export { FIX_ALL_KIND };
-
-/** Fix all runs the preferred fixes, re-checks and runs them again (fixes that edit the same text wait for the next pass), as ESLint does. */
-const MAX_FIX_PASSES = 10;
 
 function toWorkspaceEdit(ws: ServerWorkspace, set: EditSet, caps: EditCapabilities): WorkspaceEdit | undefined {
   const byUri = new Map<string, LspTextEdit[]>();
@@ -126,55 +124,15 @@ function fixAll(ws: ServerWorkspace, uri: string, config: AvdsecConfig, caps: Ed
   if (!doc || !start) return undefined;
   const original = start.text;
   let text = original;
-  const banned = new Set<string>();
+  // The passes run on the engine's copy of the file, which is put back: the editor applies the result as one edit.
   try {
-    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const { edits, owners } = preferredEdits(ws, uri, ws.engine.findings(uri, config), banned);
-      if (!edits.length) break;
-      const errors = ws.engine.document(uri)!.syntaxErrors.length;
-      const next = applyTextEdits(text, edits);
-      ws.engine.set(uri, next, doc.version);
-      if ((ws.engine.document(uri)?.syntaxErrors.length ?? Infinity) > errors) {
-        ws.engine.set(uri, text, doc.version);
-        for (const o of owners) banned.add(o);
-        continue;
-      }
-      text = next;
-    }
+    text = applyFixes(ws.engine, [uri], () => config).changed.get(uri)?.after ?? original;
   } finally {
     ws.engine.set(uri, original, doc.version);
   }
   if (text === original) return undefined;
   const edit = toWorkspaceEdit(ws, { edits: [minimalEdit(uri, original, text)], creates: [] }, caps);
   return edit ? { title: 'Fix all auto-fixable avdsec problems', kind: FIX_ALL_KIND, edit } : undefined;
-}
-
-/**
- * One pass: the preferred fixes whose edits stay in the file, change something, and touch no place another fix of the
- * pass edits (two insertions at one place have no defined order: one waits). Returns the edits and who made them.
- */
-function preferredEdits(ws: ServerWorkspace, uri: string, findings: Finding[], banned: ReadonlySet<string>): { edits: TextEdit[]; owners: string[] } {
-  const ctx = ws.engine.fixContext();
-  const text = ws.engine.document(uri)!.text;
-  const edits: TextEdit[] = [];
-  const owners: string[] = [];
-  for (const f of findings) {
-    const fix = f.fixes.find((x) => x.preferred);
-    if (!fix || fix.intent.kind === 'set-config' || fix.intent.kind === 'add-ca-policy') continue;
-    const owner = `${f.key}\u0000${fix.title}`;
-    if (banned.has(owner)) continue;
-    const set = renderFix(fix.intent, ctx);
-    if (!set || set.creates.length || set.edits.some((e) => e.uri !== uri)) continue;
-    const own = set.edits.filter((e) => text.slice(e.range.start, e.range.end) !== e.newText && !edits.some((t) => sameEdit(t, e)));
-    if (!own.length || own.some((e) => edits.some((t) => t.range.start === e.range.start || (e.range.start < t.range.end && t.range.start < e.range.end)))) continue;
-    edits.push(...own);
-    owners.push(owner);
-  }
-  return { edits, owners };
-}
-
-function sameEdit(a: TextEdit, b: TextEdit): boolean {
-  return a.range.start === b.range.start && a.range.end === b.range.end && a.newText === b.newText;
 }
 
 /** One edit from `before` to `after`: the part between their common start and end (never splitting a CRLF). */
