@@ -1,5 +1,6 @@
 import { DESKTOP_VIRTUALIZATION_USER, roleByGuid, roleByName, roleGuidOf, type RoleInfo } from './knowledge/roles';
 import type { Document, Location, Resource, StringValue, Value } from './model';
+import { dirOf } from './adapters/inputs';
 import { parseResourceId } from './resource-id';
 import { valueKey } from './resolve/functions';
 import { cases, get, knownBoolean, knownString, splitString } from './values';
@@ -463,10 +464,6 @@ export class GraphBuilder {
   }
 }
 
-function folderOf(uri: string): string {
-  return uri.slice(0, uri.lastIndexOf('/'));
-}
-
 /**
  * The one candidate a name points at, seen from `from`: the only one in the same document, else the only one in the
  * same folder (one deployment), else the only one at all. Two templates that deploy the same name elsewhere are
@@ -476,8 +473,8 @@ function nearest(candidates: Resource[], from: Resource): Resource | undefined {
   if (candidates.length <= 1) return candidates[0];
   const sameDoc = candidates.filter((c) => c.source.uri === from.source.uri);
   if (sameDoc.length) return sameDoc.length === 1 ? sameDoc[0] : undefined;
-  const folder = folderOf(from.source.uri);
-  const sameFolder = candidates.filter((c) => folderOf(c.source.uri) === folder);
+  const folder = dirOf(from.source.uri);
+  const sameFolder = candidates.filter((c) => dirOf(c.source.uri) === folder);
   return sameFolder.length === 1 ? sameFolder[0] : undefined;
 }
 

@@ -1,12 +1,6 @@
 import { parametersFileTargets } from './adapters/arm/adapter';
-import { resolveRelative } from './adapters/inputs';
+import { dirOf, isAutoTfvars, resolveRelative } from './adapters/inputs';
 import type { Language } from './model';
-
-function dirOf(uri: string): string {
-  return uri.slice(0, uri.lastIndexOf('/'));
-}
-
-const AUTO_TFVARS = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/i;
 
 /**
  * The templates a file may pass values to, read from its text without parsing (module paths, `using`, the naming
@@ -31,7 +25,7 @@ export function declaredTargets(uri: string, language: Language, text: string): 
       }
       break;
     case 'tfvars':
-      if (!AUTO_TFVARS.test(uri)) add(`${dirOf(uri)}/`);
+      if (!isAutoTfvars(uri)) add(`${dirOf(uri)}/`);
       break;
     default:
       break;

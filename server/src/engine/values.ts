@@ -233,3 +233,26 @@ export function slicePart(p: Extract<StringPart, { kind: 'text' }>, from: number
   const end = offsets ? offsets[offsets.length - 1] : s.start + to;
   return { kind: 'text', text, source: offsets ? { uri: s.uri, start, end, offsets } : { uri: s.uri, start, end } };
 }
+
+/**
+ * Whether two values are equal, when both are known: strings (optionally ignoring case), numbers, booleans, null
+ * against null; a known non-null value against null is unequal. Undefined when that cannot be known.
+ */
+export function knownEquals(a: Value, b: Value, ignoreCase = false): boolean | undefined {
+  const sa = knownString(a);
+  const sb = knownString(b);
+  if (sa !== undefined && sb !== undefined) return ignoreCase ? sa.toLowerCase() === sb.toLowerCase() : sa === sb;
+  if ((a.kind === 'number' || a.kind === 'boolean') && a.kind === b.kind) return a.value === b.value;
+  if (a.kind === 'null' || b.kind === 'null') {
+    if (a.kind === 'null' && b.kind === 'null') return true;
+    const other = a.kind === 'null' ? b : a;
+    if (other.kind === 'string' || other.kind === 'number' || other.kind === 'boolean' || other.kind === 'object' || other.kind === 'array') return false;
+  }
+  return undefined;
+}
+
+/** A condition's source text for "when … is true" wording; long ones read "the condition". */
+export function conditionText(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 60 ? 'the condition' : t;
+}

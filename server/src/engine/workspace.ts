@@ -5,7 +5,8 @@ import { adaptBicep } from './adapters/bicep/adapter';
 import { bicepPrinter } from './adapters/bicep/print';
 import { conditionalAccessPolicyTf } from './adapters/terraform/conditional-access';
 import { terraformPrinter } from './adapters/terraform/print';
-import { dirOf, TerraformProject } from './adapters/terraform/project';
+import { dirOf } from './adapters/inputs';
+import { TerraformProject } from './adapters/terraform/project';
 import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
@@ -54,6 +55,8 @@ export class Workspace {
   /** Templates each file passes values to (declaredTargets), and the reverse. */
   private readonly targets = new Map<string, string[]>();
   private readonly callers = new Map<string, Set<string>>();
+  /** The files of each folder, for module directories and the targets of module calls. */
+  private readonly byFolder = new Map<string, Set<string>>();
   /** Documents being read, so that a cycle of module calls cannot recurse. */
   private readonly adapting = new Set<string>();
 
@@ -82,6 +85,7 @@ export class Workspace {
     const entry: FileEntry = { uri, text, version, language };
     const before = this.targets.get(uri) ?? [];
     this.files.set(uri, entry);
+    if (!old) this.folderSet(uri, true);
     this.stale(uri, old);
     // A Terraform module directory is one configuration: its other files read this one's variables and locals.
     if (Workspace.isTerraform(language)) this.staleSiblings(this.terraform.update(uri, text, language, old?.language === language ? changes : undefined));
@@ -123,7 +127,19 @@ export class Workspace {
   /** The files of a target: the template itself, or every file of a Terraform module directory (`dir/`). */
   private filesOf(target: string): string[] {
     if (!target.endsWith('/')) return this.files.has(target) ? [target] : [];
-    return [...this.files.keys()].filter((u) => u.startsWith(target) && !u.slice(target.length).includes('/'));
+    return [...(this.byFolder.get(target.slice(0, -1)) ?? [])];
+  }
+
+  private folderSet(uri: string, add: boolean): void {
+    const dir = dirOf(uri);
+    let set = this.byFolder.get(dir);
+    if (add) {
+      if (!set) this.byFolder.set(dir, (set = new Set()));
+      set.add(uri);
+    } else if (set) {
+      set.delete(uri);
+      if (!set.size) this.byFolder.delete(dir);
+    }
   }
 
   /** Templates that read values from a changed document are read again, and so on down the chain of module calls. */
@@ -177,6 +193,7 @@ export class Workspace {
   delete(uri: string): void {
     const old = this.files.get(uri);
     if (this.files.delete(uri)) {
+      this.folderSet(uri, false);
       this.graphCache = undefined;
       this.invalidate(uri);
       if (Workspace.isTerraform(old?.language)) this.staleSiblings(this.terraform.remove(uri));

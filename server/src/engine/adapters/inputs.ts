@@ -44,3 +44,15 @@ export function resolveRelative(fromUri: string, relative: string): string | und
 export function baseName(uri: string): string {
   return uri.slice(uri.lastIndexOf('/') + 1);
 }
+
+/** The folder of a URI or forward-slash path, without the trailing slash. */
+export function dirOf(uri: string): string {
+  const slash = uri.lastIndexOf('/');
+  return slash < 0 ? '' : uri.slice(0, slash);
+}
+
+/** terraform.tfvars and *.auto.tfvars: the variables files Terraform always loads (others are chosen with -var-file). */
+export function isAutoTfvars(uri: string): boolean {
+  const b = baseName(uri).toLowerCase();
+  return b === 'terraform.tfvars' || b.endsWith('.auto.tfvars');
+}

@@ -35,6 +35,11 @@ function keyed(key: string): string | undefined {
   return key.includes('?') ? undefined : key;
 }
 
+/** The key of an operator applied to values (`==(a,b)`), undefined when an operand has no key. */
+export function operatorKey(op: string, args: Value[]): string | undefined {
+  return keyed(`${op}(${args.map(valueKey).join(',')})`);
+}
+
 export function unknownCall(name: string, args: Value[], range: Range): Value {
   const key = keyed(`${name}(${args.map(valueKey).join(',')})`);
   return unknown(range, `${name}(…)`, key);

@@ -1,6 +1,6 @@
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
-import { accessIndex, accessMember, callFunction, unknownCall, valueKey } from '../../resolve/functions';
-import { choice, concatParts, knownBoolean, knownString, unknown } from '../../values';
+import { accessIndex, accessMember, callFunction, operatorKey, unknownCall } from '../../resolve/functions';
+import { choice, concatParts, conditionText, knownBoolean, knownEquals, knownString, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
@@ -98,7 +98,7 @@ export class BicepEvaluator {
         const v = this.evaluate(e.operand);
         if (e.operator === '!') {
           const b = knownBoolean(v);
-          return b === undefined ? unknown(range, undefined, keyed('!', [v])) : { kind: 'boolean', value: !b, range };
+          return b === undefined ? unknown(range, undefined, operatorKey('!', [v])) : { kind: 'boolean', value: !b, range };
         }
         return v.kind === 'number' ? { kind: 'number', value: -v.value, range } : unknown(range);
       }
@@ -110,7 +110,7 @@ export class BicepEvaluator {
         if (b === true) return this.evaluate(e.whenTrue);
         if (b === false) return this.evaluate(e.whenFalse);
         // As in ARM, a condition that is a parameter reads "parameter x"; anything else reads as written.
-        const text = cond.kind === 'unknown' && cond.text ? cond.text : describe(this.scope.text.slice(e.condition.start, e.condition.end));
+        const text = cond.kind === 'unknown' && cond.text ? cond.text : conditionText(this.scope.text.slice(e.condition.start, e.condition.end));
         return choice(
           [
             { value: this.evaluate(e.whenTrue), when: `when ${text} is true` },
@@ -232,7 +232,7 @@ export class BicepEvaluator {
     if (op === '??') {
       if (a.kind === 'null') return this.evaluate(r);
       if (a.kind === 'string' || a.kind === 'number' || a.kind === 'boolean' || a.kind === 'object' || a.kind === 'array') return a;
-      return unknown(range, undefined, keyed('??', [a, this.evaluate(r)]));
+      return unknown(range, undefined, operatorKey('??', [a, this.evaluate(r)]));
     }
     const b = this.evaluate(r);
     switch (op) {
@@ -243,15 +243,15 @@ export class BicepEvaluator {
         if (op === '&&' && y === false) return { kind: 'boolean', value: false, range };
         if (op === '||' && y === true) return { kind: 'boolean', value: true, range };
         if (x !== undefined && y !== undefined) return { kind: 'boolean', value: op === '&&' ? x && y : x || y, range };
-        return unknown(range, undefined, keyed(op, [a, b]));
+        return unknown(range, undefined, operatorKey(op, [a, b]));
       }
       case '==':
       case '!=':
       case '=~':
       case '!~': {
         const insensitive = op === '=~' || op === '!~';
-        const eq = equals(a, b, insensitive);
-        if (eq === undefined) return unknown(range, undefined, keyed(op, [a, b]));
+        const eq = knownEquals(a, b, insensitive);
+        if (eq === undefined) return unknown(range, undefined, operatorKey(op, [a, b]));
         return { kind: 'boolean', value: op === '==' || op === '=~' ? eq : !eq, range };
       }
       default: {
@@ -290,23 +290,4 @@ export class BicepEvaluator {
     }
     return { kind: 'array', items, range };
   }
-}
-
-function equals(a: Value, b: Value, insensitive: boolean): boolean | undefined {
-  const sa = knownString(a);
-  const sb = knownString(b);
-  if (sa !== undefined && sb !== undefined) return insensitive ? sa.toLowerCase() === sb.toLowerCase() : sa === sb;
-  if ((a.kind === 'number' || a.kind === 'boolean') && a.kind === b.kind) return a.value === b.value;
-  if (a.kind === 'null' && b.kind === 'null') return true;
-  return undefined;
-}
-
-function keyed(op: string, args: Value[]): string | undefined {
-  const k = `${op}(${args.map(valueKey).join(',')})`;
-  return k.includes('?') ? undefined : k;
-}
-
-function describe(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > 60 ? 'the condition' : t;
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
-import { accessIndex, accessMember, valueKey } from '../../resolve/functions';
-import { choice, concatParts, knownBoolean, knownString, unknown } from '../../values';
+import { accessIndex, accessMember, operatorKey } from '../../resolve/functions';
+import { choice, concatParts, conditionText, knownBoolean, knownEquals, knownString, unknown } from '../../values';
 import { decodeQuoted, namedChildren, nodeRange } from './hcl';
 import { callTfFunction } from './functions';
 
@@ -325,7 +325,7 @@ export class TfEvaluator {
     const known = knownBoolean(cond);
     if (known === true) return this.evaluate(a);
     if (known === false) return this.evaluate(b);
-    const text = describeCondition(c.text);
+    const text = conditionText(c.text);
     return choice(
       [
         { value: this.evaluate(a), when: `when ${text} is true` },
@@ -341,7 +341,7 @@ export class TfEvaluator {
     const v = operand ? this.evaluate(operand) : unknown(range);
     if (op === '!') {
       const b = knownBoolean(v);
-      return b === undefined ? unknown(range, undefined, keyOf('!', [v])) : { kind: 'boolean', value: !b, range };
+      return b === undefined ? unknown(range, undefined, operatorKey('!', [v])) : { kind: 'boolean', value: !b, range };
     }
     if (op === '-' && v.kind === 'number') return { kind: 'number', value: -v.value, range };
     return unknown(range);
@@ -365,12 +365,12 @@ export class TfEvaluator {
         if (op === '&&' && y === false) return { kind: 'boolean', value: false, range };
         if (op === '||' && y === true) return { kind: 'boolean', value: true, range };
         if (x !== undefined && y !== undefined) return { kind: 'boolean', value: op === '&&' ? x && y : x || y, range };
-        return unknown(range, undefined, keyOf(op, [a, b]));
+        return unknown(range, undefined, operatorKey(op, [a, b]));
       }
       case '==':
       case '!=': {
         const eq = knownEquals(a, b);
-        if (eq === undefined) return unknown(range, undefined, keyOf(op, [a, b]));
+        if (eq === undefined) return unknown(range, undefined, operatorKey(op, [a, b]));
         return { kind: 'boolean', value: op === '==' ? eq : !eq, range };
       }
       default: {
@@ -440,25 +440,3 @@ function inline(parts: StringPart[]): StringPart[] {
   return out;
 }
 
-function knownEquals(a: Value, b: Value): boolean | undefined {
-  const sa = knownString(a);
-  const sb = knownString(b);
-  if (sa !== undefined && sb !== undefined) return sa === sb;
-  if ((a.kind === 'number' || a.kind === 'boolean') && a.kind === b.kind) return a.value === b.value;
-  if (a.kind === 'null' || b.kind === 'null') {
-    if (a.kind === 'null' && b.kind === 'null') return true;
-    const other = a.kind === 'null' ? b : a;
-    if (other.kind === 'string' || other.kind === 'number' || other.kind === 'boolean' || other.kind === 'object' || other.kind === 'array') return false;
-  }
-  return undefined;
-}
-
-function keyOf(op: string, args: Value[]): string | undefined {
-  const k = `${op}(${args.map(valueKey).join(',')})`;
-  return k.includes('?') ? undefined : k;
-}
-
-function describeCondition(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > 60 ? 'the condition' : t;
-}

@@ -1,6 +1,6 @@
 import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
-import { baseName as fileName, combineInputs, resolveRelative } from '../inputs';
+import { baseName as fileName, combineInputs, dirOf, isAutoTfvars, resolveRelative } from '../inputs';
 import type { Grammars } from '../../parse';
 import { parseSuppression } from '../../suppressions';
 import { accessMember } from '../../resolve/functions';
@@ -40,20 +40,6 @@ interface TfModule {
   cache: Map<string, { v: Value; uri?: string } | 'pending'>;
   providers: string[];
 }
-
-export function dirOf(uri: string): string {
-  const slash = uri.lastIndexOf('/');
-  return slash < 0 ? '' : uri.slice(0, slash);
-}
-
-function baseName(uri: string): string {
-  return uri.slice(uri.lastIndexOf('/') + 1).toLowerCase();
-}
-
-const AUTO_TFVARS = (uri: string) => {
-  const b = baseName(uri);
-  return b === 'terraform.tfvars' || b.endsWith('.auto.tfvars');
-};
 
 /**
  * The Terraform files of a workspace: one tree per file (re-parsed incrementally after an edit), and per module
@@ -143,7 +129,7 @@ export class TerraformProject {
       if (dirOf(file.uri) !== dir) continue;
       const { blocks, attributes } = items(bodyOf(file.tree.rootNode));
       if (file.language === 'tfvars') {
-        if (AUTO_TFVARS(file.uri)) for (const a of attributes) m.tfvars.set(a.name, { file, decl: a });
+        if (isAutoTfvars(file.uri)) for (const a of attributes) m.tfvars.set(a.name, { file, decl: a });
         continue;
       }
       for (const b of blocks) {
@@ -296,10 +282,10 @@ export class TerraformProject {
         const values = new Map<string, Value>();
         for (const a of attributes) {
           doc.symbols.push({ kind: 'variable', name: a.name, range: nodeRange(a.nameNode) });
-          if (!AUTO_TFVARS(uri)) values.set(a.name, new TfEvaluator(scope).evaluate(a.value));
+          if (!isAutoTfvars(uri)) values.set(a.name, new TfEvaluator(scope).evaluate(a.value));
         }
         // terraform.tfvars and *.auto.tfvars always apply; other variables files are chosen per run with -var-file.
-        if (!AUTO_TFVARS(uri)) doc.facts.inputs = [{ uri, targets: [`${m.dir}/`], label: `variables file ${fileName(uri)}`, values }];
+        if (!isAutoTfvars(uri)) doc.facts.inputs = [{ uri, targets: [`${m.dir}/`], label: `variables file ${fileName(uri)}`, values }];
         return doc;
       }
       for (const b of blocks) this.declaration(doc, m, scope, b);
