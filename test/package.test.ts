@@ -68,6 +68,8 @@ describe('extension package (vsce package --no-dependencies)', function () {
     }
     // The client starts dist/server.js from the extension folder (client/src/extension.ts).
     assert.ok(names.has('extension/dist/server.js'));
+    // .avdsec.json is JSON with comments (`avdsec init` writes comments): VS Code must not flag them.
+    assert.ok(pkg.contributes.languages.some((l: { id: string; filenames?: string[] }) => l.id === 'jsonc' && l.filenames?.includes('.avdsec.json')));
   });
 
   it('declares Workspace Trust support, since avdsec runs no code from the workspace, and no virtual workspaces', async () => {

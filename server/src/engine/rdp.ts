@@ -39,7 +39,8 @@ interface Char {
   e: number;
 }
 
-const HEAD = /^([A-Za-z][A-Za-z0-9 ]*?):([isbISB]):([\s\S]*)$/;
+/** `name:type:value`: names may hold spaces, values anything (`C:\\`, `;` in drive lists). */
+export const RDP_TOKEN_HEAD = /^([A-Za-z][A-Za-z0-9 ]*?):([isbISB]):([\s\S]*)$/;
 
 function rangeOf(chars: Char[]): { range?: Range; uri?: string } {
   if (!chars.length) return {};
@@ -120,7 +121,7 @@ function parseRdpStringUncached(v: StringValue): RdpString {
       const chars = piece.slice(a, b);
       if (!chars.length) return;
       const text = chars.map((ch) => ch.c).join('');
-      const m = HEAD.exec(text);
+      const m = RDP_TOKEN_HEAD.exec(text);
       if (!m) {
         // `drivestoredirect:s:C:\;E:\;` keeps drive lists inside one string value.
         const prev = tokens[tokens.length - 1];

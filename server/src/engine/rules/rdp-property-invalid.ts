@@ -1,6 +1,6 @@
 import { isAllowedValue, RDP_PROPERTIES, rdpProperty, type RdpPropertyInfo, rdsOnlyProperty } from '../knowledge/rdp-properties';
 import type { Fix } from '../model';
-import type { RdpToken } from '../rdp';
+import { RDP_TOKEN_HEAD, type RdpToken } from '../rdp';
 import { defineRule, fix, type RuleContext } from './define';
 import docs from './rdp-property-invalid.md';
 import { poolName, type RdpCase, rdpCases, reportRdp, whenSuffix } from './rdp-rules';
@@ -8,26 +8,11 @@ import { poolName, type RdpCase, rdpCases, reportRdp, whenSuffix } from './rdp-r
 const ID = 'rdp-property-invalid';
 
 /** The more secure value of properties the property table gives no recommendation for (absent is the default). */
-const SECURE_VALUE: Readonly<Record<string, string>> = {
-  enablecredsspsupport: '1',
-  targetisaadjoined: '0',
-  camerastoredirect: '',
-  audiocapturemode: '0',
-  redirectlocation: '0',
-  redirectsmartcards: '1',
-  redirectwebauthn: '1',
-};
-
-const HEAD = /^([A-Za-z][A-Za-z0-9 ]*?):([isbISB]):([\s\S]*)$/;
 const INTEGER = /^[-+]?\d+$/;
 
-function secureValue(name: string, info: RdpPropertyInfo): string | undefined {
-  return info.recommended ?? SECURE_VALUE[name];
-}
-
 /** Whether wrong values of a property weaken a security control (then the rule's level, else one lower). */
-function securityRelevant(name: string, info: RdpPropertyInfo): boolean {
-  if (info.rules?.length || info.recommended !== undefined || name in SECURE_VALUE) return true;
+function securityRelevant(info: RdpPropertyInfo): boolean {
+  if (info.rules?.length || info.recommended !== undefined) return true;
   return info.security !== undefined && info.security !== 'none';
 }
 
@@ -64,7 +49,7 @@ function writtenName(t: RdpToken): string {
  * string values may contain anything.
  */
 function splitGlued(text: string): string[] | undefined {
-  const m = HEAD.exec(text);
+  const m = RDP_TOKEN_HEAD.exec(text);
   if (!m) return undefined;
   const head = text.slice(0, text.length - m[3].length);
   const value = m[3];
@@ -226,7 +211,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       continue;
     }
 
-    const shift = securityRelevant(info.name, info) ? 0 : -1;
+    const shift = securityRelevant(info) ? 0 : -1;
     if (t.type !== info.type) {
       const to = `${writtenName(t)}:${info.type}:${t.value}`;
       const kind = (type: string) => (type === 'i' ? 'an integer (i)' : type === 's' ? 'a string (s)' : `type ${type}`);
@@ -283,7 +268,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
     if (!conflicting) continue;
     const info = rdpProperty(name)!;
     const values = [...new Set(copies.map(norm))];
-    const secure = secureValue(name, info);
+    const secure = info.recommended;
     const editable = tokensOf(rdp.tokens, name).every((x) => inOnePiece(c, x));
     // Titles show a value as first written (`DynamicDrives`); the fix compares values case-insensitively.
     const written = (v: string) => copies.find((t) => norm(t) === v)!.value.trim();
@@ -300,7 +285,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
         `${pool} sets ${info.name} ${copies.length} times with different values${when} (${copies.map((t) => `'${t.text}'`).join(', ')}): ` +
         `which copy the client honours is not documented.`,
       key: `duplicate:${name}`,
-      shift: securityRelevant(name, info) ? 0 : -1,
+      shift: securityRelevant(info) ? 0 : -1,
       fixes,
     });
   }
