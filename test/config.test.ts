@@ -59,14 +59,24 @@ describe('.avdsec.json', () => {
     });
 
     it('settings with the wrong shape, and unknown settings, at their value or key', () => {
-      const text = '{ "rules": [], "exclude": "legacy", "redirectionProfile": "lax", "extends": 3, "rulez": {}, "$schema": "x" }';
+      const text = '{ "rules": [], "exclude": "legacy", "redirectionProfile": "lax", "extends": 3, "maxFileSizeMB": 0, "rulez": {}, "$schema": "x" }';
       assert.deepEqual(pointed(text), [
         '[] | "rules" must be an object of rule ids',
         '"legacy" | "exclude" must be an array of glob patterns',
         '"lax" | "redirectionProfile" must be "strict", "balanced" or "off"',
         '3 | "extends" must be a path to another configuration file, or a list of them',
-        '"rulez" | Unknown setting "rulez" in the configuration (expected extends, rules, exclude, redirectionProfile)',
+        '0 | "maxFileSizeMB" must be a number of megabytes above 0 and at most 64',
+        '"rulez" | Unknown setting "rulez" in the configuration (expected extends, rules, exclude, redirectionProfile, maxFileSizeMB)',
       ]);
+    });
+
+    it('maxFileSizeMB: a number of megabytes, 10 by default, later files winning', () => {
+      assert.equal(parseConfig('{}', RULE_IDS).config.maxFileSizeMB, 10);
+      assert.equal(parseConfig('{ "maxFileSizeMB": 2.5 }', RULE_IDS).config.maxFileSizeMB, 2.5);
+      assert.deepEqual(pointed('{ "maxFileSizeMB": "8MB" }'), ['"8MB" | "maxFileSizeMB" must be a number of megabytes above 0 and at most 64']);
+      assert.deepEqual(pointed('{ "maxFileSizeMB": 65 }'), ['65 | "maxFileSizeMB" must be a number of megabytes above 0 and at most 64']);
+      assert.equal(mergeLayers([{ rules: {}, extends: [], maxFileSizeMB: 4 }, { rules: {}, extends: [] }]).maxFileSizeMB, 4);
+      assert.equal(mergeLayers([{ rules: {}, extends: [], maxFileSizeMB: 4 }, { rules: {}, extends: [], maxFileSizeMB: 1 }]).maxFileSizeMB, 1);
     });
 
     it('syntax errors where the parser stops, and a non-object at the root', () => {

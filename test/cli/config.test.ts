@@ -47,9 +47,31 @@ describe('CLI configuration', () => {
     const report = JSON.parse(avdsec(['scan', '.', '--format', 'json'], dir).stdout) as Report;
     assert.deepEqual(report.errors.map((e) => `${e.file}: ${e.message}`).sort(), [
       '.avdsec.json: line 4, column 31: Rule "host-pool-sso-disabled": level must be one of off, hint, info, warning, error',
-      '.avdsec.json: line 6, column 3: Unknown setting "exclud" in the configuration (expected extends, rules, exclude, redirectionProfile)',
+      '.avdsec.json: line 6, column 3: Unknown setting "exclud" in the configuration (expected extends, rules, exclude, redirectionProfile, maxFileSizeMB)',
       'shared.json: line 1, column 25: "redirectionProfile" must be "strict", "balanced" or "off"',
       'shared.json: line 1, column 43: "extends": cannot read "nowhere.json": no such file',
     ]);
+  });
+
+  it('skips files over maxFileSizeMB with an error that says so; large JSON files that are no template are not mentioned', () => {
+    const dir = tempTree({
+      '.avdsec.json': '{ "maxFileSizeMB": 0.001 }',
+      'big/pooled.json': POOLED_ARM,
+      'big/data.json': JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => i) }),
+      'big/main.bicep': `// ${'x'.repeat(1100)}\nparam location string\n`,
+      'small/.avdsec.json': '{ "maxFileSizeMB": 1 }',
+      'small/pooled.json': POOLED_ARM,
+    });
+    const r = avdsec(['scan', '.', '--format', 'json'], dir);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [
+      { file: 'big/main.bicep', message: 'file is 1.1 KB, over the 1 KB limit; not checked (raise "maxFileSizeMB" in .avdsec.json to check it)' },
+      { file: 'big/pooled.json', message: 'file is 2.2 KB, over the 1 KB limit; not checked (raise "maxFileSizeMB" in .avdsec.json to check it)' },
+    ]);
+    assert.deepEqual([...new Set(report.findings.map((f) => f.file))], ['small/pooled.json']);
+    assert.equal(report.summary.files, 1);
+    const sarif = JSON.parse(avdsec(['scan', '.', '--format', 'sarif'], dir).stdout);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text);
+    assert.ok(notes.some((t: string) => t.includes('over the 1 KB limit')), JSON.stringify(notes));
   });
 });

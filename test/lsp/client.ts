@@ -20,6 +20,8 @@ export class ServerProcess {
   readonly connection: ProtocolConnection;
   private readonly proc: ChildProcess;
   private readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Called with every publishDiagnostics, in order of arrival. */
+  readonly onPublish: ((p: PublishDiagnosticsParams) => void)[] = [];
   private waiters: { uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly log: string[] = [];
   stderr = '';
@@ -34,6 +36,7 @@ export class ServerProcess {
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
+      for (const listener of this.onPublish) listener(p);
       this.waiters = this.waiters.filter((w) => {
         if (w.uri === p.uri && w.test(p.diagnostics)) {
           w.resolve(p.diagnostics);
@@ -85,6 +88,11 @@ export class ServerProcess {
         },
       });
     });
+  }
+
+  /** The diagnostics last published for `uri`. */
+  current(uri: string): Diagnostic[] | undefined {
+    return this.diagnostics.get(uri);
   }
 
   async stop(): Promise<void> {

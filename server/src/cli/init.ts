@@ -33,6 +33,9 @@ export function starterConfig(eol = '\n'): string {
     ...comment('How strictly the RDP redirection rules judge: "strict" reports on pooled and personal host pools alike, "balanced" (the default) reports one level lower on personal host pools, "off" turns them off.', '  '),
     '  // "redirectionProfile": "balanced",',
     '',
+    ...comment('Files larger than this many megabytes are not checked (the editor says so at the top of the file, the CLI lists them as errors). At most 64.', '  '),
+    '  // "maxFileSizeMB": 10,',
+    '',
     ...comment('Each rule takes a level ("off", "hint", "info", "warning" or "error") or an object with a "level" and the rule\'s options, for example { "level": "error", "<option>": ... }.', '  '),
     '  "rules": {',
   );

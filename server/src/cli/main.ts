@@ -81,10 +81,11 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
     const cfg = resolver.forFile(file);
     if (cfg.isExcluded(file)) continue;
     const uri = toUri(file);
-    const read = readSourceFile(file);
+    const read = readSourceFile(file, cfg.config.maxFileSizeMB);
     if (!read.ok) {
-      // A .json file that cannot be read is most likely not an ARM template; say nothing about it.
-      if (!/\.jsonc?$/i.test(file)) errors.push({ file: reporter.relative(uri), message: read.message });
+      // A .json file that cannot be read is most likely not an ARM template; say nothing about it, unless it is too
+      // large and starts like one.
+      if (!/\.jsonc?$/i.test(file) || read.looksLikeTemplate) errors.push({ file: reporter.relative(uri), message: read.message });
       continue;
     }
     if (ws.set(uri, read.text)) {

@@ -25,7 +25,14 @@ export interface AvdsecConfig {
    * host pools alike, `balanced` (default) one level lower on personal ones, `off` turns them off.
    */
   redirectionProfile: RedirectionProfile;
+  /** Files larger than this (in MB, 1 MB = 1,048,576 bytes) are not read; the editor and the CLI say so. */
+  maxFileSizeMB: number;
 }
+
+/** Large enough for the biggest compiled templates seen in public AVD and AVM repositories (about 3.5 MB). */
+export const DEFAULT_MAX_FILE_SIZE_MB = 10;
+/** The hard limit of the host's file reader: a config cannot raise the limit beyond it. */
+export const MAX_FILE_SIZE_MB = 64;
 
 export type RedirectionProfile = 'strict' | 'balanced' | 'off';
 
@@ -39,7 +46,7 @@ export interface RuleConfig {
 export const CONFIG_FILE_NAME = '.avdsec.json';
 
 export function emptyConfig(): AvdsecConfig {
-  return { rules: {}, exclude: [], redirectionProfile: 'balanced' };
+  return { rules: {}, exclude: [], redirectionProfile: 'balanced', maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB };
 }
 
 export interface ConfigProblem {
@@ -64,11 +71,12 @@ export interface ConfigLayer {
   rules: Record<string, RuleConfig>;
   exclude?: string[];
   redirectionProfile?: RedirectionProfile;
+  maxFileSizeMB?: number;
   /** Files this one extends, in order (later wins), relative to this file's folder. */
   extends: ConfigReference[];
 }
 
-const TOP_LEVEL = ['$schema', 'extends', 'rules', 'exclude', 'redirectionProfile'];
+const TOP_LEVEL = ['$schema', 'extends', 'rules', 'exclude', 'redirectionProfile', 'maxFileSizeMB'];
 const LEVEL_MESSAGE = 'level must be one of off, hint, info, warning, error';
 
 /**
@@ -112,6 +120,12 @@ export function parseConfigLayer(
         const v = value && getNodeValue(value);
         if (v === 'strict' || v === 'balanced' || v === 'off') layer.redirectionProfile = v;
         else at(value ?? keyNode, '"redirectionProfile" must be "strict", "balanced" or "off"');
+        break;
+      }
+      case 'maxFileSizeMB': {
+        const v = value && getNodeValue(value);
+        if (typeof v === 'number' && v > 0 && v <= MAX_FILE_SIZE_MB) layer.maxFileSizeMB = v;
+        else at(value ?? keyNode, `"maxFileSizeMB" must be a number of megabytes above 0 and at most ${MAX_FILE_SIZE_MB}`);
         break;
       }
       default:
@@ -178,7 +192,7 @@ function readRules(rules: Node, layer: ConfigLayer, knownRules: ReadonlySet<stri
 
 /**
  * Merges layers in order, later winning: rules merge per rule id (a level replaces the level, options replace the
- * options of the same name), `exclude` and `redirectionProfile` replace what came before.
+ * options of the same name), `exclude`, `redirectionProfile` and `maxFileSizeMB` replace what came before.
  */
 export function mergeLayers(layers: readonly ConfigLayer[]): AvdsecConfig {
   const config = emptyConfig();
@@ -192,6 +206,7 @@ export function mergeLayers(layers: readonly ConfigLayer[]): AvdsecConfig {
     }
     if (l.exclude) config.exclude = l.exclude;
     if (l.redirectionProfile) config.redirectionProfile = l.redirectionProfile;
+    if (l.maxFileSizeMB !== undefined) config.maxFileSizeMB = l.maxFileSizeMB;
   }
   return config;
 }

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { glob } from 'tinyglobby';
+import { MAX_FILE_SIZE_MB } from '../engine/config';
 import { languageByName } from '../engine/parse';
+
+const MB = 1024 * 1024;
 
 /** Folders that never hold a project's own infrastructure code. */
 export const SKIPPED_DIRS = ['.git', 'node_modules', '.terraform'];
@@ -36,17 +39,42 @@ export async function discoverFiles(paths: string[], cwd: string): Promise<{ fil
   return { files: [...files].sort(), missing };
 }
 
-/** The largest file avdsec reads; bigger ones are reported and skipped. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** The largest file avdsec reads whatever the configuration says; `maxFileSizeMB` in `.avdsec.json` sets a lower limit. */
+export const MAX_FILE_BYTES = MAX_FILE_SIZE_MB * MB;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
+export type ReadResult = { ok: true; text: string } | { ok: false; message: string; tooLarge?: boolean; looksLikeTemplate?: boolean };
 
-/** Reads a source file as text: refuses binary and oversized files with a clear message, drops a UTF-8 BOM as editors do. */
-export function readSourceFile(file: string): ReadResult {
+/** The limit in bytes for a `maxFileSizeMB` setting, never above the hard limit. */
+export function limitBytes(maxFileSizeMB: number): number {
+  return Math.min(MAX_FILE_BYTES, Math.floor(maxFileSizeMB * MB));
+}
+
+/** Why a file of `bytes` is not checked, for the CLI and the editor alike. */
+export function tooLargeMessage(bytes: number, maxFileSizeMB: number): string {
+  const size = (n: number) => (n >= MB ? `${Number((n / MB).toFixed(1))} MB` : `${Number((n / 1024).toFixed(1))} KB`);
+  return `file is ${size(bytes)}, over the ${size(limitBytes(maxFileSizeMB))} limit; not checked (raise "maxFileSizeMB" in .avdsec.json to check it)`;
+}
+
+/**
+ * Whether text larger than the limit is too large, counting UTF-8 bytes as the file on disk does. Editors hold UTF-16
+ * text: a string of n code units has at most 3n bytes, so the exact count is only needed near the limit.
+ */
+export function oversizeBytes(text: string, maxFileSizeMB: number): number | undefined {
+  const limit = limitBytes(maxFileSizeMB);
+  if (text.length * 3 <= limit) return undefined;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return bytes > limit ? bytes : undefined;
+}
+
+/**
+ * Reads a source file as text: refuses binary files and files over the limit with a clear message, drops a UTF-8 BOM
+ * as editors do.
+ */
+export function readSourceFile(file: string, maxFileSizeMB: number = MAX_FILE_SIZE_MB): ReadResult {
   let buf: Buffer;
   try {
     const size = fs.statSync(file).size;
-    if (size > MAX_FILE_BYTES) return { ok: false, message: `file is ${(size / 1e6).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1e6} MB limit; skipped` };
+    if (size > limitBytes(maxFileSizeMB)) return { ok: false, message: tooLargeMessage(size, maxFileSizeMB), tooLarge: true, looksLikeTemplate: startsLikeTemplate(file) };
     buf = fs.readFileSync(file);
   } catch (e) {
     return { ok: false, message: `cannot read the file: ${(e as Error).message}` };
@@ -55,6 +83,35 @@ export function readSourceFile(file: string): ReadResult {
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { ok: true, text };
+}
+
+/**
+ * Whether a file too large to read is one avdsec would check: Bicep and Terraform files by name, a JSON file when its
+ * first kilobytes name an ARM template or parameters schema (a large JSON file is most often something else).
+ */
+export function startsLikeSource(uri: string, head: string): boolean {
+  const language = languageByName(uri);
+  return language === 'json' ? startsLikeTemplateText(head.slice(0, 4096)) : !!language;
+}
+
+function startsLikeTemplateText(head: string): boolean {
+  return /schema\.management\.azure\.com\/schemas\/[^"]*deployment/i.test(head);
+}
+
+/** Whether a JSON file's first kilobytes name an ARM template or parameters schema (read without reading the whole file). */
+function startsLikeTemplate(file: string): boolean {
+  if (!/\.jsonc?$/i.test(file)) return true;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(4096);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return startsLikeTemplateText(head.subarray(0, n).toString('utf8'));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** The folder that holds the grammar wasm files, next to the bundle's folder. */

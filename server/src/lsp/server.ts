@@ -2,6 +2,7 @@ import {
   CodeActionKind,
   type Connection,
   DidChangeConfigurationNotification,
+  DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   type InitializeResult,
@@ -17,6 +18,7 @@ import { toDiagnostic } from './diagnostics';
 import { completion } from './completion';
 import { hover } from './hover';
 import { SettingsCache } from './settings';
+import { type ServerStatus, STATUS_REQUEST } from '../protocol/status';
 import { isConfigUri, ServerWorkspace } from './workspace';
 
 /** Debounce after an edit before the workspace is re-checked; longer for large files so typing stays smooth. */
@@ -24,6 +26,8 @@ const DEBOUNCE_MS = 200;
 /** Bounds of the typing debounce, which follows what the last check cost: cheap files answer fast, huge ones coalesce. */
 const MIN_DEBOUNCE_MS = 30;
 const MAX_DEBOUNCE_MS = 1000;
+/** How long a check runs before it lets waiting messages (edits, hovers) in. */
+const YIELD_MS = 15;
 
 export function startServer(connection: Connection, grammarsDir: string): void {
   const settings = new SettingsCache(connection);
@@ -40,6 +44,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   let generation = 0;
   /** Wall time of the last check, in ms: the next typing debounce follows it. */
   let lastCost = DEBOUNCE_MS / 2;
+  /** Checks stopped by a newer edit (reported by the avdsec/status request, for tests and the output channel). */
+  let cancelled = 0;
+  let checks = 0;
   let everything = true;
   let ready: Promise<void> = Promise.resolve();
 
@@ -114,26 +121,36 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     const linksChanged = ws.engine.linksChanged();
     const touched = ws.engine.takeTouched();
     const uris = everything || linksChanged ? all : all.filter((u) => changed.has(u) || touched.has(u));
-    const removed = [...changed].filter((u) => !ws!.engine.has(u) && !ws!.isConfigFile(u));
+    const removed = [...changed].filter((u) => !ws!.engine.has(u) && !ws!.isConfigFile(u) && !ws!.tooLargeMessage(u));
     const wasEverything = everything;
     everything = false;
     changed.clear();
     const gen = generation;
     const started = Date.now();
-    for (let i = 0; i < uris.length; i++) {
-      const uri = uris[i];
-      // A newer edit arrived while checking: stop here and leave the rest to the check it scheduled.
-      if (generation !== gen) {
-        for (const rest of uris.slice(i)) changed.add(rest);
-        if (wasEverything) everything = true;
-        break;
+    let yielded = Date.now();
+    /** Whether a newer edit arrived. A check runs synchronously: messages waiting on the connection get a turn first. */
+    const outdated = async (): Promise<boolean> => {
+      if (Date.now() - yielded > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yielded = Date.now();
       }
+      return generation !== gen;
+    };
+    let i = 0;
+    for (; i < uris.length; i++) {
+      const uri = uris[i];
+      if (await outdated()) break;
       const text = ws.textDocument(uri);
       if (!text) continue;
       let diagnostics: ReturnType<typeof toDiagnostic>[] = [];
       try {
         if ((await settings.get(uri)).enable) {
           const config = await configOf(uri);
+          // Reading the file and linking the graph come first, each a point where a newer edit stops the check.
+          ws.engine.document(uri);
+          if (await outdated()) break;
+          ws.engine.graph();
+          if (await outdated()) break;
           diagnostics = ws.engine.findings(uri, config).map((f) => toDiagnostic(f, text, (u) => ws!.textDocument(u)));
         }
       } catch (e) {
@@ -144,11 +161,38 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       published.set(uri, key);
       void connection.sendDiagnostics({ uri, diagnostics });
     }
-    lastCost = Date.now() - started;
+    if (i < uris.length) {
+      // Stopped by a newer edit: the rest is left to the check that edit scheduled.
+      for (const rest of uris.slice(i)) changed.add(rest);
+      if (wasEverything) everything = true;
+      cancelled++;
+    } else {
+      checks++;
+    }
+    if (i === uris.length && !wasEverything && !linksChanged) {
+      // What typing costs: a check of the whole workspace (start, settings) says nothing about the next keystroke.
+      lastCost = Date.now() - started;
+    }
+    await publishTooLarge();
     for (const uri of removed) {
       if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     }
     await publishConfigProblems();
+  }
+
+  /** Files over the size limit get one diagnostic that says they were not checked, at the top of the file. */
+  async function publishTooLarge(): Promise<void> {
+    for (const uri of ws!.tooLargeUris()) {
+      const message = ws!.tooLargeMessage(uri)!;
+      const diagnostics = (await settings.get(uri)).enable
+        ? [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'avdsec', code: 'file-too-large', message: `avdsec: ${message}` }]
+        : [];
+      const key = JSON.stringify(diagnostics);
+      if (published.get(uri) === key) continue;
+      if (!published.has(uri)) log(`${uri}: ${message}`);
+      published.set(uri, key);
+      void connection.sendDiagnostics({ uri, diagnostics });
+    }
   }
 
   /** The problems of each configuration file (a few small files: all are checked again each time). */
@@ -173,6 +217,8 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   }
 
   function schedule(delay: number, uri?: string): void {
+    // Whatever the reason (an edit, a file opened or changed on disk, a setting), a check in progress is out of date.
+    generation++;
     if (uri) changed.add(uri);
     else everything = true;
     if (timer) clearTimeout(timer);
@@ -190,7 +236,6 @@ export function startServer(connection: Connection, grammarsDir: string): void {
 
   connection.onDidChangeTextDocument(async (p) => {
     await ready;
-    generation++;
     ws?.changed(p.textDocument.uri, p.textDocument.version, p.contentChanges);
     schedule(Math.min(MAX_DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * lastCost)), p.textDocument.uri);
   });
@@ -223,6 +268,11 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   connection.onDidChangeConfiguration(() => {
     settings.clear();
     schedule(0);
+  });
+
+  connection.onRequest(STATUS_REQUEST, async (): Promise<ServerStatus> => {
+    await ready;
+    return { files: ws?.engine.uris().length ?? 0, checks, cancelled, lastCheckMs: lastCost, tooLarge: ws?.tooLargeUris() ?? [] };
   });
 
   connection.onHover(async (p) => {

@@ -7,7 +7,7 @@ import type { Grammars } from '../engine/parse';
 import { type TextChange, Workspace } from '../engine/workspace';
 import { ConfigResolver, type LoadedConfig, ruleOptionNames } from '../host/config-files';
 import type { DiskProblem } from './config-diagnostics';
-import { discoverFiles, readSourceFile, readTextIfExists } from '../host/files';
+import { discoverFiles, oversizeBytes, startsLikeSource, readSourceFile, readTextIfExists, tooLargeMessage } from '../host/files';
 
 export function uriToPath(uri: string): string | undefined {
   try {
@@ -41,6 +41,8 @@ export class ServerWorkspace {
   /** The `.avdsec.json` files seen (indexed, opened or reported changed): their problems are published as diagnostics. */
   private readonly configFiles = new Set<string>();
   private folders: string[] = [];
+  /** Files not checked because they are over `maxFileSizeMB`, with the message that says so. */
+  private readonly tooLarge = new Map<string, string>();
 
   constructor(grammars: Grammars) {
     this.engine = new Workspace(grammars);
@@ -64,15 +66,19 @@ export class ServerWorkspace {
     if (this.open.has(uri)) return false;
     const file = uriToPath(uri);
     if (!file) return false;
-    const r = readSourceFile(file);
+    const r = readSourceFile(file, this.config(uri).config.maxFileSizeMB);
     if (!r.ok) {
+      if (r.tooLarge && r.looksLikeTemplate) this.tooLarge.set(uri, r.message);
+      else this.tooLarge.delete(uri);
       this.engine.delete(uri);
       return false;
     }
+    this.tooLarge.delete(uri);
     return this.engine.set(uri, r.text);
   }
 
   deleted(uri: string): void {
+    this.tooLarge.delete(uri);
     if (!this.open.has(uri)) this.engine.delete(uri);
   }
 
@@ -80,7 +86,7 @@ export class ServerWorkspace {
     if (isConfigUri(uri)) this.configFiles.add(uri);
     const doc = TextDocument.create(uri, languageId, version, text);
     this.open.set(uri, doc);
-    this.engine.set(uri, text, version);
+    this.load(uri, text, version);
   }
 
   changed(uri: string, version: number, changes: ({ range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } | { text: string })[]): void {
@@ -97,7 +103,41 @@ export class ServerWorkspace {
       current = TextDocument.update(current, [c], version);
     }
     this.open.set(uri, current);
-    this.engine.set(uri, current.getText(), version, edits.length === changes.length ? edits : undefined);
+    // Incremental edits only apply to the text the engine holds: not when the file was too large before.
+    this.load(uri, current.getText(), version, !this.tooLarge.has(uri) && edits.length === changes.length ? edits : undefined);
+  }
+
+  /** Hands an open document's text to the engine, unless it is over the size limit (then the engine forgets it). */
+  private load(uri: string, text: string, version: number, edits?: TextChange[]): void {
+    const limit = this.config(uri).config.maxFileSizeMB;
+    const bytes = startsLikeSource(uri, text) ? oversizeBytes(text, limit) : undefined;
+    if (bytes !== undefined) {
+      this.tooLarge.set(uri, tooLargeMessage(bytes, limit));
+      this.engine.delete(uri);
+      return;
+    }
+    this.tooLarge.delete(uri);
+    this.engine.set(uri, text, version, edits);
+  }
+
+  /** Why a file is not checked, when it is over the size limit. */
+  tooLargeMessage(uri: string): string | undefined {
+    return this.tooLarge.get(uri);
+  }
+
+  /** Every file skipped for its size. */
+  tooLargeUris(): string[] {
+    return [...this.tooLarge.keys()];
+  }
+
+  /** The limit may have changed with the configuration: open documents are measured again. */
+  private reloadOpen(): void {
+    for (const [uri, doc] of this.open) {
+      if (isConfigUri(uri)) continue;
+      const was = this.tooLarge.has(uri);
+      const bytes = startsLikeSource(uri, doc.getText()) ? oversizeBytes(doc.getText(), this.config(uri).config.maxFileSizeMB) : undefined;
+      if (was !== (bytes !== undefined)) this.load(uri, doc.getText(), doc.version);
+    }
   }
 
   closed(uri: string): void {
@@ -147,6 +187,7 @@ export class ServerWorkspace {
     this.configs.clear();
     if (uri && deleted) this.configFiles.delete(uri);
     else if (uri) this.configFiles.add(uri);
+    this.reloadOpen();
   }
 
   /**

@@ -1,0 +1,17 @@
+/**
+ * `avdsec/status`: what the server did so far, for the output channel and for tests (rust-analyzer has the same kind of
+ * request). Not part of the LSP; clients that do not know it never send it.
+ */
+export const STATUS_REQUEST = 'avdsec/status';
+
+export interface ServerStatus {
+  /** Files the engine holds (workspace files read from disk and open documents). */
+  files: number;
+  /** Checks that ran to the end, and checks stopped because a newer edit arrived (the rest was re-queued). */
+  checks: number;
+  cancelled: number;
+  /** Wall time of the last check after an edit, in ms; the typing debounce follows it. */
+  lastCheckMs: number;
+  /** Files not checked because they are over `maxFileSizeMB`. */
+  tooLarge: string[];
+}
