@@ -34,7 +34,7 @@ describe('language server: size limit and cancellation', function () {
     const [note] = await server.waitForDiagnostics(uri('pooled.json'), (d) => !!tooLarge(d));
     assert.equal(note.severity, 3);
     assert.deepEqual(note.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
-    assert.match(note.message, /^avdsec: file is 2\.2 KB, over the 1 KB limit; not checked \(raise "maxFileSizeMB" in \.avdsec\.json to check it\)$/);
+    assert.match(String(note.message), /^avdsec: file is 2\.2 KB, over the 1 KB limit; not checked \(raise "maxFileSizeMB" in \.avdsec\.json to check it\)$/);
     assert.deepEqual((await status(server)).tooLarge, [uri('pooled.json')]);
     // A large JSON file that is no template is none of avdsec's business: no message.
     assert.equal(server.current(uri('data.json')), undefined);
