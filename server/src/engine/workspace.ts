@@ -1,4 +1,5 @@
 import { adaptArm } from './adapters/arm/adapter';
+import { type ParsedJson, parseJson, patchJson } from './adapters/arm/json';
 import { adaptGraphJson } from './adapters/arm/graph';
 import { armPrinter } from './adapters/arm/print';
 import { adaptBicep } from './adapters/bicep/adapter';
@@ -30,6 +31,8 @@ interface FileEntry {
   version: number;
   language: Language;
   doc?: Document;
+  /** ARM JSON: the tree of `text`, kept so that the next edit inside a string can patch it instead of parsing again. */
+  json?: ParsedJson;
 }
 
 /**
@@ -83,6 +86,10 @@ export class Workspace {
     }
     if (old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language)) this.staleSiblings(this.terraform.remove(uri));
     const entry: FileEntry = { uri, text, version, language };
+    if (old?.json && old.language === language && changes?.length === 1) {
+      const c = changes[0];
+      entry.json = patchJson(old.json, text, c, old.text.slice(c.start, c.oldEnd));
+    }
     const before = this.targets.get(uri) ?? [];
     this.files.set(uri, entry);
     if (!old) this.folderSet(uri, true);
@@ -262,9 +269,9 @@ export class Workspace {
   private adapt(f: FileEntry): Document {
     switch (f.language) {
       case 'arm':
-        return adaptArm(f.uri, f.text, f.version, f.language, { inputs: this.inputsFor(f) });
+        return adaptArm(f.uri, f.text, f.version, f.language, { inputs: this.inputsFor(f), parsed: (f.json ??= parseJson(f.text)) });
       case 'arm-parameters':
-        return adaptArm(f.uri, f.text, f.version, f.language);
+        return adaptArm(f.uri, f.text, f.version, f.language, { parsed: (f.json ??= parseJson(f.text)) });
       case 'graph-json':
         return adaptGraphJson(f.uri, f.text, f.version);
       case 'bicep':

@@ -17,7 +17,7 @@ type Token =
   | { t: 'num'; v: number; s: number; e: number }
   | { t: 'p'; v: string; s: number; e: number };
 
-function lex(src: string): Token[] | undefined {
+function lexUncached(src: string): Token[] | undefined {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
@@ -47,18 +47,18 @@ function lex(src: string): Token[] | undefined {
         i++;
       }
       out.push({ t: 'str', v, s, e: i, offs });
-    } else if (/[0-9-]/.test(c)) {
+    } else if ((c >= '0' && c <= '9') || c === '-') {
       const s = i;
       i++;
-      while (i < src.length && /[0-9.]/.test(src[i])) i++;
+      while (i < src.length && ((src[i] >= '0' && src[i] <= '9') || src[i] === '.')) i++;
       const n = Number(src.slice(s, i));
       if (Number.isNaN(n)) return undefined;
       out.push({ t: 'num', v: n, s, e: i });
-    } else if (/[A-Za-z_$]/.test(c)) {
+    } else if (isIdentifierStart(c)) {
       const s = i;
-      while (i < src.length && /[\w$]/.test(src[i])) i++;
+      while (i < src.length && (isIdentifierStart(src[i]) || (src[i] >= '0' && src[i] <= '9'))) i++;
       // Namespaced user functions: `ns.fn(` — keep the dot only when a call follows.
-      const m = /^\.[A-Za-z_]\w*\s*\(/.exec(src.slice(i));
+      const m = src[i] === '.' ? /^\.[A-Za-z_]\w*\s*\(/.exec(src.slice(i)) : null;
       if (m) {
         i += m[0].replace(/\s*\($/, '').length;
       }
@@ -73,15 +73,38 @@ function lex(src: string): Token[] | undefined {
   return out;
 }
 
+function isIdentifierStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c === '$';
+}
+
+/**
+ * Tokens by expression text. A template repeats the same expressions (in copies, in every edit of the same file), and
+ * tokens hold positions within the text only, so they are shared. Cleared when it grows large, so memory stays bounded.
+ */
+const lexed = new Map<string, Token[] | undefined>();
+const LEXED_MAX = 20_000;
+
+function lex(src: string): Token[] | undefined {
+  let tokens = lexed.get(src);
+  if (tokens === undefined && !lexed.has(src)) {
+    tokens = lexUncached(src);
+    if (lexed.size >= LEXED_MAX) lexed.clear();
+    lexed.set(src, tokens);
+  }
+  return tokens;
+}
+
 /**
  * Evaluates an ARM template expression, the text of a JSON string that starts with `[` (already JSON-decoded):
- * `offsets[i]` is the document offset of decoded character i. Never throws: what it cannot read is unknown.
+ * `offsets[i]` is the document offset of decoded character i, or, for text without escapes, `offsets` is the offset of
+ * character 0 and the others follow it. Never throws: what it cannot read is unknown.
  */
-export function evaluateArmExpression(expr: string, offsets: number[], scope: ArmScope): Value {
-  const whole: Range = { start: offsets[0], end: offsets[offsets.length - 1] };
+export function evaluateArmExpression(expr: string, offsets: number[] | number, scope: ArmScope): Value {
+  const at =
+    typeof offsets === 'number' ? (i: number) => offsets + Math.min(i + 1, expr.length) : (i: number) => offsets[Math.min(i + 1, offsets.length - 1)];
+  const whole: Range = { start: at(-1), end: at(expr.length) };
   const inner = expr.slice(1, expr.endsWith(']') ? -1 : undefined);
   const tokens = lex(inner);
-  const at = (i: number) => offsets[Math.min(i + 1, offsets.length - 1)];
   const rangeOf = (s: number, e: number): Range => ({ start: at(s), end: at(e) });
   if (!tokens || !tokens.length) return unknown(whole, 'an expression');
   let pos = 0;

@@ -16,7 +16,7 @@ import { parseSuppression } from '../../suppressions';
 import { arrayItems, knownString, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs } from '../inputs';
-import { decodeJsonString, insideString, type JsonNode, nodeRange, parseJson, prop, props, stringOf } from './json';
+import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
 
 /** Keys of an ARM resource declaration that describe the declaration itself rather than the deployed resource. */
 const DECLARATION_KEYS = new Set(['type', 'apiversion', 'resources', 'copy', 'condition', 'dependson', 'comments', 'existing', 'import']);
@@ -24,6 +24,8 @@ const DECLARATION_KEYS = new Set(['type', 'apiversion', 'resources', 'copy', 'co
 export interface ArmOptions {
   /** Parameter values other documents pass to the root template (parameters files). */
   inputs?: readonly TemplateInput[];
+  /** The text's JSON tree when the caller has it already (kept between edits, see patchJson). */
+  parsed?: ParsedJson;
 }
 
 /** The templates a parameters file may serve, by the usual naming: `x.parameters.json`, `x.parameters.prod.json`, `x.prod.parameters.json`. */
@@ -59,7 +61,8 @@ interface TemplateContext {
 
 /** Turns an ARM template or parameters file into the model. Never throws. */
 export function adaptArm(uri: string, text: string, version: number, language: Language, options: ArmOptions = {}): Document {
-  const { root, errors } = parseJson(text);
+  const { root, errors: parseErrors } = options.parsed ?? parseJson(text);
+  const errors = [...parseErrors];
   const doc: Document = {
     uri,
     language,
@@ -213,13 +216,10 @@ class TemplateReader {
     const range = nodeRange(n);
     switch (n.type) {
       case 'string': {
-        const raw = this.doc.text.slice(n.offset, n.offset + n.length);
         const s = typeof n.value === 'string' ? n.value : '';
-        if (!raw.includes('\\')) {
-          if (isArmExpression(s)) {
-            const offsets = Array.from({ length: s.length + 1 }, (_, i) => n.offset + 1 + i);
-            return { ...evaluateArmExpression(s, offsets, scope), range } as Value;
-          }
+        // Any escape makes the source longer than the value: same length (plus the quotes) means none.
+        if (s.length === n.length - 2) {
+          if (isArmExpression(s)) return { ...evaluateArmExpression(s, n.offset + 1, scope), range } as Value;
           const skip = s.startsWith('[[') ? 1 : 0;
           return {
             kind: 'string',

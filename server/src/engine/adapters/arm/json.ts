@@ -117,3 +117,74 @@ export function insideString(root: JsonNode | undefined, offset: number): boolea
   const n = findNodeAtOffset(root, offset, true);
   return !!n && n.type === 'string' && offset > n.offset && offset < n.offset + n.length;
 }
+
+export interface ParsedJson {
+  root: JsonNode | undefined;
+  errors: SyntaxError[];
+}
+
+/**
+ * The tree of `text` after one edit, from the tree before it, when the edit stays inside a string token and keeps it
+ * a string (no quote, backslash, line break or other control character removed or typed): what typing in an RDP
+ * string or a description does. Nodes that end before the edit are shared; the rest are copied with offsets moved.
+ * Undefined when the edit is anything else (then the text is parsed again).
+ */
+export function patchJson(before: ParsedJson, text: string, edit: { start: number; oldEnd: number; newText: string }, removed: string): ParsedJson | undefined {
+  const root = before.root;
+  if (!root || before.errors.length || !plain(edit.newText) || !plain(removed)) return undefined;
+  let target: JsonNode | undefined = root;
+  while (target && target.children) {
+    target = target.children.find((c) => c.offset < edit.start && edit.oldEnd < c.offset + c.length);
+  }
+  if (!target || target.type !== 'string' || target.length < 2) return undefined;
+  const delta = edit.newText.length - (edit.oldEnd - edit.start);
+  const end = target.offset + target.length + delta;
+  if (text.charCodeAt(target.offset) !== 0x22 || text.charCodeAt(end - 1) !== 0x22) return undefined;
+  let value: string;
+  try {
+    value = JSON.parse(text.slice(target.offset, end)) as string;
+  } catch {
+    return undefined;
+  }
+  const shift: Shift = { at: edit.start, delta, target, value };
+  return { root: copyShifted(root, undefined, shift), errors: [] };
+}
+
+interface Shift {
+  at: number;
+  delta: number;
+  target: JsonNode;
+  value: string;
+}
+
+type MutableNode = { -readonly [K in keyof JsonNode]: JsonNode[K] };
+
+function copyShifted(n: JsonNode, parent: JsonNode | undefined, s: Shift): JsonNode {
+  if (n.offset + n.length <= s.at && n !== s.target) return n;
+  const contains = n.offset < s.at;
+  // Every copy has the same fields in the same order: one object shape for V8.
+  const c: MutableNode = {
+    type: n.type,
+    value: n === s.target ? s.value : n.value,
+    offset: contains ? n.offset : n.offset + s.delta,
+    length: contains ? n.length + s.delta : n.length,
+    colonOffset: n.colonOffset === undefined || n.colonOffset < s.at ? n.colonOffset : n.colonOffset + s.delta,
+    parent,
+    children: undefined,
+  };
+  if (n.children) {
+    const kids = new Array<JsonNode>(n.children.length);
+    for (let i = 0; i < kids.length; i++) kids[i] = copyShifted(n.children[i], c, s);
+    c.children = kids;
+  }
+  return c;
+}
+
+/** Text that cannot end or escape a JSON string. */
+function plain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}

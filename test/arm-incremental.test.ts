@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type JsonNode, type ParsedJson, parseJson, patchJson } from '../server/src/engine/adapters/arm/json';
+import { emptyConfig } from '../server/src/engine/config';
+import type { Finding } from '../server/src/engine/model';
+import { Workspace } from '../server/src/engine/workspace';
+import { FIXTURES, grammars } from './harness/engine';
+
+const ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
+
+/** Every ARM template among the rule fixtures. */
+function templates(): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.json') && !e.name.startsWith('.')) {
+        const text = fs.readFileSync(p, 'utf8');
+        if (text.includes('deploymentTemplate.json')) out.push([path.relative(FIXTURES, p), text]);
+      }
+    }
+  };
+  walk(path.join(FIXTURES, 'rules'));
+  return out;
+}
+
+/** The tree without parent links, for comparison. */
+function plain(n: JsonNode | undefined): unknown {
+  if (!n) return undefined;
+  return { type: n.type, offset: n.offset, length: n.length, value: n.value, colonOffset: n.colonOffset, children: n.children?.map(plain) };
+}
+
+function strings(n: JsonNode | undefined, out: JsonNode[] = []): JsonNode[] {
+  if (!n) return out;
+  if (n.type === 'string') out.push(n);
+  for (const c of n.children ?? []) strings(c, out);
+  return out;
+}
+
+function apply(text: string, start: number, oldEnd: number, newText: string) {
+  return { text: text.slice(0, start) + newText + text.slice(oldEnd), edit: { start, oldEnd, newText }, removed: text.slice(start, oldEnd) };
+}
+
+describe('ARM JSON: an edit inside a string patches the tree instead of parsing again', () => {
+  const files = templates();
+
+  it('gives the tree a fresh parse gives, for insertions, deletions and replacements in strings and keys', () => {
+    assert.ok(files.length >= 20, `${files.length} templates`);
+    let checked = 0;
+    for (const [name, text] of files) {
+      const before: ParsedJson = parseJson(text);
+      const nodes = strings(before.root).filter((n) => n.length >= 4 && !text.slice(n.offset, n.offset + n.length).includes('\\'));
+      for (const n of nodes.filter((_, i) => i % 11 === 0)) {
+        const mid = n.offset + Math.floor(n.length / 2);
+        for (const e of [apply(text, mid, mid, 'x'), apply(text, mid, mid + 1, ''), apply(text, n.offset + 1, n.offset + n.length - 1, 'ab [c] é'), apply(text, mid, mid, '')]) {
+          const patched = patchJson(before, e.text, e.edit, e.removed);
+          assert.ok(patched, `${name}: edit at ${e.edit.start} was not patched`);
+          assert.deepEqual(plain(patched.root), plain(parseJson(e.text).root), `${name}: edit at ${e.edit.start}`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked > 100, `${checked} edits`);
+  });
+
+  it('parses again when the edit could change more than one string', () => {
+    const before = parseJson(ARM);
+    const rdp = ARM.indexOf('audiomode');
+    const comment = '// note\n';
+    const withComment = parseJson(comment + ARM);
+    const broken = parseJson(ARM.replace('"Pooled"', '"Pooled'));
+    const cases: [string, ParsedJson, ReturnType<typeof apply>][] = [
+      ['a quote', before, apply(ARM, rdp, rdp, '"')],
+      ['a backslash', before, apply(ARM, rdp, rdp, '\\n')],
+      ['a line break', before, apply(ARM, rdp, rdp, '\n')],
+      ['removing a quote', before, apply(ARM, rdp - 1, rdp, '')],
+      ['an edit across two tokens', before, apply(ARM, rdp - 3, rdp + 2, 'x')],
+      ['an edit between tokens', before, apply(ARM, ARM.indexOf('{') + 1, ARM.indexOf('{') + 1, ' ')],
+      ['an edit in a comment', withComment, apply(comment + ARM, 4, 4, 'x')],
+      ['a file with syntax errors', broken, apply(ARM, rdp, rdp, 'x')],
+    ];
+    for (const [name, parsed, e] of cases) assert.equal(patchJson(parsed, e.text, e.edit, e.removed), undefined, name);
+  });
+
+  const summary = (fs: Finding[]) => fs.map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  const edits: [string, string, string][] = [
+    ['typing in the RDP string', 'audiomode:i:0;', 'audiomode:i:0;redirectclipboard:i:0;'],
+    ['turning SSO on', 'audiomode:i:0;', 'enablerdsaadauth:i:1;audiomode:i:0;'],
+    ['changing the role', '1c0163c0-47e6-4577-8991-ea5c82e286e4', 'fb879df8-f326-4884-b1cf-06f3ad86be52'],
+    ['making the pool personal', 'Pooled', 'Personal'],
+    ['turning a name into an expression', 'hp-pooled', "[concat('hp-', 'pooled')]"],
+  ];
+  for (const [name, from, to] of edits) {
+    it(`finds in the patched document what a fresh workspace finds: ${name}`, async () => {
+      const g = await grammars();
+      const ws = new Workspace(g);
+      ws.set('/ws/a.json', ARM, 1);
+      ws.findings('/ws/a.json', emptyConfig());
+      ws.linksChanged();
+      const at = ARM.indexOf(from);
+      const next = apply(ARM, at, at + from.length, to);
+      assert.ok(patchJson(parseJson(ARM), next.text, next.edit, next.removed), 'the edit is one the tree can take');
+      ws.set('/ws/a.json', next.text, 2, [next.edit]);
+      const fresh = new Workspace(g);
+      fresh.set('/ws/a.json', next.text, 2);
+      assert.deepEqual(summary(ws.findings('/ws/a.json', emptyConfig())), summary(fresh.findings('/ws/a.json', emptyConfig())));
+    });
+  }
+});
