@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { adaptArm } from '../server/src/engine/adapters/arm/adapter';
 import { type JsonNode, type ParsedJson, parseJson, patchJson } from '../server/src/engine/adapters/arm/json';
 import { emptyConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/model';
@@ -39,6 +40,8 @@ function strings(n: JsonNode | undefined, out: JsonNode[] = []): JsonNode[] {
   return out;
 }
 
+const summary = (fs: Finding[]) => fs.map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+
 function apply(text: string, start: number, oldEnd: number, newText: string) {
   return { text: text.slice(0, start) + newText + text.slice(oldEnd), edit: { start, oldEnd, newText }, removed: text.slice(start, oldEnd) };
 }
@@ -50,12 +53,14 @@ describe('ARM JSON: an edit inside a string patches the tree instead of parsing 
     assert.ok(files.length >= 20, `${files.length} templates`);
     let checked = 0;
     for (const [name, text] of files) {
-      const before: ParsedJson = parseJson(text);
-      const nodes = strings(before.root).filter((n) => n.length >= 4 && !text.slice(n.offset, n.offset + n.length).includes('\\'));
+      const nodes = strings(parseJson(text).root).filter((n) => n.length >= 4 && !text.slice(n.offset, n.offset + n.length).includes('\\'));
       for (const n of nodes.filter((_, i) => i % 11 === 0)) {
         const mid = n.offset + Math.floor(n.length / 2);
         for (const e of [apply(text, mid, mid, 'x'), apply(text, mid, mid + 1, ''), apply(text, n.offset + 1, n.offset + n.length - 1, 'ab [c] é'), apply(text, mid, mid, '')]) {
+          // The patch moves the tree in place: a tree of its own for each edit.
+          const before: ParsedJson = parseJson(text);
           const patched = patchJson(before, e.text, e.edit, e.removed);
+          assert.equal(before.stale, true);
           assert.ok(patched, `${name}: edit at ${e.edit.start} was not patched`);
           assert.deepEqual(plain(patched.root), plain(parseJson(e.text).root), `${name}: edit at ${e.edit.start}`);
           checked++;
@@ -82,9 +87,54 @@ describe('ARM JSON: an edit inside a string patches the tree instead of parsing 
       ['a file with syntax errors', broken, apply(ARM, rdp, rdp, 'x')],
     ];
     for (const [name, parsed, e] of cases) assert.equal(patchJson(parsed, e.text, e.edit, e.removed), undefined, name);
+    // A tree an earlier edit moved is not patched again.
+    const first = apply(ARM, rdp, rdp, 'x');
+    const stale = parseJson(ARM);
+    assert.ok(patchJson(stale, first.text, first.edit, first.removed));
+    assert.equal(patchJson(stale, first.text, first.edit, first.removed), undefined);
   });
 
-  const summary = (fs: Finding[]) => fs.map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  it('keeps a patched document right over a run of edits, checked after each or only after several', async () => {
+    const g = await grammars();
+    const ws = new Workspace(g);
+    const uri = '/ws/a.json';
+    ws.set(uri, ARM, 1);
+    ws.findings(uri, emptyConfig());
+    ws.linksChanged();
+    let text = ARM;
+    let version = 1;
+    const typed = 'enablerdsaadauth:i:1;redirectclipboard:i:0;';
+    for (let i = 0; i < typed.length; i++) {
+      const at = text.indexOf('audiomode');
+      const next = apply(text, at, at, typed[i]);
+      ws.set(uri, next.text, ++version, [next.edit]);
+      text = next.text;
+      if (i % 7 === 0) {
+        ws.linksChanged();
+        ws.takeTouched();
+        const fresh = new Workspace(g);
+        fresh.set(uri, text, version);
+        assert.deepEqual(summary(ws.findings(uri, emptyConfig())), summary(fresh.findings(uri, emptyConfig())), `after ${i + 1} characters`);
+      }
+    }
+    const fresh = new Workspace(g);
+    fresh.set(uri, text, version);
+    assert.deepEqual(summary(ws.findings(uri, emptyConfig())), summary(fresh.findings(uri, emptyConfig())));
+    assert.ok(!summary(ws.findings(uri, emptyConfig())).some((f) => f.startsWith('host-pool-sso-disabled')), 'SSO typed in');
+  });
+
+  it('an old version whose bodies were not read yet reads them as empty once its tree moved, never misread', () => {
+    const before = parseJson(ARM);
+    const oldDoc = adaptArm('/ws/a.json', ARM, 1, 'arm', { parsed: before });
+    const at = ARM.indexOf('audiomode');
+    const next = apply(ARM, at, at, 'x');
+    const after = patchJson(before, next.text, next.edit, next.removed)!;
+    const newDoc = adaptArm('/ws/a.json', next.text, 2, 'arm', { parsed: after });
+    const pool = (d: typeof oldDoc) => d.resources.find((r) => r.type === 'Microsoft.DesktopVirtualization/hostPools')!;
+    assert.deepEqual(pool(oldDoc).body.entries, []);
+    assert.ok(pool(newDoc).body.entries.length > 0);
+  });
+
   const edits: [string, string, string][] = [
     ['typing in the RDP string', 'audiomode:i:0;', 'audiomode:i:0;redirectclipboard:i:0;'],
     ['turning SSO on', 'audiomode:i:0;', 'enablerdsaadauth:i:1;audiomode:i:0;'],

@@ -30,7 +30,9 @@ export class BenchServer {
   publishes = 0;
 
   constructor() {
-    this.proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // BENCH_SERVER_PROFILE=<dir>: the server writes a V8 CPU profile there when it exits (see where a keystroke's time goes).
+    const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [];
+    this.proc = spawn(process.execPath, [...profile, path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -81,6 +83,8 @@ export class BenchServer {
     } catch {
       // Already gone.
     }
+    // Give it time to exit on its own (and write a profile), then make sure it is gone.
+    if (this.proc.exitCode === null) await new Promise((resolve) => { const t = setTimeout(resolve, 5000); this.proc.once('exit', () => { clearTimeout(t); resolve(undefined); }); });
     this.connection.dispose();
     if (this.proc.exitCode === null) this.proc.kill();
   }

@@ -88,6 +88,8 @@ export class Workspace {
     const entry: FileEntry = { uri, text, version, language };
     if (old?.json && old.language === language && changes?.length === 1) {
       const c = changes[0];
+      // The graph compares the old version's link facts with the new one's; the patch below moves the old tree.
+      if (old.doc && this.graphCache) linkFacts(old.doc);
       entry.json = patchJson(old.json, text, c, old.text.slice(c.start, c.oldEnd));
     }
     const before = this.targets.get(uri) ?? [];

@@ -23,9 +23,14 @@ import { isConfigUri, ServerWorkspace } from './workspace';
 
 /** Debounce after an edit before the workspace is re-checked; longer for large files so typing stays smooth. */
 const DEBOUNCE_MS = 200;
-/** Bounds of the typing debounce, which follows what the last check cost: cheap files answer fast, huge ones coalesce. */
-const MIN_DEBOUNCE_MS = 30;
-const MAX_DEBOUNCE_MS = 1000;
+/**
+ * The typing debounce. A keystroke after a pause (nothing pending or running, and the last keystroke longer ago than a
+ * check costs) is checked at once, after MIN_DEBOUNCE_MS: the user typed and waits. Within a burst each keystroke waits
+ * half of what the last check cost (at most MAX_DEBOUNCE_MS), so the burst is checked once; a check a newer keystroke
+ * makes useless stops at its next boundary anyway.
+ */
+const MIN_DEBOUNCE_MS = 10;
+const MAX_DEBOUNCE_MS = 500;
 /** How long a check runs before it lets waiting messages (edits, hovers) in. */
 const YIELD_MS = 15;
 
@@ -48,6 +53,10 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   let cancelled = 0;
   let checks = 0;
   let everything = true;
+  /** When the last keystroke arrived, the debounce it got, and whether a check is running now. */
+  let lastEditAt = 0;
+  let lastDebounce = MIN_DEBOUNCE_MS;
+  let checking = false;
   let ready: Promise<void> = Promise.resolve();
 
   const log = (message: string) => connection.console.log(`[avdsec] ${message}`);
@@ -117,6 +126,17 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   async function publish(): Promise<void> {
     await ready;
     if (!ws) return;
+    checking = true;
+    try {
+      await check();
+    } finally {
+      checking = false;
+    }
+  }
+
+  async function check(): Promise<void> {
+    if (!ws) return;
+    const started = Date.now();
     const all = ws.engine.uris();
     const linksChanged = ws.engine.linksChanged();
     const touched = ws.engine.takeTouched();
@@ -126,7 +146,6 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     everything = false;
     changed.clear();
     const gen = generation;
-    const started = Date.now();
     let yielded = Date.now();
     /** Whether a newer edit arrived. A check runs synchronously: messages waiting on the connection get a turn first. */
     const outdated = async (): Promise<boolean> => {
@@ -216,6 +235,14 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     }
   }
 
+  function typingDebounce(): number {
+    const now = Date.now();
+    const pause = now - lastEditAt;
+    lastEditAt = now;
+    const burst = timer !== undefined || checking || pause <= lastCost;
+    return (lastDebounce = burst ? Math.round(Math.min(MAX_DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, lastCost / 2))) : MIN_DEBOUNCE_MS);
+  }
+
   function schedule(delay: number, uri?: string): void {
     // Whatever the reason (an edit, a file opened or changed on disk, a setting), a check in progress is out of date.
     generation++;
@@ -237,7 +264,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   connection.onDidChangeTextDocument(async (p) => {
     await ready;
     ws?.changed(p.textDocument.uri, p.textDocument.version, p.contentChanges);
-    schedule(Math.min(MAX_DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * lastCost)), p.textDocument.uri);
+    schedule(typingDebounce(), p.textDocument.uri);
   });
 
   connection.onDidCloseTextDocument(async (p) => {
@@ -272,7 +299,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
 
   connection.onRequest(STATUS_REQUEST, async (): Promise<ServerStatus> => {
     await ready;
-    return { files: ws?.engine.uris().length ?? 0, checks, cancelled, lastCheckMs: lastCost, tooLarge: ws?.tooLargeUris() ?? [] };
+    return { files: ws?.engine.uris().length ?? 0, checks, cancelled, lastCheckMs: lastCost, debounceMs: lastDebounce, tooLarge: ws?.tooLargeUris() ?? [] };
   });
 
   connection.onHover(async (p) => {

@@ -12,6 +12,8 @@ export interface ServerStatus {
   cancelled: number;
   /** Wall time of the last check after an edit, in ms; the typing debounce follows it. */
   lastCheckMs: number;
+  /** How long the server waited after the last keystroke before it checked: 10 ms after a pause, within a burst half of lastCheckMs (at most 500). */
+  debounceMs: number;
   /** Files not checked because they are over `maxFileSizeMB`. */
   tooLarge: string[];
 }

@@ -61,8 +61,9 @@ interface TemplateContext {
 
 /** Turns an ARM template or parameters file into the model. Never throws. */
 export function adaptArm(uri: string, text: string, version: number, language: Language, options: ArmOptions = {}): Document {
-  const { root, errors: parseErrors } = options.parsed ?? parseJson(text);
-  const errors = [...parseErrors];
+  const parsed = options.parsed ?? parseJson(text);
+  const { root } = parsed;
+  const errors = [...parsed.errors];
   const doc: Document = {
     uri,
     language,
@@ -78,7 +79,7 @@ export function adaptArm(uri: string, text: string, version: number, language: L
   try {
     if (language === 'arm-parameters') {
       const values = new Map<string, Value>();
-      const reader = new TemplateReader(doc, root);
+      const reader = new TemplateReader(doc, root, parsed);
       const none: ArmScope = { uri, parameter: (n, r) => unknown(r, `parameter ${n}`), variable: (n, r) => unknown(r, `variable ${n}`), symbol: () => undefined };
       for (const p of props(prop(root, 'parameters'))) {
         doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
@@ -90,7 +91,7 @@ export function adaptArm(uri: string, text: string, version: number, language: L
       return doc;
     }
     const provided = new Map<string, () => Value>();
-    new TemplateReader(doc, root).read({
+    new TemplateReader(doc, root, parsed).read({
       path: '',
       deploymentScope: deploymentScopeOfSchema(stringOf(prop(root, '$schema'))),
       resourceGroup: unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${uri}`),
@@ -120,6 +121,7 @@ class TemplateReader {
   constructor(
     private readonly doc: Document,
     private readonly root: JsonNode,
+    private readonly parsed: ParsedJson,
   ) {}
 
   read(ctx: TemplateContext, template: JsonNode = this.root): void {
@@ -290,6 +292,9 @@ class TemplateReader {
     Object.defineProperty(resource, 'body', {
       enumerable: true,
       get: () => {
+        // A later edit moved the tree's nodes (patchJson): this document is an old version, and its text no longer
+        // matches the tree. Only the workspace's comparison of versions can still ask; an empty body makes it re-link.
+        if (!body && this.parsed.stale) return { kind: 'object', entries: [], range: headRange } satisfies ObjectValue;
         if (!body) {
           body = this.body(n, scope);
           if (parent && !legacy) body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
