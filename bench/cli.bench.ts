@@ -32,8 +32,11 @@ function runCli(cwd: string, out: string): Promise<CliRun> {
     let cpu = 0;
     let hwm = 0;
     const sample = () => {
-      cpu = procCpuMs(child.pid!) ?? cpu;
-      hwm = procMemory(child.pid!)?.hwm ?? hwm;
+      // Once the process has exited (a zombie until reaped) /proc has no memory lines: keep the last real sample.
+      const c = procCpuMs(child.pid!);
+      const m = procMemory(child.pid!)?.hwm;
+      if (c !== undefined && Number.isFinite(c)) cpu = c;
+      if (m !== undefined && Number.isFinite(m)) hwm = Math.max(hwm, m);
     };
     const timer = setInterval(sample, 10);
     child.on('error', reject);

@@ -115,4 +115,39 @@ describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SE
     // Keep the numbers visible in the test output of a long run.
     if (COUNT > 1000) console.log(`    slowest analysis ${slowest.toFixed(0)} ms, fixes applied ${fixesApplied}`);
   });
+
+  it('an edit applied incrementally (ARM tree patch, Terraform re-parse) finds what a fresh workspace finds', async () => {
+    const g = await grammars();
+    const seeds = [...listFiles(path.join(FIXTURES, 'rules')), ...listFiles(path.join(ROOT, 'examples'))].filter((f) => /\.(json|tf)$/.test(f) && !f.includes('.fixed.'));
+    const texts = seeds.map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
+    const r = rng(SEED + 1);
+    const summary = (ws: Workspace, uri: string) => ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+    const typed = ['x', 'Pooled', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', '[', ']', "'", 'é', '😀', ...HOSTILE];
+    for (let i = 0; i < Math.ceil(COUNT / 2); i++) {
+      const base = texts[Math.floor(r() * texts.length)];
+      const text = r() < 0.3 ? mutate(base.text, r) : base.text;
+      const uri = `/fuzz/${i}/${base.name}`;
+      // Half of the edits go just inside a string, where an ARM edit is patched instead of parsed.
+      let start = Math.floor(r() * (text.length + 1));
+      if (r() < 0.5) start = text.indexOf('"', start) + 1 || start;
+      const oldEnd = Math.min(text.length, start + (r() < 0.3 ? Math.floor(r() * 6) : 0));
+      const newText = r() < 0.2 ? '' : typed[Math.floor(r() * typed.length)];
+      const next = text.slice(0, start) + newText + text.slice(oldEnd);
+      const context = `edit ${i} of ${base.name} at ${start} (seed ${SEED + 1})`;
+      try {
+        const ws = new Workspace(g);
+        ws.set(uri, text, 1);
+        ws.findings(uri, emptyConfig());
+        ws.linksChanged();
+        ws.set(uri, next, 2, [{ start, oldEnd, newText }]);
+        ws.linksChanged();
+        const fresh = new Workspace(g);
+        fresh.set(uri, next, 2);
+        assert.deepEqual(summary(ws, uri), summary(fresh, uri), context);
+      } catch (e) {
+        assert.fail(`${context}: ${(e as Error).stack ?? e}`);
+      }
+    }
+  });
 });
+
