@@ -145,6 +145,7 @@ describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SE
         fresh.set(uri, next, 2);
         assert.deepEqual(summary(ws, uri), summary(fresh, uri), context);
       } catch (e) {
+        if (process.env.FUZZ_DUMP) fs.writeFileSync(process.env.FUZZ_DUMP, JSON.stringify({ text, start, oldEnd, newText }));
         assert.fail(`${context}: ${(e as Error).stack ?? e}`);
       }
     }

@@ -53,4 +53,32 @@ describe('workspace: incremental updates give the same findings as a fresh works
     ws.set('/ws/a.json', ARM.replace('"Pooled"', '"Personal"'));
     assert.equal(ws.linksChanged(), true);
   });
+
+  it('keeps both of two resources declared under one address when one is edited (found by the fuzzer)', async () => {
+    const pool = (rdp: string) => `resource "azurerm_virtual_desktop_host_pool" "pooled" {
+  name                     = "hp-pooled"
+  location                 = "westeurope"
+  resource_group_name      = "rg-avd"
+  type                     = "Pooled"
+  load_balancer_type       = "BreadthFirst"
+  custom_rdp_properties    = "${rdp}"
+}
+`;
+    const text = pool('redirectprinters:i:1;') + '\n' + pool('audiomode:i:0;');
+    const g = await grammars();
+    const ws = new Workspace(g);
+    ws.set('/ws/main.tf', text, 1);
+    ws.findings('/ws/main.tf', emptyConfig());
+    ws.linksChanged();
+    const at = text.lastIndexOf('audiomode');
+    const next = text.slice(0, at) + 'x' + text.slice(at);
+    ws.set('/ws/main.tf', next, 2, [{ start: at, oldEnd: at, newText: 'x' }]);
+    ws.linksChanged();
+    const fresh = new Workspace(g);
+    fresh.set('/ws/main.tf', next, 2);
+    const found = summary(ws.findings('/ws/main.tf', emptyConfig()));
+    assert.deepEqual(found, summary(fresh.findings('/ws/main.tf', emptyConfig())));
+    assert.ok(found.some((f) => f.includes('redirectprinters:i:1')), 'the first declaration is still checked');
+  });
 });
+

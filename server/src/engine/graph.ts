@@ -591,6 +591,8 @@ export function swapDocument(graph: AvdGraph, prev: Document, next: Document): A
   if (prev.resources.length !== next.resources.length) return undefined;
   const swap = new Map<Resource, Resource>();
   const byKey = new Map(next.resources.map((r) => [r.key, r]));
+  // Two resources of one key (a duplicate declaration) cannot be paired: link again.
+  if (byKey.size !== next.resources.length) return undefined;
   for (const r of prev.resources) {
     const n = byKey.get(r.key);
     if (!n) return undefined;
