@@ -117,6 +117,30 @@ function findSuppressions(text: string, root: JsonNode | undefined): Suppression
   return out;
 }
 
+/**
+ * An object property whose value is evaluated on first read. Linking and most rules read a few properties of each
+ * resource (its name, the host pool type, the RDP string); a compiled template's resources hold many more.
+ */
+class LazyEntry implements ObjectEntry {
+  private evaluated: Value | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly keyRange: Range,
+    private readonly node: JsonNode,
+    private readonly reader: TemplateReader,
+    private readonly scope: ArmScope,
+  ) {}
+
+  get value(): Value {
+    return (this.evaluated ??= this.reader.lazyValue(this.node, this.scope));
+  }
+
+  set value(v: Value) {
+    this.evaluated = v;
+  }
+}
+
 class TemplateReader {
   constructor(
     private readonly doc: Document,
@@ -213,6 +237,11 @@ class TemplateReader {
     return `${this.doc.uri}#${path ? path + '/' : ''}${symbol}`;
   }
 
+  /** A property's value, read when first asked for (see LazyEntry): never from a tree a later edit moved. */
+  lazyValue(n: JsonNode, scope: ArmScope): Value {
+    return this.parsed.stale ? unknown(nodeRange(n)) : this.value(n, scope);
+  }
+
   /** Converts a JSON node to a value, evaluating ARM expressions. */
   value(n: JsonNode, scope: ArmScope): Value {
     const range = nodeRange(n);
@@ -248,7 +277,7 @@ class TemplateReader {
       case 'array':
         return { kind: 'array', items: (n.children ?? []).map((c) => this.value(c, scope)), range };
       case 'object': {
-        const entries: ObjectEntry[] = props(n).map((p) => ({ key: p.key, keyRange: nodeRange(p.keyNode), value: this.value(p.value, scope) }));
+        const entries: ObjectEntry[] = props(n).map((p) => new LazyEntry(p.key, nodeRange(p.keyNode), p.value, this, scope));
         return { kind: 'object', entries, range };
       }
       default:
@@ -339,7 +368,7 @@ class TemplateReader {
     const entries: ObjectEntry[] = [];
     for (const p of props(n)) {
       if (DECLARATION_KEYS.has(p.key.toLowerCase())) continue;
-      entries.push({ key: p.key, keyRange: nodeRange(p.keyNode), value: this.value(p.value, scope) });
+      entries.push(new LazyEntry(p.key, nodeRange(p.keyNode), p.value, this, scope));
     }
     return { kind: 'object', entries, range: nodeRange(n) };
   }
