@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { adaptArm } from '../server/src/engine/adapters/arm/adapter';
+import { adaptArm, linkNeutralEdit } from '../server/src/engine/adapters/arm/adapter';
 import { type JsonNode, type ParsedJson, parseJson, patchJson } from '../server/src/engine/adapters/arm/json';
 import { emptyConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/model';
@@ -158,4 +158,60 @@ describe('ARM JSON: an edit inside a string patches the tree instead of parsing 
       assert.deepEqual(summary(ws.findings('/ws/a.json', emptyConfig())), summary(fresh.findings('/ws/a.json', emptyConfig())));
     });
   }
+
+  describe('which edits leave the links alone (the graph swaps the new version in without comparing link facts)', () => {
+    const NESTED = JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      parameters: { p: { type: 'string', defaultValue: 'pval' } },
+      variables: { v: 'vval' },
+      resources: [
+        {
+          type: 'Microsoft.Resources/deployments',
+          name: 'inner',
+          properties: {
+            mode: 'Incremental',
+            parameters: { q: { value: 'qval' } },
+            template: { resources: { pool: { type: 'Microsoft.DesktopVirtualization/hostPools', name: 'hp', properties: { hostPoolType: 'Pooled', customRdpProperty: 'nested:i:0;' } } } },
+          },
+        },
+      ],
+      outputs: { o: { type: 'string', value: 'oval' } },
+    }, null, 2);
+    /** The root-to-string path patchJson hands over for an edit just inside `needle` (the n-th occurrence). */
+    const pathAt = (text: string, needle: string): JsonNode[] => {
+      const at = text.indexOf(needle) + 1;
+      let path: JsonNode[] = [];
+      const e = apply(text, at, at, 'x');
+      patchJson(parseJson(text), e.text, e.edit, e.removed, (p) => (path = [...p]));
+      assert.ok(path.length, `no string at ${needle}`);
+      return path;
+    };
+    const neutral: [string, string, string][] = [
+      ['the RDP string', ARM, 'audiomode'],
+      ['a property the graph does not read', ARM, 'BreadthFirst'],
+      ['the RDP string of a host pool in a nested template (languageVersion 2.0 symbols)', NESTED, 'nested:i:0'],
+    ];
+    const linking: [string, string, string][] = [
+      ['a resource name', ARM, 'hp-pooled'],
+      ['a resource type', ARM, 'DesktopVirtualization/hostPools'],
+      ['the host pool type', ARM, 'Pooled"'],
+      ['a role definition', ARM, "Microsoft.Authorization/roleDefinitions', '1c0163c0"],
+      ['a principal', ARM, "parameters('usersGroupId')"],
+      ['the DSC host pool name', ARM, 'hp-pooled", "aadJoin'],
+      ['an extension publisher', ARM, 'Microsoft.Powershell'],
+      ['the application group host pool path', ARM, "resourceId('Microsoft.DesktopVirtualization/hostPools'"],
+      ['a scope', ARM, 'Microsoft.DesktopVirtualization/applicationGroups/ag'],
+      ['a property name', ARM, 'customRdpProperty'],
+      ['a location outside properties', ARM, 'westeurope'],
+      ['a parameter default', NESTED, 'pval'],
+      ['a variable', NESTED, 'vval'],
+      ['an output', NESTED, 'oval'],
+      ["a nested deployment's parameters", NESTED, 'qval'],
+      ["a nested deployment's mode", NESTED, 'Incremental'],
+      ['a host pool type in a nested template', NESTED, 'Pooled'],
+    ];
+    for (const [name, text, needle] of neutral) it(`neutral: ${name}`, () => assert.equal(linkNeutralEdit(pathAt(text, needle)), true));
+    for (const [name, text, needle] of linking) it(`may link: ${name}`, () => assert.equal(linkNeutralEdit(pathAt(text, needle)), false));
+  });
 });
+

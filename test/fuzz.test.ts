@@ -69,8 +69,41 @@ function mutate(text: string, r: () => number): string {
   }
 }
 
+/** One input through the adapters, every rule and the printers: the checks of the fuzzer. */
+function exercise(g: Awaited<ReturnType<typeof grammars>>, uri: string, text: string, context: string): { elapsed: number; fixes: number } {
+  let fixes = 0;
+  const ws = new Workspace(g);
+  const started = performance.now();
+  ws.set(uri, text, 1);
+  const findings = ws.findings(uri, emptyConfig());
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < 2000, `${context}: analysis took ${elapsed.toFixed(0)} ms`);
+  for (const f of findings) {
+    for (const fix of f.fixes) {
+      const set = renderFix(fix.intent, ws.fixContext());
+      if (!set) continue;
+      const mine = set.edits.filter((e) => e.uri === uri);
+      for (const e of mine) assert.ok(e.range.start >= 0 && e.range.end <= text.length && e.range.start <= e.range.end, `${context}: edit out of bounds`);
+      const sorted = [...mine].sort((a, b) => a.range.start - b.range.start);
+      for (let j = 1; j < sorted.length; j++) assert.ok(sorted[j].range.start >= sorted[j - 1].range.end, `${context}: overlapping edits of '${fix.title}'`);
+      const fixed = applyTextEdits(text, mine);
+      const again = new Workspace(g);
+      again.set(uri, fixed, 2);
+      again.findings(uri, emptyConfig());
+      fixes++;
+    }
+  }
+  return { elapsed, fixes };
+}
+
 describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SEED})`, function () {
   this.timeout(Math.max(60_000, COUNT * 400));
+
+  it('inputs earlier runs found (test/fixtures/fuzz/) go through cleanly', async () => {
+    const g = await grammars();
+    const dir = path.join(FIXTURES, 'fuzz');
+    for (const name of fs.readdirSync(dir)) exercise(g, `/fuzz/found/${name}`, fs.readFileSync(path.join(dir, name), 'utf8'), name);
+  });
 
   it('never throws, stays fast, and every fix applies and re-parses', async () => {
     const g = await grammars();
@@ -85,30 +118,12 @@ describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SE
       for (let k = 0; k < 1 + Math.floor(r() * 3); k++) text = mutate(text, r);
       const uri = `/fuzz/${i}/${base.name}`;
       const context = `mutation ${i} of ${base.name} (seed ${SEED})`;
-      const ws = new Workspace(g);
-      const started = performance.now();
       try {
-        ws.set(uri, text, 1);
-        const findings = ws.findings(uri, emptyConfig());
-        const elapsed = performance.now() - started;
+        const { elapsed, fixes } = exercise(g, uri, text, context);
         slowest = Math.max(slowest, elapsed);
-        assert.ok(elapsed < 2000, `${context}: analysis took ${elapsed.toFixed(0)} ms`);
-        for (const f of findings) {
-          for (const fix of f.fixes) {
-            const set = renderFix(fix.intent, ws.fixContext());
-            if (!set) continue;
-            const mine = set.edits.filter((e) => e.uri === uri);
-            for (const e of mine) assert.ok(e.range.start >= 0 && e.range.end <= text.length && e.range.start <= e.range.end, `${context}: edit out of bounds`);
-            const sorted = [...mine].sort((a, b) => a.range.start - b.range.start);
-            for (let j = 1; j < sorted.length; j++) assert.ok(sorted[j].range.start >= sorted[j - 1].range.end, `${context}: overlapping edits of '${fix.title}'`);
-            const fixed = applyTextEdits(text, mine);
-            const again = new Workspace(g);
-            again.set(uri, fixed, 2);
-            again.findings(uri, emptyConfig());
-            fixesApplied++;
-          }
-        }
+        fixesApplied += fixes;
       } catch (e) {
+        if (process.env.FUZZ_DUMP) fs.writeFileSync(process.env.FUZZ_DUMP, JSON.stringify({ uri, text }));
         assert.fail(`${context}: ${(e as Error).stack ?? e}`);
       }
     }

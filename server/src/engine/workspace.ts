@@ -1,4 +1,4 @@
-import { adaptArm } from './adapters/arm/adapter';
+import { adaptArm, linkNeutralEdit } from './adapters/arm/adapter';
 import { type ParsedJson, parseJson, patchJson } from './adapters/arm/json';
 import { adaptGraphJson } from './adapters/arm/graph';
 import { armPrinter } from './adapters/arm/print';
@@ -52,6 +52,12 @@ export class Workspace {
   private readonly touched = new Set<string>();
   /** Documents replaced since the graph was built, with the version the graph holds. */
   private readonly replaced = new Map<string, Document>();
+  /**
+   * Files whose every edit since the graph last saw them (since the last linksChanged) was inside an ARM string the graph
+   * does not link by (linkNeutralEdit): the graph swaps their new version in without comparing link facts.
+   */
+  private readonly neutralForGraph = new Set<string>();
+  private readonly neutralForLinks = new Set<string>();
 
   private readonly terraform: TerraformProject;
   private readonly tfPrinter: Printer;
@@ -86,16 +92,24 @@ export class Workspace {
     }
     if (old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language)) this.staleSiblings(this.terraform.remove(uri));
     const entry: FileEntry = { uri, text, version, language };
+    // Whether every edit since the graph (and since the last linksChanged) saw this file left its links as they were.
+    const neutralGraph = !this.replaced.has(uri) || this.neutralForGraph.has(uri);
+    const neutralLinks = !this.dirtyLinks.has(uri) || this.neutralForLinks.has(uri);
+    let neutral = false;
     if (old?.json && old.language === language && changes?.length === 1) {
       const c = changes[0];
-      // The graph compares the old version's link facts with the new one's; the patch below moves the old tree.
-      if (old.doc && this.graphCache) linkFacts(old.doc);
-      entry.json = patchJson(old.json, text, c, old.text.slice(c.start, c.oldEnd));
+      entry.json = patchJson(old.json, text, c, old.text.slice(c.start, c.oldEnd), (path) => {
+        neutral = language === 'arm' && linkNeutralEdit(path);
+        // Otherwise the graph compares the old version's link facts with the new one's: read them before the tree moves.
+        if (!neutral && old.doc && this.graphCache) linkFacts(old.doc);
+      });
     }
     const before = this.targets.get(uri) ?? [];
     this.files.set(uri, entry);
     if (!old) this.folderSet(uri, true);
     this.stale(uri, old);
+    if (neutral && neutralGraph) this.neutralForGraph.add(uri);
+    if (neutral && neutralLinks) this.neutralForLinks.add(uri);
     // A Terraform module directory is one configuration: its other files read this one's variables and locals.
     if (Workspace.isTerraform(language)) this.staleSiblings(this.terraform.update(uri, text, language, old?.language === language ? changes : undefined));
     this.setTargets(uri, declaredTargets(uri, language, text));
@@ -221,6 +235,8 @@ export class Workspace {
   }
 
   private invalidate(uri: string): void {
+    this.neutralForGraph.delete(uri);
+    this.neutralForLinks.delete(uri);
     this.findingsCache.clear();
     this.runCache.clear();
     this.dirtyLinks.add(uri);
@@ -245,12 +261,14 @@ export class Workspace {
     const graph = this.graph();
     let changed = false;
     for (const uri of this.dirtyLinks) {
+      if (this.neutralForLinks.has(uri) && this.signatures.has(uri)) continue;
       const sig = this.files.has(uri) ? linkSignature(graph, uri) : undefined;
       if (sig !== this.signatures.get(uri)) changed = true;
       if (sig === undefined) this.signatures.delete(uri);
       else this.signatures.set(uri, sig);
     }
     this.dirtyLinks.clear();
+    this.neutralForLinks.clear();
     return changed;
   }
 
@@ -307,16 +325,19 @@ export class Workspace {
     if (this.graphCache && this.replaced.size) {
       for (const [uri, prev] of this.replaced) {
         const next = this.document(uri);
-        const swapped = next && linkFacts(prev) === linkFacts(next) ? swapDocument(this.graphCache, prev, next) : undefined;
+        const same = next && (this.neutralForGraph.has(uri) || linkFacts(prev) === linkFacts(next));
+        const swapped = same ? swapDocument(this.graphCache, prev, next) : undefined;
         if (!swapped) {
           this.graphCache = undefined;
           break;
         }
       }
       this.replaced.clear();
+      this.neutralForGraph.clear();
     }
     if (!this.graphCache) {
       this.replaced.clear();
+      this.neutralForGraph.clear();
       this.graphCache = buildGraph(this.documents());
     }
     return this.graphCache;

@@ -407,3 +407,48 @@ class TemplateReader {
 }
 
 export type { DocumentSymbolInfo };
+
+/** The properties (under a resource's `properties`) that the AVD graph links by: see graph.ts (linkFacts, GraphBuilder). */
+const LINK_PROPERTIES = new Set(
+  ['hostPoolType', 'hostPoolArmPath', 'hostPoolId', 'roleDefinitionId', 'roleDefinitionName', 'roleName', 'principalId', 'virtualMachineId', 'publisher', 'type', 'settings', 'protectedSettings'].map((k) => k.toLowerCase()),
+);
+
+/**
+ * Whether an edit inside the string at the end of `path` (root to string, as patchJson walks it) leaves how the template
+ * links to the rest unchanged: the string is a value under a resource's `properties`, in a property the graph does not
+ * read (an RDP string, a description, a VM size), in the template or in a nested deployment's template. Anything else
+ * (names, types, scopes, tags, parameters, variables, outputs, property names, a nested deployment's parameters) may
+ * change links. Conservative: false when unsure.
+ */
+export function linkNeutralEdit(path: readonly JsonNode[]): boolean {
+  let i = 0;
+  const key = (n: JsonNode | undefined) => (n?.type === 'property' && typeof n.children?.[0]?.value === 'string' ? (n.children[0].value as string).toLowerCase() : undefined);
+  // Each step: a template object, its `resources` property, the collection, then one resource (by index or symbolic name).
+  for (;;) {
+    if (path[i]?.type !== 'object' || key(path[i + 1]) !== 'resources') return false;
+    const collection = path[i + 2];
+    let resource: JsonNode | undefined;
+    if (collection?.type === 'array') {
+      resource = path[i + 3];
+      i += 3;
+    } else if (collection?.type === 'object' && path[i + 3]?.type === 'property') {
+      resource = path[i + 4];
+      i += 4;
+    } else return false;
+    if (resource?.type !== 'object' || key(path[i + 1]) !== 'properties' || path[i + 2]?.type !== 'object') return false;
+    const type = stringOf(prop(resource, 'type'))?.toLowerCase() ?? '';
+    if (type.startsWith('microsoft.graph/')) return false;
+    const property = path[i + 3];
+    const name = key(property);
+    // The edited string must be the property's value or inside it, never a property name.
+    if (!name || property!.children?.[0] === path[i + 4]) return false;
+    // A nested deployment: its template is read like the root one; its parameters, scope and the rest decide values.
+    if (type === 'microsoft.resources/deployments') {
+      if (name !== 'template') return false;
+      i += 4;
+      continue;
+    }
+    return !LINK_PROPERTIES.has(name) && !path.slice(i + 4).some((n, k, rest) => n.type === 'property' && n.children?.[0] === rest[k + 1]);
+  }
+}
+

@@ -135,14 +135,24 @@ export interface ParsedJson {
  * in allocation and garbage collection than the move), so `before` is marked stale. Undefined when the edit is
  * anything else (then the text is parsed again).
  */
-export function patchJson(before: ParsedJson, text: string, edit: { start: number; oldEnd: number; newText: string }, removed: string): ParsedJson | undefined {
+export function patchJson(
+  before: ParsedJson,
+  text: string,
+  edit: { start: number; oldEnd: number; newText: string },
+  removed: string,
+  /** Called with the nodes from the root to the edited string before anything moves. */
+  located?: (path: readonly JsonNode[]) => void,
+): ParsedJson | undefined {
   const root = before.root;
   if (!root || before.stale || before.errors.length || !plain(edit.newText) || !plain(removed)) return undefined;
+  const path: JsonNode[] = [];
   let target: JsonNode | undefined = root;
   while (target && target.children) {
+    path.push(target);
     target = target.children.find((c) => c.offset < edit.start && edit.oldEnd < c.offset + c.length);
   }
   if (!target || target.type !== 'string' || target.length < 2) return undefined;
+  path.push(target);
   const delta = edit.newText.length - (edit.oldEnd - edit.start);
   const end = target.offset + target.length + delta;
   if (text.charCodeAt(target.offset) !== 0x22 || text.charCodeAt(end - 1) !== 0x22) return undefined;
@@ -152,6 +162,7 @@ export function patchJson(before: ParsedJson, text: string, edit: { start: numbe
   } catch {
     return undefined;
   }
+  located?.(path);
   before.stale = true;
   (target as MutableNode).value = value;
   shift(root, edit.start, delta);

@@ -22,7 +22,14 @@ export const armPrinter: Printer = {
     while (node && !(node.type === 'object' && node.offset === resource.source.range.start)) node = node.parent;
     if (!node) return undefined;
     const formattingOptions = { ...indentation(doc.text), eol: doc.text.includes('\r\n') ? '\r\n' : '\n' };
-    const edits = modify(doc.text, [...getNodePath(node), ...path], value, { formattingOptions });
+    let edits: ReturnType<typeof modify>;
+    try {
+      edits = modify(doc.text, [...getNodePath(node), ...path], value, { formattingOptions });
+    } catch {
+      // jsonc-parser refuses a path through a value of another kind (found by the fuzzer: a damaged file where the
+      // resource's `properties` is a string): no fix then.
+      return undefined;
+    }
     return edits.map((e) => ({ uri: doc.uri, range: { start: e.offset, end: e.offset + e.length }, newText: e.content }));
   },
 
