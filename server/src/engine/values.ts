@@ -20,6 +20,38 @@ export function unknown(range: Range, text?: string, key?: string): UnknownValue
   return v;
 }
 
+/**
+ * An object property whose value is evaluated on first read. Linking and the rules read a few properties of each
+ * resource (its name, the host pool type, the RDP string); resources hold many more. The evaluation must not depend on
+ * state that changes after the entry is made (each adapter captures what it reads).
+ */
+export class LazyEntry implements ObjectEntry {
+  private evaluated: Value | undefined;
+  private reading = false;
+
+  constructor(
+    readonly key: string,
+    readonly keyRange: Range,
+    private readonly read: () => Value,
+  ) {}
+
+  get value(): Value {
+    if (this.evaluated) return this.evaluated;
+    // A value that reads itself (`var a = { x: b.y }`, `var b = { y: a.x }`) is unknown, as a cycle of variables is.
+    if (this.reading) return unknown(this.keyRange, this.key);
+    this.reading = true;
+    try {
+      return (this.evaluated = this.read());
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  set value(v: Value) {
+    this.evaluated = v;
+  }
+}
+
 export function str(text: string, range: Range, source?: TextSource): StringValue {
   return { kind: 'string', parts: [{ kind: 'text', text, source }], range };
 }

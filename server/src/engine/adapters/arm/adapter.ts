@@ -13,7 +13,7 @@ import type {
 } from '../../model';
 import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
 import { parseSuppression } from '../../suppressions';
-import { arrayItems, knownString, relocate, unknown } from '../../values';
+import { arrayItems, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs } from '../inputs';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
@@ -115,30 +115,6 @@ function findSuppressions(text: string, root: JsonNode | undefined): Suppression
     if (s) out.push(s);
   }
   return out;
-}
-
-/**
- * An object property whose value is evaluated on first read. Linking and most rules read a few properties of each
- * resource (its name, the host pool type, the RDP string); a compiled template's resources hold many more.
- */
-class LazyEntry implements ObjectEntry {
-  private evaluated: Value | undefined;
-
-  constructor(
-    readonly key: string,
-    readonly keyRange: Range,
-    private readonly node: JsonNode,
-    private readonly reader: TemplateReader,
-    private readonly scope: ArmScope,
-  ) {}
-
-  get value(): Value {
-    return (this.evaluated ??= this.reader.lazyValue(this.node, this.scope));
-  }
-
-  set value(v: Value) {
-    this.evaluated = v;
-  }
 }
 
 class TemplateReader {
@@ -277,7 +253,7 @@ class TemplateReader {
       case 'array':
         return { kind: 'array', items: (n.children ?? []).map((c) => this.value(c, scope)), range };
       case 'object': {
-        const entries: ObjectEntry[] = props(n).map((p) => new LazyEntry(p.key, nodeRange(p.keyNode), p.value, this, scope));
+        const entries: ObjectEntry[] = props(n).map((p) => new LazyEntry(p.key, nodeRange(p.keyNode), () => this.lazyValue(p.value, scope)));
         return { kind: 'object', entries, range };
       }
       default:
@@ -368,7 +344,7 @@ class TemplateReader {
     const entries: ObjectEntry[] = [];
     for (const p of props(n)) {
       if (DECLARATION_KEYS.has(p.key.toLowerCase())) continue;
-      entries.push(new LazyEntry(p.key, nodeRange(p.keyNode), p.value, this, scope));
+      entries.push(new LazyEntry(p.key, nodeRange(p.keyNode), () => this.lazyValue(p.value, scope)));
     }
     return { kind: 'object', entries, range: nodeRange(n) };
   }

@@ -1,6 +1,6 @@
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, callFunction, operatorKey, unknownCall } from '../../resolve/functions';
-import { choice, concatParts, conditionText, knownBoolean, knownEquals, knownString, unknown } from '../../values';
+import { choice, concatParts, conditionText, knownBoolean, knownEquals, knownString, LazyEntry, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
@@ -183,7 +183,9 @@ export class BicepEvaluator {
           open = true;
           continue;
         }
-        entries.push({ key: p.keyText, keyRange: rangeOf(p.key), value: this.evaluate(p.value) });
+        // Read on first use; the evaluator's loop variables are fixed when it is made, so a later read sees the same.
+        const value = p.value;
+        entries.push(new LazyEntry(p.keyText, rangeOf(p.key), () => this.evaluate(value)));
       } else if (p.kind === 'spread') {
         const v = this.evaluate(p.expression);
         if (v.kind === 'object') {
