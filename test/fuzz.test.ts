@@ -131,9 +131,9 @@ describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SE
     if (COUNT > 1000) console.log(`    slowest analysis ${slowest.toFixed(0)} ms, fixes applied ${fixesApplied}`);
   });
 
-  it('an edit applied incrementally (ARM tree patch, Terraform re-parse) finds what a fresh workspace finds', async () => {
+  it('an edit applied incrementally (ARM tree patch, Terraform re-parse, link shortcuts) finds what a fresh workspace finds', async () => {
     const g = await grammars();
-    const seeds = [...listFiles(path.join(FIXTURES, 'rules')), ...listFiles(path.join(ROOT, 'examples'))].filter((f) => /\.(json|tf)$/.test(f) && !f.includes('.fixed.'));
+    const seeds = [...listFiles(path.join(FIXTURES, 'rules')), ...listFiles(path.join(ROOT, 'examples'))].filter((f) => /\.(json|tf|bicep)$/.test(f) && !f.includes('.fixed.'));
     const texts = seeds.map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
     const r = rng(SEED + 1);
     const summary = (ws: Workspace, uri: string) => ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);

@@ -194,6 +194,11 @@ export interface DocumentFacts {
   inputs?: TemplateInput[];
   /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */
   unresolvedModules?: { reference: string; range: Range }[];
+  /**
+   * The edit that made this version (handed to the adapter) stayed inside a string the AVD graph does not link by:
+   * the graph can take this version in place of the previous one without comparing link facts.
+   */
+  linkNeutral?: boolean;
 }
 
 /**

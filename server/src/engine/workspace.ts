@@ -1,4 +1,5 @@
 import { adaptArm, linkNeutralEdit } from './adapters/arm/adapter';
+import { plainBicepEdit } from './adapters/bicep/link-neutral';
 import { type ParsedJson, parseJson, patchJson } from './adapters/arm/json';
 import { adaptGraphJson } from './adapters/arm/graph';
 import { armPrinter } from './adapters/arm/print';
@@ -33,6 +34,11 @@ interface FileEntry {
   doc?: Document;
   /** ARM JSON: the tree of `text`, kept so that the next edit inside a string can patch it instead of parsing again. */
   json?: ParsedJson;
+  /**
+   * Bicep: the text the last edit typed, when it could only change one string; the adapter says whether the string is
+   * one the graph does not link by, and whether this may skip the link comparison (see neutralForGraph).
+   */
+  edited?: { start: number; end: number; graph: boolean; links: boolean };
 }
 
 /**
@@ -107,6 +113,10 @@ export class Workspace {
     const before = this.targets.get(uri) ?? [];
     this.files.set(uri, entry);
     if (!old) this.folderSet(uri, true);
+    if (language === 'bicep' && old?.language === 'bicep' && changes?.length === 1) {
+      const c = changes[0];
+      if (plainBicepEdit(c.newText, old.text.slice(c.start, c.oldEnd))) entry.edited = { start: c.start, end: c.start + c.newText.length, graph: neutralGraph, links: neutralLinks };
+    }
     this.stale(uri, old);
     if (neutral && neutralGraph) this.neutralForGraph.add(uri);
     if (neutral && neutralLinks) this.neutralForLinks.add(uri);
@@ -209,6 +219,8 @@ export class Workspace {
       if (!f) continue;
       const old = { ...f };
       f.doc = undefined;
+      // Read again for another reason than its own edit (its inputs or siblings changed): no shortcut for its links.
+      f.edited = undefined;
       this.stale(u, old);
     }
   }
@@ -282,6 +294,12 @@ export class Workspace {
       } finally {
         this.adapting.delete(uri);
       }
+      // A Bicep edit inside a string the graph does not link by (known once the file is read).
+      if (f.edited && f.doc.facts.linkNeutral) {
+        if (f.edited.graph) this.neutralForGraph.add(uri);
+        if (f.edited.links) this.neutralForLinks.add(uri);
+      }
+      f.edited = undefined;
     }
     return f.doc;
   }
@@ -295,7 +313,7 @@ export class Workspace {
       case 'graph-json':
         return adaptGraphJson(f.uri, f.text, f.version);
       case 'bicep':
-        return adaptBicep(f.uri, f.text, f.version, f.language, { inputs: this.inputsFor(f) });
+        return adaptBicep(f.uri, f.text, f.version, f.language, { inputs: this.inputsFor(f), edited: f.edited });
       case 'bicepparam':
         return adaptBicep(f.uri, f.text, f.version, f.language);
       case 'terraform':

@@ -16,6 +16,7 @@ import { parseSuppression } from '../../suppressions';
 import { arrayItems, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs } from '../inputs';
+import { LINK_PROPERTIES } from '../../link-properties';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
 
 /** Keys of an ARM resource declaration that describe the declaration itself rather than the deployed resource. */
@@ -383,11 +384,6 @@ class TemplateReader {
 }
 
 export type { DocumentSymbolInfo };
-
-/** The properties (under a resource's `properties`) that the AVD graph links by: see graph.ts (linkFacts, GraphBuilder). */
-const LINK_PROPERTIES = new Set(
-  ['hostPoolType', 'hostPoolArmPath', 'hostPoolId', 'roleDefinitionId', 'roleDefinitionName', 'roleName', 'principalId', 'virtualMachineId', 'publisher', 'type', 'settings', 'protectedSettings'].map((k) => k.toLowerCase()),
-);
 
 /**
  * Whether an edit inside the string at the end of `path` (root to string, as patchJson walks it) leaves how the template

@@ -1,3 +1,4 @@
+import { bicepLinkNeutralEdit } from './link-neutral';
 import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
 import { baseName, combineInputs, resolveRelative } from '../inputs';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
@@ -10,6 +11,8 @@ import type { Decorator, Expression, ModuleDeclaration, ObjectExpression, ParamD
 export interface BicepOptions {
   /** Parameter values other documents pass to this file (module calls, parameter files). */
   inputs?: readonly TemplateInput[];
+  /** The range of the new text an edit typed (a plain edit, see plainBicepEdit): `facts.linkNeutral` says whether links may have changed. */
+  edited?: { start: number; end: number };
 }
 
 function scopeOfTarget(v: string | undefined): DeploymentScope {
@@ -39,6 +42,7 @@ export function adaptBicep(uri: string, text: string, version: number, language:
   }
   doc.syntaxErrors = program.errors.map((e) => ({ message: e.message, range: range(e) }));
   doc.suppressions = suppressions(program, text);
+  if (options.edited && !program.errors.length && bicepLinkNeutralEdit(program, options.edited.start, options.edited.end)) doc.facts.linkNeutral = true;
   try {
     new BicepReader(doc, program, options).read();
   } catch (e) {
