@@ -32,16 +32,19 @@ export class LazyEntry implements ObjectEntry {
   constructor(
     readonly key: string,
     readonly keyRange: Range,
-    private readonly read: () => Value,
+    /** Dropped once read, so that what it holds (a syntax tree) can be freed when every property was read. */
+    private read: (() => Value) | undefined,
   ) {}
 
   get value(): Value {
     if (this.evaluated) return this.evaluated;
     // A value that reads itself (`var a = { x: b.y }`, `var b = { y: a.x }`) is unknown, as a cycle of variables is.
-    if (this.reading) return unknown(this.keyRange, this.key);
+    if (this.reading || !this.read) return unknown(this.keyRange, this.key);
     this.reading = true;
     try {
-      return (this.evaluated = this.read());
+      this.evaluated = this.read();
+      this.read = undefined;
+      return this.evaluated;
     } finally {
       this.reading = false;
     }
@@ -49,6 +52,7 @@ export class LazyEntry implements ObjectEntry {
 
   set value(v: Value) {
     this.evaluated = v;
+    this.read = undefined;
   }
 }
 
