@@ -71,8 +71,16 @@ function mutate(text: string, r: () => number): string {
 
 /** One input through the adapters, every rule and the printers: the checks of the fuzzer. */
 function exercise(g: Awaited<ReturnType<typeof grammars>>, uri: string, text: string, context: string): { elapsed: number; fixes: number } {
-  let fixes = 0;
   const ws = new Workspace(g);
+  try {
+    return exerciseIn(ws, g, uri, text, context);
+  } finally {
+    ws.dispose();
+  }
+}
+
+function exerciseIn(ws: Workspace, g: Awaited<ReturnType<typeof grammars>>, uri: string, text: string, context: string): { elapsed: number; fixes: number } {
+  let fixes = 0;
   const started = performance.now();
   ws.set(uri, text, 1);
   const findings = ws.findings(uri, emptyConfig());
@@ -88,8 +96,12 @@ function exercise(g: Awaited<ReturnType<typeof grammars>>, uri: string, text: st
       for (let j = 1; j < sorted.length; j++) assert.ok(sorted[j].range.start >= sorted[j - 1].range.end, `${context}: overlapping edits of '${fix.title}'`);
       const fixed = applyTextEdits(text, mine);
       const again = new Workspace(g);
-      again.set(uri, fixed, 2);
-      again.findings(uri, emptyConfig());
+      try {
+        again.set(uri, fixed, 2);
+        again.findings(uri, emptyConfig());
+      } finally {
+        again.dispose();
+      }
       fixes++;
     }
   }
@@ -151,14 +163,19 @@ describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SE
       const context = `edit ${i} of ${base.name} at ${start} (seed ${SEED + 1})`;
       try {
         const ws = new Workspace(g);
-        ws.set(uri, text, 1);
-        ws.findings(uri, emptyConfig());
-        ws.linksChanged();
-        ws.set(uri, next, 2, [{ start, oldEnd, newText }]);
-        ws.linksChanged();
         const fresh = new Workspace(g);
-        fresh.set(uri, next, 2);
-        assert.deepEqual(summary(ws, uri), summary(fresh, uri), context);
+        try {
+          ws.set(uri, text, 1);
+          ws.findings(uri, emptyConfig());
+          ws.linksChanged();
+          ws.set(uri, next, 2, [{ start, oldEnd, newText }]);
+          ws.linksChanged();
+          fresh.set(uri, next, 2);
+          assert.deepEqual(summary(ws, uri), summary(fresh, uri), context);
+        } finally {
+          ws.dispose();
+          fresh.dispose();
+        }
       } catch (e) {
         if (process.env.FUZZ_DUMP) fs.writeFileSync(process.env.FUZZ_DUMP, JSON.stringify({ text, start, oldEnd, newText }));
         assert.fail(`${context}: ${(e as Error).stack ?? e}`);

@@ -238,6 +238,20 @@ export class Workspace {
     }
   }
 
+  /**
+   * Frees what the workspace holds outside the JS heap (Terraform syntax trees). A process that makes many workspaces
+   * (tests, tools) must call it: WebAssembly memory fills up long before the garbage collector notices.
+   */
+  dispose(): void {
+    this.terraform.dispose();
+    this.files.clear();
+    this.byFolder.clear();
+    this.graphCache = undefined;
+    this.replaced.clear();
+    this.findingsCache.clear();
+    this.runCache.clear();
+  }
+
   has(uri: string): boolean {
     return this.files.has(uri);
   }

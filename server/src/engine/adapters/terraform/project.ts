@@ -116,6 +116,13 @@ export class TerraformProject {
     return true;
   }
 
+  /** Frees every tree (WebAssembly memory, which the JS garbage collector does not see filling up). */
+  dispose(): void {
+    for (const f of this.files.values()) f.tree.delete();
+    this.files.clear();
+    this.modules.clear();
+  }
+
   siblings(uri: string): string[] {
     const dir = dirOf(uri);
     return [...this.files.keys()].filter((u) => u !== uri && dirOf(u) === dir);
