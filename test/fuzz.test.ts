@@ -182,5 +182,52 @@ describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SE
       }
     }
   });
+
+  it('an edit applied incrementally in a folder of several files finds, in every file, what a fresh workspace finds', async () => {
+    const g = await grammars();
+    // Fixture folders whose files link to each other: modules, parameter files, Terraform directories, split templates.
+    const folders = new Map<string, string[]>();
+    for (const f of listFiles(path.join(FIXTURES, 'rules'))) {
+      if (!SOURCE.test(f) || f.includes('.fixed.')) continue;
+      const dir = path.relative(path.join(FIXTURES, 'rules'), f).split(path.sep).slice(0, 2).join('/');
+      folders.set(dir, [...(folders.get(dir) ?? []), f]);
+    }
+    const multi = [...folders.entries()].filter(([, files]) => files.length > 1).sort(([a], [b]) => a.localeCompare(b));
+    assert.ok(multi.length >= 10, `${multi.length} fixture folders with several files`);
+    const r = rng(SEED + 2);
+    const typed = ['x', 'Pooled', 'Personal', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', "'", '"', '}', '\n'];
+    const uriOf = (f: string) => `/fuzz-folder${f.slice(FIXTURES.length).split(path.sep).join('/')}`;
+    const summary = (ws: Workspace, uri: string) => ws.findings(uri, emptyConfig()).map((f) => `${f.uri} ${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+    for (let i = 0; i < Math.ceil(COUNT / 5); i++) {
+      const [dir, files] = multi[Math.floor(r() * multi.length)];
+      const texts = new Map(files.map((f) => [uriOf(f), fs.readFileSync(f, 'utf8')]));
+      const uris = [...texts.keys()];
+      const edited = uris[Math.floor(r() * uris.length)];
+      const text = texts.get(edited)!;
+      let start = Math.floor(r() * (text.length + 1));
+      if (r() < 0.6) start = text.indexOf(r() < 0.5 ? '"' : "'", start) + 1 || start;
+      const oldEnd = Math.min(text.length, start + (r() < 0.3 ? Math.floor(r() * 6) : 0));
+      const newText = r() < 0.2 ? '' : typed[Math.floor(r() * typed.length)];
+      const next = text.slice(0, start) + newText + text.slice(oldEnd);
+      const context = `edit ${i} of ${dir}, ${edited.split('/').pop()} at ${start} (seed ${SEED + 2})`;
+      const ws = new Workspace(g);
+      const fresh = new Workspace(g);
+      try {
+        for (const [u, t] of texts) ws.set(u, t, 1);
+        for (const u of uris) ws.findings(u, emptyConfig());
+        ws.linksChanged();
+        ws.takeTouched();
+        ws.set(edited, next, 2, [{ start, oldEnd, newText }]);
+        ws.linksChanged();
+        for (const [u, t] of texts) fresh.set(u, u === edited ? next : t, u === edited ? 2 : 1);
+        for (const u of uris) assert.deepEqual(summary(ws, u), summary(fresh, u), `${context}: findings of ${u.split('/').pop()}`);
+      } catch (e) {
+        assert.fail(`${context}: ${(e as Error).stack ?? e}`);
+      } finally {
+        ws.dispose();
+        fresh.dispose();
+      }
+    }
+  });
 });
 
