@@ -1,5 +1,5 @@
 import type { ArrayValue, ObjectEntry, Range, StringPart, StringValue, Value } from '../model';
-import { concatParts, concatStrings, entry, isKnown, knownBoolean, knownString, unknown } from '../values';
+import { concatParts, concatStrings, entry, isKnown, knownBoolean, knownEquals, knownString, unknown } from '../values';
 
 /**
  * The function library Bicep and ARM template expressions share (Bicep compiles to these ARM functions).
@@ -38,6 +38,47 @@ function keyed(key: string): string | undefined {
 /** The key of an operator applied to values (`==(a,b)`), undefined when an operand has no key. */
 export function operatorKey(op: string, args: Value[]): string | undefined {
   return keyed(`${op}(${args.map(valueKey).join(',')})`);
+}
+
+/**
+ * A binary operator as Bicep and Terraform evaluate it: `&&` and `||` short-circuit (the right side is read only when
+ * the left does not decide), equality on known values (`=~`/`!~` ignore case), arithmetic and comparison on numbers.
+ * `/` truncates when `integerDivision` (Bicep's integers); anything else unknown, keyed so equal expressions compare.
+ */
+export function binaryOperation(op: string, a: Value, right: () => Value, range: Range, integerDivision: boolean): Value {
+  if (op === '&&' && knownBoolean(a) === false) return { kind: 'boolean', value: false, range };
+  if (op === '||' && knownBoolean(a) === true) return { kind: 'boolean', value: true, range };
+  const b = right();
+  switch (op) {
+    case '&&':
+    case '||': {
+      const x = knownBoolean(a);
+      const y = knownBoolean(b);
+      if (op === '&&' && y === false) return { kind: 'boolean', value: false, range };
+      if (op === '||' && y === true) return { kind: 'boolean', value: true, range };
+      if (x !== undefined && y !== undefined) return { kind: 'boolean', value: op === '&&' ? x && y : x || y, range };
+      return unknown(range, undefined, operatorKey(op, [a, b]));
+    }
+    case '==':
+    case '!=':
+    case '=~':
+    case '!~': {
+      const eq = knownEquals(a, b, op === '=~' || op === '!~');
+      if (eq === undefined) return unknown(range, undefined, operatorKey(op, [a, b]));
+      return { kind: 'boolean', value: op === '==' || op === '=~' ? eq : !eq, range };
+    }
+    default: {
+      if (a.kind === 'number' && b.kind === 'number') {
+        const x = a.value;
+        const y = b.value;
+        const results: Record<string, number | boolean> = { '+': x + y, '-': x - y, '*': x * y, '/': integerDivision ? Math.trunc(x / y) : x / y, '%': x % y, '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y };
+        const res = results[op];
+        if (typeof res === 'number') return { kind: 'number', value: res, range };
+        if (typeof res === 'boolean') return { kind: 'boolean', value: res, range };
+      }
+      return unknown(range);
+    }
+  }
 }
 
 export function unknownCall(name: string, args: Value[], range: Range): Value {

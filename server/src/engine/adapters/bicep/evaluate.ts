@@ -1,6 +1,6 @@
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
-import { accessIndex, accessMember, callFunction, operatorKey, unknownCall } from '../../resolve/functions';
-import { choice, concatParts, conditionText, knownBoolean, knownEquals, knownString, LazyEntry, unknown } from '../../values';
+import { accessIndex, accessMember, binaryOperation, callFunction, operatorKey, unknownCall } from '../../resolve/functions';
+import { choice, concatParts, conditionText, knownBoolean, knownString, LazyEntry, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
@@ -229,45 +229,12 @@ export class BicepEvaluator {
 
   private binary(op: string, l: Expression, r: Expression, range: Range): Value {
     const a = this.evaluate(l);
-    if (op === '&&' && knownBoolean(a) === false) return { kind: 'boolean', value: false, range };
-    if (op === '||' && knownBoolean(a) === true) return { kind: 'boolean', value: true, range };
     if (op === '??') {
       if (a.kind === 'null') return this.evaluate(r);
       if (a.kind === 'string' || a.kind === 'number' || a.kind === 'boolean' || a.kind === 'object' || a.kind === 'array') return a;
       return unknown(range, undefined, operatorKey('??', [a, this.evaluate(r)]));
     }
-    const b = this.evaluate(r);
-    switch (op) {
-      case '&&':
-      case '||': {
-        const x = knownBoolean(a);
-        const y = knownBoolean(b);
-        if (op === '&&' && y === false) return { kind: 'boolean', value: false, range };
-        if (op === '||' && y === true) return { kind: 'boolean', value: true, range };
-        if (x !== undefined && y !== undefined) return { kind: 'boolean', value: op === '&&' ? x && y : x || y, range };
-        return unknown(range, undefined, operatorKey(op, [a, b]));
-      }
-      case '==':
-      case '!=':
-      case '=~':
-      case '!~': {
-        const insensitive = op === '=~' || op === '!~';
-        const eq = knownEquals(a, b, insensitive);
-        if (eq === undefined) return unknown(range, undefined, operatorKey(op, [a, b]));
-        return { kind: 'boolean', value: op === '==' || op === '=~' ? eq : !eq, range };
-      }
-      default: {
-        if (a.kind === 'number' && b.kind === 'number') {
-          const x = a.value;
-          const y = b.value;
-          const results: Record<string, number | boolean> = { '+': x + y, '-': x - y, '*': x * y, '/': Math.trunc(x / y), '%': x % y, '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y };
-          const res = results[op];
-          if (typeof res === 'number') return { kind: 'number', value: res, range };
-          if (typeof res === 'boolean') return { kind: 'boolean', value: res, range };
-        }
-        return unknown(range);
-      }
-    }
+    return binaryOperation(op, a, () => this.evaluate(r), range, true);
   }
 
   private forExpression(e: Extract<Expression, { kind: 'for' }>, range: Range): Value {

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
-import { accessIndex, accessMember, operatorKey } from '../../resolve/functions';
-import { choice, concatParts, conditionText, knownBoolean, knownEquals, knownString, unknown } from '../../values';
+import { accessIndex, accessMember, binaryOperation, operatorKey } from '../../resolve/functions';
+import { choice, concatParts, conditionText, knownBoolean, knownString, unknown } from '../../values';
 import { decodeQuoted, namedChildren, nodeRange } from './hcl';
 import { callTfFunction } from './functions';
 
@@ -353,38 +353,7 @@ export class TfEvaluator {
     const operands = kids.filter((c) => c.isNamed && c.type !== 'comment');
     if (!opNode || operands.length !== 2) return unknown(range);
     const op = opNode.text;
-    const a = this.evaluate(operands[0]);
-    if (op === '&&' && knownBoolean(a) === false) return { kind: 'boolean', value: false, range };
-    if (op === '||' && knownBoolean(a) === true) return { kind: 'boolean', value: true, range };
-    const b = this.evaluate(operands[1]);
-    switch (op) {
-      case '&&':
-      case '||': {
-        const x = knownBoolean(a);
-        const y = knownBoolean(b);
-        if (op === '&&' && y === false) return { kind: 'boolean', value: false, range };
-        if (op === '||' && y === true) return { kind: 'boolean', value: true, range };
-        if (x !== undefined && y !== undefined) return { kind: 'boolean', value: op === '&&' ? x && y : x || y, range };
-        return unknown(range, undefined, operatorKey(op, [a, b]));
-      }
-      case '==':
-      case '!=': {
-        const eq = knownEquals(a, b);
-        if (eq === undefined) return unknown(range, undefined, operatorKey(op, [a, b]));
-        return { kind: 'boolean', value: op === '==' ? eq : !eq, range };
-      }
-      default: {
-        if (a.kind === 'number' && b.kind === 'number') {
-          const x = a.value;
-          const y = b.value;
-          const r: Record<string, number | boolean> = { '+': x + y, '-': x - y, '*': x * y, '/': x / y, '%': x % y, '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y };
-          const res = r[op];
-          if (typeof res === 'number') return { kind: 'number', value: res, range };
-          if (typeof res === 'boolean') return { kind: 'boolean', value: res, range };
-        }
-        return unknown(range);
-      }
-    }
+    return binaryOperation(op, this.evaluate(operands[0]), () => this.evaluate(operands[1]), range, false);
   }
 }
 
