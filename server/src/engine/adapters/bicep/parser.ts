@@ -949,6 +949,24 @@ class Parser {
     operands.push({ kind: 'binary', operator: OPERATOR[type], operatorToken, left, right, start: left.start, end: Math.max(right.end, operatorToken.end) });
   }
 
+  /** A string, integer, `true`, `false` or `null`: the same in expressions and types. */
+  private literal(): S.StringExpression | S.IntegerLiteral | S.BooleanLiteral | S.NullLiteral {
+    const p = this.pos;
+    switch (this.types[p]) {
+      case T.Integer:
+        return this.integer();
+      case T.TrueKeyword:
+      case T.FalseKeyword:
+        this.pos++;
+        return { kind: 'boolean', value: this.types[p] === T.TrueKeyword, start: this.starts[p], end: this.ends[p] };
+      case T.NullKeyword:
+        this.pos++;
+        return { kind: 'null', start: this.starts[p], end: this.ends[p] };
+      default:
+        return this.string();
+    }
+  }
+
   private missingExpression(): S.ErrorNode {
     return this.missing('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
   }
@@ -978,19 +996,11 @@ class Parser {
       }
       case T.StringComplete:
       case T.StringLeftPiece:
-        current = this.string();
-        break;
       case T.Integer:
-        current = this.integer();
-        break;
       case T.TrueKeyword:
       case T.FalseKeyword:
-        this.pos++;
-        current = { kind: 'boolean', value: types[p] === T.TrueKeyword, start: this.starts[p], end: this.ends[p] };
-        break;
       case T.NullKeyword:
-        this.pos++;
-        current = { kind: 'null', start: this.starts[p], end: this.ends[p] };
+        current = this.literal();
         break;
       case T.LeftBrace:
         if (!(flags & ALLOW_COMPLEX)) this.complexNotAllowed();
@@ -1491,19 +1501,11 @@ class Parser {
       }
       case T.StringComplete:
       case T.StringLeftPiece:
-        current = this.string();
-        break;
       case T.Integer:
-        current = this.integer();
-        break;
       case T.TrueKeyword:
       case T.FalseKeyword:
-        this.pos++;
-        current = { kind: 'boolean', value: types[p] === T.TrueKeyword, start: this.starts[p], end: this.ends[p] };
-        break;
       case T.NullKeyword:
-        this.pos++;
-        current = { kind: 'null', start: this.starts[p], end: this.ends[p] };
+        current = this.literal();
         break;
       case T.LeftBrace:
         current = this.objectType();
