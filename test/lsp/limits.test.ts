@@ -26,7 +26,7 @@ describe('language server: size limit and cancellation', function () {
     // 0.001 MB is 1,048 bytes: the 2.3 KB template is over it, the small one is not.
     const small = '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}';
     const data = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) });
-    const dir = tempTree({ '.avdsec.json': '{ "maxFileSizeMB": 0.001 }', 'pooled.json': POOLED_ARM, 'small.json': small, 'data.json': data });
+    const dir = tempTree({ '.avdsec.json': '{ "maxFileSizeMB": 0.001 }', 'pooled.json': POOLED_ARM, 'other.json': POOLED_ARM, 'small.json': small, 'data.json': data });
     const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
     server = new ServerProcess();
     await server.initialize(pathToFileURL(dir).href, CAPABILITIES);
@@ -35,7 +35,7 @@ describe('language server: size limit and cancellation', function () {
     assert.equal(note.severity, 3);
     assert.deepEqual(note.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
     assert.match(String(note.message), /^avdsec: file is 2\.2 KB, over the 1 KB limit; not checked \(raise "maxFileSizeMB" in \.avdsec\.json to check it\)$/);
-    assert.deepEqual((await status(server)).tooLarge, [uri('pooled.json')]);
+    assert.deepEqual((await status(server)).tooLarge.sort(), [uri('other.json'), uri('pooled.json')]);
     // A large JSON file that is no template is none of avdsec's business: no message.
     assert.equal(server.current(uri('data.json')), undefined);
     assert.ok(server.log.some((l) => l.includes('pooled.json') && l.includes('not checked')), server.log.join('\n'));
@@ -55,7 +55,17 @@ describe('language server: size limit and cancellation', function () {
     await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('.avdsec.json'), type: 2 }] });
     const checked = await server.waitForDiagnostics(uri('pooled.json'), (d) => d.some((x) => x.code === SSO));
     assert.equal(tooLarge(checked), undefined);
+    // A file that is not open is read again from disk once it fits.
+    assert.equal(tooLarge(await server.waitForDiagnostics(uri('other.json'), (d) => d.some((x) => x.code === SSO))), undefined);
     assert.deepEqual((await status(server)).tooLarge, []);
+
+    // A lower limit again: files read from disk that no longer fit are dropped and say so, open ones too.
+    fs.writeFileSync(path.join(dir, '.avdsec.json'), '{ "maxFileSizeMB": 0.002 }');
+    await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('.avdsec.json'), type: 2 }] });
+    const [again] = await server.waitForDiagnostics(uri('other.json'), (d) => !!tooLarge(d));
+    assert.match(String(again.message), /file is 2\.2 KB, over the 2 KB limit/);
+    await server.waitForDiagnostics(uri('pooled.json'), (d) => !!tooLarge(d));
+    assert.equal(server.current(uri('small.json'))?.some((d) => tooLarge([d])), false);
     assert.equal(server.stderr, '');
   });
 

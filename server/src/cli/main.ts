@@ -85,7 +85,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
     if (!read.ok) {
       // A .json file that cannot be read is most likely not an ARM template; say nothing about it, unless it is too
       // large and starts like one.
-      if (!/\.jsonc?$/i.test(file) || read.looksLikeTemplate) errors.push({ file: reporter.relative(uri), message: read.message });
+      if (!/\.jsonc?$/i.test(file) || read.isSource) errors.push({ file: reporter.relative(uri), message: read.message });
       continue;
     }
     if (ws.set(uri, read.text)) {

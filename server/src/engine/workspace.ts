@@ -252,6 +252,11 @@ export class Workspace {
     this.runCache.clear();
   }
 
+  /** The text the workspace holds for a file, without reading it into the model. */
+  text(uri: string): string | undefined {
+    return this.files.get(uri)?.text;
+  }
+
   has(uri: string): boolean {
     return this.files.has(uri);
   }

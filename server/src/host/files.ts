@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { glob } from 'tinyglobby';
 import { MAX_FILE_SIZE_MB } from '../engine/config';
-import { languageByName } from '../engine/parse';
+import { detectLanguage, languageByName } from '../engine/parse';
 
 const MB = 1024 * 1024;
 
@@ -42,7 +42,7 @@ export async function discoverFiles(paths: string[], cwd: string): Promise<{ fil
 /** The largest file avdsec reads whatever the configuration says; `maxFileSizeMB` in `.avdsec.json` sets a lower limit. */
 export const MAX_FILE_BYTES = MAX_FILE_SIZE_MB * MB;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; message: string; tooLarge?: boolean; looksLikeTemplate?: boolean };
+export type ReadResult = { ok: true; text: string } | { ok: false; message: string; tooLarge?: boolean; isSource?: boolean };
 
 /** The limit in bytes for a `maxFileSizeMB` setting, never above the hard limit. */
 export function limitBytes(maxFileSizeMB: number): number {
@@ -74,7 +74,7 @@ export function readSourceFile(file: string, maxFileSizeMB: number = MAX_FILE_SI
   let buf: Buffer;
   try {
     const size = fs.statSync(file).size;
-    if (size > limitBytes(maxFileSizeMB)) return { ok: false, message: tooLargeMessage(size, maxFileSizeMB), tooLarge: true, looksLikeTemplate: startsLikeTemplate(file) };
+    if (size > limitBytes(maxFileSizeMB)) return { ok: false, message: tooLargeMessage(size, maxFileSizeMB), tooLarge: true, isSource: fileStartsLikeSource(file) };
     buf = fs.readFileSync(file);
   } catch (e) {
     return { ok: false, message: `cannot read the file: ${(e as Error).message}` };
@@ -90,23 +90,17 @@ export function readSourceFile(file: string, maxFileSizeMB: number = MAX_FILE_SI
  * first kilobytes name an ARM template or parameters schema (a large JSON file is most often something else).
  */
 export function startsLikeSource(uri: string, head: string): boolean {
-  const language = languageByName(uri);
-  return language === 'json' ? startsLikeTemplateText(head.slice(0, 4096)) : !!language;
+  return detectLanguage(uri, head) !== undefined;
 }
 
-function startsLikeTemplateText(head: string): boolean {
-  return /schema\.management\.azure\.com\/schemas\/[^"]*deployment/i.test(head);
-}
-
-/** Whether a JSON file's first kilobytes name an ARM template or parameters schema (read without reading the whole file). */
-function startsLikeTemplate(file: string): boolean {
-  if (!/\.jsonc?$/i.test(file)) return true;
+/** startsLikeSource for a file on disk, reading only its first kilobytes. */
+function fileStartsLikeSource(file: string): boolean {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
     const head = Buffer.alloc(4096);
     const n = fs.readSync(fd, head, 0, head.length, 0);
-    return startsLikeTemplateText(head.subarray(0, n).toString('utf8'));
+    return startsLikeSource(file, head.subarray(0, n).toString('utf8'));
   } catch {
     return false;
   } finally {

@@ -68,7 +68,7 @@ export class ServerWorkspace {
     if (!file) return false;
     const r = readSourceFile(file, this.config(uri).config.maxFileSizeMB);
     if (!r.ok) {
-      if (r.tooLarge && r.looksLikeTemplate) this.tooLarge.set(uri, r.message);
+      if (r.tooLarge && r.isSource) this.tooLarge.set(uri, r.message);
       else this.tooLarge.delete(uri);
       this.engine.delete(uri);
       return false;
@@ -109,15 +109,21 @@ export class ServerWorkspace {
 
   /** Hands an open document's text to the engine, unless it is over the size limit (then the engine forgets it). */
   private load(uri: string, text: string, version: number, edits?: TextChange[]): void {
-    const limit = this.config(uri).config.maxFileSizeMB;
-    const bytes = startsLikeSource(uri, text) ? oversizeBytes(text, limit) : undefined;
-    if (bytes !== undefined) {
-      this.tooLarge.set(uri, tooLargeMessage(bytes, limit));
+    const message = this.oversize(uri, text);
+    if (message) {
+      this.tooLarge.set(uri, message);
       this.engine.delete(uri);
       return;
     }
     this.tooLarge.delete(uri);
     this.engine.set(uri, text, version, edits);
+  }
+
+  /** Why text is not checked when it is over the size limit of its configuration; undefined when it is checked. */
+  private oversize(uri: string, text: string): string | undefined {
+    const limit = this.config(uri).config.maxFileSizeMB;
+    const bytes = startsLikeSource(uri, text) ? oversizeBytes(text, limit) : undefined;
+    return bytes === undefined ? undefined : tooLargeMessage(bytes, limit);
   }
 
   /** Why a file is not checked, when it is over the size limit. */
@@ -130,13 +136,19 @@ export class ServerWorkspace {
     return [...this.tooLarge.keys()];
   }
 
-  /** The limit may have changed with the configuration: open documents are measured again. */
-  private reloadOpen(): void {
-    for (const [uri, doc] of this.open) {
-      if (isConfigUri(uri)) continue;
-      const was = this.tooLarge.has(uri);
-      const bytes = startsLikeSource(uri, doc.getText()) ? oversizeBytes(doc.getText(), this.config(uri).config.maxFileSizeMB) : undefined;
-      if (was !== (bytes !== undefined)) this.load(uri, doc.getText(), doc.version);
+  /**
+   * The limit may have changed with the configuration: open documents are measured again, files skipped on disk are
+   * read again (they may fit now), and files read from disk that no longer fit are dropped.
+   */
+  private remeasure(): void {
+    for (const [uri, doc] of this.open) if (!isConfigUri(uri)) this.load(uri, doc.getText(), doc.version);
+    for (const uri of [...this.tooLarge.keys()]) if (!this.open.has(uri)) this.readFromDisk(uri);
+    for (const uri of this.engine.uris()) {
+      if (this.open.has(uri)) continue;
+      const message = this.oversize(uri, this.engine.text(uri) ?? '');
+      if (!message) continue;
+      this.tooLarge.set(uri, message);
+      this.engine.delete(uri);
     }
   }
 
@@ -187,7 +199,7 @@ export class ServerWorkspace {
     this.configs.clear();
     if (uri && deleted) this.configFiles.delete(uri);
     else if (uri) this.configFiles.add(uri);
-    this.reloadOpen();
+    this.remeasure();
   }
 
   /**
