@@ -21,7 +21,7 @@ import { SettingsCache } from './settings';
 import { type ServerStatus, STATUS_REQUEST } from '../protocol/status';
 import { isConfigUri, ServerWorkspace } from './workspace';
 
-/** Debounce after an edit before the workspace is re-checked; longer for large files so typing stays smooth. */
+/** Delay before a check after a file is opened, closed or changed on disk (typing has its own debounce, below). */
 const DEBOUNCE_MS = 200;
 /**
  * The typing debounce. A keystroke after a pause (nothing pending or running, and the last keystroke longer ago than a
