@@ -10,7 +10,8 @@
 import * as path from 'node:path';
 import { emptyConfig } from '../server/src/engine/config';
 import { resourceName } from '../server/src/engine/graph';
-import { detectLanguage, loadGrammars } from '../server/src/engine/parse';
+import { detectLanguage } from '../server/src/engine/parse';
+import { loadGrammars } from '../server/src/host/grammars';
 import { knownString } from '../server/src/engine/values';
 import { Workspace } from '../server/src/engine/workspace';
 import { discoverFiles, readSourceFile } from '../server/src/host/files';

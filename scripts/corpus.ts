@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { emptyConfig } from '../server/src/engine/config';
 import { typeIs } from '../server/src/engine/graph';
 import type { Value } from '../server/src/engine/model';
-import { loadGrammars } from '../server/src/engine/parse';
+import { loadGrammars } from '../server/src/host/grammars';
 import { cases, get, isKnown } from '../server/src/engine/values';
 import { Workspace } from '../server/src/engine/workspace';
 import { discoverFiles, readSourceFile } from '../server/src/host/files';

@@ -2,5 +2,6 @@
 export { parseTree } from 'jsonc-parser';
 export { parseBicep } from '../../server/src/engine/adapters/bicep/parser';
 export { emptyConfig } from '../../server/src/engine/config';
-export { detectLanguage, loadGrammars } from '../../server/src/engine/parse';
+export { detectLanguage } from '../../server/src/engine/parse';
+export { loadGrammars } from '../../server/src/host/grammars';
 export { Workspace } from '../../server/src/engine/workspace';

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type AvdsecConfig, emptyConfig, parseConfig } from '../../server/src/engine/config';
-import { loadGrammars, type Grammars } from '../../server/src/engine/parse';
+import type { Grammars } from '../../server/src/engine/parse';
+import { loadGrammars } from '../../server/src/host/grammars';
 import { RULE_IDS } from '../../server/src/engine/rules/index';
 import { Workspace } from '../../server/src/engine/workspace';
 

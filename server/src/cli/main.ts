@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import { renderFix } from '../engine/fix';
 import type { Finding, Level } from '../engine/model';
-import { loadGrammars } from '../engine/parse';
+import { loadGrammars } from '../host/grammars';
 import { RULES } from '../engine/rules/index';
 import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';

@@ -1,7 +1,7 @@
 import { type AvdsecConfig, shiftLevel } from './config';
 import type { AvdGraph } from './graph';
 import type { Document, Finding, Range, Suppression } from './model';
-import { LineIndex } from './positions';
+import { lastAtOrBefore, lineIndexOf } from './positions';
 import type { Rule } from './rules/define';
 import { RULES, RULE_IDS } from './rules/index';
 
@@ -59,10 +59,6 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
   return findings;
 }
 
-function overlaps(a: Range, b: Range): boolean {
-  return a.start <= b.end && b.start <= a.end;
-}
-
 export interface DocumentFindingsOptions {
   /** Also return the findings a suppression silenced, marked `suppressed` (CLI `--show-suppressed`, SARIF). */
   includeSuppressed?: boolean;
@@ -70,26 +66,43 @@ export interface DocumentFindingsOptions {
   reportUnused?: { enabled: (ruleId: string) => boolean };
 }
 
-/** The range to delete to remove one rule id from a suppression, or the whole comment (and its line when alone on it). */
-function removalRange(text: string, s: Suppression, idIndex: number | undefined): Range {
+const isSpace = (c: string | undefined) => c !== undefined && c.trim() === '' && c !== '';
+
+/**
+ * The range to delete to remove one rule id from a suppression, or the whole comment (and its line when alone on it).
+ * Scans outward from the id, so each removal costs the length of what it removes, not of the text before it.
+ */
+function removalRange(doc: Document, s: Suppression, idIndex: number | undefined): Range {
+  const { text } = doc;
   if (idIndex !== undefined && s.ruleIds.length > 1) {
-    const r = s.idRanges[idIndex];
-    let { start, end } = r;
-    // Take the separator after the id (or before it, for the last one).
-    const after = /^\s*,?\s*/.exec(text.slice(end))![0];
-    if (idIndex < s.ruleIds.length - 1) end += after.length;
-    else {
-      const before = /\s*,?\s*$/.exec(text.slice(0, start))![0];
-      start -= before.length;
-      if (s.scope !== 'resource') start += before.endsWith(' ') && !before.includes(',') ? 1 : 0;
+    let { start, end } = s.idRanges[idIndex];
+    // Take the separator after the id (spaces, a comma, spaces), or before it for the last one.
+    if (idIndex < s.ruleIds.length - 1) {
+      while (isSpace(text[end])) end++;
+      if (text[end] === ',') end++;
+      while (isSpace(text[end])) end++;
+    } else {
+      const idStart = start;
+      while (isSpace(text[start - 1])) start--;
+      const comma = text[start - 1] === ',';
+      if (comma) {
+        start--;
+        while (isSpace(text[start - 1])) start--;
+      }
+      if (s.scope !== 'resource' && !comma && start < idStart && text[idStart - 1] === ' ') start++;
     }
     return { start, end };
   }
   let { start, end } = s.range;
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const lineEndIdx = text.indexOf('\n', end);
-  const lineEnd = lineEndIdx < 0 ? text.length : lineEndIdx + 1;
-  if (!text.slice(lineStart, start).trim() && !text.slice(end, lineEnd).trim()) {
+  const lines = lineIndexOf(doc);
+  const line = lines.position(start).line;
+  const lineStart = lines.lineStart(line);
+  const lineEnd = lines.lineEnd(lines.position(end).line);
+  let a = start;
+  while (a > lineStart && isSpace(text[a - 1])) a--;
+  let b = end;
+  while (b < lineEnd && isSpace(text[b])) b++;
+  if (a === lineStart && b === lineEnd) {
     start = lineStart;
     end = lineEnd;
   }
@@ -105,8 +118,71 @@ function suppressionFinding(doc: Document, s: Suppression, idIndex: number, mess
     uri: doc.uri,
     range,
     related: [],
-    fixes: [{ title: 'Remove this suppression', preferred: true, intent: { kind: 'remove-suppression', uri: doc.uri, range: removalRange(doc.text, s, s.ruleIds.length > 1 ? idIndex : undefined) } }],
+    fixes: [{ title: 'Remove this suppression', preferred: true, intent: { kind: 'remove-suppression', uri: doc.uri, range: removalRange(doc, s, s.ruleIds.length > 1 ? idIndex : undefined) } }],
     key: `${INVALID_SUPPRESSION}|${doc.uri}|${range.start}`,
+  };
+}
+
+type Suppressor = (f: Finding) => { s: Suppression; index: number } | undefined;
+
+/** The first of several suppressions (lowest index) per rule id. */
+function firstByRule(into: Map<string, number>, s: Suppression, index: number): void {
+  for (const id of s.ruleIds) if (!into.has(id)) into.set(id, index);
+}
+
+/**
+ * The first suppression (in the document's order) that silences a finding: next-line ones by line and rule, file ones
+ * by rule, resource ones (ARM metadata) through the chain of resources around the finding. Each lookup costs a
+ * logarithm, not a scan of every suppression, so thousands of findings and suppressions in one file stay linear.
+ */
+function suppressionIndex(doc: Document): Suppressor {
+  if (!doc.suppressions.length) return () => undefined;
+  const byLine = new Map<number, Map<string, number>>();
+  const fileWide = new Map<string, number>();
+  const resources: { index: number; within: Range; ids: Set<string>; parent: number }[] = [];
+  doc.suppressions.forEach((s, index) => {
+    const scope = s.scope ?? 'next-line';
+    if (scope === 'file') firstByRule(fileWide, s, index);
+    else if (scope === 'resource' && s.within) resources.push({ index, within: s.within, ids: new Set(s.ruleIds), parent: -1 });
+    else if (scope === 'next-line') {
+      let m = byLine.get(s.line);
+      if (!m) byLine.set(s.line, (m = new Map()));
+      firstByRule(m, s, index);
+    }
+  });
+  resources.sort((a, b) => a.within.start - b.within.start || b.within.end - a.within.end);
+  const open: number[] = [];
+  resources.forEach((r, i) => {
+    while (open.length && resources[open[open.length - 1]].within.end < r.within.end) open.pop();
+    r.parent = open.length ? open[open.length - 1] : -1;
+    open.push(i);
+  });
+  const lines = lineIndexOf(doc);
+  return (f) => {
+    let best = fileWide.get(f.ruleId);
+    const consider = (index: number | undefined) => {
+      if (index !== undefined && (best === undefined || index < best)) best = index;
+    };
+    if (byLine.size) consider(byLine.get(lines.position(f.range.start).line)?.get(f.ruleId));
+    // The last resource that starts at or before the finding, then outward through the resources around it.
+    let at = lastAtOrBefore(resources, (r) => r.within.start, f.range.start);
+    for (; at >= 0; at = resources[at].parent) {
+      const r = resources[at];
+      if (r.ids.has(f.ruleId) && f.range.start >= r.within.start && f.range.end <= r.within.end) consider(r.index);
+    }
+    return best === undefined ? undefined : { s: doc.suppressions[best], index: best };
+  };
+}
+
+/** Whether a range overlaps one of the syntax errors, by binary search over the errors sorted by start. */
+function syntaxErrorOverlap(doc: Document): (r: Range) => boolean {
+  if (!doc.syntaxErrors.length) return () => false;
+  const errors = doc.syntaxErrors.map((e) => e.range).sort((a, b) => a.start - b.start);
+  const maxEnd: number[] = [];
+  errors.forEach((e, i) => maxEnd.push(Math.max(e.end, i ? maxEnd[i - 1] : -Infinity)));
+  return (r) => {
+    const i = lastAtOrBefore(errors, (e) => e.start, r.end);
+    return i >= 0 && maxEnd[i] >= r.start;
   };
 }
 
@@ -120,26 +196,15 @@ export function documentFindings(all: Finding[], doc: Document, options: Documen
       if (!known(id)) out.push(suppressionFinding(doc, s, i, `Unknown rule id '${id}' in this suppression; run 'avdsec rules' for the list.`));
     });
   });
-  let lines: LineIndex | undefined;
-  const lineOfOffset = (o: number) => (lines ??= new LineIndex(doc.text)).position(o).line;
-  const suppressor = (f: Finding): { s: Suppression; index: number } | undefined => {
-    for (let index = 0; index < doc.suppressions.length; index++) {
-      const s = doc.suppressions[index];
-      if (!s.ruleIds.includes(f.ruleId)) continue;
-      const scope = s.scope ?? 'next-line';
-      if (scope === 'file') return { s, index };
-      if (scope === 'resource' && s.within && f.range.start >= s.within.start && f.range.end <= s.within.end) return { s, index };
-      if (scope === 'next-line' && lineOfOffset(f.range.start) === s.line) return { s, index };
-    }
-    return undefined;
-  };
+  const suppressor = suppressionIndex(doc);
+  const inSyntaxError = syntaxErrorOverlap(doc);
   const seen = new Set<string>();
   for (const f of all) {
     if (f.uri !== doc.uri) continue;
-    if (doc.syntaxErrors.some((e) => overlaps(e.range, f.range))) continue;
+    if (inSyntaxError(f.range)) continue;
     if (seen.has(f.key)) continue;
     seen.add(f.key);
-    const by = doc.suppressions.length ? suppressor(f) : undefined;
+    const by = suppressor(f);
     if (by) {
       used.add(`${by.index}:${f.ruleId}`);
       if (options.includeSuppressed) out.push({ ...f, suppressed: { kind: by.s.scope ?? 'next-line', reason: by.s.reason } });

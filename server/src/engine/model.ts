@@ -168,6 +168,8 @@ export interface Resource {
 export interface SyntaxError {
   message: string;
   range: Range;
+  /** The file was not read at all (refused before parsing, or its parser failed): it has no model, not a partial one. */
+  fatal?: boolean;
 }
 
 export interface Suppression {

@@ -1,40 +1,97 @@
-import { Language as TsLanguage, Parser } from 'web-tree-sitter';
+import type { Edit, Language as TsLanguage, Parser } from 'web-tree-sitter';
 import type { Language } from './model';
 
-/** The tree-sitter grammars the engine needs (Terraform); Bicep and ARM JSON have their own parsers. */
-export interface Grammars {
-  terraform: TsLanguage;
-  newParser(language: TsLanguage): Parser;
+/** The web-tree-sitter module: the host loads a fresh copy for each WebAssembly instance (see Grammars.abandon). */
+export type TreeSitter = typeof import('web-tree-sitter');
+
+/** One WebAssembly instance of tree-sitter, with the Terraform grammar loaded into it. */
+export interface TreeSitterInstance {
+  readonly ts: TreeSitter;
+  readonly terraform: TsLanguage;
 }
 
-let grammarsPromise: Promise<Grammars> | undefined;
-let grammarsDir: string | undefined;
+type EditFields = ConstructorParameters<TreeSitter['Edit']>[0];
 
 /**
- * Loads the grammars from `dir`, the folder that holds `web-tree-sitter.wasm` and the grammar wasm files
- * (the entry point passes it in; the engine never computes paths). Loads once per process.
+ * The tree-sitter grammars the engine needs (Terraform; Bicep and ARM JSON have their own parsers), in a WebAssembly
+ * instance that can be replaced. An abort inside WebAssembly (out of memory on a hostile file) leaves the instance
+ * dead for every later parse; `abandon` then switches to a spare instance loaded in advance, so the engine goes on
+ * synchronously, and loads the next spare in the background. Trees of an older `generation` belong to a dead instance:
+ * their owners parse their texts again instead of touching them.
  */
-export function loadGrammars(dir: string): Promise<Grammars> {
-  if (grammarsPromise && grammarsDir === dir) return grammarsPromise;
-  grammarsDir = dir;
-  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
-  const join = (f: string) => (dir.endsWith(sep) ? dir + f : dir + sep + f);
-  grammarsPromise = (async () => {
-    await Parser.init({ locateFile: (file: string) => join(file) });
-    const terraform = await TsLanguage.load(join('tree-sitter-terraform.wasm'));
-    return {
-      terraform,
-      newParser(language: TsLanguage): Parser {
-        const p = new Parser();
-        p.setLanguage(language);
-        return p;
+export class Grammars {
+  private spare: TreeSitterInstance | undefined;
+  private loading: Promise<void> | undefined;
+  private generationCount = 0;
+  private dead = false;
+
+  private constructor(
+    private current: TreeSitterInstance,
+    private readonly load: (() => Promise<TreeSitterInstance>) | undefined,
+  ) {}
+
+  /** Grammars from a loader of fresh instances (the host's); without one, an abort cannot be recovered from. */
+  static async create(load: () => Promise<TreeSitterInstance>, options: { spare?: boolean } = {}): Promise<Grammars> {
+    const g = new Grammars(await load(), options.spare === false ? undefined : load);
+    await g.ready();
+    return g;
+  }
+
+  get terraform(): TsLanguage {
+    return this.current.terraform;
+  }
+
+  get generation(): number {
+    return this.generationCount;
+  }
+
+  newParser(language: TsLanguage = this.current.terraform): Parser {
+    const p = new this.current.ts.Parser();
+    p.setLanguage(language);
+    return p;
+  }
+
+  edit(fields: EditFields): Edit {
+    return new this.current.ts.Edit(fields);
+  }
+
+  /** Marks the current instance dead after a parse aborted it, and switches to the spare when one is ready. */
+  abandon(): void {
+    this.dead = true;
+    this.restart();
+  }
+
+  /** Whether parsing is possible: a dead instance is replaced first, when a spare is ready. */
+  usable(): boolean {
+    if (this.dead) this.restart();
+    return !this.dead;
+  }
+
+  private restart(): void {
+    const next = this.spare;
+    this.spare = undefined;
+    if (next) {
+      this.current = next;
+      this.dead = false;
+      this.generationCount++;
+    }
+    void this.ready();
+  }
+
+  /** Resolves once a spare instance is ready (or could not be loaded); a host may wait for it between files. */
+  ready(): Promise<void> {
+    if (this.spare || !this.load) return Promise.resolve();
+    this.loading ??= this.load().then(
+      (i) => {
+        this.spare = i;
+        this.loading = undefined;
       },
-    };
-  })();
-  grammarsPromise.catch(() => {
-    grammarsPromise = undefined;
-  });
-  return grammarsPromise;
+      () => {
+        this.loading = undefined;
+      },
+    );
+    return this.loading;
+  }
 }
 
 const ARM_TEMPLATE_SCHEMA = /deploymentTemplate\.json/i;

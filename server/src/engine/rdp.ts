@@ -93,10 +93,10 @@ function parseRdpStringUncached(v: StringValue): RdpString {
 
   const tokens: RdpToken[] = [];
   let prevWasString = false;
-  for (const seg of segments) {
+  segments.forEach((seg, segIndex) => {
     if (seg === 'hole') {
       prevWasString = false;
-      continue;
+      return;
     }
     // Split the known run on ';'. The first and last pieces touch a hole when the segment does; such pieces are
     // fragments of a property whose other half is unknown, so they are not read as properties.
@@ -105,7 +105,6 @@ function parseRdpStringUncached(v: StringValue): RdpString {
       if (ch.c === ';') pieces.push([]);
       else pieces[pieces.length - 1].push(ch);
     }
-    const segIndex = segments.indexOf(seg);
     const holeBefore = segIndex > 0 && segments[segIndex - 1] === 'hole';
     const holeAfter = segIndex < segments.length - 1 && segments[segIndex + 1] === 'hole';
     pieces.forEach((piece, i) => {
@@ -147,7 +146,7 @@ function parseRdpStringUncached(v: StringValue): RdpString {
       tokens.push({ name: m[1].toLowerCase(), type: m[2].toLowerCase(), value: m[3], text, range, valueRange, uri });
       prevWasString = m[2].toLowerCase() === 's';
     });
-  }
+  });
 
   let append: RdpString['append'];
   if (lastEnd) {

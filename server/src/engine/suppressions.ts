@@ -1,17 +1,13 @@
 import type { Range, Suppression } from './model';
+import type { LineIndex } from './positions';
 
 const DIRECTIVES = ['avdsec-disable-next-line', 'avdsec-disable-file'] as const;
 
-/** Zero-based line of an offset. */
-export function lineOf(text: string, offset: number): number {
-  return text.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0;
-}
-
 /**
  * Reads `avdsec-disable-next-line <rule-id> [<rule-id>…] [-- reason]` from a comment. `comment` is the comment's
- * whole text (with its `//`, `#` or `/*`), `start` its offset in the document. Undefined when it is not one.
+ * whole text (with its `//`, `#` or `/*`), `start` its offset in the document, `lines` the document's line index. Undefined when it is not one.
  */
-export function parseSuppression(text: string, comment: string, start: number): Suppression | undefined {
+export function parseSuppression(lines: LineIndex, comment: string, start: number): Suppression | undefined {
   let at = -1;
   let directive: (typeof DIRECTIVES)[number] = DIRECTIVES[0];
   for (const d of DIRECTIVES) {
@@ -43,7 +39,7 @@ export function parseSuppression(text: string, comment: string, start: number): 
   const end = start + comment.length;
   return {
     scope: directive === 'avdsec-disable-file' ? 'file' : 'next-line',
-    line: lineOf(text, end) + 1,
+    line: lines.position(end).line + 1,
     ruleIds,
     idRanges,
     range: { start, end },

@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver';
 import { type AvdsecConfig, CONFIG_FILE_NAME } from '../engine/config';
 import { RULE_IDS } from '../engine/rules/index';
-import { loadGrammars } from '../engine/parse';
+import { loadGrammars } from '../host/grammars';
 import { VERSION } from '../engine/version';
 import { codeActions, type EditCapabilities, FIX_ALL_KIND } from './code-actions';
 import { configDiagnostics } from './config-diagnostics';

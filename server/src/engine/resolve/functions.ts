@@ -98,26 +98,48 @@ function mapTextParts(v: StringValue, f: (t: string) => string): StringValue {
   return { ...v, parts };
 }
 
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * .NET composite formatting as ARM's `format` does it: `{index}` and `{index:format}` placeholders, `{{` and `}}` for
+ * braces. A scan, not a regular expression: the search for the `}` that closes a `{0:` remembers where it found one,
+ * so a string of many unclosed placeholders costs its length, not its length squared.
+ */
 function format(args: Value[], range: Range): Value {
   const fmt = knownString(args[0]);
   if (fmt === undefined) return unknownCall('format', args, range);
   const parts: StringPart[] = [];
   // The format string's own text loses its source map here; placeholders are rare inside RDP strings and role ids.
-  const re = /\{(\d+)(?::[^}]*)?\}|\{\{|\}\}/g;
   let last = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(fmt))) {
-    if (m.index > last) parts.push({ kind: 'text', text: fmt.slice(last, m.index) });
-    if (m[0] === '{{') parts.push({ kind: 'text', text: '{' });
-    else if (m[0] === '}}') parts.push({ kind: 'text', text: '}' });
-    else {
-      const arg = args[Number(m[1]) + 1];
-      if (!arg) return unknownCall('format', args, range);
-      parts.push(...asStringValue(arg, range).parts);
+  let close = -2;
+  const closeFrom = (k: number) => (close === -1 || close >= k ? close : (close = fmt.indexOf('}', k)));
+  const literal = (to: number, text?: string) => {
+    if (to > last) parts.push({ kind: 'text', text: fmt.slice(last, to) });
+    if (text) parts.push({ kind: 'text', text });
+  };
+  let i = 0;
+  while (i < fmt.length) {
+    if ((fmt[i] === '{' && fmt[i + 1] === '{') || (fmt[i] === '}' && fmt[i + 1] === '}')) {
+      literal(i, fmt[i]);
+      last = i += 2;
+      continue;
     }
-    last = m.index + m[0].length;
+    if (fmt[i] === '{' && isDigit(fmt[i + 1])) {
+      let j = i + 1;
+      while (isDigit(fmt[j])) j++;
+      const end = fmt[j] === ':' ? closeFrom(j) : fmt[j] === '}' ? j : -1;
+      if (end >= 0) {
+        const arg = args[Number(fmt.slice(i + 1, j)) + 1];
+        if (!arg) return unknownCall('format', args, range);
+        literal(i);
+        parts.push(...asStringValue(arg, range).parts);
+        last = i = end + 1;
+        continue;
+      }
+    }
+    i++;
   }
-  if (last < fmt.length) parts.push({ kind: 'text', text: fmt.slice(last) });
+  literal(fmt.length);
   return { kind: 'string', parts: concatParts(parts), range };
 }
 

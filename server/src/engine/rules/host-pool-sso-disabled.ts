@@ -5,6 +5,7 @@ import { cases, get, isAbsent, knownString } from '../values';
 import { defineRule, fix, type RuleContext } from './define';
 import docs from './host-pool-sso-disabled.md';
 import { displayName, focusedHostPools, relatedResource } from './host-pools';
+import { shown } from './rdp-rules';
 
 const ID = 'host-pool-sso-disabled';
 const PROPERTY = 'enablerdsaadauth';
@@ -94,7 +95,7 @@ function checkString(
       at: t.range && (t.uri === base.uri || elsewhere) ? t.range : v.range,
       related: elsewhere ? [{ uri: base.uri, range: v.range, message: 'The value is used here' }, ...base.related] : base.related,
       value: elsewhere ? undefined : v,
-      message: `Host pool ${name} sets '${t.text}'${suffix}: ${why}.`,
+      message: `Host pool ${name} sets '${shown(t.text)}'${suffix}: ${why}.`,
       key: `${key}|properties.customRdpProperty|${when}`,
     });
     return;

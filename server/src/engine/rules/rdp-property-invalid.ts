@@ -1,9 +1,10 @@
 import { isAllowedValue, RDP_PROPERTIES, rdpProperty, type RdpPropertyInfo, rdsOnlyProperty } from '../knowledge/rdp-properties';
-import type { Fix } from '../model';
+import type { Fix, Range, StringValue } from '../model';
+import { lastAtOrBefore } from '../positions';
 import { RDP_TOKEN_HEAD, type RdpToken } from '../rdp';
 import { defineRule, fix, type RuleContext } from './define';
 import docs from './rdp-property-invalid.md';
-import { poolName, type RdpCase, rdpCases, reportRdp, whenSuffix } from './rdp-rules';
+import { poolName, type RdpCase, rdpCases, reportRdp, shown, whenSuffix } from './rdp-rules';
 
 const ID = 'rdp-property-invalid';
 
@@ -57,42 +58,83 @@ function splitGlued(text: string): string[] | undefined {
   if (m[2].toLowerCase() === 'i') {
     const g = /^(\s*[-+]?\d+)\s*(?=[A-Za-z][A-Za-z0-9 ]*?:[isbISB]:)/.exec(value);
     if (g) at = g[0].length;
-  } else if (m[2].toLowerCase() === 's') {
-    for (const h of value.matchAll(/([A-Za-z][A-Za-z0-9 ]*?):([isbISB]):/g)) {
-      for (let k = 0; k < h[1].length && at === undefined; k++) {
-        if (!/[A-Za-z]/.test(h[1][k])) continue;
-        const info = rdpProperty(h[1].slice(k));
-        if (info && info.type === h[2].toLowerCase()) at = h.index! + k;
-      }
-      if (at !== undefined) break;
-    }
-  }
+  } else if (m[2].toLowerCase() === 's') at = knownHeadIn(value);
   if (at === undefined) return undefined;
   const first = head + value.slice(0, at).trimEnd();
   const rest = value.slice(at);
   return [first, ...(splitGlued(rest) ?? [rest])];
 }
 
-/** Damerau-Levenshtein distance (adjacent transpositions count one), stopping early above `max`. */
-function distance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let rowMin = Infinity;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      rowMin = Math.min(rowMin, d[i][j]);
+const NAME_CHAR = /[A-Za-z0-9 ]/;
+const LETTER = /[A-Za-z]/;
+const LONGEST_NAME = Math.max(...RDP_PROPERTIES.map((p) => p.name.length));
+
+/**
+ * Where a known property of the written type starts inside a string value (`…xyzaudiomode:i:0`), or undefined: the
+ * first `name:type:` whose name, read back from the colon over letters, digits and spaces (at most as long as the
+ * longest property name), is a property of that type. Bounded look-back keeps a long value linear.
+ */
+function knownHeadIn(value: string): number | undefined {
+  for (let q = value.indexOf(':'); q >= 0; q = value.indexOf(':', q + 1)) {
+    const type = value[q + 1]?.toLowerCase();
+    if ((type !== 'i' && type !== 's' && type !== 'b') || value[q + 2] !== ':') continue;
+    let from = q;
+    while (from > 0 && q - from < LONGEST_NAME && NAME_CHAR.test(value[from - 1])) from--;
+    for (let p = from; p < q; p++) {
+      if (!LETTER.test(value[p])) continue;
+      if (rdpProperty(value.slice(p, q))?.type === type) return p;
     }
-    if (rowMin > max) return max + 1;
   }
-  return d[a.length][b.length];
+  return undefined;
 }
+
+/**
+ * `redirectclipboard:0` or `redirectclipboard : 0`: a name, one colon and a value, without the type letter. The name
+ * (letters, digits, spaces) starts with a letter; the value holds no further colon.
+ */
+function missingType(text: string): { name: string; value: string } | undefined {
+  const colon = text.indexOf(':');
+  if (colon < 1 || text.indexOf(':', colon + 1) >= 0 || !LETTER.test(text[0])) return undefined;
+  let nameEnd = colon;
+  while (nameEnd > 1 && /\s/.test(text[nameEnd - 1])) nameEnd--;
+  for (let i = 1; i < nameEnd; i++) if (!NAME_CHAR.test(text[i])) return undefined;
+  let valueStart = colon + 1;
+  while (valueStart < text.length && /\s/.test(text[valueStart])) valueStart++;
+  return { name: text.slice(0, nameEnd), value: text.slice(valueStart) };
+}
+
+/**
+ * Damerau-Levenshtein distance (adjacent transpositions count one), computed only in the band of cells within `max`
+ * of the diagonal; any distance above `max` comes back as `max + 1`.
+ */
+function distance(a: string, b: string, max: number): number {
+  const over = max + 1;
+  if (Math.abs(a.length - b.length) > max) return over;
+  let before: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => Math.min(j, over));
+  for (let i = 1; i <= a.length; i++) {
+    const row = new Array<number>(b.length + 1).fill(over);
+    row[0] = Math.min(i, over);
+    let rowMin = row[0];
+    for (let j = Math.max(1, i - max); j <= Math.min(b.length, i + max); j++) {
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row[j] = Math.min(d, over);
+      rowMin = Math.min(rowMin, row[j]);
+    }
+    if (rowMin > max) return over;
+    before = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** Suggestions already computed, by name: a string may repeat one unknown name thousands of times. */
+const suggestions = new Map<string, RdpPropertyInfo | undefined>();
 
 /** The known property a mistyped name most likely meant: the single closest one within two edits. */
 function suggest(name: string): RdpPropertyInfo | undefined {
+  if (suggestions.has(name)) return suggestions.get(name);
   let best: RdpPropertyInfo[] = [];
   let bestDistance = 3;
   for (const p of RDP_PROPERTIES) {
@@ -102,7 +144,10 @@ function suggest(name: string): RdpPropertyInfo | undefined {
       bestDistance = d;
     } else if (d === bestDistance) best.push(p);
   }
-  return best.length === 1 && bestDistance <= 2 ? best[0] : undefined;
+  const found = best.length === 1 && bestDistance <= 2 ? best[0] : undefined;
+  if (suggestions.size >= 10_000) suggestions.clear();
+  suggestions.set(name, found);
+  return found;
 }
 
 /**
@@ -114,7 +159,36 @@ function inOnePiece(c: RdpCase, t: RdpToken): boolean {
   // A token whose characters come from several places has a range from the first to the last of them, which may run
   // backwards or be shorter than its text.
   if (!r || !t.uri || !c.value || r.end - r.start < t.text.length) return false;
-  return c.value.parts.some((p) => p.kind === 'text' && !!p.source && p.source.uri === t.uri && p.source.start <= r.start && r.end <= p.source.end);
+  const pieces = piecesOf(c.value).get(t.uri);
+  if (!pieces) return false;
+  // The last piece that starts at or before the token; the widest end among it and those before says whether one covers it.
+  const at = lastAtOrBefore(pieces.starts, (x) => x, r.start);
+  return at >= 0 && pieces.maxEnds[at] >= r.end;
+}
+
+/** The source ranges of a string's literal parts per file, sorted by start, with the widest end so far. */
+const pieceIndex = new WeakMap<StringValue, Map<string, { starts: number[]; maxEnds: number[] }>>();
+
+function piecesOf(v: StringValue): Map<string, { starts: number[]; maxEnds: number[] }> {
+  let index = pieceIndex.get(v);
+  if (index) return index;
+  const byUri = new Map<string, Range[]>();
+  for (const p of v.parts) {
+    if (p.kind !== 'text' || !p.source) continue;
+    const list = byUri.get(p.source.uri);
+    const range = { start: p.source.start, end: p.source.end };
+    if (list) list.push(range);
+    else byUri.set(p.source.uri, [range]);
+  }
+  index = new Map();
+  for (const [uri, ranges] of byUri) {
+    ranges.sort((a, b) => a.start - b.start);
+    const maxEnds: number[] = [];
+    ranges.forEach((x, i) => maxEnds.push(Math.max(x.end, i ? maxEnds[i - 1] : -Infinity)));
+    index.set(uri, { starts: ranges.map((x) => x.start), maxEnds });
+  }
+  pieceIndex.set(v, index);
+  return index;
 }
 
 /** A token that is not a property but an item of the list in the string value before it (`usbdevicestoredirect:s:{…};{…}`). */
@@ -138,6 +212,12 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
   const findings: Finding[] = [];
   const replace = (t: RdpToken, to: string, title: string, preferred: boolean): Fix[] =>
     inOnePiece(c, t) ? [fix(title, { kind: 'replace-rdp-token', resource: c.hp.key, from: t.text, to }, preferred)] : [];
+  const editableByName = new Map<string, boolean>();
+  const editable = (name: string) => {
+    let e = editableByName.get(name);
+    if (e === undefined) editableByName.set(name, (e = tokensOf(rdp.tokens, name).every((x) => inOnePiece(c, x))));
+    return e;
+  };
   const occurrence = new Map<string, number>();
   const wellFormed: RdpToken[] = [];
   let afterString = false;
@@ -151,12 +231,12 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       if (afterString && looksLikeListItem(t.text)) continue;
       afterString = false;
       // `redirectclipboard:0`: a known name with its value but no type letter.
-      const m = /^([A-Za-z][A-Za-z0-9 ]*?)\s*:\s*([^:]*)$/.exec(t.text);
-      const info = m ? rdpProperty(m[1]) : undefined;
-      const repaired = info && m && isAllowedValue(info, m[2]) ? `${m[1]}:${info.type}:${m[2]}` : undefined;
+      const m = missingType(t.text);
+      const info = m ? rdpProperty(m.name) : undefined;
+      const repaired = info && m && isAllowedValue(info, m.value) ? `${m.name}:${info.type}:${m.value}` : undefined;
       findings.push({
         token: t,
-        message: `${pool} has '${t.text}' in its RDP properties${when}, which is not written as name:type:value, so it sets no property.`,
+        message: `${pool} has '${shown(t.text)}' in its RDP properties${when}, which is not written as name:type:value, so it sets no property.`,
         key: `malformed:${key}`,
         shift: 0,
         fixes: repaired ? replace(t, repaired, `Write it as ${repaired}`, true) : [],
@@ -172,10 +252,10 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
         token: t,
         message:
           parts.length === 2
-            ? `${pool} sets '${t.text}'${when}: a ';' is missing after '${parts[0]}', so '${parts[1]}' is read as part of ` +
+            ? `${pool} sets '${shown(t.text)}'${when}: a ';' is missing after '${shown(parts[0])}', so '${shown(parts[1])}' is read as part of ` +
               `the value of ${writtenName(t)} and does not take effect.`
-            : `${pool} sets '${t.text}'${when}: ';' is missing ${parts.length - 1} times, so ` +
-              `${joinList(parts.slice(1).map((p) => `'${p}'`), 'and')} are read as part of the value of ` +
+            : `${pool} sets '${shown(t.text)}'${when}: ';' is missing ${parts.length - 1} times, so ` +
+              `${joinList(parts.slice(1, 4).map((p) => `'${shown(p)}'`), 'and')}${parts.length > 4 ? ` (and ${parts.length - 4} more)` : ''} are read as part of the value of ` +
               `${writtenName(t)} and do not take effect.`,
         key: `glued:${key}`,
         shift: 0,
@@ -188,7 +268,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       findings.push({
         token: t,
         message:
-          `${pool} sets '${t.text}'${when}: Azure Virtual Desktop ignores ${writtenName(t)}, which is for Remote Desktop Services ` +
+          `${pool} sets '${shown(t.text)}'${when}: Azure Virtual Desktop ignores ${writtenName(t)}, which is for Remote Desktop Services ` +
           `or Remote PC connections only.`,
         key: `rds-only:${key}`,
         shift: -1,
@@ -203,7 +283,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       const to = s ? `${s.name}:${t.type}:${t.value}` : undefined;
       findings.push({
         token: t,
-        message: `${pool} sets '${t.text}'${when}, which is not an RDP property Azure Virtual Desktop documents${s ? `; did you mean '${s.name}'?` : '.'}`,
+        message: `${pool} sets '${shown(t.text)}'${when}, which is not an RDP property Azure Virtual Desktop documents${s ? `; did you mean '${s.name}'?` : '.'}`,
         key: `unknown:${key}`,
         shift: -1,
         fixes: s && to ? replace(t, to, `Change to ${to}`, t.type === s.type && t.name.length >= 5) : [],
@@ -218,7 +298,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       findings.push({
         token: t,
         message:
-          `${pool} sets '${t.text}'${when}: ${info.name} takes ${kind(info.type)}, not ${kind(t.type)}, so the client may ignore it` +
+          `${pool} sets '${shown(t.text)}'${when}: ${info.name} takes ${kind(info.type)}, not ${kind(t.type)}, so the client may ignore it` +
           `${info.default !== undefined ? ` and keep the default (${info.default})` : ''}.`,
         key: `type:${key}`,
         shift,
@@ -230,20 +310,19 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
     if (!isAllowedValue(info, t.value) && (info.type === 'i' || judgesStrings(info))) {
       const v = t.value.trim();
       const allowed = integerValues(info);
-      const editable = tokensOf(rdp.tokens, t.name).every((x) => inOnePiece(c, x));
       findings.push({
         token: t,
         message:
           info.type === 'i' && !INTEGER.test(v)
-            ? `${pool} sets '${t.text}'${when}: ${info.name} takes ${accepted(info)}, so the client may ignore it.`
+            ? `${pool} sets '${shown(t.text)}'${when}: ${info.name} takes ${accepted(info)}, so the client may ignore it.`
             : info.type === 'i'
-              ? `${pool} sets '${t.text}'${when}: ${info.name} takes ${accepted(info)}, not ${v}.`
-              : `${pool} sets '${t.text}'${when}: ${info.name} does not take ${v === '' ? 'an empty value' : `'${v}'`} (it takes ${accepted(info)}).`,
+              ? `${pool} sets '${shown(t.text)}'${when}: ${info.name} takes ${accepted(info)}, not ${shown(v)}.`
+              : `${pool} sets '${shown(t.text)}'${when}: ${info.name} does not take ${v === '' ? 'an empty value' : `'${shown(v)}'`} (it takes ${accepted(info)}).`,
         key: `value:${key}`,
         shift,
         // One fix per supported value, none preferred: which one was meant is the author's call.
         fixes:
-          editable && allowed
+          editable(t.name) && allowed
             ? allowed.slice(0, 4).map((a) =>
                 fix(`Set ${info.name}:i:${a}${info.values?.[a] ? ` (${info.values[a]})` : ''}`, {
                   kind: 'set-rdp-property',
@@ -261,7 +340,11 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
 
   // The same property twice with different values: which copy the client honours is undocumented.
   const byName = new Map<string, RdpToken[]>();
-  for (const t of wellFormed) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+  for (const t of wellFormed) {
+    const copies = byName.get(t.name);
+    if (copies) copies.push(t);
+    else byName.set(t.name, [t]);
+  }
   for (const [name, copies] of byName) {
     const norm = (t: RdpToken) => t.value.trim().toLowerCase();
     const conflicting = copies.find((t) => norm(t) !== norm(copies[0]));
@@ -269,12 +352,11 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
     const info = rdpProperty(name)!;
     const values = [...new Set(copies.map(norm))];
     const secure = info.recommended;
-    const editable = tokensOf(rdp.tokens, name).every((x) => inOnePiece(c, x));
     // Titles show a value as first written (`DynamicDrives`); the fix compares values case-insensitively.
     const written = (v: string) => copies.find((t) => norm(t) === v)!.value.trim();
     const keepFix = (v: string, preferred: boolean, why: string) =>
       fix(`Keep only ${info.name}:${info.type}:${written(v)}${why}`, { kind: 'remove-rdp-property', resource: c.hp.key, name, keep: v }, preferred);
-    const fixes: Fix[] = !editable
+    const fixes: Fix[] = !editable(name)
       ? []
       : secure !== undefined && values.includes(secure)
         ? [keepFix(secure, true, ', the most secure value')]
@@ -282,7 +364,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
     findings.push({
       token: conflicting,
       message:
-        `${pool} sets ${info.name} ${copies.length} times with different values${when} (${copies.map((t) => `'${t.text}'`).join(', ')}): ` +
+        `${pool} sets ${info.name} ${copies.length} times with different values${when} (${copies.slice(0, 3).map((t) => `'${shown(t.text)}'`).join(', ')}${copies.length > 3 ? `, …` : ''}): ` +
         `which copy the client honours is not documented.`,
       key: `duplicate:${name}`,
       shift: securityRelevant(info) ? 0 : -1,

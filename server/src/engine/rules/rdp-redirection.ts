@@ -3,7 +3,7 @@ import type { Fix } from '../model';
 import { findRdp, type RdpToken } from '../rdp';
 import { cases, get } from '../values';
 import type { RuleContext } from './define';
-import { absentPhrase, poolKinds, poolName, type RdpCase, rdpCases, redirectionShift, reportRdp, surelyAbsent, tokensOf, whenSuffix } from './rdp-rules';
+import { absentPhrase, poolKinds, poolName, type RdpCase, rdpCases, redirectionShift, reportRdp, shown, surelyAbsent, tokensOf, whenSuffix } from './rdp-rules';
 
 /**
  * What the device redirection rules (drive, clipboard, USB, printers/COM/MTP, camera/microphone/location) share: each
@@ -71,7 +71,7 @@ export function checkRedirection(ctx: RuleContext, properties: readonly Redirect
         if (worst) {
           reportRdp(ctx, c, {
             token: worst.t,
-            message: `${poolName(c)} ${worst.v.what} (${worst.t.text})${whenSuffix(c)}: ${p.risk(host)}.`,
+            message: `${poolName(c)} ${worst.v.what} (${shown(worst.t.text)})${whenSuffix(c)}: ${p.risk(host)}.`,
             key: p.name,
             shift: base + (worst.v.shift ?? 0),
             fixes: editable ? fixes : [],
@@ -85,7 +85,7 @@ export function checkRedirection(ctx: RuleContext, properties: readonly Redirect
         if (!v) continue;
         reportRdp(ctx, c, {
           token: t,
-          message: `${poolName(c)} ${v.what} when the condition '${t.condition ?? ''}' holds (conditionalRdpProperty ${t.text})${whenSuffix(c)}: ${p.risk(host)}.`,
+          message: `${poolName(c)} ${v.what} when the condition '${t.condition ?? ''}' holds (conditionalRdpProperty ${shown(t.text)})${whenSuffix(c)}: ${p.risk(host)}.`,
           key: `${p.name}|conditional`,
           shift: base + (v.shift ?? 0),
         });

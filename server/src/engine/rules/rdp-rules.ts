@@ -109,6 +109,11 @@ export function reportRdp(ctx: RuleContext, c: RdpCase, r: RdpReport): void {
   });
 }
 
+/** A token's text for a message: long ones are cut, so a 100 KB value does not become a 100 KB message. */
+export function shown(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
 /** " (when …)" for messages, or ''. */
 export function whenSuffix(c: RdpCase): string {
   return c.when ? ` (${c.when})` : '';

@@ -12,6 +12,7 @@ import type {
   Value,
 } from '../../model';
 import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
+import { type LineIndex, lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
 import { arrayItems, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
@@ -72,10 +73,11 @@ export function adaptArm(uri: string, text: string, version: number, language: L
     version,
     resources: [],
     syntaxErrors: errors,
-    suppressions: findSuppressions(text, root),
+    suppressions: [],
     facts: {},
     symbols: [],
   };
+  doc.suppressions = findSuppressions(doc, root);
   if (!root || root.type !== 'object') return doc;
   try {
     if (language === 'arm-parameters') {
@@ -106,14 +108,28 @@ export function adaptArm(uri: string, text: string, version: number, language: L
   return doc;
 }
 
-function findSuppressions(text: string, root: JsonNode | undefined): Suppression[] {
+/** Line and block comments that start with `avdsec-disable-`, outside strings (each search moves forward: linear in the text). */
+function findSuppressions(doc: Document, root: JsonNode | undefined): Suppression[] {
   const out: Suppression[] = [];
-  const re = /(\/\/|\/\*)[ \t]*avdsec-disable-(?:next-line|file)[^\r\n]*/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    if (insideString(root, m.index)) continue;
-    const s = parseSuppression(text, m[0], m.index);
+  const { text } = doc;
+  let lines: LineIndex | undefined;
+  for (let at = text.indexOf('avdsec-disable-'); at >= 0; at = text.indexOf('avdsec-disable-', at + 1)) {
+    let open = at;
+    while (open > 0 && (text[open - 1] === ' ' || text[open - 1] === '\t')) open--;
+    if (open < 2) continue;
+    const marker = text.slice(open - 2, open);
+    if ((marker !== '//' && marker !== '/*') || insideString(root, open - 2)) continue;
+    lines ??= lineIndexOf(doc);
+    const line = lines.position(at).line;
+    let end = lines.lineEnd(line);
+    while (end > at && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+    if (marker === '/*') {
+      const close = text.indexOf('*/', at);
+      if (close >= 0 && close < end) end = close + 2;
+    }
+    const s = parseSuppression(lines, text.slice(open - 2, end), open - 2);
     if (s) out.push(s);
+    at = end - 1;
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { bicepLinkNeutralEdit } from './link-neutral';
 import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
 import { baseName, combineInputs, resolveRelative } from '../inputs';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
+import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
 import { unknown } from '../../values';
 import { BicepEvaluator, type BicepScope } from './evaluate';
@@ -41,7 +42,7 @@ export function adaptBicep(uri: string, text: string, version: number, language:
     return doc;
   }
   doc.syntaxErrors = program.errors.map((e) => ({ message: e.message, range: range(e) }));
-  doc.suppressions = suppressions(program, text);
+  doc.suppressions = suppressions(program, doc);
   if (options.edited && !program.errors.length && bicepLinkNeutralEdit(program, options.edited.start, options.edited.end)) doc.facts.linkNeutral = true;
   try {
     new BicepReader(doc, program, options).read();
@@ -51,11 +52,11 @@ export function adaptBicep(uri: string, text: string, version: number, language:
   return doc;
 }
 
-function suppressions(program: Program, text: string): Suppression[] {
+function suppressions(program: Program, doc: Document): Suppression[] {
   const out: Suppression[] = [];
   for (const c of program.comments) {
     if (!c.text.includes('avdsec-disable-')) continue;
-    const s = parseSuppression(text, c.text, c.start);
+    const s = parseSuppression(lineIndexOf(doc), c.text, c.start);
     if (s) out.push(s);
   }
   return out;

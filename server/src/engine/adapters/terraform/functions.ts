@@ -10,6 +10,23 @@ type Impl = (args: Value[], range: Range) => Value;
 
 const text = (s: string, range: Range): Value => ({ kind: 'string', parts: [{ kind: 'text', text: s }], range });
 
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const isLetter = (c: string | undefined) => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+
+/** The verb of a `%[flags][width][.precision]verb` at `at` (a `%`), read by a scan: a regex here backtracks on `%000…`. */
+function formatVerb(fmt: string, at: number): { flags: string; verb: string; end: number } | undefined {
+  let j = at + 1;
+  while (j < fmt.length && '-+# 0'.includes(fmt[j])) j++;
+  while (isDigit(fmt[j])) j++;
+  if (fmt[j] === '.' && isDigit(fmt[j + 1])) {
+    j++;
+    while (isDigit(fmt[j])) j++;
+  }
+  const verb = fmt[j];
+  if (verb !== '%' && !isLetter(verb)) return undefined;
+  return { flags: fmt.slice(at + 1, j), verb, end: j + 1 };
+}
+
 const TF: Record<string, Impl> = {
   join: (a, r) => callFunction('join', [a[1] ?? unknown(r), a[0] ?? unknown(r)], r),
   concat: (a, r) => {
@@ -30,17 +47,17 @@ const TF: Record<string, Impl> = {
         lit += fmt[i];
         continue;
       }
-      const m = /^%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/.exec(fmt.slice(i));
-      if (!m) return unknownCall('format', a, r);
-      i += m[0].length - 1;
-      if (m[2] === '%') {
+      const verb = formatVerb(fmt, i);
+      if (!verb) return unknownCall('format', a, r);
+      i = verb.end - 1;
+      if (verb.verb === '%') {
         lit += '%';
         continue;
       }
       if (lit) pieces.push(text(lit, r));
       lit = '';
       const arg = a[argIndex++];
-      if (!arg || m[1] || !'sdvt'.includes(m[2])) return unknownCall('format', a, r);
+      if (!arg || verb.flags || !'sdvt'.includes(verb.verb)) return unknownCall('format', a, r);
       pieces.push(arg.kind === 'number' || arg.kind === 'boolean' ? text(String(arg.value), r) : arg);
     }
     if (lit) pieces.push(text(lit, r));

@@ -1,10 +1,12 @@
-import { Edit, type Parser, type Tree } from 'web-tree-sitter';
-import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
+import type { Parser, Tree } from 'web-tree-sitter';
+import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, SyntaxError, TemplateInput, Value } from '../../model';
 import { baseName as fileName, combineInputs, dirOf, isAutoTfvars, resolveRelative } from '../inputs';
 import type { Grammars } from '../../parse';
+import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
 import { accessMember } from '../../resolve/functions';
 import { knownString, relocate, unknown } from '../../values';
+import { guardHcl } from './guard';
 import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
 import { TfEvaluator, type TfScope } from './evaluate';
 import { readBlock } from './resources';
@@ -20,8 +22,19 @@ interface TfFile {
   uri: string;
   text: string;
   language: Language;
-  tree: Tree;
+  /** Undefined when the file was refused or the parser failed on it (`failure` says why). */
+  tree?: Tree;
+  failure?: SyntaxError;
+  /** Whether the tree was parsed from a rewritten text (long whitespace runs as comments): never re-used by an edit. */
+  rewritten?: boolean;
+  /** The failure was the parser's state, not the file's: parse it again once the parser is back. */
+  retry?: boolean;
 }
+
+type Parsed = Pick<TfFile, 'tree' | 'failure' | 'rewritten' | 'retry'>;
+
+/** How long tree-sitter may take on a file before it gives up on it: far above what real files take (~1 s per MB). */
+const PARSE_BUDGET_MS = { base: 1000, perMB: 3000 };
 
 interface Declared<T> {
   file: TfFile;
@@ -51,14 +64,55 @@ export class TerraformProject {
   /** Values passed to each module directory by module blocks and variables files elsewhere. */
   private readonly inputs = new Map<string, readonly TemplateInput[]>();
   private parser: Parser | undefined;
+  /** The grammars' generation the trees were made in: an older one means its WebAssembly instance died. */
+  private generation: number;
 
-  constructor(private readonly grammars: Grammars) {}
+  constructor(private readonly grammars: Grammars) {
+    this.generation = grammars.generation;
+  }
 
-  private parse(text: string, old?: Tree): Tree {
-    this.parser ??= this.grammars.newParser(this.grammars.terraform);
-    const tree = this.parser.parse(text, old);
-    if (!tree) throw new Error('tree-sitter returned no tree');
-    return tree;
+  /**
+   * Parses a text, never throwing: a file the guard refuses (too deep), that takes tree-sitter too long, or that aborts
+   * its WebAssembly instance costs that file only. After an abort the grammars switch to a fresh instance and every
+   * other file is parsed again in it.
+   */
+  private parse(text: string, old?: TfFile): Parsed {
+    const guard = guardHcl(text);
+    if (!guard.ok) return { failure: { message: `avdsec did not read this file: ${guard.message}`, range: { start: guard.offset, end: guard.offset + 1 }, fatal: true } };
+    if (!this.current()) return { retry: true, failure: { message: 'avdsec did not read this file: the Terraform parser is restarting after a failure on another file', range: { start: 0, end: 0 }, fatal: true } };
+    const budget = PARSE_BUDGET_MS.base + (PARSE_BUDGET_MS.perMB * text.length) / (1024 * 1024);
+    const deadline = performance.now() + budget;
+    try {
+      this.parser ??= this.grammars.newParser();
+      const reuse = old?.tree && !old.rewritten && !guard.rewritten ? old.tree : undefined;
+      const tree = this.parser.parse(guard.text, reuse, { progressCallback: () => performance.now() > deadline }) ?? undefined;
+      if (tree) return { tree, rewritten: guard.rewritten };
+      this.parser.reset();
+      return { failure: { message: `avdsec did not read this file: the Terraform parser gave up after ${(budget / 1000).toFixed(1)} s`, range: { start: 0, end: 0 }, fatal: true } };
+    } catch (e) {
+      // An abort inside WebAssembly (out of memory): the instance is dead for every file.
+      this.parser = undefined;
+      this.grammars.abandon();
+      this.current();
+      return { failure: { message: `avdsec did not read this file: the Terraform parser failed on it (${(e as Error).message.split('.')[0]})`, range: { start: 0, end: 0 }, fatal: true } };
+    }
+  }
+
+  /**
+   * Whether the trees are from the grammars' live instance: after a restart, the trees of the dead one are dropped (not
+   * deleted: their memory went with the instance) and every file is parsed again. False when no instance can parse.
+   */
+  private current(): boolean {
+    if (!this.grammars.usable()) return false;
+    if (this.generation === this.grammars.generation) return true;
+    this.generation = this.grammars.generation;
+    this.parser = undefined;
+    this.modules.clear();
+    for (const f of this.files.values()) {
+      if (!f.tree && !f.retry) continue;
+      Object.assign(f, { tree: undefined, failure: undefined, rewritten: undefined, retry: undefined }, this.parse(f.text));
+    }
+    return this.generation === this.grammars.generation;
   }
 
   has(uri: string): boolean {
@@ -66,34 +120,36 @@ export class TerraformProject {
   }
 
   tree(uri: string): Tree | undefined {
+    this.current();
     return this.files.get(uri)?.tree;
   }
 
   /** Sets a file's text; with `changes`, the previous tree is edited and re-used. Returns the uris in the same directory. */
   update(uri: string, text: string, language: Language, changes?: TfTextChange[]): string[] {
+    this.current();
     const old = this.files.get(uri);
-    let tree: Tree;
-    if (old && changes?.length) {
+    let parsed: Parsed;
+    if (old?.tree && !old.rewritten && changes?.length) {
       let current = old.text;
       for (const c of changes) {
         old.tree.edit(
-          new Edit({
-          startIndex: c.start,
-          oldEndIndex: c.oldEnd,
-          newEndIndex: c.start + c.newText.length,
-          startPosition: pointAt(current, c.start),
-          oldEndPosition: pointAt(current, c.oldEnd),
-          newEndPosition: pointAfter(pointAt(current, c.start), c.newText),
+          this.grammars.edit({
+            startIndex: c.start,
+            oldEndIndex: c.oldEnd,
+            newEndIndex: c.start + c.newText.length,
+            startPosition: pointAt(current, c.start),
+            oldEndPosition: pointAt(current, c.oldEnd),
+            newEndPosition: pointAfter(pointAt(current, c.start), c.newText),
           }),
         );
         current = current.slice(0, c.start) + c.newText + current.slice(c.oldEnd);
       }
-      tree = current === text ? this.parse(text, old.tree) : this.parse(text);
+      parsed = this.parse(text, current === text ? old : undefined);
     } else {
-      tree = this.parse(text);
+      parsed = this.parse(text);
     }
-    old?.tree.delete();
-    this.files.set(uri, { uri, text, language, tree });
+    if (old?.tree && this.generation === this.grammars.generation) old.tree.delete();
+    this.files.set(uri, { uri, text, language, ...parsed });
     this.modules.delete(dirOf(uri));
     return this.siblings(uri);
   }
@@ -101,7 +157,7 @@ export class TerraformProject {
   remove(uri: string): string[] {
     const f = this.files.get(uri);
     if (!f) return [];
-    f.tree.delete();
+    if (this.generation === this.grammars.generation) f.tree?.delete();
     this.files.delete(uri);
     this.modules.delete(dirOf(uri));
     return this.siblings(uri);
@@ -116,9 +172,13 @@ export class TerraformProject {
     return true;
   }
 
-  /** Frees every tree (WebAssembly memory, which the JS garbage collector does not see filling up). */
+  /** Frees every tree and the parser (WebAssembly memory, which the JS garbage collector does not see filling up). */
   dispose(): void {
-    for (const f of this.files.values()) f.tree.delete();
+    if (this.generation === this.grammars.generation) {
+      for (const f of this.files.values()) f.tree?.delete();
+      this.parser?.delete();
+    }
+    this.parser = undefined;
     this.files.clear();
     this.modules.clear();
   }
@@ -133,7 +193,7 @@ export class TerraformProject {
     if (m) return m;
     m = { dir, variables: new Map(), locals: new Map(), blocks: new Map(), tfvars: new Map(), cache: new Map(), providers: [] };
     for (const file of this.files.values()) {
-      if (dirOf(file.uri) !== dir) continue;
+      if (dirOf(file.uri) !== dir || !file.tree) continue;
       const { blocks, attributes } = items(bodyOf(file.tree.rootNode));
       if (file.language === 'tfvars') {
         if (isAutoTfvars(file.uri)) for (const a of attributes) m.tfvars.set(a.name, { file, decl: a });
@@ -267,24 +327,22 @@ export class TerraformProject {
 
   /** The document of one file, read against its module directory. Never throws. */
   adapt(uri: string, version: number): Document | undefined {
+    this.current();
     const file = this.files.get(uri);
     if (!file) return undefined;
-    const doc: Document = {
-      uri,
-      language: file.language,
-      text: file.text,
-      version,
-      resources: [],
-      syntaxErrors: syntaxErrors(file.tree.rootNode, file.text),
-      suppressions: suppressions(file),
-      facts: {},
-      symbols: [],
-    };
+    const doc: Document = { uri, language: file.language, text: file.text, version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
+    if (!file.tree) {
+      if (file.failure) doc.syntaxErrors.push(file.failure);
+      return doc;
+    }
+    const tree = file.tree;
+    doc.syntaxErrors = syntaxErrors(tree.rootNode, file.text);
+    doc.suppressions = suppressions(tree, doc);
     try {
       const m = this.module(dirOf(uri));
       doc.facts.providers = m.providers;
       const scope = this.scope(m, file);
-      const { blocks, attributes } = items(bodyOf(file.tree.rootNode));
+      const { blocks, attributes } = items(bodyOf(tree.rootNode));
       if (file.language === 'tfvars') {
         const values = new Map<string, Value>();
         for (const a of attributes) {
@@ -356,12 +414,12 @@ export class TerraformProject {
   }
 }
 
-function suppressions(file: TfFile): Suppression[] {
+function suppressions(tree: Tree, doc: Document): Suppression[] {
   const out: Suppression[] = [];
-  if (!file.text.includes('avdsec-disable')) return out;
-  for (const c of file.tree.rootNode.descendantsOfType('comment')) {
+  if (!doc.text.includes('avdsec-disable')) return out;
+  for (const c of tree.rootNode.descendantsOfType('comment')) {
     if (!c) continue;
-    const s = parseSuppression(file.text, c.text, c.startIndex);
+    const s = parseSuppression(lineIndexOf(doc), c.text, c.startIndex);
     if (s) out.push(s);
   }
   return out;

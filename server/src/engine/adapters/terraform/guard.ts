@@ -1,0 +1,157 @@
+/**
+ * What the Terraform text must pass before tree-sitter sees it. The grammar's parser is slow on two kinds of input that
+ * cost nothing to write: long runs of whitespace inside expressions (quadratic: 10 KB of spaces after `a =` take
+ * seconds) and deep nesting (a few MB of `{` exhaust the WebAssembly memory and abort the module). A scan that knows
+ * HCL's strings, heredocs and comments finds both in one pass:
+ * - a run of whitespace longer than RUN_LIMIT outside strings, heredocs and comments is rewritten as a block comment of
+ *   the same length (`/*` and `*\/` in place of its first and last characters, its line breaks kept but the last), which
+ *   the grammar reads in one token: offsets, lines and meaning stay the same;
+ * - nesting (brackets, braces, parentheses, template interpolations) deeper than DEPTH_LIMIT refuses the file.
+ */
+
+export const HCL_DEPTH_LIMIT = 256;
+const RUN_LIMIT = 256;
+
+export type HclGuard = { ok: true; text: string; rewritten: boolean } | { ok: false; message: string; offset: number };
+
+type Frame = '{' | '[' | '(' | 'string' | 'heredoc';
+
+const isBlank = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+const isIdent = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+
+/** Checks the nesting of a Terraform text and rewrites its long whitespace runs (see above). */
+export function guardHcl(text: string, depthLimit = HCL_DEPTH_LIMIT): HclGuard {
+  const n = text.length;
+  // What each open frame is: a bracket of code, or a template (quoted string, heredoc) whose `${`/`%{` opened code.
+  const stack: Frame[] = [];
+  const heredocEnds: { marker: string }[] = [];
+  let out: string[] | undefined;
+  let copied = 0;
+  let depth = 0;
+  const open = (f: Frame, at: number): HclGuard | undefined => {
+    stack.push(f);
+    if (f === '{' || f === '[' || f === '(') depth++;
+    return depth > depthLimit ? { ok: false, message: `nested too deeply (more than ${depthLimit} levels)`, offset: at } : undefined;
+  };
+  const comment = (start: number, end: number) => {
+    if (end - start < 4) return;
+    (out ??= []).push(text.slice(copied, start), '/*', text.slice(start + 2, end - 2), '*/');
+    copied = end;
+  };
+  // The run's first character stays (no `/*` glued to the token before it), and so does its last line break (at
+  // body level it ends an attribute); what follows that break becomes a second comment when it is long too.
+  const rewrite = (from: number, to: number) => {
+    const lastBreak = text.lastIndexOf('\n', to - 1);
+    if (lastBreak <= from) return comment(from + 1, to);
+    comment(from + 1, text[lastBreak - 1] === '\r' ? lastBreak - 1 : lastBreak);
+    if (to - lastBreak - 1 > RUN_LIMIT) comment(lastBreak + 1, to);
+  };
+
+  let i = 0;
+  // The mode of the text at `i`: code, or inside the template on top of the stack.
+  const inTemplate = () => stack.length > 0 && (stack[stack.length - 1] === 'string' || stack[stack.length - 1] === 'heredoc');
+  while (i < n) {
+    if (inTemplate()) {
+      const kind = stack[stack.length - 1];
+      const c = text[i];
+      if (kind === 'string' && (c === '"' || c === '\n')) {
+        // A line break ends an unterminated string: HCL strings are one line.
+        stack.pop();
+        i++;
+        continue;
+      }
+      if (kind === 'string' && c === '\\') {
+        i += 2;
+        continue;
+      }
+      if ((c === '$' || c === '%') && text[i + 1] === c && text[i + 2] === '{') {
+        i += 3;
+        continue;
+      }
+      if ((c === '$' || c === '%') && text[i + 1] === '{') {
+        const refused = open('{', i);
+        if (refused) return refused;
+        i += 2;
+        continue;
+      }
+      if (kind === 'heredoc' && (i === 0 || text[i - 1] === '\n')) {
+        // A heredoc ends at a line that holds only its marker (indented for `<<-`).
+        let j = i;
+        while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
+        const marker = heredocEnds[heredocEnds.length - 1].marker;
+        if (text.startsWith(marker, j)) {
+          let k = j + marker.length;
+          while (k < n && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k++;
+          if (k >= n || text[k] === '\n') {
+            stack.pop();
+            heredocEnds.pop();
+            i = k;
+            continue;
+          }
+        }
+      }
+      i++;
+      continue;
+    }
+
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) {
+      let j = i + 1;
+      while (j < n && isBlank(text.charCodeAt(j))) j++;
+      if (j - i > RUN_LIMIT) rewrite(i, j);
+      i = j;
+      continue;
+    }
+    const ch = text[i];
+    if (ch === '#' || (ch === '/' && text[i + 1] === '/')) {
+      const e = text.indexOf('\n', i);
+      i = e < 0 ? n : e;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      i = e < 0 ? n : e + 2;
+      continue;
+    }
+    if (ch === '"') {
+      stack.push('string');
+      i++;
+      continue;
+    }
+    if (ch === '<' && text[i + 1] === '<') {
+      let j = i + 2;
+      if (text[j] === '-') j++;
+      const markerStart = j;
+      while (j < n && isIdent(text.charCodeAt(j))) j++;
+      let k = j;
+      while (k < n && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k++;
+      if (j > markerStart && text[k] === '\n') {
+        stack.push('heredoc');
+        heredocEnds.push({ marker: text.slice(markerStart, j) });
+        i = k + 1;
+        continue;
+      }
+      i += 2;
+      continue;
+    }
+    if (ch === '{' || ch === '[' || ch === '(') {
+      const refused = open(ch, i);
+      if (refused) return refused;
+      i++;
+      continue;
+    }
+    if (ch === '}' || ch === ']' || ch === ')') {
+      // Closing what is open (or stray: ignored); a `}` that closes an interpolation returns to its template.
+      if (stack.length && stack[stack.length - 1] !== 'string' && stack[stack.length - 1] !== 'heredoc') {
+        stack.pop();
+        depth--;
+      }
+      i++;
+      continue;
+    }
+    i++;
+  }
+  if (!out) return { ok: true, text, rewritten: false };
+  out.push(text.slice(copied));
+  return { ok: true, text: out.join(''), rewritten: true };
+}

@@ -1,0 +1,173 @@
+/**
+ * Inputs written to make a linter slow rather than wrong: long runs of whitespace and repeated tokens where a regex
+ * might backtrack, format strings made of `{0:` and `%0`, huge RDP values, thousands of suppression comments, deep
+ * nesting and many resources, in each language. Each generator fills about `size` characters, so a test can check
+ * that the time to analyze grows with the size of the input and not faster.
+ */
+export interface AdversarialInput {
+  name: string;
+  /** File name (its extension decides the language); the text is about `size` characters. */
+  file: string;
+  text: string;
+}
+
+type Generator = (size: number) => { file: string; text: string };
+
+const repeatTo = (unit: string, size: number) => unit.repeat(Math.max(1, Math.floor(size / unit.length)));
+
+const bicepPool = (rdp: string, name = 'hp') => `resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: '${name}'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    customRdpProperty: ${rdp}
+  }
+}
+`;
+
+const armTemplate = (resources: string, extra = '') => `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",${extra}
+  "resources": [${resources}]
+}
+`;
+
+const armPool = (rdp: string, name = 'hp') => `{
+      "type": "Microsoft.DesktopVirtualization/hostPools",
+      "apiVersion": "2024-04-03",
+      "name": "${name}",
+      "location": "westeurope",
+      "properties": { "hostPoolType": "Pooled", "loadBalancerType": "BreadthFirst", "preferredAppGroupType": "Desktop", "customRdpProperty": ${rdp} }
+    }`;
+
+const tfPool = (rdp: string, name = 'hp') => `resource "azurerm_virtual_desktop_host_pool" "${name}" {
+  name                     = "${name}"
+  location                 = "westeurope"
+  resource_group_name      = "rg-avd"
+  type                     = "Pooled"
+  load_balancer_type       = "BreadthFirst"
+  preferred_app_group_type = "Desktop"
+  custom_rdp_properties    = ${rdp}
+}
+`;
+
+/** RDP values (the text inside the string) that stress the RDP tokenizer and the rules that read its tokens. */
+const RDP_VALUES: Record<string, (size: number) => string> = {
+  'letters without a colon': (n) => repeatTo('a', n),
+  'letters and spaces without a colon': (n) => repeatTo('a ', n),
+  'a name, spaces and no type': (n) => `redirectclipboard${' '.repeat(n)}:`,
+  'a string value of name:s: heads': (n) => `x:s:${repeatTo('ab:s', n)}`,
+  'an integer value followed by spaces': (n) => `audiomode:i:1${' '.repeat(n)}x`,
+  'tokens set again with other values': (n) => repeatTo('audiomode:i:0;audiomode:i:1;', n),
+  'unknown property names': (n) => repeatTo('redirectclipbord:i:1;', n),
+  'semicolons': (n) => repeatTo(';', n),
+  'drive list items': (n) => `drivestoredirect:s:${repeatTo('C:\\;', n)}`,
+};
+
+const bicepString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const jsonString = (s: string) => JSON.stringify(s);
+
+const GENERATORS: Record<string, Generator> = {
+  // Suppression comments: many, with long runs of whitespace and separators between the rule ids.
+  'bicep: 10,000 suppressions': (n) => ({
+    file: 'main.bicep',
+    text: bicepPool(`'audiomode:i:0;'`) + repeatTo('// avdsec-disable-next-line rdp-drive-redirection, no-such-rule -- why\nvar x = 1\n', n - 400),
+  }),
+  'bicep: suppression ids separated by whitespace runs': (n) => ({
+    file: 'main.bicep',
+    text: `${bicepPool(`'audiomode:i:0;'`)}// avdsec-disable-next-line no-such-rule${' '.repeat(n / 2)},${' '.repeat(n / 2)}other-unknown\nvar y = 1\n`,
+  }),
+  'bicep: whitespace before a suppression': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}${' '.repeat(n)}// avdsec-disable-next-line a,b ,c\n` }),
+  'arm: 10,000 suppressions on one line': (n) => ({
+    file: 'azuredeploy.json',
+    text: armTemplate(armPool(`"audiomode:i:0;"`)).replace('"contentVersion"', `${repeatTo('/* avdsec-disable-next-line nope */ ', n)}"contentVersion"`),
+  }),
+  'terraform: 10,000 suppressions': (n) => ({
+    file: 'main.tf',
+    text: tfPool(`"audiomode:i:0;"`) + repeatTo('# avdsec-disable-next-line rdp-drive-redirection,  ,  no-such-rule\nlocals { a = 1 }\n', n - 400),
+  }),
+
+  // format() strings that a regex could backtrack over.
+  "bicep: format('{0:{0:…')": (n) => ({ file: 'main.bicep', text: bicepPool(`format('${repeatTo('{0:', n)}', 'x')`) }),
+  "bicep: format('{{{{…')": (n) => ({ file: 'main.bicep', text: bicepPool(`format('${repeatTo('{', n)}0', 'x')`) }),
+  "arm: format('{0:{0:…')": (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[format('${repeatTo('{0:', n)}', 'x')]`))) }),
+  'terraform: format("%0%0…")': (n) => ({ file: 'main.tf', text: tfPool(`format("${repeatTo('%0', n)}", "x")`) }),
+  'terraform: format("%000…")': (n) => ({ file: 'main.tf', text: tfPool(`format("%${repeatTo('0', n)}", "x")`) }),
+  'terraform: format("%-+# 0…")': (n) => ({ file: 'main.tf', text: tfPool(`format("%${repeatTo('-+# 0', n)}1", "x")`) }),
+
+  // Long whitespace runs where the grammar allows them.
+  'bicep: whitespace runs between tokens': (n) => ({ file: 'main.bicep', text: bicepPool(`'audiomode:i:0;'`).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 120)))) }),
+  'arm: whitespace runs between tokens': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(`"audiomode:i:0;"`)).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 150)))) }),
+  'terraform: whitespace runs between tokens': (n) => ({ file: 'main.tf', text: tfPool(`"audiomode:i:0;"`).replace(/ {2,}/g, ' '.repeat(Math.max(1, Math.floor(n / 60)))) }),
+  'arm: whitespace runs inside an expression': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[concat(${' '.repeat(n / 2)}'a'${' '.repeat(n / 2)}, 'b')]`))) }),
+
+  // Strings built of many pieces.
+  'bicep: 10,000 interpolations in an RDP string': (n) => ({
+    file: 'main.bicep',
+    text: `param p string\n${bicepPool(`'${repeatTo('${p}audiomode:i:0;', n)}'`)}`,
+  }),
+  'terraform: 10,000 interpolations in an RDP string': (n) => ({
+    file: 'main.tf',
+    text: `variable "p" {\n  type = string\n}\n${tfPool(`"${repeatTo('${var.p}audiomode:i:0;', n)}"`)}`,
+  }),
+  'terraform: a heredoc of many lines': (n) => ({ file: 'main.tf', text: tfPool(`<<-EOT\n${repeatTo('    audiomode:i:0;\n', n)}EOT`) }),
+
+  // Deep nesting, below and above each parser's depth limit.
+  'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
+  'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),
+  'arm: deep arrays': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(`"audiomode:i:0;"`), `\n  "variables": { "x": ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)} },`) }),
+  'arm: deep expression': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[${repeatTo('concat(', n / 8)}'a'${repeatTo(')', n / 8)}]`))) }),
+  'terraform: deep braces, unclosed': (n) => ({ file: 'main.tf', text: `${tfPool(`"audiomode:i:0;"`)}${repeatTo('{', n)}` }),
+  'terraform: deep lists': (n) => ({ file: 'main.tf', text: `${tfPool(`"audiomode:i:0;"`)}locals {\n  x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n}\n` }),
+  'terraform: deep parentheses, unclosed': (n) => ({ file: 'main.tf', text: `${tfPool(`"audiomode:i:0;"`)}locals {\n  x = ${repeatTo('(', n)}` }),
+
+  // Many resources in one file: the graph and the rules must not compare every pair.
+  'bicep: thousands of host pools and grants': (n) => {
+    const unit = (i: number) =>
+      bicepPool(`'audiomode:i:0;'`, `hp${i}`).replace('resource hp ', `resource hp${i} `) +
+      `resource ra${i} 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: guid('${i}')\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '1c0163c0-47e6-4577-8991-ea5c82e286e4')\n    principalId: 'p${i}'\n  }\n}\n`;
+    const out: string[] = [];
+    let len = 0;
+    for (let i = 0; len < n; i++) {
+      const u = unit(i);
+      out.push(u);
+      len += u.length;
+    }
+    return { file: 'main.bicep', text: out.join('') };
+  },
+  'terraform: thousands of host pools': (n) => {
+    const out: string[] = [];
+    let len = 0;
+    for (let i = 0; len < n; i++) {
+      const u = tfPool(`"audiomode:i:0;"`, `hp${i}`);
+      out.push(u);
+      len += u.length;
+    }
+    return { file: 'main.tf', text: out.join('') };
+  },
+};
+
+for (const [label, value] of Object.entries(RDP_VALUES)) {
+  GENERATORS[`bicep: RDP value of ${label}`] = (n) => ({ file: 'main.bicep', text: bicepPool(bicepString(value(n))) });
+  GENERATORS[`arm: RDP value of ${label}`] = (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(value(n)))) });
+  GENERATORS[`terraform: RDP value of ${label}`] = (n) => ({ file: 'main.tf', text: tfPool(jsonString(value(n)).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')) });
+}
+
+/** Every adversarial input, each about `size` characters (RDP values are capped at `rdpSize`, as the catalog's 100 KB). */
+export function adversarialInputs(size: number, rdpSize = Math.min(size, 100_000)): AdversarialInput[] {
+  return Object.entries(GENERATORS).map(([name, g]) => {
+    const { file, text } = g(name.includes('RDP value') ? rdpSize : size);
+    return { name, file, text };
+  });
+}
+
+export const ADVERSARIAL_NAMES = Object.keys(GENERATORS);
+
+/** One adversarial input by its index in ADVERSARIAL_NAMES (the fuzzer picks them at random). */
+export function adversarialInput(index: number, size: number): AdversarialInput {
+  const name = ADVERSARIAL_NAMES[index % ADVERSARIAL_NAMES.length];
+  const { file, text } = GENERATORS[name](size);
+  return { name, file, text };
+}
