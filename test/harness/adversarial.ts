@@ -58,6 +58,9 @@ const RDP_VALUES: Record<string, (size: number) => string> = {
   'letters without a colon': (n) => repeatTo('a', n),
   'letters and spaces without a colon': (n) => repeatTo('a ', n),
   'a name, spaces and no type': (n) => `redirectclipboard${' '.repeat(n)}:`,
+  'a name, spaces and no colon': (n) => `redirectclipboard${' '.repeat(n)}x`,
+  'a string value of letters': (n) => `x:s:${repeatTo('a', n)}`,
+  'a string value of letters and spaces': (n) => `x:s:${repeatTo('a ', n)}:i:`,
   'a string value of name:s: heads': (n) => `x:s:${repeatTo('ab:s', n)}`,
   'an integer value followed by spaces': (n) => `audiomode:i:1${' '.repeat(n)}x`,
   'tokens set again with other values': (n) => repeatTo('audiomode:i:0;audiomode:i:1;', n),
@@ -99,7 +102,7 @@ const GENERATORS: Record<string, Generator> = {
 
   // Long whitespace runs where the grammar allows them.
   'bicep: whitespace runs between tokens': (n) => ({ file: 'main.bicep', text: bicepPool(`'audiomode:i:0;'`).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 120)))) }),
-  'arm: whitespace runs between tokens': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(`"audiomode:i:0;"`)).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 150)))) }),
+  'arm: whitespace runs between tokens': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(`"audiomode:i:0;"`).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 150))))) }),
   'terraform: whitespace runs between tokens': (n) => ({ file: 'main.tf', text: tfPool(`"audiomode:i:0;"`).replace(/ {2,}/g, ' '.repeat(Math.max(1, Math.floor(n / 60)))) }),
   'arm: whitespace runs inside an expression': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[concat(${' '.repeat(n / 2)}'a'${' '.repeat(n / 2)}, 'b')]`))) }),
 
@@ -113,6 +116,16 @@ const GENERATORS: Record<string, Generator> = {
     text: `variable "p" {\n  type = string\n}\n${tfPool(`"${repeatTo('${var.p}audiomode:i:0;', n)}"`)}`,
   }),
   'terraform: a heredoc of many lines': (n) => ({ file: 'main.tf', text: tfPool(`<<-EOT\n${repeatTo('    audiomode:i:0;\n', n)}EOT`) }),
+
+  // Arrays and strings of more pieces than a function call takes arguments.
+  'arm: concat of a huge array': (n) => ({
+    file: 'azuredeploy.json',
+    text: armTemplate(armPool(jsonString(`[string(length(concat(variables('big'), variables('big'))))]`)), `\n  "variables": { "big": [${repeatTo('1,', n / 2)}1] },`),
+  }),
+  'bicep: a string of many pieces': (n) => ({
+    file: 'main.bicep',
+    text: `param p string\nvar big = [${repeatTo("'a'\n", n / 2)}]\n${bicepPool(`join(concat(big, big), '\${p}')`)}`,
+  }),
 
   // Deep nesting, below and above each parser's depth limit.
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),

@@ -133,7 +133,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       const n = doc.syntaxErrors.length;
       errors.push({ file: reporter.relative(uri), message: `${n} syntax error${n === 1 ? '' : 's'}, the first at line ${at.line}, column ${at.column}: ${first.message}; the rest of the file was still checked` });
     }
-    findings.push(...ws.findings(uri, config(uri), { includeSuppressed: !!opts.showSuppressed }));
+    for (const f of ws.findings(uri, config(uri), { includeSuppressed: !!opts.showSuppressed })) findings.push(f);
   }
   findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
 

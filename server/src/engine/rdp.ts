@@ -32,24 +32,47 @@ export interface RdpString {
   knownText: string;
 }
 
-interface Char {
-  c: string;
-  uri?: string;
-  s: number;
-  e: number;
-}
-
 /** `name:type:value`: names may hold spaces, values anything (`C:\\`, `;` in drive lists). */
 export const RDP_TOKEN_HEAD = /^([A-Za-z][A-Za-z0-9 ]*?):([isbISB]):([\s\S]*)$/;
 
-function rangeOf(chars: Char[]): { range?: Range; uri?: string } {
-  if (!chars.length) return {};
-  const uri = chars[0].uri;
-  if (uri === undefined || chars.some((ch) => ch.uri !== uri || ch.s < 0)) return {};
-  // A token pieced together from two places (a literal and a parameter default) has no single range to edit.
-  for (let i = 1; i < chars.length; i++) if (chars[i].s !== chars[i - 1].e) return {};
-  return { range: { start: chars[0].s, end: chars[chars.length - 1].e }, uri };
+/**
+ * The known characters of a string with where each is written: flat arrays instead of an object per character (a
+ * 100 KB value is 100,000 characters). `breaks` counts, up to each index, the characters that do not continue the one
+ * before them in the same file, so whether a run is written in one piece is a subtraction.
+ */
+class SourceMap {
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly uris: (string | undefined)[];
+  private readonly breaks: Int32Array;
+
+  constructor(length: number) {
+    this.starts = new Int32Array(length);
+    this.ends = new Int32Array(length);
+    this.uris = new Array<string | undefined>(length);
+    this.breaks = new Int32Array(length + 1);
+  }
+
+  /** Fills `breaks` once every character is set. */
+  seal(): void {
+    let count = 0;
+    for (let i = 0; i < this.starts.length; i++) {
+      if (i > 0 && (this.uris[i] !== this.uris[i - 1] || this.starts[i] !== this.ends[i - 1] || this.starts[i] < 0)) count++;
+      this.breaks[i + 1] = count;
+    }
+  }
+
+  /** The source range of the characters [a, b), when they are written in one piece of one file. */
+  rangeOf(a: number, b: number): { range?: Range; uri?: string } {
+    if (b <= a) return {};
+    const uri = this.uris[a];
+    // A token pieced together from two places (a literal and a parameter default) has no single range to edit.
+    if (uri === undefined || this.starts[a] < 0 || this.breaks[b] - this.breaks[a + 1] > 0) return {};
+    return { range: { start: this.starts[a], end: this.ends[b - 1] }, uri };
+  }
 }
+
+const isSpace = (c: string) => c === ' ' || (c >= '\t' && c <= '\r') || (c > '~' && /\s/.test(c));
 
 /** Parses a host pool RDP property string: `;`-separated `name:type:value` tokens; `s` values may themselves hold `;`. */
 const parsed = new WeakMap<StringValue, RdpString>();
@@ -62,91 +85,59 @@ export function parseRdpString(v: StringValue): RdpString {
 }
 
 function parseRdpStringUncached(v: StringValue): RdpString {
-  const segments: (Char[] | 'hole')[] = [];
-  let cur: Char[] = [];
+  let length = 0;
+  for (const p of v.parts) if (p.kind === 'text') length += p.text.length;
+  const map = new SourceMap(length);
+  // Runs of known characters between holes, as [start, end) in the known text.
+  const segments: { start: number; end: number; holeBefore: boolean; holeAfter: boolean }[] = [];
+  const texts: string[] = [];
+  let at = 0;
+  let segStart = 0;
   let hasUnknown = false;
-  let knownText = '';
   let lastEnd: { uri: string; offset: number } | undefined;
   for (const p of v.parts) {
     if (p.kind === 'hole') {
       hasUnknown = true;
-      segments.push(cur, 'hole');
-      cur = [];
+      segments.push({ start: segStart, end: at, holeBefore: segments.length > 0, holeAfter: true });
+      segStart = at;
       lastEnd = undefined;
       continue;
     }
     const src = p.source;
-    for (let i = 0; i < p.text.length; i++) {
-      let s = -1;
-      let e = -1;
-      if (src) {
-        s = src.offsets ? src.offsets[i] : src.start + i;
-        e = src.offsets ? src.offsets[i + 1] : src.start + i + 1;
-      }
-      const ch: Char = { c: p.text[i], uri: src?.uri, s, e };
-      cur.push(ch);
-      knownText += ch.c;
+    for (let i = 0; i < p.text.length; i++, at++) {
+      map.uris[at] = src?.uri;
+      map.starts[at] = src ? (src.offsets ? src.offsets[i] : src.start + i) : -1;
+      map.ends[at] = src ? (src.offsets ? src.offsets[i + 1] : src.start + i + 1) : -1;
     }
+    texts.push(p.text);
     lastEnd = src ? { uri: src.uri, offset: src.offsets ? src.offsets[p.text.length] : src.start + p.text.length } : undefined;
   }
-  segments.push(cur);
+  segments.push({ start: segStart, end: at, holeBefore: segments.length > 0, holeAfter: false });
+  map.seal();
+  const knownText = texts.join('');
 
   const tokens: RdpToken[] = [];
   let prevWasString = false;
-  segments.forEach((seg, segIndex) => {
-    if (seg === 'hole') {
-      prevWasString = false;
-      return;
-    }
+  // The next ';' at or after the current piece (Infinity when there is none): searched once per ';', not per piece.
+  let semi = -1;
+  for (const seg of segments) {
     // Split the known run on ';'. The first and last pieces touch a hole when the segment does; such pieces are
     // fragments of a property whose other half is unknown, so they are not read as properties.
-    const pieces: Char[][] = [[]];
-    for (const ch of seg) {
-      if (ch.c === ';') pieces.push([]);
-      else pieces[pieces.length - 1].push(ch);
+    let pieceStart = seg.start;
+    let first = true;
+    while (pieceStart <= seg.end) {
+      if (semi < pieceStart) {
+        const found = knownText.indexOf(';', pieceStart);
+        semi = found < 0 ? Infinity : found;
+      }
+      const pieceEnd = Math.min(semi, seg.end);
+      const last = pieceEnd === seg.end;
+      if ((first && seg.holeBefore) || (last && seg.holeAfter)) prevWasString = false;
+      else prevWasString = readToken(knownText, map, pieceStart, pieceEnd, tokens, prevWasString);
+      first = false;
+      pieceStart = pieceEnd + 1;
     }
-    const holeBefore = segIndex > 0 && segments[segIndex - 1] === 'hole';
-    const holeAfter = segIndex < segments.length - 1 && segments[segIndex + 1] === 'hole';
-    pieces.forEach((piece, i) => {
-      if ((i === 0 && holeBefore) || (i === pieces.length - 1 && holeAfter)) {
-        prevWasString = false;
-        return;
-      }
-      // Trim spaces and line breaks around the token.
-      let a = 0;
-      let b = piece.length;
-      while (a < b && /\s/.test(piece[a].c)) a++;
-      while (b > a && /\s/.test(piece[b - 1].c)) b--;
-      const chars = piece.slice(a, b);
-      if (!chars.length) return;
-      const text = chars.map((ch) => ch.c).join('');
-      const m = RDP_TOKEN_HEAD.exec(text);
-      if (!m) {
-        // `drivestoredirect:s:C:\;E:\;` keeps drive lists inside one string value.
-        const prev = tokens[tokens.length - 1];
-        if (prevWasString && prev && /^[A-Za-z]:\\?$|^[A-Za-z]:\\/.test(text)) {
-          prev.value += ';' + text;
-          prev.text += ';' + text;
-          const r = rangeOf(chars);
-          if (prev.range && r.range && r.uri === prev.uri) {
-            prev.range = { start: prev.range.start, end: r.range.end };
-            if (prev.valueRange) prev.valueRange = { start: prev.valueRange.start, end: r.range.end };
-          }
-          return;
-        }
-        tokens.push({ name: text.toLowerCase(), type: '', value: '', text, ...rangeOf(chars), malformed: true });
-        prevWasString = false;
-        return;
-      }
-      const valueStart = text.length - m[3].length;
-      const { range, uri } = rangeOf(chars);
-      const valueChars = chars.slice(valueStart);
-      let valueRange: Range | undefined;
-      if (range) valueRange = valueChars.length ? rangeOf(valueChars).range : { start: range.end, end: range.end };
-      tokens.push({ name: m[1].toLowerCase(), type: m[2].toLowerCase(), value: m[3], text, range, valueRange, uri });
-      prevWasString = m[2].toLowerCase() === 's';
-    });
-  });
+  }
 
   let append: RdpString['append'];
   if (lastEnd) {
@@ -154,6 +145,38 @@ function parseRdpStringUncached(v: StringValue): RdpString {
     append = { ...lastEnd, needsSeparator: trimmed.length > 0 && !trimmed.endsWith(';') };
   }
   return { tokens, hasUnknown, append, knownText };
+}
+
+/** Reads the token in [a, b) of the known text into `tokens`; returns whether it is a string property (`name:s:…`). */
+function readToken(knownText: string, map: SourceMap, a: number, b: number, tokens: RdpToken[], prevWasString: boolean): boolean {
+  // Trim spaces and line breaks around the token.
+  while (a < b && isSpace(knownText[a])) a++;
+  while (b > a && isSpace(knownText[b - 1])) b--;
+  if (a === b) return prevWasString;
+  const text = knownText.slice(a, b);
+  const m = RDP_TOKEN_HEAD.exec(text);
+  if (!m) {
+    // `drivestoredirect:s:C:\;E:\;` keeps drive lists inside one string value.
+    const prev = tokens[tokens.length - 1];
+    if (prevWasString && prev && /^[A-Za-z]:\\?$|^[A-Za-z]:\\/.test(text)) {
+      prev.value += ';' + text;
+      prev.text += ';' + text;
+      const r = map.rangeOf(a, b);
+      if (prev.range && r.range && r.uri === prev.uri) {
+        prev.range = { start: prev.range.start, end: r.range.end };
+        if (prev.valueRange) prev.valueRange = { start: prev.valueRange.start, end: r.range.end };
+      }
+      return true;
+    }
+    tokens.push({ name: text.toLowerCase(), type: '', value: '', text, ...map.rangeOf(a, b), malformed: true });
+    return false;
+  }
+  const valueStart = a + text.length - m[3].length;
+  const { range, uri } = map.rangeOf(a, b);
+  let valueRange: Range | undefined;
+  if (range) valueRange = valueStart < b ? map.rangeOf(valueStart, b).range : { start: range.end, end: range.end };
+  tokens.push({ name: m[1].toLowerCase(), type: m[2].toLowerCase(), value: m[3], text, range, valueRange, uri });
+  return m[2].toLowerCase() === 's';
 }
 
 /** The tokens that set `name` (several when the string repeats it). */

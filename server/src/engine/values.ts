@@ -1,3 +1,4 @@
+import { pushAll } from './arrays';
 import type {
   ArrayValue,
   BooleanValue,
@@ -168,7 +169,7 @@ export function concatParts(parts: StringPart[]): StringPart[] {
 export function concatStrings(values: Value[], range: Range): Value {
   const parts: StringPart[] = [];
   for (const v of values) {
-    if (v.kind === 'string') parts.push(...v.parts);
+    if (v.kind === 'string') pushAll(parts, v.parts);
     else if (v.kind === 'number' || v.kind === 'boolean') parts.push({ kind: 'text', text: String(v.value) });
     else parts.push({ kind: 'hole', value: v, range: v.range });
   }

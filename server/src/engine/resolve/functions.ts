@@ -1,3 +1,4 @@
+import { pushAll } from '../arrays';
 import type { ArrayValue, ObjectEntry, Range, StringPart, StringValue, Value } from '../model';
 import { concatParts, concatStrings, entry, isKnown, knownBoolean, knownEquals, knownString, unknown } from '../values';
 
@@ -132,7 +133,7 @@ function format(args: Value[], range: Range): Value {
         const arg = args[Number(fmt.slice(i + 1, j)) + 1];
         if (!arg) return unknownCall('format', args, range);
         literal(i);
-        parts.push(...asStringValue(arg, range).parts);
+        pushAll(parts, asStringValue(arg, range).parts);
         last = i = end + 1;
         continue;
       }
@@ -149,7 +150,7 @@ function concat(args: Value[], range: Range): Value {
     const items: Value[] = [];
     let open = false;
     for (const a of args as ArrayValue[]) {
-      items.push(...a.items);
+      pushAll(items, a.items);
       open ||= !!a.open;
     }
     return { kind: 'array', items, range, open };

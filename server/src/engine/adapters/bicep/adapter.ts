@@ -1,3 +1,4 @@
+import { pushAll } from '../../arrays';
 import { bicepLinkNeutralEdit } from './link-neutral';
 import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
 import { baseName, combineInputs, resolveRelative } from '../inputs';
@@ -278,7 +279,7 @@ class BicepReader {
     const entries: ObjectEntry[] = [];
     if (bodyNode) {
       const evaluated = this.evaluator.evaluate({ ...bodyNode, properties: bodyNode.properties.filter((p) => p.kind !== 'resource') } as ObjectExpression);
-      if (evaluated.kind === 'object') entries.push(...evaluated.entries);
+      if (evaluated.kind === 'object') pushAll(entries, evaluated.entries);
     }
     const legacy = legacyExtension(type);
     const body: ObjectValue = { kind: 'object', entries, range: range(value), open: !bodyNode || undefined };

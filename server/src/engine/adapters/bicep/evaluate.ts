@@ -1,3 +1,4 @@
+import { pushAll } from '../../arrays';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, binaryOperation, callFunction, operatorKey, unknownCall } from '../../resolve/functions';
 import { choice, concatParts, conditionText, knownBoolean, knownString, LazyEntry, unknown } from '../../values';
@@ -146,7 +147,7 @@ export class BicepEvaluator {
       const x = e.expressions[i];
       if (!x) return;
       const v = this.evaluate(x);
-      if (v.kind === 'string') parts.push(...v.parts);
+      if (v.kind === 'string') pushAll(parts, v.parts);
       else if (v.kind === 'number' || v.kind === 'boolean') parts.push({ kind: 'text', text: String(v.value) });
       else parts.push({ kind: 'hole', value: v, range: rangeOf(x) });
     });
@@ -166,7 +167,7 @@ export class BicepEvaluator {
       const v = this.evaluate(item);
       if (item.kind === 'spread') {
         if (v.kind === 'array') {
-          out.push(...v.items);
+          pushAll(out, v.items);
           open ||= !!v.open;
         } else open = true;
       } else out.push(v);
@@ -189,7 +190,7 @@ export class BicepEvaluator {
       } else if (p.kind === 'spread') {
         const v = this.evaluate(p.expression);
         if (v.kind === 'object') {
-          entries.push(...v.entries);
+          pushAll(entries, v.entries);
           open ||= !!v.open;
         } else open = true;
       }

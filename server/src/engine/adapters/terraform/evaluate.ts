@@ -1,3 +1,4 @@
+import { pushAll } from '../../arrays';
 import type { Node } from 'web-tree-sitter';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, binaryOperation, operatorKey } from '../../resolve/functions';
@@ -221,8 +222,16 @@ export class TfEvaluator {
     const holes = kids.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
     let indent = 0;
     if (strip) {
-      const lines = text.slice(from, to).split('\n').filter((l) => l.trim().length);
-      indent = Math.min(...lines.map((l) => /^[ \t]*/.exec(l)![0].length));
+      // The smallest indentation of a line that is not blank (a loop: a heredoc may have more lines than a call has arguments).
+      indent = Infinity;
+      for (let lineStart = from; lineStart < to; ) {
+        const nl = text.indexOf('\n', lineStart);
+        const lineEnd = nl < 0 || nl > to ? to : nl;
+        let k = lineStart;
+        while (k < lineEnd && (text[k] === ' ' || text[k] === '\t')) k++;
+        if (text.slice(k, lineEnd).trim().length) indent = Math.min(indent, k - lineStart);
+        lineStart = lineEnd + 1;
+      }
       if (!Number.isFinite(indent)) indent = 0;
     }
     const parts: StringPart[] = [];
@@ -396,7 +405,7 @@ function inline(parts: StringPart[]): StringPart[] {
     if (p.kind === 'hole') {
       const v = p.value;
       if (v.kind === 'string') {
-        out.push(...v.parts);
+        pushAll(out, v.parts);
         continue;
       }
       if (v.kind === 'number' || v.kind === 'boolean') {

@@ -1,3 +1,4 @@
+import { pushAll } from '../../arrays';
 import type { Language, ObjectEntry, ObjectValue, Range, Resource, Value } from '../../model';
 import { knownBoolean, knownString } from '../../values';
 import type { TfEvaluator } from './evaluate';
@@ -146,7 +147,7 @@ function azapi(b: HclBlock, ctx: BlockContext): { type?: string; apiVersion?: st
       if (t) [type, apiVersion] = t.split('@');
     } else if (a.name === 'body') {
       const v = value.kind === 'string' ? jsonStringToValue(value) ?? value : value;
-      if (v.kind === 'object') body.entries.push(...v.entries);
+      if (v.kind === 'object') pushAll(body.entries, v.entries);
       else body.entries.push({ key: 'body', keyRange, value: v });
     } else if (a.name === 'name') body.entries.push({ key: 'name', keyRange, value });
     else if (a.name === 'parent_id') parent = { value, keyRange };
@@ -172,7 +173,7 @@ function msgraph(b: HclBlock, ctx: BlockContext): { type?: string; body: ObjectV
       if (url.includes('conditionalaccess/policies')) type = 'microsoft.graph/conditionalAccessPolicies';
     } else if (a.name === 'body') {
       const v = value.kind === 'string' ? jsonStringToValue(value) ?? value : value;
-      if (v.kind === 'object') body.entries.push(...v.entries);
+      if (v.kind === 'object') pushAll(body.entries, v.entries);
     }
   }
   return { type, body };

@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import { engine, GRAMMARS } from '../bench/lib/bundle';
+import { adversarialInputs, type AdversarialInput } from './harness/adversarial';
+
+/**
+ * Every input is analyzed in time proportional to its size: adversarial inputs (long whitespace runs, `{0:` and `%0`
+ * format strings, 100 KB RDP values, 10,000 suppressions, deep nesting, thousands of resources; see
+ * harness/adversarial.ts) go through the engine as it ships (the bundle), and each must stay under 2 s of CPU per MB
+ * (plus a fixed allowance for small inputs) and grow at most 8 times when its size grows 4 times (linear: 4;
+ * quadratic: 16). CPU time, not wall time, so a loaded machine does not fail the test; the bound is generous so that
+ * what fails is a regression of the kind this guards against (a backtracking regex, a rescan per item), loudly.
+ *
+ *   LINEAR_SIZE=1048576 LINEAR_VERBOSE=1 npx mocha test/linear-time.test.ts     # 1 MB inputs, with the times (npm test: 256 KB)
+ */
+const SIZE = Number(process.env.LINEAR_SIZE ?? 256 * 1024);
+const RDP_SIZE = 100_000;
+const MS_PER_MB = 2000;
+const ALLOWANCE_MS = 150;
+const MB = 1024 * 1024;
+
+type Engine = ReturnType<typeof engine>;
+
+/** CPU milliseconds (this process, best of `runs`) to read an input and find everything in it, and what went wrong. */
+async function analyze(e: Engine, input: AdversarialInput, runs = 1): Promise<{ ms: number; problems: string[] }> {
+  const grammars = await e.loadGrammars(GRAMMARS);
+  let best = Infinity;
+  let problems: string[] = [];
+  for (let run = 0; run < runs; run++) {
+    const ws = new e.Workspace(grammars);
+    try {
+      const uri = `/adversarial/${input.file}`;
+      const before = process.cpuUsage();
+      ws.set(uri, input.text, 1);
+      const findings = ws.findings(uri, e.emptyConfig());
+      const used = process.cpuUsage(before);
+      best = Math.min(best, (used.user + used.system) / 1000);
+      // An exception inside an adapter or a rule shows as one of these: the input must not cause any.
+      problems = [
+        ...(ws.document(uri)?.syntaxErrors ?? []).filter((s) => /could not (read|parse)/.test(s.message)).map((s) => s.message),
+        ...findings.filter((f) => f.key.endsWith('|crash')).map((f) => f.message),
+      ];
+    } finally {
+      ws.dispose();
+    }
+  }
+  return { ms: best, problems };
+}
+
+describe(`linear time on adversarial inputs (${Math.round(SIZE / 1024)} KB, RDP values ${RDP_SIZE / 1000} KB)`, function () {
+  this.timeout(300_000);
+  const full = adversarialInputs(SIZE, RDP_SIZE);
+  const quarter = adversarialInputs(SIZE / 4, RDP_SIZE / 4);
+
+  it('has inputs for each kind the issue names, in each language', () => {
+    const names = full.map((i) => i.name);
+    for (const language of ['bicep', 'arm', 'terraform']) {
+      for (const kind of ['suppressions', 'format', 'whitespace', 'RDP value', 'deep']) {
+        assert.ok(names.some((n) => n.startsWith(`${language}:`) && n.includes(kind)), `${language}: ${kind}`);
+      }
+    }
+  });
+
+  full.forEach((input, i) => {
+    it(input.name, async () => {
+      const e = engine();
+      const limit = (MS_PER_MB * input.text.length) / MB + ALLOWANCE_MS;
+      let big = await analyze(e, input);
+      // A garbage collection can land in one run: a second run decides.
+      if (big.ms > limit / 2) big = await analyze(e, input, 2);
+      if (process.env.LINEAR_VERBOSE) console.log(`      ${big.ms.toFixed(0)} ms of ${limit.toFixed(0)} ${input.name}`);
+      assert.deepEqual(big.problems, [], 'no adapter or rule may fail on it');
+      assert.ok(big.ms <= limit, `${big.ms.toFixed(0)} ms of CPU for ${(input.text.length / 1024).toFixed(0)} KB, over ${limit.toFixed(0)} ms`);
+      // Growth: measured again, best of two, before it fails (a collection in the small run makes it look fast).
+      const grows = (a: number, b: number) => a > 2 * growth * b + ALLOWANCE_MS;
+      const growth = input.text.length / quarter[i].text.length;
+      let small = await analyze(e, quarter[i]);
+      if (grows(big.ms, small.ms)) {
+        small = await analyze(e, quarter[i], 2);
+        big = await analyze(e, input, 2);
+      }
+      assert.ok(
+        !grows(big.ms, small.ms),
+        `${(input.text.length / 1024).toFixed(0)} KB took ${big.ms.toFixed(0)} ms, ${(quarter[i].text.length / 1024).toFixed(0)} KB ${small.ms.toFixed(0)} ms: grows faster than the input`,
+      );
+    });
+  });
+});
