@@ -92,6 +92,8 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       texts.set(uri, read.text);
       configOf.set(uri, cfg);
     }
+    // After a file aborted the Terraform parser, the next one waits for its replacement (at once when it is ready).
+    await ws.grammars.ready();
   }
   for (const p of resolver.problems()) {
     errors.push({ file: reporter.relative(toUri(p.file)), message: p.message, ...(p.line ? { line: p.line, column: p.column } : {}), kind: 'config' });
@@ -127,7 +129,9 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
   const findings: Finding[] = [];
   for (const uri of uris) {
     const doc = ws.document(uri)!;
-    if (doc.syntaxErrors.length) {
+    const fatal = doc.syntaxErrors.find((e) => e.fatal);
+    if (fatal) errors.push({ file: reporter.relative(uri), message: fatal.message.replace(/^avdsec did not read this file: /, 'not checked: ') });
+    else if (doc.syntaxErrors.length) {
       const first = doc.syntaxErrors[0];
       const at = reporter.range(uri, first.range).start;
       const n = doc.syntaxErrors.length;

@@ -170,6 +170,8 @@ export interface SyntaxError {
   range: Range;
   /** The file was not read at all (refused before parsing, or its parser failed): it has no model, not a partial one. */
   fatal?: boolean;
+  /** Not the file's fault (its parser was restarting): it is read again once the parser is back. */
+  retry?: boolean;
 }
 
 export interface Suppression {

@@ -8,6 +8,8 @@ export type TreeSitter = typeof import('web-tree-sitter');
 export interface TreeSitterInstance {
   readonly ts: TreeSitter;
   readonly terraform: TsLanguage;
+  /** After an abort: turns the instance's functions into no-ops, so that the finalizers of its objects do nothing. */
+  retire(): void;
 }
 
 type EditFields = ConstructorParameters<TreeSitter['Edit']>[0];
@@ -57,6 +59,7 @@ export class Grammars {
 
   /** Marks the current instance dead after a parse aborted it, and switches to the spare when one is ready. */
   abandon(): void {
+    if (!this.dead) this.current.retire();
     this.dead = true;
     this.restart();
   }

@@ -8,7 +8,7 @@ import { bicepPrinter } from './adapters/bicep/print';
 import { conditionalAccessPolicyTf } from './adapters/terraform/conditional-access';
 import { terraformPrinter } from './adapters/terraform/print';
 import { dirOf } from './adapters/inputs';
-import { TerraformProject } from './adapters/terraform/project';
+import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
 import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
@@ -74,9 +74,14 @@ export class Workspace {
   private readonly byFolder = new Map<string, Set<string>>();
   /** Documents being read, so that a cycle of module calls cannot recurse. */
   private readonly adapting = new Set<string>();
+  /** Documents read while their parser was restarting (after an abort on another file): read again once it is back. */
+  private readonly retrying = new Set<string>();
 
-  constructor(readonly grammars: Grammars) {
-    this.terraform = new TerraformProject(grammars);
+  constructor(
+    readonly grammars: Grammars,
+    options: { terraformParseBudget?: ParseBudget } = {},
+  ) {
+    this.terraform = new TerraformProject(grammars, options.terraformParseBudget);
     this.tfPrinter = terraformPrinter(this.terraform);
   }
 
@@ -313,6 +318,7 @@ export class Workspace {
       } finally {
         this.adapting.delete(uri);
       }
+      if (f.doc.syntaxErrors.some((e) => e.retry)) this.retrying.add(uri);
       // A Bicep edit inside a string the graph does not link by (known once the file is read).
       if (f.edited && f.doc.facts.linkNeutral) {
         if (f.edited.graph) this.neutralForGraph.add(uri);
@@ -359,6 +365,7 @@ export class Workspace {
    * description), the edited document's resources are swapped into the graph in place; otherwise it is built again.
    */
   graph(): AvdGraph {
+    this.recover();
     if (this.graphCache && this.replaced.size) {
       for (const [uri, prev] of this.replaced) {
         const next = this.document(uri);
@@ -380,6 +387,19 @@ export class Workspace {
     return this.graphCache;
   }
 
+  /** Reads again the documents that waited for a restarting parser, once it is back. */
+  private recover(): void {
+    if (!this.retrying.size || !this.grammars.usable()) return;
+    const uris = [...this.retrying];
+    this.retrying.clear();
+    this.staleSiblings(uris);
+  }
+
+  /** Whether documents wait for a restarting parser: a host can wait for `grammars.ready()`, then check again. */
+  get waitingForParser(): boolean {
+    return this.retrying.size > 0;
+  }
+
   /**
    * The documents whose findings may land in `uri`: itself, and those that read values written in it (the templates
    * its module calls and parameters target, down the chain; the other files of its Terraform module directory).
@@ -399,6 +419,7 @@ export class Workspace {
 
   /** Findings for one file, with the config that applies to it (with `includeSuppressed`, also the silenced ones, marked). */
   findings(uri: string, config: AvdsecConfig, options: { includeSuppressed?: boolean } = {}): Finding[] {
+    this.recover();
     const doc = this.document(uri);
     if (!doc) return [];
     let byUri = this.findingsCache.get(config);

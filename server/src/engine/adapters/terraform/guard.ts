@@ -4,9 +4,9 @@
  * seconds) and deep nesting (a few MB of `{` exhaust the WebAssembly memory and abort the module). A scan that knows
  * HCL's strings, heredocs and comments finds both in one pass:
  * - a run of whitespace longer than RUN_LIMIT outside strings, heredocs and comments is rewritten as a block comment of
- *   the same length (`/*` and `*\/` in place of its first and last characters, its line breaks kept but the last), which
- *   the grammar reads in one token: offsets, lines and meaning stay the same;
- * - nesting (brackets, braces, parentheses, template interpolations) deeper than DEPTH_LIMIT refuses the file.
+ *   the same length (`/*` after its first character, `*\/` at its end, its last line break kept out of the comment), which the grammar reads in one token: offsets and meaning stay the same (the engine works in offsets;
+ *   a run of blank lines loses the line breaks the comment marks replace);
+ * - nesting (brackets, braces, parentheses, template interpolations) deeper than HCL_DEPTH_LIMIT refuses the file.
  */
 
 export const HCL_DEPTH_LIMIT = 256;

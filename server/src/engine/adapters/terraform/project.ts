@@ -27,14 +27,24 @@ interface TfFile {
   failure?: SyntaxError;
   /** Whether the tree was parsed from a rewritten text (long whitespace runs as comments): never re-used by an edit. */
   rewritten?: boolean;
-  /** The failure was the parser's state, not the file's: parse it again once the parser is back. */
-  retry?: boolean;
 }
 
-type Parsed = Pick<TfFile, 'tree' | 'failure' | 'rewritten' | 'retry'>;
+type Parsed = Pick<TfFile, 'tree' | 'failure' | 'rewritten'>;
+
+const RESTARTING: SyntaxError = {
+  message: 'avdsec did not read this file: the Terraform parser is restarting after a failure on another file',
+  range: { start: 0, end: 0 },
+  fatal: true,
+  retry: true,
+};
 
 /** How long tree-sitter may take on a file before it gives up on it: far above what real files take (~1 s per MB). */
-const PARSE_BUDGET_MS = { base: 1000, perMB: 3000 };
+export interface ParseBudget {
+  baseMs: number;
+  msPerMB: number;
+}
+
+export const PARSE_BUDGET: ParseBudget = { baseMs: 1000, msPerMB: 3000 };
 
 interface Declared<T> {
   file: TfFile;
@@ -67,7 +77,10 @@ export class TerraformProject {
   /** The grammars' generation the trees were made in: an older one means its WebAssembly instance died. */
   private generation: number;
 
-  constructor(private readonly grammars: Grammars) {
+  constructor(
+    private readonly grammars: Grammars,
+    private readonly budget: ParseBudget = PARSE_BUDGET,
+  ) {
     this.generation = grammars.generation;
   }
 
@@ -79,8 +92,8 @@ export class TerraformProject {
   private parse(text: string, old?: TfFile): Parsed {
     const guard = guardHcl(text);
     if (!guard.ok) return { failure: { message: `avdsec did not read this file: ${guard.message}`, range: { start: guard.offset, end: guard.offset + 1 }, fatal: true } };
-    if (!this.current()) return { retry: true, failure: { message: 'avdsec did not read this file: the Terraform parser is restarting after a failure on another file', range: { start: 0, end: 0 }, fatal: true } };
-    const budget = PARSE_BUDGET_MS.base + (PARSE_BUDGET_MS.perMB * text.length) / (1024 * 1024);
+    if (!this.current()) return { failure: RESTARTING };
+    const budget = this.budget.baseMs + (this.budget.msPerMB * text.length) / (1024 * 1024);
     const deadline = performance.now() + budget;
     try {
       this.parser ??= this.grammars.newParser();
@@ -109,8 +122,8 @@ export class TerraformProject {
     this.parser = undefined;
     this.modules.clear();
     for (const f of this.files.values()) {
-      if (!f.tree && !f.retry) continue;
-      Object.assign(f, { tree: undefined, failure: undefined, rewritten: undefined, retry: undefined }, this.parse(f.text));
+      if (!f.tree && !f.failure?.retry) continue;
+      Object.assign(f, { tree: undefined, failure: undefined, rewritten: undefined }, this.parse(f.text));
     }
     return this.generation === this.grammars.generation;
   }
@@ -327,12 +340,12 @@ export class TerraformProject {
 
   /** The document of one file, read against its module directory. Never throws. */
   adapt(uri: string, version: number): Document | undefined {
-    this.current();
+    const usable = this.current();
     const file = this.files.get(uri);
     if (!file) return undefined;
     const doc: Document = { uri, language: file.language, text: file.text, version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
-    if (!file.tree) {
-      if (file.failure) doc.syntaxErrors.push(file.failure);
+    if (!file.tree || !usable) {
+      doc.syntaxErrors.push(file.failure && !file.failure.retry ? file.failure : RESTARTING);
       return doc;
     }
     const tree = file.tree;
