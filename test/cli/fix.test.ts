@@ -4,6 +4,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
+import { decodeText, encodeText } from '../../server/src/host/encoding';
+import { FIXTURES } from '../harness/engine';
+import { parseMarkers } from '../harness/markers';
 import { avdsec, CLI, type CliResult, examplesTree, snapshot, tempTree } from './run';
 
 const POOLED_ARM = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cli', 'pooled.json'), 'utf8');
@@ -119,6 +122,20 @@ describe('CLI fixes', () => {
     assert.ok(fs.readFileSync(path.join(dir, 'scanned/other/pooled.json'), 'utf8').includes(VM_USER_LOGIN));
     const report = JSON.parse(r.stdout) as Report;
     assert.deepEqual(report.errors, [{ file: 'pooled.json', message: 'reached through a symbolic link that leads outside the scanned folders; not fixed' }]);
+  });
+
+  // Pending until the reader decodes UTF-16 (host/files.ts readSourceFile, being changed on another branch): today it
+  // skips such a file as binary, so --fix never gets to write it.
+  it.skip('--fix writes a UTF-16 LE file back in UTF-16 LE, fixed as its UTF-8 twin is', () => {
+    const annotated = fs.readFileSync(path.join(FIXTURES, 'rules', 'host-pool-sso-disabled', 'bicep-bom-unicode', 'main.bicep'), 'utf8');
+    const bad = parseMarkers(annotated).text.replace(/^\ufeff/, '').replace(/\n/g, '\r\n');
+    const dir = tempTree({ 'utf8/main.bicep': bad, 'utf16/main.bicep': encodeText(bad, 'utf16le') });
+    const r = avdsec(['scan', '.', '--fix', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Report).errors, []);
+    const fixed = fs.readFileSync(path.join(dir, 'utf8/main.bicep'), 'utf8');
+    assert.notEqual(fixed, bad);
+    assert.deepEqual(decodeText(fs.readFileSync(path.join(dir, 'utf16/main.bicep'))), { text: fixed, encoding: 'utf16le' });
   });
 
   it('refuses --fix with --fix-dry-run, and --fix-dry-run with a JSON or SARIF report', () => {
