@@ -4,7 +4,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
-import { avdsec, examplesTree, snapshot, tempTree } from './run';
+import { decodeText, encodeText } from '../../server/src/host/encoding';
+import { FIXTURES } from '../harness/engine';
+import { parseMarkers } from '../harness/markers';
+import { avdsec, CLI, type CliResult, examplesTree, snapshot, tempTree } from './run';
 
 const POOLED_ARM = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cli', 'pooled.json'), 'utf8');
 const VM_ADMIN_LOGIN = '1c0163c0-47e6-4577-8991-ea5c82e286e4';
@@ -16,6 +19,13 @@ function jsonScan(dir: string, extra: string[] = []): Report {
   const r = avdsec(['scan', '.', '--format', 'json', '--fail-on', 'never', ...extra], dir);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Report;
+}
+
+/** `avdsec scan . --fix` in `dir`, with `file` changed (see meanwhile.cjs) right after the scan has read it. */
+function fixWhileChanged(dir: string, file: string, env: { AVDSEC_TEST_LINK?: string } = {}): CliResult {
+  const args = ['--require', path.join(__dirname, 'meanwhile.cjs'), CLI, 'scan', '.', '--fix', '--format', 'json', '--fail-on', 'never'];
+  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, AVDSEC_TEST_FILE: path.join(dir, file), ...env } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The files a unified diff describes, patched: path (without `b/`) -> new text. */
@@ -88,6 +98,44 @@ describe('CLI fixes', () => {
     const b = fs.readFileSync(path.join(dir, 'b/pooled.json'), 'utf8');
     assert.ok(b.includes(VM_ADMIN_LOGIN), 'the suppressed grant is not fixed');
     assert.match(b, /enablerdsaadauth:i:1/);
+  });
+
+  it('--fix leaves a file edited while it ran as it is, says so, and fixes the others', () => {
+    const dir = tempTree({ 'a/pooled.json': POOLED_ARM, 'b/pooled.json': POOLED_ARM });
+    const r = fixWhileChanged(dir, 'a/pooled.json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'a/pooled.json'), 'utf8'), POOLED_ARM + '// edited meanwhile\n');
+    assert.ok(fs.readFileSync(path.join(dir, 'b/pooled.json'), 'utf8').includes(VM_USER_LOGIN));
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [{ file: 'a/pooled.json', message: 'changed since it was read; not fixed' }]);
+    // The file not written keeps its findings in the report.
+    assert.deepEqual(report.findings.filter((f) => f.ruleId === 'pooled-host-local-admin').map((f) => f.file), ['a/pooled.json']);
+    assert.match(r.stderr, /^avdsec: applied \d+ fixes in 2 files, but 1 file was not written \(see the errors\)\n$/);
+  });
+
+  it('--fix does not write through a symbolic link put in place of a file while it ran', () => {
+    const dir = tempTree({ 'scanned/pooled.json': POOLED_ARM, 'scanned/other/pooled.json': POOLED_ARM, 'elsewhere/pooled.json': POOLED_ARM });
+    const outside = path.join(dir, 'elsewhere/pooled.json');
+    const r = fixWhileChanged(path.join(dir, 'scanned'), 'pooled.json', { AVDSEC_TEST_LINK: outside });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(fs.readFileSync(outside, 'utf8'), POOLED_ARM);
+    assert.ok(fs.readFileSync(path.join(dir, 'scanned/other/pooled.json'), 'utf8').includes(VM_USER_LOGIN));
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [{ file: 'pooled.json', message: 'reached through a symbolic link that leads outside the scanned folders; not fixed' }]);
+  });
+
+  // Pending until the reader decodes UTF-16 (host/files.ts readSourceFile, being changed on another branch): today it
+  // skips such a file as binary, so --fix never gets to write it.
+  it.skip('--fix writes a UTF-16 LE file back in UTF-16 LE, fixed as its UTF-8 twin is', () => {
+    const annotated = fs.readFileSync(path.join(FIXTURES, 'rules', 'host-pool-sso-disabled', 'bicep-bom-unicode', 'main.bicep'), 'utf8');
+    const bad = parseMarkers(annotated).text.replace(/^\ufeff/, '').replace(/\n/g, '\r\n');
+    const dir = tempTree({ 'utf8/main.bicep': bad, 'utf16/main.bicep': encodeText(bad, 'utf16le') });
+    const r = avdsec(['scan', '.', '--fix', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Report).errors, []);
+    const fixed = fs.readFileSync(path.join(dir, 'utf8/main.bicep'), 'utf8');
+    assert.notEqual(fixed, bad);
+    assert.deepEqual(decodeText(fs.readFileSync(path.join(dir, 'utf16/main.bicep'))), { text: fixed, encoding: 'utf16le' });
   });
 
   it('refuses --fix with --fix-dry-run, and --fix-dry-run with a JSON or SARIF report', () => {

@@ -25,6 +25,8 @@ export class ServerProcess {
   private waiters: { uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly log: string[] = [];
   stderr = '';
+  /** Resolves with the exit code when the server process ends (a signal's name if it was killed). */
+  readonly exited: Promise<number | string>;
   /** What the client answers to `workspace/configuration` for the `avdsec` section (an editor's user settings). */
   settings: Record<string, unknown> = {};
   /** The `workspace/configuration` requests the server made, item by item. */
@@ -33,6 +35,7 @@ export class ServerProcess {
   constructor() {
     this.proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
@@ -67,6 +70,16 @@ export class ServerProcess {
     return result;
   }
 
+  /** Writes bytes to the server's input as they are, past the protocol client: for frames no client would send. */
+  writeRaw(bytes: string | Buffer): void {
+    this.proc.stdin!.write(bytes);
+  }
+
+  /** Closes the server's input, as a client that goes away without shutdown and exit does. */
+  endInput(): void {
+    this.proc.stdin!.end();
+  }
+
   /** Changes the settings and tells the server, as an editor does when the user edits them. */
   async setSettings(settings: Record<string, unknown>): Promise<void> {
     this.settings = settings;
@@ -96,12 +109,12 @@ export class ServerProcess {
   }
 
   async stop(): Promise<void> {
-    try {
+    const goodbye = (async () => {
       await this.connection.sendRequest('shutdown');
       await this.connection.sendNotification('exit');
-    } catch {
-      // The process may already be gone.
-    }
+    })();
+    // A server that has stopped answering, or is gone, must not hang the test run.
+    await Promise.race([goodbye.catch(() => undefined), this.exited, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     this.connection.dispose();
     this.proc.kill();
   }

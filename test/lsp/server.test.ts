@@ -63,6 +63,23 @@ describe('language server over stdio', function () {
     assert.deepEqual(headline(after).map((d) => d.code).sort(), ['host-pool-sso-disabled', 'mfa-conditional-access-missing']);
   });
 
+  it('refuses a second initialize and keeps its state: diagnostics still follow edits', async () => {
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: POOLED_ARM } });
+    await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'pooled-host-local-admin'));
+    const elsewhere = pathToFileURL(tempTree({ 'empty.json': '{}' })).href;
+    await assert.rejects(server.connection.sendRequest('initialize', { processId: null, rootUri: elsewhere, workspaceFolders: [{ uri: elsewhere, name: 'other' }], capabilities: {} }), {
+      code: -32600,
+      message: 'the server is already initialized; initialize may be sent only once',
+    });
+    const start = positionOf(POOLED_ARM, '1c0163c0-47e6-4577-8991-ea5c82e286e4');
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start, end: { line: start.line, character: start.character + 36 } }, text: 'fb879df8-f326-4884-b1cf-06f3ad86be52' }],
+    });
+    const after = await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'pooled-host-local-admin'));
+    assert.deepEqual(headline(after).map((d) => d.code).sort(), ['host-pool-sso-disabled', 'mfa-conditional-access-missing']);
+  });
+
   it('offers the SSO quick fix; its edit applied to the text makes the diagnostic go away', async () => {
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: POOLED_ARM } });
     const diags = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));

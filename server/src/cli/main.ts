@@ -11,6 +11,7 @@ import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
 import { ConfigResolver } from '../host/config-files';
 import { discoverFiles, grammarsDir, readSourceFile } from '../host/files';
+import { resolveRoots, writeFixedFile } from '../host/fixed-files';
 import { applyFixes, unifiedDiff } from './fix';
 import { starterConfig } from './init';
 import { atLeast, formatJson, type Report, type ReportError, Reporter } from './report';
@@ -42,18 +43,6 @@ function fromUri(uri: string): string {
   return uri.split('/').join(path.sep);
 }
 
-/** Writes a fixed file back, keeping the UTF-8 byte order mark it had (the reader drops it). */
-function writeFixed(file: string, text: string): void {
-  let bom = false;
-  try {
-    const head = fs.readFileSync(file).subarray(0, 3);
-    bom = head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
-  } catch {
-    // Written below; a read failure here only loses the BOM.
-  }
-  fs.writeFileSync(file, (bom ? '\ufeff' : '') + text);
-}
-
 function emit(out: string, opts: ScanOptions): void {
   if (opts.output) {
     // CI writes reports into folders that may not exist yet (an artifact staging folder).
@@ -68,8 +57,10 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
   if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
   if (opts.config && !fs.existsSync(opts.config)) throw new UsageError(`configuration file not found: ${opts.config}`);
   const resolver = new ConfigResolver(opts.config);
-  const { files, missing } = await discoverFiles(paths.length ? paths : ['.'], cwd);
+  const targets = paths.length ? paths : ['.'];
+  const { files, missing } = await discoverFiles(targets, cwd);
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+  const roots = resolveRoots(targets, cwd);
 
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));
   const texts = new Map<string, string>();
@@ -119,11 +110,18 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       for (const e of errors) process.stderr.write(`avdsec: ${e.file}${e.line ? `(${e.line},${e.column})` : ''}: ${e.message}\n`);
       return fails(remaining) ? EXIT.findings : EXIT.ok;
     }
+    let refused = 0;
     for (const [uri, c] of changed) {
-      writeFixed(fromUri(uri), c.after);
-      texts.set(uri, c.after);
+      const written = writeFixedFile(fromUri(uri), c.before, c.after, roots);
+      if (written.ok) texts.set(uri, c.after);
+      else {
+        // The report is about the text that was read, without the fixes that were not written.
+        ws.set(uri, c.before);
+        errors.push({ file: reporter.relative(uri), message: written.message });
+        refused++;
+      }
     }
-    process.stderr.write(`avdsec: applied ${count}\n`);
+    process.stderr.write(`avdsec: applied ${count}${refused ? `, but ${refused} file${refused === 1 ? ' was' : 's were'} not written (see the errors)` : ''}\n`);
   }
 
   const findings: Finding[] = [];

@@ -1,7 +1,49 @@
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { Console } from 'node:console';
+import { type Connection, createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { grammarsDir } from '../host/files';
 import { startServer } from './server';
 
-// `avdsec-language-server --stdio` (or --node-ipc / --socket=N, as vscode-languageclient starts it).
-const connection = createConnection(ProposedFeatures.all);
+/** How long a message may stay shorter than its Content-Length before the input counts as broken. */
+const STALLED_MESSAGE_MS = 5000;
+
+/** One line on stderr: the library's messages hold line breaks (the offending header on a line of its own). */
+function logLine(message: string): void {
+  process.stderr.write(`avdsec-language-server: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+}
+
+function exitBroken(reason: string): never {
+  logLine(`${reason}; exiting, so that the client can start the server again`);
+  process.exit(1);
+}
+
+/**
+ * `--stdio`, with the reader made here rather than by the library, which drops the reader's errors: after a header it
+ * cannot use it goes on reading bodies as headers, and after a Content-Length larger than the body it waits for bytes
+ * that never come, answering nothing either way. Neither can be resynchronised, so the server exits and the client
+ * starts a new one; a body read to its announced end that is no message is only logged.
+ */
+function stdioConnection(): Connection {
+  const reader = new StreamMessageReader(process.stdin);
+  reader.partialMessageTimeout = STALLED_MESSAGE_MS;
+  reader.onError((e) => {
+    // JSON.parse's SyntaxError, or a TypeError from a message of the wrong shape: the next frame starts where it should.
+    // A header without a usable Content-Length, or a failing stream, is a plain Error.
+    if (e instanceof SyntaxError || e instanceof TypeError) logLine(`ignored a message that could not be read: ${e.message}`);
+    else exitBroken(`unreadable input: ${e.message}`);
+  });
+  reader.onPartialMessage(() => exitBroken(`a message stayed shorter than its Content-Length for ${STALLED_MESSAGE_MS / 1000} s`));
+  let shutdown = false;
+  reader.onClose(() => process.exit(shutdown ? 0 : 1));
+  // stdout carries the protocol: whatever a dependency prints goes to stderr (the library redirects console only for
+  // the streams it makes itself).
+  globalThis.console = new Console(process.stderr);
+  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  connection.onShutdown(() => {
+    shutdown = true;
+  });
+  return connection;
+}
+
+// `avdsec-language-server --stdio`, or --node-ipc / --socket=N / --pipe=NAME as the library reads them (VS Code uses IPC).
+const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
 startServer(connection, grammarsDir(__dirname));

@@ -4,8 +4,11 @@ import {
   DidChangeConfigurationNotification,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
   FileChangeType,
+  InitializeRequest,
   type InitializeResult,
+  ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { type AvdsecConfig, CONFIG_FILE_NAME } from '../engine/config';
@@ -74,6 +77,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   }
 
   connection.onInitialize((params): InitializeResult => {
+    // The library's own initialize handler, which calls this one, first takes the client's capabilities and process id
+    // again; so the request itself gets a new handler, which refuses it before any of that.
+    connection.onRequest(InitializeRequest.type, () => new ResponseError(ErrorCodes.InvalidRequest, 'the server is already initialized; initialize may be sent only once', { retry: false }));
     const c = params.capabilities;
     settings.supported = !!c.workspace?.configuration;
     caps = {
