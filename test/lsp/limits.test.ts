@@ -101,4 +101,21 @@ describe('language server: size limit and cancellation', function () {
     assert.ok(after.cancelled > before.cancelled, `a check was stopped: ${JSON.stringify({ before, after })}`);
     assert.equal(server.stderr, '');
   });
+
+  it('says in a Terraform file it could not read why (nested too deeply), and still checks the files beside it', async () => {
+    const pool = fs.readFileSync(path.join(FIXTURES, 'rules', 'rdp-clipboard-redirection', 'tf-pooled', 'main.tf'), 'utf8');
+    const dir = tempTree({ 'main.tf': pool, 'deep.tf': `locals {\n  x = ${'['.repeat(300)}\n` });
+    const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
+    server = new ServerProcess();
+    await server.initialize(pathToFileURL(dir).href, CAPABILITIES);
+    const [note] = await server.waitForDiagnostics(uri('deep.tf'), (d) => d.some((x) => x.code === 'file-not-checked'));
+    assert.equal(note.severity, 3);
+    assert.equal(note.message, 'avdsec did not check this file: nested too deeply (more than 256 levels)');
+    assert.equal(note.range.start.line, 1);
+    await server.waitForDiagnostics(uri('main.tf'), (d) => d.some((x) => x.code === 'rdp-clipboard-redirection'));
+    // Typing the brackets away: the file is read again.
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('deep.tf'), languageId: 'terraform', version: 1, text: `locals {\n  x = ${'['.repeat(300)}\n` } });
+    await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri('deep.tf'), version: 2 }, contentChanges: [{ text: 'locals {\n  x = []\n}\n' }] });
+    await server.waitForDiagnostics(uri('deep.tf'), (d) => !d.some((x) => x.code === 'file-not-checked'));
+  });
 });

@@ -1,7 +1,7 @@
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { INVALID_SUPPRESSION } from '../engine/analyze';
-import type { Finding, Level, Range } from '../engine/model';
+import type { Finding, Level, Range, SyntaxError } from '../engine/model';
 import { ruleById } from '../engine/rules/index';
 
 const SEVERITY: Record<Level, DiagnosticSeverity> = {
@@ -41,4 +41,15 @@ export function toDiagnostic(f: Finding, doc: TextDocument, docOf: (uri: string)
     .filter((r): r is NonNullable<typeof r> => !!r);
   if (related.length) d.relatedInformation = related;
   return d;
+}
+
+/** A file avdsec did not read at all (refused before parsing, or its parser failed): one diagnostic that says why. */
+export function notCheckedDiagnostic(e: SyntaxError, doc: TextDocument): Diagnostic {
+  return {
+    range: toLspRange(doc, e.range),
+    severity: DiagnosticSeverity.Information,
+    code: 'file-not-checked',
+    source: 'avdsec',
+    message: e.message.replace(/^avdsec did not read this file: /, 'avdsec did not check this file: '),
+  };
 }

@@ -17,7 +17,7 @@ import { loadGrammars } from '../host/grammars';
 import { VERSION } from '../engine/version';
 import { codeActions, type EditCapabilities, FIX_ALL_KIND } from './code-actions';
 import { configDiagnostics } from './config-diagnostics';
-import { toDiagnostic } from './diagnostics';
+import { notCheckedDiagnostic, toDiagnostic } from './diagnostics';
 import { completion } from './completion';
 import { hover } from './hover';
 import { SettingsCache } from './settings';
@@ -172,11 +172,13 @@ export function startServer(connection: Connection, grammarsDir: string): void {
         if ((await settings.get(uri)).enable) {
           const config = await configOf(uri);
           // Reading the file and linking the graph come first, each a point where a newer edit stops the check.
-          ws.engine.document(uri);
+          const doc = ws.engine.document(uri);
           if (await outdated()) break;
           ws.engine.graph();
           if (await outdated()) break;
           diagnostics = ws.engine.findings(uri, config).map((f) => toDiagnostic(f, text, (u) => ws!.textDocument(u)));
+          const notRead = doc?.syntaxErrors.find((e) => e.fatal);
+          if (notRead) diagnostics.unshift(notCheckedDiagnostic(notRead, text));
         }
       } catch (e) {
         connection.console.error(`[avdsec] checking ${uri} failed: ${(e as Error).stack ?? e}`);
@@ -199,10 +201,25 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       lastCost = Date.now() - started;
     }
     await publishTooLarge();
+    awaitParser();
     for (const uri of removed) {
       if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     }
     await publishConfigProblems();
+  }
+
+  /**
+   * Files read while the Terraform parser was restarting (a hostile file aborted it) are checked again once its
+   * replacement is ready; if none can be loaded, they keep saying that they were not checked.
+   */
+  let parserAwaited = false;
+  function awaitParser(): void {
+    if (!ws?.engine.waitingForParser || parserAwaited) return;
+    parserAwaited = true;
+    void ws.engine.grammars.ready().then(() => {
+      parserAwaited = false;
+      if (ws?.engine.grammars.usable()) schedule(0);
+    });
   }
 
   /** Files over the size limit get one diagnostic that says they were not checked, at the top of the file. */
