@@ -1,0 +1,281 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { emptyConfig } from '../../server/src/engine/config';
+import { applyTextEdits, renderFix } from '../../server/src/engine/fix';
+import type { Grammars } from '../../server/src/engine/parse';
+import { Workspace } from '../../server/src/engine/workspace';
+import { ADVERSARIAL_NAMES, adversarialInput } from './adversarial';
+import { FIXTURES, listFiles, ROOT } from './engine';
+
+/**
+ * A deterministic mutation fuzzer over real fixtures: inputs are cut, duplicated, spliced, sprinkled with hostile
+ * characters, stretched with long runs of whitespace and repeated tokens, or replaced by an adversarial input, then go
+ * through every adapter, every rule and the printers. Used by test/fuzz.test.ts (a few hundred inputs in `npm test`)
+ * and scripts/fuzz.ts (`npm run fuzz -- --count N --seed S`, long campaigns).
+ */
+
+const SOURCE = /\.(bicep|bicepparam|json|tf|tfvars)$/;
+/** No single input may take longer than this to analyze. */
+export const MAX_ANALYSIS_MS = 2000;
+/** Each checked fix analyzes the whole input again: a large input with thousands of fixes gets a sample of them. */
+const MAX_FIXES_CHECKED = 12;
+
+/** mulberry32: small, fast, deterministic. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const HOSTILE = ['${', '}', "'''", '"', "'", '\\', '[', ']', '{', '}', '(', ')', ';', ':', '\u0000', '\ufeff', '😀', '\r\n', '\n', '//', '/*', '#', '<<EOT\n', '[[', '@', '...', '?', '!', '=', ',', 'resource', 'module', 'for', 'if'];
+
+/** Tokens a backtracking regex or a rescan per item would choke on when repeated thousands of times. */
+const REPEATED = ['{0:', '%0', '${', '%{', '[', '{', '(', "'", '"', ';', ':i:', 'a:s:', '//', '#', ',', '\\', 'avdsec-disable-next-line x, ', '/* avdsec-disable-next-line y */'];
+const RUNS = [' ', '\t', '\n', '\r\n', ' \n'];
+
+function mutate(text: string, r: () => number): string {
+  const n = text.length;
+  const at = () => Math.floor(r() * (n + 1));
+  const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)];
+  switch (Math.floor(r() * 9)) {
+    case 0: {
+      const a = at();
+      return text.slice(0, a) + text.slice(Math.min(n, a + Math.floor(r() * 200)));
+    }
+    case 1: {
+      const a = at();
+      const b = Math.min(n, a + Math.floor(r() * 300));
+      const c = at();
+      return text.slice(0, c) + text.slice(a, b) + text.slice(c);
+    }
+    case 2: {
+      let out = text;
+      for (let i = 0; i < 1 + Math.floor(r() * 5); i++) {
+        const p = Math.floor(r() * (out.length + 1));
+        out = out.slice(0, p) + pick(HOSTILE) + out.slice(p);
+      }
+      return out;
+    }
+    case 3:
+      return text.slice(0, at());
+    case 4: {
+      const bytes = Buffer.from(text, 'utf8');
+      for (let i = 0; i < 1 + Math.floor(r() * 8); i++) bytes[Math.floor(r() * bytes.length)] = Math.floor(r() * 256);
+      return bytes.toString('utf8');
+    }
+    case 5: {
+      // Deep nesting, as generated code or an attack would write it.
+      const depth = 50 + Math.floor(r() * 400);
+      const a = at();
+      return text.slice(0, a) + '['.repeat(depth) + '{'.repeat(depth) + text.slice(a);
+    }
+    case 6: {
+      // A long run of whitespace (or of one character repeated) between two tokens, or inside a string.
+      const a = at();
+      return text.slice(0, a) + pick(RUNS).repeat(1000 + Math.floor(r() * 20_000)) + text.slice(a);
+    }
+    case 7: {
+      const a = at();
+      return text.slice(0, a) + pick(REPEATED).repeat(500 + Math.floor(r() * 10_000)) + text.slice(a);
+    }
+    default: {
+      // A slice of the text repeated hundreds of times: many resources, many suppressions, many tokens.
+      const a = at();
+      const b = Math.min(n, a + 1 + Math.floor(r() * 120));
+      return text.slice(0, b) + text.slice(a, b).repeat(100 + Math.floor(r() * 1000)) + text.slice(b);
+    }
+  }
+}
+
+export interface Seed {
+  name: string;
+  text: string;
+}
+
+/** The fixtures and examples the fuzzer starts from. */
+export function seeds(filter = SOURCE): Seed[] {
+  return [...listFiles(path.join(FIXTURES, 'rules')), ...listFiles(path.join(ROOT, 'examples'))]
+    .filter((f) => filter.test(f) && !f.includes('.fixed.'))
+    .map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
+}
+
+/** One input through the adapters, every rule and the printers; the workspace (and its trees) is freed after. */
+export function exercise(g: Grammars, uri: string, text: string, context: string): { elapsed: number; fixes: number } {
+  const ws = new Workspace(g);
+  try {
+    let fixes = 0;
+    const started = performance.now();
+    ws.set(uri, text, 1);
+    const findings = ws.findings(uri, emptyConfig());
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < MAX_ANALYSIS_MS, `${context}: analysis took ${elapsed.toFixed(0)} ms`);
+    // Every fix of a small input; of a large one with thousands of findings, a dozen spread over the list.
+    const all = findings.flatMap((f) => f.fixes);
+    const step = Math.max(1, Math.floor(all.length / MAX_FIXES_CHECKED));
+    for (let k = 0; k < all.length; k += step) {
+      const fix = all[k];
+      const set = renderFix(fix.intent, ws.fixContext());
+      if (!set) continue;
+      const mine = set.edits.filter((e) => e.uri === uri);
+      for (const e of mine) assert.ok(e.range.start >= 0 && e.range.end <= text.length && e.range.start <= e.range.end, `${context}: edit out of bounds`);
+      const sorted = [...mine].sort((a, b) => a.range.start - b.range.start);
+      for (let j = 1; j < sorted.length; j++) assert.ok(sorted[j].range.start >= sorted[j - 1].range.end, `${context}: overlapping edits of '${fix.title}'`);
+      const again = new Workspace(g);
+      try {
+        again.set(uri, applyTextEdits(text, mine), 2);
+        again.findings(uri, emptyConfig());
+      } finally {
+        again.dispose();
+      }
+      fixes++;
+    }
+    return { elapsed, fixes };
+  } finally {
+    ws.dispose();
+  }
+}
+
+export interface Campaign {
+  count: number;
+  seed: number;
+  /** Called every `every` inputs with how many ran. */
+  progress?: (done: number) => void;
+  every?: number;
+  /** Where to write the failing input, to replay it. */
+  dump?: string;
+}
+
+export interface CampaignResult {
+  inputs: number;
+  slowestMs: number;
+  fixes: number;
+}
+
+/** Mutated and adversarial inputs through `exercise`. Throws at the first failure, naming the seed and the input. */
+export function mutationCampaign(g: Grammars, c: Campaign): CampaignResult {
+  const texts = seeds();
+  const r = rng(c.seed);
+  let slowest = 0;
+  let fixes = 0;
+  for (let i = 0; i < c.count; i++) {
+    let name: string;
+    let text: string;
+    if (r() < 0.05) {
+      // An adversarial input of up to 100 KB, mutated or not.
+      const a = adversarialInput(Math.floor(r() * ADVERSARIAL_NAMES.length), 2_000 + Math.floor(r() * 98_000));
+      name = a.file;
+      text = r() < 0.5 ? mutate(a.text, r) : a.text;
+    } else {
+      const base = texts[Math.floor(r() * texts.length)];
+      name = base.name;
+      text = base.text;
+      for (let k = 0; k < 1 + Math.floor(r() * 3); k++) text = mutate(text, r);
+    }
+    const uri = `/fuzz/${i}/${name}`;
+    const context = `mutation ${i} of ${name} (seed ${c.seed})`;
+    try {
+      const result = exercise(g, uri, text, context);
+      slowest = Math.max(slowest, result.elapsed);
+      fixes += result.fixes;
+    } catch (e) {
+      if (c.dump) fs.writeFileSync(c.dump, JSON.stringify({ uri, text }));
+      throw new Error(`${context}: ${(e as Error).stack ?? e}`);
+    }
+    if (c.progress && (i + 1) % (c.every ?? 1000) === 0) c.progress(i + 1);
+  }
+  return { inputs: c.count, slowestMs: slowest, fixes };
+}
+
+/** An edit applied incrementally (ARM tree patch, Terraform re-parse, link shortcuts) must find what a fresh workspace finds. */
+export function incrementalCampaign(g: Grammars, c: Campaign): CampaignResult {
+  const texts = seeds(/\.(json|tf|bicep)$/);
+  const r = rng(c.seed);
+  const summary = (ws: Workspace, uri: string) => ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  const typed = ['x', 'Pooled', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', '[', ']', "'", 'é', '😀', ...HOSTILE, ' '.repeat(300), '\n'.repeat(300)];
+  for (let i = 0; i < c.count; i++) {
+    const base = texts[Math.floor(r() * texts.length)];
+    const text = r() < 0.3 ? mutate(base.text, r) : base.text;
+    const uri = `/fuzz/${i}/${base.name}`;
+    // Half of the edits go just inside a string, where an ARM edit is patched instead of parsed.
+    let start = Math.floor(r() * (text.length + 1));
+    if (r() < 0.5) start = text.indexOf('"', start) + 1 || start;
+    const oldEnd = Math.min(text.length, start + (r() < 0.3 ? Math.floor(r() * 6) : 0));
+    const newText = r() < 0.2 ? '' : typed[Math.floor(r() * typed.length)];
+    const next = text.slice(0, start) + newText + text.slice(oldEnd);
+    const context = `edit ${i} of ${base.name} at ${start} (seed ${c.seed})`;
+    const ws = new Workspace(g);
+    const fresh = new Workspace(g);
+    try {
+      ws.set(uri, text, 1);
+      ws.findings(uri, emptyConfig());
+      ws.linksChanged();
+      ws.set(uri, next, 2, [{ start, oldEnd, newText }]);
+      ws.linksChanged();
+      fresh.set(uri, next, 2);
+      assert.deepEqual(summary(ws, uri), summary(fresh, uri), context);
+    } catch (e) {
+      if (c.dump) fs.writeFileSync(c.dump, JSON.stringify({ text, start, oldEnd, newText }));
+      throw new Error(`${context}: ${(e as Error).stack ?? e}`);
+    } finally {
+      ws.dispose();
+      fresh.dispose();
+    }
+    if (c.progress && (i + 1) % (c.every ?? 1000) === 0) c.progress(i + 1);
+  }
+  return { inputs: c.count, slowestMs: 0, fixes: 0 };
+}
+
+/** An edit in one file of a folder of linked files must find, in every file, what a fresh workspace finds. */
+export function folderCampaign(g: Grammars, c: Campaign): CampaignResult {
+  // Fixture folders whose files link to each other: modules, parameter files, Terraform directories, split templates.
+  const folders = new Map<string, string[]>();
+  for (const f of listFiles(path.join(FIXTURES, 'rules'))) {
+    if (!SOURCE.test(f) || f.includes('.fixed.')) continue;
+    const dir = path.relative(path.join(FIXTURES, 'rules'), f).split(path.sep).slice(0, 2).join('/');
+    folders.set(dir, [...(folders.get(dir) ?? []), f]);
+  }
+  const multi = [...folders.entries()].filter(([, files]) => files.length > 1).sort(([a], [b]) => a.localeCompare(b));
+  assert.ok(multi.length >= 10, `${multi.length} fixture folders with several files`);
+  const r = rng(c.seed);
+  const typed = ['x', 'Pooled', 'Personal', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', "'", '"', '}', '\n'];
+  const uriOf = (f: string) => `/fuzz-folder${f.slice(FIXTURES.length).split(path.sep).join('/')}`;
+  const summary = (ws: Workspace, uri: string) => ws.findings(uri, emptyConfig()).map((f) => `${f.uri} ${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  for (let i = 0; i < c.count; i++) {
+    const [dir, files] = multi[Math.floor(r() * multi.length)];
+    const texts = new Map(files.map((f) => [uriOf(f), fs.readFileSync(f, 'utf8')]));
+    const uris = [...texts.keys()];
+    const edited = uris[Math.floor(r() * uris.length)];
+    const text = texts.get(edited)!;
+    let start = Math.floor(r() * (text.length + 1));
+    if (r() < 0.6) start = text.indexOf(r() < 0.5 ? '"' : "'", start) + 1 || start;
+    const oldEnd = Math.min(text.length, start + (r() < 0.3 ? Math.floor(r() * 6) : 0));
+    const newText = r() < 0.2 ? '' : typed[Math.floor(r() * typed.length)];
+    const next = text.slice(0, start) + newText + text.slice(oldEnd);
+    const context = `edit ${i} of ${dir}, ${edited.split('/').pop()} at ${start} (seed ${c.seed})`;
+    const ws = new Workspace(g);
+    const fresh = new Workspace(g);
+    try {
+      for (const [u, t] of texts) ws.set(u, t, 1);
+      for (const u of uris) ws.findings(u, emptyConfig());
+      ws.linksChanged();
+      ws.takeTouched();
+      ws.set(edited, next, 2, [{ start, oldEnd, newText }]);
+      ws.linksChanged();
+      for (const [u, t] of texts) fresh.set(u, u === edited ? next : t, u === edited ? 2 : 1);
+      for (const u of uris) assert.deepEqual(summary(ws, u), summary(fresh, u), `${context}: findings of ${u.split('/').pop()}`);
+    } catch (e) {
+      throw new Error(`${context}: ${(e as Error).stack ?? e}`);
+    } finally {
+      ws.dispose();
+      fresh.dispose();
+    }
+    if (c.progress && (i + 1) % (c.every ?? 1000) === 0) c.progress(i + 1);
+  }
+  return { inputs: c.count, slowestMs: 0, fixes: 0 };
+}
