@@ -117,6 +117,10 @@ const GENERATORS: Record<string, Generator> = {
   }),
   'terraform: a heredoc of many lines': (n) => ({ file: 'main.tf', text: tfPool(`<<-EOT\n${repeatTo('    audiomode:i:0;\n', n)}EOT`) }),
 
+  // Lines the link scan reads before parsing, each opening a quote it never closes.
+  'bicep: unclosed module paths': (n) => ({ file: 'main.bicep', text: bicepPool(`'audiomode:i:0;'`) + repeatTo("module m './x\n", n) }),
+  'terraform: unclosed module sources': (n) => ({ file: 'main.tf', text: tfPool(`"audiomode:i:0;"`) + repeatTo('source = "./x\n', n) }),
+
   // Arrays and strings of more pieces than a function call takes arguments.
   'arm: concat of a huge array': (n) => ({
     file: 'azuredeploy.json',

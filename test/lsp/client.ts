@@ -32,8 +32,9 @@ export class ServerProcess {
   /** The `workspace/configuration` requests the server made, item by item. */
   readonly configurationRequests: { scopeUri?: string; section?: string }[] = [];
 
-  constructor() {
-    this.proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `nodeArgs` go before the server's script (a `--require` preload), `env` replaces the environment. */
+  constructor(options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
+    this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));

@@ -5,7 +5,8 @@ import type { Language } from './model';
 /**
  * The templates a file may pass values to, read from its text without parsing (module paths, `using`, the naming
  * of parameters files): the workspace uses them to know which documents to read again when this one changes. The
- * adapters decide what the values are; a stray match here only costs an extra re-read.
+ * adapters decide what the values are; a stray match here only costs an extra re-read. Paths stop at the end of
+ * their line, so that lines of unclosed quotes cannot make each match scan the rest of the file.
  */
 export function declaredTargets(uri: string, language: Language, text: string): string[] {
   const out = new Set<string>();
@@ -13,13 +14,13 @@ export function declaredTargets(uri: string, language: Language, text: string): 
   switch (language) {
     case 'bicep':
     case 'bicepparam':
-      for (const m of text.matchAll(/^[ \t]*(?:module\s+[A-Za-z_][\w]*|using)\s+'([^'$]+)'/gm)) add(resolveRelative(uri, m[1]));
+      for (const m of text.matchAll(/^[ \t]*(?:module\s+[A-Za-z_][\w]*|using)\s+'([^'$\r\n]+)'/gm)) add(resolveRelative(uri, m[1]));
       break;
     case 'arm-parameters':
       parametersFileTargets(uri).forEach(add);
       break;
     case 'terraform':
-      for (const m of text.matchAll(/^[ \t]*source\s*=\s*"(\.\.?\/[^"]*)"/gm)) {
+      for (const m of text.matchAll(/^[ \t]*source\s*=\s*"(\.\.?\/[^"\r\n]*)"/gm)) {
         const t = resolveRelative(`${dirOf(uri)}/x`, m[1]);
         if (t) add(`${t.replace(/\/$/, '')}/`);
       }

@@ -17,8 +17,8 @@ function allowListed(ra: RoleAssignmentNode, allow: unknown): boolean {
   if (text !== undefined) return names.has(text);
   // A principal given by a parameter or variable is allow-listed by its name ("adminGroupObjectId").
   const key = p.kind === 'unknown' ? p.key ?? '' : '';
-  const name = /(?:^|[:.])([A-Za-z_][\w-]*)$/.exec(key)?.[1]?.toLowerCase();
-  return !!name && names.has(name);
+  const tail = key.slice(Math.max(key.lastIndexOf(':'), key.lastIndexOf('.')) + 1);
+  return /^[A-Za-z_][\w-]*$/.test(tail) && names.has(tail.toLowerCase());
 }
 
 function fixesFor(ra: RoleAssignmentNode, roleGuid: string, pool: HostPoolNode): Fix[] {
