@@ -129,12 +129,6 @@ function computeIdentityKey(v: Value | undefined): string | undefined {
   }
 }
 
-/** Whether two values can be seen to be the same (see `identityKey`). */
-export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
-  const ka = identityKey(a);
-  return ka !== undefined && ka === identityKey(b);
-}
-
 /** Groups items by the identity key of a value each has; items whose value has no key are left out. */
 export function indexBy<T>(items: readonly T[], value: (t: T) => Value | undefined): Map<string, T[]> {
   const map = new Map<string, T[]>();

@@ -184,16 +184,6 @@ export function relocate(v: Value, range: Range, origin?: Location): Value {
   return copy;
 }
 
-/**
- * Source offset of decoded character `i` of a text part, or undefined when the text has no source (computed text)
- * or the source is in another document.
- */
-export function sourceOffset(source: TextSource | undefined, i: number): number | undefined {
-  if (!source) return undefined;
-  if (source.offsets) return source.offsets[i];
-  return source.start + i;
-}
-
 /** Items of an array value, or undefined when the value is not a known array. */
 export function arrayItems(v: Value | undefined): Value[] | undefined {
   return v && v.kind === 'array' ? v.items : undefined;

@@ -136,10 +136,6 @@ export function parseBicep(text: string, options: ParseOptions = {}): S.Program 
   return new Parser(text, options.params === true).program();
 }
 
-export function parseBicepParams(text: string): S.Program {
-  return parseBicep(text, { params: true });
-}
-
 class Parser {
   private readonly types: Uint8Array;
   private readonly starts: Int32Array;

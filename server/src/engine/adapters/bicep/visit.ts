@@ -25,11 +25,6 @@ export function children(node: Node): Node[] {
   return out;
 }
 
-/** Calls `cb` for each direct child of `node`. */
-export function forEachChild(node: Node, cb: (child: Node) => void): void {
-  for (const c of children(node)) cb(c);
-}
-
 /** Visits `node` and all its descendants depth-first, parents first; return false from `cb` to skip a subtree. Iterative. */
 export function walk(node: Node, cb: (node: Node, parent: Node | undefined) => boolean | void): void {
   const stack: [Node, Node | undefined][] = [[node, undefined]];

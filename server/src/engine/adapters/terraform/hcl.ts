@@ -11,10 +11,6 @@ export function namedChildren(n: Node): Node[] {
   return n.namedChildren.filter((c): c is Node => !!c);
 }
 
-export function isComment(n: Node): boolean {
-  return n.type === 'comment';
-}
-
 /** The `body` of a config file or block. */
 export function bodyOf(n: Node): Node | undefined {
   return namedChildren(n).find((c) => c.type === 'body');
