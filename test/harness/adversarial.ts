@@ -131,7 +131,10 @@ const GENERATORS: Record<string, Generator> = {
     text: `param p string\nvar big = [${repeatTo("'a'\n", n / 2)}]\n${bicepPool(`join(concat(big, big), '\${p}')`)}`,
   }),
 
-  // Deep nesting, below and above each parser's depth limit.
+  // Deep nesting, below and above each parser's depth limit, and long chains of operators (a tree as deep, no brackets).
+  'bicep: a long chain of operators': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('1 % ', n / 2)}1\nvar y = ${repeatTo('1 % ', n / 2)}}\n${bicepPool(`'audiomode:i:\${x};'`)}` }),
+  'terraform: a long chain of operators': (n) => ({ file: 'main.tf', text: tfPool(`"audiomode:i:\${local.x};"`) + `locals {\n  x = ${repeatTo('1 % ', n / 2)}1\n  y = ${repeatTo('1 % ', n / 2)}}\n}\n` }),
+  'arm: a long chain of operators': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[concat(${repeatTo("'a', ", n / 2)}'b')]`))) }),
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),
   'arm: deep arrays': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(`"audiomode:i:0;"`), `\n  "variables": { "x": ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)} },`) }),

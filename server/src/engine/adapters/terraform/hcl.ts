@@ -74,25 +74,23 @@ export function items(body: Node | undefined): { blocks: HclBlock[]; attributes:
   return { blocks, attributes };
 }
 
-/** Syntax errors of a tree: error nodes and nodes the parser inserted as missing. */
+/** Syntax errors of a tree: error nodes and nodes the parser inserted as missing (the first 100, in order). */
 export function syntaxErrors(root: Node, text: string): SyntaxError[] {
   const out: SyntaxError[] = [];
-  if (!root.hasError) return out;
-  const visit = (n: Node) => {
-    if (out.length >= 100) return;
+  // A stack, not recursion: a chain of operators makes a tree as deep as it is long.
+  const stack: Node[] = root.hasError ? [root] : [];
+  while (stack.length && out.length < 100) {
+    const n = stack.pop()!;
     if (n.isMissing) {
       out.push({ message: `Missing ${n.type === '' ? 'token' : `'${n.type}'`}`, range: nodeRange(n) });
-      return;
-    }
-    if (n.type === 'ERROR') {
+    } else if (n.type === 'ERROR') {
       const snippet = text.slice(n.startIndex, Math.min(n.endIndex, n.startIndex + 30)).split(/\r?\n/)[0];
       out.push({ message: `Syntax error: unexpected '${snippet}'`, range: nodeRange(n) });
-      return;
+    } else if (n.hasError) {
+      const kids = n.children;
+      for (let i = kids.length - 1; i >= 0; i--) if (kids[i]) stack.push(kids[i]!);
     }
-    if (!n.hasError) return;
-    for (const c of n.children) if (c) visit(c);
-  };
-  visit(root);
+  }
   return out;
 }
 
