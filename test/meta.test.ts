@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CATALOG, catalogEntry } from '../server/src/engine/rules/catalog';
 import { RULES } from '../server/src/engine/rules/index';
 import { SETTINGS_SCHEMA } from '../server/src/protocol/settings';
 import { FIXTURES, listFiles, ROOT } from './harness/engine';
@@ -9,13 +10,18 @@ import { FIXTURES, listFiles, ROOT } from './harness/engine';
 const read = (p: string) => fs.readFileSync(path.join(ROOT, p), 'utf8');
 
 describe('project conventions', () => {
-  it('every rule id comes from reference/rule-ids.md, is kebab-case and names its doc', () => {
-    const ids = new Set([...read('../shared/reference/rule-ids.md').matchAll(/\| AVD\d+ \| ([a-z0-9-]+) \| (error|warning|info|hint) \|/g)].map((m) => `${m[1]}:${m[2]}`));
+  it('every rule is in the catalog at its default level, and has its rule file and doc', () => {
     for (const r of RULES) {
-      assert.ok(ids.has(`${r.id}:${r.level}`), `${r.id} (${r.level}) is not in rule-ids.md with that level`);
+      assert.equal(catalogEntry(r.id)?.level, r.level, `${r.id} (${r.level}) is not in the catalog with that level`);
       assert.ok(fs.existsSync(path.join(ROOT, 'server/src/engine/rules', `${r.id}.md`)), `${r.id}.md is missing`);
       assert.ok(fs.existsSync(path.join(ROOT, 'server/src/engine/rules', `${r.id}.ts`)), `${r.id}.ts is missing`);
     }
+  });
+
+  it('the catalog numbers and ids are unique and kebab-case', () => {
+    assert.equal(new Set(CATALOG.map((e) => e.catalog)).size, CATALOG.length);
+    assert.equal(new Set(CATALOG.map((e) => e.id)).size, CATALOG.length);
+    for (const e of CATALOG) assert.match(e.id, /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
   });
 
   it('every rule doc has the fixed headings and links to Microsoft', () => {

@@ -57,7 +57,7 @@ function notification(e: ReportError): Sarif.Notification {
  * render as edits, and suppressions when suppressed findings are listed.
  */
 export function formatSarif(report: Report, details: SarifDetail[], rootUri: string): string {
-  const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
+  const ruleIndex = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
   const rules: Sarif.ReportingDescriptor[] = RULES.map((r) => ({
     id: r.id,
     name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),

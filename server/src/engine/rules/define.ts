@@ -1,6 +1,7 @@
 import type { RedirectionProfile } from '../config';
 import type { AvdGraph } from '../graph';
 import type { Fix, Level, Range, RelatedInfo, Severity, Value } from '../model';
+import { catalogEntry, type RuleId } from './catalog';
 
 /** Rule docs live next to each rule; the help link of a rule is its doc page. */
 export const DOCS_BASE = 'https://github.com/avdsec/avdsec/blob/main/server/src/engine/rules';
@@ -54,7 +55,7 @@ export interface RuleContext {
 }
 
 export interface RuleDefinition {
-  id: string;
+  id: RuleId;
   title: string;
   /** Default level; .avdsec.json can change it. */
   level: Level;
@@ -84,6 +85,7 @@ export function securitySeverity(s: Severity): string {
 export function defineRule(def: RuleDefinition): Rule {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(def.id) || def.id.length > 40) throw new Error(`rule id must be kebab-case, at most 40 characters: ${def.id}`);
   if (!def.title || /[.!]$/.test(def.title)) throw new Error(`rule title must not end with a period: ${def.id}`);
+  if (catalogEntry(def.id)?.level !== def.level) throw new Error(`rule ${def.id}: default level ${def.level} is not the catalog's`);
   return { ...def, helpUri: `${DOCS_BASE}/${def.id}.md` };
 }
 
