@@ -1,0 +1,45 @@
+// What the scan reads and what it does not: nothing is left out without a word, and nothing blocks it.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Report } from '../../server/src/cli/report';
+import { FIXTURES } from '../harness/engine';
+import { avdsec, tempTree } from './run';
+
+const POOLED_ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
+
+const json = (dir: string, ...args: string[]) => {
+  const r = avdsec(['scan', '.', '--format', 'json', ...args], dir);
+  assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Report;
+};
+
+describe('CLI: what the scan reads and what it does not', function () {
+  this.timeout(120_000);
+
+  for (const depth of [5_500, 100_000]) {
+    it(`says where JSON nested ${depth.toLocaleString('en')} levels deep crosses the limit, and checks the rest of the template`, () => {
+      const text = POOLED_ARM.replace('"parameters": {', `"variables": { "deep": ${'['.repeat(depth)}${']'.repeat(depth)} },\n  "parameters": {`);
+      const dir = tempTree({ 'pooled.json': text });
+      const report = json(dir);
+      const line = text.slice(0, text.indexOf('[')).split('\n').length;
+      // The root object and `variables` are two levels: the 999th bracket crosses the limit.
+      const column = text.split('\n')[line - 1].indexOf('[') + 999;
+      assert.deepEqual(report.errors, [
+        { file: 'pooled.json', message: `1 syntax error, the first at line ${line}, column ${column}: Nested too deeply (more than 1000 levels); this value was not read (JSON); the rest of the file was still checked` },
+      ]);
+      const clean = json(tempTree({ 'pooled.json': POOLED_ARM }));
+      assert.deepEqual(
+        report.findings.map((f) => f.ruleId),
+        clean.findings.map((f) => f.ruleId),
+      );
+    });
+  }
+
+  it('keeps the findings before a value that opens too deep and is never closed', () => {
+    const text = POOLED_ARM.replace(/\s*\}\s*$/, `,\n  "outputs": ${'{"a":'.repeat(100_000)}`);
+    const report = json(tempTree({ 'pooled.json': text }));
+    assert.match(report.errors[0].message, /Nested too deeply \(more than 1000 levels\)/);
+    assert.ok(report.findings.some((f) => f.ruleId === 'pooled-host-local-admin'));
+  });
+});
