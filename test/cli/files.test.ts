@@ -7,6 +7,12 @@ import { FIXTURES } from '../harness/engine';
 import { avdsec, tempTree } from './run';
 
 const POOLED_ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
+/** Bad cases of one rule in each language, with several findings each. */
+const BAD = {
+  'main.bicep': fs.readFileSync(path.join(FIXTURES, 'rules', 'pooled-host-local-admin', 'bicep-pooled', 'main.bicep'), 'utf8'),
+  'main.tf': fs.readFileSync(path.join(FIXTURES, 'rules', 'pooled-host-local-admin', 'tf-pooled', 'main.tf'), 'utf8'),
+  'azuredeploy.json': fs.readFileSync(path.join(FIXTURES, 'rules', 'pooled-host-local-admin', 'arm-pooled', 'azuredeploy.json'), 'utf8'),
+};
 
 const json = (dir: string, ...args: string[]) => {
   const r = avdsec(['scan', '.', '--format', 'json', ...args], dir);
@@ -16,6 +22,22 @@ const json = (dir: string, ...args: string[]) => {
 
 describe('CLI: what the scan reads and what it does not', function () {
   this.timeout(120_000);
+
+  it('escapes control characters of file names in the text output; JSON and SARIF escape them by construction', () => {
+    const name = 'evil\nmain.bicep(1,1): error fake-rule: forged line\u001b[2J.bicep';
+    const dir = tempTree({ [name]: BAD['main.bicep'] });
+    const r = avdsec(['scan', '.', '--no-color'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.ok(!lines.some((l) => l.startsWith('main.bicep(1,1)')), r.stdout);
+    assert.ok(!r.stdout.includes('\u001b'), 'no escape sequence reaches the terminal');
+    assert.ok(lines.some((l) => l.startsWith('evil\\nmain.bicep(1,1): error fake-rule: forged line\\u001b[2J.bicep(')), r.stdout);
+    const report = json(dir);
+    assert.ok(report.findings.length && report.findings.every((f) => f.file === name));
+    const sarif = avdsec(['scan', '.', '--format', 'sarif'], dir).stdout;
+    assert.ok(!sarif.includes('\u001b') && !sarif.includes('evil\n'));
+    assert.ok(JSON.parse(sarif).runs[0].results.every((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => decodeURI(x.locations[0].physicalLocation.artifactLocation.uri) === name));
+  });
 
   for (const depth of [5_500, 100_000]) {
     it(`says where JSON nested ${depth.toLocaleString('en')} levels deep crosses the limit, and checks the rest of the template`, () => {

@@ -15,7 +15,7 @@ import { applyFixes, unifiedDiff } from './fix';
 import { starterConfig } from './init';
 import { atLeast, formatJson, type Report, type ReportError, Reporter } from './report';
 import { formatSarif, type SarifDetail, type SarifFix } from './sarif';
-import { formatText } from './text';
+import { escapeControls, formatText } from './text';
 
 /** Exit codes of the CLI contract. */
 const EXIT = { ok: 0, findings: 1, fatal: 2 } as const;
@@ -114,7 +114,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       emit(diff, opts);
       const remaining = uris.flatMap((uri) => ws.findings(uri, config(uri)));
       process.stderr.write(`avdsec: --fix-dry-run: would apply ${count}; ${remaining.length} finding${remaining.length === 1 ? '' : 's'} would remain\n`);
-      for (const e of errors) process.stderr.write(`avdsec: ${e.file}${e.line ? `(${e.line},${e.column})` : ''}: ${e.message}\n`);
+      for (const e of errors) process.stderr.write(`avdsec: ${escapeControls(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${escapeControls(e.message)}\n`);
       return fails(remaining) ? EXIT.findings : EXIT.ok;
     }
     for (const [uri, c] of changed) {
