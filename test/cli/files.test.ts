@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
+import { encodeText, type FileEncoding } from '../../server/src/host/encoding';
 import { FIXTURES } from '../harness/engine';
 import { avdsec, tempTree } from './run';
 
@@ -19,9 +20,23 @@ const json = (dir: string, ...args: string[]) => {
   assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as Report;
 };
+const findingsOf = (r: Report) => r.findings.map((f) => `${f.file}(${f.range.start.line},${f.range.start.column}-${f.range.end.line},${f.range.end.column}): ${f.level} ${f.ruleId}: ${f.message}`);
 
 describe('CLI: what the scan reads and what it does not', function () {
   this.timeout(120_000);
+
+  it('reads UTF-16 files with a BOM (what Windows PowerShell 5 writes) and finds what their UTF-8 twins give', () => {
+    const scan = (encoding: FileEncoding) => json(tempTree(Object.fromEntries(Object.entries(BAD).map(([f, text]) => [f, encodeText(text, encoding)]))));
+    const utf8 = scan('utf8');
+    assert.deepEqual(utf8.errors, []);
+    for (const f of Object.keys(BAD)) assert.ok(utf8.findings.some((x) => x.file === f), `no finding in ${f}`);
+    for (const encoding of ['utf16le', 'utf16be', 'utf8bom'] as const) {
+      const other = scan(encoding);
+      assert.deepEqual(other.errors, [], encoding);
+      assert.deepEqual(findingsOf(other), findingsOf(utf8), encoding);
+      assert.equal(other.summary.files, 3, encoding);
+    }
+  });
 
   it('escapes control characters of file names in the text output; JSON and SARIF escape them by construction', () => {
     const name = 'evil\nmain.bicep(1,1): error fake-rule: forged line\u001b[2J.bicep';

@@ -83,9 +83,9 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
     const uri = toUri(file);
     const read = readSourceFile(file, cfg.config.maxFileSizeMB);
     if (!read.ok) {
-      // A .json file that cannot be read is most likely not an ARM template; say nothing about it, unless it is too
-      // large and starts like one.
-      if (!/\.jsonc?$/i.test(file) || read.isSource) errors.push({ file: reporter.relative(uri), message: read.message });
+      // A .json file with binary content, or too large and not starting like a template, is most likely no ARM
+      // template: say nothing about it.
+      if (!/\.jsonc?$/i.test(file) || !(read.binary || (read.tooLarge && !read.isSource))) errors.push({ file: reporter.relative(uri), message: read.message });
       continue;
     }
     if (ws.set(uri, read.text)) {

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { glob } from 'tinyglobby';
 import { MAX_FILE_SIZE_MB } from '../engine/config';
 import { detectLanguage, languageByName } from '../engine/parse';
+import { type FileEncoding, decodeText } from './encoding';
+import { formatSize, readRegularFile } from './regular-files';
 
 const MB = 1024 * 1024;
 
@@ -42,7 +44,11 @@ export async function discoverFiles(paths: string[], cwd: string): Promise<{ fil
 /** The largest file avdsec reads whatever the configuration says; `maxFileSizeMB` in `.avdsec.json` sets a lower limit. */
 export const MAX_FILE_BYTES = MAX_FILE_SIZE_MB * MB;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; message: string; tooLarge?: boolean; isSource?: boolean };
+/** A source file's text, and how it is stored (a fix written back keeps that encoding); or why it was not read. */
+export type ReadResult =
+  | { ok: true; text: string; encoding: FileEncoding }
+  /** `binary`: NUL characters in the text, so no source file; `tooLarge`: over the size limit (`isSource`: it starts like one). */
+  | { ok: false; message: string; tooLarge?: boolean; isSource?: boolean; binary?: boolean };
 
 /** The limit in bytes for a `maxFileSizeMB` setting, never above the hard limit. */
 export function limitBytes(maxFileSizeMB: number): number {
@@ -51,8 +57,7 @@ export function limitBytes(maxFileSizeMB: number): number {
 
 /** Why a file of `bytes` is not checked, for the CLI and the editor alike. */
 export function tooLargeMessage(bytes: number, maxFileSizeMB: number): string {
-  const size = (n: number) => (n >= MB ? `${Number((n / MB).toFixed(1))} MB` : `${Number((n / 1024).toFixed(1))} KB`);
-  return `file is ${size(bytes)}, over the ${size(limitBytes(maxFileSizeMB))} limit; not checked (raise "maxFileSizeMB" in .avdsec.json to check it)`;
+  return `file is ${formatSize(bytes)}, over the ${formatSize(limitBytes(maxFileSizeMB))} limit; not checked (raise "maxFileSizeMB" in .avdsec.json to check it)`;
 }
 
 /**
@@ -67,22 +72,20 @@ export function oversizeBytes(text: string, maxFileSizeMB: number): number | und
 }
 
 /**
- * Reads a source file as text: refuses binary files and files over the limit with a clear message, drops a UTF-8 BOM
- * as editors do.
+ * Reads a source file as text (UTF-8 with or without a BOM, UTF-16 with a BOM; the BOM is not part of the text):
+ * only a regular file, never blocking; refuses binary files and files over the limit with a clear message.
  */
 export function readSourceFile(file: string, maxFileSizeMB: number = MAX_FILE_SIZE_MB): ReadResult {
-  let buf: Buffer;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > limitBytes(maxFileSizeMB)) return { ok: false, message: tooLargeMessage(size, maxFileSizeMB), tooLarge: true, isSource: fileStartsLikeSource(file) };
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    return { ok: false, message: `cannot read the file: ${(e as Error).message}` };
+  const read = readRegularFile(file, limitBytes(maxFileSizeMB));
+  if (!read.ok) {
+    const large = read.tooLarge;
+    if (large) return { ok: false, message: tooLargeMessage(large.size, maxFileSizeMB), tooLarge: true, isSource: startsLikeSource(file, decodeText(large.head).text) };
+    return { ok: false, message: `cannot read the file: ${read.reason}` };
   }
-  if (buf.subarray(0, 8192).includes(0)) return { ok: false, message: 'binary file (NUL bytes); skipped' };
-  let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { ok: true, text };
+  // After decoding: UTF-16 text has NUL bytes, but no NUL characters.
+  const { text, encoding } = decodeText(read.bytes);
+  if (text.slice(0, 8192).includes('\0')) return { ok: false, message: 'binary file (NUL bytes); skipped', binary: true };
+  return { ok: true, text, encoding };
 }
 
 /**
@@ -93,32 +96,17 @@ export function startsLikeSource(uri: string, head: string): boolean {
   return detectLanguage(uri, head) !== undefined;
 }
 
-/** startsLikeSource for a file on disk, reading only its first kilobytes. */
-function fileStartsLikeSource(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(4096);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    return startsLikeSource(file, head.subarray(0, n).toString('utf8'));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
 /** The folder that holds the grammar wasm files, next to the bundle's folder. */
 export function grammarsDir(bundleDir: string): string {
   const beside = path.join(bundleDir, '..', 'grammars');
   return fs.existsSync(beside) ? beside : path.join(bundleDir, '..', '..', 'grammars');
 }
 
-/** A small text file's content, or undefined when it does not exist or cannot be read. */
+/** The most a configuration file may weigh (`.avdsec.json`, `--config`, the files `extends` names): 1 MB is plenty. */
+export const MAX_CONFIG_BYTES = MB;
+
+/** A small text file's content (a regular file within the configuration limit), or undefined when it cannot be read. */
 export function readTextIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFile(file, MAX_CONFIG_BYTES);
+  return read.ok ? read.bytes.toString('utf8') : undefined;
 }
