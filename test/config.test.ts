@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { starterConfig } from '../server/src/cli/init';
-import { mergeLayers, parseConfig, parseConfigLayer } from '../server/src/engine/config';
+import { excludePatternProblem, mergeLayers, parseConfig, parseConfigLayer } from '../server/src/engine/config';
 import { RULE_IDS, RULES, ruleById } from '../server/src/engine/rules/index';
 import { ConfigResolver, loadConfigFile } from '../server/src/host/config-files';
 
@@ -198,6 +198,76 @@ describe('.avdsec.json', () => {
       resolver.forFile(path.join(dir, 'a/main.bicep'));
       resolver.forFile(path.join(dir, 'b/main.bicep'));
       assert.equal(resolver.problems().length, 1);
+    });
+  });
+
+  describe('exclude patterns', () => {
+    const WORST = {
+      nestedExtglob: '+(a|aa)+(a|aa)',
+      starExtglob: '*(a|aa)*(a|aa)c',
+      manyStars: '*a*a*a*a*a*a*a*a*b',
+      manyBraces: `${'{a,aa}'.repeat(30)}b`,
+    };
+
+    it('reports empty, misshapen and too complex patterns at their item; the other patterns still apply', () => {
+      const text = JSON.stringify({ exclude: ['', 3, 'legacy/**', WORST.nestedExtglob, WORST.manyStars, WORST.manyBraces, 'x'.repeat(300)] });
+      assert.deepEqual(pointed(text), [
+        '"" | "exclude" pattern is empty',
+        '3 | "exclude" must be an array of glob patterns',
+        `"${WORST.nestedExtglob}" | "exclude" pattern uses an extended glob such as +(…) or !(…), which avdsec does not support: use braces, {a,b}`,
+        `"${WORST.manyStars}" | "exclude" pattern is too complex: more than 3 wildcards (* or **)`,
+        `"${WORST.manyBraces}" | "exclude" pattern is too complex: more than 64 alternatives from braces or parentheses`,
+        `"${'x'.repeat(300)}" | "exclude" pattern is too complex: longer than 256 characters`,
+      ]);
+      assert.deepEqual(parseConfig(text, RULE_IDS).config.exclude, ['legacy/**']);
+    });
+
+    it('says why a pattern is too complex; ordinary patterns pass', () => {
+      for (const p of ['legacy/**', '**/*.test.bicep', '{a,b}/**', '**/legacy/**/*.bicep', 'modules/*-old-*.bicep', '**/*.{bicep,bicepparam,tf,tfvars}', '\\*\\*\\*\\*', '(old|legacy)/**']) {
+        assert.equal(excludePatternProblem(p), undefined, p);
+      }
+      const why: Record<string, string> = {
+        [WORST.starExtglob]: 'uses an extended glob',
+        '!(keep)/**': 'uses an extended glob',
+        '*a*a*b': 'is too complex: more than 2 wildcards (*) in one path segment',
+        '**/a/**/a/**/b': 'is too complex: more than 2 ** (any number of folders)',
+        '**/*a/*b/*': 'is too complex: more than 3 wildcards (* or **)',
+        '{**/a,b}/**': 'is too complex: ** must be a whole path segment (a/**/b), outside braces',
+        'a**/b': 'is too complex: ** must be a whole path segment',
+        // A star right after an escaped one is a wildcard of its own.
+        '\\**\\**\\**\\**': 'is too complex: more than 3 wildcards (* or **)',
+        '{a,b,c,d}{a,b,c,d}{a,b,c,d,e}': 'is too complex: more than 64 alternatives',
+        '{a,{b,{c,d}}}{e,f}{g,h}{i,j}{k,l}{m,n}': 'is too complex: more than 64 alternatives',
+      };
+      for (const [p, reason] of Object.entries(why)) assert.ok(excludePatternProblem(p)?.startsWith(reason), `${p}: ${excludePatternProblem(p)}`);
+      assert.equal(excludePatternProblem('{a,{b,{c,d}}}{e,f}{g,h}{i,j}'), undefined, '4 x 2 x 2 x 2 = 32 alternatives');
+    });
+
+    it('refuses a catastrophic pattern quickly, and ordinary ones still match, relative to the file, on paths of 4,096 characters', () => {
+      const dir = temp({ '.avdsec.json': JSON.stringify({ exclude: [...Object.values(WORST), 'legacy/**', '**/*.test.bicep', '{a,b}/**', '[z-a]'] }) });
+      const started = Date.now();
+      const c = loadConfigFile(path.join(dir, '.avdsec.json'));
+      // Without the bounds each of these paths takes picomatch's regular expressions from 0.3 s to minutes.
+      for (const p of ['a'.repeat(48), `${'a'.repeat(30)}/`.repeat(2) + 'a', 'a'.repeat(32)]) assert.equal(c.isExcluded(path.join(dir, p)), false);
+      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+      for (const p of [`${'a'.repeat(254)}b/`.repeat(16), 'x/'.repeat(2047) + 'c', 'a'.repeat(4096)]) assert.equal(c.isExcluded(path.join(dir, p)), false);
+      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+      assert.ok(c.isExcluded(path.join(dir, 'legacy', 'old.bicep')));
+      assert.ok(c.isExcluded(path.join(dir, ...'x/y'.split('/'), 'main.test.bicep')));
+      assert.ok(c.isExcluded(path.join(dir, 'b', 'main.tf')));
+      assert.ok(c.isExcluded(path.join(dir, `${'a'.repeat(254)}/`.repeat(15), 'main.test.bicep')));
+      assert.ok(!c.isExcluded(path.join(dir, 'c', 'main.bicep')));
+      assert.deepEqual(
+        c.problems.map((p) => `${p.line}:${p.column} ${p.message.replace(/:.*/, '')}`),
+        [
+          '1:13 "exclude" pattern uses an extended glob such as +(…) or !(…), which avdsec does not support',
+          '1:30 "exclude" pattern uses an extended glob such as +(…) or !(…), which avdsec does not support',
+          '1:48 "exclude" pattern is too complex',
+          '1:69 "exclude" pattern is too complex',
+          `1:${JSON.stringify({ exclude: [...Object.values(WORST), 'legacy/**', '**/*.test.bicep', '{a,b}/**'] }).length} "exclude" pattern is not a valid glob`,
+        ],
+      );
+      assert.match(c.problems[4].message, /Range out of order in character class$/);
     });
   });
 

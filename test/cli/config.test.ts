@@ -75,3 +75,26 @@ describe('CLI configuration', () => {
     assert.ok(notes.some((t: string) => t.includes('over the 1 KB limit')), JSON.stringify(notes));
   });
 });
+
+describe('CLI configuration from a repository under review', function () {
+  this.timeout(120_000);
+
+  it('reports empty and catastrophic exclude patterns at their item, and scans with the rest of the configuration', () => {
+    const config = '{ "exclude": ["", "*a*a*a*a*a*a*a*a*b", "legacy/**"], "rules": { "host-pool-sso-disabled": "error" } }';
+    const dir = tempTree({ '.avdsec.json': config, 'pooled.json': POOLED_ARM, 'legacy/pooled.json': POOLED_ARM, [`${'a'.repeat(200)}/pooled.json`]: POOLED_ARM });
+    const started = Date.now();
+    const r = avdsec(['scan', '.', '--format', 'json'], dir);
+    assert.ok(Date.now() - started < 30_000);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, '');
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [
+      { file: '.avdsec.json', message: `line 1, column ${config.indexOf('""') + 1}: "exclude" pattern is empty` },
+      { file: '.avdsec.json', message: `line 1, column ${config.indexOf('"*a') + 1}: "exclude" pattern is too complex: more than 3 wildcards (* or **)` },
+    ]);
+    assert.deepEqual([...new Set(report.findings.map((f) => f.file))].sort(), [`${'a'.repeat(200)}/pooled.json`, 'pooled.json']);
+    assert.equal(levelOf(report, 'host-pool-sso-disabled'), 'error');
+    const text = avdsec(['scan', '.', '--no-color'], dir).stdout;
+    assert.match(text, new RegExp(`^\\.avdsec\\.json\\(1,${config.indexOf('""') + 1}\\): error "exclude" pattern is empty$`, 'm'));
+  });
+});

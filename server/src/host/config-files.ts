@@ -40,6 +40,9 @@ interface Read {
   lines?: LineIndex;
 }
 
+/** How picomatch reads `exclude` globs: dot files too; no extended globs and `+` as itself (see EXCLUDE_LIMITS). */
+export const EXCLUDE_GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, noextglob: true, regex: false, debug: true };
+
 /**
  * Reads a configuration file and the files it extends (depth first, in order, so that later files and the file itself
  * win). A cycle is reported at the `extends` entry that closes it, and not followed.
@@ -96,19 +99,28 @@ export function loadConfigFile(file: string): LoadedConfig {
   visit(file, []);
 
   // Exclude patterns are relative to the file that wrote them (the last one that sets `exclude`).
-  const excludeFrom = [...layers].reverse().find((l) => l.layer.exclude)?.file ?? file;
+  const excluding = [...layers].reverse().find((l) => l.layer.exclude);
+  const matchers: picomatch.Matcher[] = [];
+  for (const e of excluding?.layer.exclude ?? []) {
+    try {
+      matchers.push(picomatch(e.pattern, EXCLUDE_GLOB_OPTIONS));
+    } catch (err) {
+      // With `debug`, picomatch throws what the regular expression it built says is wrong; the pattern is the user's.
+      const why = ((err as Error).message ?? '').split(': ').pop();
+      problemAt(excluding!.file, reads.get(excluding!.file)?.lines, e.offset, `"exclude" pattern is not a valid glob${why ? `: ${why}` : ''}`);
+    }
+  }
   const config = mergeLayers(layers.map((l) => l.layer));
-  const base = path.dirname(excludeFrom);
-  const match = config.exclude.length ? picomatch(config.exclude, { dot: true }) : undefined;
+  const base = path.dirname(excluding?.file ?? file);
   return {
     config,
     file,
     problems,
     sources,
     isExcluded: (f) => {
-      if (!match) return false;
+      if (!matchers.length) return false;
       const rel = path.relative(base, f).split(path.sep).join('/');
-      return !rel.startsWith('..') && match(rel);
+      return !rel.startsWith('..') && matchers.some((m) => m(rel));
     },
   };
 }
