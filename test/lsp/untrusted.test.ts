@@ -1,6 +1,7 @@
 // A workspace the user did not write, opened in the editor: its configuration cannot hang the server, read the rest of
 // the machine or show what other files hold, and what the server does not read it says in its output.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,5 +49,61 @@ describe('language server: an untrusted workspace', function () {
     // legacy/** still applies.
     assert.equal(s.current(uri('legacy/pooled.json')), undefined);
     assert.equal(s.stderr, '');
+  });
+
+  it('refuses extends outside the folder, to FIFOs, devices and files that are no configuration, and shows nothing of them', async () => {
+    const outside = tempTree({ 'base.json': '{ "rules": { "outsideSecretKey": "off" } }' });
+    const dir = tempTree({ 'pooled.json': POOLED_ARM, 'package.json': '{ "name": "app", "secretToken": "hunter2" }' });
+    execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
+    fs.symlinkSync(path.join(outside, 'base.json'), path.join(dir, 'link.json'));
+    const targets = ['/etc/passwd', 'fifo.json', '/dev/zero', path.join(outside, 'base.json'), 'link.json', 'package.json'];
+    const config = `{\n  "extends": ${JSON.stringify(targets)},\n  "rules": { "host-pool-sso-disabled": "error" }\n}\n`;
+    fs.writeFileSync(path.join(dir, '.avdsec.json'), config);
+    const s = await start(dir);
+    const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
+
+    // The rest of the configuration applies, and the server answers.
+    await s.waitForDiagnostics(uri('pooled.json'), (d) => d.some((x) => x.code === 'host-pool-sso-disabled' && x.severity === 1));
+    const problems = await s.waitForDiagnostics(uri('.avdsec.json'), (d) => d.length === targets.length);
+    assert.deepEqual(problems.map(message), [
+      '"extends": cannot read "/etc/passwd": outside the workspace',
+      '"extends": cannot read "fifo.json": not a regular file (FIFO)',
+      '"extends": cannot read "/dev/zero": outside the workspace',
+      `"extends": cannot read "${path.join(outside, 'base.json')}": outside the workspace`,
+      '"extends": cannot read "link.json": outside the workspace',
+      '"extends": "package.json" is not an avdsec configuration file',
+    ]);
+    // Each at its entry.
+    const line = config.split('\n')[1];
+    assert.deepEqual(
+      problems.map((p) => p.range.start.character),
+      targets.map((t) => line.indexOf(JSON.stringify(t))),
+    );
+    const hover = await s.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri('pooled.json') }, position: { line: 0, character: 0 } });
+    assert.ok(hover === null || typeof hover === 'object');
+
+    // Nothing published for the files it names, nothing of their content anywhere.
+    const everything = JSON.stringify(published) + s.log.join('\n');
+    for (const leak of ['root:', 'outsideSecretKey', 'hunter2', 'secretToken']) assert.ok(!everything.includes(leak), leak);
+    const named = ['/etc/passwd', '/dev/zero', path.join(outside, 'base.json'), path.join(dir, 'link.json'), path.join(dir, 'package.json'), path.join(dir, 'fifo.json')].map((f) => pathToFileURL(f).href);
+    assert.deepEqual(
+      published.filter((p) => named.includes(p.uri) && p.diagnostics.length),
+      [],
+    );
+    assert.equal(s.stderr, '');
+  });
+
+  it('reads a file extends names again when it changes: once fixed, it applies', async () => {
+    const dir = tempTree({ 'pooled.json': POOLED_ARM, '.avdsec.json': '{ "extends": "shared/base.json" }', 'shared/base.json': '{ "rules": { "host-pool-sso-disabled": "error" ' });
+    const s = await start(dir);
+    const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
+    const [problem] = await s.waitForDiagnostics(uri('.avdsec.json'), (d) => d.length === 1);
+    assert.equal(message(problem), '"extends": "shared/base.json" is not an avdsec configuration file');
+    assert.equal(s.current(uri('shared/base.json')), undefined);
+    await s.waitForDiagnostics(uri('pooled.json'), (d) => d.some((x) => x.code === 'host-pool-sso-disabled' && x.severity === 2));
+    fs.writeFileSync(path.join(dir, 'shared', 'base.json'), '{ "rules": { "host-pool-sso-disabled": "error" } }');
+    await s.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('shared/base.json'), type: 2 }] });
+    await s.waitForDiagnostics(uri('.avdsec.json'), (d) => d.length === 0);
+    await s.waitForDiagnostics(uri('pooled.json'), (d) => d.some((x) => x.code === 'host-pool-sso-disabled' && x.severity === 1));
   });
 });

@@ -9,7 +9,7 @@ import { loadGrammars } from '../engine/parse';
 import { RULES } from '../engine/rules/index';
 import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
-import { ConfigResolver } from '../host/config-files';
+import { ConfigResolver, scanRoots } from '../host/config-files';
 import { discoverFiles, grammarsDir, readSourceFile } from '../host/files';
 import { applyFixes, unifiedDiff } from './fix';
 import { starterConfig } from './init';
@@ -67,8 +67,9 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
   if (opts.fix && opts.fixDryRun) throw new UsageError('use --fix or --fix-dry-run, not both');
   if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
   if (opts.config && !fs.existsSync(opts.config)) throw new UsageError(`configuration file not found: ${opts.config}`);
-  const resolver = new ConfigResolver(opts.config);
-  const { files, missing } = await discoverFiles(paths.length ? paths : ['.'], cwd);
+  const roots = paths.length ? paths : ['.'];
+  const resolver = new ConfigResolver(scanRoots(roots, cwd, opts.config), opts.config);
+  const { files, missing } = await discoverFiles(roots, cwd);
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
 
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));

@@ -96,7 +96,12 @@ export function parseConfigLayer(
   text: string,
   knownRules: ReadonlySet<string>,
   ruleOptions?: (id: string) => readonly string[] | undefined,
-): { layer: ConfigLayer; problems: ConfigProblem[] } {
+): {
+  layer: ConfigLayer;
+  problems: ConfigProblem[];
+  /** False when the text is no avdsec configuration at all: a syntax error, no object at the root, or a key that is no setting. */
+  isConfig: boolean;
+} {
   const errors: ParseError[] = [];
   const problems: ConfigProblem[] = [];
   const layer: ConfigLayer = { rules: {}, extends: [] };
@@ -105,8 +110,9 @@ export function parseConfigLayer(
   const at = (node: Node, message: string) => problems.push({ message, offset: node.offset, length: node.length });
   if (!root || root.type !== 'object') {
     if (!errors.length) problems.push({ message: 'The configuration must be a JSON object', offset: root?.offset ?? 0, length: root?.length ?? 0 });
-    return { layer, problems };
+    return { layer, problems, isConfig: false };
   }
+  let isConfig = !errors.length;
   for (const [key, keyNode, value] of properties(root)) {
     switch (key) {
       case '$schema':
@@ -135,10 +141,11 @@ export function parseConfigLayer(
         break;
       }
       default:
+        isConfig = false;
         at(keyNode, `Unknown setting "${key}" in the configuration (expected ${TOP_LEVEL.filter((k) => k !== '$schema').join(', ')})`);
     }
   }
-  return { layer, problems };
+  return { layer, problems, isConfig };
 }
 
 type At = (node: Node, message: string) => void;

@@ -41,6 +41,12 @@ export async function discoverFiles(paths: string[], cwd: string): Promise<{ fil
   return { files: [...files].sort(), missing };
 }
 
+/** Whether `file` is `folder` or inside it (both absolute, compared as written: pass real paths to follow symlinks). */
+export function isInside(file: string, folder: string): boolean {
+  const rel = path.relative(folder, file);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
 /** The largest file avdsec reads whatever the configuration says; `maxFileSizeMB` in `.avdsec.json` sets a lower limit. */
 export const MAX_FILE_BYTES = MAX_FILE_SIZE_MB * MB;
 

@@ -5,7 +5,7 @@ import { type AvdsecConfig, CONFIG_FILE_NAME, type ConfiguredLevel, emptyConfig,
 import { RULE_IDS } from '../engine/rules/index';
 import type { Grammars } from '../engine/parse';
 import { type TextChange, Workspace } from '../engine/workspace';
-import { ConfigResolver, type LoadedConfig, ruleOptionNames } from '../host/config-files';
+import { ConfigResolver, ConfigRoots, type LoadedConfig, ruleOptionNames } from '../host/config-files';
 import type { DiskProblem } from './config-diagnostics';
 import { discoverFiles, oversizeBytes, startsLikeSource, readSourceFile, readTextIfExists, tooLargeMessage } from '../host/files';
 
@@ -35,7 +35,8 @@ const NO_CONFIG = { config: emptyConfig(), problems: [], isExcluded: () => false
 export class ServerWorkspace {
   readonly engine: Workspace;
   private readonly open = new Map<string, TextDocument>();
-  private readonly configs = new ConfigResolver();
+  /** Until the folders are known (index), `extends` reads nothing. */
+  private configs = new ConfigResolver(new ConfigRoots([]));
   /** Configs with the editor's `avdsec.rules` applied, one object per (config, overrides) pair: findings are cached per config object. */
   private readonly derived = new WeakMap<AvdsecConfig, Map<string, AvdsecConfig>>();
   /** The `.avdsec.json` files seen (indexed, opened or reported changed): their problems are published as diagnostics. */
@@ -50,6 +51,7 @@ export class ServerWorkspace {
 
   async index(folderUris: string[]): Promise<number> {
     this.folders = folderUris.map(uriToPath).filter((p): p is string => !!p);
+    this.configs = new ConfigResolver(new ConfigRoots(this.folders));
     const { files } = await discoverFiles(this.folders, process.cwd());
     let n = 0;
     for (const file of files) {
@@ -212,8 +214,14 @@ export class ServerWorkspace {
     return [...out];
   }
 
+  /**
+   * Whether a change to the file changes a configuration: a configuration file, or a file an `extends` names that was
+   * not read (it may have been fixed), unless it is a source file the engine holds.
+   */
   isConfigFile(uri: string): boolean {
-    return isConfigUri(uri) || this.configUris().includes(uri);
+    if (isConfigUri(uri) || this.configUris().includes(uri)) return true;
+    const file = uriToPath(uri);
+    return !!file && !this.engine.has(uri) && this.configs.loaded().some((c) => c.dependencies?.includes(file));
   }
 
   /**
