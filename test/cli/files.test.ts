@@ -1,11 +1,13 @@
 // What the scan reads and what it does not: nothing is left out without a word, and nothing blocks it.
 import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
 import { encodeText, type FileEncoding } from '../../server/src/host/encoding';
 import { FIXTURES } from '../harness/engine';
-import { avdsec, tempTree } from './run';
+import { avdsec, CLI, tempTree } from './run';
 
 const POOLED_ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
 /** Bad cases of one rule in each language, with several findings each. */
@@ -36,6 +38,96 @@ describe('CLI: what the scan reads and what it does not', function () {
       assert.deepEqual(findingsOf(other), findingsOf(utf8), encoding);
       assert.equal(other.summary.files, 3, encoding);
     }
+  });
+
+  it('lists FIFOs and sockets with a source name under errors without blocking on them; the rest is scanned', async () => {
+    const dir = tempTree({ 'pooled.json': POOLED_ARM });
+    execFileSync('mkfifo', [path.join(dir, 'main.tf')]);
+    execFileSync('mkfifo', [path.join(dir, 'azuredeploy.json')]);
+    fs.mkdirSync(path.join(dir, 'sub'));
+    const socket = net.createServer();
+    await new Promise<void>((resolve) => socket.listen(path.join(dir, 'sub', 'main.bicep'), resolve));
+    try {
+      const started = Date.now();
+      // Files named on the command line are read just as carefully.
+      const report = json(dir, 'main.tf');
+      assert.ok(Date.now() - started < 30_000);
+      assert.deepEqual(report.errors, [
+        { file: 'azuredeploy.json', message: 'not a regular file (FIFO); not read' },
+        { file: 'main.tf', message: 'not a regular file (FIFO); not read' },
+        { file: 'sub/main.bicep', message: 'not a regular file (socket); not read' },
+      ]);
+      assert.equal(report.summary.files, 1);
+      assert.ok(report.findings.some((f) => f.file === 'pooled.json'));
+      const text = avdsec(['scan', '.', '--no-color'], dir).stdout;
+      assert.match(text, /^main\.tf: error not a regular file \(FIFO\); not read$/m);
+      assert.match(text, /, 3 file errors\.$/m);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('lists a folder it may not read under errors, and scans the others', () => {
+    const dir = tempTree({ 'ok/pooled.json': POOLED_ARM, 'secret/main.tf': BAD['main.tf'] });
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(path.join(dir, 'secret'), 0o000);
+    try {
+      let r: { status: number | null; stdout: string; stderr: string };
+      if (process.getuid?.() === 0) {
+        // root reads any folder: scan as nobody (the tree is readable by all but the one folder).
+        assert.ok(fs.existsSync('/usr/bin/setpriv') || fs.existsSync('/bin/setpriv'), 'setpriv (util-linux) is needed to run this test as root');
+        r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      } else {
+        r = avdsec(['scan', '.', '--format', 'json'], dir);
+      }
+      assert.equal(r.status, 1, r.stderr);
+      const report = JSON.parse(r.stdout) as Report;
+      assert.deepEqual(report.errors, [{ file: 'secret', message: 'folder not read: permission denied' }]);
+      assert.ok(report.findings.some((f) => f.file === 'ok/pooled.json'));
+    } finally {
+      fs.chmodSync(path.join(dir, 'secret'), 0o755);
+    }
+  });
+
+  it('reads a symlinked file once, under one name, and skips other symlinks with the reason', () => {
+    const outside = tempTree({ 'secret.bicep': BAD['main.bicep'], 'folder/main.tf': BAD['main.tf'] });
+    const dir = tempTree({ 'infra/main.bicep': BAD['main.bicep'], 'infra/pooled.json': POOLED_ARM });
+    const link = (target: string, name: string) => fs.symlinkSync(target, path.join(dir, name));
+    link('main.bicep', 'infra/alias.bicep');
+    link('infra/pooled.json', 'pooled-link.json');
+    link(path.join(outside, 'secret.bicep'), 'outside.bicep');
+    link('nowhere.tf', 'dangling.tf');
+    link('loop.tf', 'loop.tf');
+    link(path.join(outside, 'folder'), 'linked-folder');
+    link('README.md', 'readme-link');
+    const report = json(dir);
+    assert.deepEqual(report.skipped, [
+      { file: 'dangling.tf', message: 'dangling symlink (its target does not exist); not read' },
+      { file: 'infra/alias.bicep', message: 'symlink to a file that is scanned under another name; not read twice' },
+      { file: 'linked-folder', message: 'symlinked folder; not followed' },
+      { file: 'loop.tf', message: 'symlink loop; not read' },
+      { file: 'outside.bicep', message: 'symlink to a file outside the scanned folders; not read' },
+      { file: 'pooled-link.json', message: 'symlink to a file that is scanned under another name; not read twice' },
+    ]);
+    assert.deepEqual(report.errors, []);
+    assert.equal(report.summary.files, 2);
+    assert.deepEqual([...new Set(report.findings.map((f) => f.file))].sort(), ['infra/main.bicep', 'infra/pooled.json']);
+
+    // Text: each skipped file, and a count; SARIF: tool execution notifications at level note. The exit code does not change.
+    const text = avdsec(['scan', '.', '--no-color', '--fail-on', 'never'], dir);
+    assert.equal(text.status, 0);
+    assert.match(text.stdout, /^outside\.bicep: skipped symlink to a file outside the scanned folders; not read$/m);
+    assert.match(text.stdout, /, 6 skipped\.$/m);
+    const sarif = JSON.parse(avdsec(['scan', '.', '--format', 'sarif'], dir).stdout);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as { level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+    assert.deepEqual(
+      notes.map((n) => `${n.level} ${n.locations[0].physicalLocation.artifactLocation.uri}: ${n.message.text}`),
+      report.skipped.map((s) => `note ${s.file}: ${s.message}`),
+    );
+
+    // A symlinked file named on the command line is read through the link.
+    const named = json(dir, 'outside.bicep');
+    assert.ok(named.findings.some((f) => f.file === 'outside.bicep'));
   });
 
   it('escapes control characters of file names in the text output; JSON and SARIF escape them by construction', () => {

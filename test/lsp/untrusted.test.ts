@@ -6,11 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClientCapabilities, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { encodeText } from '../../server/src/host/encoding';
 import { tempTree } from '../cli/run';
 import { FIXTURES } from '../harness/engine';
 import { headline, ServerProcess } from './client';
 
 const POOLED_ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
+const POOLED_BICEP = fs.readFileSync(path.join(FIXTURES, 'rules', 'pooled-host-local-admin', 'bicep-pooled', 'main.bicep'), 'utf8');
 const CAPABILITIES: ClientCapabilities = { workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } };
 const message = (d: { message: string | { value: string } }) => (typeof d.message === 'string' ? d.message : d.message.value);
 
@@ -105,5 +107,20 @@ describe('language server: an untrusted workspace', function () {
     await s.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('shared/base.json'), type: 2 }] });
     await s.waitForDiagnostics(uri('.avdsec.json'), (d) => d.length === 0);
     await s.waitForDiagnostics(uri('pooled.json'), (d) => d.some((x) => x.code === 'host-pool-sso-disabled' && x.severity === 1));
+  });
+
+  it('reads UTF-16 files from disk, and says in its output what it does not read', async () => {
+    const outside = tempTree({ 'main.bicep': POOLED_BICEP });
+    const dir = tempTree({ 'utf16/main.bicep': encodeText(POOLED_BICEP, 'utf16le'), 'pooled.json': POOLED_ARM });
+    execFileSync('mkfifo', [path.join(dir, 'main.tf')]);
+    fs.symlinkSync(path.join(outside, 'main.bicep'), path.join(dir, 'outside.bicep'));
+    const s = await start(dir);
+    const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
+    await s.waitForDiagnostics(uri('utf16/main.bicep'), (d) => d.some((x) => x.code === 'pooled-host-local-admin'));
+    await s.waitForDiagnostics(uri('pooled.json'), (d) => headline(d).length === 3);
+    assert.ok(s.log.some((l) => l === `[avdsec] not read: ${path.join(dir, 'main.tf')}: not a regular file (FIFO); not read`), s.log.join('\n'));
+    assert.ok(s.log.some((l) => l === `[avdsec] skipped: ${path.join(dir, 'outside.bicep')}: symlink to a file outside the scanned folders; not read`), s.log.join('\n'));
+    assert.equal(s.current(uri('outside.bicep')), undefined);
+    assert.equal(s.stderr, '');
   });
 });

@@ -13,7 +13,7 @@ import { ConfigResolver, scanRoots } from '../host/config-files';
 import { discoverFiles, grammarsDir, readSourceFile } from '../host/files';
 import { applyFixes, unifiedDiff } from './fix';
 import { starterConfig } from './init';
-import { atLeast, formatJson, type Report, type ReportError, Reporter } from './report';
+import { atLeast, formatJson, type Report, type ReportError, type ReportNote, Reporter } from './report';
 import { formatSarif, type SarifDetail, type SarifFix } from './sarif';
 import { escapeControls, formatText } from './text';
 
@@ -69,16 +69,20 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
   if (opts.config && !fs.existsSync(opts.config)) throw new UsageError(`configuration file not found: ${opts.config}`);
   const roots = paths.length ? paths : ['.'];
   const resolver = new ConfigResolver(scanRoots(roots, cwd, opts.config), opts.config);
-  const { files, missing } = await discoverFiles(roots, cwd);
-  if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+  const found = discoverFiles(roots, cwd);
+  if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(', ')}`);
 
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));
   const texts = new Map<string, string>();
-  const errors: ReportError[] = [];
   const configOf = new Map<string, ReturnType<ConfigResolver['forFile']>>();
   const reporter = new Reporter(toUri(cwd), (uri) => texts.get(uri));
+  // What discovery did not read, unless the configuration excludes it anyway.
+  const notes = (list: { file: string; message: string }[]): ReportNote[] =>
+    list.filter((e) => !resolver.forFile(e.file).isExcluded(e.file)).map((e) => ({ file: reporter.relative(toUri(e.file)), message: e.message }));
+  const errors: ReportError[] = notes(found.errors);
+  const skipped = notes(found.skipped);
 
-  for (const file of files) {
+  for (const file of found.files) {
     const cfg = resolver.forFile(file);
     if (cfg.isExcluded(file)) continue;
     const uri = toUri(file);
@@ -143,6 +147,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
     tool: { name: 'avdsec', version: VERSION },
     findings: findings.map((f) => reporter.finding(f)),
     errors,
+    skipped,
     summary: { files: texts.size, findings: active, ...(opts.showSuppressed ? { suppressed: findings.length - active } : {}) },
   };
   if (opts.format === 'json') emit(formatJson(report), opts);

@@ -32,6 +32,7 @@ export function formatText(report: Report, color: boolean): string {
     if (f.fixes.length && !f.suppressed) lines.push(`    fix: ${esc(f.fixes.map((x) => x.title).join(' | '))}`);
   }
   for (const e of report.errors) lines.push(`${esc(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${paint('31', 'error')} ${esc(e.message)}`);
+  for (const s of report.skipped) lines.push(`${esc(s.file)}: ${paint('2', 'skipped')} ${esc(s.message)}`);
   const active = report.findings.filter((f) => !f.suppressed);
   const counts = (['error', 'warning', 'info', 'hint'] as const)
     .map((l) => [l, active.filter((f) => f.level === l).length] as const)
@@ -47,6 +48,7 @@ export function formatText(report: Report, color: boolean): string {
       (suppressed ? `, ${suppressed} suppressed` : '') +
       plural(fileErrors, 'file error') +
       plural(configProblems, 'configuration problem') +
+      (report.skipped.length ? `, ${report.skipped.length} skipped` : '') +
       '.',
   );
   return lines.join('\n') + '\n';

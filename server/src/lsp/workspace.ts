@@ -52,7 +52,11 @@ export class ServerWorkspace {
   async index(folderUris: string[]): Promise<number> {
     this.folders = folderUris.map(uriToPath).filter((p): p is string => !!p);
     this.configs = new ConfigResolver(new ConfigRoots(this.folders));
-    const { files } = await discoverFiles(this.folders, process.cwd());
+    const { files, errors, skipped } = discoverFiles(this.folders, process.cwd());
+    // console reaches the client's output: over stdio vscode-languageserver sends it as window/logMessage, and over
+    // node IPC vscode-languageclient shows the server's stdout and stderr in the same output.
+    for (const e of errors) console.warn(`[avdsec] not read: ${e.file}: ${e.message}`);
+    for (const e of skipped) console.log(`[avdsec] skipped: ${e.file}: ${e.message}`);
     let n = 0;
     for (const file of files) {
       const uri = pathToUri(file);
