@@ -158,6 +158,18 @@ describe('CLI configuration from a repository under review', function () {
     assert.equal(levelOf(inRepo, 'host-pool-sso-disabled'), 'error');
   });
 
+  it('does not read a .avdsec.json of the repository that is a symlink out of it', () => {
+    const outside = tempTree({ 'config.json': '{ "auths": { "registry": "outsideSecretKey" }, "rules": {} }' });
+    const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'infra/pooled.json': POOLED_ARM });
+    fs.symlinkSync(path.join(outside, 'config.json'), path.join(dir, 'infra', '.avdsec.json'));
+    const r = avdsec(['scan', 'infra', '--format', 'json'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    noLeak(r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [{ file: 'infra/.avdsec.json', message: 'cannot read the configuration: a symlink to a file outside the workspace' }]);
+    assert.ok(report.findings.length);
+  });
+
   it('reads .avdsec.json and --config only as regular files of at most 1 MB', () => {
     const dir = tempTree({ 'pooled.json': POOLED_ARM, 'big.json': `{ "rules": {} ${' '.repeat(1024 * 1024)}}` });
     const big = JSON.parse(avdsec(['scan', '.', '--format', 'json', '--config', 'big.json'], dir).stdout) as Report;

@@ -95,6 +95,18 @@ describe('language server: an untrusted workspace', function () {
     assert.equal(s.stderr, '');
   });
 
+  it('does not read a .avdsec.json of the folder that is a symlink out of it', async () => {
+    const outside = tempTree({ 'config.json': '{ "auths": { "registry": "outsideSecretKey" }, "rules": { "host-pool-sso-disabled": "error" } }' });
+    const dir = tempTree({ 'pooled.json': POOLED_ARM });
+    fs.symlinkSync(path.join(outside, 'config.json'), path.join(dir, '.avdsec.json'));
+    const s = await start(dir);
+    const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
+    // Its levels do not apply (SSO stays a warning) and nothing of it shows.
+    await s.waitForDiagnostics(uri('pooled.json'), (d) => d.some((x) => x.code === 'host-pool-sso-disabled' && x.severity === 2));
+    await s.waitForDiagnostics(uri('.avdsec.json'), (d) => d.length === 0);
+    for (const leak of ['auths', 'outsideSecretKey']) assert.ok(!JSON.stringify(published).includes(leak), leak);
+  });
+
   it('reads a file extends names again when it changes: once fixed, it applies', async () => {
     const dir = tempTree({ 'pooled.json': POOLED_ARM, '.avdsec.json': '{ "extends": "shared/base.json" }', 'shared/base.json': '{ "rules": { "host-pool-sso-disabled": "error" ' });
     const s = await start(dir);

@@ -61,10 +61,24 @@ export class ConfigRoots {
   /** Why `file` may not be read (`outside the workspace`, `no such file`), or undefined when it may. */
   refusal(file: string): string | undefined {
     // Checked on the path as written first, so that nothing is learnt about files outside (not even whether they exist).
-    if (!this.folders.some((f) => isInside(file, f)) && !this.real.some((f) => isInside(file, f))) return 'outside the workspace';
+    if (!this.holds(file)) return 'outside the workspace';
     const real = realpath(file);
     if (real === undefined) return 'no such file';
     return this.real.some((f) => isInside(real, f)) ? undefined : 'outside the workspace';
+  }
+
+  /**
+   * Whether `file` is inside the roots as written but a symlink out of them (a `.avdsec.json` of the repository that
+   * points at a file of the machine). A file outside the roots as written (above them) is the machine's own.
+   */
+  escapes(file: string): boolean {
+    if (!this.holds(file)) return false;
+    const real = realpath(file);
+    return real !== undefined && !this.real.some((f) => isInside(real, f));
+  }
+
+  private holds(file: string): boolean {
+    return this.folders.some((f) => isInside(file, f)) || this.real.some((f) => isInside(file, f));
   }
 }
 
@@ -218,7 +232,10 @@ export class ConfigResolver {
     if (cached) return cached;
     const candidate = path.join(dir, CONFIG_FILE_NAME);
     let result: LoadedConfig;
-    if (fs.existsSync(candidate)) result = this.load(candidate);
+    if (this.roots.escapes(candidate)) {
+      const message = 'cannot read the configuration: a symlink to a file outside the workspace';
+      this.byFile.set(candidate, (result = { ...DEFAULTS, file: candidate, sources: [candidate], problems: [{ file: candidate, message }] }));
+    } else if (fs.existsSync(candidate)) result = this.load(candidate);
     else {
       const parent = path.dirname(dir);
       result = parent === dir ? DEFAULTS : this.forDir(parent);
@@ -231,6 +248,11 @@ export class ConfigResolver {
     let c = this.byFile.get(file);
     if (!c) this.byFile.set(file, (c = loadConfigFile(file, this.roots)));
     return c;
+  }
+
+  /** Whether a configuration file of the workspace is a symlink out of it, never to be read (see ConfigRoots.escapes). */
+  escapes(file: string): boolean {
+    return this.roots.escapes(file);
   }
 
   /** Forgets cached answers (the LSP calls this when a configuration file changes). */

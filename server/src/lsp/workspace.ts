@@ -245,8 +245,9 @@ export class ServerWorkspace {
     const open = this.open.get(uri);
     if (open) return open.getText();
     const file = uriToPath(uri);
+    if (!file || this.configs.escapes(file)) return undefined;
     // Editors drop a BOM from the text they hold, so positions count without it.
-    return file ? readTextIfExists(file)?.replace(/^\uFEFF/, '') : undefined;
+    return readTextIfExists(file)?.replace(/^\uFEFF/, '');
   }
 
   /** Where a new `.avdsec.json` goes: the config that applies already, else the workspace folder holding the file. */
