@@ -55,15 +55,13 @@ function readAt(fd: number, max: number): Buffer {
   return Buffer.concat(chunks, total);
 }
 
-/** What a file system entry is, for messages: `FIFO`, `socket`, `character device`... */
+/** What an entry that is no regular file is, for messages: `FIFO`, `socket`, `character device`... */
 export function fileKind(s: fs.Stats | fs.Dirent): string {
   if (s.isFIFO()) return 'FIFO';
   if (s.isSocket()) return 'socket';
   if (s.isCharacterDevice()) return 'character device';
   if (s.isBlockDevice()) return 'block device';
-  if (s.isDirectory()) return 'folder';
-  if (s.isSymbolicLink()) return 'symbolic link';
-  return s.isFile() ? 'file' : 'unknown kind';
+  return s.isDirectory() ? 'folder' : 'unknown kind';
 }
 
 const REASONS: Record<string, string> = {
@@ -73,7 +71,6 @@ const REASONS: Record<string, string> = {
   EPERM: 'operation not permitted',
   ELOOP: 'symlink loop',
   ENAMETOOLONG: 'path too long',
-  EISDIR: 'not a regular file (folder)',
   EIO: 'input/output error',
 };
 
