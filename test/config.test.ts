@@ -1,13 +1,14 @@
 import Ajv from 'ajv';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { starterConfig } from '../server/src/cli/init';
-import { mergeLayers, parseConfig, parseConfigLayer } from '../server/src/engine/config';
+import { excludePatternProblem, mergeLayers, parseConfig, parseConfigLayer } from '../server/src/engine/config';
 import { RULE_IDS, RULES, ruleById } from '../server/src/engine/rules/index';
-import { ConfigResolver, loadConfigFile } from '../server/src/host/config-files';
+import { ConfigResolver, ConfigRoots, loadConfigFile } from '../server/src/host/config-files';
 
 const options = (id: string) => Object.keys(ruleById(id)?.options ?? {});
 
@@ -15,6 +16,9 @@ const options = (id: string) => Object.keys(ruleById(id)?.options ?? {});
 function pointed(text: string): string[] {
   return parseConfig(text, RULE_IDS, options).problems.map((p) => `${text.slice(p.offset, p.offset + p.length)} | ${p.message}`);
 }
+
+/** A configuration file of a temporary tree, loaded with the tree as the workspace. */
+const load = (dir: string, rel: string) => loadConfigFile(path.join(dir, rel), new ConfigRoots([dir]));
 
 function tree(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-config-'));
@@ -125,7 +129,7 @@ describe('.avdsec.json', () => {
         'org/relaxed.json': '{ "rules": { "host-pool-sso-disabled": "info" } }',
         'repo/.avdsec.json': '{ "extends": ["../org/base.json", "../org/relaxed.json"], "rules": { "pooled-host-local-admin": "warning" } }',
       });
-      const c = loadConfigFile(path.join(dir, 'repo/.avdsec.json'));
+      const c = load(dir, 'repo/.avdsec.json');
       assert.deepEqual(c.problems, []);
       assert.equal(c.config.rules['host-pool-sso-disabled'].level, 'info');
       assert.deepEqual(c.config.rules['pooled-host-local-admin'], { level: 'warning', options: { adminPrincipals: ['helpdesk'] } });
@@ -140,10 +144,11 @@ describe('.avdsec.json', () => {
         'c.json': '{ "extends": "./d.json", "redirectionProfile": "off" }',
         'a.json': '{ "extends": ["b.json", "c.json"] }',
       });
-      const c = loadConfigFile(path.join(dir, 'a.json'));
+      const c = load(dir, 'a.json');
       assert.deepEqual(c.problems, []);
       assert.equal(c.config.rules['host-pool-sso-disabled'].level, 'error');
       assert.equal(c.config.redirectionProfile, 'off');
+      assert.deepEqual(c.sources!.map((f) => path.basename(f)), ['a.json', 'b.json', 'd.json', 'c.json']);
     });
 
     it('reports a cycle at the extends entry that closes it, and does not loop', () => {
@@ -152,14 +157,14 @@ describe('.avdsec.json', () => {
         'b.json': '{\n  "extends": ["a.json"],\n  "redirectionProfile": "strict"\n}',
         'self.json': '{ "extends": "self.json" }',
       });
-      const c = loadConfigFile(path.join(dir, 'a.json'));
+      const c = load(dir, 'a.json');
       assert.deepEqual(
         c.problems.map((p) => ({ ...p, file: path.basename(p.file) })),
         [{ file: 'b.json', line: 2, column: 15, message: '"extends" makes a cycle (a.json -> b.json -> a.json); "a.json" is not read again' }],
       );
       assert.equal(c.config.rules['host-pool-sso-disabled'].level, 'error');
       assert.equal(c.config.redirectionProfile, 'strict');
-      assert.equal(loadConfigFile(path.join(dir, 'self.json')).problems.length, 1);
+      assert.equal(load(dir, 'self.json').problems.length, 1);
     });
 
     it('reports a missing file in extends at its entry, and problems of an extended file in that file', () => {
@@ -167,7 +172,7 @@ describe('.avdsec.json', () => {
         'base.json': '{\n  "rules": {\n    "nope": "error"\n  }\n}',
         '.avdsec.json': '{ "extends": ["base.json", "missing.json"] }',
       });
-      const c = loadConfigFile(path.join(dir, '.avdsec.json'));
+      const c = load(dir, '.avdsec.json');
       assert.deepEqual(
         c.problems.map((p) => `${path.basename(p.file)}:${p.line}:${p.column}: ${p.message}`),
         ['base.json:3:5: Unknown rule id "nope" in the configuration', '.avdsec.json:1:28: "extends": cannot read "missing.json": no such file'],
@@ -180,10 +185,10 @@ describe('.avdsec.json', () => {
         'repo/.avdsec.json': '{ "extends": "../shared/base.json" }',
         'other/.avdsec.json': '{ "extends": "../shared/base.json", "exclude": ["old/**"] }',
       });
-      const repo = loadConfigFile(path.join(dir, 'repo/.avdsec.json'));
+      const repo = load(dir, 'repo/.avdsec.json');
       assert.ok(repo.isExcluded(path.join(dir, 'shared/legacy/a.bicep')));
       assert.ok(!repo.isExcluded(path.join(dir, 'repo/legacy/a.bicep')));
-      const other = loadConfigFile(path.join(dir, 'other/.avdsec.json'));
+      const other = load(dir, 'other/.avdsec.json');
       assert.ok(other.isExcluded(path.join(dir, 'other/old/a.bicep')));
       assert.ok(!other.isExcluded(path.join(dir, 'shared/legacy/a.bicep')), 'a later exclude replaces the earlier one');
     });
@@ -194,10 +199,134 @@ describe('.avdsec.json', () => {
         'a/.avdsec.json': '{ "extends": "../base.json" }',
         'b/.avdsec.json': '{ "extends": "../base.json" }',
       });
-      const resolver = new ConfigResolver();
+      const resolver = new ConfigResolver(new ConfigRoots([dir]));
       resolver.forFile(path.join(dir, 'a/main.bicep'));
       resolver.forFile(path.join(dir, 'b/main.bicep'));
       assert.equal(resolver.problems().length, 1);
+    });
+  });
+
+  describe('exclude patterns', () => {
+    const WORST = {
+      nestedExtglob: '+(a|aa)+(a|aa)',
+      starExtglob: '*(a|aa)*(a|aa)c',
+      manyStars: '*a*a*a*a*a*a*a*a*b',
+      manyBraces: `${'{a,aa}'.repeat(30)}b`,
+    };
+
+    it('reports empty, misshapen and too complex patterns at their item; the other patterns still apply', () => {
+      const text = JSON.stringify({ exclude: ['', 3, 'legacy/**', WORST.nestedExtglob, WORST.manyStars, WORST.manyBraces, 'x'.repeat(300)] });
+      assert.deepEqual(pointed(text), [
+        '"" | "exclude" pattern is empty',
+        '3 | "exclude" must be an array of glob patterns',
+        `"${WORST.nestedExtglob}" | "exclude" pattern uses an extended glob such as +(…) or !(…), which avdsec does not support: use braces, {a,b}`,
+        `"${WORST.manyStars}" | "exclude" pattern is too complex: more than 3 wildcards (* or **)`,
+        `"${WORST.manyBraces}" | "exclude" pattern is too complex: more than 64 alternatives from braces or parentheses`,
+        `"${'x'.repeat(300)}" | "exclude" pattern is too complex: longer than 256 characters`,
+      ]);
+      assert.deepEqual(parseConfig(text, RULE_IDS).config.exclude, ['legacy/**']);
+    });
+
+    it('says why a pattern is too complex; ordinary patterns pass', () => {
+      for (const p of ['legacy/**', '**/*.test.bicep', '{a,b}/**', '**/legacy/**/*.bicep', 'modules/*-old-*.bicep', '**/*.{bicep,bicepparam,tf,tfvars}', '\\*\\*\\*\\*', '(old|legacy)/**']) {
+        assert.equal(excludePatternProblem(p), undefined, p);
+      }
+      const why: Record<string, string> = {
+        [WORST.starExtglob]: 'uses an extended glob',
+        '!(keep)/**': 'uses an extended glob',
+        '*a*a*b': 'is too complex: more than 2 wildcards (*) in one path segment',
+        '**/a/**/a/**/b': 'is too complex: more than 2 ** (any number of folders)',
+        '**/*a/*b/*': 'is too complex: more than 3 wildcards (* or **)',
+        '{**/a,b}/**': 'is too complex: ** must be a whole path segment (a/**/b), outside braces',
+        'a**/b': 'is too complex: ** must be a whole path segment',
+        // A star right after an escaped one is a wildcard of its own.
+        '\\**\\**\\**\\**': 'is too complex: more than 3 wildcards (* or **)',
+        '{a,b,c,d}{a,b,c,d}{a,b,c,d,e}': 'is too complex: more than 64 alternatives',
+        '{a,{b,{c,d}}}{e,f}{g,h}{i,j}{k,l}{m,n}': 'is too complex: more than 64 alternatives',
+      };
+      for (const [p, reason] of Object.entries(why)) assert.ok(excludePatternProblem(p)?.startsWith(reason), `${p}: ${excludePatternProblem(p)}`);
+      assert.equal(excludePatternProblem('{a,{b,{c,d}}}{e,f}{g,h}{i,j}'), undefined, '4 x 2 x 2 x 2 = 32 alternatives');
+    });
+
+    it('refuses a catastrophic pattern quickly, and ordinary ones still match, relative to the file, on paths of 4,096 characters', () => {
+      const dir = temp({ '.avdsec.json': JSON.stringify({ exclude: [...Object.values(WORST), 'legacy/**', '**/*.test.bicep', '{a,b}/**', '[z-a]'] }) });
+      const started = Date.now();
+      const c = load(dir, '.avdsec.json');
+      // Without the bounds each of these paths takes picomatch's regular expressions from 0.3 s to minutes.
+      for (const p of ['a'.repeat(48), `${'a'.repeat(30)}/`.repeat(2) + 'a', 'a'.repeat(32)]) assert.equal(c.isExcluded(path.join(dir, p)), false);
+      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+      for (const p of [`${'a'.repeat(254)}b/`.repeat(16), 'x/'.repeat(2047) + 'c', 'a'.repeat(4096)]) assert.equal(c.isExcluded(path.join(dir, p)), false);
+      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+      assert.ok(c.isExcluded(path.join(dir, 'legacy', 'old.bicep')));
+      assert.ok(c.isExcluded(path.join(dir, ...'x/y'.split('/'), 'main.test.bicep')));
+      assert.ok(c.isExcluded(path.join(dir, 'b', 'main.tf')));
+      assert.ok(c.isExcluded(path.join(dir, `${'a'.repeat(254)}/`.repeat(15), 'main.test.bicep')));
+      assert.ok(!c.isExcluded(path.join(dir, 'c', 'main.bicep')));
+      assert.deepEqual(
+        c.problems.map((p) => `${p.line}:${p.column} ${p.message.replace(/:.*/, '')}`),
+        [
+          '1:13 "exclude" pattern uses an extended glob such as +(…) or !(…), which avdsec does not support',
+          '1:30 "exclude" pattern uses an extended glob such as +(…) or !(…), which avdsec does not support',
+          '1:48 "exclude" pattern is too complex',
+          '1:69 "exclude" pattern is too complex',
+          `1:${JSON.stringify({ exclude: [...Object.values(WORST), 'legacy/**', '**/*.test.bicep', '{a,b}/**'] }).length} "exclude" pattern is not a valid glob`,
+        ],
+      );
+      assert.match(c.problems[4].message, /Range out of order in character class$/);
+    });
+  });
+
+  describe('extends reads only avdsec configurations inside the workspace', () => {
+    /** The one problem loading `.avdsec.json` with this `extends` gives, after checking that nothing of the file it names shows. */
+    function refusal(dir: string, target: string, leaks: string[] = []): string {
+      fs.writeFileSync(path.join(dir, '.avdsec.json'), JSON.stringify({ extends: target, rules: { 'host-pool-sso-disabled': 'error' } }));
+      const started = Date.now();
+      const c = load(dir, '.avdsec.json');
+      assert.ok(Date.now() - started < 2000, `${target}: ${Date.now() - started} ms`);
+      for (const leak of leaks) assert.ok(!JSON.stringify(c.problems).includes(leak), `${target}: ${JSON.stringify(c.problems)}`);
+      assert.equal(c.config.rules['host-pool-sso-disabled'].level, 'error', 'the file itself still applies');
+      assert.deepEqual(c.sources, [path.join(dir, '.avdsec.json')]);
+      assert.equal(c.problems.length, 1, JSON.stringify(c.problems));
+      assert.equal(c.problems[0].line, 1);
+      assert.equal(c.problems[0].column, 12);
+      return c.problems[0].message;
+    }
+
+    it('refuses files outside the workspace, also through a symlink, without telling whether they exist', () => {
+      const dir = temp({});
+      const outside = temp({ 'base.json': '{ "rules": { "secretRuleName": "off" } }' });
+      fs.symlinkSync(path.join(outside, 'base.json'), path.join(dir, 'link.json'));
+      assert.equal(refusal(dir, '/etc/passwd', ['root:']), '"extends": cannot read "/etc/passwd": outside the workspace');
+      assert.equal(refusal(dir, '/etc/no-such-file'), '"extends": cannot read "/etc/no-such-file": outside the workspace');
+      assert.equal(refusal(dir, path.join(outside, 'base.json'), ['secretRuleName']), `"extends": cannot read "${path.join(outside, 'base.json')}": outside the workspace`);
+      assert.equal(refusal(dir, `../${path.basename(outside)}/base.json`, ['secretRuleName']), `"extends": cannot read "../${path.basename(outside)}/base.json": outside the workspace`);
+      assert.equal(refusal(dir, 'link.json', ['secretRuleName']), '"extends": cannot read "link.json": outside the workspace');
+      assert.equal(refusal(dir, 'missing.json'), '"extends": cannot read "missing.json": no such file');
+    });
+
+    it('refuses FIFOs, devices, folders and files over 1 MB without blocking on them or reading them whole', () => {
+      const dir = temp({ 'big.json': `{ "rules": {} ${' '.repeat(1024 * 1024)}}` });
+      execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
+      fs.mkdirSync(path.join(dir, 'folder.json'));
+      assert.equal(refusal(dir, 'fifo.json'), '"extends": cannot read "fifo.json": not a regular file (FIFO)');
+      assert.equal(refusal(dir, 'folder.json'), '"extends": cannot read "folder.json": not a regular file (folder)');
+      assert.equal(refusal(dir, 'big.json'), '"extends": cannot read "big.json": over the 1 MB limit');
+      assert.equal(refusal(dir, '/dev/zero'), '"extends": cannot read "/dev/zero": outside the workspace');
+      // A device inside the workspace (here the workspace is /dev itself).
+      const c = loadConfigFile(path.join(dir, '.avdsec.json'), new ConfigRoots([dir, '/dev']));
+      assert.deepEqual(c.problems.map((p) => p.message), ['"extends": cannot read "/dev/zero": not a regular file (character device)']);
+    });
+
+    it('reports a file that is no avdsec configuration at the entry, and nothing of its content', () => {
+      const dir = temp({
+        'package.json': '{ "name": "app", "secretToken": "hunter2", "rules": {} }',
+        'broken.json': '{ "rules": { "hunter2": ',
+        'list.json': '["hunter2"]',
+        'env.json': 'API_KEY=hunter2\n',
+      });
+      for (const f of ['package.json', 'broken.json', 'list.json', 'env.json']) {
+        assert.equal(refusal(dir, f, ['hunter2', 'secretToken', 'name']), `"extends": "${f}" is not an avdsec configuration file`);
+      }
     });
   });
 

@@ -32,6 +32,8 @@ function hostileWorkspace(): { base: string; root: string; secret: string } {
   const pool = fs.readFileSync(path.join(FIXTURES, 'rules', 'rdp-drive-redirection', 'tf-pooled', 'main.tf'), 'utf8');
   const files: Record<string, string> = {
     'outside/secret.json': '{ "rules": {}, "password": "hunter2" }',
+    // Above the repository, in a folder anybody may write to: not the workspace's configuration.
+    '.avdsec.json': '{ "rules": { "mfa-conditional-access-missing": "off" } }',
     'outside/module/main.tf': 'variable "x" {}\n',
     'outside/mod.bicep': "param x string\n",
     'repo/.git/HEAD': 'ref: refs/heads/main\n',
@@ -92,8 +94,10 @@ describe('SECURITY.md: what avdsec reads, writes and never does', function () {
     assert.deepEqual(broken(calls, ws.root, [ws.root]), []);
     assert.ok(calls.some((c) => c.kind === 'write' && c.op.startsWith('rename')), 'the preferred fixes were written');
     assert.ok(!r.stdout.includes('hunter2') && !r.stdout.includes('root:'), 'nothing of the files outside is echoed');
-    const report = JSON.parse(r.stdout) as { errors: { file: string; message: string }[] };
+    const report = JSON.parse(r.stdout) as { errors: { file: string; message: string }[]; findings: { ruleId: string }[] };
     assert.ok(report.errors.some((e) => /outside the workspace/.test(e.message)), JSON.stringify(report.errors));
+    assert.ok(report.findings.some((f) => f.ruleId === 'mfa-conditional-access-missing'), 'the .avdsec.json above the repository does not apply');
+    assert.ok(!calls.some((c) => c.target === path.join(ws.base, '.avdsec.json')), 'nor is it looked at');
   });
 
   it('CLI report to --output: the report is the one file written outside the scanned folder', () => {

@@ -19,7 +19,7 @@ describe('CLI', () => {
       const r = avdsec(['scan', 'infra', '--format', 'json'], dir);
       assert.equal(r.status, 1, r.stderr);
       const report = JSON.parse(r.stdout) as Report;
-      assert.deepEqual(Object.keys(report), ['tool', 'findings', 'errors', 'summary']);
+      assert.deepEqual(Object.keys(report), ['tool', 'findings', 'errors', 'skipped', 'summary']);
       assert.equal(report.tool.name, 'avdsec');
       assert.match(report.tool.version, /^\d+\.\d+\.\d+/);
       assert.deepEqual(Object.keys(report.summary), ['files', 'findings']);
@@ -27,6 +27,7 @@ describe('CLI', () => {
       assert.equal(report.summary.findings, report.findings.length);
       assert.deepEqual(headline(report.findings).map((f) => f.ruleId).sort(), [...HEADLINE].sort());
       assert.deepEqual(report.errors, []);
+      assert.deepEqual(report.skipped, []);
       const admin = report.findings.find((f) => f.ruleId === 'pooled-host-local-admin')!;
       assert.equal(admin.file, 'infra/pooled.json');
       assert.equal(admin.level, 'error');

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
@@ -9,7 +10,9 @@ const levelOf = (r: Report, id: string) => r.findings.find((f) => f.ruleId === i
 
 describe('CLI configuration', () => {
   it('follows extends from the nearest .avdsec.json, and from --config', () => {
+    // One repository: `extends` reads inside the git repository of what is scanned.
     const dir = tempTree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
       'org/base.json': '{ "rules": { "host-pool-sso-disabled": "error", "pooled-host-local-admin": "info" } }',
       'repo/infra/pooled.json': POOLED_ARM,
       'repo/.avdsec.json': '{ "extends": "../org/base.json", "rules": { "pooled-host-local-admin": "warning" } }',
@@ -73,5 +76,112 @@ describe('CLI configuration', () => {
     const sarif = JSON.parse(avdsec(['scan', '.', '--format', 'sarif'], dir).stdout);
     const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text);
     assert.ok(notes.some((t: string) => t.includes('over the 1 KB limit')), JSON.stringify(notes));
+  });
+});
+
+describe('CLI configuration from a repository under review', function () {
+  this.timeout(120_000);
+  const LEAKS = ['root:', 'outsideSecretKey', 'hunter2', 'secretToken'];
+  const noLeak = (out: string) => {
+    for (const leak of LEAKS) assert.ok(!out.includes(leak), `${leak} in ${out}`);
+  };
+
+  it('reports empty and catastrophic exclude patterns at their item, and scans with the rest of the configuration', () => {
+    const config = '{ "exclude": ["", "*a*a*a*a*a*a*a*a*b", "legacy/**"], "rules": { "host-pool-sso-disabled": "error" } }';
+    const dir = tempTree({ '.avdsec.json': config, 'pooled.json': POOLED_ARM, 'legacy/pooled.json': POOLED_ARM, [`${'a'.repeat(200)}/pooled.json`]: POOLED_ARM });
+    const started = Date.now();
+    const r = avdsec(['scan', '.', '--format', 'json'], dir);
+    assert.ok(Date.now() - started < 30_000);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, '');
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [
+      { file: '.avdsec.json', message: `line 1, column ${config.indexOf('""') + 1}: "exclude" pattern is empty` },
+      { file: '.avdsec.json', message: `line 1, column ${config.indexOf('"*a') + 1}: "exclude" pattern is too complex: more than 3 wildcards (* or **)` },
+    ]);
+    assert.deepEqual([...new Set(report.findings.map((f) => f.file))].sort(), [`${'a'.repeat(200)}/pooled.json`, 'pooled.json']);
+    assert.equal(levelOf(report, 'host-pool-sso-disabled'), 'error');
+    const text = avdsec(['scan', '.', '--no-color'], dir).stdout;
+    assert.match(text, new RegExp(`^\\.avdsec\\.json\\(1,${config.indexOf('""') + 1}\\): error "exclude" pattern is empty$`, 'm'));
+  });
+
+  it('refuses extends outside the repository, to FIFOs, devices and symlinks out, promptly, and shows nothing of those files', () => {
+    const outside = tempTree({ 'base.json': '{ "rules": { "outsideSecretKey": "off" } }' });
+    const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'infra/pooled.json': POOLED_ARM, 'package.json': '{ "name": "app", "secretToken": "hunter2" }' });
+    execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
+    fs.symlinkSync(path.join(outside, 'base.json'), path.join(dir, 'link.json'));
+    const targets = ['/etc/passwd', '../fifo.json', '/dev/zero', path.join(outside, 'base.json'), '../link.json', '../package.json', '../missing.json'];
+    fs.writeFileSync(path.join(dir, 'infra', '.avdsec.json'), JSON.stringify({ extends: targets, rules: { 'host-pool-sso-disabled': 'error' } }));
+    const started = Date.now();
+    const outputs = (['json', 'text', 'sarif'] as const).map((format) => avdsec(['scan', 'infra', '--format', format], dir));
+    assert.ok(Date.now() - started < 60_000);
+    for (const r of outputs) {
+      assert.equal(r.status, 1, r.stderr);
+      noLeak(r.stdout + r.stderr);
+    }
+    const report = JSON.parse(outputs[0].stdout) as Report;
+    assert.deepEqual(
+      report.errors.map((e) => e.message.replace(/^line 1, column \d+: /, '')),
+      [
+        '"extends": cannot read "/etc/passwd": outside the workspace',
+        '"extends": cannot read "../fifo.json": not a regular file (FIFO)',
+        '"extends": cannot read "/dev/zero": outside the workspace',
+        `"extends": cannot read "${path.join(outside, 'base.json')}": outside the workspace`,
+        '"extends": cannot read "../link.json": outside the workspace',
+        '"extends": "../package.json" is not an avdsec configuration file',
+        '"extends": cannot read "../missing.json": no such file',
+      ],
+    );
+    assert.equal(levelOf(report, 'host-pool-sso-disabled'), 'error');
+    const sarif = JSON.parse(outputs[2].stdout);
+    assert.equal(sarif.runs[0].invocations[0].toolConfigurationNotifications.length, targets.length);
+  });
+
+  it('reads extends only inside the scanned folders, their git repository and the folder of --config', () => {
+    const dir = tempTree({
+      'org/base.json': '{ "rules": { "host-pool-sso-disabled": "error" } }',
+      'repo/infra/pooled.json': POOLED_ARM,
+      'repo/infra/.avdsec.json': '{ "extends": "../../org/base.json" }',
+      'ci/strict.json': '{ "extends": "shared.json" }',
+      'ci/shared.json': '{ "rules": { "host-pool-sso-disabled": "info" } }',
+    });
+    const refused = JSON.parse(avdsec(['scan', 'repo/infra', '--format', 'json'], dir).stdout) as Report;
+    assert.deepEqual(refused.errors.map((e) => e.message), ['line 1, column 14: "extends": cannot read "../../org/base.json": outside the workspace']);
+    // The folder of --config is part of the workspace.
+    const explicit = JSON.parse(avdsec(['scan', 'repo/infra', '--format', 'json', '--config', 'ci/strict.json'], dir).stdout) as Report;
+    assert.deepEqual(explicit.errors, []);
+    assert.equal(levelOf(explicit, 'host-pool-sso-disabled'), 'info');
+    // So is the git repository of a scanned folder.
+    fs.mkdirSync(path.join(dir, '.git'));
+    const inRepo = JSON.parse(avdsec(['scan', 'repo/infra', '--format', 'json'], dir).stdout) as Report;
+    assert.deepEqual(inRepo.errors, []);
+    assert.equal(levelOf(inRepo, 'host-pool-sso-disabled'), 'error');
+  });
+
+  it('does not read a .avdsec.json of the repository that is a symlink out of it', () => {
+    const outside = tempTree({ 'config.json': '{ "auths": { "registry": "outsideSecretKey" }, "rules": {} }' });
+    const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'infra/pooled.json': POOLED_ARM });
+    fs.symlinkSync(path.join(outside, 'config.json'), path.join(dir, 'infra', '.avdsec.json'));
+    const r = avdsec(['scan', 'infra', '--format', 'json'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    noLeak(r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [{ file: 'infra/.avdsec.json', message: 'cannot read the configuration: a symlink to a file outside the workspace' }]);
+    assert.ok(report.findings.length);
+  });
+
+  it('reads .avdsec.json and --config only as regular files of at most 1 MB', () => {
+    const dir = tempTree({ 'pooled.json': POOLED_ARM, 'big.json': `{ "rules": {} ${' '.repeat(1024 * 1024)}}` });
+    const big = JSON.parse(avdsec(['scan', '.', '--format', 'json', '--config', 'big.json'], dir).stdout) as Report;
+    assert.deepEqual(big.errors, [{ file: 'big.json', message: 'cannot read the configuration: over the 1 MB limit' }]);
+    execFileSync('mkfifo', [path.join(dir, '.avdsec.json')]);
+    const r = avdsec(['scan', '.', '--format', 'json'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(report.errors, [
+      { file: '.avdsec.json', message: 'not a regular file (FIFO); not read' },
+      { file: '.avdsec.json', message: 'cannot read the configuration: not a regular file (FIFO)' },
+    ]);
+    assert.ok(report.findings.length);
   });
 });

@@ -124,9 +124,7 @@ describe('CLI fixes', () => {
     assert.deepEqual(report.errors, [{ file: 'pooled.json', message: 'reached through a symbolic link that leads outside the scanned folders; not fixed' }]);
   });
 
-  // Pending until the reader decodes UTF-16 (host/files.ts readSourceFile, being changed on another branch): today it
-  // skips such a file as binary, so --fix never gets to write it.
-  it.skip('--fix writes a UTF-16 LE file back in UTF-16 LE, fixed as its UTF-8 twin is', () => {
+  it('--fix writes a UTF-16 LE file back in UTF-16 LE, fixed as its UTF-8 twin is', () => {
     const annotated = fs.readFileSync(path.join(FIXTURES, 'rules', 'host-pool-sso-disabled', 'bicep-bom-unicode', 'main.bicep'), 'utf8');
     const bad = parseMarkers(annotated).text.replace(/^\ufeff/, '').replace(/\n/g, '\r\n');
     const dir = tempTree({ 'utf8/main.bicep': bad, 'utf16/main.bicep': encodeText(bad, 'utf16le') });

@@ -58,8 +58,7 @@ describe('npm package (npx avdsec)', function () {
     for (const bundle of ['dist/cli.js', 'dist/server.js']) {
       const modules = requiredModules(bundle);
       assert.ok(!modules.includes('vscode'), `${bundle} requires vscode`);
-      // fdir (inside tinyglobby) probes for picomatch in a try/catch and works without it.
-      const foreign = modules.filter((m) => !builtins.has(m.replace(/^node:/, '')) && m !== 'picomatch');
+      const foreign = modules.filter((m) => !builtins.has(m.replace(/^node:/, '')));
       assert.deepEqual(foreign, [], `${bundle} requires modules that are not in the package`);
     }
   });

@@ -9,14 +9,14 @@ import { loadGrammars } from '../host/grammars';
 import { RULES } from '../engine/rules/index';
 import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
-import { ConfigResolver } from '../host/config-files';
+import { ConfigResolver, scanRoots } from '../host/config-files';
 import { discoverFiles, grammarsDir, readSourceFile } from '../host/files';
 import { resolveRoots, writeFixedFile } from '../host/fixed-files';
 import { applyFixes, unifiedDiff } from './fix';
 import { starterConfig } from './init';
-import { atLeast, formatJson, type Report, type ReportError, Reporter } from './report';
+import { atLeast, formatJson, type Report, type ReportError, type ReportNote, Reporter } from './report';
 import { formatSarif, type SarifDetail, type SarifFix } from './sarif';
-import { formatText } from './text';
+import { escapeControls, formatText } from './text';
 
 /** Exit codes of the CLI contract. */
 const EXIT = { ok: 0, findings: 1, fatal: 2 } as const;
@@ -56,27 +56,31 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
   if (opts.fix && opts.fixDryRun) throw new UsageError('use --fix or --fix-dry-run, not both');
   if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
   if (opts.config && !fs.existsSync(opts.config)) throw new UsageError(`configuration file not found: ${opts.config}`);
-  const resolver = new ConfigResolver(opts.config);
   const targets = paths.length ? paths : ['.'];
-  const { files, missing } = await discoverFiles(targets, cwd);
-  if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+  const resolver = new ConfigResolver(scanRoots(targets, cwd, opts.config), opts.config);
+  const found = discoverFiles(targets, cwd);
+  if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(', ')}`);
   const roots = resolveRoots(targets, cwd);
 
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));
   const texts = new Map<string, string>();
-  const errors: ReportError[] = [];
   const configOf = new Map<string, ReturnType<ConfigResolver['forFile']>>();
   const reporter = new Reporter(toUri(cwd), (uri) => texts.get(uri));
+  // What discovery did not read, unless the configuration excludes it anyway.
+  const notes = (list: { file: string; message: string }[]): ReportNote[] =>
+    list.filter((e) => !resolver.forFile(e.file).isExcluded(e.file)).map((e) => ({ file: reporter.relative(toUri(e.file)), message: e.message }));
+  const errors: ReportError[] = notes(found.errors);
+  const skipped = notes(found.skipped);
 
-  for (const file of files) {
+  for (const file of found.files) {
     const cfg = resolver.forFile(file);
     if (cfg.isExcluded(file)) continue;
     const uri = toUri(file);
     const read = readSourceFile(file, cfg.config.maxFileSizeMB);
     if (!read.ok) {
-      // A .json file that cannot be read is most likely not an ARM template; say nothing about it, unless it is too
-      // large and starts like one.
-      if (!/\.jsonc?$/i.test(file) || read.isSource) errors.push({ file: reporter.relative(uri), message: read.message });
+      // A .json file with binary content, or too large and not starting like a template, is most likely no ARM
+      // template: say nothing about it.
+      if (!/\.jsonc?$/i.test(file) || !(read.binary || (read.tooLarge && !read.isSource))) errors.push({ file: reporter.relative(uri), message: read.message });
       continue;
     }
     if (ws.set(uri, read.text)) {
@@ -107,7 +111,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       emit(diff, opts);
       const remaining = uris.flatMap((uri) => ws.findings(uri, config(uri)));
       process.stderr.write(`avdsec: --fix-dry-run: would apply ${count}; ${remaining.length} finding${remaining.length === 1 ? '' : 's'} would remain\n`);
-      for (const e of errors) process.stderr.write(`avdsec: ${e.file}${e.line ? `(${e.line},${e.column})` : ''}: ${e.message}\n`);
+      for (const e of errors) process.stderr.write(`avdsec: ${escapeControls(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${escapeControls(e.message)}\n`);
       return fails(remaining) ? EXIT.findings : EXIT.ok;
     }
     let refused = 0;
@@ -144,6 +148,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
     tool: { name: 'avdsec', version: VERSION },
     findings: findings.map((f) => reporter.finding(f)),
     errors,
+    skipped,
     summary: { files: texts.size, findings: active, ...(opts.showSuppressed ? { suppressed: findings.length - active } : {}) },
   };
   if (opts.format === 'json') emit(formatJson(report), opts);

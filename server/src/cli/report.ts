@@ -38,15 +38,22 @@ export interface ReportError {
   kind?: 'config';
 }
 
+/** A file the scan left out on purpose (a symlink it does not follow), and why. */
+export interface ReportNote {
+  file: string;
+  message: string;
+}
+
 export interface Report {
   tool: { name: 'avdsec'; version: string };
   findings: ReportFinding[];
   errors: ReportError[];
+  skipped: ReportNote[];
   /** `suppressed` only with --show-suppressed; `findings` never counts suppressed findings. */
   summary: { files: number; findings: number; suppressed?: number };
 }
 
-/** The JSON report of the CLI contract (ARCHITECTURE.md): errors are `{file, message}`. */
+/** The JSON report of the CLI contract (ARCHITECTURE.md): errors are `{file, message}`, and so are skipped files. */
 export function formatJson(report: Report): string {
   const errors = report.errors.map((e) => ({ file: e.file, message: e.line ? `line ${e.line}, column ${e.column}: ${e.message}` : e.message }));
   return JSON.stringify({ ...report, errors }, null, 2) + '\n';

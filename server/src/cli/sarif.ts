@@ -3,7 +3,7 @@ import type * as Sarif from 'sarif';
 import type { Level } from '../engine/model';
 import { securitySeverity } from '../engine/rules/define';
 import { RULES } from '../engine/rules/index';
-import type { Report, ReportError, ReportRange } from './report';
+import type { Report, ReportError, ReportNote, ReportRange } from './report';
 
 const SARIF_LEVEL: Record<Level, Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
@@ -45,10 +45,10 @@ function fixOf(f: SarifFix): Sarif.Fix {
   };
 }
 
-function notification(e: ReportError): Sarif.Notification {
+function notification(e: ReportError | ReportNote, level: Sarif.Notification.level): Sarif.Notification {
   const physicalLocation: Sarif.PhysicalLocation = { artifactLocation: artifact(e.file) };
-  if (e.line && e.column) physicalLocation.region = { startLine: e.line, startColumn: e.column };
-  return { level: e.kind === 'config' ? 'error' : 'warning', message: { text: e.message }, locations: [{ physicalLocation }] };
+  if ('line' in e && e.line && e.column) physicalLocation.region = { startLine: e.line, startColumn: e.column };
+  return { level, message: { text: e.message }, locations: [{ physicalLocation }] };
 }
 
 /**
@@ -105,8 +105,11 @@ export function formatSarif(report: Report, details: SarifDetail[], rootUri: str
         invocations: [
           {
             executionSuccessful: true,
-            toolConfigurationNotifications: report.errors.filter((e) => e.kind === 'config').map(notification),
-            toolExecutionNotifications: report.errors.filter((e) => e.kind !== 'config').map(notification),
+            toolConfigurationNotifications: report.errors.filter((e) => e.kind === 'config').map((e) => notification(e, 'error')),
+            toolExecutionNotifications: [
+              ...report.errors.filter((e) => e.kind !== 'config').map((e) => notification(e, 'warning')),
+              ...report.skipped.map((e) => notification(e, 'note')),
+            ],
           },
         ],
       },

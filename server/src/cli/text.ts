@@ -2,9 +2,21 @@ import type { Report } from './report';
 
 const LABEL = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' } as const;
 
+const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators and bidirectional controls escaped as JSON escapes
+ * them (`\n`, `\u001b`): a file name or a value from a file under review must not start a line of its own, color the
+ * terminal or reorder what is shown.
+ */
+export function escapeControls(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** `file(line,col): level rule-id: message`, one finding per line, then the errors and a summary. */
 export function formatText(report: Report, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const esc = escapeControls;
   const lines: string[] = [];
   for (const f of report.findings) {
     const level = f.suppressed
@@ -14,12 +26,13 @@ export function formatText(report: Report, color: boolean): string {
         : f.level === 'warning'
           ? paint('33', LABEL.warning)
           : paint('36', LABEL[f.level]);
-    lines.push(`${f.file}(${f.range.start.line},${f.range.start.column}): ${level} ${f.ruleId}: ${f.message}`);
-    if (f.suppressed) lines.push(`    ${paint('2', `suppressed: ${f.suppressed.reason ?? `no reason given (${f.suppressed.kind} suppression)`}`)}`);
-    for (const r of f.related) lines.push(`    ${r.file}(${r.range.start.line},${r.range.start.column}): ${r.message}`);
-    if (f.fixes.length && !f.suppressed) lines.push(`    fix: ${f.fixes.map((x) => x.title).join(' | ')}`);
+    lines.push(`${esc(f.file)}(${f.range.start.line},${f.range.start.column}): ${level} ${f.ruleId}: ${esc(f.message)}`);
+    if (f.suppressed) lines.push(`    ${paint('2', `suppressed: ${esc(f.suppressed.reason ?? `no reason given (${f.suppressed.kind} suppression)`)}`)}`);
+    for (const r of f.related) lines.push(`    ${esc(r.file)}(${r.range.start.line},${r.range.start.column}): ${esc(r.message)}`);
+    if (f.fixes.length && !f.suppressed) lines.push(`    fix: ${esc(f.fixes.map((x) => x.title).join(' | '))}`);
   }
-  for (const e of report.errors) lines.push(`${e.file}${e.line ? `(${e.line},${e.column})` : ''}: ${paint('31', 'error')} ${e.message}`);
+  for (const e of report.errors) lines.push(`${esc(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${paint('31', 'error')} ${esc(e.message)}`);
+  for (const s of report.skipped) lines.push(`${esc(s.file)}: ${paint('2', 'skipped')} ${esc(s.message)}`);
   const active = report.findings.filter((f) => !f.suppressed);
   const counts = (['error', 'warning', 'info', 'hint'] as const)
     .map((l) => [l, active.filter((f) => f.level === l).length] as const)
@@ -35,6 +48,7 @@ export function formatText(report: Report, color: boolean): string {
       (suppressed ? `, ${suppressed} suppressed` : '') +
       plural(fileErrors, 'file error') +
       plural(configProblems, 'configuration problem') +
+      (report.skipped.length ? `, ${report.skipped.length} skipped` : '') +
       '.',
   );
   return lines.join('\n') + '\n';

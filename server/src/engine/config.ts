@@ -63,13 +63,21 @@ export interface ConfigReference {
   length: number;
 }
 
+/** A glob of `exclude`, as written, with where it is written. */
+export interface ExcludePattern {
+  pattern: string;
+  offset: number;
+  length: number;
+}
+
 /**
  * What one configuration file sets, before `extends` is resolved: only the settings it writes, so that a file that
  * extends another overrides just those.
  */
 export interface ConfigLayer {
   rules: Record<string, RuleConfig>;
-  exclude?: string[];
+  /** The patterns it excludes that are fit to use, with where each is written (the host compiles them). */
+  exclude?: ExcludePattern[];
   redirectionProfile?: RedirectionProfile;
   maxFileSizeMB?: number;
   /** Files this one extends, in order (later wins), relative to this file's folder. */
@@ -88,7 +96,12 @@ export function parseConfigLayer(
   text: string,
   knownRules: ReadonlySet<string>,
   ruleOptions?: (id: string) => readonly string[] | undefined,
-): { layer: ConfigLayer; problems: ConfigProblem[] } {
+): {
+  layer: ConfigLayer;
+  problems: ConfigProblem[];
+  /** False when the text is no avdsec configuration at all: a syntax error, no object at the root, or a key that is no setting. */
+  isConfig: boolean;
+} {
   const errors: ParseError[] = [];
   const problems: ConfigProblem[] = [];
   const layer: ConfigLayer = { rules: {}, extends: [] };
@@ -97,8 +110,9 @@ export function parseConfigLayer(
   const at = (node: Node, message: string) => problems.push({ message, offset: node.offset, length: node.length });
   if (!root || root.type !== 'object') {
     if (!errors.length) problems.push({ message: 'The configuration must be a JSON object', offset: root?.offset ?? 0, length: root?.length ?? 0 });
-    return { layer, problems };
+    return { layer, problems, isConfig: false };
   }
+  let isConfig = !errors.length;
   for (const [key, keyNode, value] of properties(root)) {
     switch (key) {
       case '$schema':
@@ -110,12 +124,10 @@ export function parseConfigLayer(
         if (!value || value.type !== 'object') at(value ?? keyNode, '"rules" must be an object of rule ids');
         else readRules(value, layer, knownRules, ruleOptions, at);
         break;
-      case 'exclude': {
-        const v = value && getNodeValue(value);
-        if (Array.isArray(v) && v.every((e) => typeof e === 'string')) layer.exclude = v as string[];
+      case 'exclude':
+        if (value?.type === 'array') layer.exclude = readExclude(value, at);
         else at(value ?? keyNode, '"exclude" must be an array of glob patterns');
         break;
-      }
       case 'redirectionProfile': {
         const v = value && getNodeValue(value);
         if (v === 'strict' || v === 'balanced' || v === 'off') layer.redirectionProfile = v;
@@ -129,10 +141,11 @@ export function parseConfigLayer(
         break;
       }
       default:
+        isConfig = false;
         at(keyNode, `Unknown setting "${key}" in the configuration (expected ${TOP_LEVEL.filter((k) => k !== '$schema').join(', ')})`);
     }
   }
-  return { layer, problems };
+  return { layer, problems, isConfig };
 }
 
 type At = (node: Node, message: string) => void;
@@ -161,6 +174,92 @@ function readExtends(value: Node | undefined, layer: ConfigLayer, at: At): void 
     if (item.type === 'string' && item.value) layer.extends.push({ path: item.value as string, offset: item.offset, length: item.length });
     else at(item, message);
   }
+}
+
+/** The patterns of `exclude` fit to use; the others are reported at their item, and the rest of the list still applies. */
+function readExclude(list: Node, at: At): ExcludePattern[] {
+  const out: ExcludePattern[] = [];
+  for (const item of list.children ?? []) {
+    if (item.type !== 'string') {
+      at(item, '"exclude" must be an array of glob patterns');
+      continue;
+    }
+    const why = excludePatternProblem(item.value as string);
+    if (why) at(item, `"exclude" pattern ${why}`);
+    else out.push({ pattern: item.value as string, offset: item.offset, length: item.length });
+  }
+  return out;
+}
+
+/**
+ * Bounds on `exclude` globs. picomatch compiles a glob to a backtracking regular expression, and a repository under
+ * review writes both the globs and the paths they are matched against: extended globs (`+(a|aa)+(a|aa)`) take
+ * exponential time, and so do many brace groups; several `*` in one path segment (`*a*a*b`), in several segments, or
+ * three `**` take polynomial time in the path's length, seconds on a few thousand characters. Within these bounds
+ * the slowest match found on crafted paths of 4,096 characters is about 35 ms (bench/globs.bench.ts).
+ */
+export const EXCLUDE_LIMITS = { length: 256, wildcards: 3, globstars: 2, wildcardsPerSegment: 2, alternatives: 64 };
+
+/** Why an `exclude` glob is refused (`is empty`, `is too complex: ...`), or undefined when it is fit to use. */
+export function excludePatternProblem(pattern: string): string | undefined {
+  const L = EXCLUDE_LIMITS;
+  if (!pattern) return 'is empty';
+  if (pattern.length > L.length) return `is too complex: longer than ${L.length} characters`;
+  let wildcards = 0;
+  let globstars = 0;
+  let looseGlobstar = false;
+  let inSegment = 0;
+  let mostInSegment = 0;
+  let extglob = false;
+  // Alternatives of the open brace or parenthesis groups: the sum over the alternatives closed so far, and the product
+  // of the current one (groups in a row multiply, alternatives of one group add up).
+  const groups: { sum: number; current: number }[] = [{ sum: 0, current: 1 }];
+  const cap = (n: number) => Math.min(n, L.alternatives + 1);
+  /** The character before, unless escaped: a run of `*` is one wildcard, `+(` after an unescaped `+` an extended glob. */
+  let previous = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      previous = '';
+      continue;
+    }
+    if (c === '/') inSegment = 0;
+    else if (c === '*' && previous !== '*') {
+      wildcards++;
+      mostInSegment = Math.max(mostInSegment, ++inSegment);
+      if (pattern[i + 1] === '*') {
+        globstars++;
+        let end = i + 1;
+        while (pattern[end] === '*') end++;
+        // picomatch reads `**` next to other characters as `*`, except at the start of a brace alternative.
+        if (groups.length > 1 || (previous && previous !== '/') || (end < pattern.length && pattern[end] !== '/')) looseGlobstar = true;
+      }
+    } else if (c === '{' || c === '(') {
+      if (c === '(' && previous && '*?+@!'.includes(previous)) extglob = true;
+      groups.push({ sum: 0, current: 1 });
+    } else if ((c === ',' || c === '|') && groups.length > 1) {
+      const g = groups[groups.length - 1];
+      g.sum = cap(g.sum + g.current);
+      g.current = 1;
+    } else if ((c === '}' || c === ')') && groups.length > 1) close(groups, cap);
+    previous = c;
+  }
+  while (groups.length > 1) close(groups, cap);
+  if (extglob) return 'uses an extended glob such as +(…) or !(…), which avdsec does not support: use braces, {a,b}';
+  if (looseGlobstar) return 'is too complex: ** must be a whole path segment (a/**/b), outside braces';
+  if (wildcards > L.wildcards) return `is too complex: more than ${L.wildcards} wildcards (* or **)`;
+  if (globstars > L.globstars) return `is too complex: more than ${L.globstars} ** (any number of folders)`;
+  if (mostInSegment > L.wildcardsPerSegment) return `is too complex: more than ${L.wildcardsPerSegment} wildcards (*) in one path segment`;
+  if (groups[0].current > L.alternatives) return `is too complex: more than ${L.alternatives} alternatives from braces or parentheses`;
+  return undefined;
+}
+
+/** Closes the innermost group: its alternatives multiply the current alternative of the group around it. */
+function close(groups: { sum: number; current: number }[], cap: (n: number) => number): void {
+  const g = groups.pop()!;
+  const outer = groups[groups.length - 1];
+  outer.current = cap(outer.current * cap(g.sum + g.current));
 }
 
 function readRules(rules: Node, layer: ConfigLayer, knownRules: ReadonlySet<string>, ruleOptions: ((id: string) => readonly string[] | undefined) | undefined, at: At): void {
@@ -204,7 +303,7 @@ export function mergeLayers(layers: readonly ConfigLayer[]): AvdsecConfig {
       if (level) merged.level = level;
       config.rules[id] = merged;
     }
-    if (l.exclude) config.exclude = l.exclude;
+    if (l.exclude) config.exclude = l.exclude.map((e) => e.pattern);
     if (l.redirectionProfile) config.redirectionProfile = l.redirectionProfile;
     if (l.maxFileSizeMB !== undefined) config.maxFileSizeMB = l.maxFileSizeMB;
   }

@@ -4,6 +4,8 @@ import picomatch from 'picomatch';
 import { type AvdsecConfig, type ConfigLayer, CONFIG_FILE_NAME, emptyConfig, mergeLayers, parseConfigLayer } from '../engine/config';
 import { LineIndex } from '../engine/positions';
 import { RULE_IDS, ruleById } from '../engine/rules/index';
+import { isInside, MAX_CONFIG_BYTES } from './files';
+import { readRegularFile } from './regular-files';
 
 /** A problem in a configuration file, at a 1-based line and UTF-16 column when it is about a place in the file. */
 export interface ConfigFileProblem {
@@ -18,12 +20,14 @@ export interface LoadedConfig {
   /** The file it came from; undefined for the built-in defaults. */
   file?: string;
   problems: ConfigFileProblem[];
-  /** Every file read to build it: the file itself, then the files it extends (for watchers). */
+  /** The configuration files it was built from: the file itself, then the files it extends that were read. */
   sources?: string[];
+  /** Every file its `extends` names, read or not (one missing or not yet valid may be fixed): a change to one loads it again. */
+  dependencies?: string[];
   isExcluded(file: string): boolean;
 }
 
-const DEFAULTS: LoadedConfig = { config: emptyConfig(), problems: [], sources: [], isExcluded: () => false };
+const DEFAULTS: LoadedConfig = { config: emptyConfig(), problems: [], sources: [], dependencies: [], isExcluded: () => false };
 
 /** The option names a rule takes, for parseConfig to report others (the editor can pass it too). */
 export const ruleOptionNames = (id: string): string[] => Object.keys(ruleById(id)?.options ?? {});
@@ -40,26 +44,97 @@ interface Read {
   lines?: LineIndex;
 }
 
+/** How picomatch reads `exclude` globs: dot files too; no extended globs and `+` as itself (see EXCLUDE_LIMITS). */
+export const EXCLUDE_GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, noextglob: true, regex: false, debug: true };
+
+/**
+ * The folders `extends` may read from (absolute): a configuration from a repository under review must not read the
+ * rest of the machine. Both the paths as given and their real paths count, so a symlink out of them is refused.
+ */
+export class ConfigRoots {
+  private readonly real: string[];
+
+  constructor(private readonly folders: readonly string[]) {
+    this.real = folders.map((f) => realpath(f) ?? f);
+  }
+
+  /** Why `file` may not be read (`outside the workspace`, `no such file`), or undefined when it may. */
+  refusal(file: string): string | undefined {
+    // Checked on the path as written first, so that nothing is learnt about files outside (not even whether they exist).
+    if (!this.holds(file)) return 'outside the workspace';
+    const real = realpath(file);
+    if (real === undefined) return 'no such file';
+    return this.real.some((f) => isInside(real, f)) ? undefined : 'outside the workspace';
+  }
+
+  /**
+   * Whether `file` is inside the roots as written but a symlink out of them (a `.avdsec.json` of the repository that
+   * points at a file of the machine). A file outside the roots as written (above them) is the machine's own.
+   */
+  escapes(file: string): boolean {
+    if (!this.holds(file)) return false;
+    const real = realpath(file);
+    return real !== undefined && !this.real.some((f) => isInside(real, f));
+  }
+
+  /** Whether a path is inside the roots as written (or as resolved). */
+  holds(file: string): boolean {
+    return this.folders.some((f) => isInside(file, f)) || this.real.some((f) => isInside(file, f));
+  }
+}
+
+/**
+ * The roots of a scan: each scanned folder (a scanned file's own folder), the git repository it is in (the nearest
+ * folder above with a `.git` entry: a shared configuration often sits at the top of the repository), and the folder of
+ * `--config`.
+ */
+export function scanRoots(paths: readonly string[], cwd: string, configFile?: string): ConfigRoots {
+  const folders = new Set<string>();
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    const dir = fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory() ? abs : path.dirname(abs);
+    folders.add(dir);
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (fs.existsSync(path.join(d, '.git'))) {
+        folders.add(d);
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+  }
+  if (configFile) folders.add(path.dirname(path.resolve(cwd, configFile)));
+  return new ConfigRoots([...folders]);
+}
+
+function realpath(f: string): string | undefined {
+  try {
+    return fs.realpathSync(f);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads a configuration file and the files it extends (depth first, in order, so that later files and the file itself
- * win). A cycle is reported at the `extends` entry that closes it, and not followed.
+ * win). A cycle is reported at the `extends` entry that closes it, and not followed. `extends` reads only regular
+ * files of at most 1 MB inside `roots`, and only avdsec configurations: anything else is reported at the entry, and
+ * nothing of its content is (it may be any file of the repository).
  */
-export function loadConfigFile(file: string): LoadedConfig {
+export function loadConfigFile(file: string, roots: ConfigRoots): LoadedConfig {
   const problems: ConfigFileProblem[] = [];
   const layers: Layer[] = [];
   const sources: string[] = [];
+  const dependencies = new Set<string>();
   const reads = new Map<string, Read>();
   const read = (f: string): Read => {
     let r = reads.get(f);
     if (!r) {
-      try {
-        const text = fs.readFileSync(f, 'utf8').replace(/^\uFEFF/, '');
+      const bytes = readRegularFile(f, MAX_CONFIG_BYTES);
+      if (bytes.ok) {
+        const text = bytes.bytes.toString('utf8').replace(/^\uFEFF/, '');
         r = { text, lines: new LineIndex(text) };
-      } catch (e) {
-        r = { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message };
-      }
+      } else r = { error: bytes.reason };
       reads.set(f, r);
-      sources.push(f);
     }
     return r;
   };
@@ -69,59 +144,85 @@ export function loadConfigFile(file: string): LoadedConfig {
     problems.push({ file: f, line: p.line + 1, column: p.character + 1, message });
   };
 
-  const visit = (f: string, stack: string[]): void => {
-    const r = read(f);
-    if (r.text === undefined) return;
-    const { layer, problems: own } = parseConfigLayer(r.text, RULE_IDS, ruleOptionNames);
-    for (const p of own) problemAt(f, r.lines, p.offset, p.message);
+  const visit = (f: string, text: string, lines: LineIndex, stack: string[]): void => {
+    // A file extended twice (a diamond, no cycle) is one source.
+    if (!sources.includes(f)) sources.push(f);
+    const { layer, problems: own } = parseConfigLayer(text, RULE_IDS, ruleOptionNames);
+    for (const p of own) problemAt(f, lines, p.offset, p.message);
     for (const ref of layer.extends) {
       const target = path.resolve(path.dirname(f), ref.path);
+      const refused = (why: string) => problemAt(f, lines, ref.offset, `"extends": cannot read "${ref.path}": ${why}`);
+      dependencies.add(target);
       if (stack.includes(target) || target === f) {
         const cycle = [...stack.slice(stack.indexOf(target)), f, target].map((x) => path.basename(x));
-        problemAt(f, r.lines, ref.offset, `"extends" makes a cycle (${cycle.join(' -> ')}); "${ref.path}" is not read again`);
+        problemAt(f, lines, ref.offset, `"extends" makes a cycle (${cycle.join(' -> ')}); "${ref.path}" is not read again`);
+        continue;
+      }
+      const outside = roots.refusal(target);
+      if (outside) {
+        refused(outside);
         continue;
       }
       const base = read(target);
       if (base.text === undefined) {
-        problemAt(f, r.lines, ref.offset, `"extends": cannot read "${ref.path}": ${base.error}`);
+        refused(base.error!);
         continue;
       }
-      visit(target, [...stack, f]);
+      if (!parseConfigLayer(base.text, RULE_IDS).isConfig) {
+        problemAt(f, lines, ref.offset, `"extends": "${ref.path}" is not an avdsec configuration file`);
+        continue;
+      }
+      visit(target, base.text, base.lines!, [...stack, f]);
     }
     layers.push({ file: f, layer });
   };
 
   const top = read(file);
   if (top.text === undefined) return { ...DEFAULTS, file, sources: [file], problems: [{ file, message: `cannot read the configuration: ${top.error}` }] };
-  visit(file, []);
+  visit(file, top.text, top.lines!, []);
 
   // Exclude patterns are relative to the file that wrote them (the last one that sets `exclude`).
-  const excludeFrom = [...layers].reverse().find((l) => l.layer.exclude)?.file ?? file;
+  const excluding = [...layers].reverse().find((l) => l.layer.exclude);
+  const matchers: picomatch.Matcher[] = [];
+  for (const e of excluding?.layer.exclude ?? []) {
+    try {
+      matchers.push(picomatch(e.pattern, EXCLUDE_GLOB_OPTIONS));
+    } catch (err) {
+      // With `debug`, picomatch throws what the regular expression it built says is wrong; the pattern is the user's.
+      const why = ((err as Error).message ?? '').split(': ').pop();
+      problemAt(excluding!.file, reads.get(excluding!.file)?.lines, e.offset, `"exclude" pattern is not a valid glob${why ? `: ${why}` : ''}`);
+    }
+  }
   const config = mergeLayers(layers.map((l) => l.layer));
-  const base = path.dirname(excludeFrom);
-  const match = config.exclude.length ? picomatch(config.exclude, { dot: true }) : undefined;
+  const base = path.dirname(excluding?.file ?? file);
   return {
     config,
     file,
     problems,
     sources,
+    dependencies: [...dependencies],
     isExcluded: (f) => {
-      if (!match) return false;
+      if (!matchers.length) return false;
       const rel = path.relative(base, f).split(path.sep).join('/');
-      return !rel.startsWith('..') && match(rel);
+      return !rel.startsWith('..') && matchers.some((m) => m(rel));
     },
   };
 }
 
 /**
  * Finds the `.avdsec.json` that applies to a file by walking up from its folder (as the Bicep linter finds
- * bicepconfig.json), caching each folder's answer.
+ * bicepconfig.json) to the top of the roots (the workspace folder, the repository), caching each folder's answer. A
+ * configuration above the roots is not the workspace's: a folder such as /tmp is anybody's to write in.
  */
 export class ConfigResolver {
   private readonly byDir = new Map<string, LoadedConfig>();
   private readonly byFile = new Map<string, LoadedConfig>();
 
-  constructor(private readonly explicit?: string) {}
+  /** `roots`: the folders the files `extends` names must be in; `explicit`: the one configuration for every file (`--config`). */
+  constructor(
+    private readonly roots: ConfigRoots,
+    private readonly explicit?: string,
+  ) {}
 
   forFile(file: string): LoadedConfig {
     if (this.explicit) return this.load(path.resolve(this.explicit));
@@ -133,7 +234,11 @@ export class ConfigResolver {
     if (cached) return cached;
     const candidate = path.join(dir, CONFIG_FILE_NAME);
     let result: LoadedConfig;
-    if (fs.existsSync(candidate)) result = this.load(candidate);
+    if (this.roots.escapes(candidate)) {
+      const message = 'cannot read the configuration: a symlink to a file outside the workspace';
+      this.byFile.set(candidate, (result = { ...DEFAULTS, file: candidate, sources: [candidate], problems: [{ file: candidate, message }] }));
+    } else if (!this.roots.holds(dir)) result = DEFAULTS;
+    else if (fs.existsSync(candidate)) result = this.load(candidate);
     else {
       const parent = path.dirname(dir);
       result = parent === dir ? DEFAULTS : this.forDir(parent);
@@ -144,8 +249,13 @@ export class ConfigResolver {
 
   private load(file: string): LoadedConfig {
     let c = this.byFile.get(file);
-    if (!c) this.byFile.set(file, (c = loadConfigFile(file)));
+    if (!c) this.byFile.set(file, (c = loadConfigFile(file, this.roots)));
     return c;
+  }
+
+  /** Whether a configuration file of the workspace is a symlink out of it, never to be read (see ConfigRoots.escapes). */
+  escapes(file: string): boolean {
+    return this.roots.escapes(file);
   }
 
   /** Forgets cached answers (the LSP calls this when a configuration file changes). */

@@ -1,19 +1,73 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { glob } from 'tinyglobby';
 import { MAX_FILE_SIZE_MB } from '../engine/config';
 import { detectLanguage, languageByName } from '../engine/parse';
+import { type FileEncoding, decodeText } from './encoding';
+import { errorReason, fileKind, formatSize, readRegularFile } from './regular-files';
 
 const MB = 1024 * 1024;
 
 /** Folders that never hold a project's own infrastructure code. */
 export const SKIPPED_DIRS = ['.git', 'node_modules', '.terraform'];
-const PATTERN = '**/*.{bicep,bicepparam,tf,tfvars,json,jsonc}';
 
-/** Files avdsec may read: every candidate under the given folders, plus the given files themselves. */
-export async function discoverFiles(paths: string[], cwd: string): Promise<{ files: string[]; missing: string[] }> {
+/** A file or folder the discovery did not read, and why. */
+export interface FileNote {
+  file: string;
+  message: string;
+}
+
+export interface Discovered {
+  /** Candidate files (by name) to read, absolute, sorted. */
+  files: string[];
+  /** Paths given that do not exist. */
+  missing: string[];
+  /** What could not be read: folders it may not list, FIFOs, sockets and devices with a candidate name. */
+  errors: FileNote[];
+  /** What was left out on purpose: symlinks it does not follow, and why. */
+  skipped: FileNote[];
+}
+
+/**
+ * Files avdsec may read: every candidate under the given folders (`.git`, `node_modules` and `.terraform` left out),
+ * plus the given files themselves. Nothing is left out without a word: folders that cannot be listed and entries that
+ * are no regular file are errors; symlinks are read once, under one name, when their target is a regular file inside
+ * the given folders, and skipped with the reason otherwise (symlinked folders are not followed).
+ */
+export function discoverFiles(paths: string[], cwd: string): Discovered {
   const files = new Set<string>();
   const missing: string[] = [];
+  // By path: given folders may overlap (`scan . infra`).
+  const errors = new Map<string, string>();
+  const skipped = new Map<string, string>();
+  const links = new Set<string>();
+  /** Real paths of the given folders, and of each file found (to read a file under one name only). */
+  const roots: string[] = [];
+  const real = new Set<string>();
+
+  const walk = (dir: string, realDir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      errors.set(dir, `folder not read: ${errorReason(e)}`);
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.includes(e.name)) walk(p, path.join(realDir, e.name));
+      } else if (e.isSymbolicLink()) {
+        links.add(p);
+      } else if (languageByName(p)) {
+        if (!e.isFile()) errors.set(p, `not a regular file (${fileKind(e)}); not read`);
+        else if (!files.has(p)) {
+          files.add(p);
+          real.add(path.join(realDir, e.name));
+        }
+      }
+    }
+  };
+
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     let stat: fs.Stats;
@@ -24,25 +78,69 @@ export async function discoverFiles(paths: string[], cwd: string): Promise<{ fil
       continue;
     }
     if (stat.isDirectory()) {
-      const found = await glob(PATTERN, {
-        cwd: abs,
-        absolute: true,
-        dot: true,
-        followSymbolicLinks: false,
-        ignore: SKIPPED_DIRS.map((d) => `**/${d}/**`),
-      });
-      for (const f of found) files.add(path.normalize(f));
+      const realDir = fs.realpathSync(abs);
+      roots.push(realDir);
+      walk(abs, realDir);
     } else if (languageByName(abs)) {
-      files.add(abs);
+      // Named on the command line: read even through a symlink.
+      if (!stat.isFile()) errors.set(abs, `not a regular file (${fileKind(stat)}); not read`);
+      else if (!files.has(abs)) {
+        files.add(abs);
+        real.add(fs.realpathSync(abs));
+      }
     }
   }
-  return { files: [...files].sort(), missing };
+
+  for (const link of [...links].sort()) {
+    if (files.has(link)) continue;
+    const note = followLink(link, roots, real);
+    if (note === 'read') files.add(link);
+    else if (note) (note.error ? errors : skipped).set(link, note.message);
+  }
+  const sorted = (notes: Map<string, string>) => [...notes.keys()].sort().map((file) => ({ file, message: notes.get(file)! }));
+  return { files: [...files].sort(), missing, errors: sorted(errors), skipped: sorted(skipped) };
+}
+
+/**
+ * Whether a symlink found in a folder is read under its name ('read', its real path then counts as read), left out
+ * with a note, or of no interest (undefined: a link to a file avdsec would not read by its name).
+ */
+function followLink(link: string, roots: readonly string[], real: Set<string>): 'read' | { message: string; error?: boolean } | undefined {
+  let target: fs.Stats;
+  let realPath: string;
+  try {
+    target = fs.statSync(link);
+    realPath = fs.realpathSync(link);
+  } catch (e) {
+    if (!languageByName(link)) return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { message: 'dangling symlink (its target does not exist); not read' };
+    if (code === 'ELOOP') return { message: 'symlink loop; not read' };
+    return { message: `symlink not followed: ${errorReason(e)}`, error: true };
+  }
+  if (target.isDirectory()) return SKIPPED_DIRS.includes(path.basename(link)) ? undefined : { message: 'symlinked folder; not followed' };
+  if (!languageByName(link)) return undefined;
+  if (!roots.some((r) => isInside(realPath, r))) return { message: 'symlink to a file outside the scanned folders; not read' };
+  if (!target.isFile()) return { message: `symlink to something that is not a regular file (${fileKind(target)}); not read`, error: true };
+  if (real.has(realPath)) return { message: 'symlink to a file that is scanned under another name; not read twice' };
+  real.add(realPath);
+  return 'read';
+}
+
+/** Whether `file` is `folder` or inside it (both absolute, compared as written: pass real paths to follow symlinks). */
+export function isInside(file: string, folder: string): boolean {
+  const rel = path.relative(folder, file);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** The largest file avdsec reads whatever the configuration says; `maxFileSizeMB` in `.avdsec.json` sets a lower limit. */
 export const MAX_FILE_BYTES = MAX_FILE_SIZE_MB * MB;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; message: string; tooLarge?: boolean; isSource?: boolean };
+/** A source file's text, and how it is stored (a fix written back keeps that encoding); or why it was not read. */
+export type ReadResult =
+  | { ok: true; text: string; encoding: FileEncoding }
+  /** `binary`: NUL characters in the text, so no source file; `tooLarge`: over the size limit (`isSource`: it starts like one). */
+  | { ok: false; message: string; tooLarge?: boolean; isSource?: boolean; binary?: boolean };
 
 /** The limit in bytes for a `maxFileSizeMB` setting, never above the hard limit. */
 export function limitBytes(maxFileSizeMB: number): number {
@@ -51,8 +149,7 @@ export function limitBytes(maxFileSizeMB: number): number {
 
 /** Why a file of `bytes` is not checked, for the CLI and the editor alike. */
 export function tooLargeMessage(bytes: number, maxFileSizeMB: number): string {
-  const size = (n: number) => (n >= MB ? `${Number((n / MB).toFixed(1))} MB` : `${Number((n / 1024).toFixed(1))} KB`);
-  return `file is ${size(bytes)}, over the ${size(limitBytes(maxFileSizeMB))} limit; not checked (raise "maxFileSizeMB" in .avdsec.json to check it)`;
+  return `file is ${formatSize(bytes)}, over the ${formatSize(limitBytes(maxFileSizeMB))} limit; not checked (raise "maxFileSizeMB" in .avdsec.json to check it)`;
 }
 
 /**
@@ -67,22 +164,20 @@ export function oversizeBytes(text: string, maxFileSizeMB: number): number | und
 }
 
 /**
- * Reads a source file as text: refuses binary files and files over the limit with a clear message, drops a UTF-8 BOM
- * as editors do.
+ * Reads a source file as text (UTF-8 with or without a BOM, UTF-16 with a BOM; the BOM is not part of the text):
+ * only a regular file, never blocking; refuses binary files and files over the limit with a clear message.
  */
 export function readSourceFile(file: string, maxFileSizeMB: number = MAX_FILE_SIZE_MB): ReadResult {
-  let buf: Buffer;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > limitBytes(maxFileSizeMB)) return { ok: false, message: tooLargeMessage(size, maxFileSizeMB), tooLarge: true, isSource: fileStartsLikeSource(file) };
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    return { ok: false, message: `cannot read the file: ${(e as Error).message}` };
+  const read = readRegularFile(file, limitBytes(maxFileSizeMB));
+  if (!read.ok) {
+    const large = read.tooLarge;
+    if (large) return { ok: false, message: tooLargeMessage(large.size, maxFileSizeMB), tooLarge: true, isSource: startsLikeSource(file, decodeText(large.head).text) };
+    return { ok: false, message: `cannot read the file: ${read.reason}` };
   }
-  if (buf.subarray(0, 8192).includes(0)) return { ok: false, message: 'binary file (NUL bytes); skipped' };
-  let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { ok: true, text };
+  // After decoding: UTF-16 text has NUL bytes, but no NUL characters.
+  const { text, encoding } = decodeText(read.bytes);
+  if (text.slice(0, 8192).includes('\0')) return { ok: false, message: 'binary file (NUL bytes); skipped', binary: true };
+  return { ok: true, text, encoding };
 }
 
 /**
@@ -93,32 +188,17 @@ export function startsLikeSource(uri: string, head: string): boolean {
   return detectLanguage(uri, head) !== undefined;
 }
 
-/** startsLikeSource for a file on disk, reading only its first kilobytes. */
-function fileStartsLikeSource(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(4096);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    return startsLikeSource(file, head.subarray(0, n).toString('utf8'));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
 /** The folder that holds the grammar wasm files, next to the bundle's folder. */
 export function grammarsDir(bundleDir: string): string {
   const beside = path.join(bundleDir, '..', 'grammars');
   return fs.existsSync(beside) ? beside : path.join(bundleDir, '..', '..', 'grammars');
 }
 
-/** A small text file's content, or undefined when it does not exist or cannot be read. */
+/** The most a configuration file may weigh (`.avdsec.json`, `--config`, the files `extends` names): 1 MB is plenty. */
+export const MAX_CONFIG_BYTES = MB;
+
+/** A small text file's content (a regular file within the configuration limit), or undefined when it cannot be read. */
 export function readTextIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFile(file, MAX_CONFIG_BYTES);
+  return read.ok ? read.bytes.toString('utf8') : undefined;
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeText, encodeText } from './encoding';
+import { MAX_FILE_BYTES } from './files';
+import { readRegularFile } from './regular-files';
 
 /** A file or folder a scan was given: its path as resolved from the working directory, and its real path. */
 export interface ScanRoot {
@@ -41,18 +43,6 @@ function refusal(abs: string, real: string, roots: readonly ScanRoot[]): string 
   return `reached through a symbolic link${away}; not fixed`;
 }
 
-/** The bytes of a file opened without following a symbolic link or blocking on a FIFO; undefined when it is no regular file. */
-function readRegularFile(file: string): { bytes: Buffer; mode: number } | undefined {
-  const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
-  const fd = fs.openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-  try {
-    const stat = fs.fstatSync(fd);
-    return stat.isFile() ? { bytes: fs.readFileSync(fd), mode: stat.mode & 0o7777 } : undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 function removeQuietly(file: string): void {
   try {
     fs.unlinkSync(file);
@@ -74,8 +64,8 @@ export function writeFixedFile(file: string, read: string, fixed: string, roots:
     const real = fs.realpathSync(abs);
     const refused = refusal(abs, real, roots);
     if (refused) return { ok: false, message: refused };
-    const current = readRegularFile(real);
-    if (!current) return { ok: false, message: 'no longer a regular file; not fixed' };
+    const current = readRegularFile(real, MAX_FILE_BYTES, { noFollow: true });
+    if (!current.ok) return { ok: false, message: current.reason === 'a symbolic link' || current.reason.startsWith('not a regular file') ? 'no longer a regular file; not fixed' : `cannot read it again (${current.reason}); not fixed` };
     const { text, encoding } = decodeText(current.bytes);
     if (text !== read) return { ok: false, message: 'changed since it was read; not fixed' };
     // Bytes the text cannot hold (invalid UTF-8, a lone UTF-16 surrogate) would be replaced all over the file.

@@ -90,7 +90,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (!folders.length && params.rootUri) folders = [params.rootUri];
     ready = loadGrammars(grammarsDir).then((g) => {
-      ws = new ServerWorkspace(g);
+      ws = new ServerWorkspace(g, { info: (m) => connection.console.log(m), warn: (m) => connection.console.warn(m) });
     });
     return {
       capabilities: {

@@ -5,7 +5,7 @@ import { type AvdsecConfig, CONFIG_FILE_NAME, type ConfiguredLevel, emptyConfig,
 import { RULE_IDS } from '../engine/rules/index';
 import type { Grammars } from '../engine/parse';
 import { type TextChange, Workspace } from '../engine/workspace';
-import { ConfigResolver, type LoadedConfig, ruleOptionNames } from '../host/config-files';
+import { ConfigResolver, ConfigRoots, type LoadedConfig, ruleOptionNames } from '../host/config-files';
 import type { DiskProblem } from './config-diagnostics';
 import { discoverFiles, oversizeBytes, startsLikeSource, readSourceFile, readTextIfExists, tooLargeMessage } from '../host/files';
 
@@ -35,7 +35,10 @@ const NO_CONFIG = { config: emptyConfig(), problems: [], isExcluded: () => false
 export class ServerWorkspace {
   readonly engine: Workspace;
   private readonly open = new Map<string, TextDocument>();
-  private readonly configs = new ConfigResolver();
+  /** Until the folders are known (index), `extends` reads nothing. */
+  /** The workspace folders: files are read from disk, and configurations extend files, only inside them. */
+  private roots = new ConfigRoots([]);
+  private configs = new ConfigResolver(this.roots);
   /** Configs with the editor's `avdsec.rules` applied, one object per (config, overrides) pair: findings are cached per config object. */
   private readonly derived = new WeakMap<AvdsecConfig, Map<string, AvdsecConfig>>();
   /** The `.avdsec.json` files seen (indexed, opened or reported changed): their problems are published as diagnostics. */
@@ -44,13 +47,21 @@ export class ServerWorkspace {
   /** Files not checked because they are over `maxFileSizeMB`, with the message that says so. */
   private readonly tooLarge = new Map<string, string>();
 
-  constructor(grammars: Grammars) {
+  /** `log` reaches the client's output (the server passes its connection's console). */
+  constructor(
+    grammars: Grammars,
+    private readonly log: { info(message: string): void; warn(message: string): void },
+  ) {
     this.engine = new Workspace(grammars);
   }
 
   async index(folderUris: string[]): Promise<number> {
     this.folders = folderUris.map(uriToPath).filter((p): p is string => !!p);
-    const { files } = await discoverFiles(this.folders, process.cwd());
+    this.roots = new ConfigRoots(this.folders);
+    this.configs = new ConfigResolver(this.roots);
+    const { files, errors, skipped } = discoverFiles(this.folders, process.cwd());
+    for (const e of errors) this.log.warn(`[avdsec] not read: ${e.file}: ${e.message}`);
+    for (const e of skipped) this.log.info(`[avdsec] skipped: ${e.file}: ${e.message}`);
     let n = 0;
     for (const file of files) {
       const uri = pathToUri(file);
@@ -61,11 +72,17 @@ export class ServerWorkspace {
     return n;
   }
 
-  /** Reads or re-reads a file that is not open in the editor. */
+  /**
+   * Reads or re-reads a file that is not open in the editor, when it is in a workspace folder (a document opened from
+   * elsewhere is known only by the editor's text; a symbolic link out of the folders is not followed).
+   */
   readFromDisk(uri: string): boolean {
     if (this.open.has(uri)) return false;
     const file = uriToPath(uri);
-    if (!file) return false;
+    if (!file || this.roots.refusal(file) !== undefined) {
+      this.engine.delete(uri);
+      return false;
+    }
     const r = readSourceFile(file, this.config(uri).config.maxFileSizeMB);
     if (!r.ok) {
       if (r.tooLarge && r.isSource) this.tooLarge.set(uri, r.message);
@@ -212,8 +229,14 @@ export class ServerWorkspace {
     return [...out];
   }
 
+  /**
+   * Whether a change to the file changes a configuration: a configuration file, or a file an `extends` names that was
+   * not read (it may have been fixed), unless it is a source file the engine holds.
+   */
   isConfigFile(uri: string): boolean {
-    return isConfigUri(uri) || this.configUris().includes(uri);
+    if (isConfigUri(uri) || this.configUris().includes(uri)) return true;
+    const file = uriToPath(uri);
+    return !!file && !this.engine.has(uri) && this.configs.loaded().some((c) => c.dependencies?.includes(file));
   }
 
   /**
@@ -233,8 +256,9 @@ export class ServerWorkspace {
     const open = this.open.get(uri);
     if (open) return open.getText();
     const file = uriToPath(uri);
+    if (!file || this.configs.escapes(file)) return undefined;
     // Editors drop a BOM from the text they hold, so positions count without it.
-    return file ? readTextIfExists(file)?.replace(/^\uFEFF/, '') : undefined;
+    return readTextIfExists(file)?.replace(/^\uFEFF/, '');
   }
 
   /** Where a new `.avdsec.json` goes: the config that applies already, else the workspace folder holding the file. */

@@ -79,17 +79,27 @@ function isIdentifierStart(c: string): boolean {
 
 /**
  * Tokens by expression text. A template repeats the same expressions (in copies, in every edit of the same file), and
- * tokens hold positions within the text only, so they are shared. Cleared when it grows large, so memory stays bounded.
+ * tokens hold positions within the text only, so they are shared. Cleared when it holds too many texts or characters, so
+ * memory stays bounded.
  */
 const lexed = new Map<string, Token[] | undefined>();
 const LEXED_MAX = 20_000;
+/** The characters of the cached texts: a few long expressions weigh more than thousands of short ones. */
+const LEXED_MAX_CHARS = 4_000_000;
+let lexedChars = 0;
 
 function lex(src: string): Token[] | undefined {
   let tokens = lexed.get(src);
   if (tokens === undefined && !lexed.has(src)) {
     tokens = lexUncached(src);
-    if (lexed.size >= LEXED_MAX) lexed.clear();
-    lexed.set(src, tokens);
+    if (lexed.size >= LEXED_MAX || lexedChars + src.length > LEXED_MAX_CHARS) {
+      lexed.clear();
+      lexedChars = 0;
+    }
+    if (src.length <= LEXED_MAX_CHARS / 4) {
+      lexed.set(src, tokens);
+      lexedChars += src.length;
+    }
   }
   return tokens;
 }

@@ -134,6 +134,8 @@ const suggestions = new Map<string, RdpPropertyInfo | undefined>();
 
 /** The known property a mistyped name most likely meant: the single closest one within two edits. */
 function suggest(name: string): RdpPropertyInfo | undefined {
+  // A name longer than any property by more than two letters is more than two edits away from all of them.
+  if (name.length > LONGEST_NAME + 2) return undefined;
   if (suggestions.has(name)) return suggestions.get(name);
   let best: RdpPropertyInfo[] = [];
   let bestDistance = 3;

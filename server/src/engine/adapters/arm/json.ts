@@ -22,11 +22,20 @@ const MESSAGES: Record<string, string> = {
   InvalidCharacter: 'Invalid character',
 };
 
+/**
+ * How deep JSON may nest. jsonc-parser parses recursively and overflows the stack at a few thousand levels (the
+ * overflow used to surface as "Invalid symbol" at line 1, and the whole file was lost); the readers after it recurse
+ * too. Compiled Bicep nests about six levels per module; real templates stay far below this.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
 /** Parses JSON with comments and trailing commas (ARM accepts both); never throws. */
 export function parseJson(text: string): { root: JsonNode | undefined; errors: SyntaxError[] } {
   const raw: ParseError[] = [];
   // A leading BOM is not JSON; blank it out so that every offset stays the same.
-  const input = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  let input = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  const deep = tooDeep(input);
+  if (deep.length) input = blank(input, deep);
   let root: JsonNode | undefined;
   try {
     root = parseTree(input, raw, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
@@ -38,7 +47,52 @@ export function parseJson(text: string): { root: JsonNode | undefined; errors: S
     message: `${MESSAGES[printParseErrorCode(e.error)] ?? 'Syntax error'} (JSON)`,
     range: { start: e.offset, end: e.offset + Math.max(e.length, 1) },
   }));
+  for (const d of deep) errors.push({ message: `Nested too deeply (more than ${MAX_JSON_DEPTH} levels); this value was not read (JSON)`, range: { start: d.start, end: d.start + 1 } });
+  errors.sort((a, b) => a.range.start - b.range.start);
   return { root, errors };
+}
+
+/**
+ * The values that open deeper than MAX_JSON_DEPTH, from their opening bracket to their closing one (or the end of the
+ * text): one scan that skips strings and comments as jsonc-parser reads them.
+ */
+function tooDeep(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string ends at the next unescaped quote or at a line break (jsonc-parser ends an unterminated string there).
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22 || d === 0x0a || d === 0x0d) break;
+      }
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      while (i < text.length && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x0d) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth === MAX_JSON_DEPTH + 1) start = i;
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) {
+      if (depth-- === MAX_JSON_DEPTH + 1) out.push({ start, end: i + 1 });
+    }
+  }
+  if (depth > MAX_JSON_DEPTH) out.push({ start, end: text.length });
+  return out;
+}
+
+/** The text with each range replaced by a `0` and spaces: the same length, so every offset after it stays. */
+function blank(text: string, ranges: readonly { start: number; end: number }[]): string {
+  let out = '';
+  let from = 0;
+  for (const r of ranges) {
+    out += text.slice(from, r.start) + '0' + ' '.repeat(r.end - r.start - 1);
+    from = r.end;
+  }
+  return out + text.slice(from);
 }
 
 export function nodeRange(n: JsonNode): Range {
