@@ -23,7 +23,13 @@ function generate(bytes: number): string {
       properties: {
         expressionEvaluationOptions: { scope: 'inner' },
         mode: 'Incremental',
-        parameters: { hostPoolName: { value: `hp-${i}` }, subnetId: { value: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/virtualNetworks/v/subnets/s' }, adminUsername: { value: 'avdadmin' }, adminPassword: { value: 'x' }, avdUsersGroupObjectId: { value: `group-${i}` } },
+        parameters: {
+          hostPoolName: { value: `hp-${i}` },
+          subnetId: { value: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/virtualNetworks/v/subnets/s' },
+          adminUsername: { value: 'avdadmin' },
+          adminPassword: { value: 'x' },
+          avdUsersGroupObjectId: { value: `group-${i}` },
+        },
         template: tpl,
       },
     };
@@ -49,7 +55,12 @@ const bench: Bench = {
       const floor = await medianMs(() => parseTree(text, [], { allowTrailingComma: true }));
       const treeSitter = await medianMs(() => tsParser.parse(text)!.delete());
       rows.push({ name: `jsonc-parser parseTree, ${mb} MB (floor)`, value: mbPerSecond(text.length, floor), unit: 'MB/s' });
-      rows.push({ name: `tree-sitter-json full parse, ${mb} MB`, value: mbPerSecond(text.length, treeSitter), unit: 'MB/s', note: `${(treeSitter / floor).toFixed(1)}x the jsonc-parser time` });
+      rows.push({
+        name: `tree-sitter-json full parse, ${mb} MB`,
+        value: mbPerSecond(text.length, treeSitter),
+        unit: 'MB/s',
+        note: `${(treeSitter / floor).toFixed(1)}x the jsonc-parser time`,
+      });
       const full = await medianMs(() => {
         const ws = new Workspace(grammars);
         ws.set('/bench/big.json', text);

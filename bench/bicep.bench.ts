@@ -199,10 +199,31 @@ const bench: Bench = {
         cpuRatios.push(b.cpu / a.cpu);
       }
       const size = `${mb} MB without member access`;
-      rows.push({ name: `tree-sitter-bicep full parse, ${size}`, value: mbPerSecond(text.length, median(theirs.wall)), unit: 'MB/s', note: `${median(theirs.wall).toFixed(0)} ms wall, ${median(theirs.cpu).toFixed(0)} ms CPU${tsErrors ? ', with error nodes' : ''}` });
-      rows.push({ name: `avdsec parseBicep, ${size}`, value: mbPerSecond(text.length, median(ours.wall)), unit: 'MB/s', note: `${median(ours.wall).toFixed(1)} ms wall, ${median(ours.cpu).toFixed(1)} ms CPU` });
-      rows.push({ name: `avdsec / tree-sitter-bicep, wall time, ${size}`, value: median(wallRatios), unit: 'x', note: `rounds ${Math.min(...wallRatios).toFixed(1)}-${Math.max(...wallRatios).toFixed(1)}x` });
-      rows.push({ name: `avdsec / tree-sitter-bicep, CPU time, ${size}`, value: median(cpuRatios), unit: 'x', note: `rounds ${Math.min(...cpuRatios).toFixed(1)}-${Math.max(...cpuRatios).toFixed(1)}x`, limit: { min: 3 } });
+      rows.push({
+        name: `tree-sitter-bicep full parse, ${size}`,
+        value: mbPerSecond(text.length, median(theirs.wall)),
+        unit: 'MB/s',
+        note: `${median(theirs.wall).toFixed(0)} ms wall, ${median(theirs.cpu).toFixed(0)} ms CPU${tsErrors ? ', with error nodes' : ''}`,
+      });
+      rows.push({
+        name: `avdsec parseBicep, ${size}`,
+        value: mbPerSecond(text.length, median(ours.wall)),
+        unit: 'MB/s',
+        note: `${median(ours.wall).toFixed(1)} ms wall, ${median(ours.cpu).toFixed(1)} ms CPU`,
+      });
+      rows.push({
+        name: `avdsec / tree-sitter-bicep, wall time, ${size}`,
+        value: median(wallRatios),
+        unit: 'x',
+        note: `rounds ${Math.min(...wallRatios).toFixed(1)}-${Math.max(...wallRatios).toFixed(1)}x`,
+      });
+      rows.push({
+        name: `avdsec / tree-sitter-bicep, CPU time, ${size}`,
+        value: median(cpuRatios),
+        unit: 'x',
+        note: `rounds ${Math.min(...cpuRatios).toFixed(1)}-${Math.max(...cpuRatios).toFixed(1)}x`,
+        limit: { min: 3 },
+      });
     }
 
     // Realistic input (member access everywhere): linear for us, quadratic for tree-sitter-bicep.
@@ -217,7 +238,12 @@ const bench: Bench = {
       }
       const wall = median(runs.map((r) => r.wall));
       cpu.push(median(runs.map((r) => r.cpu)));
-      rows.push({ name: `avdsec parseBicep, ${mb} MB AVD deployments`, value: mbPerSecond(text.length, wall), unit: 'MB/s', note: `${wall.toFixed(1)} ms wall, ${cpu[cpu.length - 1].toFixed(1)} ms CPU` });
+      rows.push({
+        name: `avdsec parseBicep, ${mb} MB AVD deployments`,
+        value: mbPerSecond(text.length, wall),
+        unit: 'MB/s',
+        note: `${wall.toFixed(1)} ms wall, ${cpu[cpu.length - 1].toFixed(1)} ms CPU`,
+      });
     }
     rows.push({ name: 'avdsec parse CPU time, 4 MB / (4 x 1 MB)', value: cpu[1] / (4 * cpu[0]), unit: 'ratio', limit: { max: 1.5 } });
     const small = generateBicep(50e3);
@@ -239,7 +265,13 @@ const bench: Bench = {
       bigRuns.push(timed(() => parseBicep(big)));
     }
     const bigCpu = median(bigRuns.map((r) => r.cpu));
-    rows.push({ name: 'avdsec parseBicep, 5 MB file (CPU time)', value: bigCpu, unit: 'ms', note: `${median(bigRuns.map((r) => r.wall)).toFixed(0)} ms wall`, limit: { max: 1000 } });
+    rows.push({
+      name: 'avdsec parseBicep, 5 MB file (CPU time)',
+      value: bigCpu,
+      unit: 'ms',
+      note: `${median(bigRuns.map((r) => r.wall)).toFixed(0)} ms wall`,
+      limit: { max: 1000 },
+    });
 
     const deep = nested(1000);
     const deepRuns = [0, 1, 2, 3, 4].map(() =>
@@ -247,7 +279,12 @@ const bench: Bench = {
         if (parseBicep(deep).errors.length) throw new Error('1,000 levels of nesting did not parse cleanly');
       }),
     );
-    rows.push({ name: 'avdsec parseBicep, 1,000 nested arrays/objects/parentheses (CPU time)', value: median(deepRuns.map((r) => r.cpu)), unit: 'ms', limit: { max: 1000 } });
+    rows.push({
+      name: 'avdsec parseBicep, 1,000 nested arrays/objects/parentheses (CPU time)',
+      value: median(deepRuns.map((r) => r.cpu)),
+      unit: 'ms',
+      limit: { max: 1000 },
+    });
 
     tsParser.delete();
     return rows;

@@ -26,7 +26,10 @@ interface CliRun {
 function runCli(cwd: string, out: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'scan', '.', '--format', 'json', '--output', out, '--fail-on', 'never'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'scan', '.', '--format', 'json', '--output', out, '--fail-on', 'never'], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     let cpu = 0;
@@ -92,11 +95,26 @@ const bench: Bench = {
       const cpu = median(runs.map((r) => r.cpu));
       const cores = Math.max(1, Math.round(cpu / wall));
       const target = floorMs / cores;
-      rows.push({ name: 'CLI scan, 1,000 files: wall time', value: wall, unit: 'ms', note: `${mb(totalBytes(input.files)).toFixed(1)} MB; ${report.summary.files} files read, ${report.summary.findings} findings; CPU ${cpu.toFixed(0)} ms` });
-      rows.push({ name: 'CLI scan: cores used (CPU / wall, rounded)', value: cores, unit: 'cores', note: `CPU/wall ${(cpu / wall).toFixed(2)} (V8 GC helper threads included)` });
+      rows.push({
+        name: 'CLI scan, 1,000 files: wall time',
+        value: wall,
+        unit: 'ms',
+        note: `${mb(totalBytes(input.files)).toFixed(1)} MB; ${report.summary.files} files read, ${report.summary.findings} findings; CPU ${cpu.toFixed(0)} ms`,
+      });
+      rows.push({
+        name: 'CLI scan: cores used (CPU / wall, rounded)',
+        value: cores,
+        unit: 'cores',
+        note: `CPU/wall ${(cpu / wall).toFixed(2)} (V8 GC helper threads included)`,
+      });
       rows.push({ name: 'CLI scan: sum of parse-only times of the same files', value: floorMs, unit: 'ms', note: 'in-process, warm' });
       rows.push({ name: 'CLI scan wall / (sum of parse-only / cores used)', value: wall / target, unit: 'x', limit: { max: CLI_LIMIT } });
-      rows.push({ name: 'CLI startup (scan of one tiny file)', value: median(startup.map((r) => r.wall)), unit: 'ms', note: 'node + bundle + grammars; part of the wall time above' });
+      rows.push({
+        name: 'CLI startup (scan of one tiny file)',
+        value: median(startup.map((r) => r.wall)),
+        unit: 'ms',
+        note: 'node + bundle + grammars; part of the wall time above',
+      });
       rows.push({ name: 'CLI scan, 1,000 files: peak RSS (VmHWM)', value: mb(median(runs.map((r) => r.hwm))), unit: 'MB' });
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -138,8 +138,18 @@ const bench: Bench = {
       }
       const name = input.title;
       const size = `${input.files.size} files, ${mb(totalBytes(input.files)).toFixed(2)} MB (${mb(readBytes).toFixed(2)} MB read)`;
-      rows.push({ name: `${name}: parse-only (floor)`, value: median(f.wall), unit: 'ms', note: `${(mb(readBytes) / (median(f.wall) / 1000)).toFixed(2)} MB/s; ${median(f.cpu).toFixed(0)} ms CPU; ${size}` });
-      rows.push({ name: `${name}: full analysis`, value: median(a.wall), unit: 'ms', note: `${median(a.cpu).toFixed(0)} ms CPU; ${findings} findings; ${rounds} rounds${inner > 1 ? ` of ${inner} runs` : ''}` });
+      rows.push({
+        name: `${name}: parse-only (floor)`,
+        value: median(f.wall),
+        unit: 'ms',
+        note: `${(mb(readBytes) / (median(f.wall) / 1000)).toFixed(2)} MB/s; ${median(f.cpu).toFixed(0)} ms CPU; ${size}`,
+      });
+      rows.push({
+        name: `${name}: full analysis`,
+        value: median(a.wall),
+        unit: 'ms',
+        note: `${median(a.cpu).toFixed(0)} ms CPU; ${findings} findings; ${rounds} rounds${inner > 1 ? ` of ${inner} runs` : ''}`,
+      });
       rows.push({
         name: `${name}: analysis / parse-only (CPU)`,
         value: median(cpuRatios),

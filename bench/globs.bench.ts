@@ -47,7 +47,14 @@ function craftedPaths(): string[] {
       out.push(segs, `${segs}/d`);
     }
   }
-  out.push('a/'.repeat(2047) + 'd', 'a/'.repeat(2047) + 'b', 'ab/'.repeat(1365) + 'd', 'aa/'.repeat(1365), `${'a'.repeat(20)}/`.repeat(190) + 'd', `${'aab'.repeat(5)}/`.repeat(250) + 'c');
+  out.push(
+    'a/'.repeat(2047) + 'd',
+    'a/'.repeat(2047) + 'b',
+    'ab/'.repeat(1365) + 'd',
+    'aa/'.repeat(1365),
+    `${'a'.repeat(20)}/`.repeat(190) + 'd',
+    `${'aab'.repeat(5)}/`.repeat(250) + 'c',
+  );
   return out;
 }
 
@@ -64,7 +71,12 @@ const bench: Bench = {
       for (; n <= 4096 && ms < 100; n += n < 64 ? 4 : n) ms = matchMs(match, c.path(n));
       const refused = excludePatternProblem(c.pattern);
       const now = refused ? `refused: ${refused}` : `${matchMs(picomatch(c.pattern, AS_NOW), c.path(n), 3).toFixed(1)} ms with ${JSON.stringify(AS_NOW)}`;
-      rows.push({ name: `${c.name}: ${c.pattern.length > 24 ? `${c.pattern.slice(0, 24)}…` : c.pattern} before, on ${c.path(n).length} characters`, value: Math.round(ms), unit: 'ms', note: `now ${now}` });
+      rows.push({
+        name: `${c.name}: ${c.pattern.length > 24 ? `${c.pattern.slice(0, 24)}…` : c.pattern} before, on ${c.path(n).length} characters`,
+        value: Math.round(ms),
+        unit: 'ms',
+        note: `now ${now}`,
+      });
     }
 
     const paths = craftedPaths();

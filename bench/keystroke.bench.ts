@@ -68,7 +68,9 @@ async function session(input: BenchInput, file: string, edits: number): Promise<
     const sentinel = Math.max(...onLine(initial.diagnostics).map((x) => x.range.start.character));
     if (!Number.isFinite(sentinel)) throw new Error(`${file}: no finding after the RDP string's start to follow`);
 
-    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: file.endsWith('.json') ? 'json' : 'bicep', version: 1, text } });
+    await server.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: file.endsWith('.json') ? 'json' : 'bicep', version: 1, text },
+    });
     const status = () => server.connection.sendRequest(STATUS_REQUEST) as Promise<ServerStatus>;
     const checks: number[] = [];
     const debounces: number[] = [];
@@ -126,11 +128,28 @@ const bench: Bench = {
       const p50 = percentile(s.latencies, 50);
       const p95 = percentile(s.latencies, 95);
       rows.push({ name: `${c.label}: keystroke to diagnostics p50`, value: p50, unit: 'ms', note: `${s.edits} edits typed into the RDP string` });
-      rows.push({ name: `${c.label}: keystroke to diagnostics p95`, value: p95, unit: 'ms', note: `max ${Math.max(...s.latencies).toFixed(0)} ms; includes the debounce`, limit: { max: c.limit } });
-      rows.push({ name: `${c.label}: server debounce p50 (part of the above)`, value: percentile(s.debounces, 50), unit: 'ms', note: `p95 ${percentile(s.debounces, 95).toFixed(0)} ms; 10 ms after a pause, half the last check within a burst; from avdsec/status` });
-      rows.push({ name: `${c.label}: server check p50 (part of the above)`, value: percentile(s.checks, 50), unit: 'ms', note: `p95 ${percentile(s.checks, 95).toFixed(0)} ms; re-check and publish, from avdsec/status; ${s.cancelled} checks stopped by a newer edit` });
+      rows.push({
+        name: `${c.label}: keystroke to diagnostics p95`,
+        value: p95,
+        unit: 'ms',
+        note: `max ${Math.max(...s.latencies).toFixed(0)} ms; includes the debounce`,
+        limit: { max: c.limit },
+      });
+      rows.push({
+        name: `${c.label}: server debounce p50 (part of the above)`,
+        value: percentile(s.debounces, 50),
+        unit: 'ms',
+        note: `p95 ${percentile(s.debounces, 95).toFixed(0)} ms; 10 ms after a pause, half the last check within a burst; from avdsec/status`,
+      });
+      rows.push({
+        name: `${c.label}: server check p50 (part of the above)`,
+        value: percentile(s.checks, 50),
+        unit: 'ms',
+        note: `p95 ${percentile(s.checks, 95).toFixed(0)} ms; re-check and publish, from avdsec/status; ${s.cancelled} checks stopped by a newer edit`,
+      });
       rows.push({ name: `${c.label}: server start to first diagnostics`, value: s.indexMs, unit: 'ms', note: 'initialize, index the folder, check, publish' });
-      if (s.hwm !== undefined) rows.push({ name: `${c.label}: server peak RSS (VmHWM)`, value: mb(s.hwm), unit: 'MB', note: `RSS at the end ${mb(s.rss!).toFixed(0)} MB` });
+      if (s.hwm !== undefined)
+        rows.push({ name: `${c.label}: server peak RSS (VmHWM)`, value: mb(s.hwm), unit: 'MB', note: `RSS at the end ${mb(s.rss!).toFixed(0)} MB` });
     }
     return rows;
   },

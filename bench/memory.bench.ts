@@ -45,8 +45,18 @@ const bench: Bench = {
         note: `${mb(first.live).toFixed(1)} -> ${mb(last.live).toFixed(1)} MB; highest sample ${mb(peak).toFixed(1)} MB`,
         limit: { max: GROWTH_LIMIT },
       },
-      { name: 'memory growth, JS heap only', value: growth('heapUsed'), unit: '%', note: `${mb(first.heapUsed).toFixed(1)} -> ${mb(last.heapUsed).toFixed(1)} MB` },
-      { name: 'memory growth, external (WebAssembly, buffers)', value: growth('external'), unit: '%', note: `${mb(first.external).toFixed(1)} -> ${mb(last.external).toFixed(1)} MB` },
+      {
+        name: 'memory growth, JS heap only',
+        value: growth('heapUsed'),
+        unit: '%',
+        note: `${mb(first.heapUsed).toFixed(1)} -> ${mb(last.heapUsed).toFixed(1)} MB`,
+      },
+      {
+        name: 'memory growth, external (WebAssembly, buffers)',
+        value: growth('external'),
+        unit: '%',
+        note: `${mb(first.external).toFixed(1)} -> ${mb(last.external).toFixed(1)} MB`,
+      },
       { name: 'memory growth, RSS', value: growth('rss'), unit: '%', note: `${mb(first.rss).toFixed(1)} -> ${mb(last.rss).toFixed(1)} MB` },
     ];
     if (hwm !== undefined) rows.push({ name: 'memory: peak RSS of the editing process (VmHWM)', value: mb(hwm), unit: 'MB' });

@@ -55,7 +55,8 @@ export function summarize(profile: Profile, top: number): string {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const root = path.join(__dirname, '..') + path.sep;
-  const key = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}  ${where(n.callFrame.url.replace(/^file:\/\//, ''), n.callFrame.lineNumber, root)}`;
+  const key = (n: ProfileNode) =>
+    `${n.callFrame.functionName || '(anonymous)'}  ${where(n.callFrame.url.replace(/^file:\/\//, ''), n.callFrame.lineNumber, root)}`;
   const time = new Map<number, number>();
   profile.samples.forEach((id, i) => time.set(id, (time.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const self = new Map<string, number>();

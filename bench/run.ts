@@ -47,7 +47,10 @@ async function main(): Promise<void> {
   const filter = process.argv[2];
   const started = performance.now();
   const load = os.loadavg();
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort();
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort();
   const results: BenchResult[] = [];
   for (const file of files) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,7 +65,9 @@ async function main(): Promise<void> {
       for (const row of rows) {
         const out = outside(row);
         result.rows.push({ ...row, ...(row.limit ? { status: out ? 'fail' : 'pass' } : {}) });
-        console.log(`${out ? 'FAIL' : row.limit ? 'pass' : '    '} ${row.name.padEnd(72)} ${format(row.value)} ${row.unit}${limitText(row)}${row.note ? '  ' + row.note : ''}`);
+        console.log(
+          `${out ? 'FAIL' : row.limit ? 'pass' : '    '} ${row.name.padEnd(72)} ${format(row.value)} ${row.unit}${limitText(row)}${row.note ? '  ' + row.note : ''}`,
+        );
       }
     } catch (e) {
       result.error = (e as Error).stack ?? String(e);
@@ -91,7 +96,15 @@ async function main(): Promise<void> {
     commit,
     dirty,
     filter: filter ?? null,
-    machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryMB: Math.round(os.totalmem() / 1e6), loadavgAtStart: load, loadavgAtEnd: os.loadavg() },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryMB: Math.round(os.totalmem() / 1e6),
+      loadavgAtStart: load,
+      loadavgAtEnd: os.loadavg(),
+    },
     seconds: (performance.now() - started) / 1000,
     summary: { targets: targets.length, passed: targets.length - failed.length, failed: failed.map((t) => t.name), errors: errors.map((r) => r.name) },
     benches: results,

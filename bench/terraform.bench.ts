@@ -46,7 +46,12 @@ const bench: Bench = {
     const size = `${files.length} files, ${(bytes / 1e6).toFixed(2)} MB`;
     return [
       { name: 'tree-sitter-terraform (web-tree-sitter), full parse', value: mbPerSecond(bytes, a), unit: 'MB/s', note: `${a.toFixed(0)} ms; ${size}` },
-      { name: 'HashiCorp HCL via @cdktf/hcl2json, parse to JSON', value: mbPerSecond(bytes, b), unit: 'MB/s', note: `${b.toFixed(0)} ms; WebAssembly start ${init.toFixed(0)} ms (once)` },
+      {
+        name: 'HashiCorp HCL via @cdktf/hcl2json, parse to JSON',
+        value: mbPerSecond(bytes, b),
+        unit: 'MB/s',
+        note: `${b.toFixed(0)} ms; WebAssembly start ${init.toFixed(0)} ms (once)`,
+      },
       { name: 'tree-sitter speed / hcl2json speed', value: b / a, unit: 'x' },
     ];
   },

@@ -61,14 +61,21 @@ async function main(): Promise<void> {
   }
   const opt = (name: string) => {
     const i = rest.indexOf(name);
-    return i >= 0 ? [path.resolve(rest[i + 1]).split(path.sep).join('/')] : undefined;
+    return i >= 0
+      ? [
+          path
+            .resolve(rest[i + 1])
+            .split(path.sep)
+            .join('/'),
+        ]
+      : undefined;
   };
   const bicep = await findings(bicepRoot, opt('--only-bicep'), 'bicep');
   const arm = await findings(armRoot, opt('--only-arm'), 'arm');
   const d = multisetDiff(bicep, arm);
   const total = bicep.length + arm.length;
   console.log(`Bicep findings: ${bicep.length}, ARM findings: ${arm.length}, matched pairs: ${d.matched}`);
-  console.log(`agreement: ${total ? ((2 * d.matched) / total * 100).toFixed(1) : '100.0'}%`);
+  console.log(`agreement: ${total ? (((2 * d.matched) / total) * 100).toFixed(1) : '100.0'}%`);
   for (const x of d.onlyA) console.log(`  only in Bicep: ${x}`);
   for (const x of d.onlyB) console.log(`  only in ARM:   ${x}`);
 }

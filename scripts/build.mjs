@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const watch = process.argv.includes('--watch');
 
 function copyGrammars() {
   const manifest = JSON.parse(readFileSync(join(root, 'grammars', 'grammars.json'), 'utf8'));

@@ -35,12 +35,65 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { parseBicep } from '../server/src/engine/adapters/bicep/parser';
 
 const PARSE_CODES = new Set([
-  'BCP001', 'BCP002', 'BCP003', 'BCP004', 'BCP005', 'BCP006', 'BCP007', 'BCP008', 'BCP009', 'BCP011', 'BCP012',
-  'BCP013', 'BCP016', 'BCP017', 'BCP018', 'BCP019', 'BCP020', 'BCP021', 'BCP022', 'BCP023', 'BCP024', 'BCP064',
-  'BCP068', 'BCP087', 'BCP096', 'BCP097', 'BCP103', 'BCP117', 'BCP118', 'BCP123', 'BCP133', 'BCP136', 'BCP140',
-  'BCP147', 'BCP162', 'BCP167', 'BCP202', 'BCP226', 'BCP236', 'BCP237', 'BCP238', 'BCP243', 'BCP249', 'BCP257',
-  'BCP266', 'BCP279', 'BCP300', 'BCP305', 'BCP317', 'BCP322', 'BCP325', 'BCP344', 'BCP346', 'BCP347', 'BCP354',
-  'BCP355', 'BCP356', 'BCP375', 'BCP436',
+  'BCP001',
+  'BCP002',
+  'BCP003',
+  'BCP004',
+  'BCP005',
+  'BCP006',
+  'BCP007',
+  'BCP008',
+  'BCP009',
+  'BCP011',
+  'BCP012',
+  'BCP013',
+  'BCP016',
+  'BCP017',
+  'BCP018',
+  'BCP019',
+  'BCP020',
+  'BCP021',
+  'BCP022',
+  'BCP023',
+  'BCP024',
+  'BCP064',
+  'BCP068',
+  'BCP087',
+  'BCP096',
+  'BCP097',
+  'BCP103',
+  'BCP117',
+  'BCP118',
+  'BCP123',
+  'BCP133',
+  'BCP136',
+  'BCP140',
+  'BCP147',
+  'BCP162',
+  'BCP167',
+  'BCP202',
+  'BCP226',
+  'BCP236',
+  'BCP237',
+  'BCP238',
+  'BCP243',
+  'BCP249',
+  'BCP257',
+  'BCP266',
+  'BCP279',
+  'BCP300',
+  'BCP305',
+  'BCP317',
+  'BCP322',
+  'BCP325',
+  'BCP344',
+  'BCP346',
+  'BCP347',
+  'BCP354',
+  'BCP355',
+  'BCP356',
+  'BCP375',
+  'BCP436',
 ]);
 const AMBIGUOUS_CODES = new Set(['BCP010', 'BCP015', 'BCP032', 'BCP201', 'BCP337', 'BCP404']);
 const DERIVED = /\.(diagnostics|syntax|tokens|symbols|formatted|ir|sourcemap|pprint)(\.bicep|\.bicepparam)$/;
@@ -154,7 +207,10 @@ async function parseAll(files: string[]): Promise<{ results: FileResult[]; hangs
     const batch = files.slice(next);
     await new Promise<void>((resolve) => {
       // The worker runs this file through tsx, which a plain `new Worker(file)` would not load.
-      const worker = new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`, { eval: true, workerData: batch });
+      const worker = new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`, {
+        eval: true,
+        workerData: batch,
+      });
       let current: string | undefined;
       let startedAt = 0;
       const timer = setInterval(() => {
@@ -209,11 +265,18 @@ async function main(): Promise<void> {
   const wall = performance.now() - t0;
 
   const counts = {
-    valid: 0, validClean: 0, validErrors: 0,
-    invalid: 0, invalidErrors: 0, invalidClean: 0,
-    ambiguous: 0, ambiguousErrors: 0,
-    unknown: 0, unknownErrors: 0,
-    derived: 0, derivedAgree: 0,
+    valid: 0,
+    validClean: 0,
+    validErrors: 0,
+    invalid: 0,
+    invalidErrors: 0,
+    invalidClean: 0,
+    ambiguous: 0,
+    ambiguousErrors: 0,
+    unknown: 0,
+    unknownErrors: 0,
+    derived: 0,
+    derivedAgree: 0,
   };
   let expectedLines = 0;
   let matchedLines = 0;
@@ -226,7 +289,11 @@ async function main(): Promise<void> {
   let parseMs = 0;
   let slowest: FileResult | undefined;
   const rel = (f: string) => path.relative(root, f);
-  const underInvalid = (f: string) => path.relative(root, path.dirname(f)).split(path.sep).some((d) => d.startsWith('Invalid'));
+  const underInvalid = (f: string) =>
+    path
+      .relative(root, path.dirname(f))
+      .split(path.sep)
+      .some((d) => d.startsWith('Invalid'));
 
   for (const r of results) {
     bytes += r.bytes;
@@ -248,7 +315,12 @@ async function main(): Promise<void> {
     if (expectation === 'valid') {
       if (hasErrors) {
         counts.validErrors++;
-        unexpected.push(`valid file has ${r.errors.length} error(s): ${rel(r.file)}\n${r.errors.slice(0, 5).map((e) => `    line ${e.line}: ${e.code} ${e.message}`).join('\n')}`);
+        unexpected.push(
+          `valid file has ${r.errors.length} error(s): ${rel(r.file)}\n${r.errors
+            .slice(0, 5)
+            .map((e) => `    line ${e.line}: ${e.code} ${e.message}`)
+            .join('\n')}`,
+        );
       } else counts.validClean++;
     } else if (expectation === 'invalid') {
       if (hasErrors) counts.invalidErrors++;
@@ -286,9 +358,13 @@ async function main(): Promise<void> {
   console.log(`invalid:   ${counts.invalid}, parsed with errors (expected): ${counts.invalidErrors}, without errors (unexpected): ${counts.invalidClean}`);
   console.log(`ambiguous: ${counts.ambiguous}, parsed with errors: ${counts.ambiguousErrors} (either is accepted)`);
   console.log(`helpers of Invalid* samples without a baseline: ${counts.unknown}, parsed with errors: ${counts.unknownErrors} (either is accepted)`);
-  console.log(`derived baselines (annotated copies): ${counts.derived}, outcome agrees with the sample: ${counts.derivedAgree}${derivedDisagree.length ? ' (--verbose lists the others)' : ''}`);
+  console.log(
+    `derived baselines (annotated copies): ${counts.derived}, outcome agrees with the sample: ${counts.derivedAgree}${derivedDisagree.length ? ' (--verbose lists the others)' : ''}`,
+  );
   if (expectedLines) {
-    console.log(`invalid samples, lines with a parse error: official ${expectedLines}, also flagged by us ${pct(matchedLines, expectedLines)}; ours ${ourLines}, also flagged officially ${pct(ourLinesMatched, ourLines)}`);
+    console.log(
+      `invalid samples, lines with a parse error: official ${expectedLines}, also flagged by us ${pct(matchedLines, expectedLines)}; ours ${ourLines}, also flagged officially ${pct(ourLinesMatched, ourLines)}`,
+    );
   }
   console.log(`crashes: ${crashes.length}, hangs: ${hangs.length}`);
   if (slowest) console.log(`slowest: ${rel(slowest.file)} ${slowest.ms.toFixed(1)} ms (${(slowest.bytes / 1e3).toFixed(0)} kB)`);

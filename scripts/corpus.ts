@@ -76,7 +76,8 @@ async function main(): Promise<void> {
         parseErrorFiles.push(`${uri}: ${doc.syntaxErrors[0].message}`);
       }
       unresolved.registry += doc.facts.unresolvedModules?.length ?? 0;
-      for (const input of doc.facts.inputs ?? []) if (!input.targets.some((t) => (t.endsWith('/') ? ws.uris().some((u) => u.startsWith(t)) : ws.has(t)))) unresolved.missing++;
+      for (const input of doc.facts.inputs ?? [])
+        if (!input.targets.some((t) => (t.endsWith('/') ? ws.uris().some((u) => u.startsWith(t)) : ws.has(t)))) unresolved.missing++;
       for (const r of doc.resources) {
         WATCHED.forEach(([type, p], i) => {
           if (!typeIs(r, type) || r.source.existing) return;
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
   } else {
     console.log(`avdsec corpus: ${dirs.join(', ')}`);
     console.log('\nlanguage        files  parse errors  unreadable');
-    for (const [lang, s] of Object.entries(report.languages)) console.log(`${lang.padEnd(14)} ${String(s.files).padStart(6)} ${String(s.parseErrors).padStart(13)} ${String(s.unreadable).padStart(11)}`);
+    for (const [lang, s] of Object.entries(report.languages))
+      console.log(`${lang.padEnd(14)} ${String(s.files).padStart(6)} ${String(s.parseErrors).padStart(13)} ${String(s.unreadable).padStart(11)}`);
     console.log('\nfindings per rule');
     for (const [rule, n] of Object.entries(report.findings)) console.log(`  ${rule.padEnd(34)} ${n}`);
     console.log('\nunknown values the headline rules read');

@@ -43,7 +43,17 @@ function rulePage(rule: Rule): string {
     ...options.map(([name, description]) => `| Option \`${name}\` | ${cell(description)} |`),
   ];
   const body = lines.join('\n').trimEnd();
-  return [banner(`server/src/engine/rules/${rule.id}.md and the rule registry`), '', `# ${rule.id}`, '', ...lead, '', ...facts, '', ...(body ? [body, ''] : [])].join('\n');
+  return [
+    banner(`server/src/engine/rules/${rule.id}.md and the rule registry`),
+    '',
+    `# ${rule.id}`,
+    '',
+    ...lead,
+    '',
+    ...facts,
+    '',
+    ...(body ? [body, ''] : []),
+  ].join('\n');
 }
 
 function indexPage(): string {

@@ -31,20 +31,32 @@ async function main(): Promise<number> {
     const m = memory();
     if (phase === 'mutations') samples.push(m);
     const s = (performance.now() - started) / 1000;
-    process.stdout.write(`  ${phase} ${done}/${total}  ${s.toFixed(0)} s  rss ${m.rss.toFixed(0)} MB, heap ${m.heap.toFixed(0)} MB, buffers ${m.buffers.toFixed(0)} MB\n`);
+    process.stdout.write(
+      `  ${phase} ${done}/${total}  ${s.toFixed(0)} s  rss ${m.rss.toFixed(0)} MB, heap ${m.heap.toFixed(0)} MB, buffers ${m.buffers.toFixed(0)} MB\n`,
+    );
   };
-  const campaign = (n: number, s: number, phase: string): Campaign => ({ count: n, seed: s, dump: values.dump, every: Math.max(1, Math.ceil(n / 20)), progress: report(phase, n) });
+  const campaign = (n: number, s: number, phase: string): Campaign => ({
+    count: n,
+    seed: s,
+    dump: values.dump,
+    every: Math.max(1, Math.ceil(n / 20)),
+    progress: report(phase, n),
+  });
   try {
     const m = mutationCampaign(g, campaign(count, seed, 'mutations'));
     incrementalCampaign(g, campaign(Math.ceil(count / 2), seed + 1, 'incremental'));
     folderCampaign(g, campaign(Math.ceil(count / 5), seed + 2, 'folders'));
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`fuzz: seed ${seed} passed: ${count} mutations (slowest analysis ${m.slowestMs.toFixed(0)} ms, ${m.fixes} fixes applied), ${Math.ceil(count / 2)} incremental and ${Math.ceil(count / 5)} folder edits in ${(seconds / 60).toFixed(1)} min\n`);
+    process.stdout.write(
+      `fuzz: seed ${seed} passed: ${count} mutations (slowest analysis ${m.slowestMs.toFixed(0)} ms, ${m.fixes} fixes applied), ${Math.ceil(count / 2)} incremental and ${Math.ceil(count / 5)} folder edits in ${(seconds / 60).toFixed(1)} min\n`,
+    );
     // Memory after the first tenth of the inputs and at the end: freed workspaces must leave nothing behind.
     if (samples.length >= 4) {
       const early = samples[1];
       const late = samples[samples.length - 1];
-      process.stdout.write(`fuzz: memory from ${early.rss.toFixed(0)} to ${late.rss.toFixed(0)} MB rss, heap ${early.heap.toFixed(0)} to ${late.heap.toFixed(0)} MB, buffers ${early.buffers.toFixed(0)} to ${late.buffers.toFixed(0)} MB\n`);
+      process.stdout.write(
+        `fuzz: memory from ${early.rss.toFixed(0)} to ${late.rss.toFixed(0)} MB rss, heap ${early.heap.toFixed(0)} to ${late.heap.toFixed(0)} MB, buffers ${early.buffers.toFixed(0)} to ${late.buffers.toFixed(0)} MB\n`,
+      );
     }
     return 0;
   } catch (e) {

@@ -56,7 +56,12 @@ describe('ARM JSON: an edit inside a string patches the tree instead of parsing 
       const nodes = strings(parseJson(text).root).filter((n) => n.length >= 4 && !text.slice(n.offset, n.offset + n.length).includes('\\'));
       for (const n of nodes.filter((_, i) => i % 11 === 0)) {
         const mid = n.offset + Math.floor(n.length / 2);
-        for (const e of [apply(text, mid, mid, 'x'), apply(text, mid, mid + 1, ''), apply(text, n.offset + 1, n.offset + n.length - 1, 'ab [c] é'), apply(text, mid, mid, '')]) {
+        for (const e of [
+          apply(text, mid, mid, 'x'),
+          apply(text, mid, mid + 1, ''),
+          apply(text, n.offset + 1, n.offset + n.length - 1, 'ab [c] é'),
+          apply(text, mid, mid, ''),
+        ]) {
           // The patch moves the tree in place: a tree of its own for each edit.
           const before: ParsedJson = parseJson(text);
           const patched = patchJson(before, e.text, e.edit, e.removed);
@@ -160,23 +165,35 @@ describe('ARM JSON: an edit inside a string patches the tree instead of parsing 
   }
 
   describe('which edits leave the links alone (the graph swaps the new version in without comparing link facts)', () => {
-    const NESTED = JSON.stringify({
-      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-      parameters: { p: { type: 'string', defaultValue: 'pval' } },
-      variables: { v: 'vval' },
-      resources: [
-        {
-          type: 'Microsoft.Resources/deployments',
-          name: 'inner',
-          properties: {
-            mode: 'Incremental',
-            parameters: { q: { value: 'qval' } },
-            template: { resources: { pool: { type: 'Microsoft.DesktopVirtualization/hostPools', name: 'hp', properties: { hostPoolType: 'Pooled', customRdpProperty: 'nested:i:0;' } } } },
+    const NESTED = JSON.stringify(
+      {
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+        parameters: { p: { type: 'string', defaultValue: 'pval' } },
+        variables: { v: 'vval' },
+        resources: [
+          {
+            type: 'Microsoft.Resources/deployments',
+            name: 'inner',
+            properties: {
+              mode: 'Incremental',
+              parameters: { q: { value: 'qval' } },
+              template: {
+                resources: {
+                  pool: {
+                    type: 'Microsoft.DesktopVirtualization/hostPools',
+                    name: 'hp',
+                    properties: { hostPoolType: 'Pooled', customRdpProperty: 'nested:i:0;' },
+                  },
+                },
+              },
+            },
           },
-        },
-      ],
-      outputs: { o: { type: 'string', value: 'oval' } },
-    }, null, 2);
+        ],
+        outputs: { o: { type: 'string', value: 'oval' } },
+      },
+      null,
+      2,
+    );
     /** The root-to-string path patchJson hands over for an edit just inside `needle` (the n-th occurrence). */
     const pathAt = (text: string, needle: string): JsonNode[] => {
       const at = text.indexOf(needle) + 1;
@@ -214,4 +231,3 @@ describe('ARM JSON: an edit inside a string patches the tree instead of parsing 
     for (const [name, text, needle] of linking) it(`may link: ${name}`, () => assert.equal(linkNeutralEdit(pathAt(text, needle)), false));
   });
 });
-

@@ -21,7 +21,7 @@ async function findingsOf(dir: string): Promise<string[]> {
       const [, resourceKey, property] = f.key.split('|');
       const r = graph.byKey.get(resourceKey);
       // Symbols differ between the two (Bicep names, ARM indexes); the deployed name and type do not.
-      const name = r ? `${r.type}:${knownString(resourceName(r)) ?? "(computed name)"}` : resourceKey;
+      const name = r ? `${r.type}:${knownString(resourceName(r)) ?? '(computed name)'}` : resourceKey;
       out.push(`${f.ruleId} ${f.level} ${name} ${property} ${f.message}`);
     }
   }
@@ -33,7 +33,10 @@ describe('Bicep and its compiled ARM agree', () => {
     const bicep = await findingsOf(path.join(FIXTURES, 'compiled', 'bicep'));
     const arm = await findingsOf(path.join(FIXTURES, 'compiled', 'arm'));
     for (const id of ['pooled-host-local-admin', 'host-pool-sso-disabled', 'mfa-conditional-access-missing']) {
-      assert.ok(bicep.some((f) => f.startsWith(`${id} `)), `${id} is reported on the Bicep side`);
+      assert.ok(
+        bicep.some((f) => f.startsWith(`${id} `)),
+        `${id} is reported on the Bicep side`,
+      );
     }
     assert.deepEqual(arm, bicep);
   });

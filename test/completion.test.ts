@@ -42,7 +42,9 @@ describe('completion inside RDP strings', () => {
   it('works in ARM JSON and Terraform strings too', async () => {
     const arm = JSON.stringify({
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-      resources: [{ type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp', properties: { customRdpProperty: 'enablerdsaadauth:i:|' } }],
+      resources: [
+        { type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp', properties: { customRdpProperty: 'enablerdsaadauth:i:|' } },
+      ],
     });
     assert.deepEqual((await complete('/w/t.json', arm)).items!.map((i) => i.label).sort(), ['0', '1']);
     const tf = 'resource "azurerm_virtual_desktop_host_pool" "hp" {\n  custom_rdp_properties = "audiomode:i:0;usb|"\n}\n';

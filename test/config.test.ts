@@ -79,8 +79,20 @@ describe('.avdsec.json', () => {
       assert.equal(parseConfig('{ "maxFileSizeMB": 2.5 }', RULE_IDS).config.maxFileSizeMB, 2.5);
       assert.deepEqual(pointed('{ "maxFileSizeMB": "8MB" }'), ['"8MB" | "maxFileSizeMB" must be a number of megabytes above 0 and at most 64']);
       assert.deepEqual(pointed('{ "maxFileSizeMB": 65 }'), ['65 | "maxFileSizeMB" must be a number of megabytes above 0 and at most 64']);
-      assert.equal(mergeLayers([{ rules: {}, extends: [], maxFileSizeMB: 4 }, { rules: {}, extends: [] }]).maxFileSizeMB, 4);
-      assert.equal(mergeLayers([{ rules: {}, extends: [], maxFileSizeMB: 4 }, { rules: {}, extends: [], maxFileSizeMB: 1 }]).maxFileSizeMB, 1);
+      assert.equal(
+        mergeLayers([
+          { rules: {}, extends: [], maxFileSizeMB: 4 },
+          { rules: {}, extends: [] },
+        ]).maxFileSizeMB,
+        4,
+      );
+      assert.equal(
+        mergeLayers([
+          { rules: {}, extends: [], maxFileSizeMB: 4 },
+          { rules: {}, extends: [], maxFileSizeMB: 1 },
+        ]).maxFileSizeMB,
+        1,
+      );
     });
 
     it('syntax errors where the parser stops, and a non-object at the root', () => {
@@ -99,16 +111,24 @@ describe('.avdsec.json', () => {
   describe('layers', () => {
     it('records extends as written, a path or a list', () => {
       const one = parseConfigLayer('{ "extends": "../base.json" }', RULE_IDS).layer.extends;
-      assert.deepEqual(one.map((e) => e.path), ['../base.json']);
+      assert.deepEqual(
+        one.map((e) => e.path),
+        ['../base.json'],
+      );
       const text = '{ "extends": ["a.json", "b.json"] }';
       const many = parseConfigLayer(text, RULE_IDS).layer.extends;
-      assert.deepEqual(many.map((e) => text.slice(e.offset, e.offset + e.length)), ['"a.json"', '"b.json"']);
+      assert.deepEqual(
+        many.map((e) => text.slice(e.offset, e.offset + e.length)),
+        ['"a.json"', '"b.json"'],
+      );
     });
 
     it('merge in order, later winning; rules merge per rule id, level and options apart', () => {
       const layer = (t: string) => parseConfigLayer(t, RULE_IDS).layer;
       const merged = mergeLayers([
-        layer('{ "rules": { "pooled-host-local-admin": { "level": "warning", "adminPrincipals": ["a"] }, "host-pool-sso-disabled": "error" }, "exclude": ["x/**"], "redirectionProfile": "strict" }'),
+        layer(
+          '{ "rules": { "pooled-host-local-admin": { "level": "warning", "adminPrincipals": ["a"] }, "host-pool-sso-disabled": "error" }, "exclude": ["x/**"], "redirectionProfile": "strict" }',
+        ),
         layer('{ "rules": { "pooled-host-local-admin": "error", "mfa-conditional-access-missing": { "managedOutsideRepository": true } } }'),
         layer('{ "rules": { "host-pool-sso-disabled": "off" }, "exclude": ["y/**"] }'),
       ]);
@@ -125,7 +145,8 @@ describe('.avdsec.json', () => {
   describe('files and extends', () => {
     it('reads the files it extends, relative to itself, later winning and itself last', () => {
       const dir = temp({
-        'org/base.json': '{ "rules": { "host-pool-sso-disabled": "error", "pooled-host-local-admin": { "adminPrincipals": ["helpdesk"] } }, "redirectionProfile": "strict" }',
+        'org/base.json':
+          '{ "rules": { "host-pool-sso-disabled": "error", "pooled-host-local-admin": { "adminPrincipals": ["helpdesk"] } }, "redirectionProfile": "strict" }',
         'org/relaxed.json': '{ "rules": { "host-pool-sso-disabled": "info" } }',
         'repo/.avdsec.json': '{ "extends": ["../org/base.json", "../org/relaxed.json"], "rules": { "pooled-host-local-admin": "warning" } }',
       });
@@ -148,7 +169,10 @@ describe('.avdsec.json', () => {
       assert.deepEqual(c.problems, []);
       assert.equal(c.config.rules['host-pool-sso-disabled'].level, 'error');
       assert.equal(c.config.redirectionProfile, 'off');
-      assert.deepEqual(c.sources!.map((f) => path.basename(f)), ['a.json', 'b.json', 'd.json', 'c.json']);
+      assert.deepEqual(
+        c.sources!.map((f) => path.basename(f)),
+        ['a.json', 'b.json', 'd.json', 'c.json'],
+      );
     });
 
     it('reports a cycle at the extends entry that closes it, and does not loop', () => {
@@ -228,7 +252,16 @@ describe('.avdsec.json', () => {
     });
 
     it('says why a pattern is too complex; ordinary patterns pass', () => {
-      for (const p of ['legacy/**', '**/*.test.bicep', '{a,b}/**', '**/legacy/**/*.bicep', 'modules/*-old-*.bicep', '**/*.{bicep,bicepparam,tf,tfvars}', '\\*\\*\\*\\*', '(old|legacy)/**']) {
+      for (const p of [
+        'legacy/**',
+        '**/*.test.bicep',
+        '{a,b}/**',
+        '**/legacy/**/*.bicep',
+        'modules/*-old-*.bicep',
+        '**/*.{bicep,bicepparam,tf,tfvars}',
+        '\\*\\*\\*\\*',
+        '(old|legacy)/**',
+      ]) {
         assert.equal(excludePatternProblem(p), undefined, p);
       }
       const why: Record<string, string> = {
@@ -298,8 +331,14 @@ describe('.avdsec.json', () => {
       fs.symlinkSync(path.join(outside, 'base.json'), path.join(dir, 'link.json'));
       assert.equal(refusal(dir, '/etc/passwd', ['root:']), '"extends": cannot read "/etc/passwd": outside the workspace');
       assert.equal(refusal(dir, '/etc/no-such-file'), '"extends": cannot read "/etc/no-such-file": outside the workspace');
-      assert.equal(refusal(dir, path.join(outside, 'base.json'), ['secretRuleName']), `"extends": cannot read "${path.join(outside, 'base.json')}": outside the workspace`);
-      assert.equal(refusal(dir, `../${path.basename(outside)}/base.json`, ['secretRuleName']), `"extends": cannot read "../${path.basename(outside)}/base.json": outside the workspace`);
+      assert.equal(
+        refusal(dir, path.join(outside, 'base.json'), ['secretRuleName']),
+        `"extends": cannot read "${path.join(outside, 'base.json')}": outside the workspace`,
+      );
+      assert.equal(
+        refusal(dir, `../${path.basename(outside)}/base.json`, ['secretRuleName']),
+        `"extends": cannot read "../${path.basename(outside)}/base.json": outside the workspace`,
+      );
       assert.equal(refusal(dir, 'link.json', ['secretRuleName']), '"extends": cannot read "link.json": outside the workspace');
       assert.equal(refusal(dir, 'missing.json'), '"extends": cannot read "missing.json": no such file');
     });
@@ -314,7 +353,10 @@ describe('.avdsec.json', () => {
       assert.equal(refusal(dir, '/dev/zero'), '"extends": cannot read "/dev/zero": outside the workspace');
       // A device inside the workspace (here the workspace is /dev itself).
       const c = loadConfigFile(path.join(dir, '.avdsec.json'), new ConfigRoots([dir, '/dev']));
-      assert.deepEqual(c.problems.map((p) => p.message), ['"extends": cannot read "/dev/zero": not a regular file (character device)']);
+      assert.deepEqual(
+        c.problems.map((p) => p.message),
+        ['"extends": cannot read "/dev/zero": not a regular file (character device)'],
+      );
     });
 
     it('reports a file that is no avdsec configuration at the entry, and nothing of its content', () => {

@@ -22,7 +22,10 @@ describe('ARM JSON nested too deeply', () => {
     // Brackets in strings and comments do not count.
     const quoted = `{ "a": "${'['.repeat(3000)}", // ${'{'.repeat(3000)}\n "b": /* ${'['.repeat(3000)} */ 1, "c": "\\"${'['.repeat(3000)}", "d": ${nested(1_200)} }`;
     const parsed = parseJson(quoted);
-    assert.deepEqual(parsed.errors.map((e) => e.range.start), [quoted.indexOf('[', quoted.indexOf('"d"')) + MAX_JSON_DEPTH - 1]);
+    assert.deepEqual(
+      parsed.errors.map((e) => e.range.start),
+      [quoted.indexOf('[', quoted.indexOf('"d"')) + MAX_JSON_DEPTH - 1],
+    );
     assert.equal(prop(parsed.root, 'b')?.value, 1);
   });
 

@@ -55,7 +55,10 @@ describe(`linear time on adversarial inputs (${Math.round(SIZE / 1024)} KB, RDP 
     const names = full.map((i) => i.name);
     for (const language of ['bicep', 'arm', 'terraform']) {
       for (const kind of ['suppressions', 'format', 'whitespace', 'RDP value', 'deep']) {
-        assert.ok(names.some((n) => n.startsWith(`${language}:`) && n.includes(kind)), `${language}: ${kind}`);
+        assert.ok(
+          names.some((n) => n.startsWith(`${language}:`) && n.includes(kind)),
+          `${language}: ${kind}`,
+        );
       }
     }
   });

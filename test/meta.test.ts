@@ -36,7 +36,10 @@ describe('project conventions', () => {
     for (const r of RULES) {
       const files = listFiles(path.join(FIXTURES, 'rules', r.id));
       for (const ext of ['.bicep', '.json', '.tf']) {
-        assert.ok(files.some((f) => f.endsWith(ext) && !f.includes('.fixed.') && !f.endsWith('.avdsec.json')), `${r.id} has no ${ext} fixture`);
+        assert.ok(
+          files.some((f) => f.endsWith(ext) && !f.includes('.fixed.') && !f.endsWith('.avdsec.json')),
+          `${r.id} has no ${ext} fixture`,
+        );
       }
     }
   });

@@ -79,7 +79,9 @@ describe('extension package (vsce package --no-dependencies)', function () {
 
   it('contributes exactly the commands the client registers, under the "avdsec" category', async () => {
     const pkg = JSON.parse(await readVsixEntry(vsix, 'extension/package.json'));
-    const contributed = (pkg.contributes.commands as { command: string; title: string; category: string }[]).map((c) => `${c.category}: ${c.title} (${c.command})`).sort();
+    const contributed = (pkg.contributes.commands as { command: string; title: string; category: string }[])
+      .map((c) => `${c.category}: ${c.title} (${c.command})`)
+      .sort();
     assert.deepEqual(contributed, ['avdsec: Restart Server (avdsec.restartServer)', 'avdsec: Show Output (avdsec.showOutputChannel)']);
     const client = fs
       .readdirSync(path.join(ROOT, 'client', 'src'))

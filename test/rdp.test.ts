@@ -16,14 +16,18 @@ async function rdpIn(uri: string, text: string) {
   return { ws, hp, rdp: parseRdpString(v), text };
 }
 
-const bicep = (s: string) => `param x string\nresource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'hp'\n  properties: {\n    customRdpProperty: ${s}\n  }\n}\n`;
+const bicep = (s: string) =>
+  `param x string\nresource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'hp'\n  properties: {\n    customRdpProperty: ${s}\n  }\n}\n`;
 const arm = (s: string) =>
   `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [{"type": "Microsoft.DesktopVirtualization/hostPools", "apiVersion": "2024-04-03", "name": "hp", "properties": {"customRdpProperty": ${s}}}]}`;
 const hcl = (s: string) => `variable "x" {}\nresource "azurerm_virtual_desktop_host_pool" "hp" {\n  custom_rdp_properties = ${s}\n}\n`;
 
 describe('RDP property strings', () => {
   it('reads names with spaces, string values with colons and drive lists with semicolons, and a missing trailing ;', async () => {
-    const { rdp, text } = await rdpIn('/w/main.bicep', bicep(String.raw`'use multimon:i:1;kdcproxyname:s:kdc.contoso.com:443;drivestoredirect:s:C:\\;E:\\;audiomode:i:0'`));
+    const { rdp, text } = await rdpIn(
+      '/w/main.bicep',
+      bicep(String.raw`'use multimon:i:1;kdcproxyname:s:kdc.contoso.com:443;drivestoredirect:s:C:\\;E:\\;audiomode:i:0'`),
+    );
     assert.deepEqual(
       rdp.tokens.map((t) => [t.name, t.type, t.value]),
       [
@@ -39,7 +43,10 @@ describe('RDP property strings', () => {
 
   it('keeps duplicates and glued tokens as they are, for the rules to judge', async () => {
     const { rdp } = await rdpIn('/w/main.bicep', bicep("'redirectclipboard:i:0;audiomode:i:0redirectprinters:i:0;redirectclipboard:i:1'"));
-    assert.deepEqual(rdp.tokens.map((t) => t.text), ['redirectclipboard:i:0', 'audiomode:i:0redirectprinters:i:0', 'redirectclipboard:i:1']);
+    assert.deepEqual(
+      rdp.tokens.map((t) => t.text),
+      ['redirectclipboard:i:0', 'audiomode:i:0redirectprinters:i:0', 'redirectclipboard:i:1'],
+    );
   });
 
   it('maps every token to its characters through JSON and HCL escapes', async () => {
@@ -54,9 +61,15 @@ describe('RDP property strings', () => {
   it('never reads a property across an interpolation of an unknown value', async () => {
     const { rdp } = await rdpIn('/w/main.bicep', bicep("'audio${x}mode:i:1;redirectclipboard:i:0;${x}'"));
     assert.equal(rdp.hasUnknown, true);
-    assert.deepEqual(rdp.tokens.map((t) => t.text), ['redirectclipboard:i:0']);
+    assert.deepEqual(
+      rdp.tokens.map((t) => t.text),
+      ['redirectclipboard:i:0'],
+    );
     const tf = await rdpIn('/w/main.tf', hcl('"${var.x};enablerdsaadauth:i:0"'));
-    assert.deepEqual(tf.rdp.tokens.map((t) => t.text), ['enablerdsaadauth:i:0']);
+    assert.deepEqual(
+      tf.rdp.tokens.map((t) => t.text),
+      ['enablerdsaadauth:i:0'],
+    );
   });
 
   it('adds a property after a trailing interpolation, never inside it', async () => {
@@ -70,7 +83,10 @@ describe('RDP property strings', () => {
     const { ws, hp, text } = await rdpIn('/w/main.tf', hcl('"camerastoredirect:s:*;audiomode:i:0redirectprinters:i:0"'));
     const remove = renderFix({ kind: 'remove-rdp-property', resource: hp.key, name: 'camerastoredirect' }, ws.fixContext())!;
     assert.match(applyTextEdits(text, remove.edits), /= "audiomode:i:0redirectprinters:i:0"/);
-    const split = renderFix({ kind: 'replace-rdp-token', resource: hp.key, from: 'audiomode:i:0redirectprinters:i:0', to: 'audiomode:i:0;redirectprinters:i:0' }, ws.fixContext())!;
+    const split = renderFix(
+      { kind: 'replace-rdp-token', resource: hp.key, from: 'audiomode:i:0redirectprinters:i:0', to: 'audiomode:i:0;redirectprinters:i:0' },
+      ws.fixContext(),
+    )!;
     assert.match(applyTextEdits(text, split.edits), /= "camerastoredirect:s:\*;audiomode:i:0;redirectprinters:i:0"/);
   });
 });

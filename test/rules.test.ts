@@ -69,7 +69,10 @@ describe('rules on fixtures', () => {
               if (i >= 0) want.splice(i, 1);
               else problems.push(`${path.relative(FIXTURES, f)}: unexpected ${describeFinding(finding, doc.text)}`);
             }
-            for (const x of want) problems.push(`${path.relative(FIXTURES, f)}:${x.markerLine}: expected ${x.ruleId} ${x.level} at ${x.line + 1}:${x.startColumn} was not reported`);
+            for (const x of want)
+              problems.push(
+                `${path.relative(FIXTURES, f)}:${x.markerLine}: expected ${x.ruleId} ${x.level} at ${x.line + 1}:${x.startColumn} was not reported`,
+              );
           }
           assert.deepEqual(problems, []);
         });
@@ -95,7 +98,10 @@ describe('rules on fixtures', () => {
             // The fixed text no longer has the finding.
             ws.set(uri, fixed);
             const after = documentFindings(runRules(ws.graph(), config, [rule]), ws.document(uri)!);
-            assert.deepEqual(after.filter((f) => f.fixes.some((x) => x.preferred && x.intent.kind !== 'set-config')).map((f) => f.message), []);
+            assert.deepEqual(
+              after.filter((f) => f.fixes.some((x) => x.preferred && x.intent.kind !== 'set-config')).map((f) => f.message),
+              [],
+            );
           });
         }
       }

@@ -35,11 +35,12 @@ function hostileWorkspace(): { base: string; root: string; secret: string } {
     // Above the repository, in a folder anybody may write to: not the workspace's configuration.
     '.avdsec.json': '{ "rules": { "mfa-conditional-access-missing": "off" } }',
     'outside/module/main.tf': 'variable "x" {}\n',
-    'outside/mod.bicep': "param x string\n",
+    'outside/mod.bicep': 'param x string\n',
     'repo/.git/HEAD': 'ref: refs/heads/main\n',
     'repo/.avdsec.json': JSON.stringify({ extends: ['../outside/secret.json', '/etc/passwd', 'sub/../../outside/secret.json'] }),
     'repo/infra/main.tf': `${pool}\nmodule "local" {\n  source = "../../outside/module"\n}\nmodule "git" {\n  source = "git::https://example.com/modules.git"\n}\n`,
-    'repo/infra/main.bicep': "module m 'br/public:avm/res/desktop-virtualization/host-pool:0.3.0' = {\n  name: 'm'\n}\nmodule o '../../outside/mod.bicep' = {\n  name: 'o'\n  params: { x: 'y' }\n}\n",
+    'repo/infra/main.bicep':
+      "module m 'br/public:avm/res/desktop-virtualization/host-pool:0.3.0' = {\n  name: 'm'\n}\nmodule o '../../outside/mod.bicep' = {\n  name: 'o'\n  params: { x: 'y' }\n}\n",
     'repo/package.json': JSON.stringify({ scripts: { preinstall: 'touch /tmp/avdsec-pwned', test: 'touch /tmp/avdsec-pwned' } }),
     'repo/tool.js': "require('child_process').execSync('touch /tmp/avdsec-pwned');\n",
   };
@@ -92,11 +93,20 @@ describe('SECURITY.md: what avdsec reads, writes and never does', function () {
     assert.equal(r.status, 0, r.stderr);
     const calls = watched(log);
     assert.deepEqual(broken(calls, ws.root, [ws.root]), []);
-    assert.ok(calls.some((c) => c.kind === 'write' && c.op.startsWith('rename')), 'the preferred fixes were written');
+    assert.ok(
+      calls.some((c) => c.kind === 'write' && c.op.startsWith('rename')),
+      'the preferred fixes were written',
+    );
     assert.ok(!r.stdout.includes('hunter2') && !r.stdout.includes('root:'), 'nothing of the files outside is echoed');
     const report = JSON.parse(r.stdout) as { errors: { file: string; message: string }[]; findings: { ruleId: string }[] };
-    assert.ok(report.errors.some((e) => /outside the workspace/.test(e.message)), JSON.stringify(report.errors));
-    assert.ok(report.findings.some((f) => f.ruleId === 'mfa-conditional-access-missing'), 'the .avdsec.json above the repository does not apply');
+    assert.ok(
+      report.errors.some((e) => /outside the workspace/.test(e.message)),
+      JSON.stringify(report.errors),
+    );
+    assert.ok(
+      report.findings.some((f) => f.ruleId === 'mfa-conditional-access-missing'),
+      'the .avdsec.json above the repository does not apply',
+    );
     assert.ok(!calls.some((c) => c.target === path.join(ws.base, '.avdsec.json')), 'nor is it looked at');
   });
 
@@ -121,7 +131,9 @@ describe('SECURITY.md: what avdsec reads, writes and never does', function () {
     await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'rdp-drive-redirection'));
     // A file opened from outside the workspace is checked from the editor's text, and not read from disk when closed.
     const stray = pathToFileURL(path.join(ws.base, 'outside', 'module', 'main.tf')).href;
-    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: stray, languageId: 'terraform', version: 1, text: 'variable "x" {}\n' } });
+    await server.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: stray, languageId: 'terraform', version: 1, text: 'variable "x" {}\n' },
+    });
     await server.connection.sendNotification('textDocument/didClose', { textDocument: { uri: stray } });
     await server.connection.sendRequest('avdsec/status');
     // Shut down as an editor does, so that the preload writes its record on exit.

@@ -85,7 +85,10 @@ describe('suppressions', () => {
     const text = `// avdsec-disable-next-line pooled-host-local-admin, ${SSO}\nparam x string\n${bicepPool}`;
     const { ws, findings } = await findingsOf('/w/main.bicep', text);
     const unused = findings.filter((f) => f.ruleId === 'invalid-suppression');
-    assert.deepEqual(unused.map((f) => text.slice(f.range.start, f.range.end)), ['pooled-host-local-admin', SSO]);
+    assert.deepEqual(
+      unused.map((f) => text.slice(f.range.start, f.range.end)),
+      ['pooled-host-local-admin', SSO],
+    );
     assert.match(unused[1].message, /silences nothing/);
     const fixed = applyTextEdits(text, renderFix(unused[1].fixes[0].intent, ws.fixContext())!.edits);
     assert.equal(fixed.split('\n')[0], '// avdsec-disable-next-line pooled-host-local-admin');

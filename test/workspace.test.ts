@@ -78,7 +78,10 @@ describe('workspace: incremental updates give the same findings as a fresh works
     fresh.set('/ws/main.tf', next, 2);
     const found = summary(ws.findings('/ws/main.tf', emptyConfig()));
     assert.deepEqual(found, summary(fresh.findings('/ws/main.tf', emptyConfig())));
-    assert.ok(found.some((f) => f.includes('redirectprinters:i:1')), 'the first declaration is still checked');
+    assert.ok(
+      found.some((f) => f.includes('redirectprinters:i:1')),
+      'the first declaration is still checked',
+    );
   });
 
   it('a value that reads itself through objects (lazy properties) stays unknown, in Bicep and ARM', async () => {
@@ -90,18 +93,30 @@ describe('workspace: incremental updates give the same findings as a fresh works
     const arm = {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
       variables: { a: { x: "[variables('b').y]" }, b: { y: "[variables('a').x]" } },
-      resources: [{ type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp', properties: { hostPoolType: 'Pooled', customRdpProperty: "[variables('a').x]" } }],
+      resources: [
+        {
+          type: 'Microsoft.DesktopVirtualization/hostPools',
+          apiVersion: '2024-04-03',
+          name: 'hp',
+          properties: { hostPoolType: 'Pooled', customRdpProperty: "[variables('a').x]" },
+        },
+      ],
     };
     ws.set('/ws/a.json', JSON.stringify(arm, null, 2));
     for (const uri of ['/ws/main.bicep', '/ws/a.json']) {
       const doc = ws.document(uri)!;
       const pool = doc.resources.find((r) => r.type === 'Microsoft.DesktopVirtualization/hostPools')!;
-      const rdp = (pool.body.entries.find((e) => e.key === 'properties')!.value as { entries: { key: string; value: { kind: string } }[] }).entries.find((e) => e.key === 'customRdpProperty')!;
+      const rdp = (pool.body.entries.find((e) => e.key === 'properties')!.value as { entries: { key: string; value: { kind: string } }[] }).entries.find(
+        (e) => e.key === 'customRdpProperty',
+      )!;
       assert.equal(rdp.value.kind, 'unknown', uri);
       assert.deepEqual(doc.syntaxErrors, [], uri);
       // Unknown stays silent: no RDP rule reports on it.
-      assert.deepEqual(ws.findings(uri, emptyConfig()).map((f) => f.ruleId), ['mfa-conditional-access-missing'], uri);
+      assert.deepEqual(
+        ws.findings(uri, emptyConfig()).map((f) => f.ruleId),
+        ['mfa-conditional-access-missing'],
+        uri,
+      );
     }
   });
 });
-

@@ -85,7 +85,9 @@ function sessionHostResources(v2: boolean): Record<string, Json> {
           osDisk: { createOption: 'FromImage', caching: 'ReadWrite', deleteOption: 'Delete', managedDisk: { storageAccountType: 'Premium_LRS' } },
         },
         networkProfile: {
-          networkInterfaces: [{ id: `[resourceId('Microsoft.Network/networkInterfaces', format('{0}-nic', ${vmName}))]`, properties: { deleteOption: 'Delete' } }],
+          networkInterfaces: [
+            { id: `[resourceId('Microsoft.Network/networkInterfaces', format('{0}-nic', ${vmName}))]`, properties: { deleteOption: 'Delete' } },
+          ],
         },
         diagnosticsProfile: { bootDiagnostics: { enabled: true } },
       },
@@ -97,7 +99,13 @@ function sessionHostResources(v2: boolean): Record<string, Json> {
       apiVersion: '2024-03-01',
       name: `[format('{0}/{1}', ${vmName}, 'AADLoginForWindows')]`,
       location: "[parameters('location')]",
-      properties: { publisher: 'Microsoft.Azure.ActiveDirectory', type: 'AADLoginForWindows', typeHandlerVersion: '2.0', autoUpgradeMinorVersion: true, settings: { mdmId: '0000000a-0000-0000-c000-000000000000' } },
+      properties: {
+        publisher: 'Microsoft.Azure.ActiveDirectory',
+        type: 'AADLoginForWindows',
+        typeHandlerVersion: '2.0',
+        autoUpgradeMinorVersion: true,
+        settings: { mdmId: '0000000a-0000-0000-c000-000000000000' },
+      },
       dependsOn: v2 ? ['vms'] : [`[resourceId('Microsoft.Compute/virtualMachines', ${vmName})]`],
     },
     avdAgent: {
@@ -154,7 +162,15 @@ function sessionHostTemplate(v2: boolean): Json {
       tags: p('object', { defaultValue: {} }),
     },
     resources: asResources(v2, sessionHostResources(v2)),
-    outputs: { vmNames: { type: 'array', copy: { count: "[length(range(0, parameters('count')))]", input: "[format('{0}-{1}', parameters('vmPrefix'), range(0, parameters('count'))[copyIndex()])]" } } },
+    outputs: {
+      vmNames: {
+        type: 'array',
+        copy: {
+          count: "[length(range(0, parameters('count')))]",
+          input: "[format('{0}-{1}', parameters('vmPrefix'), range(0, parameters('count'))[copyIndex()])]",
+        },
+      },
+    },
   };
 }
 
@@ -204,7 +220,10 @@ function poolTemplate(i: number, v2: boolean): Json {
       apiVersion: '2024-04-03',
       name: "[format('ws-{0}', parameters('hostPoolName'))]",
       location: "[parameters('location')]",
-      properties: { applicationGroupReferences: [dag, "[resourceId('Microsoft.DesktopVirtualization/applicationGroups', format('{0}-rag', parameters('hostPoolName')))]"], publicNetworkAccess: 'Enabled' },
+      properties: {
+        applicationGroupReferences: [dag, "[resourceId('Microsoft.DesktopVirtualization/applicationGroups', format('{0}-rag', parameters('hostPoolName')))]"],
+        publicNetworkAccess: 'Enabled',
+      },
       dependsOn: v2 ? ['desktopAppGroup', 'remoteAppGroup'] : [dag],
     },
     diagnostics: {
@@ -254,7 +273,9 @@ function poolTemplate(i: number, v2: boolean): Json {
           subnetId: { value: "[parameters('subnetId')]" },
           adminUsername: { value: "[parameters('adminUsername')]" },
           adminPassword: { value: "[parameters('adminPassword')]" },
-          registrationToken: { value: v2 ? "[reference('hostPool').registrationInfo.token]" : `[reference(${hp.slice(1, -1)}, '2024-04-03').registrationInfo.token]` },
+          registrationToken: {
+            value: v2 ? "[reference('hostPool').registrationInfo.token]" : `[reference(${hp.slice(1, -1)}, '2024-04-03').registrationInfo.token]`,
+          },
           tags: { value: "[parameters('tags')]" },
         },
         template: sessionHostTemplate(v2),
@@ -350,9 +371,18 @@ export function armParameters(i: number): string {
         contentVersion: '1.0.0.0',
         parameters: {
           hostPoolPrefix: { value: `hp-team${i}` },
-          subnetId: { value: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-avd/subnets/snet-${i}` },
-          adminPassword: { reference: { keyVault: { id: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-avd' }, secretName: 'admin' } },
-          logAnalyticsWorkspaceId: { value: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law-avd' },
+          subnetId: {
+            value: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-avd/subnets/snet-${i}`,
+          },
+          adminPassword: {
+            reference: {
+              keyVault: { id: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-avd' },
+              secretName: 'admin',
+            },
+          },
+          logAnalyticsWorkspaceId: {
+            value: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law-avd',
+          },
         },
       },
       null,
@@ -720,8 +750,14 @@ output vmNames array = [for i in range(0, count): vms[i].name]
 `;
 
 export function bicepParams(i: number, pools: number): string {
-  const lines = [`using './main.bicep'`, '', `param subnetId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-${i}'`];
-  lines.push(`param logAnalyticsWorkspaceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law-avd'`);
+  const lines = [
+    `using './main.bicep'`,
+    '',
+    `param subnetId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-${i}'`,
+  ];
+  lines.push(
+    `param logAnalyticsWorkspaceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law-avd'`,
+  );
   lines.push(`param userGroupIds = [\n  '00000000-0000-0000-0000-00000000000${i % 10}'\n]`);
   for (let p = 0; p < pools; p++) {
     lines.push(`param pool${p}Name = 'hp-team${i}-${p}'`);
@@ -807,12 +843,14 @@ variable "pool${i}_user_groups" {
 }
 
 function tfLocals(pools: number[]): string {
-  const rows = pools.map((i) => `    pool${i} = {
+  const rows = pools.map(
+    (i) => `    pool${i} = {
       rdp         = "${rdpString(i)}"
       max_session = ${12 + (i % 8)}
       vm_size     = "${i % 2 ? 'Standard_D4s_v5' : 'Standard_D8s_v5'}"
       app_groups  = ["Desktop", "RemoteApp"]
-    }`);
+    }`,
+  );
   return `locals {
   common_tags = {
     environment = "prod"
@@ -1088,8 +1126,12 @@ export function terraformModule(bytes: number, poolsPerFile = 3): Files {
 }
 
 export function tfvars(i: number, pools: number): string {
-  const lines = [`subnet_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-${i}"`];
-  lines.push('log_analytics_workspace_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law"');
+  const lines = [
+    `subnet_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-${i}"`,
+  ];
+  lines.push(
+    'log_analytics_workspace_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law"',
+  );
   for (let p = 0; p < pools; p++) lines.push(`pool${p}_name = "hp-team${i}-${p}"`);
   return lines.join('\n') + '\n';
 }
@@ -1163,11 +1205,14 @@ export const inputs = {
   armClassic: () => input('arm-classic', 'ARM 2.4 MB classic', () => new Map([['main.json', armTemplate(2.4e6, false)]])),
   armV2: () => input('arm-v2', 'ARM 2.4 MB languageVersion 2.0', () => new Map([['main.json', armTemplate(2.4e6, true)]])),
   bicep: () =>
-    input('bicep', 'Bicep 88 KB (+ module)', () =>
-      new Map([
-        ['main.bicep', bicepHostPools(88e3)],
-        ['modules/session-hosts.bicep', BICEP_SESSION_HOSTS_MODULE],
-      ]),
+    input(
+      'bicep',
+      'Bicep 88 KB (+ module)',
+      () =>
+        new Map([
+          ['main.bicep', bicepHostPools(88e3)],
+          ['modules/session-hosts.bicep', BICEP_SESSION_HOSTS_MODULE],
+        ]),
     ),
   terraform: () => input('terraform', 'Terraform 1 MB module', () => terraformModule(1e6)),
   mixed: () => input('mixed', '1,000-file workspace', () => mixedWorkspace(1000)),

@@ -84,7 +84,14 @@ export class BenchServer {
       // Already gone.
     }
     // Give it time to exit on its own (and write a profile), then make sure it is gone.
-    if (this.proc.exitCode === null) await new Promise((resolve) => { const t = setTimeout(resolve, 5000); this.proc.once('exit', () => { clearTimeout(t); resolve(undefined); }); });
+    if (this.proc.exitCode === null)
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, 5000);
+        this.proc.once('exit', () => {
+          clearTimeout(t);
+          resolve(undefined);
+        });
+      });
     this.connection.dispose();
     if (this.proc.exitCode === null) this.proc.kill();
   }

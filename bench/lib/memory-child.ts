@@ -30,7 +30,14 @@ async function main(): Promise<void> {
   const ws = new Workspace(grammars);
   const config = emptyConfig();
   const files: Edited[] = [];
-  for (const rel of ['bicep/main.bicep', 'arm/azuredeploy.json', 'terraform/main.tf', 'terraform/variables.tf', 'terraform/rbac.tf', 'terraform/providers.tf']) {
+  for (const rel of [
+    'bicep/main.bicep',
+    'arm/azuredeploy.json',
+    'terraform/main.tf',
+    'terraform/variables.tf',
+    'terraform/rbac.tf',
+    'terraform/providers.tf',
+  ]) {
     const uri = `/bench/memory/${rel}`;
     const text = fs.readFileSync(path.join(EXAMPLES, rel), 'utf8');
     ws.set(uri, text);

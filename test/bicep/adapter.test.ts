@@ -150,15 +150,20 @@ resource b 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
   });
 
   it('never throws on binary or truncated input', () => {
-    for (const text of ['\u0000\u0001resource x {{{ \'\u0007', POOL.slice(0, 300), "'''", '@', 'resource']) {
+    for (const text of ["\u0000\u0001resource x {{{ '\u0007", POOL.slice(0, 300), "'''", '@', 'resource']) {
       const doc = adapt(text);
       assert.ok(Array.isArray(doc.resources));
     }
   });
 
   it('reads avdsec suppression comments', () => {
-    const doc = adapt(`// avdsec-disable-next-line host-pool-sso-disabled -- SSO needs Entra join first\nresource a 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'a'\n}\n`);
-    assert.deepEqual(doc.suppressions.map((s) => [s.line, s.ruleIds, s.reason]), [[1, ['host-pool-sso-disabled'], 'SSO needs Entra join first']]);
+    const doc = adapt(
+      `// avdsec-disable-next-line host-pool-sso-disabled -- SSO needs Entra join first\nresource a 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'a'\n}\n`,
+    );
+    assert.deepEqual(
+      doc.suppressions.map((s) => [s.line, s.ruleIds, s.reason]),
+      [[1, ['host-pool-sso-disabled'], 'SSO needs Entra join first']],
+    );
   });
 
   it('prints: escapes strings and adds an absent property where it belongs', () => {
@@ -166,7 +171,10 @@ resource b 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
     const text = `resource a 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'a'\n  properties: {\n    hostPoolType: 'Pooled'\n  }\n}\n`;
     const doc = adapt(text);
     const edits = bicepPrinter.addProperty(doc, resource(doc, 'a'), ['properties', 'customRdpProperty'], 'enablerdsaadauth:i:1;')!;
-    assert.equal(applyTextEdits(text, edits), text.replace("hostPoolType: 'Pooled'\n", "hostPoolType: 'Pooled'\n    customRdpProperty: 'enablerdsaadauth:i:1;'\n"));
+    assert.equal(
+      applyTextEdits(text, edits),
+      text.replace("hostPoolType: 'Pooled'\n", "hostPoolType: 'Pooled'\n    customRdpProperty: 'enablerdsaadauth:i:1;'\n"),
+    );
     const bare = `resource a 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'a'\n}\n`;
     const doc2 = adapt(bare);
     const edits2 = bicepPrinter.addProperty(doc2, resource(doc2, 'a'), ['properties', 'customRdpProperty'], 'x:i:1;')!;
@@ -174,9 +182,17 @@ resource b 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
   });
 
   it('lists registry modules as not followed, without an error', () => {
-    const doc = adapt(`module hp 'br/public:avm/res/desktop-virtualization/host-pool:0.8.0' = {\n  name: 'hp'\n  params: {\n    name: 'hp'\n  }\n}\nmodule local './hosts.bicep' = {\n  name: 'hosts'\n  params: {\n    count: 2\n  }\n}\n`);
+    const doc = adapt(
+      `module hp 'br/public:avm/res/desktop-virtualization/host-pool:0.8.0' = {\n  name: 'hp'\n  params: {\n    name: 'hp'\n  }\n}\nmodule local './hosts.bicep' = {\n  name: 'hosts'\n  params: {\n    count: 2\n  }\n}\n`,
+    );
     assert.deepEqual(doc.syntaxErrors, []);
-    assert.deepEqual(doc.facts.unresolvedModules?.map((m) => m.reference), ['br/public:avm/res/desktop-virtualization/host-pool:0.8.0']);
-    assert.deepEqual(doc.facts.inputs?.map((i) => [i.targets, i.label, [...i.values.keys()]]), [[['/w/hosts.bicep'], "module 'local' in main.bicep", ['count']]]);
+    assert.deepEqual(
+      doc.facts.unresolvedModules?.map((m) => m.reference),
+      ['br/public:avm/res/desktop-virtualization/host-pool:0.8.0'],
+    );
+    assert.deepEqual(
+      doc.facts.inputs?.map((i) => [i.targets, i.label, [...i.values.keys()]]),
+      [[['/w/hosts.bicep'], "module 'local' in main.bicep", ['count']]],
+    );
   });
 });

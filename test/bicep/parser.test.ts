@@ -21,7 +21,6 @@ function all(program: S.Program): S.Node[] {
   return out;
 }
 
-
 function statement<K extends S.Statement['kind']>(program: S.Program, kind: K, name?: string): Extract<S.Statement, { kind: K }> {
   const found = program.statements.find((s) => s.kind === kind && (name === undefined || ('name' in s && s.name.name === name)));
   assert.ok(found, `no ${kind} ${name ?? ''}`);
@@ -100,9 +99,14 @@ describe('Bicep parser', () => {
         const { text, program } = fixture(file);
         walk(program, (node, parent) => {
           assert.ok(node.start <= node.end, `${node.kind} has start > end`);
-          if (parent) assert.ok(parent.start <= node.start && node.end <= parent.end, `${node.kind} [${node.start},${node.end}) escapes ${parent.kind} [${parent.start},${parent.end})`);
+          if (parent)
+            assert.ok(
+              parent.start <= node.start && node.end <= parent.end,
+              `${node.kind} [${node.start},${node.end}) escapes ${parent.kind} [${parent.start},${parent.end})`,
+            );
           const kids = children(node);
-          for (let i = 1; i < kids.length; i++) assert.ok(kids[i - 1].end <= kids[i].start, `children of ${node.kind} overlap: ${kids[i - 1].kind}, ${kids[i].kind}`);
+          for (let i = 1; i < kids.length; i++)
+            assert.ok(kids[i - 1].end <= kids[i].start, `children of ${node.kind} overlap: ${kids[i - 1].kind}, ${kids[i].kind}`);
         });
         // Between tokens there is only trivia: whitespace, comments and directives.
         const trivia = [...program.comments, ...program.directives].sort((a, b) => a.start - b.start);
@@ -130,17 +134,73 @@ describe('Bicep parser', () => {
       for (const file of files) for (const n of all(fixture(file).program)) kinds.add(n.kind);
       const expected = [
         // statements
-        'targetScope', 'metadata', 'import', 'extension', 'param', 'paramAssignment', 'var', 'type', 'func', 'output', 'resource', 'module', 'assert', 'using', 'extends',
-        'decorator', 'importedSymbols', 'importedSymbol', 'wildcardImport',
+        'targetScope',
+        'metadata',
+        'import',
+        'extension',
+        'param',
+        'paramAssignment',
+        'var',
+        'type',
+        'func',
+        'output',
+        'resource',
+        'module',
+        'assert',
+        'using',
+        'extends',
+        'decorator',
+        'importedSymbols',
+        'importedSymbol',
+        'wildcardImport',
         // expressions
-        'string', 'integer', 'boolean', 'null', 'variableAccess', 'call', 'memberAccess', 'indexAccess', 'resourceAccess', 'nonNull', 'unary', 'binary', 'ternary',
-        'lambda', 'typedLambda', 'typedParameter', 'parenthesized', 'array', 'object', 'property', 'spread', 'for', 'if',
+        'string',
+        'integer',
+        'boolean',
+        'null',
+        'variableAccess',
+        'call',
+        'memberAccess',
+        'indexAccess',
+        'resourceAccess',
+        'nonNull',
+        'unary',
+        'binary',
+        'ternary',
+        'lambda',
+        'typedLambda',
+        'typedParameter',
+        'parenthesized',
+        'array',
+        'object',
+        'property',
+        'spread',
+        'for',
+        'if',
         // types
-        'typeReference', 'parameterizedType', 'typeMemberAccess', 'typeIndexAccess', 'typeItemsAccess', 'typeAdditionalPropertiesAccess', 'arrayType', 'nullableType',
-        'nonNullableType', 'unionType', 'objectType', 'objectTypeProperty', 'objectTypeAdditionalProperties', 'tupleType', 'tupleTypeItem', 'parenthesizedType',
-        'unaryType', 'resourceType',
+        'typeReference',
+        'parameterizedType',
+        'typeMemberAccess',
+        'typeIndexAccess',
+        'typeItemsAccess',
+        'typeAdditionalPropertiesAccess',
+        'arrayType',
+        'nullableType',
+        'nonNullableType',
+        'unionType',
+        'objectType',
+        'objectTypeProperty',
+        'objectTypeAdditionalProperties',
+        'tupleType',
+        'tupleTypeItem',
+        'parenthesizedType',
+        'unaryType',
+        'resourceType',
       ];
-      assert.deepEqual(expected.filter((k) => !kinds.has(k)), []);
+      assert.deepEqual(
+        expected.filter((k) => !kinds.has(k)),
+        [],
+      );
     });
   });
 
@@ -219,7 +279,10 @@ describe('Bicep parser', () => {
       assert.equal(storage.kind, 'resourceType');
       assert.equal((storage.type as S.StringExpression).value, 'Microsoft.Storage/storageAccounts@2023-01-01');
       const sku = statement(program, 'param', 'sku').type as S.UnionType;
-      assert.deepEqual(sku.members.map((m) => (m as S.StringExpression).value), ['Standard_LRS', 'Premium_LRS']);
+      assert.deepEqual(
+        sku.members.map((m) => (m as S.StringExpression).value),
+        ['Standard_LRS', 'Premium_LRS'],
+      );
       const input = statement(program, 'param', 'hostPoolInput').type as S.TypeMemberAccess;
       assert.equal(input.kind, 'typeMemberAccess');
       assert.equal((input.base as S.ParameterizedType).name.name, 'resourceInput');
@@ -230,9 +293,17 @@ describe('Bicep parser', () => {
       assert.equal((statement(program, 'var', 'typed').type as S.TypeReference).name, 'string');
 
       const settings = statement(program, 'type', 'settings').value as S.ObjectType;
-      const [nameProp, quoted, nested, additional] = settings.properties as [S.ObjectTypeProperty, S.ObjectTypeProperty, S.ObjectTypeProperty, S.ObjectTypeAdditionalProperties];
+      const [nameProp, quoted, nested, additional] = settings.properties as [
+        S.ObjectTypeProperty,
+        S.ObjectTypeProperty,
+        S.ObjectTypeProperty,
+        S.ObjectTypeAdditionalProperties,
+      ];
       assert.equal(nameProp.keyText, 'name');
-      assert.deepEqual(nameProp.decorators.map((d) => slice(text, d)), ["@description('The name')", '@minLength(1)']);
+      assert.deepEqual(
+        nameProp.decorators.map((d) => slice(text, d)),
+        ["@description('The name')", '@minLength(1)'],
+      );
       assert.equal(quoted.keyText, 'quoted-key');
       assert.equal(quoted.value.kind, 'nullableType');
       assert.equal(nested.value.kind, 'objectType');
@@ -253,7 +324,10 @@ describe('Bicep parser', () => {
 
       const greet = statement(program, 'func', 'greet').lambda as S.TypedLambdaExpression;
       assert.equal(greet.kind, 'typedLambda');
-      assert.deepEqual(greet.params.map((p) => (p as S.TypedLambdaParameter).name.name), ['name']);
+      assert.deepEqual(
+        greet.params.map((p) => (p as S.TypedLambdaParameter).name.name),
+        ['name'],
+      );
       assert.equal((greet.returnType as S.TypeReference).name, 'string');
       assert.equal(greet.body.kind, 'string');
 
@@ -276,7 +350,10 @@ describe('Bicep parser', () => {
       const list = imports[1].target as S.ImportedSymbolsList;
       assert.deepEqual(
         list.symbols.map((s) => [((s as S.ImportedSymbol).name as S.Identifier).name, (s as S.ImportedSymbol).alias?.name]),
-        [['roleIds', undefined], ['tagsType', 'tags']],
+        [
+          ['roleIds', undefined],
+          ['tagsType', 'tags'],
+        ],
       );
       const multiline = (imports[2].target as S.ImportedSymbolsList).symbols as S.ImportedSymbol[];
       assert.equal((multiline[1].name as S.StringExpression).value, 'strange-name');
@@ -284,7 +361,12 @@ describe('Bicep parser', () => {
 
       const extensions = program.statements.filter((s): s is S.ExtensionDeclaration => s.kind === 'extension');
       assert.deepEqual(
-        extensions.map((e) => [slice(text, e.keyword), e.specification.kind === 'identifier' ? e.specification.name : (e.specification as S.StringExpression).value, e.config?.kind, e.alias?.name]),
+        extensions.map((e) => [
+          slice(text, e.keyword),
+          e.specification.kind === 'identifier' ? e.specification.name : (e.specification as S.StringExpression).value,
+          e.config?.kind,
+          e.alias?.name,
+        ]),
         [
           ['import', 'az@1.0.0', undefined, undefined],
           ['import', 'kubernetes@1.0.0', 'object', 'k8s'],
@@ -382,7 +464,10 @@ describe('Bicep parser', () => {
       for (const g of s.segments) {
         assert.equal(g.verbatim, true);
         assert.equal(text.slice(g.start, g.end), g.text);
-        assert.deepEqual(g.offsets, Array.from({ length: g.text.length + 1 }, (_, i) => g.start + i));
+        assert.deepEqual(
+          g.offsets,
+          Array.from({ length: g.text.length + 1 }, (_, i) => g.start + i),
+        );
       }
       // A fix can replace exactly one RDP property inside the string.
       const g = s.segments[1];
@@ -394,7 +479,10 @@ describe('Bicep parser', () => {
 
       const nested = varValue(program, 'nestedInterpolation') as S.StringExpression;
       assert.equal(nested.expressions[0].kind, 'string');
-      assert.deepEqual((nested.expressions[0] as S.StringExpression).segments.map((x) => x.text), ['inner ', '']);
+      assert.deepEqual(
+        (nested.expressions[0] as S.StringExpression).segments.map((x) => x.text),
+        ['inner ', ''],
+      );
     });
 
     it('reads multi-line strings without escapes, and their interpolated form', () => {
@@ -404,16 +492,25 @@ describe('Bicep parser', () => {
       assert.equal(text.slice(m.segments[0].start, m.segments[0].end), m.value);
       assert.equal((varValue(program, 'multilineOneLine') as S.StringExpression).value, 'single');
       const i = varValue(program, 'interpolatedMultiline') as S.StringExpression;
-      assert.deepEqual(i.segments.map((g) => g.text), ['Hello ', '!\n']);
+      assert.deepEqual(
+        i.segments.map((g) => g.text),
+        ['Hello ', '!\n'],
+      );
       assert.equal(show(i.expressions[0]), 'name');
       const d = varValue(program, 'doubleDollarMultiline') as S.StringExpression;
-      assert.deepEqual(d.segments.map((g) => g.text), ['${literal} and ', '\n']);
+      assert.deepEqual(
+        d.segments.map((g) => g.text),
+        ['${literal} and ', '\n'],
+      );
     });
 
     it('keys object properties by their decoded names', () => {
       const o = varValue(program, 'multiLineObject') as S.ObjectExpression;
       const props = o.properties as S.ObjectProperty[];
-      assert.deepEqual(props.map((p) => p.keyText), ['a', 'quoted key', undefined, 'nested']);
+      assert.deepEqual(
+        props.map((p) => p.keyText),
+        ['a', 'quoted key', undefined, 'nested'],
+      );
       assert.equal(props[0].key.kind, 'identifier');
       assert.equal(props[1].key.kind, 'string');
       assert.equal(slice(text, props[1].key), "'quoted key'");
@@ -421,11 +518,14 @@ describe('Bicep parser', () => {
 
     it('collects comments and directives', () => {
       const { text: t, program: p } = fixture('directives.bicep');
-      assert.deepEqual(p.comments.map((c) => [c.text, c.multiline]), [
-        ['// A line comment', false],
-        ['/* A block comment */', true],
-        ['// a comment after the codes', false],
-      ]);
+      assert.deepEqual(
+        p.comments.map((c) => [c.text, c.multiline]),
+        [
+          ['// A line comment', false],
+          ['/* A block comment */', true],
+          ['// a comment after the codes', false],
+        ],
+      );
       assert.deepEqual(
         p.directives.map((d) => [d.directive, d.codes.map((c) => c.text)]),
         [
@@ -469,10 +569,19 @@ describe('Bicep parser', () => {
     });
 
     it('reports declarations of the other file kind', () => {
-      assert.deepEqual(parseBicep("resource r 'A/b@1' = {}\n", { params: true }).errors.map((e) => e.code), ['BCP337']);
-      assert.deepEqual(parseBicep("using './main.bicep'\n").errors.map((e) => e.code), ['BCP007']);
-      assert.deepEqual(parseBicep("param x = 1\n", { params: true }).errors, []);
-      assert.deepEqual(parseBicep("param x = 1\n").errors.map((e) => e.code), ['BCP279']);
+      assert.deepEqual(
+        parseBicep("resource r 'A/b@1' = {}\n", { params: true }).errors.map((e) => e.code),
+        ['BCP337'],
+      );
+      assert.deepEqual(
+        parseBicep("using './main.bicep'\n").errors.map((e) => e.code),
+        ['BCP007'],
+      );
+      assert.deepEqual(parseBicep('param x = 1\n', { params: true }).errors, []);
+      assert.deepEqual(
+        parseBicep('param x = 1\n').errors.map((e) => e.code),
+        ['BCP279'],
+      );
     });
   });
 
@@ -529,10 +638,14 @@ describe('Bicep parser', () => {
     }
 
     it('keeps the properties after a bad line in an object', () => {
-      const text = "resource hp 'A/b@2020-01-01' = {\n  name: 'hp'\n  location: = = garbage\n  @@@ what\n  properties: {\n    customRdpProperty: 'audiomode:i:0'\n  }\n}\nvar next = 1\n";
+      const text =
+        "resource hp 'A/b@2020-01-01' = {\n  name: 'hp'\n  location: = = garbage\n  @@@ what\n  properties: {\n    customRdpProperty: 'audiomode:i:0'\n  }\n}\nvar next = 1\n";
       const program = errorsOf(text);
       assert.ok(program.errors.length >= 1);
-      assert.ok(program.errors.every((e) => text.slice(0, e.start).split('\n').length <= 4), 'errors stay on the bad lines');
+      assert.ok(
+        program.errors.every((e) => text.slice(0, e.start).split('\n').length <= 4),
+        'errors stay on the bad lines',
+      );
       const body = statement(program, 'resource', 'hp').value as S.ObjectExpression;
       const keys = body.properties.filter((p): p is S.ObjectProperty => p.kind === 'property').map((p) => p.keyText);
       assert.deepEqual(keys, ['name', 'location', 'properties']);
@@ -546,17 +659,26 @@ describe('Bicep parser', () => {
       assert.equal(statement(program, 'output', 'o').name.name, 'o');
       const r = statement(program, 'resource', 'r');
       assert.equal(r.type.kind, 'error');
-      assert.deepEqual((r.value as S.ObjectExpression).properties.map((p) => (p as S.ObjectProperty).keyText), ['name']);
+      assert.deepEqual(
+        (r.value as S.ObjectExpression).properties.map((p) => (p as S.ObjectProperty).keyText),
+        ['name'],
+      );
       assert.equal(statement(program, 'var').name.missing, true);
     });
 
     it('ends an object whose closing brace is missing at the next declaration', () => {
-      const text = "var a = {\n  x: 1\n\nparam b string\n";
+      const text = 'var a = {\n  x: 1\n\nparam b string\n';
       const program = errorsOf(text);
-      assert.deepEqual(program.errors.map((e) => e.code), ['BCP018']);
+      assert.deepEqual(
+        program.errors.map((e) => e.code),
+        ['BCP018'],
+      );
       assert.equal(program.errors[0].start, text.indexOf('\n\nparam'));
       assert.equal(statement(program, 'param', 'b').name.name, 'b');
-      assert.deepEqual(((varValue(program, 'a') as S.ObjectExpression).properties as S.ObjectProperty[]).map((p) => p.keyText), ['x']);
+      assert.deepEqual(
+        ((varValue(program, 'a') as S.ObjectExpression).properties as S.ObjectProperty[]).map((p) => p.keyText),
+        ['x'],
+      );
     });
 
     it('survives a missing closing brace at the end of the file', () => {
@@ -571,7 +693,10 @@ describe('Bicep parser', () => {
 
     it('reports an unterminated string and keeps its text', () => {
       const program = errorsOf("var a = 'abc\nvar b = 'ok'\nvar c = '''never closed\n");
-      assert.deepEqual(program.errors.map((e) => e.code), ['BCP004', 'BCP140']);
+      assert.deepEqual(
+        program.errors.map((e) => e.code),
+        ['BCP004', 'BCP140'],
+      );
       const a = varValue(program, 'a') as S.StringExpression;
       assert.equal(a.value, 'abc');
       assert.equal(a.unterminated, true);
@@ -586,23 +711,56 @@ describe('Bicep parser', () => {
 
     it('reports stray tokens, bad escapes and double quotes', () => {
       assert.deepEqual(errorsOf('var a = "x"\n').errors[0].code, 'BCP103');
-      assert.deepEqual(errorsOf("var a = 'a\\qb'\n").errors.map((e) => e.code), ['BCP006']);
-      assert.deepEqual(errorsOf("var a = '\\u{110000}'\n").errors.map((e) => e.code), ['BCP133']);
-      assert.deepEqual(errorsOf('var a = 1 2\n').errors.map((e) => e.code), ['BCP019']);
-      assert.deepEqual(errorsOf('} ] )\nvar a = 1\n').errors.map((e) => e.code), ['BCP007']);
-      assert.deepEqual(errorsOf("var a = '${ {a: 1} }'\n").errors.map((e) => e.code), ['BCP087']);
-      assert.deepEqual(errorsOf('var a = !!true\n').errors.map((e) => e.code), ['BCP009']);
-      assert.deepEqual(errorsOf('var a = [\n  1,\n  2\n]\n').errors.map((e) => e.code), ['BCP238']);
-      assert.deepEqual(errorsOf('var a = 99999999999999999999999\n').errors.map((e) => e.code), ['BCP010']);
-      assert.deepEqual(errorsOf('@description(\'x\')\n').errors.map((e) => e.code), ['BCP147']);
-      assert.deepEqual(errorsOf('/* open').errors.map((e) => e.code), ['BCP002']);
-      assert.deepEqual(errorsOf('#disable-next-line\nvar a = 1\n').errors.map((e) => e.code), ['BCP226']);
+      assert.deepEqual(
+        errorsOf("var a = 'a\\qb'\n").errors.map((e) => e.code),
+        ['BCP006'],
+      );
+      assert.deepEqual(
+        errorsOf("var a = '\\u{110000}'\n").errors.map((e) => e.code),
+        ['BCP133'],
+      );
+      assert.deepEqual(
+        errorsOf('var a = 1 2\n').errors.map((e) => e.code),
+        ['BCP019'],
+      );
+      assert.deepEqual(
+        errorsOf('} ] )\nvar a = 1\n').errors.map((e) => e.code),
+        ['BCP007'],
+      );
+      assert.deepEqual(
+        errorsOf("var a = '${ {a: 1} }'\n").errors.map((e) => e.code),
+        ['BCP087'],
+      );
+      assert.deepEqual(
+        errorsOf('var a = !!true\n').errors.map((e) => e.code),
+        ['BCP009'],
+      );
+      assert.deepEqual(
+        errorsOf('var a = [\n  1,\n  2\n]\n').errors.map((e) => e.code),
+        ['BCP238'],
+      );
+      assert.deepEqual(
+        errorsOf('var a = 99999999999999999999999\n').errors.map((e) => e.code),
+        ['BCP010'],
+      );
+      assert.deepEqual(
+        errorsOf("@description('x')\n").errors.map((e) => e.code),
+        ['BCP147'],
+      );
+      assert.deepEqual(
+        errorsOf('/* open').errors.map((e) => e.code),
+        ['BCP002'],
+      );
+      assert.deepEqual(
+        errorsOf('#disable-next-line\nvar a = 1\n').errors.map((e) => e.code),
+        ['BCP226'],
+      );
     });
 
     it('never throws on garbage', () => {
       let seed = 42;
       const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-      const alphabet = "{}[]()'$:,.?!=<>|&\n\r\t @#\"\\/*+-%~^abcdefxyz019 \u00e9\u{1F600}\u0000\uFFFF";
+      const alphabet = '{}[]()\'$:,.?!=<>|&\n\r\t @#"\\/*+-%~^abcdefxyz019 \u00e9\u{1F600}\u0000\uFFFF';
       const valid = fs.readFileSync(path.join(FIXTURES, 'declarations.bicep'), 'utf8') + fs.readFileSync(path.join(FIXTURES, 'expressions.bicep'), 'utf8');
       for (let round = 0; round < 300; round++) {
         let text: string;

@@ -25,7 +25,12 @@ describe('CLI', () => {
       assert.deepEqual(Object.keys(report.summary), ['files', 'findings']);
       assert.equal(report.summary.files, 1);
       assert.equal(report.summary.findings, report.findings.length);
-      assert.deepEqual(headline(report.findings).map((f) => f.ruleId).sort(), [...HEADLINE].sort());
+      assert.deepEqual(
+        headline(report.findings)
+          .map((f) => f.ruleId)
+          .sort(),
+        [...HEADLINE].sort(),
+      );
       assert.deepEqual(report.errors, []);
       assert.deepEqual(report.skipped, []);
       const admin = report.findings.find((f) => f.ruleId === 'pooled-host-local-admin')!;
@@ -37,7 +42,10 @@ describe('CLI', () => {
         start: { line: ADMIN_LINE, column: line.indexOf('"[subscriptionResourceId') + 1 },
         end: { line: ADMIN_LINE, column: line.lastIndexOf('"') + 2 },
       });
-      assert.deepEqual(admin.fixes.map((f) => f.title), ['Use Virtual Machine User Login instead', 'Make the host pool personal']);
+      assert.deepEqual(
+        admin.fixes.map((f) => f.title),
+        ['Use Virtual Machine User Login instead', 'Make the host pool personal'],
+      );
       assert.ok(admin.related.some((x) => x.file === 'infra/pooled.json' && x.message.startsWith('Pooled host pool')));
       assert.deepEqual(Object.keys(admin), ['ruleId', 'level', 'message', 'file', 'range', 'fixes', 'related']);
     });
@@ -113,11 +121,19 @@ describe('CLI', () => {
       const log = JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8'));
       assert.equal(log.version, '2.1.0');
       const run = log.runs[0];
-      assert.deepEqual(run.tool.driver.rules.map((x: { id: string }) => x.id), RULES.map((x) => x.id));
+      assert.deepEqual(
+        run.tool.driver.rules.map((x: { id: string }) => x.id),
+        RULES.map((x) => x.id),
+      );
       for (const rule of run.tool.driver.rules) {
         assert.ok(rule.helpUri && rule.help.markdown && rule.shortDescription.text && rule.properties['security-severity']);
       }
-      assert.deepEqual(headline(run.results).map((x: { ruleId: string }) => x.ruleId).sort(), [...HEADLINE].sort());
+      assert.deepEqual(
+        headline(run.results)
+          .map((x: { ruleId: string }) => x.ruleId)
+          .sort(),
+        [...HEADLINE].sort(),
+      );
       const res = run.results.find((x: { ruleId: string }) => x.ruleId === 'pooled-host-local-admin');
       assert.equal(res.level, 'error');
       assert.equal(res.ruleIndex, 0);
@@ -128,7 +144,9 @@ describe('CLI', () => {
       // Moving the finding down a line keeps its fingerprint.
       fs.writeFileSync(path.join(dir, 'templates/pooled.json'), '\n' + POOLED_ARM);
       avdsec(['scan', '.', '--format', 'sarif', '--output', 'out2.sarif'], dir);
-      const moved = JSON.parse(fs.readFileSync(path.join(dir, 'out2.sarif'), 'utf8')).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'pooled-host-local-admin');
+      const moved = JSON.parse(fs.readFileSync(path.join(dir, 'out2.sarif'), 'utf8')).runs[0].results.find(
+        (x: { ruleId: string }) => x.ruleId === 'pooled-host-local-admin',
+      );
       assert.equal(moved.locations[0].physicalLocation.region.startLine, ADMIN_LINE + 1);
       assert.equal(moved.partialFingerprints['avdsecFinding/v1'], res.partialFingerprints['avdsecFinding/v1']);
     });
@@ -136,13 +154,24 @@ describe('CLI', () => {
     it('reads .avdsec.json from the folder above a file, and --config instead', () => {
       const dir = tempTree({
         'pooled.json': POOLED_ARM,
-        '.avdsec.json': '{\n  // CA lives in the identity repository\n  "rules": { "mfa-conditional-access-missing": { "managedOutsideRepository": true }, "pooled-host-local-admin": "warning" }\n}\n',
+        '.avdsec.json':
+          '{\n  // CA lives in the identity repository\n  "rules": { "mfa-conditional-access-missing": { "managedOutsideRepository": true }, "pooled-host-local-admin": "warning" }\n}\n',
         'strict.json': '{ "rules": { "host-pool-sso-disabled": "error" } }',
       });
       const report = JSON.parse(avdsec(['scan', '.', '--format', 'json'], dir).stdout) as Report;
-      assert.deepEqual(headline(report.findings).map((f) => `${f.ruleId}:${f.level}`).sort(), ['host-pool-sso-disabled:warning', 'pooled-host-local-admin:warning']);
+      assert.deepEqual(
+        headline(report.findings)
+          .map((f) => `${f.ruleId}:${f.level}`)
+          .sort(),
+        ['host-pool-sso-disabled:warning', 'pooled-host-local-admin:warning'],
+      );
       const strict = JSON.parse(avdsec(['scan', '.', '--format', 'json', '--config', 'strict.json'], dir).stdout) as Report;
-      assert.deepEqual(headline(strict.findings).map((f) => `${f.ruleId}:${f.level}`).sort(), ['host-pool-sso-disabled:error', 'mfa-conditional-access-missing:info', 'pooled-host-local-admin:error']);
+      assert.deepEqual(
+        headline(strict.findings)
+          .map((f) => `${f.ruleId}:${f.level}`)
+          .sort(),
+        ['host-pool-sso-disabled:error', 'mfa-conditional-access-missing:info', 'pooled-host-local-admin:error'],
+      );
     });
 
     it('reports configuration problems and excludes paths the configuration excludes', () => {
@@ -171,7 +200,10 @@ describe('CLI', () => {
 
     it('lists the rules as JSON', () => {
       const r = JSON.parse(avdsec(['rules', '--format', 'json']).stdout);
-      assert.deepEqual(r.rules.map((x: { id: string }) => x.id), RULES.map((x) => x.id));
+      assert.deepEqual(
+        r.rules.map((x: { id: string }) => x.id),
+        RULES.map((x) => x.id),
+      );
       assert.ok(r.rules.every((x: { helpUri: string }) => x.helpUri.endsWith('.md')));
     });
   });

@@ -35,7 +35,12 @@ describe('CLI configuration', () => {
     const r = avdsec(['scan', '.', '--format', 'json'], dir);
     assert.equal(r.status, 1, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
-    assert.deepEqual(report.errors, [{ file: 'base.json', message: 'line 3, column 15: "extends" makes a cycle (.avdsec.json -> base.json -> .avdsec.json); "./.avdsec.json" is not read again' }]);
+    assert.deepEqual(report.errors, [
+      {
+        file: 'base.json',
+        message: 'line 3, column 15: "extends" makes a cycle (.avdsec.json -> base.json -> .avdsec.json); "./.avdsec.json" is not read again',
+      },
+    ]);
     assert.equal(levelOf(report, 'host-pool-sso-disabled'), 'error');
     const text = avdsec(['scan', '.', '--no-color'], dir).stdout;
     assert.match(text, /^base\.json\(3,15\): error "extends" makes a cycle/m);
@@ -75,7 +80,10 @@ describe('CLI configuration', () => {
     assert.equal(report.summary.files, 1);
     const sarif = JSON.parse(avdsec(['scan', '.', '--format', 'sarif'], dir).stdout);
     const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text);
-    assert.ok(notes.some((t: string) => t.includes('over the 1 KB limit')), JSON.stringify(notes));
+    assert.ok(
+      notes.some((t: string) => t.includes('over the 1 KB limit')),
+      JSON.stringify(notes),
+    );
   });
 });
 
@@ -88,7 +96,12 @@ describe('CLI configuration from a repository under review', function () {
 
   it('reports empty and catastrophic exclude patterns at their item, and scans with the rest of the configuration', () => {
     const config = '{ "exclude": ["", "*a*a*a*a*a*a*a*a*b", "legacy/**"], "rules": { "host-pool-sso-disabled": "error" } }';
-    const dir = tempTree({ '.avdsec.json': config, 'pooled.json': POOLED_ARM, 'legacy/pooled.json': POOLED_ARM, [`${'a'.repeat(200)}/pooled.json`]: POOLED_ARM });
+    const dir = tempTree({
+      '.avdsec.json': config,
+      'pooled.json': POOLED_ARM,
+      'legacy/pooled.json': POOLED_ARM,
+      [`${'a'.repeat(200)}/pooled.json`]: POOLED_ARM,
+    });
     const started = Date.now();
     const r = avdsec(['scan', '.', '--format', 'json'], dir);
     assert.ok(Date.now() - started < 30_000);
@@ -107,7 +120,11 @@ describe('CLI configuration from a repository under review', function () {
 
   it('refuses extends outside the repository, to FIFOs, devices and symlinks out, promptly, and shows nothing of those files', () => {
     const outside = tempTree({ 'base.json': '{ "rules": { "outsideSecretKey": "off" } }' });
-    const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'infra/pooled.json': POOLED_ARM, 'package.json': '{ "name": "app", "secretToken": "hunter2" }' });
+    const dir = tempTree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'infra/pooled.json': POOLED_ARM,
+      'package.json': '{ "name": "app", "secretToken": "hunter2" }',
+    });
     execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
     fs.symlinkSync(path.join(outside, 'base.json'), path.join(dir, 'link.json'));
     const targets = ['/etc/passwd', '../fifo.json', '/dev/zero', path.join(outside, 'base.json'), '../link.json', '../package.json', '../missing.json'];
@@ -146,7 +163,10 @@ describe('CLI configuration from a repository under review', function () {
       'ci/shared.json': '{ "rules": { "host-pool-sso-disabled": "info" } }',
     });
     const refused = JSON.parse(avdsec(['scan', 'repo/infra', '--format', 'json'], dir).stdout) as Report;
-    assert.deepEqual(refused.errors.map((e) => e.message), ['line 1, column 14: "extends": cannot read "../../org/base.json": outside the workspace']);
+    assert.deepEqual(
+      refused.errors.map((e) => e.message),
+      ['line 1, column 14: "extends": cannot read "../../org/base.json": outside the workspace'],
+    );
     // The folder of --config is part of the workspace.
     const explicit = JSON.parse(avdsec(['scan', 'repo/infra', '--format', 'json', '--config', 'ci/strict.json'], dir).stdout) as Report;
     assert.deepEqual(explicit.errors, []);

@@ -22,7 +22,10 @@ const json = (dir: string, ...args: string[]) => {
   assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as Report;
 };
-const findingsOf = (r: Report) => r.findings.map((f) => `${f.file}(${f.range.start.line},${f.range.start.column}-${f.range.end.line},${f.range.end.column}): ${f.level} ${f.ruleId}: ${f.message}`);
+const findingsOf = (r: Report) =>
+  r.findings.map(
+    (f) => `${f.file}(${f.range.start.line},${f.range.start.column}-${f.range.end.line},${f.range.end.column}): ${f.level} ${f.ruleId}: ${f.message}`,
+  );
 
 describe('CLI: what the scan reads and what it does not', function () {
   this.timeout(120_000);
@@ -31,7 +34,11 @@ describe('CLI: what the scan reads and what it does not', function () {
     const scan = (encoding: FileEncoding) => json(tempTree(Object.fromEntries(Object.entries(BAD).map(([f, text]) => [f, encodeText(text, encoding)]))));
     const utf8 = scan('utf8');
     assert.deepEqual(utf8.errors, []);
-    for (const f of Object.keys(BAD)) assert.ok(utf8.findings.some((x) => x.file === f), `no finding in ${f}`);
+    for (const f of Object.keys(BAD))
+      assert.ok(
+        utf8.findings.some((x) => x.file === f),
+        `no finding in ${f}`,
+      );
     for (const encoding of ['utf16le', 'utf16be', 'utf8bom'] as const) {
       const other = scan(encoding);
       assert.deepEqual(other.errors, [], encoding);
@@ -76,7 +83,11 @@ describe('CLI: what the scan reads and what it does not', function () {
       if (process.getuid?.() === 0) {
         // root reads any folder: scan as nobody (the tree is readable by all but the one folder).
         assert.ok(fs.existsSync('/usr/bin/setpriv') || fs.existsSync('/bin/setpriv'), 'setpriv (util-linux) is needed to run this test as root');
-        r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+        r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', '.', '--format', 'json'], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
       } else {
         r = avdsec(['scan', '.', '--format', 'json'], dir);
       }
@@ -119,7 +130,11 @@ describe('CLI: what the scan reads and what it does not', function () {
     assert.match(text.stdout, /^outside\.bicep: skipped symlink to a file outside the scanned folders; not read$/m);
     assert.match(text.stdout, /, 6 skipped\.$/m);
     const sarif = JSON.parse(avdsec(['scan', '.', '--format', 'sarif'], dir).stdout);
-    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as { level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as {
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+    }[];
     assert.deepEqual(
       notes.map((n) => `${n.level} ${n.locations[0].physicalLocation.artifactLocation.uri}: ${n.message.text}`),
       report.skipped.map((s) => `note ${s.file}: ${s.message}`),
@@ -138,12 +153,20 @@ describe('CLI: what the scan reads and what it does not', function () {
     const lines = r.stdout.split('\n');
     assert.ok(!lines.some((l) => l.startsWith('main.bicep(1,1)')), r.stdout);
     assert.ok(!r.stdout.includes('\u001b'), 'no escape sequence reaches the terminal');
-    assert.ok(lines.some((l) => l.startsWith('evil\\nmain.bicep(1,1): error fake-rule: forged line\\u001b[2J.bicep(')), r.stdout);
+    assert.ok(
+      lines.some((l) => l.startsWith('evil\\nmain.bicep(1,1): error fake-rule: forged line\\u001b[2J.bicep(')),
+      r.stdout,
+    );
     const report = json(dir);
     assert.ok(report.findings.length && report.findings.every((f) => f.file === name));
     const sarif = avdsec(['scan', '.', '--format', 'sarif'], dir).stdout;
     assert.ok(!sarif.includes('\u001b') && !sarif.includes('evil\n'));
-    assert.ok(JSON.parse(sarif).runs[0].results.every((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => decodeURI(x.locations[0].physicalLocation.artifactLocation.uri) === name));
+    assert.ok(
+      JSON.parse(sarif).runs[0].results.every(
+        (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          decodeURI(x.locations[0].physicalLocation.artifactLocation.uri) === name,
+      ),
+    );
   });
 
   for (const depth of [5_500, 100_000]) {
@@ -155,7 +178,10 @@ describe('CLI: what the scan reads and what it does not', function () {
       // The root object and `variables` are two levels: the 999th bracket crosses the limit.
       const column = text.split('\n')[line - 1].indexOf('[') + 999;
       assert.deepEqual(report.errors, [
-        { file: 'pooled.json', message: `1 syntax error, the first at line ${line}, column ${column}: Nested too deeply (more than 1000 levels); this value was not read (JSON); the rest of the file was still checked` },
+        {
+          file: 'pooled.json',
+          message: `1 syntax error, the first at line ${line}, column ${column}: Nested too deeply (more than 1000 levels); this value was not read (JSON); the rest of the file was still checked`,
+        },
       ]);
       const clean = json(tempTree({ 'pooled.json': POOLED_ARM }));
       assert.deepEqual(

@@ -24,7 +24,12 @@ function jsonScan(dir: string, extra: string[] = []): Report {
 /** `avdsec scan . --fix` in `dir`, with `file` changed (see meanwhile.cjs) right after the scan has read it. */
 function fixWhileChanged(dir: string, file: string, env: { AVDSEC_TEST_LINK?: string } = {}): CliResult {
   const args = ['--require', path.join(__dirname, 'meanwhile.cjs'), CLI, 'scan', '.', '--fix', '--format', 'json', '--fail-on', 'never'];
-  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, AVDSEC_TEST_FILE: path.join(dir, file), ...env } });
+  const r = spawnSync(process.execPath, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, AVDSEC_TEST_FILE: path.join(dir, file), ...env },
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -51,7 +56,8 @@ describe('CLI fixes', () => {
     assert.match(r.stdout, /^--- a\/examples\//);
     assert.match(r.stderr, /would apply \d+ fix(es)? in \d+ files?; \d+ findings? would remain/);
     const files = patched(dir, r.stdout);
-    for (const f of ['examples/arm/azuredeploy.json', 'examples/bicep/main.bicep', 'examples/terraform/main.tf', 'examples/terraform/rbac.tf']) assert.ok(files.has(f), f);
+    for (const f of ['examples/arm/azuredeploy.json', 'examples/bicep/main.bicep', 'examples/terraform/main.tf', 'examples/terraform/rbac.tf'])
+      assert.ok(files.has(f), f);
     assert.match(files.get('examples/bicep/main.bicep')!, /enablerdsaadauth:i:1/);
     assert.match(files.get('examples/arm/azuredeploy.json')!, new RegExp(VM_USER_LOGIN));
     assert.match(files.get('examples/terraform/rbac.tf')!, /role_definition_name = "Virtual Machine User Login"/);
@@ -73,7 +79,10 @@ describe('CLI fixes', () => {
     for (const [file, text] of expected) assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), text, file);
     // The report is the scan after fixing: the fixed findings are gone, the others remain.
     const after = JSON.parse(r.stdout) as Report;
-    assert.deepEqual(after.findings.filter((f) => FIXED_BY_EDITS.includes(f.ruleId)), []);
+    assert.deepEqual(
+      after.findings.filter((f) => FIXED_BY_EDITS.includes(f.ruleId)),
+      [],
+    );
     assert.equal(after.findings.filter((f) => f.ruleId === 'mfa-conditional-access-missing').length, 3);
     assert.deepEqual(after, jsonScan(dir));
     // The preferred MFA fix for Terraform would create a policy file: --fix leaves that to the user.
@@ -86,7 +95,10 @@ describe('CLI fixes', () => {
 
   it('--fix keeps the byte order mark and CRLF line ends, and leaves suppressed findings alone', () => {
     const crlf = '\ufeff' + POOLED_ARM.replace(/\n/g, '\r\n');
-    const suppressed = POOLED_ARM.replace(/^(\s*)("roleDefinitionId")/m, '$1// avdsec-disable-next-line pooled-host-local-admin -- helpdesk group, reviewed\n$1$2');
+    const suppressed = POOLED_ARM.replace(
+      /^(\s*)("roleDefinitionId")/m,
+      '$1// avdsec-disable-next-line pooled-host-local-admin -- helpdesk group, reviewed\n$1$2',
+    );
     const dir = tempTree({ 'a/pooled.json': crlf, 'b/pooled.json': suppressed });
     const r = avdsec(['scan', '.', '--fix', '--fail-on', 'never'], dir);
     assert.equal(r.status, 0, r.stderr);
@@ -109,7 +121,10 @@ describe('CLI fixes', () => {
     const report = JSON.parse(r.stdout) as Report;
     assert.deepEqual(report.errors, [{ file: 'a/pooled.json', message: 'changed since it was read; not fixed' }]);
     // The file not written keeps its findings in the report.
-    assert.deepEqual(report.findings.filter((f) => f.ruleId === 'pooled-host-local-admin').map((f) => f.file), ['a/pooled.json']);
+    assert.deepEqual(
+      report.findings.filter((f) => f.ruleId === 'pooled-host-local-admin').map((f) => f.file),
+      ['a/pooled.json'],
+    );
     assert.match(r.stderr, /^avdsec: applied \d+ fixes in 2 files, but 1 file was not written \(see the errors\)\n$/);
   });
 
@@ -126,7 +141,9 @@ describe('CLI fixes', () => {
 
   it('--fix writes a UTF-16 LE file back in UTF-16 LE, fixed as its UTF-8 twin is', () => {
     const annotated = fs.readFileSync(path.join(FIXTURES, 'rules', 'host-pool-sso-disabled', 'bicep-bom-unicode', 'main.bicep'), 'utf8');
-    const bad = parseMarkers(annotated).text.replace(/^\ufeff/, '').replace(/\n/g, '\r\n');
+    const bad = parseMarkers(annotated)
+      .text.replace(/^\ufeff/, '')
+      .replace(/\n/g, '\r\n');
     const dir = tempTree({ 'utf8/main.bicep': bad, 'utf16/main.bicep': encodeText(bad, 'utf16le') });
     const r = avdsec(['scan', '.', '--fix', '--format', 'json', '--fail-on', 'never'], dir);
     assert.equal(r.status, 0, r.stderr);

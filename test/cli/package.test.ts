@@ -28,7 +28,9 @@ describe('npm package (npx avdsec)', function () {
   it('packs the two bundles, the grammars, the schema, README and LICENSE, and nothing else', () => {
     const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json'])) as { files: { path: string }[] }[];
     const files = pack.files.map((f) => f.path).sort();
-    const grammars = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grammars', 'grammars.json'), 'utf8')) as { files: { file: string }[] }).files.map((g) => `grammars/${g.file}`);
+    const grammars = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grammars', 'grammars.json'), 'utf8')) as { files: { file: string }[] }).files.map(
+      (g) => `grammars/${g.file}`,
+    );
     assert.ok(grammars.some((g) => g.endsWith('.wasm')));
     const expected = [
       'LICENSE',
@@ -82,7 +84,10 @@ describe('npm package (npx avdsec)', function () {
       assert.deepEqual(report.errors, []);
       // Terraform needs the packed grammars; Bicep and ARM JSON the bundle alone.
       for (const lang of ['arm', 'bicep', 'terraform']) {
-        assert.ok(report.findings.some((f) => f.ruleId === 'pooled-host-local-admin' && f.file.startsWith(`examples/${lang}/`)), lang);
+        assert.ok(
+          report.findings.some((f) => f.ruleId === 'pooled-host-local-admin' && f.file.startsWith(`examples/${lang}/`)),
+          lang,
+        );
       }
       const rules = exec(['avdsec', 'rules']);
       assert.equal(rules.status, 0, rules.stderr);

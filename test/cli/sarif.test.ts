@@ -58,7 +58,10 @@ describe('CLI SARIF', () => {
       assert.ok(run.results!.length > 0);
       assert.ok(run.results!.some((r) => r.fixes?.length));
       assert.ok(run.results!.some((r) => r.relatedLocations?.length));
-      assert.equal(run.results!.some((r) => r.suppressions), args.length > 0);
+      assert.equal(
+        run.results!.some((r) => r.suppressions),
+        args.length > 0,
+      );
     }
     const plain = examplesTree();
     assert.ok(validate(sarifOf(plain)), JSON.stringify(validate.errors, null, 2));
@@ -67,7 +70,10 @@ describe('CLI SARIF', () => {
   it('describes every rule of the registry: descriptions, help in markdown, security-severity and tags', () => {
     const log = sarifOf(examplesTree());
     const rules = log.runs[0].tool.driver.rules!;
-    assert.deepEqual(rules.map((r) => r.id), RULES.map((r) => r.id));
+    assert.deepEqual(
+      rules.map((r) => r.id),
+      RULES.map((r) => r.id),
+    );
     const level = { error: 'error', warning: 'warning', info: 'note', hint: 'note' } as const;
     for (const [i, rule] of RULES.entries()) {
       const d = rules[i];
@@ -108,7 +114,9 @@ describe('CLI SARIF', () => {
   it('carries fixes as replacements that, applied to the file, make the change', () => {
     const dir = examplesTree();
     const results = sarifOf(dir).runs[0].results!;
-    const sso = results.find((r) => r.ruleId === 'host-pool-sso-disabled' && r.locations![0].physicalLocation!.artifactLocation!.uri === 'examples/bicep/main.bicep')!;
+    const sso = results.find(
+      (r) => r.ruleId === 'host-pool-sso-disabled' && r.locations![0].physicalLocation!.artifactLocation!.uri === 'examples/bicep/main.bicep',
+    )!;
     const fix = sso.fixes![0];
     assert.match(fix.description!.text!, /^Enable Microsoft Entra single sign-on/);
     const [change] = fix.artifactChanges;
@@ -117,7 +125,9 @@ describe('CLI SARIF', () => {
     const fixed = applyReplacements(fs.readFileSync(file, 'utf8'), change.replacements!);
     assert.match(fixed, /var rdpProperties = '[^']*enablerdsaadauth:i:1;'/);
     // Fixes that only write the configuration (the MFA rule's "managed outside this repository") have no edits to carry.
-    const mfa = results.find((r) => r.ruleId === 'mfa-conditional-access-missing' && r.locations![0].physicalLocation!.artifactLocation!.uri === 'examples/bicep/main.bicep')!;
+    const mfa = results.find(
+      (r) => r.ruleId === 'mfa-conditional-access-missing' && r.locations![0].physicalLocation!.artifactLocation!.uri === 'examples/bicep/main.bicep',
+    )!;
     assert.equal(mfa.fixes, undefined);
   });
 
@@ -125,7 +135,9 @@ describe('CLI SARIF', () => {
     const dir = examplesTree({ 'suppressed/pooled.json': SUPPRESSED });
     const without = sarifOf(dir).runs[0].results!;
     assert.ok(without.every((r) => !r.suppressions));
-    assert.ok(!without.some((r) => r.ruleId === 'pooled-host-local-admin' && r.locations![0].physicalLocation!.artifactLocation!.uri === 'suppressed/pooled.json'));
+    assert.ok(
+      !without.some((r) => r.ruleId === 'pooled-host-local-admin' && r.locations![0].physicalLocation!.artifactLocation!.uri === 'suppressed/pooled.json'),
+    );
     const shown = sarifOf(dir, ['--show-suppressed']).runs[0].results!;
     const s = shown.filter((r) => r.suppressions);
     assert.equal(s.length, 1);

@@ -13,7 +13,10 @@ describe('CLI --show-suppressed', () => {
     const dir = tempTree({ 'pooled.json': SUPPRESSED });
     const plain = avdsec(['scan', '.', '--format', 'json'], dir);
     const report = JSON.parse(plain.stdout) as Report;
-    assert.deepEqual(report.findings.filter((f) => f.ruleId === RULE), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.ruleId === RULE),
+      [],
+    );
     assert.deepEqual(Object.keys(report.summary), ['files', 'findings']);
     assert.ok(report.findings.every((f) => !('suppressed' in f)));
 

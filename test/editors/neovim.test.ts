@@ -131,7 +131,11 @@ describe('Neovim 0.7 (built-in LSP client) with avdsec-language-server --stdio',
             range: d.range,
           }));
           const want = expected.filter((e) => e.file === f).map(asDiagnostic);
-          assert.deepEqual(got.sort((a, b) => key(a).localeCompare(key(b))), want.sort((a, b) => key(a).localeCompare(key(b))), `diagnostics of examples/${f}`);
+          assert.deepEqual(
+            got.sort((a, b) => key(a).localeCompare(key(b))),
+            want.sort((a, b) => key(a).localeCompare(key(b))),
+            `diagnostics of examples/${f}`,
+          );
         }
       });
 
@@ -157,7 +161,11 @@ describe('Neovim 0.7 (built-in LSP client) with avdsec-language-server --stdio',
       it('offers the SSO quick fix as a code action', function () {
         const sso = result.codeActions.filter((a) => a.code === SSO_RULE);
         assert.ok(sso.length, `no ${SSO_RULE} diagnostic to ask code actions for`);
-        for (const a of sso) assert.ok(a.titles.some((t) => t.startsWith(SSO_FIX_TITLE)), `code actions at ${a.file}:${a.range.start.line + 1}: ${a.titles.join(' | ')}`);
+        for (const a of sso)
+          assert.ok(
+            a.titles.some((t) => t.startsWith(SSO_FIX_TITLE)),
+            `code actions at ${a.file}:${a.range.start.line + 1}: ${a.titles.join(' | ')}`,
+          );
       });
     });
   }

@@ -19,7 +19,11 @@ const SCREENSHOTS_FROM = 'Bicep';
 const SCREENSHOTS = path.join(ROOT, 'docs', 'images');
 const FAILURE_SCREENSHOTS = path.join(ROOT, 'test-results', 'editors');
 
-const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+const slug = (s: string) =>
+  s
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 
 describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
   let tmp: string | undefined;
@@ -53,7 +57,16 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
     browser = await chromium.launch({
       executablePath: chrome,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     wb = await Workbench.open(browser, url);
   });
@@ -182,12 +195,17 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
           await wb.page.keyboard.press('Escape');
           return undefined;
         });
-        assert.ok(offered.some((t) => t.startsWith(SSO_FIX_TITLE)), offered.join(' | '));
+        assert.ok(
+          offered.some((t) => t.startsWith(SSO_FIX_TITLE)),
+          offered.join(' | '),
+        );
         if (c.language === SCREENSHOTS_FROM) await wb.screenshot(path.join(SCREENSHOTS, 'quick-fix.png'));
         await wb.applyQuickFix(SSO_FIX_TITLE);
         await wb.command('File: Save All');
 
-        await poll(`${SSO_FIXED_TEXT} written to examples/${folder}`, 15_000, async () => (folderText().split(SSO_FIXED_TEXT).length > before ? true : undefined));
+        await poll(`${SSO_FIXED_TEXT} written to examples/${folder}`, 15_000, async () =>
+          folderText().split(SSO_FIXED_TEXT).length > before ? true : undefined,
+        );
         await wb.showProblems(SSO_RULE);
         let rows: ProblemRow[] = [];
         await poll(
@@ -226,7 +244,7 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
         async () => JSON.stringify(await wb.statusBarItem(/avdsec/)),
       );
 
-    it('shows the server state and the workspace\'s avdsec errors and warnings in the status bar; a click opens Problems', async function () {
+    it("shows the server state and the workspace's avdsec errors and warnings in the status bar; a click opens Problems", async function () {
       const item = await statusShows(runningLabel());
       assert.match(item.text, /avdsec/);
       await wb.closePanel();
@@ -239,7 +257,9 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
       await wb.command('avdsec: Show Output');
       const view = wb.page.locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]').first();
       await view.waitFor({ state: 'visible' });
-      await poll('the avdsec channel in the Output panel', 30_000, async () => (/\[avdsec\]\sindexed\s\d+\sfiles/.test(await view.locator('.view-lines').first().innerText()) ? true : undefined));
+      await poll('the avdsec channel in the Output panel', 30_000, async () =>
+        /\[avdsec\]\sindexed\s\d+\sfiles/.test(await view.locator('.view-lines').first().innerText()) ? true : undefined,
+      );
 
       const starts = () => (server!.extensionLogs().outputChannel.match(/\[avdsec\] indexed \d+ files/g) ?? []).length;
       const before = starts();
@@ -254,20 +274,29 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
       fs.mkdirSync(path.dirname(abs), { recursive: true });
       // From the repository: the workspace's copy had its SSO fixed by the quick fix test.
       fs.copyFileSync(path.join(ROOT, 'examples', 'bicep', 'main.bicep'), abs);
-      assert.ok(scan(workspace).some((f) => f.file === file && f.ruleId === SSO_RULE), `avdsec scan finds no ${SSO_RULE} in ${file}`);
+      assert.ok(
+        scan(workspace).some((f) => f.file === file && f.ruleId === SSO_RULE),
+        `avdsec scan finds no ${SSO_RULE} in ${file}`,
+      );
       // In the Settings editor, as a user does (VS Code does not see a settings.json written behind its back here).
       await wb.setBooleanSetting('avdsec.fixOnSave', 'Fix On Save', true);
       try {
-        await poll('"avdsec.fixOnSave": true in the user settings.json', 15_000, async () => (server!.userSettings()['avdsec.fixOnSave'] === true ? true : undefined));
+        await poll('"avdsec.fixOnSave": true in the user settings.json', 15_000, async () =>
+          server!.userSettings()['avdsec.fixOnSave'] === true ? true : undefined,
+        );
         // The client logs the setting when it changes: the extension host has it from then on.
-        await poll('"avdsec.fixOnSave is on" in the avdsec log', 30_000, async () => (server!.extensionLogs().outputChannel.includes('avdsec.fixOnSave is on') ? true : undefined));
+        await poll('"avdsec.fixOnSave is on" in the avdsec log', 30_000, async () =>
+          server!.extensionLogs().outputChannel.includes('avdsec.fixOnSave is on') ? true : undefined,
+        );
         await wb.openFile(file);
         await wb.goTo(1, 1);
         const comment = '// saved with avdsec.fixOnSave';
         await wb.page.keyboard.type(comment);
         await wb.page.keyboard.press('Enter');
         await wb.page.keyboard.press('Control+S');
-        await poll(`${SSO_FIXED_TEXT} written to ${file} on save`, 30_000, async () => (fs.readFileSync(abs, 'utf8').includes(SSO_FIXED_TEXT) ? true : undefined));
+        await poll(`${SSO_FIXED_TEXT} written to ${file} on save`, 30_000, async () =>
+          fs.readFileSync(abs, 'utf8').includes(SSO_FIXED_TEXT) ? true : undefined,
+        );
         assert.ok(fs.readFileSync(abs, 'utf8').startsWith(comment), 'the edit itself was saved');
         const left = scan(workspace).filter((f) => f.file === file && (f.ruleId === SSO_RULE || f.ruleId === 'pooled-host-local-admin'));
         assert.deepEqual(left, [], 'the CLI still finds what fix on save should have fixed');
@@ -327,7 +356,9 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
         async () => ((await wb.squiggles()).some((s) => s.line === f.range.start.line && s.severity === f.level) ? true : undefined),
         async () => JSON.stringify(await wb.squiggles()),
       );
-      await poll('the avdsec status bar item, running', 30_000, async () => ((await wb.statusBarItem(/avdsec/))?.label.startsWith('avdsec: running') ? true : undefined));
+      await poll('the avdsec status bar item, running', 30_000, async () =>
+        (await wb.statusBarItem(/avdsec/))?.label.startsWith('avdsec: running') ? true : undefined,
+      );
     });
   });
 });

@@ -65,7 +65,7 @@ const RDP_VALUES: Record<string, (size: number) => string> = {
   'an integer value followed by spaces': (n) => `audiomode:i:1${' '.repeat(n)}x`,
   'tokens set again with other values': (n) => repeatTo('audiomode:i:0;audiomode:i:1;', n),
   'unknown property names': (n) => repeatTo('redirectclipbord:i:1;', n),
-  'semicolons': (n) => repeatTo(';', n),
+  semicolons: (n) => repeatTo(';', n),
   'drive list items': (n) => `drivestoredirect:s:${repeatTo('C:\\;', n)}`,
 };
 
@@ -82,7 +82,10 @@ const GENERATORS: Record<string, Generator> = {
     file: 'main.bicep',
     text: `${bicepPool(`'audiomode:i:0;'`)}// avdsec-disable-next-line no-such-rule${' '.repeat(n / 2)},${' '.repeat(n / 2)}other-unknown\nvar y = 1\n`,
   }),
-  'bicep: whitespace before a suppression': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}${' '.repeat(n)}// avdsec-disable-next-line a,b ,c\n` }),
+  'bicep: whitespace before a suppression': (n) => ({
+    file: 'main.bicep',
+    text: `${bicepPool(`'audiomode:i:0;'`)}${' '.repeat(n)}// avdsec-disable-next-line a,b ,c\n`,
+  }),
   'arm: 10,000 suppressions on one line': (n) => ({
     file: 'azuredeploy.json',
     text: armTemplate(armPool(`"audiomode:i:0;"`)).replace('"contentVersion"', `${repeatTo('/* avdsec-disable-next-line nope */ ', n)}"contentVersion"`),
@@ -101,10 +104,22 @@ const GENERATORS: Record<string, Generator> = {
   'terraform: format("%-+# 0…")': (n) => ({ file: 'main.tf', text: tfPool(`format("%${repeatTo('-+# 0', n)}1", "x")`) }),
 
   // Long whitespace runs where the grammar allows them.
-  'bicep: whitespace runs between tokens': (n) => ({ file: 'main.bicep', text: bicepPool(`'audiomode:i:0;'`).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 120)))) }),
-  'arm: whitespace runs between tokens': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(`"audiomode:i:0;"`).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 150))))) }),
-  'terraform: whitespace runs between tokens': (n) => ({ file: 'main.tf', text: tfPool(`"audiomode:i:0;"`).replace(/ {2,}/g, ' '.repeat(Math.max(1, Math.floor(n / 60)))) }),
-  'arm: whitespace runs inside an expression': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[concat(${' '.repeat(n / 2)}'a'${' '.repeat(n / 2)}, 'b')]`))) }),
+  'bicep: whitespace runs between tokens': (n) => ({
+    file: 'main.bicep',
+    text: bicepPool(`'audiomode:i:0;'`).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 120)))),
+  }),
+  'arm: whitespace runs between tokens': (n) => ({
+    file: 'azuredeploy.json',
+    text: armTemplate(armPool(`"audiomode:i:0;"`).replace(/ /g, ' '.repeat(Math.max(1, Math.floor(n / 150))))),
+  }),
+  'terraform: whitespace runs between tokens': (n) => ({
+    file: 'main.tf',
+    text: tfPool(`"audiomode:i:0;"`).replace(/ {2,}/g, ' '.repeat(Math.max(1, Math.floor(n / 60)))),
+  }),
+  'arm: whitespace runs inside an expression': (n) => ({
+    file: 'azuredeploy.json',
+    text: armTemplate(armPool(jsonString(`[concat(${' '.repeat(n / 2)}'a'${' '.repeat(n / 2)}, 'b')]`))),
+  }),
 
   // Strings built of many pieces.
   'bicep: 10,000 interpolations in an RDP string': (n) => ({
@@ -124,7 +139,10 @@ const GENERATORS: Record<string, Generator> = {
   // Arrays and strings of more pieces than a function call takes arguments.
   'arm: concat of a huge array': (n) => ({
     file: 'azuredeploy.json',
-    text: armTemplate(armPool(jsonString(`[string(length(concat(variables('big'), variables('big'))))]`)), `\n  "variables": { "big": [${repeatTo('1,', n / 2)}1] },`),
+    text: armTemplate(
+      armPool(jsonString(`[string(length(concat(variables('big'), variables('big'))))]`)),
+      `\n  "variables": { "big": [${repeatTo('1,', n / 2)}1] },`,
+    ),
   }),
   'bicep: a string of many pieces': (n) => ({
     file: 'main.bicep',
@@ -132,15 +150,30 @@ const GENERATORS: Record<string, Generator> = {
   }),
 
   // Deep nesting, below and above each parser's depth limit, and long chains of operators (a tree as deep, no brackets).
-  'bicep: a long chain of operators': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('1 % ', n / 2)}1\nvar y = ${repeatTo('1 % ', n / 2)}}\n${bicepPool(`'audiomode:i:\${x};'`)}` }),
-  'terraform: a long chain of operators': (n) => ({ file: 'main.tf', text: tfPool(`"audiomode:i:\${local.x};"`) + `locals {\n  x = ${repeatTo('1 % ', n / 2)}1\n  y = ${repeatTo('1 % ', n / 2)}}\n}\n` }),
+  'bicep: a long chain of operators': (n) => ({
+    file: 'main.bicep',
+    text: `var x = ${repeatTo('1 % ', n / 2)}1\nvar y = ${repeatTo('1 % ', n / 2)}}\n${bicepPool(`'audiomode:i:\${x};'`)}`,
+  }),
+  'terraform: a long chain of operators': (n) => ({
+    file: 'main.tf',
+    text: tfPool(`"audiomode:i:\${local.x};"`) + `locals {\n  x = ${repeatTo('1 % ', n / 2)}1\n  y = ${repeatTo('1 % ', n / 2)}}\n}\n`,
+  }),
   'arm: a long chain of operators': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[concat(${repeatTo("'a', ", n / 2)}'b')]`))) }),
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),
-  'arm: deep arrays': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(`"audiomode:i:0;"`), `\n  "variables": { "x": ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)} },`) }),
-  'arm: deep expression': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[${repeatTo('concat(', n / 8)}'a'${repeatTo(')', n / 8)}]`))) }),
+  'arm: deep arrays': (n) => ({
+    file: 'azuredeploy.json',
+    text: armTemplate(armPool(`"audiomode:i:0;"`), `\n  "variables": { "x": ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)} },`),
+  }),
+  'arm: deep expression': (n) => ({
+    file: 'azuredeploy.json',
+    text: armTemplate(armPool(jsonString(`[${repeatTo('concat(', n / 8)}'a'${repeatTo(')', n / 8)}]`))),
+  }),
   'terraform: deep braces, unclosed': (n) => ({ file: 'main.tf', text: `${tfPool(`"audiomode:i:0;"`)}${repeatTo('{', n)}` }),
-  'terraform: deep lists': (n) => ({ file: 'main.tf', text: `${tfPool(`"audiomode:i:0;"`)}locals {\n  x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n}\n` }),
+  'terraform: deep lists': (n) => ({
+    file: 'main.tf',
+    text: `${tfPool(`"audiomode:i:0;"`)}locals {\n  x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n}\n`,
+  }),
   'terraform: deep parentheses, unclosed': (n) => ({ file: 'main.tf', text: `${tfPool(`"audiomode:i:0;"`)}locals {\n  x = ${repeatTo('(', n)}` }),
 
   // Many resources in one file: the graph and the rules must not compare every pair.
@@ -172,7 +205,10 @@ const GENERATORS: Record<string, Generator> = {
 for (const [label, value] of Object.entries(RDP_VALUES)) {
   GENERATORS[`bicep: RDP value of ${label}`] = (n) => ({ file: 'main.bicep', text: bicepPool(bicepString(value(n))) });
   GENERATORS[`arm: RDP value of ${label}`] = (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(value(n)))) });
-  GENERATORS[`terraform: RDP value of ${label}`] = (n) => ({ file: 'main.tf', text: tfPool(jsonString(value(n)).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')) });
+  GENERATORS[`terraform: RDP value of ${label}`] = (n) => ({
+    file: 'main.tf',
+    text: tfPool(jsonString(value(n)).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')),
+  });
 }
 
 /** Every adversarial input, each about `size` characters (RDP values are capped at `rdpSize`, as the catalog's 100 KB). */

@@ -33,10 +33,64 @@ export function rng(seed: number): () => number {
   };
 }
 
-export const HOSTILE = ['${', '}', "'''", '"', "'", '\\', '[', ']', '{', '}', '(', ')', ';', ':', '\u0000', '\ufeff', '😀', '\r\n', '\n', '//', '/*', '#', '<<EOT\n', '[[', '@', '...', '?', '!', '=', ',', 'resource', 'module', 'for', 'if'];
+export const HOSTILE = [
+  '${',
+  '}',
+  "'''",
+  '"',
+  "'",
+  '\\',
+  '[',
+  ']',
+  '{',
+  '}',
+  '(',
+  ')',
+  ';',
+  ':',
+  '\u0000',
+  '\ufeff',
+  '😀',
+  '\r\n',
+  '\n',
+  '//',
+  '/*',
+  '#',
+  '<<EOT\n',
+  '[[',
+  '@',
+  '...',
+  '?',
+  '!',
+  '=',
+  ',',
+  'resource',
+  'module',
+  'for',
+  'if',
+];
 
 /** Tokens a backtracking regex or a rescan per item would choke on when repeated thousands of times. */
-const REPEATED = ['{0:', '%0', '${', '%{', '[', '{', '(', "'", '"', ';', ':i:', 'a:s:', '//', '#', ',', '\\', 'avdsec-disable-next-line x, ', '/* avdsec-disable-next-line y */'];
+const REPEATED = [
+  '{0:',
+  '%0',
+  '${',
+  '%{',
+  '[',
+  '{',
+  '(',
+  "'",
+  '"',
+  ';',
+  ':i:',
+  'a:s:',
+  '//',
+  '#',
+  ',',
+  '\\',
+  'avdsec-disable-next-line x, ',
+  '/* avdsec-disable-next-line y */',
+];
 const RUNS = [' ', '\t', '\n', '\r\n', ' \n'];
 
 function mutate(text: string, r: () => number): string {
@@ -185,7 +239,7 @@ export function mutationCampaign(g: Grammars, c: Campaign): CampaignResult {
       fixes += result.fixes;
     } catch (e) {
       if (c.dump) fs.writeFileSync(c.dump, JSON.stringify({ uri, text }));
-      throw new Error(`${context}: ${(e as Error).stack ?? e}`);
+      throw new Error(`${context}: ${(e as Error).stack ?? e}`, { cause: e });
     }
     if (c.progress && (i + 1) % (c.every ?? 1000) === 0) c.progress(i + 1);
   }
@@ -196,7 +250,8 @@ export function mutationCampaign(g: Grammars, c: Campaign): CampaignResult {
 export function incrementalCampaign(g: Grammars, c: Campaign): CampaignResult {
   const texts = seeds(/\.(json|tf|bicep)$/);
   const r = rng(c.seed);
-  const summary = (ws: Workspace, uri: string) => ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  const summary = (ws: Workspace, uri: string) =>
+    ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
   const typed = ['x', 'Pooled', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', '[', ']', "'", 'é', '😀', ...HOSTILE, ' '.repeat(300), '\n'.repeat(300)];
   for (let i = 0; i < c.count; i++) {
     const base = texts[Math.floor(r() * texts.length)];
@@ -221,7 +276,7 @@ export function incrementalCampaign(g: Grammars, c: Campaign): CampaignResult {
       assert.deepEqual(summary(ws, uri), summary(fresh, uri), context);
     } catch (e) {
       if (c.dump) fs.writeFileSync(c.dump, JSON.stringify({ text, start, oldEnd, newText }));
-      throw new Error(`${context}: ${(e as Error).stack ?? e}`);
+      throw new Error(`${context}: ${(e as Error).stack ?? e}`, { cause: e });
     } finally {
       ws.dispose();
       fresh.dispose();
@@ -245,7 +300,8 @@ export function folderCampaign(g: Grammars, c: Campaign): CampaignResult {
   const r = rng(c.seed);
   const typed = ['x', 'Pooled', 'Personal', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', "'", '"', '}', '\n'];
   const uriOf = (f: string) => `/fuzz-folder${f.slice(FIXTURES.length).split(path.sep).join('/')}`;
-  const summary = (ws: Workspace, uri: string) => ws.findings(uri, emptyConfig()).map((f) => `${f.uri} ${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  const summary = (ws: Workspace, uri: string) =>
+    ws.findings(uri, emptyConfig()).map((f) => `${f.uri} ${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
   for (let i = 0; i < c.count; i++) {
     const [dir, files] = multi[Math.floor(r() * multi.length)];
     const texts = new Map(files.map((f) => [uriOf(f), fs.readFileSync(f, 'utf8')]));
@@ -270,7 +326,7 @@ export function folderCampaign(g: Grammars, c: Campaign): CampaignResult {
       for (const [u, t] of texts) fresh.set(u, u === edited ? next : t, u === edited ? 2 : 1);
       for (const u of uris) assert.deepEqual(summary(ws, u), summary(fresh, u), `${context}: findings of ${u.split('/').pop()}`);
     } catch (e) {
-      throw new Error(`${context}: ${(e as Error).stack ?? e}`);
+      throw new Error(`${context}: ${(e as Error).stack ?? e}`, { cause: e });
     } finally {
       ws.dispose();
       fresh.dispose();

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { decodeText, encodeText, type FileEncoding, sniffEncoding } from '../../server/src/host/encoding';
 
 describe('host: file encodings', () => {
-  const text = 'param x = \'é😀\'\r\n// ∑\n';
+  const text = "param x = 'é😀'\r\n// ∑\n";
 
   for (const encoding of ['utf8', 'utf8bom', 'utf16le', 'utf16be'] as FileEncoding[]) {
     it(`${encoding}: decodes what it encodes, byte order mark dropped from the text`, () => {

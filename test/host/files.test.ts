@@ -33,7 +33,7 @@ describe('host: reading files from a repository under review', () => {
   });
 
   it('decodes source files in each encoding and says which, for a fix to keep it; UTF-16 is no binary file', () => {
-    const text = 'param location string = \'westeurope\' // é😀\r\n';
+    const text = "param location string = 'westeurope' // é😀\r\n";
     for (const encoding of ['utf8', 'utf8bom', 'utf16le', 'utf16be'] as FileEncoding[]) {
       const dir = tempTree({ 'main.bicep': encodeText(text, encoding) });
       assert.deepEqual(readSourceFile(path.join(dir, 'main.bicep')), { ok: true, text, encoding });

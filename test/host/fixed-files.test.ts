@@ -114,6 +114,7 @@ describe('host: writing fixed files', () => {
   it('reports a failed write, keeps the file as it was and removes the temporary file', () => {
     const { root, file, roots } = workspace();
     // The module object itself: the writer's `import * as fs` reads its properties when called.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object, not a namespace copy of it
     const nodeFs = require('node:fs') as typeof fs;
     const rename = nodeFs.renameSync;
     nodeFs.renameSync = () => {

@@ -132,7 +132,10 @@ describe('RDP property table', () => {
   });
 
   it('maps each rule to the properties the brief names', () => {
-    const judged = (rule: string) => RDP_PROPERTIES.filter((p) => p.rules?.includes(rule)).map((p) => p.name).sort();
+    const judged = (rule: string) =>
+      RDP_PROPERTIES.filter((p) => p.rules?.includes(rule))
+        .map((p) => p.name)
+        .sort();
     assert.deepEqual(judged('host-pool-sso-disabled'), ['enablerdsaadauth']);
     assert.deepEqual(judged('legacy-entra-password-sign-in'), ['targetisaadjoined']);
     assert.deepEqual(judged('rdp-nla-disabled'), ['enablecredsspsupport']);
@@ -157,7 +160,10 @@ describe('RDP property table', () => {
     assert.equal(rdpProperty('  EnableRdsAadAuth '), get('enablerdsaadauth'));
     assert.equal(rdpProperty('Screen Mode ID'), get('screen mode id'));
     assert.equal(rdpProperty('\tuse multimon\n'), get('use multimon'));
-    assert.equal(rdsOnlyProperty(' Full Address '), RDS_ONLY_PROPERTIES.find((p) => p.name === 'full address'));
+    assert.equal(
+      rdsOnlyProperty(' Full Address '),
+      RDS_ONLY_PROPERTIES.find((p) => p.name === 'full address'),
+    );
     assert.equal(rdpProperty('enablerdsadauth'), undefined);
     assert.equal(rdpProperty('screen  mode id'), undefined);
   });

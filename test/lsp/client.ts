@@ -34,7 +34,10 @@ export class ServerProcess {
 
   /** `nodeArgs` go before the server's script (a `--require` preload), `env` replaces the environment. */
   constructor(options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
-    this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env });
+    this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'dist', 'server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env,
+    });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
@@ -92,7 +95,10 @@ export class ServerProcess {
     const current = this.diagnostics.get(uri);
     if (current && test(current)) return Promise.resolve(current);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(this.diagnostics.get(uri))}; stderr: ${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(this.diagnostics.get(uri))}; stderr: ${this.stderr}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         uri,
         test,

@@ -34,7 +34,9 @@ const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.m
 
 /** The edits of one file in a code action's workspace edit, applied to its text. */
 function applied(action: CodeAction, uri: string, text: string): string {
-  const edits = (action.edit!.documentChanges ?? []).filter((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === uri).flatMap((c) => c.edits as TextEdit[]);
+  const edits = (action.edit!.documentChanges ?? [])
+    .filter((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === uri)
+    .flatMap((c) => c.edits as TextEdit[]);
   assert.ok(edits.length, `${action.title} edits nothing in ${uri}`);
   return TextDocument.applyEdits(TextDocument.create(uri, 'json', 0, text), edits);
 }
@@ -54,7 +56,11 @@ describe('language server: editor settings, config problems, fix all, disable co
   }
 
   async function actionsFor(s: ServerProcess, uri: string, d: Diagnostic): Promise<CodeAction[]> {
-    return (await s.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    return (await s.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    })) as CodeAction[];
   }
 
   afterEach(async () => {
@@ -70,12 +76,24 @@ describe('language server: editor settings, config problems, fix all, disable co
     const uri = uriOf('pooled.json');
     // The setting wins over the file (SSO is an error, MFA is off); the file still rules where the setting is silent (admin off).
     let diags = await s.waitForDiagnostics(uri, (d) => severityOf(d, SSO) === 1);
-    assert.deepEqual(headline(diags).map((d) => d.code), [SSO]);
-    assert.ok(s.configurationRequests.some((r) => r.section === 'avdsec' && r.scopeUri === uri), JSON.stringify(s.configurationRequests));
-    assert.ok(s.log.some((l) => l.includes('avdsec.rules names "no-such-rule"')), s.log.join('\n'));
+    assert.deepEqual(
+      headline(diags).map((d) => d.code),
+      [SSO],
+    );
+    assert.ok(
+      s.configurationRequests.some((r) => r.section === 'avdsec' && r.scopeUri === uri),
+      JSON.stringify(s.configurationRequests),
+    );
+    assert.ok(
+      s.log.some((l) => l.includes('avdsec.rules names "no-such-rule"')),
+      s.log.join('\n'),
+    );
     // Code actions see the same findings as the diagnostics.
     const actions = await actionsFor(s, uri, byCode(diags, SSO)!);
-    assert.ok(actions.some((a) => a.isPreferred && a.title.startsWith('Enable Microsoft Entra single sign-on')), actions.map((a) => a.title).join(' | '));
+    assert.ok(
+      actions.some((a) => a.isPreferred && a.title.startsWith('Enable Microsoft Entra single sign-on')),
+      actions.map((a) => a.title).join(' | '),
+    );
 
     await s.setSettings({});
     diags = await s.waitForDiagnostics(uri, (d) => severityOf(d, SSO) === 3 && !!byCode(d, MFA));
@@ -94,17 +112,26 @@ describe('language server: editor settings, config problems, fix all, disable co
     const lines = bad.split('\n').length;
 
     let problems = await s.waitForDiagnostics(config, (d) => d.length === 2);
-    assert.ok(problems.every((p) => p.source === 'avdsec' && p.severity === 1 && p.range.end.line < lines), JSON.stringify(problems));
+    assert.ok(
+      problems.every((p) => p.source === 'avdsec' && p.severity === 1 && p.range.end.line < lines),
+      JSON.stringify(problems),
+    );
     const unknown = problems.find((p) => /Unknown rule id "no-such-rule"/.test(text(p)));
     assert.ok(unknown, JSON.stringify(problems));
     // Drawn on the rule id that is wrong.
     const badDoc = TextDocument.create(config, 'json', 0, bad);
     assert.deepEqual(unknown.range.start, badDoc.positionAt(bad.indexOf('"no-such-rule"')));
-    assert.ok(problems.some((p) => /level must be one of off, hint, info, warning, error/.test(text(p))), JSON.stringify(problems));
+    assert.ok(
+      problems.some((p) => /level must be one of off, hint, info, warning, error/.test(text(p))),
+      JSON.stringify(problems),
+    );
 
     // Typing in the open file: the problems follow the editor's text.
     await s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: config, languageId: 'json', version: 1, text: bad } });
-    await s.connection.sendNotification('textDocument/didChange', { textDocument: { uri: config, version: 2 }, contentChanges: [{ text: '{ "rules": { "host-pool-sso-disabled": "error" } }' }] });
+    await s.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: config, version: 2 },
+      contentChanges: [{ text: '{ "rules": { "host-pool-sso-disabled": "error" } }' }],
+    });
     await s.waitForDiagnostics(config, (d) => d.length === 0);
     const broken = '{\n  "rules": {\n    "host-pool-sso-disabled": "error"\n';
     await s.connection.sendNotification('textDocument/didChange', { textDocument: { uri: config, version: 3 }, contentChanges: [{ text: broken }] });
@@ -123,7 +150,12 @@ describe('language server: editor settings, config problems, fix all, disable co
     const rootConfig = uriOf('.avdsec.json');
     fs.writeFileSync(path.join(dir, 'nested', '.avdsec.json'), '{ "rules": {} }');
     fs.writeFileSync(path.join(dir, '.avdsec.json'), JSON.stringify({ rules: { [SSO]: 'error', bogus: 'x' } }));
-    await s.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: config, type: 2 }, { uri: rootConfig, type: 1 }] });
+    await s.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [
+        { uri: config, type: 2 },
+        { uri: rootConfig, type: 1 },
+      ],
+    });
     await s.waitForDiagnostics(config, (d) => d.length === 0);
     await s.waitForDiagnostics(rootConfig, (d) => d.length === 1 && /Unknown rule id "bogus"/.test(text(d[0])));
     await s.waitForDiagnostics(uriOf('pooled.json'), (d) => severityOf(d, SSO) === 1);
@@ -148,7 +180,10 @@ describe('language server: editor settings, config problems, fix all, disable co
     const missing = await s.waitForDiagnostics(config, (d) => d.length === 1);
     assert.match(text(missing[0]), /"extends": cannot read "missing.json"/);
     const at = top.indexOf('"missing.json"');
-    assert.deepEqual(missing[0].range, { start: { line: 1, character: at - top.indexOf('\n') - 1 }, end: { line: 1, character: at - top.indexOf('\n') - 1 + '"missing.json"'.length } });
+    assert.deepEqual(missing[0].range, {
+      start: { line: 1, character: at - top.indexOf('\n') - 1 },
+      end: { line: 1, character: at - top.indexOf('\n') - 1 + '"missing.json"'.length },
+    });
     await s.waitForDiagnostics(base, (d) => d.length === 1 && /Unknown rule id "not-a-rule"/.test(text(d[0])));
     // The level the extended file sets applies.
     await s.waitForDiagnostics(uriOf('pooled.json'), (d) => severityOf(d, SSO) === 1);
@@ -168,11 +203,18 @@ describe('language server: editor settings, config problems, fix all, disable co
     await s.waitForDiagnostics(uri, (d) => headline(d).length === 3);
     const whole = { start: { line: 0, character: 0 }, end: TextDocument.create(uri, 'json', 1, POOLED_ARM).positionAt(POOLED_ARM.length) };
     const ask = async (only?: string[]) =>
-      (await s.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: whole, context: { diagnostics: [], ...(only ? { only } : {}) } })) as CodeAction[];
+      (await s.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: whole,
+        context: { diagnostics: [], ...(only ? { only } : {}) },
+      })) as CodeAction[];
 
     // Offered for fix all on save (source.fixAll) and in the Source Action menu (source), not among the quick fixes.
     assert.deepEqual(await ask(), []);
-    assert.deepEqual((await ask(['source'])).map((a) => a.kind), ['source.fixAll.avdsec']);
+    assert.deepEqual(
+      (await ask(['source'])).map((a) => a.kind),
+      ['source.fixAll.avdsec'],
+    );
     const [all] = await ask(['source.fixAll']);
     assert.equal(all.kind, 'source.fixAll.avdsec');
     assert.equal(all.title, 'Fix all auto-fixable avdsec problems');
@@ -184,8 +226,14 @@ describe('language server: editor settings, config problems, fix all, disable co
     const after = await s.waitForDiagnostics(uri, (d) => !byCode(d, SSO) && !byCode(d, ADMIN));
     // Fixes that edit the same text (several RDP properties of one string) came in later passes: none is left.
     for (const d of after) {
-      const left = (await actionsFor(s, uri, d)).filter((a) => a.isPreferred && (a.edit?.documentChanges ?? []).every((c) => 'textDocument' in c && c.textDocument.uri === uri));
-      assert.deepEqual(left.map((a) => a.title), [], `${d.code} still has a preferred fix after fix all`);
+      const left = (await actionsFor(s, uri, d)).filter(
+        (a) => a.isPreferred && (a.edit?.documentChanges ?? []).every((c) => 'textDocument' in c && c.textDocument.uri === uri),
+      );
+      assert.deepEqual(
+        left.map((a) => a.title),
+        [],
+        `${d.code} still has a preferred fix after fix all`,
+      );
     }
     assert.deepEqual(await ask(['source.fixAll']), []);
   });
@@ -203,7 +251,11 @@ describe('language server: editor settings, config problems, fix all, disable co
     assert.equal(file.kind, 'quickfix');
     // Asked for every diagnostic of the line at once (as the editor does), each disable action comes once per rule.
     const onLine = diags.filter((d) => d.range.start.line === byCode(diags, SSO)!.range.start.line);
-    const all = (await s.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: onLine[0].range, context: { diagnostics: onLine } })) as CodeAction[];
+    const all = (await s.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: onLine[0].range,
+      context: { diagnostics: onLine },
+    })) as CodeAction[];
     const disables = all.map((a) => a.title).filter((t) => t.startsWith('Disable '));
     assert.deepEqual(disables, [...new Set(disables)]);
     assert.equal(disables.length, 2 * new Set(onLine.map((d) => d.code)).size);
@@ -213,13 +265,23 @@ describe('language server: editor settings, config problems, fix all, disable co
     assert.equal(oneLine.split('\n')[ssoLine].trim(), `// avdsec-disable-next-line ${SSO}`);
     await s.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: oneLine }] });
     let after = await s.waitForDiagnostics(uri, (d) => !byCode(d, SSO));
-    assert.deepEqual(headline(after).map((d) => d.code).sort(), [MFA, ADMIN]);
+    assert.deepEqual(
+      headline(after)
+        .map((d) => d.code)
+        .sort(),
+      [MFA, ADMIN],
+    );
 
     const wholeFile = applied(file, uri, POOLED_ARM);
     assert.equal(wholeFile.split('\n')[0], `// avdsec-disable-file ${SSO}`);
     await s.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: wholeFile }] });
     after = await s.waitForDiagnostics(uri, (d) => !byCode(d, SSO) && headline(d).length === 2);
-    assert.deepEqual(headline(after).map((d) => d.code).sort(), [MFA, ADMIN]);
+    assert.deepEqual(
+      headline(after)
+        .map((d) => d.code)
+        .sort(),
+      [MFA, ADMIN],
+    );
     // The comment silences something, so it is not reported as unused.
     assert.equal(byCode(after, 'invalid-suppression'), undefined);
   });

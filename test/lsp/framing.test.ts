@@ -11,13 +11,18 @@ type Outcome = { answered: unknown } | { exit: number | string };
 /** Sends the bad bytes, then a well-formed hover request, and waits for the answer or the end of the process. */
 async function outcomeAfter(server: ServerProcess, bad: string | Buffer, timeoutMs: number): Promise<Outcome> {
   server.writeRaw(bad);
-  const answer = server.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///nowhere/main.bicep' }, position: { line: 0, character: 0 } });
+  const answer = server.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri: 'file:///nowhere/main.bicep' },
+    position: { line: 0, character: 0 },
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race<Outcome>([
       answer.then((answered) => ({ answered })),
       server.exited.then((exit) => ({ exit })),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer and no exit in ${timeoutMs} ms; stderr: ${server.stderr}`)), timeoutMs))),
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer and no exit in ${timeoutMs} ms; stderr: ${server.stderr}`)), timeoutMs)),
+      ),
     ]);
   } finally {
     clearTimeout(timer);
@@ -65,7 +70,10 @@ describe('language server over stdio: malformed frames', function () {
 
   it('logs JSON that is no JSON-RPC message and answers the next message', async () => {
     assert.deepEqual(await outcomeAfter(server, frame('[1, 2, 3]'), 5_000), { answered: null });
-    assert.ok(server.log.some((m) => m.startsWith('Received message which is neither a response nor a notification message')), server.log.join('\n'));
+    assert.ok(
+      server.log.some((m) => m.startsWith('Received message which is neither a response nor a notification message')),
+      server.log.join('\n'),
+    );
   });
 
   it('exits with 0 after shutdown and exit, and with 1 when its input ends without them', async () => {

@@ -100,7 +100,11 @@ describe('language server: Bicep and Terraform', () => {
     const diags = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
     const sso = diags.find((d) => d.code === 'host-pool-sso-disabled')!;
     assert.deepEqual(sso.range.start, positionOf(TERRAFORM, '"audiomode:i:0;"'));
-    const actions = (await server.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: sso.range, context: { diagnostics: [sso] } })) as CodeAction[];
+    const actions = (await server.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: sso.range,
+      context: { diagnostics: [sso] },
+    })) as CodeAction[];
     const fix = actions.find((a) => a.isPreferred)!;
     const edit = fix.edit!.documentChanges![0] as TextDocumentEdit;
     const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'terraform', 1, TERRAFORM), edit.edits as TextEdit[]);
@@ -116,7 +120,8 @@ describe('language server: Bicep and Terraform', () => {
   it('reports a value where it is written when it changes in another file of the module directory', async () => {
     await server.stop();
     dir = tempTree({
-      'tf/main.tf': 'resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name                  = var.name\n  type                  = "Pooled"\n  custom_rdp_properties = var.rdp\n}\n',
+      'tf/main.tf':
+        'resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name                  = var.name\n  type                  = "Pooled"\n  custom_rdp_properties = var.rdp\n}\n',
       'tf/variables.tf': 'variable "rdp" {\n  default = "enablerdsaadauth:i:1;"\n}\nvariable "name" {\n  default = "hp-one"\n}\n',
     });
     server = new ServerProcess();
@@ -155,7 +160,11 @@ describe('language server: Bicep and Terraform', () => {
       await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
       const diags = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
       const sso = diags.find((d) => d.code === 'host-pool-sso-disabled')!;
-      const actions = (await server.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: sso.range, context: { diagnostics: [sso] } })) as CodeAction[];
+      const actions = (await server.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: sso.range,
+        context: { diagnostics: [sso] },
+      })) as CodeAction[];
       const disable = actions.find((a) => a.title === 'Disable host-pool-sso-disabled for this file');
       assert.ok(disable, `${file}: ${actions.map((a) => a.title).join(' | ')}`);
       const edit = disable.edit!.documentChanges![0] as TextDocumentEdit;
@@ -164,7 +173,10 @@ describe('language server: Bicep and Terraform', () => {
       await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: disabled }] });
       const after = await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'host-pool-sso-disabled'));
       assert.ok(!after.some((x) => x.code === 'invalid-suppression'), `${file}: ${JSON.stringify(after)}`);
-      assert.ok(after.some((x) => x.code === 'mfa-conditional-access-missing'), `${file}: other rules still report`);
+      assert.ok(
+        after.some((x) => x.code === 'mfa-conditional-access-missing'),
+        `${file}: other rules still report`,
+      );
     }
   });
 
@@ -172,7 +184,10 @@ describe('language server: Bicep and Terraform', () => {
     const uri = uriOf('bicep/main.bicep');
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'bicep', version: 1, text: BICEP } });
     const position = positionOf(BICEP, "audiomode:i:0;'", 'audiomode:i:0;'.length);
-    const items = (await server.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position })) as { label: string; textEdit?: { newText: string } }[];
+    const items = (await server.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position })) as {
+      label: string;
+      textEdit?: { newText: string };
+    }[];
     const item = items.find((i) => i.label === 'enablerdsaadauth');
     assert.equal(item?.textEdit?.newText, 'enablerdsaadauth:i:');
   });

@@ -26,7 +26,13 @@ describe('language server: size limit and cancellation', function () {
     // 0.001 MB is 1,048 bytes: the 2.3 KB template is over it, the small one is not.
     const small = '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}';
     const data = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) });
-    const dir = tempTree({ '.avdsec.json': '{ "maxFileSizeMB": 0.001 }', 'pooled.json': POOLED_ARM, 'other.json': POOLED_ARM, 'small.json': small, 'data.json': data });
+    const dir = tempTree({
+      '.avdsec.json': '{ "maxFileSizeMB": 0.001 }',
+      'pooled.json': POOLED_ARM,
+      'other.json': POOLED_ARM,
+      'small.json': small,
+      'data.json': data,
+    });
     const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
     server = new ServerProcess();
     await server.initialize(pathToFileURL(dir).href, CAPABILITIES);
@@ -38,11 +44,19 @@ describe('language server: size limit and cancellation', function () {
     assert.deepEqual((await status(server)).tooLarge.sort(), [uri('other.json'), uri('pooled.json')]);
     // A large JSON file that is no template is none of avdsec's business: no message.
     assert.equal(server.current(uri('data.json')), undefined);
-    assert.ok(server.log.some((l) => l.includes('pooled.json') && l.includes('not checked')), server.log.join('\n'));
+    assert.ok(
+      server.log.some((l) => l.includes('pooled.json') && l.includes('not checked')),
+      server.log.join('\n'),
+    );
 
     // Opened in the editor: still not checked; typing it below the limit checks it.
-    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('pooled.json'), languageId: 'json', version: 1, text: POOLED_ARM } });
-    await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri('pooled.json'), version: 2 }, contentChanges: [{ text: small }] });
+    await server.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: uri('pooled.json'), languageId: 'json', version: 1, text: POOLED_ARM },
+    });
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uri('pooled.json'), version: 2 },
+      contentChanges: [{ text: small }],
+    });
     await server.waitForDiagnostics(uri('pooled.json'), (d) => !tooLarge(d));
     await server.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: uri('pooled.json'), version: 3 },
@@ -65,7 +79,10 @@ describe('language server: size limit and cancellation', function () {
     const [again] = await server.waitForDiagnostics(uri('other.json'), (d) => !!tooLarge(d));
     assert.match(String(again.message), /file is 2\.2 KB, over the 2 KB limit/);
     await server.waitForDiagnostics(uri('pooled.json'), (d) => !!tooLarge(d));
-    assert.equal(server.current(uri('small.json'))?.some((d) => tooLarge([d])), false);
+    assert.equal(
+      server.current(uri('small.json'))?.some((d) => tooLarge([d])),
+      false,
+    );
     assert.equal(server.stderr, '');
   });
 
@@ -89,10 +106,14 @@ describe('language server: size limit and cancellation', function () {
       if (sent) return;
       sent = true;
       publishedBeforeEdit++;
-      void server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: edited, languageId: 'json', version: 1, text: text.replace('"audiomode:i:0', '"enablerdsaadauth:i:1;audiomode:i:0') } });
+      void server.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: edited, languageId: 'json', version: 1, text: text.replace('"audiomode:i:0', '"enablerdsaadauth:i:1;audiomode:i:0') },
+      });
     });
     fs.writeFileSync(path.join(dir, '.avdsec.json'), `{ "rules": { "${SSO}": "error" } }`);
-    await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, '.avdsec.json')).href, type: 1 }] });
+    await server.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(path.join(dir, '.avdsec.json')).href, type: 1 }],
+    });
 
     await Promise.all(uris.slice(0, -1).map((u) => server.waitForDiagnostics(u, (d) => d.some((x) => x.code === SSO && x.severity === 1))));
     await server.waitForDiagnostics(edited, (d) => !d.some((x) => x.code === SSO));
@@ -114,8 +135,13 @@ describe('language server: size limit and cancellation', function () {
     assert.equal(note.range.start.line, 1);
     await server.waitForDiagnostics(uri('main.tf'), (d) => d.some((x) => x.code === 'rdp-clipboard-redirection'));
     // Typing the brackets away: the file is read again.
-    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('deep.tf'), languageId: 'terraform', version: 1, text: `locals {\n  x = ${'['.repeat(300)}\n` } });
-    await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri('deep.tf'), version: 2 }, contentChanges: [{ text: 'locals {\n  x = []\n}\n' }] });
+    await server.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: uri('deep.tf'), languageId: 'terraform', version: 1, text: `locals {\n  x = ${'['.repeat(300)}\n` },
+    });
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uri('deep.tf'), version: 2 },
+      contentChanges: [{ text: 'locals {\n  x = []\n}\n' }],
+    });
     await server.waitForDiagnostics(uri('deep.tf'), (d) => !d.some((x) => x.code === 'file-not-checked'));
   });
 });

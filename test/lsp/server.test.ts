@@ -60,24 +60,42 @@ describe('language server over stdio', function () {
       contentChanges: [{ range: { start, end }, text: 'fb879df8-f326-4884-b1cf-06f3ad86be52' }],
     });
     const after = await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'pooled-host-local-admin'));
-    assert.deepEqual(headline(after).map((d) => d.code).sort(), ['host-pool-sso-disabled', 'mfa-conditional-access-missing']);
+    assert.deepEqual(
+      headline(after)
+        .map((d) => d.code)
+        .sort(),
+      ['host-pool-sso-disabled', 'mfa-conditional-access-missing'],
+    );
   });
 
   it('refuses a second initialize and keeps its state: diagnostics still follow edits', async () => {
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: POOLED_ARM } });
     await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'pooled-host-local-admin'));
     const elsewhere = pathToFileURL(tempTree({ 'empty.json': '{}' })).href;
-    await assert.rejects(server.connection.sendRequest('initialize', { processId: null, rootUri: elsewhere, workspaceFolders: [{ uri: elsewhere, name: 'other' }], capabilities: {} }), {
-      code: -32600,
-      message: 'the server is already initialized; initialize may be sent only once',
-    });
+    await assert.rejects(
+      server.connection.sendRequest('initialize', {
+        processId: null,
+        rootUri: elsewhere,
+        workspaceFolders: [{ uri: elsewhere, name: 'other' }],
+        capabilities: {},
+      }),
+      {
+        code: -32600,
+        message: 'the server is already initialized; initialize may be sent only once',
+      },
+    );
     const start = positionOf(POOLED_ARM, '1c0163c0-47e6-4577-8991-ea5c82e286e4');
     await server.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start, end: { line: start.line, character: start.character + 36 } }, text: 'fb879df8-f326-4884-b1cf-06f3ad86be52' }],
     });
     const after = await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'pooled-host-local-admin'));
-    assert.deepEqual(headline(after).map((d) => d.code).sort(), ['host-pool-sso-disabled', 'mfa-conditional-access-missing']);
+    assert.deepEqual(
+      headline(after)
+        .map((d) => d.code)
+        .sort(),
+      ['host-pool-sso-disabled', 'mfa-conditional-access-missing'],
+    );
   });
 
   it('offers the SSO quick fix; its edit applied to the text makes the diagnostic go away', async () => {
@@ -89,7 +107,14 @@ describe('language server over stdio', function () {
       range: sso.range,
       context: { diagnostics: [sso] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)', 'Disable host-pool-sso-disabled for this line', 'Disable host-pool-sso-disabled for this file']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      [
+        'Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)',
+        'Disable host-pool-sso-disabled for this line',
+        'Disable host-pool-sso-disabled for this file',
+      ],
+    );
     const fix = actions[0];
     assert.equal(fix.isPreferred, true);
     assert.equal(fix.kind, 'quickfix');
@@ -104,7 +129,11 @@ describe('language server over stdio', function () {
   it('offers to record that Conditional Access is managed elsewhere, in a new .avdsec.json', async () => {
     const diags = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'mfa-conditional-access-missing'));
     const mfa = diags.find((d) => d.code === 'mfa-conditional-access-missing')!;
-    const actions = (await server.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: mfa.range, context: { diagnostics: [mfa] } })) as CodeAction[];
+    const actions = (await server.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: mfa.range,
+      context: { diagnostics: [mfa] },
+    })) as CodeAction[];
     const mark = actions.find((a) => a.title === 'Mark Conditional Access as managed outside this repository')!;
     const changes = mark.edit!.documentChanges!;
     assert.deepEqual(changes[0], { kind: 'create', uri: pathToFileURL(path.join(dir, '.avdsec.json')).href, options: { ignoreIfExists: true } });
@@ -114,12 +143,18 @@ describe('language server over stdio', function () {
 
   it('shows the security boundary on hover over the host pool type', async () => {
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: POOLED_ARM } });
-    const hover = (await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(POOLED_ARM, '"Pooled"', 2) })) as Hover;
+    const hover = (await server.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: positionOf(POOLED_ARM, '"Pooled"', 2),
+    })) as Hover;
     const value = (hover.contents as { value: string }).value;
     assert.match(value, /Pooled host pool: many users share each multi-session host/);
     assert.match(value, /Session boundary/);
     assert.match(value, /Users who need administrator rights \| A personal host pool/);
-    const rdp = (await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(POOLED_ARM, 'audiomode', 2) })) as Hover;
+    const rdp = (await server.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: positionOf(POOLED_ARM, 'audiomode', 2),
+    })) as Hover;
     assert.match((rdp.contents as { value: string }).value, /`enablerdsaadauth`/);
     const role = (await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(POOLED_ARM, '1c0163c0') })) as Hover;
     assert.match((role.contents as { value: string }).value, /\*\*Virtual Machine Administrator Login\*\*/);
@@ -128,11 +163,18 @@ describe('language server over stdio', function () {
 
   it('survives bad input: garbage, truncated and large files keep the server answering', async () => {
     const bad = pathToFileURL(path.join(dir, 'bad.json')).href;
-    const garbage = '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [ {"type": \u0000\u0001 ]]]] }}}';
+    const garbage =
+      '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [ {"type": \u0000\u0001 ]]]] }}}';
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: bad, languageId: 'json', version: 1, text: garbage } });
-    await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri: bad, version: 2 }, contentChanges: [{ text: POOLED_ARM.slice(0, 500) }] });
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: bad, version: 2 },
+      contentChanges: [{ text: POOLED_ARM.slice(0, 500) }],
+    });
     const big = pathToFileURL(path.join(dir, 'big.json')).href;
-    const many = POOLED_ARM.replace('"resources": [', `"resources": [${Array.from({ length: 3000 }, (_, i) => `{"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2024-01-01", "name": "nic${i}", "properties": {}},`).join('\n')}`);
+    const many = POOLED_ARM.replace(
+      '"resources": [',
+      `"resources": [${Array.from({ length: 3000 }, (_, i) => `{"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2024-01-01", "name": "nic${i}", "properties": {}},`).join('\n')}`,
+    );
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: big, languageId: 'json', version: 1, text: many } });
     const hover = await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
     assert.equal(hover, null);

@@ -87,7 +87,14 @@ describe('language server: an untrusted workspace', function () {
     // Nothing published for the files it names, nothing of their content anywhere.
     const everything = JSON.stringify(published) + s.log.join('\n');
     for (const leak of ['root:', 'outsideSecretKey', 'hunter2', 'secretToken']) assert.ok(!everything.includes(leak), leak);
-    const named = ['/etc/passwd', '/dev/zero', path.join(outside, 'base.json'), path.join(dir, 'link.json'), path.join(dir, 'package.json'), path.join(dir, 'fifo.json')].map((f) => pathToFileURL(f).href);
+    const named = [
+      '/etc/passwd',
+      '/dev/zero',
+      path.join(outside, 'base.json'),
+      path.join(dir, 'link.json'),
+      path.join(dir, 'package.json'),
+      path.join(dir, 'fifo.json'),
+    ].map((f) => pathToFileURL(f).href);
     assert.deepEqual(
       published.filter((p) => named.includes(p.uri) && p.diagnostics.length),
       [],
@@ -108,7 +115,11 @@ describe('language server: an untrusted workspace', function () {
   });
 
   it('reads a file extends names again when it changes: once fixed, it applies', async () => {
-    const dir = tempTree({ 'pooled.json': POOLED_ARM, '.avdsec.json': '{ "extends": "shared/base.json" }', 'shared/base.json': '{ "rules": { "host-pool-sso-disabled": "error" ' });
+    const dir = tempTree({
+      'pooled.json': POOLED_ARM,
+      '.avdsec.json': '{ "extends": "shared/base.json" }',
+      'shared/base.json': '{ "rules": { "host-pool-sso-disabled": "error" ',
+    });
     const s = await start(dir);
     const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
     const [problem] = await s.waitForDiagnostics(uri('.avdsec.json'), (d) => d.length === 1);
@@ -130,8 +141,14 @@ describe('language server: an untrusted workspace', function () {
     const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
     await s.waitForDiagnostics(uri('utf16/main.bicep'), (d) => d.some((x) => x.code === 'pooled-host-local-admin'));
     await s.waitForDiagnostics(uri('pooled.json'), (d) => headline(d).length === 3);
-    assert.ok(s.log.some((l) => l === `[avdsec] not read: ${path.join(dir, 'main.tf')}: not a regular file (FIFO); not read`), s.log.join('\n'));
-    assert.ok(s.log.some((l) => l === `[avdsec] skipped: ${path.join(dir, 'outside.bicep')}: symlink to a file outside the scanned folders; not read`), s.log.join('\n'));
+    assert.ok(
+      s.log.some((l) => l === `[avdsec] not read: ${path.join(dir, 'main.tf')}: not a regular file (FIFO); not read`),
+      s.log.join('\n'),
+    );
+    assert.ok(
+      s.log.some((l) => l === `[avdsec] skipped: ${path.join(dir, 'outside.bicep')}: symlink to a file outside the scanned folders; not read`),
+      s.log.join('\n'),
+    );
     assert.equal(s.current(uri('outside.bicep')), undefined);
     assert.equal(s.stderr, '');
   });

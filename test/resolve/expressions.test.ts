@@ -42,7 +42,14 @@ function armTemplate(expr: string): string {
     contentVersion: '1.0.0.0',
     parameters: { known: { type: 'string', defaultValue: 'x:i:1' }, free: { type: 'string' } },
     variables: { obj: { rdp: 'o:i:1' } },
-    resources: [{ type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp', properties: { hostPoolType: 'Pooled', customRdpProperty: expr } }],
+    resources: [
+      {
+        type: 'Microsoft.DesktopVirtualization/hostPools',
+        apiVersion: '2024-04-03',
+        name: 'hp',
+        properties: { hostPoolType: 'Pooled', customRdpProperty: expr },
+      },
+    ],
   });
 }
 
@@ -149,7 +156,14 @@ describe('expressions each language resolves, and those it leaves unknown', () =
               $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
               contentVersion: '1.0.0.0',
               parameters: { rdp: { type: 'string' } },
-              resources: [{ type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp-inner', properties: { customRdpProperty: "[parameters('rdp')]" } }],
+              resources: [
+                {
+                  type: 'Microsoft.DesktopVirtualization/hostPools',
+                  apiVersion: '2024-04-03',
+                  name: 'hp-inner',
+                  properties: { customRdpProperty: "[parameters('rdp')]" },
+                },
+              ],
             },
           },
         },
@@ -162,7 +176,14 @@ describe('expressions each language resolves, and those it leaves unknown', () =
             template: {
               $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
               contentVersion: '1.0.0.0',
-              resources: [{ type: 'Microsoft.DesktopVirtualization/hostPools', apiVersion: '2024-04-03', name: 'hp-outer', properties: { customRdpProperty: "[parameters('rdp')]" } }],
+              resources: [
+                {
+                  type: 'Microsoft.DesktopVirtualization/hostPools',
+                  apiVersion: '2024-04-03',
+                  name: 'hp-outer',
+                  properties: { customRdpProperty: "[parameters('rdp')]" },
+                },
+              ],
             },
           },
         },
@@ -172,11 +193,17 @@ describe('expressions each language resolves, and those it leaves unknown', () =
     ws.set('/w/t.json', JSON.stringify(template, null, 2));
     const doc = ws.document('/w/t.json')!;
     const vms = doc.resources.filter((r) => r.type === 'Microsoft.Compute/virtualMachines');
-    assert.deepEqual(vms.map((r) => [r.source.loop ?? false, r.source.conditional ?? false]), [
-      [true, false],
-      [false, true],
-    ]);
+    assert.deepEqual(
+      vms.map((r) => [r.source.loop ?? false, r.source.conditional ?? false]),
+      [
+        [true, false],
+        [false, true],
+      ],
+    );
     const pools = doc.resources.filter((r) => r.type === 'Microsoft.DesktopVirtualization/hostPools');
-    assert.deepEqual(pools.map((r) => knownString(get(r.body, 'properties', 'customRdpProperty'))), ['outer:i:1;inner:i:1', 'outer:i:1']);
+    assert.deepEqual(
+      pools.map((r) => knownString(get(r.body, 'properties', 'customRdpProperty'))),
+      ['outer:i:1;inner:i:1', 'outer:i:1'],
+    );
   });
 });

@@ -19,7 +19,9 @@ function wrap(obj, name, kind, describe) {
 }
 
 const writeFlags = (flags) =>
-  typeof flags === 'number' ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC)) !== 0 : /[wa+]/.test(String(flags ?? 'r'));
+  typeof flags === 'number'
+    ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC)) !== 0
+    : /[wa+]/.test(String(flags ?? 'r'));
 const pathOf = (p) => (typeof p === 'number' ? undefined : p instanceof URL ? p.pathname : p);
 const read = (p) => (pathOf(p) === undefined ? undefined : { target: pathOf(p) });
 
@@ -27,7 +29,25 @@ for (const name of ['readFileSync', 'readdirSync', 'opendirSync', 'createReadStr
 for (const name of ['statSync', 'lstatSync', 'existsSync', 'accessSync', 'realpathSync', 'stat', 'lstat', 'access', 'realpath']) wrap(fs, name, 'stat', read);
 wrap(fs, 'openSync', 'read', (p, flags) => (pathOf(p) === undefined ? undefined : { kind: writeFlags(flags) ? 'write' : 'read', target: pathOf(p) }));
 wrap(fs, 'open', 'read', (p, flags) => ({ kind: typeof flags === 'function' || !writeFlags(flags) ? 'read' : 'write', target: pathOf(p) }));
-for (const name of ['writeFileSync', 'appendFileSync', 'createWriteStream', 'writeFile', 'appendFile', 'mkdirSync', 'mkdir', 'rmSync', 'rm', 'unlinkSync', 'unlink', 'rmdirSync', 'chmodSync', 'truncateSync', 'symlinkSync', 'linkSync', 'copyFileSync'])
+for (const name of [
+  'writeFileSync',
+  'appendFileSync',
+  'createWriteStream',
+  'writeFile',
+  'appendFile',
+  'mkdirSync',
+  'mkdir',
+  'rmSync',
+  'rm',
+  'unlinkSync',
+  'unlink',
+  'rmdirSync',
+  'chmodSync',
+  'truncateSync',
+  'symlinkSync',
+  'linkSync',
+  'copyFileSync',
+])
   wrap(fs, name, 'write', (p) => (pathOf(p) === undefined ? undefined : { target: pathOf(p) }));
 wrap(fs, 'renameSync', 'write', (from, to) => ({ target: `${from} -> ${to}` }));
 wrap(fs, 'rename', 'write', (from, to) => ({ target: `${from} -> ${to}` }));

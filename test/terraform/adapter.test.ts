@@ -24,7 +24,11 @@ function text(doc: Document, v: Value | undefined): string {
 
 /** A value without ranges, for comparing models of two parses. */
 function strip(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v, (k, x) => (k === 'range' || k === 'keyRange' || k === 'origin' || k === 'offsets' || k === 'source' || k === 'headRange' ? undefined : x)));
+  return JSON.parse(
+    JSON.stringify(v, (k, x) =>
+      k === 'range' || k === 'keyRange' || k === 'origin' || k === 'offsets' || k === 'source' || k === 'headRange' ? undefined : x,
+    ),
+  );
 }
 
 const HOST_POOL = `variable "pool_type" {
@@ -276,7 +280,12 @@ resource "azurerm_virtual_desktop_host_pool" "after" {
     const ws = await workspace({ '/m/main.tf': src });
     const r = resource(ws.document('/m/main.tf')!, 'azurerm_virtual_desktop_host_pool.hp');
     const set = renderFix({ kind: 'set-rdp-property', resource: r.key, name: 'enablerdsaadauth', value: 'i:1' }, ws.fixContext())!;
-    assert.equal(applyTextEdits(src, set.edits), src.replace('  tags = {}', '  tags                  = {}\n  custom_rdp_properties = "enablerdsaadauth:i:1;"').replace('tags                  =', 'tags ='));
+    assert.equal(
+      applyTextEdits(src, set.edits),
+      src
+        .replace('  tags = {}', '  tags                  = {}\n  custom_rdp_properties = "enablerdsaadauth:i:1;"')
+        .replace('tags                  =', 'tags ='),
+    );
     assert.equal(ws.printer('terraform')!.suppressionComment('host-pool-sso-disabled'), '# avdsec-disable-next-line host-pool-sso-disabled');
     assert.equal(ws.printer('terraform')!.escapeStringText('a"b\\c${d}%{e}'), 'a\\"b\\\\c$${d}%%{e}');
   });

@@ -14,7 +14,10 @@ const OUT = path.join(ROOT, 'out', 'vscode-test');
 
 async function bundleSuite(): Promise<string> {
   const suite = path.join(__dirname, 'suite');
-  const entryPoints = fs.readdirSync(suite).filter((f) => f === 'index.ts' || f.endsWith('.spec.ts')).map((f) => path.join(suite, f));
+  const entryPoints = fs
+    .readdirSync(suite)
+    .filter((f) => f === 'index.ts' || f.endsWith('.spec.ts'))
+    .map((f) => path.join(suite, f));
   fs.rmSync(OUT, { recursive: true, force: true });
   await build({
     entryPoints,
@@ -42,7 +45,15 @@ async function main(): Promise<void> {
       extensionDevelopmentPath: ROOT,
       extensionTestsPath,
       extensionTestsEnv: { AVDSEC_TEST_WORKSPACE: workspace },
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--user-data-dir', path.join(tmp, 'user-data')],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--user-data-dir',
+        path.join(tmp, 'user-data'),
+      ],
     });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -24,19 +24,31 @@ export function starterConfig(eol = '\n'): string {
     '// avdsec configuration. The editor extension and `avdsec scan` both read the nearest .avdsec.json above each file.',
     '// Everything below is commented out at its default: remove the // in front of a line to change it.',
     '{',
-    ...comment('Other configuration files this one builds on, relative to this file. Later files win over earlier ones, and this file wins over all; rules merge per rule id.', '  '),
+    ...comment(
+      'Other configuration files this one builds on, relative to this file. Later files win over earlier ones, and this file wins over all; rules merge per rule id.',
+      '  ',
+    ),
     '  // "extends": ["../avdsec.base.json"],',
     '',
     ...comment('Glob patterns, relative to this file, of files avdsec does not read.', '  '),
     '  // "exclude": ["legacy/**"],',
     '',
-    ...comment('How strictly the RDP redirection rules judge: "strict" reports on pooled and personal host pools alike, "balanced" (the default) reports one level lower on personal host pools, "off" turns them off.', '  '),
+    ...comment(
+      'How strictly the RDP redirection rules judge: "strict" reports on pooled and personal host pools alike, "balanced" (the default) reports one level lower on personal host pools, "off" turns them off.',
+      '  ',
+    ),
     '  // "redirectionProfile": "balanced",',
     '',
-    ...comment('Files larger than this many megabytes are not checked (the editor says so at the top of the file, the CLI lists them as errors). At most 64.', '  '),
+    ...comment(
+      'Files larger than this many megabytes are not checked (the editor says so at the top of the file, the CLI lists them as errors). At most 64.',
+      '  ',
+    ),
     '  // "maxFileSizeMB": 10,',
     '',
-    ...comment('Each rule takes a level ("off", "hint", "info", "warning" or "error") or an object with a "level" and the rule\'s options, for example { "level": "error", "<option>": ... }.', '  '),
+    ...comment(
+      'Each rule takes a level ("off", "hint", "info", "warning" or "error") or an object with a "level" and the rule\'s options, for example { "level": "error", "<option>": ... }.',
+      '  ',
+    ),
     '  "rules": {',
   );
   RULES.forEach((r, i) => {

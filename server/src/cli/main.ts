@@ -99,7 +99,8 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
 
   if (opts.fix || opts.fixDryRun) {
     const outcome = applyFixes(ws, uris, config);
-    for (const uri of outcome.broken) errors.push({ file: reporter.relative(uri), message: 'a fix left a syntax error in this file, so the fixes that edit it were not applied' });
+    for (const uri of outcome.broken)
+      errors.push({ file: reporter.relative(uri), message: 'a fix left a syntax error in this file, so the fixes that edit it were not applied' });
     const changed = [...outcome.changed].sort(([a], [b]) => a.localeCompare(b));
     const count = `${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${changed.length} file${changed.length === 1 ? '' : 's'}`;
     if (opts.fixDryRun) {
@@ -111,7 +112,8 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       emit(diff, opts);
       const remaining = uris.flatMap((uri) => ws.findings(uri, config(uri)));
       process.stderr.write(`avdsec: --fix-dry-run: would apply ${count}; ${remaining.length} finding${remaining.length === 1 ? '' : 's'} would remain\n`);
-      for (const e of errors) process.stderr.write(`avdsec: ${escapeControls(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${escapeControls(e.message)}\n`);
+      for (const e of errors)
+        process.stderr.write(`avdsec: ${escapeControls(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${escapeControls(e.message)}\n`);
       return fails(remaining) ? EXIT.findings : EXIT.ok;
     }
     let refused = 0;
@@ -125,7 +127,9 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
         refused++;
       }
     }
-    process.stderr.write(`avdsec: applied ${count}${refused ? `, but ${refused} file${refused === 1 ? ' was' : 's were'} not written (see the errors)` : ''}\n`);
+    process.stderr.write(
+      `avdsec: applied ${count}${refused ? `, but ${refused} file${refused === 1 ? ' was' : 's were'} not written (see the errors)` : ''}\n`,
+    );
   }
 
   const findings: Finding[] = [];
@@ -137,7 +141,10 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       const first = doc.syntaxErrors[0];
       const at = reporter.range(uri, first.range).start;
       const n = doc.syntaxErrors.length;
-      errors.push({ file: reporter.relative(uri), message: `${n} syntax error${n === 1 ? '' : 's'}, the first at line ${at.line}, column ${at.column}: ${first.message}; the rest of the file was still checked` });
+      errors.push({
+        file: reporter.relative(uri),
+        message: `${n} syntax error${n === 1 ? '' : 's'}, the first at line ${at.line}, column ${at.column}: ${first.message}; the rest of the file was still checked`,
+      });
     }
     for (const f of ws.findings(uri, config(uri), { includeSuppressed: !!opts.showSuppressed })) findings.push(f);
   }
@@ -160,7 +167,9 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
       fixes: f.fixes.flatMap((x): SarifFix[] => {
         const set = x.intent.kind === 'set-config' ? undefined : renderFix(x.intent, ctx);
         if (!set || set.creates.length || !set.edits.length || set.edits.some((e) => !texts.has(e.uri))) return [];
-        return [{ title: x.title, changes: set.edits.map((e) => ({ file: reporter.relative(e.uri), range: reporter.range(e.uri, e.range), text: e.newText })) }];
+        return [
+          { title: x.title, changes: set.edits.map((e) => ({ file: reporter.relative(e.uri), range: reporter.range(e.uri, e.range), text: e.newText })) },
+        ];
       }),
     }));
     emit(formatSarif(report, details, pathToFileURL(cwd + path.sep).href), opts);
@@ -180,7 +189,16 @@ function initCommand(force: boolean): number {
 
 function rulesCommand(format: 'text' | 'json'): number {
   if (format === 'json') {
-    const rules = RULES.map((r) => ({ id: r.id, title: r.title, level: r.level, severity: r.severity, boundary: r.boundary, summary: r.summary, helpUri: r.helpUri, options: r.options ?? {} }));
+    const rules = RULES.map((r) => ({
+      id: r.id,
+      title: r.title,
+      level: r.level,
+      severity: r.severity,
+      boundary: r.boundary,
+      summary: r.summary,
+      helpUri: r.helpUri,
+      options: r.options ?? {},
+    }));
     process.stdout.write(JSON.stringify({ tool: { name: 'avdsec', version: VERSION }, rules }, null, 2) + '\n');
   } else {
     const width = Math.max(...RULES.map((r) => r.id.length));
@@ -212,7 +230,11 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-c, --config <file>', 'use this configuration file instead of the nearest .avdsec.json')
-    .addOption(new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this level').argParser(choice(['error', 'warning', 'info', 'hint', 'never'] as const)).default('error'))
+    .addOption(
+      new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this level')
+        .argParser(choice(['error', 'warning', 'info', 'hint', 'never'] as const))
+        .default('error'),
+    )
     .option('--fix', 'apply the preferred fixes to the files, then report what remains')
     .option('--fix-dry-run', 'print the preferred fixes as a unified diff; change nothing')
     .option('--show-suppressed', 'also list the findings that suppression comments silence, marked as suppressed')

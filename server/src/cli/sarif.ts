@@ -98,7 +98,15 @@ export function formatSarif(report: Report, details: SarifDetail[], rootUri: str
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'avdsec', version: report.tool.version, semanticVersion: report.tool.version, informationUri: 'https://github.com/avdsec/avdsec', rules } },
+        tool: {
+          driver: {
+            name: 'avdsec',
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            informationUri: 'https://github.com/avdsec/avdsec',
+            rules,
+          },
+        },
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri } },
         columnKind: 'utf16CodeUnits',
         results,

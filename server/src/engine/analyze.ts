@@ -36,7 +36,7 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
             message: r.message,
             uri: moved ? moved.uri : r.uri,
             range: moved ? moved.range : r.at,
-            related: moved ? [{ uri: r.uri, range: r.at, message: 'The value is used here' }, ...(r.related ?? [])] : r.related ?? [],
+            related: moved ? [{ uri: r.uri, range: r.at, message: 'The value is used here' }, ...(r.related ?? [])] : (r.related ?? []),
             fixes: r.fixes ?? [],
             key: `${rule.id}|${r.key}`,
           });
@@ -118,7 +118,13 @@ function suppressionFinding(doc: Document, s: Suppression, idIndex: number, mess
     uri: doc.uri,
     range,
     related: [],
-    fixes: [{ title: 'Remove this suppression', preferred: true, intent: { kind: 'remove-suppression', uri: doc.uri, range: removalRange(doc, s, s.ruleIds.length > 1 ? idIndex : undefined) } }],
+    fixes: [
+      {
+        title: 'Remove this suppression',
+        preferred: true,
+        intent: { kind: 'remove-suppression', uri: doc.uri, range: removalRange(doc, s, s.ruleIds.length > 1 ? idIndex : undefined) },
+      },
+    ],
     key: `${INVALID_SUPPRESSION}|${doc.uri}|${range.start}`,
   };
 }
@@ -216,7 +222,14 @@ export function documentFindings(all: Finding[], doc: Document, options: Documen
     doc.suppressions.forEach((s, si) => {
       s.ruleIds.forEach((id, i) => {
         if (!known(id) || !options.reportUnused!.enabled(id) || used.has(`${si}:${id}`)) return;
-        out.push(suppressionFinding(doc, s, i, `This suppression of ${id} silences nothing: no ${id} finding is ${s.scope === 'file' ? 'in this file' : s.scope === 'resource' ? 'on this resource' : 'on the next line'}.`));
+        out.push(
+          suppressionFinding(
+            doc,
+            s,
+            i,
+            `This suppression of ${id} silences nothing: no ${id} finding is ${s.scope === 'file' ? 'in this file' : s.scope === 'resource' ? 'on this resource' : 'on the next line'}.`,
+          ),
+        );
       });
     });
   }

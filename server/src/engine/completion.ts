@@ -51,7 +51,12 @@ function itemsAt(text: string, stringStart: number, offset: number): CompletionI
       label: value === '' ? '(empty)' : value,
       kind: 'value',
       detail: meaning,
-      documentation: value === info.default ? 'The host pool default when the property is absent.' : value === info.recommended ? 'Recommended by avdsec for pooled host pools.' : undefined,
+      documentation:
+        value === info.default
+          ? 'The host pool default when the property is absent.'
+          : value === info.recommended
+            ? 'Recommended by avdsec for pooled host pools.'
+            : undefined,
       insertText: value,
       range: { start: valueStart, end: offset },
     }));

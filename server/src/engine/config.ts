@@ -262,7 +262,13 @@ function close(groups: { sum: number; current: number }[], cap: (n: number) => n
   outer.current = cap(outer.current * cap(g.sum + g.current));
 }
 
-function readRules(rules: Node, layer: ConfigLayer, knownRules: ReadonlySet<string>, ruleOptions: ((id: string) => readonly string[] | undefined) | undefined, at: At): void {
+function readRules(
+  rules: Node,
+  layer: ConfigLayer,
+  knownRules: ReadonlySet<string>,
+  ruleOptions: ((id: string) => readonly string[] | undefined) | undefined,
+  at: At,
+): void {
   for (const [id, keyNode, value] of properties(rules)) {
     if (!knownRules.has(id)) {
       at(keyNode, `Unknown rule id "${id}" in the configuration`);

@@ -22,14 +22,28 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
     case 'set-rdp-property':
       return wrap(setRdpProperty(intent.resource, intent.name, intent.value, ctx));
     case 'remove-rdp-property':
-      return wrap(editRdpTokens(intent.resource, ctx, (rdp) => {
-        const copies = findRdp(rdp, intent.name);
-        const doomed = intent.keep === undefined ? copies : copies.filter((t) => t.value.trim().toLowerCase() !== intent.keep!.toLowerCase());
-        // Removing duplicates keeps one copy even when none holds the value to keep.
-        return intent.keep !== undefined && doomed.length === copies.length ? doomed.slice(1) : doomed;
-      }, () => undefined));
+      return wrap(
+        editRdpTokens(
+          intent.resource,
+          ctx,
+          (rdp) => {
+            const copies = findRdp(rdp, intent.name);
+            const doomed = intent.keep === undefined ? copies : copies.filter((t) => t.value.trim().toLowerCase() !== intent.keep!.toLowerCase());
+            // Removing duplicates keeps one copy even when none holds the value to keep.
+            return intent.keep !== undefined && doomed.length === copies.length ? doomed.slice(1) : doomed;
+          },
+          () => undefined,
+        ),
+      );
     case 'replace-rdp-token':
-      return wrap(editRdpTokens(intent.resource, ctx, (rdp) => rdp.tokens.filter((t) => t.text === intent.from), () => intent.to));
+      return wrap(
+        editRdpTokens(
+          intent.resource,
+          ctx,
+          (rdp) => rdp.tokens.filter((t) => t.text === intent.from),
+          () => intent.to,
+        ),
+      );
     case 'replace-role':
       return wrap(replaceRole(intent, ctx));
     case 'set-property':

@@ -446,7 +446,7 @@ export class GraphBuilder {
         return hosts.filter((h) => h.vm === scope.vm);
       case 'resourceGroup': {
         const k = identityKey(scope.name);
-        return k === undefined ? [] : hostsByGroup.get(k) ?? [];
+        return k === undefined ? [] : (hostsByGroup.get(k) ?? []);
       }
       case 'subscription':
       case 'managementGroup':
@@ -528,19 +528,36 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
   for (const hp of graph.hostPools) {
     if (!mine(hp.resource)) continue;
     const types = cases(get(hp.resource.body, 'properties', 'hostPoolType') ?? { kind: 'null', range: { start: 0, end: 0 } }).map((c) => identityKey(c.value));
-    out.push(`hp ${hp.resource.key} ${identityKey(resourceName(hp.resource))} ${identityKey(resourceGroupOf(hp.resource))} ${types.join('|')} ${!!hp.resource.source.existing}`);
+    out.push(
+      `hp ${hp.resource.key} ${identityKey(resourceName(hp.resource))} ${identityKey(resourceGroupOf(hp.resource))} ${types.join('|')} ${!!hp.resource.source.existing}`,
+    );
   }
   for (const h of graph.sessionHosts) {
-    if (mine(h.vm) || h.extensions.some(mine)) out.push(`sh ${h.vm.key} ${identityKey(resourceGroupOf(h.vm))} ${h.joinType} ${h.hostPool?.resource.key} ${h.extensions.map((e) => e.key).join(',')}`);
+    if (mine(h.vm) || h.extensions.some(mine))
+      out.push(`sh ${h.vm.key} ${identityKey(resourceGroupOf(h.vm))} ${h.joinType} ${h.hostPool?.resource.key} ${h.extensions.map((e) => e.key).join(',')}`);
   }
   for (const ra of graph.roleAssignments) {
     if (!mine(ra.resource)) continue;
-    const scope = ra.scope.kind === 'vm' ? ra.scope.vm.key : ra.scope.kind === 'resourceGroup' ? identityKey(ra.scope.name) : ra.scope.kind === 'other' ? ra.scope.target?.key : '';
+    const scope =
+      ra.scope.kind === 'vm'
+        ? ra.scope.vm.key
+        : ra.scope.kind === 'resourceGroup'
+          ? identityKey(ra.scope.name)
+          : ra.scope.kind === 'other'
+            ? ra.scope.target?.key
+            : '';
     out.push(`ra ${ra.resource.key} ${ra.roles.map((r) => r.role?.guid).join(',')} ${ra.scope.kind}:${scope} ${identityKey(ra.principal)} ${ra.covers.length}`);
   }
   for (const g of graph.appGroups) if (mine(g.resource)) out.push(`ag ${g.resource.key} ${g.hostPool?.resource.key}`);
   for (const p of graph.caPolicies) if (mine(p)) out.push(`ca ${p.key} ${valueKey(p.body)}`);
-  for (const d of graph.documents) if (d.uri === uri) out.push(`doc ${d.resources.length} ${(d.facts.providers ?? []).join(',')} ${d.resources.filter((r) => /desktopvirtualization/i.test(r.type)).map((r) => r.key).join(',')}`);
+  for (const d of graph.documents)
+    if (d.uri === uri)
+      out.push(
+        `doc ${d.resources.length} ${(d.facts.providers ?? []).join(',')} ${d.resources
+          .filter((r) => /desktopvirtualization/i.test(r.type))
+          .map((r) => r.key)
+          .join(',')}`,
+      );
   return out.join('\n');
 }
 
@@ -567,9 +584,35 @@ function computeLinkFacts(doc: Document): string {
     out.push(`${r.key} ${t} ${!!r.source.existing} ${r.source.deploymentScope} ${k(r.source.resourceGroup)}`);
     if (!LINKED_TYPES.has(t) && !t.startsWith('microsoft.desktopvirtualization/')) continue;
     const b = r.body;
-    out.push(k(get(b, 'name')), k(get(b, 'hostpool_id')), k(get(b, 'resourceGroupName')), k(get(b, 'parent')), k(get(b, 'scope')), k(get(b, 'tags', 'cm-resource-parent')));
+    out.push(
+      k(get(b, 'name')),
+      k(get(b, 'hostpool_id')),
+      k(get(b, 'resourceGroupName')),
+      k(get(b, 'parent')),
+      k(get(b, 'scope')),
+      k(get(b, 'tags', 'cm-resource-parent')),
+    );
     const p = get(b, 'properties');
-    for (const path of [['hostPoolType'], ['hostPoolArmPath'], ['roleDefinitionId'], ['roleDefinitionName'], ['principalId'], ['virtualMachineId'], ['publisher'], ['type'], ['hostPoolId'], ['roleName'], ['settings', 'properties', 'hostPoolName'], ['settings', 'properties', 'HostPoolName'], ['settings', 'properties', 'aadJoin'], ['settings', 'properties', 'registrationInfoToken'], ['settings', 'configurationFunction'], ['settings', 'modulesUrl'], ['protectedSettings', 'Items', 'RegistrationInfoToken'], ['protectedSettings', 'properties', 'registrationInfoToken']]) {
+    for (const path of [
+      ['hostPoolType'],
+      ['hostPoolArmPath'],
+      ['roleDefinitionId'],
+      ['roleDefinitionName'],
+      ['principalId'],
+      ['virtualMachineId'],
+      ['publisher'],
+      ['type'],
+      ['hostPoolId'],
+      ['roleName'],
+      ['settings', 'properties', 'hostPoolName'],
+      ['settings', 'properties', 'HostPoolName'],
+      ['settings', 'properties', 'aadJoin'],
+      ['settings', 'properties', 'registrationInfoToken'],
+      ['settings', 'configurationFunction'],
+      ['settings', 'modulesUrl'],
+      ['protectedSettings', 'Items', 'RegistrationInfoToken'],
+      ['protectedSettings', 'properties', 'registrationInfoToken'],
+    ]) {
       out.push(k(get(p, ...path)));
     }
     if (t === T.caPolicy) out.push(valueKey(b));
@@ -601,7 +644,10 @@ export function swapDocument(graph: AvdGraph, prev: Document, next: Document): A
     const source = get(next.body, 'properties', 'roleDefinitionId') ?? get(next.body, 'properties', 'roleDefinitionName');
     const now = source ? cases(source) : [];
     if (now.length !== ra.roles.length) return undefined;
-    roleUpdates.set(ra, { roles: ra.roles.map((rc, i) => ({ ...rc, value: now[i].value, when: now[i].when })), principal: get(next.body, 'properties', 'principalId') });
+    roleUpdates.set(ra, {
+      roles: ra.roles.map((rc, i) => ({ ...rc, value: now[i].value, when: now[i].when })),
+      principal: get(next.body, 'properties', 'principalId'),
+    });
   }
   for (const hp of graph.hostPools) hp.resource = s(hp.resource);
   for (const g of graph.appGroups) g.resource = s(g.resource);

@@ -28,7 +28,8 @@ function pathAt(v: Value, offset: number, path: string[] = []): { path: string[]
   } else if (v.kind === 'array') {
     for (let i = 0; i < v.items.length; i++) {
       const item = v.items[i];
-      if (offset >= item.range.start && offset <= item.range.end) return pathAt(item, offset, [...path, String(i)]) ?? { path: [...path, String(i)], range: item.range };
+      if (offset >= item.range.start && offset <= item.range.end)
+        return pathAt(item, offset, [...path, String(i)]) ?? { path: [...path, String(i)], range: item.range };
     }
   }
   return undefined;
@@ -43,7 +44,10 @@ function boundaryLine(ids: Boundary[]): string {
 }
 
 function ruleLinks(ids: string[]): string {
-  const links = ids.map((id) => ruleById(id)).filter((r) => !!r).map((r) => `[${r!.id}](${r!.helpUri})`);
+  const links = ids
+    .map((id) => ruleById(id))
+    .filter((r) => !!r)
+    .map((r) => `[${r!.id}](${r!.helpUri})`);
   return links.length ? `Checked by ${links.join(', ')}.` : '';
 }
 
@@ -61,7 +65,7 @@ export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverRe
   const onHead = within(r.source.headRange, offset);
   const at = pathAt(r.body, offset);
   const p = at?.path.join('.').toLowerCase() ?? '';
-  const range = onHead ? r.source.headRange : at?.range ?? r.source.headRange;
+  const range = onHead ? r.source.headRange : (at?.range ?? r.source.headRange);
 
   if (typeIs(r, 'microsoft.desktopvirtualization/hostpools')) {
     if (p.startsWith('properties.customrdpproperty')) return { markdown: rdpHover(r), range };
@@ -78,7 +82,10 @@ export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverRe
     const host = graph.sessionHosts.find((h) => h.vm === r);
     if (host) return { markdown: sessionHostHover(host.joinType, host.hostPool?.resource), range };
   }
-  if (typeIs(r, 'microsoft.graph/conditionalaccesspolicies') && (onHead || p.startsWith('conditions') || p.startsWith('state') || p.startsWith('grantcontrols'))) {
+  if (
+    typeIs(r, 'microsoft.graph/conditionalaccesspolicies') &&
+    (onHead || p.startsWith('conditions') || p.startsWith('state') || p.startsWith('grantcontrols'))
+  ) {
     return { markdown: caHover(r), range };
   }
   return undefined;
@@ -98,16 +105,27 @@ function hostPoolHover(r: Resource, graph: AvdGraph): string {
     );
   }
   if (personal) {
-    lines.push('**Personal host pool: each user has their own VM.** The virtual machine boundary separates users, so this is where users who need administrator rights belong.', boundaryLine(['vm']));
+    lines.push(
+      '**Personal host pool: each user has their own VM.** The virtual machine boundary separates users, so this is where users who need administrator rights belong.',
+      boundaryLine(['vm']),
+    );
   }
-  if (!pooled && !personal) lines.push('The host pool type decides which boundary separates users: the session boundary of a shared multi-session host (Pooled) or the VM boundary (Personal).');
+  if (!pooled && !personal)
+    lines.push(
+      'The host pool type decides which boundary separates users: the session boundary of a shared multi-session host (Pooled) or the VM boundary (Personal).',
+    );
   lines.push('| Users | Recommended deployment |\n|---|---|\n' + TRUST_LEVELS.map((t) => `| ${t.who} | ${t.use} |`).join('\n'));
   if (node) {
     const hosts = node.sessionHosts;
     const joins = [...new Set(hosts.map((h) => h.joinType))].map((j) => JOIN_TEXT[j]).join(', ');
-    lines.push(hosts.length ? `Session hosts linked in this workspace: ${hosts.length} (${joins}).` : 'No session host of this pool is visible in the workspace.');
+    lines.push(
+      hosts.length ? `Session hosts linked in this workspace: ${hosts.length} (${joins}).` : 'No session host of this pool is visible in the workspace.',
+    );
   }
-  lines.push(ruleLinks(['pooled-host-local-admin', 'host-pool-sso-disabled', 'mfa-conditional-access-missing']), LEARN('security-recommendations', 'Security recommendations for Azure Virtual Desktop'));
+  lines.push(
+    ruleLinks(['pooled-host-local-admin', 'host-pool-sso-disabled', 'mfa-conditional-access-missing']),
+    LEARN('security-recommendations', 'Security recommendations for Azure Virtual Desktop'),
+  );
   return lines.filter(Boolean).join('\n\n');
 }
 
@@ -121,25 +139,40 @@ function rdpHover(r: Resource): string {
   const lines: string[] = ['**RDP properties of the host pool**: what a client may bring into the session and how users sign in.'];
   const strings = v ? cases(v).filter((c) => c.value.kind === 'string') : [];
   if (v && !strings.length) lines.push('The value is not known here (a parameter without a default, or an expression).');
-  const tables = strings.length ? strings.map((c) => ({ when: c.when, rdp: parseRdpString(c.value as Extract<Value, { kind: 'string' }>) })) : v ? [] : [{ when: '', rdp: undefined }];
+  const tables = strings.length
+    ? strings.map((c) => ({ when: c.when, rdp: parseRdpString(c.value as Extract<Value, { kind: 'string' }>) }))
+    : v
+      ? []
+      : [{ when: '', rdp: undefined }];
   for (const { when, rdp } of tables) {
     if (when) lines.push(`*${when}:*`);
     const rows = (rdp?.tokens ?? []).map((t) => {
       const info = rdpProperty(t.name);
       const value = t.malformed ? '' : `\`${cell(t.value) || '(empty)'}\``;
-      const meaning = t.malformed ? 'not a `name:type:value` property' : info ? `${info.meaning}${info.values?.[t.value.trim().toLowerCase()] ? ` **${info.values[t.value.trim().toLowerCase()]}**` : ''}` : rdsOnlyProperty(t.name) ? 'applies to Remote Desktop Services only: Azure Virtual Desktop ignores it' : 'not a property Azure Virtual Desktop knows';
+      const meaning = t.malformed
+        ? 'not a `name:type:value` property'
+        : info
+          ? `${info.meaning}${info.values?.[t.value.trim().toLowerCase()] ? ` **${info.values[t.value.trim().toLowerCase()]}**` : ''}`
+          : rdsOnlyProperty(t.name)
+            ? 'applies to Remote Desktop Services only: Azure Virtual Desktop ignores it'
+            : 'not a property Azure Virtual Desktop knows';
       const security = info?.security && info.security !== 'none' ? info.security : '';
       return `| \`${cell(t.name)}\` | ${value} | ${cell(meaning)} | ${cell(security)} |`;
     });
     if (rows.length) lines.push('| Property | Value | Meaning | Security |\n|---|---|---|---|\n' + rows.join('\n'));
     else lines.push('No RDP properties are set: every property takes its host pool default.');
-    if (rdp?.hasUnknown) lines.push('Part of the string is computed (an interpolation or a parameter without default): properties set there are not shown, and no default is assumed for them.');
+    if (rdp?.hasUnknown)
+      lines.push(
+        'Part of the string is computed (an interpolation or a parameter without default): properties set there are not shown, and no default is assumed for them.',
+      );
     else {
       const absent = JUDGED.filter((p) => !rdp?.tokens.some((t) => t.name === p.name));
       if (absent.length) {
         lines.push(
           '**Absent, so the host pool default applies:**\n\n| Property | Default | Meaning |\n|---|---|---|\n' +
-            absent.map((p) => `| \`${p.name}\` | \`${p.default === '' ? '(empty)' : p.default}\` | ${cell(p.values?.[p.default ?? ''] ?? p.meaning)} |`).join('\n'),
+            absent
+              .map((p) => `| \`${p.name}\` | \`${p.default === '' ? '(empty)' : p.default}\` | ${cell(p.values?.[p.default ?? ''] ?? p.meaning)} |`)
+              .join('\n'),
         );
       }
     }
@@ -168,7 +201,18 @@ function roleHover(r: Resource, graph: AvdGraph, range: Range): HoverResult | un
     }
   }
   const scope = node.scope;
-  const scopeText = scope.kind === 'vm' ? 'one VM' : scope.kind === 'resourceGroup' ? 'a resource group' : scope.kind === 'subscription' ? 'the subscription' : scope.kind === 'managementGroup' ? 'a management group' : scope.kind === 'other' ? `a ${scope.type ?? 'resource'}` : 'a scope avdsec cannot read';
+  const scopeText =
+    scope.kind === 'vm'
+      ? 'one VM'
+      : scope.kind === 'resourceGroup'
+        ? 'a resource group'
+        : scope.kind === 'subscription'
+          ? 'the subscription'
+          : scope.kind === 'managementGroup'
+            ? 'a management group'
+            : scope.kind === 'other'
+              ? `a ${scope.type ?? 'resource'}`
+              : 'a scope avdsec cannot read';
   lines.push(`Scope: ${scopeText}; session hosts covered in this workspace: ${node.covers.length}.`);
   lines.push(ruleLinks(['pooled-host-local-admin']), LEARN('azure-ad-joined-session-hosts', 'Microsoft Entra joined session hosts'));
   return { markdown: lines.filter(Boolean).join('\n\n'), range };
@@ -201,10 +245,14 @@ function joinHover(ext: Resource): string | undefined {
     ].join('\n\n');
   }
   if (type === 'dsc') {
-    const aad = knownString(get(ext.body, 'properties', 'settings', 'properties', 'aadJoin')) ?? (get(ext.body, 'properties', 'settings', 'properties', 'aadJoin') as { value?: unknown } | undefined)?.value;
+    const aad =
+      knownString(get(ext.body, 'properties', 'settings', 'properties', 'aadJoin')) ??
+      (get(ext.body, 'properties', 'settings', 'properties', 'aadJoin') as { value?: unknown } | undefined)?.value;
     return [
       '**AVD agent registration (DSC)**: installs the AVD agent and registers the VM with its host pool.',
-      aad !== undefined ? `\`aadJoin\`: ${String(aad)}: the host is ${String(aad) === 'true' ? 'Microsoft Entra joined' : 'not Entra joined by this extension'}.` : '',
+      aad !== undefined
+        ? `\`aadJoin\`: ${String(aad)}: the host is ${String(aad) === 'true' ? 'Microsoft Entra joined' : 'not Entra joined by this extension'}.`
+        : '',
       ruleLinks(['host-pool-sso-disabled']),
     ]
       .filter(Boolean)
@@ -239,7 +287,8 @@ function caHover(r: Resource): string {
         : 'Whether it enforces MFA for Azure Virtual Desktop cannot be read here.',
   ];
   const sso = [REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID].filter((id) => ids.includes(id));
-  if (ids.includes(AVD_APP_ID) && sso.length < 2) lines.push('With single sign-on on, also target Microsoft Remote Desktop and Windows Cloud Login, which sign users in to the session host.');
+  if (ids.includes(AVD_APP_ID) && sso.length < 2)
+    lines.push('With single sign-on on, also target Microsoft Remote Desktop and Windows Cloud Login, which sign users in to the session host.');
   lines.push(boundaryLine(['identity']), ruleLinks(['mfa-conditional-access-missing']), LEARN('set-up-mfa', 'Enforce MFA for Azure Virtual Desktop'));
   return lines.join('\n\n');
 }

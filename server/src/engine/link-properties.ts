@@ -3,5 +3,18 @@
  * edit inside any other property's string value cannot change how a document links to the rest (lower case).
  */
 export const LINK_PROPERTIES: ReadonlySet<string> = new Set(
-  ['hostPoolType', 'hostPoolArmPath', 'hostPoolId', 'roleDefinitionId', 'roleDefinitionName', 'roleName', 'principalId', 'virtualMachineId', 'publisher', 'type', 'settings', 'protectedSettings'].map((k) => k.toLowerCase()),
+  [
+    'hostPoolType',
+    'hostPoolArmPath',
+    'hostPoolId',
+    'roleDefinitionId',
+    'roleDefinitionName',
+    'roleName',
+    'principalId',
+    'virtualMachineId',
+    'publisher',
+    'type',
+    'settings',
+    'protectedSettings',
+  ].map((k) => k.toLowerCase()),
 );

@@ -112,16 +112,7 @@ export interface UnknownValue extends ValueBase {
   text?: string;
 }
 
-export type Value =
-  | StringValue
-  | NumberValue
-  | BooleanValue
-  | NullValue
-  | ObjectValue
-  | ArrayValue
-  | RefValue
-  | ChoiceValue
-  | UnknownValue;
+export type Value = StringValue | NumberValue | BooleanValue | NullValue | ObjectValue | ArrayValue | RefValue | ChoiceValue | UnknownValue;
 
 export interface ResourceSource {
   uri: string;

@@ -120,7 +120,8 @@ export class Workspace {
     if (!old) this.folderSet(uri, true);
     if (language === 'bicep' && old?.language === 'bicep' && changes?.length === 1) {
       const c = changes[0];
-      if (plainBicepEdit(c.newText, old.text.slice(c.start, c.oldEnd))) entry.edited = { start: c.start, end: c.start + c.newText.length, graph: neutralGraph, links: neutralLinks };
+      if (plainBicepEdit(c.newText, old.text.slice(c.start, c.oldEnd)))
+        entry.edited = { start: c.start, end: c.start + c.newText.length, graph: neutralGraph, links: neutralLinks };
     }
     this.stale(uri, old);
     if (neutral && neutralGraph) this.neutralForGraph.add(uri);
@@ -349,10 +350,30 @@ export class Workspace {
         }
         const doc = this.terraform.adapt(f.uri, f.version);
         if (doc) return doc;
-        return { uri: f.uri, language: f.language, text: f.text, version: f.version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
+        return {
+          uri: f.uri,
+          language: f.language,
+          text: f.text,
+          version: f.version,
+          resources: [],
+          syntaxErrors: [],
+          suppressions: [],
+          facts: {},
+          symbols: [],
+        };
       }
       default:
-        return { uri: f.uri, language: f.language, text: f.text, version: f.version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
+        return {
+          uri: f.uri,
+          language: f.language,
+          text: f.text,
+          version: f.version,
+          resources: [],
+          syntaxErrors: [],
+          suppressions: [],
+          facts: {},
+          symbols: [],
+        };
     }
   }
 

@@ -171,7 +171,8 @@ export function readSourceFile(file: string, maxFileSizeMB: number = MAX_FILE_SI
   const read = readRegularFile(file, limitBytes(maxFileSizeMB));
   if (!read.ok) {
     const large = read.tooLarge;
-    if (large) return { ok: false, message: tooLargeMessage(large.size, maxFileSizeMB), tooLarge: true, isSource: startsLikeSource(file, decodeText(large.head).text) };
+    if (large)
+      return { ok: false, message: tooLargeMessage(large.size, maxFileSizeMB), tooLarge: true, isSource: startsLikeSource(file, decodeText(large.head).text) };
     return { ok: false, message: `cannot read the file: ${read.reason}` };
   }
   // After decoding: UTF-16 text has NUL bytes, but no NUL characters.

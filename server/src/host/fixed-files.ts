@@ -65,11 +65,22 @@ export function writeFixedFile(file: string, read: string, fixed: string, roots:
     const refused = refusal(abs, real, roots);
     if (refused) return { ok: false, message: refused };
     const current = readRegularFile(real, MAX_FILE_BYTES, { noFollow: true });
-    if (!current.ok) return { ok: false, message: current.reason === 'a symbolic link' || current.reason.startsWith('not a regular file') ? 'no longer a regular file; not fixed' : `cannot read it again (${current.reason}); not fixed` };
+    if (!current.ok)
+      return {
+        ok: false,
+        message:
+          current.reason === 'a symbolic link' || current.reason.startsWith('not a regular file')
+            ? 'no longer a regular file; not fixed'
+            : `cannot read it again (${current.reason}); not fixed`,
+      };
     const { text, encoding } = decodeText(current.bytes);
     if (text !== read) return { ok: false, message: 'changed since it was read; not fixed' };
     // Bytes the text cannot hold (invalid UTF-8, a lone UTF-16 surrogate) would be replaced all over the file.
-    if (!encodeText(text, encoding).equals(current.bytes)) return { ok: false, message: `not valid ${encoding === 'utf16le' || encoding === 'utf16be' ? 'UTF-16' : 'UTF-8'}; not fixed, so that its bytes stay as they are` };
+    if (!encodeText(text, encoding).equals(current.bytes))
+      return {
+        ok: false,
+        message: `not valid ${encoding === 'utf16le' || encoding === 'utf16be' ? 'UTF-16' : 'UTF-8'}; not fixed, so that its bytes stay as they are`,
+      };
     // Renaming over a file needs only the folder's permission: a read-only file (TFVC and Perforce check files out so)
     // stays as it is, as it would when written in place.
     fs.accessSync(real, fs.constants.W_OK);

@@ -35,7 +35,8 @@ export function readRegularFile(file: string, limit: number, options: { noFollow
     if (stat.size > limit) return { ok: false, reason: `over the ${formatSize(limit)} limit`, tooLarge: { size: stat.size, head: readAt(fd, 4096) } };
     // The size can be wrong (files under /proc say 0) or change while reading: read at most one byte over the limit.
     const bytes = readAt(fd, limit + 1);
-    if (bytes.length > limit) return { ok: false, reason: `over the ${formatSize(limit)} limit`, tooLarge: { size: bytes.length, head: bytes.subarray(0, 4096) } };
+    if (bytes.length > limit)
+      return { ok: false, reason: `over the ${formatSize(limit)} limit`, tooLarge: { size: bytes.length, head: bytes.subarray(0, 4096) } };
     return { ok: true, bytes, mode: stat.mode & 0o7777 };
   } catch (e) {
     return { ok: false, reason: errorReason(e) };

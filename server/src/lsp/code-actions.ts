@@ -39,7 +39,10 @@ function toWorkspaceEdit(ws: ServerWorkspace, set: EditSet, caps: EditCapabiliti
   const changes: (TextDocumentEdit | CreateFile)[] = [];
   for (const c of set.creates) {
     changes.push({ kind: 'create', uri: c.uri, options: { ignoreIfExists: true } });
-    changes.push({ textDocument: { uri: c.uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: c.text }] });
+    changes.push({
+      textDocument: { uri: c.uri, version: null },
+      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: c.text }],
+    });
   }
   for (const [uri, edits] of byUri) changes.push({ textDocument: { uri, version: ws.isOpen(uri) ? ws.textDocument(uri)!.version : null }, edits });
   return { documentChanges: changes };
@@ -123,7 +126,7 @@ function fixAll(ws: ServerWorkspace, uri: string, config: AvdsecConfig, caps: Ed
   const start = ws.engine.document(uri);
   if (!doc || !start) return undefined;
   const original = start.text;
-  let text = original;
+  let text: string;
   // The passes run on the engine's copy of the file, which is put back: the editor applies the result as one edit.
   try {
     text = applyFixes(ws.engine, [uri], () => config).changed.get(uri)?.after ?? original;

@@ -79,7 +79,10 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   connection.onInitialize((params): InitializeResult => {
     // The library's own initialize handler, which calls this one, first takes the client's capabilities and process id
     // again; so the request itself gets a new handler, which refuses it before any of that.
-    connection.onRequest(InitializeRequest.type, () => new ResponseError(ErrorCodes.InvalidRequest, 'the server is already initialized; initialize may be sent only once', { retry: false }));
+    connection.onRequest(
+      InitializeRequest.type,
+      () => new ResponseError(ErrorCodes.InvalidRequest, 'the server is already initialized; initialize may be sent only once', { retry: false }),
+    );
     const c = params.capabilities;
     settings.supported = !!c.workspace?.configuration;
     caps = {
@@ -227,7 +230,15 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     for (const uri of ws!.tooLargeUris()) {
       const message = ws!.tooLargeMessage(uri)!;
       const diagnostics = (await settings.get(uri)).enable
-        ? [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'avdsec', code: 'file-too-large', message: `avdsec: ${message}` }]
+        ? [
+            {
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              severity: DiagnosticSeverity.Information,
+              source: 'avdsec',
+              code: 'file-too-large',
+              message: `avdsec: ${message}`,
+            },
+          ]
         : [];
       const key = JSON.stringify(diagnostics);
       if (published.get(uri) === key) continue;

@@ -106,7 +106,11 @@ export class ServerWorkspace {
     this.load(uri, text, version);
   }
 
-  changed(uri: string, version: number, changes: ({ range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } | { text: string })[]): void {
+  changed(
+    uri: string,
+    version: number,
+    changes: ({ range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } | { text: string })[],
+  ): void {
     const doc = this.open.get(uri);
     if (!doc) return;
     const edits: TextChange[] = [];

@@ -122,8 +122,10 @@ export class CodeServer {
       [
         this.entry,
         ...this.common(),
-        '--bind-addr', `127.0.0.1:${this.port}`,
-        '--auth', 'none',
+        '--bind-addr',
+        `127.0.0.1:${this.port}`,
+        '--auth',
+        'none',
         '--disable-telemetry',
         '--disable-update-check',
         ...(this.workspaceTrust ? [] : ['--disable-workspace-trust']),
@@ -159,7 +161,11 @@ export class CodeServer {
       }
     };
     walk(logs);
-    const read = (pred: (f: string) => boolean) => found.filter(pred).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const read = (pred: (f: string) => boolean) =>
+      found
+        .filter(pred)
+        .map((f) => fs.readFileSync(f, 'utf8'))
+        .join('\n');
     return {
       outputChannel: read((f) => f.endsWith(path.join('avdsec.avdsec', 'avdsec.log'))),
       extensionHost: read((f) => path.basename(f) === 'remoteexthost.log'),

@@ -42,7 +42,7 @@ export function neovim(): { path: string; version: string } | { missing: string 
   if (!p) return { missing: 'nvim is not on PATH' };
   const out = execFileSync(p, ['--version'], { encoding: 'utf8' }).split('\n')[0];
   const m = /NVIM v(\d+)\.(\d+)/.exec(out);
-  if (!m || Number(m[1]) === 0 && Number(m[2]) < 7) return { missing: `${out.trim()} is older than 0.7` };
+  if (!m || (Number(m[1]) === 0 && Number(m[2]) < 7)) return { missing: `${out.trim()} is older than 0.7` };
   return { path: p, version: out.trim() };
 }
 

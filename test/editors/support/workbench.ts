@@ -277,7 +277,10 @@ export class Workbench {
    */
   async statusBarItem(match: RegExp): Promise<{ text: string; label: string } | undefined> {
     const items = await this.page.locator('.part.statusbar .statusbar-item').evaluateAll((els) =>
-      els.map((e) => ({ text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(), label: e.querySelector('[aria-label]')?.getAttribute('aria-label') ?? e.getAttribute('aria-label') ?? '' })),
+      els.map((e) => ({
+        text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        label: e.querySelector('[aria-label]')?.getAttribute('aria-label') ?? e.getAttribute('aria-label') ?? '',
+      })),
     );
     return items.find((i) => match.test(i.text) || match.test(i.label));
   }
@@ -300,7 +303,9 @@ export class Workbench {
     const box = this.page.locator('.settings-editor .setting-item-bool', { hasText: title }).first().locator('.setting-value-checkbox');
     await box.waitFor();
     if ((await box.getAttribute('aria-checked')) !== String(value)) await box.click();
-    await poll(`${id} ${value ? 'ticked' : 'cleared'} in the Settings editor`, 10_000, async () => ((await box.getAttribute('aria-checked')) === String(value) ? true : undefined));
+    await poll(`${id} ${value ? 'ticked' : 'cleared'} in the Settings editor`, 10_000, async () =>
+      (await box.getAttribute('aria-checked')) === String(value) ? true : undefined,
+    );
     await this.page.locator('.tabs-container .tab.active .tab-actions .action-label').first().click();
     await this.page.locator('.settings-editor').waitFor({ state: 'hidden' });
   }

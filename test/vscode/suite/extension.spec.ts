@@ -63,7 +63,11 @@ describe('avdsec in VS Code', function () {
 
       it('explains the security boundary on hover', async function () {
         const pos = hoverPosition(workspace, file, c);
-        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(pos.line - 1, pos.column - 1));
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          uri,
+          new vscode.Position(pos.line - 1, pos.column - 1),
+        );
         assert.match(hoverText(hovers), HOVER_TEXT);
       });
 
@@ -77,13 +81,21 @@ describe('avdsec in VS Code', function () {
           }
           return undefined;
         });
-        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', ssoUri, sso.range, vscode.CodeActionKind.QuickFix.value);
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider',
+          ssoUri,
+          sso.range,
+          vscode.CodeActionKind.QuickFix.value,
+        );
         const fix = actions.find((a) => a.title.startsWith(SSO_FIX_TITLE));
         assert.ok(fix, actions.map((a) => a.title).join(' | '));
         if (fix.edit) assert.ok(await vscode.workspace.applyEdit(fix.edit));
         if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
         const edited = vscode.workspace.textDocuments.filter((d) => d.uri.fsPath.startsWith(folder + path.sep));
-        assert.ok(edited.some((d) => d.getText().includes(SSO_FIXED_TEXT)), `${SSO_FIXED_TEXT} is not in the folder's documents`);
+        assert.ok(
+          edited.some((d) => d.getText().includes(SSO_FIXED_TEXT)),
+          `${SSO_FIXED_TEXT} is not in the folder's documents`,
+        );
         await until('the SSO warning to go away', 30_000, () => (avdsec(ssoUri).some((d) => codeOf(d) === SSO_RULE) ? undefined : true));
         await vscode.workspace.saveAll(false);
       });

@@ -7,7 +7,10 @@ const LEGACY = /^(.+)\/providers\/(roleAssignments|diagnosticSettings)$/i;
 export function legacyExtension(type: string): { parentType: string; type: string } | undefined {
   const m = LEGACY.exec(type);
   if (!m) return undefined;
-  return { parentType: m[1], type: m[2].toLowerCase() === 'roleassignments' ? 'Microsoft.Authorization/roleAssignments' : 'Microsoft.Insights/diagnosticSettings' };
+  return {
+    parentType: m[1],
+    type: m[2].toLowerCase() === 'roleassignments' ? 'Microsoft.Authorization/roleAssignments' : 'Microsoft.Insights/diagnosticSettings',
+  };
 }
 
 /**

@@ -85,7 +85,8 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     default: '0',
     recommended: '1',
     rules: ['host-pool-sso-disabled'],
-    security: 'With 1 the host accepts an Entra token, so Conditional Access, MFA and passwordless sign-in reach the session host; with 0 users type a reusable password into the session.',
+    security:
+      'With 1 the host accepts an Entra token, so Conditional Access, MFA and passwordless sign-in reach the session host; with 0 users type a reusable password into the session.',
     note: 'Replaces targetisaadjoined.',
   },
   {
@@ -95,7 +96,7 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     meaning: 'KDC proxy used to get Kerberos tickets from outside the network.',
     forms: 'the host name of a KDC proxy server, such as kdc.contoso.com (a port and path may follow)',
     defaultNote: 'not set: no KDC proxy',
-    security: 'The named server relays the client\'s Kerberos traffic to domain controllers, so it must be one the organization runs and trusts.',
+    security: "The named server relays the client's Kerberos traffic to domain controllers, so it must be one the organization runs and trusts.",
   },
   {
     name: 'targetisaadjoined',
@@ -310,7 +311,7 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'off', '1': 'on' },
     default: '1',
     recommended: '1',
-    security: 'Sign-in prompts in the session are answered with the user\'s local Windows Hello or security key; turning it off pushes users to weaker methods.',
+    security: "Sign-in prompts in the session are answered with the user's local Windows Hello or security key; turning it off pushes users to weaker methods.",
   },
   {
     name: 'usbdevicestoredirect',
@@ -469,12 +470,22 @@ export const RDS_ONLY_PROPERTIES: readonly RdsOnlyPropertyInfo[] = [
   { name: 'gatewayprofileusagemethod', type: 'i', meaning: 'Default or explicit Remote Desktop Gateway settings.', reason: GATEWAY },
   { name: 'gatewayusagemethod', type: 'i', meaning: 'When to use a Remote Desktop Gateway.', reason: GATEWAY },
   { name: 'promptcredentialonce', type: 'i', meaning: 'Reuse the gateway credentials for the remote computer.', reason: GATEWAY },
-  { name: 'remoteapplicationmode', type: 'i', meaning: 'Start the connection as a RemoteApp session.', reason: 'Azure Virtual Desktop decides this from the application group type (Desktop or RemoteApp).' },
+  {
+    name: 'remoteapplicationmode',
+    type: 'i',
+    meaning: 'Start the connection as a RemoteApp session.',
+    reason: 'Azure Virtual Desktop decides this from the application group type (Desktop or RemoteApp).',
+  },
   { name: 'remoteapplicationprogram', type: 's', meaning: 'Alias or executable of the RemoteApp.', reason: REMOTEAPP },
   { name: 'remoteapplicationname', type: 's', meaning: 'Display name of the RemoteApp.', reason: REMOTEAPP },
   { name: 'remoteapplicationcmdline', type: 's', meaning: 'Command-line arguments of the RemoteApp.', reason: REMOTEAPP },
   { name: 'remoteapplicationexpandcmdline', type: 'i', meaning: 'Expand environment variables of the command line locally or remotely.', reason: REMOTEAPP },
-  { name: 'remoteapplicationexpandworkingdir', type: 'i', meaning: 'Expand environment variables of the working directory locally or remotely.', reason: REMOTEAPP },
+  {
+    name: 'remoteapplicationexpandworkingdir',
+    type: 'i',
+    meaning: 'Expand environment variables of the working directory locally or remotely.',
+    reason: REMOTEAPP,
+  },
   { name: 'remoteapplicationfile', type: 's', meaning: 'File the RemoteApp opens.', reason: REMOTEAPP },
   { name: 'remoteapplicationicon', type: 's', meaning: 'Icon shown while the RemoteApp starts.', reason: REMOTEAPP },
 ];

@@ -110,8 +110,7 @@ function lex(src: string): Token[] | undefined {
  * character 0 and the others follow it. Never throws: what it cannot read is unknown.
  */
 export function evaluateArmExpression(expr: string, offsets: number[] | number, scope: ArmScope): Value {
-  const at =
-    typeof offsets === 'number' ? (i: number) => offsets + Math.min(i + 1, expr.length) : (i: number) => offsets[Math.min(i + 1, offsets.length - 1)];
+  const at = typeof offsets === 'number' ? (i: number) => offsets + Math.min(i + 1, expr.length) : (i: number) => offsets[Math.min(i + 1, offsets.length - 1)];
   const whole: Range = { start: at(-1), end: at(expr.length) };
   const inner = expr.slice(1, expr.endsWith(']') ? -1 : undefined);
   const tokens = lex(inner);

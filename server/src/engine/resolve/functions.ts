@@ -72,7 +72,17 @@ export function binaryOperation(op: string, a: Value, right: () => Value, range:
       if (a.kind === 'number' && b.kind === 'number') {
         const x = a.value;
         const y = b.value;
-        const results: Record<string, number | boolean> = { '+': x + y, '-': x - y, '*': x * y, '/': integerDivision ? Math.trunc(x / y) : x / y, '%': x % y, '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y };
+        const results: Record<string, number | boolean> = {
+          '+': x + y,
+          '-': x - y,
+          '*': x * y,
+          '/': integerDivision ? Math.trunc(x / y) : x / y,
+          '%': x % y,
+          '<': x < y,
+          '<=': x <= y,
+          '>': x > y,
+          '>=': x >= y,
+        };
         const res = results[op];
         if (typeof res === 'number') return { kind: 'number', value: res, range };
         if (typeof res === 'boolean') return { kind: 'boolean', value: res, range };
@@ -259,7 +269,14 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
     if (cond === false) return a[2] ?? unknown(r);
     if (a.length < 3) return unknownCall('if', a, r);
     const text = a[0].kind === 'unknown' && a[0].text ? a[0].text : 'the condition';
-    return { kind: 'choice', options: [{ value: a[1], when: `when ${text} is true` }, { value: a[2], when: `when ${text} is false` }], range: r };
+    return {
+      kind: 'choice',
+      options: [
+        { value: a[1], when: `when ${text} is true` },
+        { value: a[2], when: `when ${text} is false` },
+      ],
+      range: r,
+    };
   },
   equals: (a, r) => {
     const eq = a.length === 2 ? equalsKnown(a[0], a[1]) : undefined;

@@ -41,7 +41,8 @@ export function coversAvd(policy: Resource): Coverage {
   const exclude = get(apps, 'excludeApplications') ? strings(get(apps, 'excludeApplications')) : [];
   if (include === undefined || exclude === undefined) unknown = true;
   else {
-    if (!include.includes('all') && !include.includes(AVD_APP_ID)) return { covers: 'no', reason: 'it does not target the Azure Virtual Desktop app (9cdead84-…) or All apps' };
+    if (!include.includes('all') && !include.includes(AVD_APP_ID))
+      return { covers: 'no', reason: 'it does not target the Azure Virtual Desktop app (9cdead84-…) or All apps' };
     if (exclude.includes(AVD_APP_ID)) return { covers: 'no', reason: 'it excludes the Azure Virtual Desktop app' };
   }
 

@@ -7,17 +7,7 @@ import { catalogEntry, type RuleId } from './catalog';
 export const DOCS_BASE = 'https://github.com/avdsec/avdsec/blob/main/server/src/engine/rules';
 
 /** The AVD security boundary a rule protects (Microsoft's list plus identity, management plane and data egress). */
-export type Boundary =
-  | 'network'
-  | 'kernel'
-  | 'process'
-  | 'user'
-  | 'session'
-  | 'vm'
-  | 'vsm'
-  | 'identity'
-  | 'management-plane'
-  | 'data-egress';
+export type Boundary = 'network' | 'kernel' | 'process' | 'user' | 'session' | 'vm' | 'vsm' | 'identity' | 'management-plane' | 'data-egress';
 
 export interface Report {
   uri: string;

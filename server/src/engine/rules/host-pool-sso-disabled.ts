@@ -22,12 +22,24 @@ function joinVerdict(pool: HostPoolNode): JoinVerdict {
   const entra = hosts.filter((h) => h.joinType === 'entra' || h.joinType === 'mixed');
   const related = entra.slice(0, 3).map((h) => relatedResource(h.joinEvidence ?? h.vm, `Session host ${displayName(h.vm)} is Microsoft Entra joined`));
   if (entra.length) {
-    return { shift: 0, why: 'single sign-on is off, so users of its Microsoft Entra joined session hosts type their Windows password again at every connection', related };
+    return {
+      shift: 0,
+      why: 'single sign-on is off, so users of its Microsoft Entra joined session hosts type their Windows password again at every connection',
+      related,
+    };
   }
   if (hosts.length && hosts.every((h) => h.joinType === 'ad')) {
-    return { shift: -2, why: 'single sign-on is off; its session hosts are joined only to Active Directory, where Entra single sign-on also needs hybrid join and a Kerberos server object', related: [] };
+    return {
+      shift: -2,
+      why: 'single sign-on is off; its session hosts are joined only to Active Directory, where Entra single sign-on also needs hybrid join and a Kerberos server object',
+      related: [],
+    };
   }
-  return { shift: -1, why: 'single sign-on is off, so users of Entra or hybrid joined session hosts type their Windows password again at every connection', related: [] };
+  return {
+    shift: -1,
+    why: 'single sign-on is off, so users of Entra or hybrid joined session hosts type their Windows password again at every connection',
+    related: [],
+  };
 }
 
 function check(ctx: RuleContext): void {
@@ -38,7 +50,9 @@ function check(ctx: RuleContext): void {
     // Host pools that use the legacy AD FS single sign-on already have SSO; moving to Entra SSO is advice, not a gap.
     const adfs = knownString(get(hp.body, 'properties', 'ssoadfsAuthority')) || get(hp.body, 'properties', 'ssoClientId');
     const shift = adfs ? Math.min(verdict.shift, -1) : verdict.shift;
-    const fixes: Fix[] = [fix('Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)', { kind: 'set-rdp-property', resource: hp.key, name: PROPERTY, value: 'i:1' }, true)];
+    const fixes: Fix[] = [
+      fix('Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)', { kind: 'set-rdp-property', resource: hp.key, name: PROPERTY, value: 'i:1' }, true),
+    ];
     const base = { uri: hp.source.uri, shift, related: verdict.related, fixes };
     const rdp = get(hp.body, 'properties', 'customRdpProperty');
 

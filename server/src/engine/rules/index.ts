@@ -12,7 +12,19 @@ import rdpUsbRedirection from './rdp-usb-redirection';
 import screenCaptureProtectionMissing from './screen-capture-protection-missing';
 
 /** Every rule, in the order of the catalog. The registry is explicit: a rule not listed here does not run. */
-export const RULES: readonly Rule[] = [pooledHostLocalAdmin, hostPoolSsoDisabled, mfaConditionalAccessMissing, rdpDriveRedirection, rdpClipboardRedirection, rdpUsbRedirection, rdpDeviceRedirection, rdpMediaRedirection, rdpNlaDisabled, rdpPropertyInvalid, screenCaptureProtectionMissing];
+export const RULES: readonly Rule[] = [
+  pooledHostLocalAdmin,
+  hostPoolSsoDisabled,
+  mfaConditionalAccessMissing,
+  rdpDriveRedirection,
+  rdpClipboardRedirection,
+  rdpUsbRedirection,
+  rdpDeviceRedirection,
+  rdpMediaRedirection,
+  rdpNlaDisabled,
+  rdpPropertyInvalid,
+  screenCaptureProtectionMissing,
+];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
 

@@ -9,7 +9,11 @@ import { displayName, perGraph, relatedResource } from './host-pools';
 const ID = 'mfa-conditional-access-missing';
 const OPTION = 'managedOutsideRepository';
 
-const AVD_TYPES = ['microsoft.desktopvirtualization/hostpools', 'microsoft.desktopvirtualization/applicationgroups', 'microsoft.desktopvirtualization/workspaces'];
+const AVD_TYPES = [
+  'microsoft.desktopvirtualization/hostpools',
+  'microsoft.desktopvirtualization/applicationgroups',
+  'microsoft.desktopvirtualization/workspaces',
+];
 
 interface Workspace {
   policies: number;
@@ -65,9 +69,13 @@ function check(ctx: RuleContext): void {
   for (const r of targets) {
     const fixes: Fix[] = [];
     if (r.source.language === 'terraform') {
-      fixes.push(fix('Add a Conditional Access policy that requires MFA for Azure Virtual Desktop', { kind: 'add-ca-policy', nearUri: r.source.uri }, entraTooling));
+      fixes.push(
+        fix('Add a Conditional Access policy that requires MFA for Azure Virtual Desktop', { kind: 'add-ca-policy', nearUri: r.source.uri }, entraTooling),
+      );
     }
-    fixes.push(fix('Mark Conditional Access as managed outside this repository', { kind: 'set-config', ruleId: ID, option: OPTION, value: true }, !entraTooling));
+    fixes.push(
+      fix('Mark Conditional Access as managed outside this repository', { kind: 'set-config', ruleId: ID, option: OPTION, value: true }, !entraTooling),
+    );
     ctx.report({
       uri: r.source.uri,
       at: r.source.headRange,

@@ -16,7 +16,7 @@ function allowListed(ra: RoleAssignmentNode, allow: unknown): boolean {
   const names = new Set(allow.filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase()));
   if (text !== undefined) return names.has(text);
   // A principal given by a parameter or variable is allow-listed by its name ("adminGroupObjectId").
-  const key = p.kind === 'unknown' ? p.key ?? '' : '';
+  const key = p.kind === 'unknown' ? (p.key ?? '') : '';
   const tail = key.slice(Math.max(key.lastIndexOf(':'), key.lastIndexOf('.')) + 1);
   return /^[A-Za-z_][\w-]*$/.test(tail) && names.has(tail.toLowerCase());
 }
@@ -33,7 +33,9 @@ function fixesFor(ra: RoleAssignmentNode, roleGuid: string, pool: HostPoolNode):
     );
   }
   if (pool.resource.source.uri === ra.resource.source.uri) {
-    fixes.push(fix('Make the host pool personal', { kind: 'set-property', resource: pool.resource.key, path: ['properties', 'hostPoolType'], value: 'Personal' }));
+    fixes.push(
+      fix('Make the host pool personal', { kind: 'set-property', resource: pool.resource.key, path: ['properties', 'hostPoolType'], value: 'Personal' }),
+    );
   }
   return fixes;
 }
@@ -57,7 +59,13 @@ function check(ctx: RuleContext): void {
       if (!role || !role.localAdmin) continue;
       const when = rc.when ? ` (${rc.when})` : '';
       const scopeText =
-        ra.scope.kind === 'vm' ? 'on a session host' : ra.scope.kind === 'resourceGroup' ? 'on a resource group' : ra.scope.kind === 'subscription' ? 'on the subscription' : 'on a management group';
+        ra.scope.kind === 'vm'
+          ? 'on a session host'
+          : ra.scope.kind === 'resourceGroup'
+            ? 'on a resource group'
+            : ra.scope.kind === 'subscription'
+              ? 'on the subscription'
+              : 'on a management group';
 
       // Pooled host pools whose session hosts the grant covers.
       const pools = new Set<HostPoolNode>();
@@ -69,7 +77,7 @@ function check(ctx: RuleContext): void {
         // No session host visible: a grant over the scope that holds a pooled host pool with no visible hosts is still a risk.
         const { unlinked, unlinkedPools } = unlinkedOf(graph);
         const k = ra.scope.kind === 'resourceGroup' ? identityKey(ra.scope.name) : undefined;
-        const candidates = ra.scope.kind === 'resourceGroup' ? (k === undefined ? [] : unlinked.get(k) ?? []) : unlinkedPools;
+        const candidates = ra.scope.kind === 'resourceGroup' ? (k === undefined ? [] : (unlinked.get(k) ?? [])) : unlinkedPools;
         for (const hp of candidates) pools.add(hp);
         inferred = pools.size > 0;
       }

@@ -11,7 +11,9 @@ const CLIPBOARD: RedirectionProperty = {
   absent: { default: '1', what: SHARED },
   risk: (host) => `copied data can leave ${host} for unmanaged devices, and content from them can be pasted in`,
   // RDP properties cannot limit the clipboard to one direction: that is a session host policy (see the rule's doc).
-  fixes: (resource) => [fix('Turn off clipboard redirection (redirectclipboard:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectclipboard', value: 'i:0' }, true)],
+  fixes: (resource) => [
+    fix('Turn off clipboard redirection (redirectclipboard:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectclipboard', value: 'i:0' }, true),
+  ],
 };
 
 export default defineRule({

@@ -7,7 +7,9 @@ const PRINTERS: RedirectionProperty = {
   judge: (t) => (valueOf(t) === '1' ? { what: 'redirects client printers' } : undefined),
   absent: { default: '1', what: 'redirects client printers' },
   risk: (host) => `documents printed in the session can leave ${host} on printers of unmanaged devices`,
-  fixes: (resource) => [fix('Turn off printer redirection (redirectprinters:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectprinters', value: 'i:0' }, true)],
+  fixes: (resource) => [
+    fix('Turn off printer redirection (redirectprinters:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectprinters', value: 'i:0' }, true),
+  ],
 };
 
 const COM_PORTS: RedirectionProperty = {
@@ -15,7 +17,9 @@ const COM_PORTS: RedirectionProperty = {
   judge: (t) => (valueOf(t) === '1' ? { what: 'redirects client serial (COM) ports' } : undefined),
   absent: { default: '1', what: 'redirects client serial (COM) ports' },
   risk: (host) => `devices attached to unmanaged clients can exchange data with ${host}`,
-  fixes: (resource) => [fix('Turn off COM port redirection (redirectcomports:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectcomports', value: 'i:0' }, true)],
+  fixes: (resource) => [
+    fix('Turn off COM port redirection (redirectcomports:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectcomports', value: 'i:0' }, true),
+  ],
 };
 
 const EVERY_DEVICE = 'redirects every MTP and PTP device (phones, cameras) of the client';
@@ -31,7 +35,9 @@ const DEVICES: RedirectionProperty = {
   },
   absent: { default: '*', what: EVERY_DEVICE },
   risk: (host) => `files can move between ${host} and devices of unmanaged clients`,
-  fixes: (resource) => [fix('Turn off MTP and PTP device redirection (devicestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'devicestoredirect', value: 's:' }, true)],
+  fixes: (resource) => [
+    fix('Turn off MTP and PTP device redirection (devicestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'devicestoredirect', value: 's:' }, true),
+  ],
 };
 
 export default defineRule({

@@ -17,7 +17,9 @@ const DRIVES: RedirectionProperty = {
   },
   absent: { default: '*', what: EVERY },
   risk: (host) => `files can move between ${host} and unmanaged devices`,
-  fixes: (resource) => [fix('Turn off drive redirection (drivestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'drivestoredirect', value: 's:' }, true)],
+  fixes: (resource) => [
+    fix('Turn off drive redirection (drivestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'drivestoredirect', value: 's:' }, true),
+  ],
 };
 
 export default defineRule({

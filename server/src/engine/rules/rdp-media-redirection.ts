@@ -20,14 +20,18 @@ const MICROPHONE: RedirectionProperty = {
   name: 'audiocapturemode',
   judge: (t) => (valueOf(t) === '1' ? { what: "redirects the client's microphone" } : undefined),
   risk: (host) => `apps on ${host} can record sound around the user`,
-  fixes: (resource) => [fix('Turn off microphone redirection (audiocapturemode:i:0)', { kind: 'set-rdp-property', resource, name: 'audiocapturemode', value: 'i:0' }, true)],
+  fixes: (resource) => [
+    fix('Turn off microphone redirection (audiocapturemode:i:0)', { kind: 'set-rdp-property', resource, name: 'audiocapturemode', value: 'i:0' }, true),
+  ],
 };
 
 const LOCATION: RedirectionProperty = {
   name: 'redirectlocation',
   judge: (t) => (valueOf(t) === '1' ? { what: "passes the client's location to the session" } : undefined),
   risk: (host) => `apps on ${host} can learn where the user is`,
-  fixes: (resource) => [fix('Turn off location redirection (redirectlocation:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectlocation', value: 'i:0' }, true)],
+  fixes: (resource) => [
+    fix('Turn off location redirection (redirectlocation:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectlocation', value: 'i:0' }, true),
+  ],
 };
 
 export default defineRule({

@@ -257,7 +257,10 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
             ? `${pool} sets '${shown(t.text)}'${when}: a ';' is missing after '${shown(parts[0])}', so '${shown(parts[1])}' is read as part of ` +
               `the value of ${writtenName(t)} and does not take effect.`
             : `${pool} sets '${shown(t.text)}'${when}: ';' is missing ${parts.length - 1} times, so ` +
-              `${joinList(parts.slice(1, 4).map((p) => `'${shown(p)}'`), 'and')}${parts.length > 4 ? ` (and ${parts.length - 4} more)` : ''} are read as part of the value of ` +
+              `${joinList(
+                parts.slice(1, 4).map((p) => `'${shown(p)}'`),
+                'and',
+              )}${parts.length > 4 ? ` (and ${parts.length - 4} more)` : ''} are read as part of the value of ` +
               `${writtenName(t)} and do not take effect.`,
         key: `glued:${key}`,
         shift: 0,
@@ -366,8 +369,10 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
     findings.push({
       token: conflicting,
       message:
-        `${pool} sets ${info.name} ${copies.length} times with different values${when} (${copies.slice(0, 3).map((t) => `'${shown(t.text)}'`).join(', ')}${copies.length > 3 ? `, …` : ''}): ` +
-        `which copy the client honours is not documented.`,
+        `${pool} sets ${info.name} ${copies.length} times with different values${when} (${copies
+          .slice(0, 3)
+          .map((t) => `'${shown(t.text)}'`)
+          .join(', ')}${copies.length > 3 ? `, …` : ''}): ` + `which copy the client honours is not documented.`,
       key: `duplicate:${name}`,
       shift: securityRelevant(info) ? 0 : -1,
       fixes,

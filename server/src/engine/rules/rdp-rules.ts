@@ -42,7 +42,8 @@ export function rdpCases(ctx: RuleContext): RdpCase[] {
     }
     for (const c of cases(v)) {
       if (c.value.kind === 'null') out.push({ pool, hp, when: c.when, at: c.value.range, source: c.value, conditional });
-      else if (c.value.kind === 'string') out.push({ pool, hp, value: c.value, rdp: parseRdpString(c.value), when: c.when, at: c.value.range, source: c.value, conditional });
+      else if (c.value.kind === 'string')
+        out.push({ pool, hp, value: c.value, rdp: parseRdpString(c.value), when: c.when, at: c.value.range, source: c.value, conditional });
     }
   }
   return out;
@@ -104,7 +105,7 @@ export function reportRdp(ctx: RuleContext, c: RdpCase, r: RdpReport): void {
     message: r.message,
     shift: r.shift,
     fixes: r.fixes ?? [],
-    related: elsewhere ? [{ uri, range: c.at, message: 'The value is used here' }, ...(r.related ?? [])] : r.related ?? [],
+    related: elsewhere ? [{ uri, range: c.at, message: 'The value is used here' }, ...(r.related ?? [])] : (r.related ?? []),
     key: `${c.hp.key}|properties.customRdpProperty|${r.key}|${c.when}`,
   });
 }
@@ -126,5 +127,7 @@ export function poolName(c: RdpCase): string {
 
 /** A phrase for an absent property: what the user reads when the string does not mention it. */
 export function absentPhrase(c: RdpCase, name: string, defaultValue: string): string {
-  return c.rdp ? `does not set ${name}, so it keeps the host pool default (${defaultValue})` : `sets no RDP properties, so ${name} keeps the host pool default (${defaultValue})`;
+  return c.rdp
+    ? `does not set ${name}, so it keeps the host pool default (${defaultValue})`
+    : `sets no RDP properties, so ${name} keeps the host pool default (${defaultValue})`;
 }

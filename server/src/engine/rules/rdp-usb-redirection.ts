@@ -15,7 +15,9 @@ const USB: RedirectionProperty = {
   },
   absent: { default: '*', what: EVERY },
   risk: (host) => `if client and host policies allow it, data can leave ${host} on USB storage and malicious USB devices can reach it`,
-  fixes: (resource) => [fix('Turn off USB redirection (usbdevicestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'usbdevicestoredirect', value: 's:' }, true)],
+  fixes: (resource) => [
+    fix('Turn off USB redirection (usbdevicestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'usbdevicestoredirect', value: 's:' }, true),
+  ],
 };
 
 export default defineRule({

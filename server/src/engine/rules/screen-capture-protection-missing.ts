@@ -54,8 +54,7 @@ export default defineRule({
   level: 'info',
   severity: 'low',
   boundary: ['data-egress'],
-  summary:
-    'When required in .avdsec.json, finds pooled host pools while nothing in the workspace turns on screen capture protection or watermarking.',
+  summary: 'When required in .avdsec.json, finds pooled host pools while nothing in the workspace turns on screen capture protection or watermarking.',
   docs,
   options: {
     required:

@@ -83,7 +83,12 @@ export function adaptArm(uri: string, text: string, version: number, language: L
     if (language === 'arm-parameters') {
       const values = new Map<string, Value>();
       const reader = new TemplateReader(doc, root, parsed);
-      const none: ArmScope = { uri, parameter: (n, r) => unknown(r, `parameter ${n}`), variable: (n, r) => unknown(r, `variable ${n}`), symbol: () => undefined };
+      const none: ArmScope = {
+        uri,
+        parameter: (n, r) => unknown(r, `parameter ${n}`),
+        variable: (n, r) => unknown(r, `variable ${n}`),
+        symbol: () => undefined,
+      };
       for (const p of props(prop(root, 'parameters'))) {
         doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
         const v = prop(p.value, 'value');
@@ -219,7 +224,10 @@ class TemplateReader {
     if (items && items.length > 0) {
       return {
         kind: 'choice',
-        options: items.map((v) => ({ value: v, when: `when ${name} is ${knownString(v) !== undefined ? `'${knownString(v)}'` : 'one of its allowed values'}` })),
+        options: items.map((v) => ({
+          value: v,
+          when: `when ${name} is ${knownString(v) !== undefined ? `'${knownString(v)}'` : 'one of its allowed values'}`,
+        })),
         range: at,
       };
     }
@@ -257,7 +265,9 @@ class TemplateReader {
         const offsets = decoded.offsets.slice(skip);
         return {
           kind: 'string',
-          parts: [{ kind: 'text', text: decoded.value.slice(skip), source: { uri: this.doc.uri, start: offsets[0], end: offsets[offsets.length - 1], offsets } }],
+          parts: [
+            { kind: 'text', text: decoded.value.slice(skip), source: { uri: this.doc.uri, start: offsets[0], end: offsets[offsets.length - 1], offsets } },
+          ],
           range,
         };
       }
@@ -319,8 +329,10 @@ class TemplateReader {
         if (!body && this.parsed.stale) return { kind: 'object', entries: [], range: headRange } satisfies ObjectValue;
         if (!body) {
           body = this.body(n, scope);
-          if (parent && !legacy) body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
-          if (legacy && parent) body.entries.push({ key: 'scope', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
+          if (parent && !legacy)
+            body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
+          if (legacy && parent)
+            body.entries.push({ key: 'scope', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
           else if (legacy) addLegacyScope(body, legacy.parentType);
         }
         return body;
@@ -385,7 +397,8 @@ class TemplateReader {
     const schemaScope = deploymentScopeOfSchema(stringOf(prop(template, '$schema')));
     let resourceGroup = ctx.resourceGroup;
     if (rgNode) resourceGroup = this.value(rgNode, outerScope);
-    else if (subNode || schemaScope !== 'resourceGroup') resourceGroup = unknown(nodeRange(n), 'a resource group of the nested deployment', `deployment-rg:${this.key(ctx.path, symbol)}`);
+    else if (subNode || schemaScope !== 'resourceGroup')
+      resourceGroup = unknown(nodeRange(n), 'a resource group of the nested deployment', `deployment-rg:${this.key(ctx.path, symbol)}`);
     this.read(
       {
         path: `${ctx.path ? ctx.path + '/' : ''}${symbol}`,
@@ -410,7 +423,8 @@ export type { DocumentSymbolInfo };
  */
 export function linkNeutralEdit(path: readonly JsonNode[]): boolean {
   let i = 0;
-  const key = (n: JsonNode | undefined) => (n?.type === 'property' && typeof n.children?.[0]?.value === 'string' ? (n.children[0].value as string).toLowerCase() : undefined);
+  const key = (n: JsonNode | undefined) =>
+    n?.type === 'property' && typeof n.children?.[0]?.value === 'string' ? (n.children[0].value as string).toLowerCase() : undefined;
   // Each step: a template object, its `resources` property, the collection, then one resource (by index or symbolic name).
   for (;;) {
     if (path[i]?.type !== 'object' || key(path[i + 1]) !== 'resources') return false;
@@ -439,4 +453,3 @@ export function linkNeutralEdit(path: readonly JsonNode[]): boolean {
     return !LINK_PROPERTIES.has(name) && !path.slice(i + 4).some((n, k, rest) => n.type === 'property' && n.children?.[0] === rest[k + 1]);
   }
 }
-

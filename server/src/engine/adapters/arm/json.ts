@@ -47,7 +47,11 @@ export function parseJson(text: string): { root: JsonNode | undefined; errors: S
     message: `${MESSAGES[printParseErrorCode(e.error)] ?? 'Syntax error'} (JSON)`,
     range: { start: e.offset, end: e.offset + Math.max(e.length, 1) },
   }));
-  for (const d of deep) errors.push({ message: `Nested too deeply (more than ${MAX_JSON_DEPTH} levels); this value was not read (JSON)`, range: { start: d.start, end: d.start + 1 } });
+  for (const d of deep)
+    errors.push({
+      message: `Nested too deeply (more than ${MAX_JSON_DEPTH} levels); this value was not read (JSON)`,
+      range: { start: d.start, end: d.start + 1 },
+    });
   errors.sort((a, b) => a.range.start - b.range.start);
   return { root, errors };
 }
@@ -146,19 +150,39 @@ export function decodeJsonString(text: string, start: number, end: number): { va
     const e = text[i + 1];
     offsets.push(i);
     switch (e) {
-      case 'n': value += '\n'; i += 2; break;
-      case 'r': value += '\r'; i += 2; break;
-      case 't': value += '\t'; i += 2; break;
-      case 'b': value += '\b'; i += 2; break;
-      case 'f': value += '\f'; i += 2; break;
+      case 'n':
+        value += '\n';
+        i += 2;
+        break;
+      case 'r':
+        value += '\r';
+        i += 2;
+        break;
+      case 't':
+        value += '\t';
+        i += 2;
+        break;
+      case 'b':
+        value += '\b';
+        i += 2;
+        break;
+      case 'f':
+        value += '\f';
+        i += 2;
+        break;
       case 'u': {
         const hex = text.slice(i + 2, i + 6);
         value += /^[0-9a-fA-F]{4}$/.test(hex) ? String.fromCharCode(parseInt(hex, 16)) : 'u';
         i += /^[0-9a-fA-F]{4}$/.test(hex) ? 6 : 2;
         break;
       }
-      case undefined: i += 1; break;
-      default: value += e; i += 2; break;
+      case undefined:
+        i += 1;
+        break;
+      default:
+        value += e;
+        i += 2;
+        break;
     }
   }
   offsets.push(stop);

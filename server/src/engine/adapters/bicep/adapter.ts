@@ -8,7 +8,17 @@ import { parseSuppression } from '../../suppressions';
 import { unknown } from '../../values';
 import { BicepEvaluator, type BicepScope } from './evaluate';
 import { parseBicep } from './parser';
-import type { Decorator, Expression, ModuleDeclaration, ObjectExpression, ParamDeclaration, Program, ResourceDeclaration, Statement, VarDeclaration } from './syntax';
+import type {
+  Decorator,
+  Expression,
+  ModuleDeclaration,
+  ObjectExpression,
+  ParamDeclaration,
+  Program,
+  ResourceDeclaration,
+  Statement,
+  VarDeclaration,
+} from './syntax';
 
 export interface BicepOptions {
   /** Parameter values other documents pass to this file (module calls, parameter files). */
@@ -143,7 +153,8 @@ class BicepReader {
     const scope = prop('scope');
     if (scope?.kind === 'property') {
       const e = scope.value;
-      if (e.kind === 'call' && e.name.name.toLowerCase() === 'resourcegroup' && e.args.length) resourceGroup = this.evaluator.evaluate(e.args[e.args.length - 1]);
+      if (e.kind === 'call' && e.name.name.toLowerCase() === 'resourcegroup' && e.args.length)
+        resourceGroup = this.evaluator.evaluate(e.args[e.args.length - 1]);
       else resourceGroup = unknown(range(e), 'the module scope');
     }
     this.addInput({ uri: this.doc.uri, targets: [target], label: `module '${s.name.name}' in ${baseName(this.doc.uri)}`, values, resourceGroup });
@@ -226,7 +237,10 @@ class BicepReader {
         return {
           kind: 'choice',
           options: list.items.map((item) => {
-            const s = item.kind === 'string' && item.parts.every((p) => p.kind === 'text') ? item.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('') : undefined;
+            const s =
+              item.kind === 'string' && item.parts.every((p) => p.kind === 'text')
+                ? item.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('')
+                : undefined;
             return { value: item, when: `when ${name} is ${s !== undefined ? `'${s}'` : 'one of its allowed values'}` };
           }),
           range: range(decl.name),

@@ -78,7 +78,8 @@ export class BicepEvaluator {
         const base = this.evaluate(e.base);
         if (e.safe && base.kind === 'null') return { kind: 'null', range };
         // `.?` on an object that is known to lack the property gives null, which `??` can then replace.
-        if (e.safe && base.kind === 'object' && !base.open && !base.entries.some((x) => x.key.toLowerCase() === e.property.name.toLowerCase())) return { kind: 'null', range };
+        if (e.safe && base.kind === 'object' && !base.open && !base.entries.some((x) => x.key.toLowerCase() === e.property.name.toLowerCase()))
+          return { kind: 'null', range };
         return accessMember(base, e.property.name, range);
       }
       case 'indexAccess': {
@@ -222,7 +223,11 @@ export class BicepEvaluator {
         return { kind: 'array', items: text.split(sep).map((t) => ({ kind: 'string', parts: [{ kind: 'text', text: t }], range })), range };
       }
       case 'reference':
-        return args[0] && args[0].kind === 'ref' ? { ...args[0], path: ['properties'], range } : args[0] ? { kind: 'ref', targetId: args[0], path: ['properties'], range } : unknown(range);
+        return args[0] && args[0].kind === 'ref'
+          ? { ...args[0], path: ['properties'], range }
+          : args[0]
+            ? { kind: 'ref', targetId: args[0], path: ['properties'], range }
+            : unknown(range);
       default:
         return callFunction(name, args, range);
     }

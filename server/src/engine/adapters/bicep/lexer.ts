@@ -31,7 +31,7 @@ for (let c = 0; c < 128; c++) {
 
 /** Characters that can start a token or trivia; anything else is unrecognized and runs of it become one token. */
 const STARTS = new Uint8Array(128);
-for (const ch of "{}()[]@,.?:;+-%*/^$!<>=&|'\n\r \t#\"") STARTS[ch.charCodeAt(0)] = 1;
+for (const ch of '{}()[]@,.?:;+-%*/^$!<>=&|\'\n\r \t#"') STARTS[ch.charCodeAt(0)] = 1;
 for (let c = 0; c < 128; c++) if (CLASS[c] !== C_OTHER) STARTS[c] = 1;
 
 function isIdentContinue(c: number): boolean {
@@ -219,7 +219,7 @@ class Lexer {
       }
     }
     this.i = i;
-    return this.unterminated('BCP140', 'The multi-line string at this location is not terminated. Terminate it with "\'\'\'".', tokenStart);
+    return this.unterminated('BCP140', "The multi-line string at this location is not terminated. Terminate it with \"'''\".", tokenStart);
   }
 
   private atLineStart(pos: number): boolean {
@@ -261,7 +261,12 @@ class Lexer {
       if (!(next === 32 || next === 9 || next === 10 || next === 13)) break;
     }
     if (codes.length === 0) {
-      this.error('BCP226', 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."', start, end);
+      this.error(
+        'BCP226',
+        'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."',
+        start,
+        end,
+      );
     }
     this.i = end;
     this.directives.push({ kind: 'directive', directive: which, codes, start, end });
@@ -459,7 +464,13 @@ class Lexer {
           type = this.follows(61) ? TokenType.GreaterThanOrEqual : TokenType.RightChevron;
           break;
         case 61:
-          type = this.follows(61) ? TokenType.Equals : this.follows(126) ? TokenType.EqualsInsensitive : this.follows(62) ? TokenType.Arrow : TokenType.Assignment;
+          type = this.follows(61)
+            ? TokenType.Equals
+            : this.follows(126)
+              ? TokenType.EqualsInsensitive
+              : this.follows(62)
+                ? TokenType.Arrow
+                : TokenType.Assignment;
           break;
         case 38:
           type = this.follows(38) ? TokenType.LogicalAnd : TokenType.Unrecognized;

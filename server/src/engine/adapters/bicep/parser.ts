@@ -30,7 +30,19 @@ function tokenSet(...types: T[]): TokenSet {
 
 /** Where a bad expression stops being skipped: anything that ends an enclosing construct. */
 const STOP_EXPR = tokenSet(T.NewLine, T.RightParen, T.RightSquare, T.RightBrace, T.Comma, T.Colon, T.StringMiddlePiece, T.StringRightPiece);
-const STOP_TYPE = tokenSet(T.NewLine, T.RightParen, T.RightSquare, T.RightBrace, T.Comma, T.Colon, T.StringMiddlePiece, T.StringRightPiece, T.Assignment, T.RightChevron, T.Pipe);
+const STOP_TYPE = tokenSet(
+  T.NewLine,
+  T.RightParen,
+  T.RightSquare,
+  T.RightBrace,
+  T.Comma,
+  T.Colon,
+  T.StringMiddlePiece,
+  T.StringRightPiece,
+  T.Assignment,
+  T.RightChevron,
+  T.Pipe,
+);
 const STOP_LINE = tokenSet(T.NewLine);
 const STOP_OBJECT_ITEM = tokenSet(T.NewLine, T.RightBrace, T.Comma);
 const STOP_ARRAY_ITEM = tokenSet(T.NewLine, T.RightSquare, T.Comma);
@@ -84,7 +96,22 @@ TYPE_POSTFIX[T.Dot] = 1;
 /** Most slots of the table of interned names (a power of two). */
 const MAX_NAME_SLOTS = 4096;
 
-const BICEP_KEYWORDS = new Set(['targetScope', 'metadata', 'param', 'var', 'type', 'func', 'resource', 'module', 'output', 'test', 'import', 'extension', 'provider', 'assert']);
+const BICEP_KEYWORDS = new Set([
+  'targetScope',
+  'metadata',
+  'param',
+  'var',
+  'type',
+  'func',
+  'resource',
+  'module',
+  'output',
+  'test',
+  'import',
+  'extension',
+  'provider',
+  'assert',
+]);
 const PARAMS_KEYWORDS = new Set(['using', 'extends', 'param', 'var', 'type', 'import', 'extension', 'extensionConfig']);
 /** Keywords after which a lambda body may not start on the next line (LanguageConstants.DeclarationKeywords). */
 const DECLARATION_KEYWORDS = new Set(['assert', 'import', 'metadata', 'param', 'var', 'resource', 'output', 'module', 'type']);
@@ -318,7 +345,12 @@ class Parser {
     return this.expect(type, 'BCP018', `Expected the "${char}" character at this location.`, stop);
   }
 
-  private expectKeyword(keyword: string, stop: TokenSet, code = 'BCP012', message = `Expected the "${keyword}" keyword at this location.`): S.Token | undefined {
+  private expectKeyword(
+    keyword: string,
+    stop: TokenSet,
+    code = 'BCP012',
+    message = `Expected the "${keyword}" keyword at this location.`,
+  ): S.Token | undefined {
     if (this.keywordAt(this.pos, keyword)) return this.take();
     this.fail(code, message, stop);
     return undefined;
@@ -383,7 +415,10 @@ class Parser {
       expression = this.fail('BCP123', 'Expected a namespace or decorator name at this location.', STOP_LINE);
     } else {
       const name = this.identifier();
-      expression = this.types[this.pos] === T.LeftParen ? this.call(undefined, name, ALLOW_COMPLEX) : { kind: 'variableAccess', name: name.name, start: name.start, end: name.end };
+      expression =
+        this.types[this.pos] === T.LeftParen
+          ? this.call(undefined, name, ALLOW_COMPLEX)
+          : { kind: 'variableAccess', name: name.name, start: name.start, end: name.end };
       while (this.types[this.pos] === T.Dot) {
         const dot = this.take();
         const property = this.types[this.pos] === T.Identifier ? this.identifier() : this.missingProperty();
@@ -538,7 +573,8 @@ class Parser {
       const t = this.types[this.pos];
       let type: S.StringExpression | S.ErrorNode | undefined;
       if (t === T.StringComplete || t === T.StringLeftPiece) type = this.string();
-      else if (!resourceTypeOptional) type = this.fail('BCP068', 'Expected a resource type string. Specify a valid resource type of format "<type-name>@<apiVersion>".', STOP_ASSIGN);
+      else if (!resourceTypeOptional)
+        type = this.fail('BCP068', 'Expected a resource type string. Specify a valid resource type of format "<type-name>@<apiVersion>".', STOP_ASSIGN);
       return { kind: 'resourceType', keyword, type, start: keyword.start, end: type && type.end > keyword.end ? type.end : keyword.end };
     }
     return this.typeExpression();
@@ -547,7 +583,11 @@ class Parser {
   private resource(decorators: S.Decorator[]): S.ResourceDeclaration {
     const keyword = this.take();
     const name = this.expectIdentifier('BCP017', 'Expected a resource identifier at this location.', STOP_NAME_STRING);
-    const type = this.expectString('BCP068', 'Expected a resource type string. Specify a valid resource type of format "<type-name>@<apiVersion>".', STOP_ASSIGN);
+    const type = this.expectString(
+      'BCP068',
+      'Expected a resource type string. Specify a valid resource type of format "<type-name>@<apiVersion>".',
+      STOP_ASSIGN,
+    );
     const existing = this.keywordAt(this.pos, 'existing') ? this.take() : undefined;
     const assign = this.assignment(STOP_BODY);
     const value = this.body(ALLOW_COMPLEX | ALLOW_RESOURCES, assign !== undefined);
@@ -557,7 +597,11 @@ class Parser {
   private module(decorators: S.Decorator[]): S.ModuleDeclaration {
     const keyword = this.take();
     const name = this.expectIdentifier('BCP096', 'Expected a module identifier at this location.', STOP_NAME_STRING);
-    const path = this.expectString('BCP097', "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'", STOP_ASSIGN);
+    const path = this.expectString(
+      'BCP097',
+      "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'",
+      STOP_ASSIGN,
+    );
     const assign = this.assignment(STOP_BODY);
     const value = this.body(ALLOW_COMPLEX, true);
     return { kind: 'module', decorators, keyword, name, path, assign, value, start: this.startOf(decorators, keyword), end: this.prevEnd() };
@@ -582,7 +626,8 @@ class Parser {
     const name = this.expectIdentifier('BCP346', 'Expected a test identifier at this location.', STOP_NAME_STRING);
     const path = this.expectString('BCP347', 'Expected a test path string at this location.', STOP_ASSIGN);
     const assign = this.assignment(STOP_BODY);
-    const value = this.types[this.pos] === T.LeftBrace ? this.object(ALLOW_COMPLEX) : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
+    const value =
+      this.types[this.pos] === T.LeftBrace ? this.object(ALLOW_COMPLEX) : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
     return { kind: 'test', decorators, keyword, name, path, assign, value, start: this.startOf(decorators, keyword), end: this.prevEnd() };
   }
 
@@ -632,7 +677,8 @@ class Parser {
     let target: S.ImportDeclaration['target'];
     if (t === T.LeftBrace) target = this.importedSymbols();
     else if (t === T.Asterisk) target = this.wildcardImport();
-    else if (t === T.EndOfFile || t === T.NewLine || t === T.Identifier) target = this.missing('BCP354', "Expected left brace ('{') or asterisk ('*') character at this location.");
+    else if (t === T.EndOfFile || t === T.NewLine || t === T.Identifier)
+      target = this.missing('BCP354', "Expected left brace ('{') or asterisk ('*') character at this location.");
     else {
       const p0 = this.pos++;
       const message = "Expected left brace ('{') or asterisk ('*') character at this location.";
@@ -643,7 +689,11 @@ class Parser {
     let path: S.StringExpression | S.ErrorNode;
     if (this.keywordAt(this.pos, 'from')) {
       fromKeyword = this.take();
-      path = this.expectString('BCP097', "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'", STOP_LINE);
+      path = this.expectString(
+        'BCP097',
+        "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'",
+        STOP_LINE,
+      );
     } else {
       path = this.fail('BCP012', 'Expected the "from" keyword at this location.', STOP_LINE);
     }
@@ -685,15 +735,30 @@ class Parser {
       asKeyword = this.take();
       alias = this.expectIdentifier('BCP325', 'Expected a type identifier at this location.', STOP_IMPORT_ALIAS);
     } else if (name.kind === 'string') {
-      this.report('BCP375', "An import list item that identifies its target with a quoted string must include an 'as <alias>' clause.", name.start, name.end, this.pos);
+      this.report(
+        'BCP375',
+        "An import list item that identifies its target with a quoted string must include an 'as <alias>' clause.",
+        name.start,
+        name.end,
+        this.pos,
+      );
     }
-    return { kind: 'importedSymbol', name, asKeyword, alias, start: name.start, end: alias && !alias.missing ? alias.end : asKeyword ? asKeyword.end : name.end };
+    return {
+      kind: 'importedSymbol',
+      name,
+      asKeyword,
+      alias,
+      start: name.start,
+      end: alias && !alias.missing ? alias.end : asKeyword ? asKeyword.end : name.end,
+    };
   }
 
   private wildcardImport(): S.WildcardImport {
     const star = this.take();
     const asKeyword = this.expectKeyword('as', STOP_LINE);
-    const alias = asKeyword ? this.expectIdentifier('BCP356', 'Expected a valid namespace identifier at this location.', STOP_LINE) : this.missingIdentifier(this.starts[this.pos]);
+    const alias = asKeyword
+      ? this.expectIdentifier('BCP356', 'Expected a valid namespace identifier at this location.', STOP_LINE)
+      : this.missingIdentifier(this.starts[this.pos]);
     return { kind: 'wildcardImport', star, asKeyword, alias, start: star.start, end: this.prevEnd() };
   }
 
@@ -703,20 +768,37 @@ class Parser {
     const specification: S.ExtensionDeclaration['specification'] =
       t === T.Identifier
         ? this.identifier()
-        : this.expectString('BCP201', 'Expected an extension specification string. This should either be a relative path, or a valid OCI artifact specification.', STOP_LINE);
+        : this.expectString(
+            'BCP201',
+            'Expected an extension specification string. This should either be a relative path, or a valid OCI artifact specification.',
+            STOP_LINE,
+          );
     let withKeyword: S.Token | undefined;
     let config: S.ObjectExpression | S.ErrorNode | undefined;
     let asKeyword: S.Token | undefined;
     let alias: S.Identifier | undefined;
     if (!this.atLineEnd() && !this.keywordAt(this.pos, 'as')) {
       withKeyword = this.expectKeyword('with', STOP_LINE, 'BCP305', 'Expected the "with" keyword, "as" keyword, or a new line character at this location.');
-      if (withKeyword) config = this.types[this.pos] === T.LeftBrace ? this.object(ALLOW_COMPLEX) : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
+      if (withKeyword)
+        config =
+          this.types[this.pos] === T.LeftBrace ? this.object(ALLOW_COMPLEX) : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
     }
     if (!this.atLineEnd()) {
       asKeyword = this.expectKeyword('as', STOP_LINE, 'BCP305', 'Expected the "with" keyword, "as" keyword, or a new line character at this location.');
       if (asKeyword) alias = this.expectIdentifier('BCP202', 'Expected an extension alias name at this location.', STOP_LINE);
     }
-    return { kind: 'extension', decorators, keyword, specification, withKeyword, config, asKeyword, alias, start: this.startOf(decorators, keyword), end: this.prevEnd() };
+    return {
+      kind: 'extension',
+      decorators,
+      keyword,
+      specification,
+      withKeyword,
+      config,
+      asKeyword,
+      alias,
+      start: this.startOf(decorators, keyword),
+      end: this.prevEnd(),
+    };
   }
 
   private using(decorators: S.Decorator[]): S.UsingDeclaration {
@@ -726,12 +808,18 @@ class Parser {
     const t = this.types[this.pos];
     if (t === T.Identifier) none = this.expectKeyword('none', STOP_LINE);
     else if (t === T.StringComplete || t === T.StringLeftPiece) path = this.string();
-    else path = this.missing('BCP257', "Expected a Bicep file path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'");
+    else
+      path = this.missing(
+        'BCP257',
+        "Expected a Bicep file path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'",
+      );
     let withKeyword: S.Token | undefined;
     let config: S.ObjectExpression | S.ErrorNode | undefined;
     if (this.types[this.pos] !== T.NewLine && this.types[this.pos] !== T.EndOfFile) {
       withKeyword = this.expectKeyword('with', STOP_LINE, 'BCP436', 'Expected the "with" keyword or a new line character at this location.');
-      if (withKeyword) config = this.types[this.pos] === T.LeftBrace ? this.object(ALLOW_COMPLEX) : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
+      if (withKeyword)
+        config =
+          this.types[this.pos] === T.LeftBrace ? this.object(ALLOW_COMPLEX) : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
     }
     return { kind: 'using', decorators, keyword, path, none, withKeyword, config, start: this.startOf(decorators, keyword), end: this.prevEnd() };
   }
@@ -746,7 +834,10 @@ class Parser {
     const keyword = this.take();
     const alias = this.expectIdentifier('BCP202', 'Expected an extension alias name at this location.', STOP_NAME);
     const withKeyword = this.expectKeyword('with', STOP_LINE);
-    const config = withKeyword && this.types[this.pos] === T.LeftBrace ? this.object(ALLOW_COMPLEX) : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
+    const config =
+      withKeyword && this.types[this.pos] === T.LeftBrace
+        ? this.object(ALLOW_COMPLEX)
+        : this.fail('BCP018', 'Expected the "{" character at this location.', STOP_LINE);
     return { kind: 'extensionConfig', decorators, keyword, alias, withKeyword, config, start: this.startOf(decorators, keyword), end: this.prevEnd() };
   }
 
@@ -926,7 +1017,16 @@ class Parser {
     if (this.types[this.pos] === T.NewLine && this.after(T.Colon)) this.skipNewlines();
     const colon = this.expectChar(T.Colon, ':', STOP_CLOSE_PAREN);
     const whenFalse = colon ? this.expression(flags) : this.missingExpression();
-    return { kind: 'ternary', condition, question, whenTrue, colon, whenFalse, start: condition.start, end: Math.max(whenFalse.end, colon ? colon.end : whenTrue.end) };
+    return {
+      kind: 'ternary',
+      condition,
+      question,
+      whenTrue,
+      colon,
+      whenFalse,
+      start: condition.start,
+      end: Math.max(whenFalse.end, colon ? colon.end : whenTrue.end),
+    };
   }
 
   /** Whether `type` follows the newlines at the current token. */
@@ -1016,7 +1116,14 @@ class Parser {
     }
     if (POSTFIX[types[this.pos]]) current = this.postfix(current, flags);
     if (!prefix) return current;
-    return { kind: 'unary', operator: prefix.type === T.Minus ? '-' : '!', operatorToken: prefix, operand: current, start: prefix.start, end: Math.max(current.end, prefix.end) };
+    return {
+      kind: 'unary',
+      operator: prefix.type === T.Minus ? '-' : '!',
+      operatorToken: prefix,
+      operand: current,
+      start: prefix.start,
+      end: Math.max(current.end, prefix.end),
+    };
   }
 
   /** Member, index, call, `::` and `!` after a primary expression. */
@@ -1036,9 +1143,20 @@ class Parser {
             fromEnd = true;
             this.pos++;
           }
-          const index = types[this.pos] === T.RightSquare ? this.missing('BCP117', 'An empty indexer is not allowed. Specify a valid expression.') : this.expression(flags);
+          const index =
+            types[this.pos] === T.RightSquare ? this.missing('BCP117', 'An empty indexer is not allowed. Specify a valid expression.') : this.expression(flags);
           const closeBracket = this.close(T.RightSquare, ']');
-          current = { kind: 'indexAccess', base: current, openBracket, safe, fromEnd, index, closeBracket, start: current.start, end: closeBracket ? closeBracket.end : Math.max(index.end, openBracket.end) };
+          current = {
+            kind: 'indexAccess',
+            base: current,
+            openBracket,
+            safe,
+            fromEnd,
+            index,
+            closeBracket,
+            start: current.start,
+            end: closeBracket ? closeBracket.end : Math.max(index.end, openBracket.end),
+          };
           if (!closeBracket) return current;
           break;
         }
@@ -1059,10 +1177,25 @@ class Parser {
           }
           const property = types[this.pos] === T.Identifier ? this.identifier() : this.missingProperty();
           if (types[this.pos] === T.LeftParen) {
-            if (safe) this.report('BCP322', 'The `.?` (safe dereference) operator may not be used on instance function invocations.', safeStart, property.end, this.pos);
+            if (safe)
+              this.report(
+                'BCP322',
+                'The `.?` (safe dereference) operator may not be used on instance function invocations.',
+                safeStart,
+                property.end,
+                this.pos,
+              );
             current = this.call(current, property, flags);
           } else {
-            current = { kind: 'memberAccess', base: current, dot: token(T.Dot, dot, dot + 1), safe, property, start: current.start, end: property.missing ? dot + 1 + (safe ? 1 : 0) : property.end };
+            current = {
+              kind: 'memberAccess',
+              base: current,
+              dot: token(T.Dot, dot, dot + 1),
+              safe,
+              property,
+              start: current.start,
+              end: property.missing ? dot + 1 + (safe ? 1 : 0) : property.end,
+            };
           }
           break;
         }
@@ -1123,7 +1256,8 @@ class Parser {
     }
     const closed = this.closed(T.RightParen, ')');
     const end = this.prevEnd();
-    const namespace: S.Identifier | undefined = base && base.kind === 'variableAccess' ? { kind: 'identifier', name: base.name, start: base.start, end: base.end } : undefined;
+    const namespace: S.Identifier | undefined =
+      base && base.kind === 'variableAccess' ? { kind: 'identifier', name: base.name, start: base.start, end: base.end } : undefined;
     const openParen = token(T.LeftParen, open, open + 1);
     const closeParen = closed ? token(T.RightParen, end - 1, end) : undefined;
     return { kind: 'call', base, namespace, name, openParen, args, closeParen, start: base ? base.start : name.start, end };
@@ -1269,7 +1403,9 @@ class Parser {
               key = this.string();
               keyText = key.value;
             } else {
-              key = STOP_KEY[t] ? this.missing('BCP022', 'Expected a property name at this location.') : this.fail('BCP022', 'Expected a property name at this location.', STOP_KEY);
+              key = STOP_KEY[t]
+                ? this.missing('BCP022', 'Expected a property name at this location.')
+                : this.fail('BCP022', 'Expected a property name at this location.', STOP_KEY);
             }
             keyEnd = key.end;
           }
@@ -1285,7 +1421,14 @@ class Parser {
     scratch.length = base;
     const closed = this.closed(T.RightBrace, '}');
     const end = this.prevEnd();
-    return { kind: 'object', open: token(T.LeftBrace, start, start + 1), properties, close: closed ? token(T.RightBrace, end - 1, end) : undefined, start, end };
+    return {
+      kind: 'object',
+      open: token(T.LeftBrace, start, start + 1),
+      properties,
+      close: closed ? token(T.RightBrace, end - 1, end) : undefined,
+      start,
+      end,
+    };
   }
 
   private forExpression(flags: number, resourceContext: boolean): S.ForExpression {
@@ -1312,7 +1455,13 @@ class Parser {
       }
       if (items.length !== 2) {
         const end = blockClose ? blockClose.end : this.prevEnd();
-        this.report('BCP249', `Expected loop variable block to consist of exactly 2 elements (item variable and index variable), but found ${items.length}.`, blockOpen.start, end, this.pos);
+        this.report(
+          'BCP249',
+          `Expected loop variable block to consist of exactly 2 elements (item variable and index variable), but found ${items.length}.`,
+          blockOpen.start,
+          end,
+          this.pos,
+        );
       }
       item = names[0] ?? this.missingIdentifier(blockOpen.end);
       index = names[1];
@@ -1350,7 +1499,10 @@ class Parser {
     } else {
       condition = this.fail('BCP018', 'Expected the "(" character at this location.', insideFor ? STOP_IF_CONDITION_FOR : STOP_IF_CONDITION);
     }
-    const body = this.types[this.pos] === T.LeftBrace ? this.object(flags) : this.fail('BCP018', 'Expected the "{" character at this location.', insideFor ? STOP_FOR : STOP_LINE);
+    const body =
+      this.types[this.pos] === T.LeftBrace
+        ? this.object(flags)
+        : this.fail('BCP018', 'Expected the "{" character at this location.', insideFor ? STOP_FOR : STOP_LINE);
     return { kind: 'if', keyword, condition, body, start: keyword.start, end: Math.max(body.end, keyword.end) };
   }
 
@@ -1369,7 +1521,15 @@ class Parser {
       const b = this.segmentEnd;
       const escaped = !multiline && (this.flags[p0] & STRING_HAS_ESCAPES) !== 0;
       const value = escaped ? decodeEscapes(this.text, a, b) : this.text.slice(a, b);
-      const node: S.StringExpression = { kind: 'string', multiline, segments: [new Segment(value, a, b, escaped ? this.text : undefined)], expressions: NO_EXPRESSIONS, value, start: this.starts[p0], end: this.ends[p0] };
+      const node: S.StringExpression = {
+        kind: 'string',
+        multiline,
+        segments: [new Segment(value, a, b, escaped ? this.text : undefined)],
+        expressions: NO_EXPRESSIONS,
+        value,
+        start: this.starts[p0],
+        end: this.ends[p0],
+      };
       if (unterminated) node.unterminated = true;
       return node;
     }
@@ -1385,7 +1545,13 @@ class Parser {
       expressions.push(e);
       if (t !== T.StringMiddlePiece && t !== T.StringRightPiece) {
         const at = this.starts[this.pos];
-        this.report('BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.', this.starts[p0], at, this.pos);
+        this.report(
+          'BCP003',
+          'The string at this location is not terminated. Terminate the string with a single quote character.',
+          this.starts[p0],
+          at,
+          this.pos,
+        );
         segments.push(new Segment('', at, at, undefined));
         unterminated = true;
         break;
@@ -1492,7 +1658,10 @@ class Parser {
     switch (types[p]) {
       case T.Identifier: {
         const name = this.identifier();
-        current = types[this.pos] === T.LeftChevron ? this.parameterizedType(undefined, name) : { kind: 'typeReference', name: name.name, start: name.start, end: name.end };
+        current =
+          types[this.pos] === T.LeftChevron
+            ? this.parameterizedType(undefined, name)
+            : { kind: 'typeReference', name: name.name, start: name.start, end: name.end };
         break;
       }
       case T.StringComplete:
@@ -1521,12 +1690,20 @@ class Parser {
         break;
       }
       default: {
-        const message = 'Expected a type at this location. Please specify a valid type expression or one of the following types: "array", "bool", "int", "object", "string".';
+        const message =
+          'Expected a type at this location. Please specify a valid type expression or one of the following types: "array", "bool", "int", "object", "string".';
         current = STOP_TYPE[types[p]] ? this.missing('BCP279', message) : this.fail('BCP279', message, STOP_TYPE);
       }
     }
     if (TYPE_POSTFIX[types[this.pos]]) current = this.typePostfix(current);
-    if (prefix) current = { kind: 'unaryType', operator: prefix.type === T.Minus ? '-' : '!', operand: current, start: prefix.start, end: Math.max(current.end, prefix.end) };
+    if (prefix)
+      current = {
+        kind: 'unaryType',
+        operator: prefix.type === T.Minus ? '-' : '!',
+        operand: current,
+        start: prefix.start,
+        end: Math.max(current.end, prefix.end),
+      };
     for (;;) {
       const t = types[this.pos];
       if (t === T.Question) {
@@ -1640,7 +1817,13 @@ class Parser {
         const p0 = this.pos;
         const decorators = this.decorators();
         const value = this.typeExpression();
-        const item: S.TupleTypeItem = { kind: 'tupleTypeItem', decorators, value, start: decorators.length ? decorators[0].start : value.start, end: value.end };
+        const item: S.TupleTypeItem = {
+          kind: 'tupleTypeItem',
+          decorators,
+          value,
+          start: decorators.length ? decorators[0].start : value.start,
+          end: value.end,
+        };
         items.push(this.progress(item, p0, STOP_ARRAY_ITEM));
       } while (this.listNext(T.RightSquare, true));
     }

@@ -40,7 +40,9 @@ export const bicepPrinter: Printer = {
     const unit = /\n( +|\t)\S/.exec(text)?.[1] ?? '  ';
     let i = 0;
     for (; i < path.length - 1; i++) {
-      const p: ObjectExpression['properties'][number] | undefined = obj.properties.find((x) => x.kind === 'property' && x.keyText?.toLowerCase() === path[i].toLowerCase());
+      const p: ObjectExpression['properties'][number] | undefined = obj.properties.find(
+        (x) => x.kind === 'property' && x.keyText?.toLowerCase() === path[i].toLowerCase(),
+      );
       if (!p || p.kind !== 'property') break;
       if (p.value.kind !== 'object') return undefined;
       obj = p.value;

@@ -1,7 +1,25 @@
 import type { Node, Program, Token } from './syntax';
 
 // Fields that hold plain data, never child nodes.
-const SKIP = new Set(['kind', 'start', 'end', 'text', 'message', 'segments', 'errors', 'comments', 'directives', 'tokens', 'keyText', 'operator', 'multiline', 'missing', 'safe', 'fromEnd', 'unterminated']);
+const SKIP = new Set([
+  'kind',
+  'start',
+  'end',
+  'text',
+  'message',
+  'segments',
+  'errors',
+  'comments',
+  'directives',
+  'tokens',
+  'keyText',
+  'operator',
+  'multiline',
+  'missing',
+  'safe',
+  'fromEnd',
+  'unterminated',
+]);
 
 function isNode(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' && typeof (v as { start?: unknown }).start === 'number';

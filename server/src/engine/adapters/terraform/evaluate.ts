@@ -71,7 +71,13 @@ export class TfEvaluator {
         return c ? this.evaluate(c) : unknown(range);
       }
       case 'tuple':
-        return { kind: 'array', items: namedChildren(n).filter((c) => c.type === 'expression').map((c) => this.evaluate(c)), range };
+        return {
+          kind: 'array',
+          items: namedChildren(n)
+            .filter((c) => c.type === 'expression')
+            .map((c) => this.evaluate(c)),
+          range,
+        };
       case 'object':
         return this.object(n, range);
       case 'variable_expr':
@@ -92,7 +98,7 @@ export class TfEvaluator {
         return this.forExpr(n, range);
       case 'parenthesized_expression': {
         const c = namedChildren(n).find((k) => k.type === 'expression');
-        return c ? { ...this.evaluate(c), range } as Value : unknown(range);
+        return c ? ({ ...this.evaluate(c), range } as Value) : unknown(range);
       }
       default:
         return unknown(range, n.text.length < 60 ? n.text : undefined);
@@ -224,7 +230,7 @@ export class TfEvaluator {
     if (strip) {
       // The smallest indentation of a line that is not blank (a loop: a heredoc may have more lines than a call has arguments).
       indent = Infinity;
-      for (let lineStart = from; lineStart < to; ) {
+      for (let lineStart = from; lineStart < to;) {
         const nl = text.indexOf('\n', lineStart);
         const lineEnd = nl < 0 || nl > to ? to : nl;
         let k = lineStart;
@@ -290,12 +296,15 @@ export class TfEvaluator {
     const body = kids.filter((c) => c.type === 'expression');
     const cond = kids.find((c) => c.type === 'for_cond');
     if (!intro || !body.length) return unknown(range);
-    const names = namedChildren(intro).filter((c) => c.type === 'identifier').map((c) => c.text);
+    const names = namedChildren(intro)
+      .filter((c) => c.type === 'identifier')
+      .map((c) => c.text);
     const collNode = namedChildren(intro).find((c) => c.type === 'expression');
     const coll = collNode ? this.evaluate(collNode) : undefined;
     const pairs: [Value, Value][] = [];
     if (coll?.kind === 'array' && !coll.open) coll.items.forEach((v, i) => pairs.push([{ kind: 'number', value: i, range: v.range }, v]));
-    else if (coll?.kind === 'object' && !coll.open) for (const e of coll.entries) pairs.push([{ kind: 'string', parts: [{ kind: 'text', text: e.key }], range: e.keyRange }, e.value]);
+    else if (coll?.kind === 'object' && !coll.open)
+      for (const e of coll.entries) pairs.push([{ kind: 'string', parts: [{ kind: 'text', text: e.key }], range: e.keyRange }, e.value]);
     else return { kind: 'array', items: [], open: true, range };
     const items: Value[] = [];
     for (const [k, v] of pairs) {
@@ -417,4 +426,3 @@ function inline(parts: StringPart[]): StringPart[] {
   }
   return out;
 }
-

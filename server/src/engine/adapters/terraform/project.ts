@@ -91,7 +91,8 @@ export class TerraformProject {
    */
   private parse(text: string, old?: TfFile): Parsed {
     const guard = guardHcl(text);
-    if (!guard.ok) return { failure: { message: `avdsec did not read this file: ${guard.message}`, range: { start: guard.offset, end: guard.offset + 1 }, fatal: true } };
+    if (!guard.ok)
+      return { failure: { message: `avdsec did not read this file: ${guard.message}`, range: { start: guard.offset, end: guard.offset + 1 }, fatal: true } };
     if (!this.current()) return { failure: RESTARTING };
     const budget = this.budget.baseMs + (this.budget.msPerMB * text.length) / (1024 * 1024);
     const deadline = performance.now() + budget;
@@ -101,13 +102,25 @@ export class TerraformProject {
       const tree = this.parser.parse(guard.text, reuse, { progressCallback: () => performance.now() > deadline }) ?? undefined;
       if (tree) return { tree, rewritten: guard.rewritten };
       this.parser.reset();
-      return { failure: { message: `avdsec did not read this file: the Terraform parser gave up after ${(budget / 1000).toFixed(1)} s`, range: { start: 0, end: 0 }, fatal: true } };
+      return {
+        failure: {
+          message: `avdsec did not read this file: the Terraform parser gave up after ${(budget / 1000).toFixed(1)} s`,
+          range: { start: 0, end: 0 },
+          fatal: true,
+        },
+      };
     } catch (e) {
       // An abort inside WebAssembly (out of memory): the instance is dead for every file.
       this.parser = undefined;
       this.grammars.abandon();
       this.current();
-      return { failure: { message: `avdsec did not read this file: the Terraform parser failed on it (${(e as Error).message.split('.')[0]})`, range: { start: 0, end: 0 }, fatal: true } };
+      return {
+        failure: {
+          message: `avdsec did not read this file: the Terraform parser failed on it (${(e as Error).message.split('.')[0]})`,
+          range: { start: 0, end: 0 },
+          fatal: true,
+        },
+      };
     }
   }
 

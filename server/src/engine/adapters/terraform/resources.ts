@@ -146,7 +146,7 @@ function azapi(b: HclBlock, ctx: BlockContext): { type?: string; apiVersion?: st
       const t = knownString(value);
       if (t) [type, apiVersion] = t.split('@');
     } else if (a.name === 'body') {
-      const v = value.kind === 'string' ? jsonStringToValue(value) ?? value : value;
+      const v = value.kind === 'string' ? (jsonStringToValue(value) ?? value) : value;
       if (v.kind === 'object') pushAll(body.entries, v.entries);
       else body.entries.push({ key: 'body', keyRange, value: v });
     } else if (a.name === 'name') body.entries.push({ key: 'name', keyRange, value });
@@ -172,7 +172,7 @@ function msgraph(b: HclBlock, ctx: BlockContext): { type?: string; body: ObjectV
       const url = knownString(value)?.toLowerCase() ?? '';
       if (url.includes('conditionalaccess/policies')) type = 'microsoft.graph/conditionalAccessPolicies';
     } else if (a.name === 'body') {
-      const v = value.kind === 'string' ? jsonStringToValue(value) ?? value : value;
+      const v = value.kind === 'string' ? (jsonStringToValue(value) ?? value) : value;
       if (v.kind === 'object') pushAll(body.entries, v.entries);
     }
   }
