@@ -11,6 +11,11 @@ export interface TfMapping {
   json?: string[];
   /** Name rewriting for nested blocks' attributes (`included_applications` → `includeApplications`). */
   nested?: (name: string) => string;
+  /**
+   * Computed attributes that ARM keeps on another resource: a reference to `attribute` reads the resource that the
+   * attribute `of` names (by id), at `path`.
+   */
+  reads?: Record<string, { of: string; path: string[] }>;
 }
 
 const COMMON: Record<string, string[]> = {
@@ -75,6 +80,7 @@ const TABLE: Record<string, TfMapping> = {
     // No ARM counterpart: the registration token is a property of the host pool in ARM.
     armType: 'terraform:azurerm_virtual_desktop_host_pool_registration_info',
     attrs: { hostpool_id: ['hostpool_id'], expiration_date: ['expiration_date'] },
+    reads: { token: { of: 'hostpool_id', path: ['properties', 'registrationInfo', 'token'] } },
   },
   azurerm_windows_virtual_machine: vm(),
   azurerm_linux_virtual_machine: vm(),

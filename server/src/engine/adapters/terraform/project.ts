@@ -9,6 +9,7 @@ import { knownString, relocate, unknown } from '../../values';
 import { guardHcl } from './guard';
 import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
 import { TfEvaluator, type TfScope } from './evaluate';
+import { tfMapping } from './mapping';
 import { readBlock } from './resources';
 
 /** A change to a file's text, in offsets of the text before the change. */
@@ -275,6 +276,14 @@ export class TerraformProject {
         const key = TerraformProject.key(m.dir, address);
         const decl = m.blocks.get(address);
         const attr = path[0];
+        // An attribute ARM keeps on another resource (a registration token is the host pool's): a reference into that one.
+        const reads = decl && attr ? tfMapping(type)?.reads?.[attr] : undefined;
+        const of = reads && decl && items(decl.decl.body).attributes.find((x) => x.name === reads.of);
+        if (reads && decl && of) {
+          const owner = this.cached(m, `${address}.${reads.of}`, range, () => ({ v: this.evaluateIn(m, decl.file, of.value), uri: decl.file.uri }));
+          const byKey = owner.kind === 'ref' && owner.target && owner.path.join('.') === 'id';
+          return { kind: 'ref', ...(byKey ? { target: owner.target } : { targetId: owner }), path: [...reads.path, ...path.slice(1)], range };
+        }
         // Arguments written in the configuration are known before apply (a resource group's name); computed ones (`id`) are references.
         if (decl && attr && attr !== 'id') {
           const a = items(decl.decl.body).attributes.find((x) => x.name === attr);
