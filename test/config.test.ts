@@ -10,7 +10,7 @@ import { excludePatternProblem, mergeLayers, parseConfig, parseConfigLayer } fro
 import { RULE_IDS, RULES, ruleById } from '../server/src/engine/rules/index';
 import { ConfigResolver, ConfigRoots, loadConfigFile } from '../server/src/host/config-files';
 
-const options = (id: string) => Object.keys(ruleById(id)?.options ?? {});
+const options = (id: string) => ruleById(id)?.options;
 
 /** The text each problem points at, with its message. */
 function pointed(text: string): string[] {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CATALOG, catalogEntry } from '../server/src/engine/rules/catalog';
+import { CATALOG, catalogEntry } from '../server/src/engine/rule-catalog';
 import { RULES } from '../server/src/engine/rules/index';
 import { SETTINGS_SCHEMA } from '../server/src/protocol/settings';
 import { FIXTURES, listFiles, ROOT } from './harness/engine';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { securitySeverity } from '../../server/src/engine/rules/define';
+import { securitySeverity } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/engine/rules/index';
 import { ROOT } from '../harness/engine';
 import { avdsec, examplesTree } from './run';

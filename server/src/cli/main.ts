@@ -197,7 +197,7 @@ function rulesCommand(format: 'text' | 'json'): number {
       boundary: r.boundary,
       summary: r.summary,
       helpUri: r.helpUri,
-      options: r.options ?? {},
+      options: r.options,
     }));
     process.stdout.write(JSON.stringify({ tool: { name: 'avdsec', version: VERSION }, rules }, null, 2) + '\n');
   } else {

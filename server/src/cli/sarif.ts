@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
 import type { Level } from '../engine/model';
-import { securitySeverity } from '../engine/rules/define';
+import { securitySeverity } from '../engine/rule';
 import { RULES } from '../engine/rules/index';
 import type { Report, ReportError, ReportNote, ReportRange } from './report';
 

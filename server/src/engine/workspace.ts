@@ -1,7 +1,7 @@
 import { adaptArm, linkNeutralEdit } from './adapters/arm/adapter';
 import { plainBicepEdit } from './adapters/bicep/link-neutral';
 import { type ParsedJson, parseJson, patchJson } from './adapters/arm/json';
-import { adaptGraphJson } from './adapters/arm/graph';
+import { adaptGraphJson } from './adapters/graph-json/adapter';
 import { armPrinter } from './adapters/arm/print';
 import { adaptBicep } from './adapters/bicep/adapter';
 import { bicepPrinter } from './adapters/bicep/print';

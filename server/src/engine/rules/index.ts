@@ -1,4 +1,4 @@
-import type { Rule } from './define';
+import type { Rule } from '../rule';
 import hostPoolSsoDisabled from './host-pool-sso-disabled';
 import mfaConditionalAccessMissing from './mfa-conditional-access-missing';
 import pooledHostLocalAdmin from './pooled-host-local-admin';
