@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { securitySeverity } from '../server/src/engine/rule';
 import type { OptionSpec } from '../server/src/engine/config';
 import type { Rule } from '../server/src/engine/rule';
-import { RULES } from '../server/src/engine/rules/index';
+import { RULES } from '../server/src/engine/registry';
 
 export const ROOT = path.resolve(__dirname, '..');
 const RULES_DIR = 'docs/rules';
@@ -63,7 +63,7 @@ function rulePage(rule: Rule): string {
 
 function indexPage(): string {
   return [
-    banner('the rule registry (server/src/engine/rules/index.ts)'),
+    banner('the rule registry (server/src/engine/rules/index.ts, engine/registry.ts)'),
     '',
     '# Rules',
     '',

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { starterConfig } from '../server/src/cli/init';
 import { excludePatternProblem, mergeLayers, parseConfig, parseConfigLayer } from '../server/src/engine/config';
-import { RULE_IDS, RULES, ruleById } from '../server/src/engine/rules/index';
+import { RULE_IDS, RULES, ruleById } from '../server/src/engine/registry';
 import { ConfigResolver, ConfigRoots, loadConfigFile } from '../server/src/host/config-files';
 
 const options = (id: string) => ruleById(id)?.options;

@@ -5,7 +5,7 @@ import { documentFindings, runRules } from '../server/src/engine/analyze';
 import { applyTextEdits, renderFix } from '../server/src/engine/fix';
 import type { Finding, TextEdit } from '../server/src/engine/model';
 import { LineIndex } from '../server/src/engine/positions';
-import { RULES } from '../server/src/engine/rules/index';
+import { RULES } from '../server/src/engine/registry';
 import { FIXTURES, listFiles, readConfig, uriOf, workspaceOf } from './harness/engine';
 import { type Expectation, parseMarkers } from './harness/markers';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
-import { RULES } from '../../server/src/engine/rules/index';
+import { RULES } from '../../server/src/engine/registry';
 import { avdsec, tempTree } from './run';
 
 const POOLED_ARM = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cli', 'pooled.json'), 'utf8');

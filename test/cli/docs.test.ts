@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { RULES } from '../../server/src/engine/rules/index';
+import { RULES } from '../../server/src/engine/registry';
 import { renderDocs, staleDocs } from '../../scripts/docs';
 import { ROOT } from '../harness/engine';
 import { avdsec, examplesTree } from './run';

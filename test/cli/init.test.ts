@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../../server/src/engine/config';
-import { RULE_IDS, RULES, ruleById } from '../../server/src/engine/rules/index';
+import { RULE_IDS, RULES, ruleById } from '../../server/src/engine/registry';
 import { avdsec, tempTree } from './run';
 
 describe('CLI init', () => {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { securitySeverity } from '../../server/src/engine/rule';
-import { RULES } from '../../server/src/engine/rules/index';
+import { RULES } from '../../server/src/engine/registry';
 import { ROOT } from '../harness/engine';
 import { avdsec, examplesTree } from './run';
 

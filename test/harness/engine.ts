@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type AvdsecConfig, emptyConfig, parseConfig } from '../../server/src/engine/config';
 import type { Grammars } from '../../server/src/engine/parse';
 import { loadGrammars } from '../../server/src/host/grammars';
-import { RULE_IDS } from '../../server/src/engine/rules/index';
+import { RULE_IDS } from '../../server/src/engine/registry';
 import { Workspace } from '../../server/src/engine/workspace';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -9,7 +9,7 @@ import {
   rdsOnlyProperty,
   type RdpPropertyInfo,
 } from '../../server/src/engine/knowledge/rdp-properties';
-import { RULES, ruleById } from '../../server/src/engine/rules/index';
+import { RULES, ruleById } from '../../server/src/engine/registry';
 
 /**
  * Microsoft's "Supported RDP properties" reference (ms.date 03/06/2025) lists 55 properties: 36 apply to Azure Virtual

@@ -1,4 +1,4 @@
-import { RULES } from '../engine/rules/index';
+import { RULES } from '../engine/registry';
 
 /** Wraps a sentence into `//` comment lines of at most `width` characters, with the given indent. */
 function comment(text: string, indent: string, width = 118): string[] {

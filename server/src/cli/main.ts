@@ -6,7 +6,7 @@ import { CONFIG_FILE_NAME } from '../engine/config';
 import { renderFix } from '../engine/fix';
 import type { Finding, Level } from '../engine/model';
 import { loadGrammars } from '../host/grammars';
-import { RULES } from '../engine/rules/index';
+import { RULES } from '../engine/registry';
 import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
 import { ConfigResolver, scanRoots } from '../host/config-files';

@@ -3,7 +3,7 @@ import type { AvdGraph } from './graph';
 import type { Document, Finding, Range, Resource, Suppression } from './model';
 import { lastAtOrBefore, lineIndexOf } from './positions';
 import type { Deployment, Report, Rule, RuleContext, SubjectKind, Subjects } from './rule';
-import { RULES, RULE_IDS } from './rules/index';
+import { RULES, RULE_IDS } from './registry';
 
 /** Meta finding for a suppression comment that names no known rule. */
 export const INVALID_SUPPRESSION = 'invalid-suppression';

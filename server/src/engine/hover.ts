@@ -6,7 +6,7 @@ import type { Document, Range, Resource, Value } from './model';
 import { parseRdpString } from './rdp';
 import { coversAvd } from './facts/conditional-access';
 import type { Boundary } from './rule';
-import { RULES, ruleById } from './rules/index';
+import { RULES, ruleById } from './registry';
 import { cases, get, knownString } from './values';
 
 export interface HoverResult {

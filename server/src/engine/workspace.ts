@@ -13,7 +13,7 @@ import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { buildGraph, linkFacts, linkSignature, swapDocument, type AvdGraph } from './graph';
-import { RULES } from './rules/index';
+import { RULES } from './registry';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
 import { declaredTargets } from './links';
 import { detectLanguage, type Grammars } from './parse';

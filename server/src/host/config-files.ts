@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { type AvdsecConfig, type ConfigLayer, CONFIG_FILE_NAME, emptyConfig, mergeLayers, type OptionSpec, parseConfigLayer } from '../engine/config';
 import { LineIndex } from '../engine/positions';
-import { RULE_IDS, ruleById } from '../engine/rules/index';
+import { RULE_IDS, ruleById } from '../engine/registry';
 import { isInside, MAX_CONFIG_BYTES } from './files';
 import { readRegularFile } from './regular-files';
 

@@ -2,7 +2,7 @@ import { findNodeAtOffset, parseTree } from 'jsonc-parser';
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseConfig } from '../engine/config';
-import { RULE_IDS } from '../engine/rules/index';
+import { RULE_IDS } from '../engine/registry';
 import { ruleOptions } from '../host/config-files';
 
 /** A problem the host found on disk, beyond the file's own text (an `extends` it cannot read, a cycle). */

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type AvdsecConfig, CONFIG_FILE_NAME, type ConfiguredLevel, emptyConfig, parseConfig } from '../engine/config';
-import { RULE_IDS } from '../engine/rules/index';
+import { RULE_IDS } from '../engine/registry';
 import type { Grammars } from '../engine/parse';
 import { type TextChange, Workspace } from '../engine/workspace';
 import { ConfigResolver, ConfigRoots, type LoadedConfig, ruleOptions } from '../host/config-files';
