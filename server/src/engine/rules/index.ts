@@ -10,3 +10,4 @@ export { default as rdpNlaDisabled } from './rdp-nla-disabled';
 export { default as rdpPropertyInvalid } from './rdp-property-invalid';
 export { default as rdpUsbRedirection } from './rdp-usb-redirection';
 export { default as screenCaptureProtectionMissing } from './screen-capture-protection-missing';
+export { default as validationEnvironmentEnabled } from './validation-environment-enabled';
