@@ -28,6 +28,9 @@ function casesOf(ruleId: string): string[] {
     .sort();
 }
 
+/** Case folders are named `<language>-<case>`: the same case name in two languages is the same deployment. */
+const CASE_NAME = /^(arm|bicep|tf)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
 function describeFinding(f: Finding, text: string): string {
   const idx = new LineIndex(text);
   const s = idx.position(f.range.start);
@@ -93,7 +96,7 @@ interface CaseRun {
 
 const runs = new Map<string, Promise<CaseRun>>();
 
-/** Runs a rule on a case once per test run. */
+/** Runs a rule on a case once per test run: the cross-language comparison reads the results of the case tests. */
 function runCase(rule: Rule, caseDir: string): Promise<CaseRun> {
   let run = runs.get(caseDir);
   if (!run) runs.set(caseDir, (run = analyzeCase(rule, caseDir)));
@@ -136,10 +139,82 @@ async function analyzeCase(rule: Rule, caseDir: string): Promise<CaseRun> {
   }
 }
 
+/**
+ * Same-named cases (`arm-pooled`, `bicep-pooled`, `tf-pooled`) write one deployment in each language, so they must
+ * report the same findings. "The same" is compared on what the engine reports (each case's own test has already matched
+ * it against the markers: position, level, [fix] and a message prefix), without positions, which are the language's:
+ *
+ * - the same multiset of findings, each with its rule id, level, message, the title of its preferred fix (or none),
+ *   the titles of its other fixes, and the messages of its related information;
+ * - messages compared in full after one rewrite, of the names a language spells its own way: an input is
+ *   `parameter hostPoolType` in ARM and Bicep and `var.host_pool_type` in Terraform, a variable is `variable rdp` and
+ *   `local.rdp`, and an allowed-values case is `when hostPoolType is` and `when host_pool_type is`. Terraform's
+ *   snake_case names are compared as the camelCase names of ARM and Bicep. Everything else (resource names, which come
+ *   from `name` values, RDP tokens, counts, policy names) must be written the same;
+ * - what one language cannot express is declared below, with the reason; a declaration that no case needs fails, so
+ *   the list stays true.
+ */
+interface LanguageOnlyFix {
+  rule: string;
+  title: string;
+  languages: string[];
+  reason: string;
+}
+
+const LANGUAGE_ONLY_FIXES: LanguageOnlyFix[] = [
+  {
+    rule: 'mfa-conditional-access-missing',
+    title: 'Add a Conditional Access policy that requires MFA for Azure Virtual Desktop',
+    languages: ['tf'],
+    reason:
+      'the fix writes a new azuread_conditional_access_policy next to the configuration; ARM and Bicep deployments cannot declare an Entra Conditional Access policy, so no file of theirs can hold one',
+  },
+];
+
+/** Case names that are allowed to report different findings in different languages, with the reason. */
+interface CaseDifference {
+  rule: string;
+  name: string;
+  reason: string;
+}
+
+const CASE_DIFFERENCES: CaseDifference[] = [];
+
+const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** A message with the names a language spells its own way rewritten to one form (see above). */
+function sameAcrossLanguages(message: string): string {
+  return message
+    .replace(/\b(?:parameter |var\.)([A-Za-z_]\w*)/g, (_, n: string) => `«input ${camel(n)}»`)
+    .replace(/\b(?:variable |local\.)([A-Za-z_]\w*)/g, (_, n: string) => `«variable ${camel(n)}»`)
+    .replace(/\bwhen ([A-Za-z_]\w*) is\b/g, (_, n: string) => `when «${camel(n)}» is`);
+}
+
+function signature(f: Finding, languageOnly: Set<string>): string {
+  const fixes = f.fixes.filter((x) => !languageOnly.has(x.title));
+  const preferred = fixes.find((x) => x.preferred);
+  return [
+    `${f.ruleId} ${f.level}: ${sameAcrossLanguages(f.message)}`,
+    `  preferred fix: ${preferred ? preferred.title : '(none)'}`,
+    ...fixes
+      .filter((x) => !x.preferred)
+      .map((x) => `  other fix: ${x.title}`)
+      .sort(),
+    ...f.related.map((r) => `  related: ${sameAcrossLanguages(r.message)}`).sort(),
+  ].join('\n');
+}
+
 describe('rules on fixtures', () => {
   for (const rule of RULES) {
     describe(rule.id, () => {
       const cases = casesOf(rule.id);
+
+      it('case folders are named <language>-<case>', () => {
+        assert.deepEqual(
+          cases.map((c) => path.basename(c)).filter((n) => !CASE_NAME.test(n)),
+          [],
+        );
+      });
 
       for (const caseDir of cases) {
         it(`${path.basename(caseDir)}: reports exactly the marked findings`, async () => {
@@ -175,6 +250,62 @@ describe('rules on fixtures', () => {
             }
           });
         }
+      }
+
+      // Same-named cases in several languages report the same findings (see sameAcrossLanguages).
+      const byName = new Map<string, Map<string, string>>();
+      for (const caseDir of cases) {
+        const m = CASE_NAME.exec(path.basename(caseDir));
+        if (!m) continue;
+        if (!byName.has(m[2])) byName.set(m[2], new Map());
+        byName.get(m[2])!.set(m[1], caseDir);
+      }
+      const languageOnly = LANGUAGE_ONLY_FIXES.filter((x) => x.rule === rule.id);
+      const differences = CASE_DIFFERENCES.filter((x) => x.rule === rule.id);
+      const shared = [...byName].filter(([, langs]) => langs.size > 1);
+
+      for (const [name, langs] of shared) {
+        const declared = differences.find((d) => d.name === name);
+        it(`${name}: ${declared ? 'differs as declared' : 'reports the same findings'} in ${[...langs.keys()].join(', ')}`, async () => {
+          const titles = new Set(languageOnly.map((x) => x.title));
+          const got = new Map<string, string[]>();
+          for (const [lang, dir] of langs) {
+            const run = await runCase(rule, dir);
+            got.set(lang, run.findings.map((f) => signature(f, titles)).sort());
+          }
+          const [first, ...rest] = [...got];
+          const same = rest.every(([, s]) => JSON.stringify(s) === JSON.stringify(first[1]));
+          if (declared) {
+            assert.ok(!same, `${name} is declared to differ by language (${declared.reason}), but its findings are the same: remove the declaration`);
+            return;
+          }
+          for (const [lang, s] of rest) assert.deepEqual(s, first[1], `${lang}-${name} (actual) and ${first[0]}-${name} (expected) differ`);
+        });
+      }
+
+      for (const d of differences) {
+        if (!shared.some(([name]) => name === d.name))
+          it(`declared difference ${d.name} names a case of several languages`, () => assert.fail(`no case ${d.name} in several languages`));
+      }
+
+      if (languageOnly.length) {
+        it('each fix declared for some languages only is offered, and only in those languages', async () => {
+          const offeredIn = new Map<string, Set<string>>();
+          for (const caseDir of cases) {
+            const lang = CASE_NAME.exec(path.basename(caseDir))?.[1] ?? '?';
+            for (const f of (await runCase(rule, caseDir)).findings)
+              for (const x of f.fixes) offeredIn.set(x.title, (offeredIn.get(x.title) ?? new Set()).add(lang));
+          }
+          for (const x of languageOnly) {
+            const langs = [...(offeredIn.get(x.title) ?? [])];
+            assert.ok(langs.length, `'${x.title}' is declared for ${x.languages.join(', ')} only, but no case offers it: remove the declaration`);
+            assert.deepEqual(
+              langs.filter((l) => !x.languages.includes(l)),
+              [],
+              `'${x.title}' is declared for ${x.languages.join(', ')} only`,
+            );
+          }
+        });
       }
     });
   }
