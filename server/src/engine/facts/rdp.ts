@@ -30,7 +30,17 @@ export interface RdpCase {
  * tokens (`rdp.hasUnknown` says the rest may hide anything); a value that is not a string at all (an object in a
  * preview API, an unknown parameter) yields nothing: unknown stays silent.
  */
-export function rdpCases(pool: HostPoolNode): RdpCase[] {
+export function rdpCases(pool: HostPoolNode): readonly RdpCase[] {
+  // Several rules judge each pool's string: parse it once per resource (an edit swaps the node's resource in place).
+  let out = casesByResource.get(pool.resource);
+  if (out?.[0]?.pool !== pool && out?.length) out = undefined;
+  if (!out) casesByResource.set(pool.resource, (out = expandRdpCases(pool)));
+  return out;
+}
+
+const casesByResource = new WeakMap<Resource, RdpCase[]>();
+
+function expandRdpCases(pool: HostPoolNode): RdpCase[] {
   const out: RdpCase[] = [];
   const hp = pool.resource;
   const cond = get(hp.body, 'properties', 'conditionalRdpProperty');
