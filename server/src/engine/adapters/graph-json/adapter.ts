@@ -1,6 +1,6 @@
 import type { Document, ObjectEntry, Resource, Value } from '../../model';
 import { unknown } from '../../values';
-import { type JsonNode, nodeRange, parseJson, prop, props, stringOf } from './json';
+import { type JsonNode, nodeRange, parseJson, prop, props, stringOf } from '../arm/json';
 
 export const CA_POLICY_TYPE = 'microsoft.graph/conditionalAccessPolicies';
 

@@ -1,9 +1,11 @@
+import type { RedirectionProfile } from '../config';
+import type { HostPoolNode } from '../graph';
 import { rdpProperty } from '../knowledge/rdp-properties';
 import type { Fix } from '../model';
 import { findRdp, type RdpToken } from '../rdp';
+import type { Report } from '../rule';
 import { cases, get } from '../values';
-import type { RuleContext } from './define';
-import { absentPhrase, poolKinds, poolName, type RdpCase, rdpCases, redirectionShift, reportRdp, shown, surelyAbsent, tokensOf, whenSuffix } from './rdp-rules';
+import { absentPhrase, poolKinds, poolName, type RdpCase, rdpCases, rdpReport, redirectionShift, shown, surelyAbsent, tokensOf, whenSuffix } from './rdp';
 
 /**
  * What the device redirection rules (drive, clipboard, USB, printers/COM/MTP, camera/microphone/location) share: each
@@ -42,10 +44,11 @@ export function valueOf(t: RdpToken): string {
   return t.value.trim().toLowerCase();
 }
 
-/** Runs the checks of a redirection rule: one finding per host pool, case and property. */
-export function checkRedirection(ctx: RuleContext, properties: readonly RedirectionProperty[]): void {
-  for (const c of rdpCases(ctx)) {
-    const base = redirectionShift(ctx, c.hp);
+/** The findings of a redirection rule on one host pool: one per case and property. */
+export function redirectionReports(pool: HostPoolNode, profile: RedirectionProfile, properties: readonly RedirectionProperty[]): Report[] {
+  const out: Report[] = [];
+  for (const c of rdpCases(pool)) {
+    const base = redirectionShift(profile, c.hp);
     if (base === undefined) continue;
     // Setting a property edits the string in every case it can take, so it needs each case to be a string: a null
     // (Azure drops it: no RDP properties at all) or an unreadable case leaves nothing to edit.
@@ -69,13 +72,15 @@ export function checkRedirection(ctx: RuleContext, properties: readonly Redirect
         // expression) has no single place to edit.
         const editable = tokens.every((t) => t.range && t.uri);
         if (worst) {
-          reportRdp(ctx, c, {
-            token: worst.t,
-            message: `${poolName(c)} ${worst.v.what} (${shown(worst.t.text)})${whenSuffix(c)}: ${p.risk(host)}.`,
-            key: p.name,
-            shift: base + (worst.v.shift ?? 0),
-            fixes: editable ? fixes : [],
-          });
+          out.push(
+            rdpReport(c, {
+              token: worst.t,
+              message: `${poolName(c)} ${worst.v.what} (${shown(worst.t.text)})${whenSuffix(c)}: ${p.risk(host)}.`,
+              key: p.name,
+              shift: base + (worst.v.shift ?? 0),
+              fixes: editable ? fixes : [],
+            }),
+          );
         }
       }
       // A conditional property (preview) can turn a redirection back on for some connections, whatever the string says.
@@ -83,25 +88,30 @@ export function checkRedirection(ctx: RuleContext, properties: readonly Redirect
         if (t.type !== rdpProperty(p.name)?.type || !t.range) continue;
         const v = p.judge(t);
         if (!v) continue;
-        reportRdp(ctx, c, {
-          token: t,
-          message: `${poolName(c)} ${v.what} when the condition '${t.condition ?? ''}' holds (conditionalRdpProperty ${shown(t.text)})${whenSuffix(c)}: ${p.risk(host)}.`,
-          key: `${p.name}|conditional`,
-          shift: base + (v.shift ?? 0),
-        });
+        out.push(
+          rdpReport(c, {
+            token: t,
+            message: `${poolName(c)} ${v.what} when the condition '${t.condition ?? ''}' holds (conditionalRdpProperty ${shown(t.text)})${whenSuffix(c)}: ${p.risk(host)}.`,
+            key: `${p.name}|conditional`,
+            shift: base + (v.shift ?? 0),
+          }),
+        );
       }
       if (tokens.length) continue;
       if (p.absent && surelyAbsent(c, p.name)) {
         // Appending is safe when the string is written as whole tokens; one built from pieces (a `for` expression)
         // would get the new token glued into one of them.
         const editable = !c.rdp || c.rdp.tokens.every((t) => t.range && t.uri);
-        reportRdp(ctx, c, {
-          message: `${poolName(c)} ${absentPhrase(c, p.name, p.absent.default)}, which ${p.absent.what}${whenSuffix(c)}: ${p.risk(host)}.`,
-          key: p.name,
-          shift: base + (p.absent.shift ?? 0),
-          fixes: editable ? fixes : [],
-        });
+        out.push(
+          rdpReport(c, {
+            message: `${poolName(c)} ${absentPhrase(c, p.name, p.absent.default)}, which ${p.absent.what}${whenSuffix(c)}: ${p.risk(host)}.`,
+            key: p.name,
+            shift: base + (p.absent.shift ?? 0),
+            fixes: editable ? fixes : [],
+          }),
+        );
       }
     }
   }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { Level } from '../model';
+import type { Level } from './model';
 
 /**
  * The rule catalog: every rule avdsec has or plans, with its catalog number, id and default level (the research catalog

@@ -1,6 +1,5 @@
-import type { AvdGraph, HostPoolNode, RoleAssignmentNode } from '../graph';
-import type { RuleContext } from './define';
-import { identityKey, location } from '../graph';
+import type { AvdGraph, HostPoolNode } from '../graph';
+import { identityKey, indexBy, location, resourceGroupOf } from '../graph';
 import type { RelatedInfo, Resource, Value } from '../model';
 import { cases, describe, get, knownString } from '../values';
 
@@ -64,18 +63,18 @@ export function displayName(r: Resource): string {
   return name ? `(named by ${describe(name)})` : 'without a name';
 }
 
-/** The host pools and role assignments a check looks at: those of the documents in focus. */
-export function focusedHostPools(ctx: RuleContext): HostPoolNode[] {
-  return ctx.focus ? ctx.focus.flatMap((u) => ctx.graph.byUri.get(u)?.hostPools ?? []) : ctx.graph.hostPools;
-}
+const unlinked = new WeakMap<AvdGraph, { pools: HostPoolNode[]; byResourceGroup: Map<string, HostPoolNode[]> }>();
 
-export function focusedRoleAssignments(ctx: RuleContext): RoleAssignmentNode[] {
-  return ctx.focus ? ctx.focus.flatMap((u) => ctx.graph.byUri.get(u)?.roleAssignments ?? []) : ctx.graph.roleAssignments;
-}
-
-/** A value computed once per graph (graphs are swapped in place only when their links stay the same). */
-export function perGraph<T>(cache: WeakMap<AvdGraph, T>, graph: AvdGraph, compute: () => T): T {
-  let v = cache.get(graph);
-  if (v === undefined) cache.set(graph, (v = compute()));
-  return v;
+/**
+ * Pooled host pools with no visible session host (deployed apart from their hosts), and the same by resource group:
+ * a grant over the scope that holds one is still a risk, only inferred. Once per graph (a graph swapped in place keeps
+ * its links, so this answer).
+ */
+export function unlinkedPooledPools(graph: AvdGraph): { pools: HostPoolNode[]; byResourceGroup: Map<string, HostPoolNode[]> } {
+  let u = unlinked.get(graph);
+  if (!u) {
+    const pools = graph.hostPools.filter((hp) => !hp.resource.source.existing && !hp.sessionHosts.length && pooledCases(hp.resource).length);
+    unlinked.set(graph, (u = { pools, byResourceGroup: indexBy(pools, (hp) => resourceGroupOf(hp.resource)) }));
+  }
+  return u;
 }
