@@ -16,6 +16,8 @@ const DECLARED_BY: { [K in NodeKind]: (s: Subjects[K]) => Resource } = {
   sessionHost: (s) => s.vm,
   roleAssignment: (s) => s.resource,
   appGroup: (s) => s.resource,
+  application: (s) => s.resource,
+  workspace: (s) => s.resource,
   caPolicy: (s) => s,
 };
 
@@ -24,6 +26,8 @@ const LISTS: { [K in NodeKind]: (g: AvdGraph) => readonly Subjects[K][] } = {
   sessionHost: (g) => g.sessionHosts,
   roleAssignment: (g) => g.roleAssignments,
   appGroup: (g) => g.appGroups,
+  application: (g) => g.applications,
+  workspace: (g) => g.workspaces,
   caPolicy: (g) => g.caPolicies,
 };
 

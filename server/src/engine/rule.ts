@@ -1,5 +1,5 @@
 import type { OptionSpec, OptionValues, RedirectionProfile } from './config';
-import type { AvdGraph, AppGroupNode, HostPoolNode, RoleAssignmentNode, SessionHostNode } from './graph';
+import type { AvdGraph, AppGroupNode, ApplicationNode, HostPoolNode, RoleAssignmentNode, SessionHostNode, WorkspaceNode } from './graph';
 import type { Fix, Level, Range, RelatedInfo, Resource, Severity, Value } from './model';
 import { catalogEntry, type RuleId } from './rule-catalog';
 
@@ -27,6 +27,8 @@ export interface Subjects {
   sessionHost: SessionHostNode;
   roleAssignment: RoleAssignmentNode;
   appGroup: AppGroupNode;
+  application: ApplicationNode;
+  workspace: WorkspaceNode;
   caPolicy: Resource;
   deployment: Deployment;
 }

@@ -1,5 +1,5 @@
 import type { AvdGraph, HostPoolNode } from '../graph';
-import { identityKey, indexBy, location, resourceGroupOf } from '../graph';
+import { identityKey, indexBy, location, poolTypeOf, resourceGroupOf } from '../graph';
 import type { RelatedInfo, Resource, Value } from '../model';
 import { cases, describe, get, knownString } from '../values';
 
@@ -14,7 +14,7 @@ export interface PoolTypeCase {
 
 /** The host pool's type in each case it can take (a ternary, an @allowed parameter). Azure enums compare case-insensitively. */
 export function poolTypeCases(hp: Resource): PoolTypeCase[] {
-  const v = get(hp.body, 'properties', 'hostPoolType');
+  const v = poolTypeOf(hp);
   if (!v) return [{ type: undefined, when: '' }];
   return cases(v).map((c) => ({ type: knownString(c.value)?.trim().toLowerCase(), when: c.when, value: c.value }));
 }

@@ -2,8 +2,9 @@ import type { Document, Resource, Value } from '../model';
 import { valueKey } from '../resolve/functions';
 import { cases, get } from '../values';
 import type { AvdGraph } from './build';
+import { poolTypeOf } from './host-pools';
 import { identityKey } from './identity';
-import { linkPaths, linkValue, TYPES } from './links';
+import { linkPaths } from './links';
 import { resourceGroupOf, resourceName } from './resources';
 import { principalOf, type RoleAssignmentNode, type RoleCase, roleSource } from './role-assignments';
 
@@ -16,7 +17,7 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
   const mine = (r: Resource) => r.source.uri === uri;
   for (const hp of graph.hostPools) {
     if (!mine(hp.resource)) continue;
-    const poolType = linkValue(hp.resource, TYPES.hostPool, 'poolType') ?? { kind: 'null', range: { start: 0, end: 0 } };
+    const poolType = poolTypeOf(hp.resource) ?? { kind: 'null', range: { start: 0, end: 0 } };
     const types = cases(poolType).map((c) => identityKey(c.value));
     out.push(
       `hp ${hp.resource.key} ${identityKey(resourceName(hp.resource))} ${identityKey(resourceGroupOf(hp.resource))} ${types.join('|')} ${!!hp.resource.source.existing}`,
@@ -39,6 +40,8 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
     out.push(`ra ${ra.resource.key} ${ra.roles.map((r) => r.role?.guid).join(',')} ${ra.scope.kind}:${scope} ${identityKey(ra.principal)} ${ra.covers.length}`);
   }
   for (const g of graph.appGroups) if (mine(g.resource)) out.push(`ag ${g.resource.key} ${g.hostPool?.resource.key}`);
+  for (const a of graph.applications) if (mine(a.resource)) out.push(`app ${a.resource.key} ${a.appGroup?.resource.key}`);
+  for (const w of graph.workspaces) if (mine(w.resource)) out.push(`ws ${w.resource.key} ${w.appGroups.map((g) => g.resource.key).join(',')}`);
   for (const p of graph.caPolicies) if (mine(p)) out.push(`ca ${p.key} ${valueKey(p.body)}`);
   for (const d of graph.documents)
     if (d.uri === uri)
@@ -103,6 +106,8 @@ export function swapDocument(graph: AvdGraph, prev: Document, next: Document): A
   }
   for (const hp of graph.hostPools) hp.resource = s(hp.resource);
   for (const g of graph.appGroups) g.resource = s(g.resource);
+  for (const a of graph.applications) a.resource = s(a.resource);
+  for (const w of graph.workspaces) w.resource = s(w.resource);
   for (const h of graph.sessionHosts) {
     h.vm = s(h.vm);
     h.extensions = h.extensions.map(s);

@@ -5,6 +5,8 @@ import { get } from '../values';
 export const TYPES = {
   hostPool: 'microsoft.desktopvirtualization/hostpools',
   appGroup: 'microsoft.desktopvirtualization/applicationgroups',
+  application: 'microsoft.desktopvirtualization/applicationgroups/applications',
+  workspace: 'microsoft.desktopvirtualization/workspaces',
   vm: 'microsoft.compute/virtualmachines',
   extension: 'microsoft.compute/virtualmachines/extensions',
   roleAssignment: 'microsoft.authorization/roleassignments',
@@ -34,6 +36,14 @@ export const LINKS = {
   },
   [TYPES.appGroup]: {
     hostPool: [['properties', 'hostPoolArmPath']],
+  },
+  [TYPES.application]: {
+    /** Bicep's `parent` and a nested ARM child; else the `appGroup/app` name says it. */
+    appGroup: [['parent']],
+  },
+  [TYPES.workspace]: {
+    /** The ids of the application groups the workspace publishes. */
+    appGroups: [['properties', 'applicationGroupReferences']],
   },
   [TYPES.vm]: {
     /** The tag the Azure portal writes on the session hosts it deploys. */
