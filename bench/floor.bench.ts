@@ -87,12 +87,12 @@ const bench: Bench = {
       // Warm-up: the JIT has seen both paths before anything is timed. Inputs of many files warm up on a tenth of them.
       const sample = input.files.size > 10 ? new Map([...input.files].slice(0, Math.min(100, Math.ceil(input.files.size / 10)))) : input.files;
       floor.all(root, sample);
-      analyze(grammars, root, sample);
+      analyze(grammars, root, sample).ws.dispose();
       // Small inputs: each round repeats the work `inner` times, the floor then takes about 250 ms: CPU time is accounted
       // in scheduler ticks, too coarse for a parse of a few milliseconds.
       let inner = 1;
       if (sample === input.files) {
-        analyze(grammars, root, sample);
+        analyze(grammars, root, sample).ws.dispose();
         const floorWarm = timed(() => floor.all(root, input.files)).wall;
         inner = Math.min(40, Math.max(1, Math.ceil(250 / floorWarm)));
       }
@@ -113,9 +113,12 @@ const bench: Bench = {
         const before = last ? liveBytes() : 0;
         let result: ReturnType<typeof analyze> | undefined;
         const sums = { set: 0, adapt: 0, graph: 0, rules: 0 };
+        // Workspaces are disposed after the timing, as the CLI does after a scan: their trees live in WebAssembly memory.
+        const made: Workspace[] = [];
         const at = timed(() => {
           for (let i = 0; i < inner; i++) {
             result = analyze(grammars, root, input.files);
+            made.push(result.ws);
             for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] += result.phases[k];
           }
         });
@@ -124,6 +127,7 @@ const bench: Bench = {
           retained = liveBytes() - before;
           kept = result!.ws;
         }
+        for (const ws of made) if (ws !== kept) ws.dispose();
         for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k].push(sums[k] / inner);
         findings = result!.phases.findings;
         result = undefined;
@@ -165,6 +169,7 @@ const bench: Bench = {
       rows.push({ name: `${name}: memory held by workspace`, value: mb(retained), unit: 'MB', note: 'heap + external after GC, workspace alive' });
       if (kept && input.id === 'terraform') rows.push(...editRows(kept, name, `${root}/pool-00.tf`, [1], 2));
       if (kept && input.id === 'mixed') rows.push(...editRows(kept, name, `${root}/team-000/bicep/main.bicep`, [1, 2], 5));
+      kept?.dispose();
       kept = undefined;
     }
     return rows;
