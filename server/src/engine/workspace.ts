@@ -7,7 +7,7 @@ import { adaptBicep } from './adapters/bicep/adapter';
 import { bicepPrinter } from './adapters/bicep/print';
 import { conditionalAccessPolicyTf } from './adapters/terraform/conditional-access';
 import { terraformPrinter } from './adapters/terraform/print';
-import { dirOf } from './adapters/inputs';
+import { dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
 import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
@@ -15,7 +15,7 @@ import type { FixContext } from './fix';
 import { buildGraph, linkFacts, linkSignature, swapDocument, type AvdGraph } from './graph';
 import { RULES } from './rules/index';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
-import { declaredTargets } from './links';
+import { declaredTargets } from './resolve/targets';
 import { detectLanguage, type Grammars } from './parse';
 import type { Printer } from './printer';
 

@@ -1,7 +1,8 @@
 import { pushAll } from '../../arrays';
 import { bicepLinkNeutralEdit } from './link-neutral';
 import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
-import { baseName, combineInputs, resolveRelative } from '../inputs';
+import { combineInputs } from '../../resolve/inputs';
+import { baseName, resolveRelative } from '../../resolve/paths';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';

@@ -1,6 +1,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, SyntaxError, TemplateInput, Value } from '../../model';
-import { baseName as fileName, combineInputs, dirOf, isAutoTfvars, resolveRelative } from '../inputs';
+import { combineInputs } from '../../resolve/inputs';
+import { baseName as fileName, dirOf, isAutoTfvars, resolveRelative } from '../../resolve/paths';
 import type { Grammars } from '../../parse';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
