@@ -62,14 +62,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/engine/rules/**/*.ts'],
+    files: ['server/src/engine/rules/**/*.ts', 'server/src/engine/facts/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
         ['vscode', 'web-tree-sitter', 'jsonc-parser', ...NODE_IO],
         [
           layer(['vscode-languageserver*', 'vscode-languageclient*'], 'the engine is pure: no LSP library (ARCHITECTURE.md)'),
           layer(['**/host/**', '**/lsp/**', '**/cli/**', '**/client/**'], 'the engine is pure (ARCHITECTURE.md)'),
-          layer(['**/adapters/**'], 'rules read the model and the graph, never a parser (ARCHITECTURE.md)'),
+          layer(['**/adapters/**'], 'rules and the facts they ask read the model and the graph, never a parser (ARCHITECTURE.md)'),
         ],
       ),
     },

@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { starterConfig } from '../server/src/cli/init';
 import { excludePatternProblem, mergeLayers, parseConfig, parseConfigLayer } from '../server/src/engine/config';
-import { RULE_IDS, RULES, ruleById } from '../server/src/engine/rules/index';
+import { RULE_IDS, RULES, ruleById } from '../server/src/engine/registry';
 import { ConfigResolver, ConfigRoots, loadConfigFile } from '../server/src/host/config-files';
 
-const options = (id: string) => Object.keys(ruleById(id)?.options ?? {});
+const options = (id: string) => ruleById(id)?.options;
 
 /** The text each problem points at, with its message. */
 function pointed(text: string): string[] {

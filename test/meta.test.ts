@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CATALOG, catalogEntry } from '../server/src/engine/rules/catalog';
-import { RULES } from '../server/src/engine/rules/index';
+import { CATALOG, catalogEntry } from '../server/src/engine/rule-catalog';
+import { RULES } from '../server/src/engine/registry';
 import { SETTINGS_SCHEMA } from '../server/src/protocol/settings';
 import { FIXTURES, listFiles, ROOT } from './harness/engine';
 
@@ -16,6 +16,16 @@ describe('project conventions', () => {
       assert.ok(fs.existsSync(path.join(ROOT, 'server/src/engine/rules', `${r.id}.md`)), `${r.id}.md is missing`);
       assert.ok(fs.existsSync(path.join(ROOT, 'server/src/engine/rules', `${r.id}.ts`)), `${r.id}.ts is missing`);
     }
+  });
+
+  it('every rule file is registered, exactly once', () => {
+    const files = fs
+      .readdirSync(path.join(ROOT, 'server/src/engine/rules'))
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => f.slice(0, -3))
+      .sort();
+    assert.deepEqual(RULES.map((r) => r.id).sort(), files);
+    assert.equal(new Set(RULES.map((r) => r.id)).size, RULES.length);
   });
 
   it('the catalog numbers and ids are unique and kebab-case', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
-import { RULES } from '../../server/src/engine/rules/index';
+import { RULES } from '../../server/src/engine/registry';
 import { avdsec, tempTree } from './run';
 
 const POOLED_ARM = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cli', 'pooled.json'), 'utf8');
@@ -14,9 +14,9 @@ const headline = <T extends { ruleId: string }>(findings: T[]): T[] => findings.
 
 describe('CLI', () => {
   describe('scan', () => {
-    it('writes the JSON report of the contract: relative paths, 1-based lines and UTF-16 columns', () => {
+    it('writes the JSON report of the contract: relative paths, 1-based lines and UTF-16 columns', async () => {
       const dir = tempTree({ 'infra/pooled.json': POOLED_ARM });
-      const r = avdsec(['scan', 'infra', '--format', 'json'], dir);
+      const r = await avdsec(['scan', 'infra', '--format', 'json'], dir);
       assert.equal(r.status, 1, r.stderr);
       const report = JSON.parse(r.stdout) as Report;
       assert.deepEqual(Object.keys(report), ['tool', 'findings', 'errors', 'skipped', 'summary']);
@@ -50,10 +50,10 @@ describe('CLI', () => {
       assert.deepEqual(Object.keys(admin), ['ruleId', 'level', 'message', 'file', 'range', 'fixes', 'related']);
     });
 
-    it('counts columns in UTF-16 code units after non-ASCII text and keeps them with CRLF', () => {
+    it('counts columns in UTF-16 code units after non-ASCII text and keeps them with CRLF', async () => {
       const text = POOLED_ARM.replace('"hp-pooled"', '"hp-😀-é"').replace(/\n/g, '\r\n');
       const dir = tempTree({ 'a.json': '\ufeff' + text });
-      const report = JSON.parse(avdsec(['scan', '.', '--format', 'json'], dir).stdout) as Report;
+      const report = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
       const sso = report.findings.find((f) => f.ruleId === 'host-pool-sso-disabled')!;
       const lines = text.split('\r\n');
       const lineIndex = lines.findIndex((l) => l.includes('"customRdpProperty"'));
@@ -62,35 +62,35 @@ describe('CLI', () => {
       assert.match(sso.message, /'hp-😀-é'/);
     });
 
-    it('exits 1 on findings at or above --fail-on, 0 below it and with never', () => {
+    it('exits 1 on findings at or above --fail-on, 0 below it and with never', async () => {
       const dir = tempTree({ 'pooled.json': POOLED_ARM });
-      assert.equal(avdsec(['scan', '.'], dir).status, 1);
-      assert.equal(avdsec(['scan', '.', '--fail-on', 'never'], dir).status, 0);
+      assert.equal((await avdsec(['scan', '.'], dir)).status, 1);
+      assert.equal((await avdsec(['scan', '.', '--fail-on', 'never'], dir)).status, 0);
       const noAdmin = tempTree({ 'pooled.json': POOLED_ARM.replace('1c0163c0-47e6-4577-8991-ea5c82e286e4', 'fb879df8-f326-4884-b1cf-06f3ad86be52') });
-      assert.equal(avdsec(['scan', '.'], noAdmin).status, 0);
-      assert.equal(avdsec(['scan', '.', '--fail-on', 'warning'], noAdmin).status, 1);
-      assert.equal(avdsec(['scan', '.', '--fail-on', 'info'], noAdmin).status, 1);
+      assert.equal((await avdsec(['scan', '.'], noAdmin)).status, 0);
+      assert.equal((await avdsec(['scan', '.', '--fail-on', 'warning'], noAdmin)).status, 1);
+      assert.equal((await avdsec(['scan', '.', '--fail-on', 'info'], noAdmin)).status, 1);
     });
 
-    it('exits 2 on usage errors', () => {
+    it('exits 2 on usage errors', async () => {
       const dir = tempTree({ 'pooled.json': POOLED_ARM });
-      const missing = avdsec(['scan', 'nope'], dir);
+      const missing = await avdsec(['scan', 'nope'], dir);
       assert.equal(missing.status, 2);
       assert.match(missing.stderr, /no such file or folder: nope/);
-      assert.equal(avdsec(['scan', '.', '--format', 'xml'], dir).status, 2);
-      assert.equal(avdsec(['scan', '.', '--fail-on', 'sometimes'], dir).status, 2);
-      assert.equal(avdsec(['scan', '.', '--config', 'missing.json'], dir).status, 2);
-      assert.equal(avdsec(['frobnicate'], dir).status, 2);
+      assert.equal((await avdsec(['scan', '.', '--format', 'xml'], dir)).status, 2);
+      assert.equal((await avdsec(['scan', '.', '--fail-on', 'sometimes'], dir)).status, 2);
+      assert.equal((await avdsec(['scan', '.', '--config', 'missing.json'], dir)).status, 2);
+      assert.equal((await avdsec(['frobnicate'], dir)).status, 2);
     });
 
-    it('reports bad files in errors and goes on with the others', () => {
+    it('reports bad files in errors and goes on with the others', async () => {
       const dir = tempTree({
         'pooled.json': POOLED_ARM,
         'broken.json': POOLED_ARM.slice(0, POOLED_ARM.indexOf('"resources"') + 40),
         'binary.bicep': Buffer.from([0x00, 0x01, 0xff, 0x00, 0x42]),
         'notes.json': '{ "not": "a template" }',
       });
-      const r = avdsec(['scan', '.', '--format', 'json'], dir);
+      const r = await avdsec(['scan', '.', '--format', 'json'], dir);
       const report = JSON.parse(r.stdout) as Report;
       assert.equal(r.status, 1);
       assert.deepEqual(report.errors.map((e) => e.file).sort(), ['binary.bicep', 'broken.json']);
@@ -100,12 +100,12 @@ describe('CLI', () => {
       assert.equal(report.summary.files, 2, 'pooled.json and broken.json are templates; notes.json is not read');
     });
 
-    it('writes text, one finding per line, and a summary', () => {
+    it('writes text, one finding per line, and a summary', async () => {
       const dir = tempTree({ 'pooled.json': POOLED_ARM });
-      const r = avdsec(['scan', '.', '--no-color'], dir);
+      const r = await avdsec(['scan', '.', '--no-color'], dir);
       const first = r.stdout.split('\n')[0];
       assert.match(first, /^pooled\.json\(\d+,\d+\): (error|warning|info|hint) [a-z-]+: /);
-      const report = JSON.parse(avdsec(['scan', '.', '--format', 'json'], dir).stdout) as Report;
+      const report = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
       const n = report.findings.length;
       assert.ok(r.stdout.endsWith('.\n'));
       assert.match(r.stdout.trimEnd().split('\n').pop()!, new RegExp(`^1 file scanned, ${n} findings \\(1 error, [^)]*\\)\\.$`));
@@ -113,9 +113,9 @@ describe('CLI', () => {
       assert.doesNotMatch(r.stdout, /\u001b\[/);
     });
 
-    it('writes SARIF 2.1.0 with the rules, relative locations and stable fingerprints', () => {
+    it('writes SARIF 2.1.0 with the rules, relative locations and stable fingerprints', async () => {
       const dir = tempTree({ 'templates/pooled.json': POOLED_ARM });
-      const r = avdsec(['scan', '.', '--format', 'sarif', '--output', 'out.sarif'], dir);
+      const r = await avdsec(['scan', '.', '--format', 'sarif', '--output', 'out.sarif'], dir);
       assert.equal(r.status, 1);
       assert.equal(r.stdout, '');
       const log = JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8'));
@@ -143,7 +143,7 @@ describe('CLI', () => {
       assert.match(res.partialFingerprints['avdsecFinding/v1'], /^[0-9a-f]{64}$/);
       // Moving the finding down a line keeps its fingerprint.
       fs.writeFileSync(path.join(dir, 'templates/pooled.json'), '\n' + POOLED_ARM);
-      avdsec(['scan', '.', '--format', 'sarif', '--output', 'out2.sarif'], dir);
+      await avdsec(['scan', '.', '--format', 'sarif', '--output', 'out2.sarif'], dir);
       const moved = JSON.parse(fs.readFileSync(path.join(dir, 'out2.sarif'), 'utf8')).runs[0].results.find(
         (x: { ruleId: string }) => x.ruleId === 'pooled-host-local-admin',
       );
@@ -151,21 +151,21 @@ describe('CLI', () => {
       assert.equal(moved.partialFingerprints['avdsecFinding/v1'], res.partialFingerprints['avdsecFinding/v1']);
     });
 
-    it('reads .avdsec.json from the folder above a file, and --config instead', () => {
+    it('reads .avdsec.json from the folder above a file, and --config instead', async () => {
       const dir = tempTree({
         'pooled.json': POOLED_ARM,
         '.avdsec.json':
           '{\n  // CA lives in the identity repository\n  "rules": { "mfa-conditional-access-missing": { "managedOutsideRepository": true }, "pooled-host-local-admin": "warning" }\n}\n',
         'strict.json': '{ "rules": { "host-pool-sso-disabled": "error" } }',
       });
-      const report = JSON.parse(avdsec(['scan', '.', '--format', 'json'], dir).stdout) as Report;
+      const report = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
       assert.deepEqual(
         headline(report.findings)
           .map((f) => `${f.ruleId}:${f.level}`)
           .sort(),
         ['host-pool-sso-disabled:warning', 'pooled-host-local-admin:warning'],
       );
-      const strict = JSON.parse(avdsec(['scan', '.', '--format', 'json', '--config', 'strict.json'], dir).stdout) as Report;
+      const strict = JSON.parse((await avdsec(['scan', '.', '--format', 'json', '--config', 'strict.json'], dir)).stdout) as Report;
       assert.deepEqual(
         headline(strict.findings)
           .map((f) => `${f.ruleId}:${f.level}`)
@@ -174,32 +174,32 @@ describe('CLI', () => {
       );
     });
 
-    it('reports configuration problems and excludes paths the configuration excludes', () => {
+    it('reports configuration problems and excludes paths the configuration excludes', async () => {
       const dir = tempTree({
         'pooled.json': POOLED_ARM,
         'legacy/old.json': POOLED_ARM,
         '.avdsec.json': '{\n  "rules": { "no-such-rule": "error" },\n  "exclude": ["legacy/**"]\n}\n',
       });
-      const report = JSON.parse(avdsec(['scan', '.', '--format', 'json'], dir).stdout) as Report;
+      const report = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
       assert.ok(report.findings.every((f) => f.file === 'pooled.json'));
       // The JSON contract keeps errors as {file, message}: the position leads the message.
       assert.deepEqual(report.errors, [{ file: '.avdsec.json', message: 'line 2, column 14: Unknown rule id "no-such-rule" in the configuration' }]);
-      const text = avdsec(['scan', '.', '--no-color'], dir).stdout;
+      const text = (await avdsec(['scan', '.', '--no-color'], dir)).stdout;
       assert.match(text, /^\.avdsec\.json\(2,14\): error Unknown rule id "no-such-rule" in the configuration$/m);
       assert.match(text, /, 1 configuration problem\.\n$/);
     });
   });
 
   describe('rules', () => {
-    it('lists every rule with its level and title', () => {
-      const r = avdsec(['rules']);
+    it('lists every rule with its level and title', async () => {
+      const r = await avdsec(['rules']);
       assert.equal(r.status, 0);
       const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       for (const rule of RULES) assert.match(r.stdout, new RegExp(`^${rule.id}\\s+${rule.level}\\s+${escape(rule.title)}$`, 'm'));
     });
 
-    it('lists the rules as JSON', () => {
-      const r = JSON.parse(avdsec(['rules', '--format', 'json']).stdout);
+    it('lists the rules as JSON', async () => {
+      const r = JSON.parse((await avdsec(['rules', '--format', 'json'])).stdout);
       assert.deepEqual(
         r.rules.map((x: { id: string }) => x.id),
         RULES.map((x) => x.id),

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { RULES } from '../../server/src/engine/rules/index';
+import { RULES } from '../../server/src/engine/registry';
 import { renderDocs, staleDocs } from '../../scripts/docs';
 import { ROOT } from '../harness/engine';
 import { avdsec, examplesTree } from './run';
@@ -95,7 +95,7 @@ describe('docs/', () => {
       assert.equal(publish.condition, 'succeededOrFailed()');
     });
 
-    it('the command lines run as written with this version of the CLI', () => {
+    it('the command lines run as written with this version of the CLI', async () => {
       const scripts = [
         ...(parseYaml(readDoc('docs/ci/github-actions.yml')).jobs.avdsec.steps as { run?: string }[]).map((s) => s.run ?? ''),
         ...(parseYaml(readDoc('docs/ci/azure-pipelines.yml')).steps as { script?: string }[]).map((s) => s.script ?? ''),
@@ -103,7 +103,7 @@ describe('docs/', () => {
       const dir = examplesTree();
       for (const { args } of scripts.flatMap(avdsecCommands)) {
         const resolved = args.map((a) => a.replace('$(Build.ArtifactStagingDirectory)', 'staging'));
-        const r = avdsec(resolved, dir);
+        const r = await avdsec(resolved, dir);
         // The examples hold findings at the error level: a gate on errors fails, --fail-on never does not.
         assert.equal(r.status, option(resolved, '--fail-on') === 'never' ? 0 : 1, `${resolved.join(' ')}: ${r.stderr}`);
         const out = option(resolved, '--output');

@@ -28,8 +28,8 @@ interface JsonFinding {
 }
 
 describe('the bundled examples', () => {
-  it('show each headline rule in each language, exactly', () => {
-    const r = avdsec(['scan', 'examples', '--format', 'json', '--fail-on', 'never']);
+  it('show each headline rule in each language, exactly', async () => {
+    const r = await avdsec(['scan', 'examples', '--format', 'json', '--fail-on', 'never']);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { findings: JsonFinding[]; errors: unknown[]; summary: { files: number } };
     assert.deepEqual(out.errors, []);
@@ -39,8 +39,8 @@ describe('the bundled examples', () => {
     for (const f of out.findings.filter((x) => HEADLINE.has(x.ruleId))) assert.ok(f.fixes.length > 0, `${f.file}: ${f.ruleId} offers a fix`);
   });
 
-  it('fail the default gate (errors) as a CI job would', () => {
-    const r = avdsec(['scan', 'examples']);
+  it('fail the default gate (errors) as a CI job would', async () => {
+    const r = await avdsec(['scan', 'examples']);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /findings \(3 errors, /);
   });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
 import { encodeText, type FileEncoding } from '../../server/src/host/encoding';
 import { FIXTURES } from '../harness/engine';
-import { avdsec, CLI, tempTree } from './run';
+import { avdsec, avdsecProcess, CLI, tempTree } from './run';
 
 const POOLED_ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
 /** Bad cases of one rule in each language, with several findings each. */
@@ -17,8 +17,8 @@ const BAD = {
   'azuredeploy.json': fs.readFileSync(path.join(FIXTURES, 'rules', 'pooled-host-local-admin', 'arm-pooled', 'azuredeploy.json'), 'utf8'),
 };
 
-const json = (dir: string, ...args: string[]) => {
-  const r = avdsec(['scan', '.', '--format', 'json', ...args], dir);
+const json = async (dir: string, ...args: string[]) => {
+  const r = await avdsec(['scan', '.', '--format', 'json', ...args], dir);
   assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as Report;
 };
@@ -30,9 +30,9 @@ const findingsOf = (r: Report) =>
 describe('CLI: what the scan reads and what it does not', function () {
   this.timeout(120_000);
 
-  it('reads UTF-16 files with a BOM (what Windows PowerShell 5 writes) and finds what their UTF-8 twins give', () => {
+  it('reads UTF-16 files with a BOM (what Windows PowerShell 5 writes) and finds what their UTF-8 twins give', async () => {
     const scan = (encoding: FileEncoding) => json(tempTree(Object.fromEntries(Object.entries(BAD).map(([f, text]) => [f, encodeText(text, encoding)]))));
-    const utf8 = scan('utf8');
+    const utf8 = await scan('utf8');
     assert.deepEqual(utf8.errors, []);
     for (const f of Object.keys(BAD))
       assert.ok(
@@ -40,7 +40,7 @@ describe('CLI: what the scan reads and what it does not', function () {
         `no finding in ${f}`,
       );
     for (const encoding of ['utf16le', 'utf16be', 'utf8bom'] as const) {
-      const other = scan(encoding);
+      const other = await scan(encoding);
       assert.deepEqual(other.errors, [], encoding);
       assert.deepEqual(findingsOf(other), findingsOf(utf8), encoding);
       assert.equal(other.summary.files, 3, encoding);
@@ -56,8 +56,11 @@ describe('CLI: what the scan reads and what it does not', function () {
     await new Promise<void>((resolve) => socket.listen(path.join(dir, 'sub', 'main.bicep'), resolve));
     try {
       const started = Date.now();
-      // Files named on the command line are read just as carefully.
-      const report = json(dir, 'main.tf');
+      // Files named on the command line are read just as carefully. In a process of its own: stuck on a FIFO in this
+      // one, the scan would hang the test run instead of failing it.
+      const r = avdsecProcess(['scan', '.', '--format', 'json', 'main.tf'], dir);
+      assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+      const report = JSON.parse(r.stdout) as Report;
       assert.ok(Date.now() - started < 30_000);
       assert.deepEqual(report.errors, [
         { file: 'azuredeploy.json', message: 'not a regular file (FIFO); not read' },
@@ -66,7 +69,7 @@ describe('CLI: what the scan reads and what it does not', function () {
       ]);
       assert.equal(report.summary.files, 1);
       assert.ok(report.findings.some((f) => f.file === 'pooled.json'));
-      const text = avdsec(['scan', '.', '--no-color'], dir).stdout;
+      const text = (await avdsec(['scan', '.', '--no-color'], dir)).stdout;
       assert.match(text, /^main\.tf: error not a regular file \(FIFO\); not read$/m);
       assert.match(text, /, 3 file errors\.$/m);
     } finally {
@@ -74,7 +77,7 @@ describe('CLI: what the scan reads and what it does not', function () {
     }
   });
 
-  it('lists a folder it may not read under errors, and scans the others', () => {
+  it('lists a folder it may not read under errors, and scans the others', async () => {
     const dir = tempTree({ 'ok/pooled.json': POOLED_ARM, 'secret/main.tf': BAD['main.tf'] });
     fs.chmodSync(dir, 0o755);
     fs.chmodSync(path.join(dir, 'secret'), 0o000);
@@ -89,7 +92,7 @@ describe('CLI: what the scan reads and what it does not', function () {
           timeout: 60_000,
         });
       } else {
-        r = avdsec(['scan', '.', '--format', 'json'], dir);
+        r = await avdsec(['scan', '.', '--format', 'json'], dir);
       }
       assert.equal(r.status, 1, r.stderr);
       const report = JSON.parse(r.stdout) as Report;
@@ -100,7 +103,7 @@ describe('CLI: what the scan reads and what it does not', function () {
     }
   });
 
-  it('reads a symlinked file once, under one name, and skips other symlinks with the reason', () => {
+  it('reads a symlinked file once, under one name, and skips other symlinks with the reason', async () => {
     const outside = tempTree({ 'secret.bicep': BAD['main.bicep'], 'folder/main.tf': BAD['main.tf'] });
     const dir = tempTree({ 'infra/main.bicep': BAD['main.bicep'], 'infra/pooled.json': POOLED_ARM });
     const link = (target: string, name: string) => fs.symlinkSync(target, path.join(dir, name));
@@ -111,7 +114,7 @@ describe('CLI: what the scan reads and what it does not', function () {
     link('loop.tf', 'loop.tf');
     link(path.join(outside, 'folder'), 'linked-folder');
     link('README.md', 'readme-link');
-    const report = json(dir);
+    const report = await json(dir);
     assert.deepEqual(report.skipped, [
       { file: 'dangling.tf', message: 'dangling symlink (its target does not exist); not read' },
       { file: 'infra/alias.bicep', message: 'symlink to a file that is scanned under another name; not read twice' },
@@ -125,11 +128,11 @@ describe('CLI: what the scan reads and what it does not', function () {
     assert.deepEqual([...new Set(report.findings.map((f) => f.file))].sort(), ['infra/main.bicep', 'infra/pooled.json']);
 
     // Text: each skipped file, and a count; SARIF: tool execution notifications at level note. The exit code does not change.
-    const text = avdsec(['scan', '.', '--no-color', '--fail-on', 'never'], dir);
+    const text = await avdsec(['scan', '.', '--no-color', '--fail-on', 'never'], dir);
     assert.equal(text.status, 0);
     assert.match(text.stdout, /^outside\.bicep: skipped symlink to a file outside the scanned folders; not read$/m);
     assert.match(text.stdout, /, 6 skipped\.$/m);
-    const sarif = JSON.parse(avdsec(['scan', '.', '--format', 'sarif'], dir).stdout);
+    const sarif = JSON.parse((await avdsec(['scan', '.', '--format', 'sarif'], dir)).stdout);
     const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as {
       level: string;
       message: { text: string };
@@ -141,14 +144,14 @@ describe('CLI: what the scan reads and what it does not', function () {
     );
 
     // A symlinked file named on the command line is read through the link.
-    const named = json(dir, 'outside.bicep');
+    const named = await json(dir, 'outside.bicep');
     assert.ok(named.findings.some((f) => f.file === 'outside.bicep'));
   });
 
-  it('escapes control characters of file names in the text output; JSON and SARIF escape them by construction', () => {
+  it('escapes control characters of file names in the text output; JSON and SARIF escape them by construction', async () => {
     const name = 'evil\nmain.bicep(1,1): error fake-rule: forged line\u001b[2J.bicep';
     const dir = tempTree({ [name]: BAD['main.bicep'] });
-    const r = avdsec(['scan', '.', '--no-color'], dir);
+    const r = await avdsec(['scan', '.', '--no-color'], dir);
     assert.equal(r.status, 1, r.stderr);
     const lines = r.stdout.split('\n');
     assert.ok(!lines.some((l) => l.startsWith('main.bicep(1,1)')), r.stdout);
@@ -157,9 +160,9 @@ describe('CLI: what the scan reads and what it does not', function () {
       lines.some((l) => l.startsWith('evil\\nmain.bicep(1,1): error fake-rule: forged line\\u001b[2J.bicep(')),
       r.stdout,
     );
-    const report = json(dir);
+    const report = await json(dir);
     assert.ok(report.findings.length && report.findings.every((f) => f.file === name));
-    const sarif = avdsec(['scan', '.', '--format', 'sarif'], dir).stdout;
+    const sarif = (await avdsec(['scan', '.', '--format', 'sarif'], dir)).stdout;
     assert.ok(!sarif.includes('\u001b') && !sarif.includes('evil\n'));
     assert.ok(
       JSON.parse(sarif).runs[0].results.every(
@@ -170,10 +173,10 @@ describe('CLI: what the scan reads and what it does not', function () {
   });
 
   for (const depth of [5_500, 100_000]) {
-    it(`says where JSON nested ${depth.toLocaleString('en')} levels deep crosses the limit, and checks the rest of the template`, () => {
+    it(`says where JSON nested ${depth.toLocaleString('en')} levels deep crosses the limit, and checks the rest of the template`, async () => {
       const text = POOLED_ARM.replace('"parameters": {', `"variables": { "deep": ${'['.repeat(depth)}${']'.repeat(depth)} },\n  "parameters": {`);
       const dir = tempTree({ 'pooled.json': text });
-      const report = json(dir);
+      const report = await json(dir);
       const line = text.slice(0, text.indexOf('[')).split('\n').length;
       // The root object and `variables` are two levels: the 999th bracket crosses the limit.
       const column = text.split('\n')[line - 1].indexOf('[') + 999;
@@ -183,7 +186,7 @@ describe('CLI: what the scan reads and what it does not', function () {
           message: `1 syntax error, the first at line ${line}, column ${column}: Nested too deeply (more than 1000 levels); this value was not read (JSON); the rest of the file was still checked`,
         },
       ]);
-      const clean = json(tempTree({ 'pooled.json': POOLED_ARM }));
+      const clean = await json(tempTree({ 'pooled.json': POOLED_ARM }));
       assert.deepEqual(
         report.findings.map((f) => f.ruleId),
         clean.findings.map((f) => f.ruleId),
@@ -191,9 +194,9 @@ describe('CLI: what the scan reads and what it does not', function () {
     });
   }
 
-  it('keeps the findings before a value that opens too deep and is never closed', () => {
+  it('keeps the findings before a value that opens too deep and is never closed', async () => {
     const text = POOLED_ARM.replace(/\s*\}\s*$/, `,\n  "outputs": ${'{"a":'.repeat(100_000)}`);
-    const report = json(tempTree({ 'pooled.json': text }));
+    const report = await json(tempTree({ 'pooled.json': text }));
     assert.match(report.errors[0].message, /Nested too deeply \(more than 1000 levels\)/);
     assert.ok(report.findings.some((f) => f.ruleId === 'pooled-host-local-admin'));
   });

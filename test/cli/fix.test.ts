@@ -15,8 +15,8 @@ const VM_USER_LOGIN = 'fb879df8-f326-4884-b1cf-06f3ad86be52';
 /** Rules whose preferred fixes edit in place on the examples (the MFA rule's create a file or write the config). */
 const FIXED_BY_EDITS = ['host-pool-sso-disabled', 'pooled-host-local-admin'];
 
-function jsonScan(dir: string, extra: string[] = []): Report {
-  const r = avdsec(['scan', '.', '--format', 'json', '--fail-on', 'never', ...extra], dir);
+async function jsonScan(dir: string, extra: string[] = []): Promise<Report> {
+  const r = await avdsec(['scan', '.', '--format', 'json', '--fail-on', 'never', ...extra], dir);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Report;
 }
@@ -47,10 +47,10 @@ function patched(dir: string, diff: string): Map<string, string> {
 }
 
 describe('CLI fixes', () => {
-  it('--fix-dry-run prints a unified diff of the preferred fixes and changes nothing', () => {
+  it('--fix-dry-run prints a unified diff of the preferred fixes and changes nothing', async () => {
     const dir = examplesTree();
     const before = snapshot(dir);
-    const r = avdsec(['scan', 'examples', '--fix-dry-run', '--no-color'], dir);
+    const r = await avdsec(['scan', 'examples', '--fix-dry-run', '--no-color'], dir);
     assert.notEqual(r.status, 2, r.stderr);
     assert.deepEqual(snapshot(dir), before);
     assert.match(r.stdout, /^--- a\/examples\//);
@@ -66,14 +66,14 @@ describe('CLI fixes', () => {
     if (!git.error) assert.equal(git.status, 0, git.stderr);
   });
 
-  it('--fix writes what the dry run showed, reports what remains, and a second run has nothing left to fix', () => {
+  it('--fix writes what the dry run showed, reports what remains, and a second run has nothing left to fix', async () => {
     const dir = examplesTree();
-    const preview = avdsec(['scan', 'examples', '--fix-dry-run', '--no-color'], dir).stdout;
+    const preview = (await avdsec(['scan', 'examples', '--fix-dry-run', '--no-color'], dir)).stdout;
     const expected = patched(dir, preview);
-    const before = jsonScan(dir);
+    const before = await jsonScan(dir);
     assert.ok(before.findings.some((f) => FIXED_BY_EDITS.includes(f.ruleId)));
 
-    const r = avdsec(['scan', 'examples', '--fix', '--format', 'json', '--fail-on', 'never'], dir);
+    const r = await avdsec(['scan', 'examples', '--fix', '--format', 'json', '--fail-on', 'never'], dir);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /^avdsec: applied \d+ fix(es)? in 4 files\n$/);
     for (const [file, text] of expected) assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), text, file);
@@ -84,23 +84,23 @@ describe('CLI fixes', () => {
       [],
     );
     assert.equal(after.findings.filter((f) => f.ruleId === 'mfa-conditional-access-missing').length, 3);
-    assert.deepEqual(after, jsonScan(dir));
+    assert.deepEqual(after, await jsonScan(dir));
     // The preferred MFA fix for Terraform would create a policy file: --fix leaves that to the user.
     assert.ok(!fs.existsSync(path.join(dir, 'examples/terraform/conditional-access.tf')));
 
-    const again = avdsec(['scan', 'examples', '--fix-dry-run'], dir);
+    const again = await avdsec(['scan', 'examples', '--fix-dry-run'], dir);
     assert.equal(again.stdout, '');
     assert.match(again.stderr, /would apply 0 fixes in 0 files/);
   });
 
-  it('--fix keeps the byte order mark and CRLF line ends, and leaves suppressed findings alone', () => {
+  it('--fix keeps the byte order mark and CRLF line ends, and leaves suppressed findings alone', async () => {
     const crlf = '\ufeff' + POOLED_ARM.replace(/\n/g, '\r\n');
     const suppressed = POOLED_ARM.replace(
       /^(\s*)("roleDefinitionId")/m,
       '$1// avdsec-disable-next-line pooled-host-local-admin -- helpdesk group, reviewed\n$1$2',
     );
     const dir = tempTree({ 'a/pooled.json': crlf, 'b/pooled.json': suppressed });
-    const r = avdsec(['scan', '.', '--fix', '--fail-on', 'never'], dir);
+    const r = await avdsec(['scan', '.', '--fix', '--fail-on', 'never'], dir);
     assert.equal(r.status, 0, r.stderr);
     const a = fs.readFileSync(path.join(dir, 'a/pooled.json'), 'utf8');
     assert.ok(a.startsWith('\ufeff'));
@@ -139,13 +139,13 @@ describe('CLI fixes', () => {
     assert.deepEqual(report.errors, [{ file: 'pooled.json', message: 'reached through a symbolic link that leads outside the scanned folders; not fixed' }]);
   });
 
-  it('--fix writes a UTF-16 LE file back in UTF-16 LE, fixed as its UTF-8 twin is', () => {
+  it('--fix writes a UTF-16 LE file back in UTF-16 LE, fixed as its UTF-8 twin is', async () => {
     const annotated = fs.readFileSync(path.join(FIXTURES, 'rules', 'host-pool-sso-disabled', 'bicep-bom-unicode', 'main.bicep'), 'utf8');
     const bad = parseMarkers(annotated)
       .text.replace(/^\ufeff/, '')
       .replace(/\n/g, '\r\n');
     const dir = tempTree({ 'utf8/main.bicep': bad, 'utf16/main.bicep': encodeText(bad, 'utf16le') });
-    const r = avdsec(['scan', '.', '--fix', '--format', 'json', '--fail-on', 'never'], dir);
+    const r = await avdsec(['scan', '.', '--fix', '--format', 'json', '--fail-on', 'never'], dir);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual((JSON.parse(r.stdout) as Report).errors, []);
     const fixed = fs.readFileSync(path.join(dir, 'utf8/main.bicep'), 'utf8');
@@ -153,13 +153,13 @@ describe('CLI fixes', () => {
     assert.deepEqual(decodeText(fs.readFileSync(path.join(dir, 'utf16/main.bicep'))), { text: fixed, encoding: 'utf16le' });
   });
 
-  it('refuses --fix with --fix-dry-run, and --fix-dry-run with a JSON or SARIF report', () => {
+  it('refuses --fix with --fix-dry-run, and --fix-dry-run with a JSON or SARIF report', async () => {
     const dir = tempTree({ 'pooled.json': POOLED_ARM });
     const before = snapshot(dir);
-    const both = avdsec(['scan', '.', '--fix', '--fix-dry-run'], dir);
+    const both = await avdsec(['scan', '.', '--fix', '--fix-dry-run'], dir);
     assert.equal(both.status, 2);
     assert.match(both.stderr, /--fix or --fix-dry-run, not both/);
-    assert.equal(avdsec(['scan', '.', '--fix-dry-run', '--format', 'json'], dir).status, 2);
+    assert.equal((await avdsec(['scan', '.', '--fix-dry-run', '--format', 'json'], dir)).status, 2);
     assert.deepEqual(snapshot(dir), before);
   });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { main } from '../../server/src/cli/main';
 import { ROOT } from '../harness/engine';
 
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -12,8 +13,27 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would (`npm test` builds it first). */
-export function avdsec(args: string[], cwd = ROOT): CliResult {
+/**
+ * Runs the CLI in this process, from the sources, as a run in `cwd` with its output piped (no terminal) would go.
+ * What only a real process shows (the bundle, preloaded scripts, another user) runs through `avdsecProcess`.
+ */
+export async function avdsec(args: string[], cwd = ROOT): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const status = await main([process.execPath, CLI, ...args], {
+    stdout: { write: (text) => (stdout += text) },
+    stderr: { write: (text) => (stderr += text) },
+    // A process's working directory is a real path.
+    cwd: fs.realpathSync(cwd),
+  });
+  return { status, stdout, stderr };
+}
+
+/**
+ * Runs the built CLI as a user would (`npm test` builds it first). Also for runs that could block (FIFOs, devices,
+ * catastrophic patterns): stuck in the test process, a run would hang the test run; a process of its own is killed.
+ */
+export function avdsecProcess(args: string[], cwd = ROOT): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { securitySeverity } from '../../server/src/engine/rules/define';
-import { RULES } from '../../server/src/engine/rules/index';
+import { securitySeverity } from '../../server/src/engine/rule';
+import { RULES } from '../../server/src/engine/registry';
 import { ROOT } from '../harness/engine';
 import { avdsec, examplesTree } from './run';
 
@@ -22,8 +22,8 @@ function sarifValidator() {
   return ajv.compile(schema);
 }
 
-function sarifOf(dir: string, args: string[] = []): Sarif.Log {
-  const r = avdsec(['scan', '.', '--format', 'sarif', '--output', 'out.sarif', ...args], dir);
+async function sarifOf(dir: string, args: string[] = []): Promise<Sarif.Log> {
+  const r = await avdsec(['scan', '.', '--format', 'sarif', '--output', 'out.sarif', ...args], dir);
   assert.notEqual(r.status, 2, r.stderr);
   return JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8')) as Sarif.Log;
 }
@@ -45,14 +45,14 @@ function applyReplacements(text: string, replacements: Sarif.Replacement[]): str
 describe('CLI SARIF', () => {
   const validate = sarifValidator();
 
-  it('is valid SARIF 2.1.0 against the official schema, with findings, suppressions, fixes and notifications', () => {
+  it('is valid SARIF 2.1.0 against the official schema, with findings, suppressions, fixes and notifications', async () => {
     const dir = examplesTree({
       'suppressed/pooled.json': SUPPRESSED,
       'broken.bicep': Buffer.from([0x00, 0x01, 0x02]),
       '.avdsec.json': '{\n  "rules": { "no-such-rule": "error" }\n}\n',
     });
     for (const args of [[], ['--show-suppressed']]) {
-      const log = sarifOf(dir, args);
+      const log = await sarifOf(dir, args);
       assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
       const run = log.runs[0];
       assert.ok(run.results!.length > 0);
@@ -64,11 +64,11 @@ describe('CLI SARIF', () => {
       );
     }
     const plain = examplesTree();
-    assert.ok(validate(sarifOf(plain)), JSON.stringify(validate.errors, null, 2));
+    assert.ok(validate(await sarifOf(plain)), JSON.stringify(validate.errors, null, 2));
   });
 
-  it('describes every rule of the registry: descriptions, help in markdown, security-severity and tags', () => {
-    const log = sarifOf(examplesTree());
+  it('describes every rule of the registry: descriptions, help in markdown, security-severity and tags', async () => {
+    const log = await sarifOf(examplesTree());
     const rules = log.runs[0].tool.driver.rules!;
     assert.deepEqual(
       rules.map((r) => r.id),
@@ -91,9 +91,9 @@ describe('CLI SARIF', () => {
     for (const r of log.runs[0].results!) assert.equal(rules[r.ruleIndex!].id, r.ruleId);
   });
 
-  it('uses URIs relative to %SRCROOT%, which points at the working folder, and UTF-16 columns', () => {
+  it('uses URIs relative to %SRCROOT%, which points at the working folder, and UTF-16 columns', async () => {
     const dir = examplesTree();
-    const run = sarifOf(dir).runs[0];
+    const run = (await sarifOf(dir)).runs[0];
     assert.equal(run.originalUriBaseIds!['%SRCROOT%'].uri, pathToFileURL(fs.realpathSync(dir) + path.sep).href);
     assert.equal(run.columnKind, 'utf16CodeUnits');
     const locations = run.results!.flatMap((r) => [...r.locations!, ...(r.relatedLocations ?? [])]);
@@ -103,17 +103,17 @@ describe('CLI SARIF', () => {
     }
   });
 
-  it('keeps fingerprints from the finding identity: the same wherever the checkout is, different per finding', () => {
-    const a = sarifOf(examplesTree()).runs[0].results!;
-    const b = sarifOf(examplesTree()).runs[0].results!;
+  it('keeps fingerprints from the finding identity: the same wherever the checkout is, different per finding', async () => {
+    const a = (await sarifOf(examplesTree())).runs[0].results!;
+    const b = (await sarifOf(examplesTree())).runs[0].results!;
     const prints = (rs: Sarif.Result[]) => rs.map((r) => r.partialFingerprints!['avdsecFinding/v1']);
     assert.deepEqual(prints(a), prints(b));
     assert.equal(new Set(prints(a)).size, a.length);
   });
 
-  it('carries fixes as replacements that, applied to the file, make the change', () => {
+  it('carries fixes as replacements that, applied to the file, make the change', async () => {
     const dir = examplesTree();
-    const results = sarifOf(dir).runs[0].results!;
+    const results = (await sarifOf(dir)).runs[0].results!;
     const sso = results.find(
       (r) => r.ruleId === 'host-pool-sso-disabled' && r.locations![0].physicalLocation!.artifactLocation!.uri === 'examples/bicep/main.bicep',
     )!;
@@ -131,23 +131,23 @@ describe('CLI SARIF', () => {
     assert.equal(mfa.fixes, undefined);
   });
 
-  it('lists suppressed findings with an inSource suppression and its justification', () => {
+  it('lists suppressed findings with an inSource suppression and its justification', async () => {
     const dir = examplesTree({ 'suppressed/pooled.json': SUPPRESSED });
-    const without = sarifOf(dir).runs[0].results!;
+    const without = (await sarifOf(dir)).runs[0].results!;
     assert.ok(without.every((r) => !r.suppressions));
     assert.ok(
       !without.some((r) => r.ruleId === 'pooled-host-local-admin' && r.locations![0].physicalLocation!.artifactLocation!.uri === 'suppressed/pooled.json'),
     );
-    const shown = sarifOf(dir, ['--show-suppressed']).runs[0].results!;
+    const shown = (await sarifOf(dir, ['--show-suppressed'])).runs[0].results!;
     const s = shown.filter((r) => r.suppressions);
     assert.equal(s.length, 1);
     assert.equal(s[0].ruleId, 'pooled-host-local-admin');
     assert.deepEqual(s[0].suppressions, [{ kind: 'inSource', status: 'accepted', justification: 'helpdesk group, reviewed' }]);
   });
 
-  it('reports configuration problems as configuration notifications with their place, unread files as execution notifications', () => {
+  it('reports configuration problems as configuration notifications with their place, unread files as execution notifications', async () => {
     const dir = examplesTree({ 'broken.bicep': Buffer.from([0x00, 0x01]), '.avdsec.json': '{\n  "rules": { "no-such-rule": "error" }\n}\n' });
-    const inv = sarifOf(dir).runs[0].invocations![0];
+    const inv = (await sarifOf(dir)).runs[0].invocations![0];
     assert.deepEqual(inv.toolConfigurationNotifications, [
       {
         level: 'error',

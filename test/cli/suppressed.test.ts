@@ -9,9 +9,9 @@ const RULE = 'pooled-host-local-admin';
 const SUPPRESSED = POOLED_ARM.replace(/^(\s*)("roleDefinitionId")/m, `$1// avdsec-disable-next-line ${RULE} -- helpdesk group, reviewed 2026-11\n$1$2`);
 
 describe('CLI --show-suppressed', () => {
-  it('hides suppressed findings by default and lists them, marked, with the flag (JSON)', () => {
+  it('hides suppressed findings by default and lists them, marked, with the flag (JSON)', async () => {
     const dir = tempTree({ 'pooled.json': SUPPRESSED });
-    const plain = avdsec(['scan', '.', '--format', 'json'], dir);
+    const plain = await avdsec(['scan', '.', '--format', 'json'], dir);
     const report = JSON.parse(plain.stdout) as Report;
     assert.deepEqual(
       report.findings.filter((f) => f.ruleId === RULE),
@@ -20,7 +20,7 @@ describe('CLI --show-suppressed', () => {
     assert.deepEqual(Object.keys(report.summary), ['files', 'findings']);
     assert.ok(report.findings.every((f) => !('suppressed' in f)));
 
-    const shown = avdsec(['scan', '.', '--format', 'json', '--show-suppressed'], dir);
+    const shown = await avdsec(['scan', '.', '--format', 'json', '--show-suppressed'], dir);
     assert.equal(shown.status, plain.status, 'suppressed findings never change the exit code');
     const all = JSON.parse(shown.stdout) as Report;
     const s = all.findings.filter((f) => f.ruleId === RULE);
@@ -32,20 +32,20 @@ describe('CLI --show-suppressed', () => {
     assert.equal(all.findings.length, report.findings.length + all.summary.suppressed!);
   });
 
-  it('gives a reason of null when the comment has none, and the kind of suppression', () => {
+  it('gives a reason of null when the comment has none, and the kind of suppression', async () => {
     const dir = tempTree({ 'pooled.json': `// avdsec-disable-file ${RULE}\n${POOLED_ARM}` });
-    const all = JSON.parse(avdsec(['scan', '.', '--format', 'json', '--show-suppressed'], dir).stdout) as Report;
+    const all = JSON.parse((await avdsec(['scan', '.', '--format', 'json', '--show-suppressed'], dir)).stdout) as Report;
     assert.deepEqual(all.findings.find((f) => f.ruleId === RULE)!.suppressed, { kind: 'file', reason: null });
   });
 
-  it('marks them in text as "suppressed: <reason>" and counts them apart', () => {
+  it('marks them in text as "suppressed: <reason>" and counts them apart', async () => {
     const dir = tempTree({ 'pooled.json': SUPPRESSED });
-    const r = avdsec(['scan', '.', '--show-suppressed', '--no-color'], dir);
+    const r = await avdsec(['scan', '.', '--show-suppressed', '--no-color'], dir);
     const lines = r.stdout.split('\n');
     const i = lines.findIndex((l) => l.includes(`: error ${RULE}: `));
     assert.ok(i >= 0, r.stdout);
     assert.equal(lines[i + 1], '    suppressed: helpdesk group, reviewed 2026-11');
     assert.match(lines.filter(Boolean).pop()!, /, 1 suppressed\.$/);
-    assert.doesNotMatch(avdsec(['scan', '.', '--no-color'], dir).stdout, /suppressed/);
+    assert.doesNotMatch((await avdsec(['scan', '.', '--no-color'], dir)).stdout, /suppressed/);
   });
 });

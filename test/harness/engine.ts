@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type AvdsecConfig, emptyConfig, parseConfig } from '../../server/src/engine/config';
+import { type AvdsecConfig, emptyConfig } from '../../server/src/engine/config';
 import type { Grammars } from '../../server/src/engine/parse';
+import { ConfigRoots, loadConfigFile } from '../../server/src/host/config-files';
 import { loadGrammars } from '../../server/src/host/grammars';
-import { RULE_IDS } from '../../server/src/engine/rules/index';
 import { Workspace } from '../../server/src/engine/workspace';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,12 +18,16 @@ export function uriOf(file: string): string {
   return file.split(path.sep).join('/');
 }
 
-export function readConfig(dir: string): AvdsecConfig {
+/**
+ * The configuration of a folder that is one workspace (a rule fixture case), read by the host as the CLI reads it, so
+ * that its `exclude` patterns leave out the same files.
+ */
+export function readFolderConfig(dir: string): { config: AvdsecConfig; isExcluded(file: string): boolean } {
   const file = path.join(dir, '.avdsec.json');
-  if (!fs.existsSync(file)) return emptyConfig();
-  const { config, problems } = parseConfig(fs.readFileSync(file, 'utf8'), RULE_IDS);
-  if (problems.length) throw new Error(`${file}: ${problems.map((p) => p.message).join('; ')}`);
-  return config;
+  if (!fs.existsSync(file)) return { config: emptyConfig(), isExcluded: () => false };
+  const loaded = loadConfigFile(file, new ConfigRoots([dir]));
+  if (loaded.problems.length) throw new Error(`${file}: ${loaded.problems.map((p) => p.message).join('; ')}`);
+  return { config: loaded.config, isExcluded: (f) => loaded.isExcluded(f) };
 }
 
 /** A workspace of the given files, with their texts (possibly rewritten, e.g. markers stripped). */

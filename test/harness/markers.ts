@@ -10,6 +10,10 @@ import type { Level } from '../../server/src/engine/model';
  * and end at its end when the range ends on that line (a range that goes on to later lines has carets up to the end
  * of the line). `[fix]` says the finding has a preferred fix; `: text` is a prefix of the message.
  * Marker lines are removed before the file is parsed, so JSON stays valid and ranges are those of the clean text.
+ *
+ * A marker that cannot be checked is a problem, never a silent no-op: a comment line whose text starts with a caret but
+ * does not parse (a typo in the level, a missing rule id), a marker with no line above it, carets that start or end
+ * outside the line they point at.
  */
 export interface Expectation {
   line: number;
@@ -26,21 +30,42 @@ export interface Expectation {
 }
 
 const MARKER = /^(\s*)(\/\/|#)(\s*)(\^+)\s+([a-z0-9-]+)\s+(error|warning|info|hint)(\s+\[fix\])?(?:\s*:\s*(.*))?\s*$/;
+/** What a marker looks like before its details are read: a line comment whose text starts with a caret. */
+const MARKER_LIKE = /^\s*(\/\/|#)\s*\^/;
 
-export function parseMarkers(annotated: string): { text: string; expectations: Expectation[] } {
+export interface Markers {
+  /** The text without the marker lines. */
+  text: string;
+  expectations: Expectation[];
+  /** Marker lines that cannot be checked, with their line in the annotated file (`12: ...`). */
+  problems: string[];
+}
+
+export function parseMarkers(annotated: string): Markers {
   const eol = annotated.includes('\r\n') ? '\r\n' : '\n';
   const lines = annotated.split(/\r?\n/);
   const kept: string[] = [];
   const expectations: Expectation[] = [];
+  const problems: string[] = [];
   lines.forEach((line, i) => {
     const m = MARKER.exec(line);
-    if (!m || kept.length === 0) {
+    if (!m) {
+      if (MARKER_LIKE.test(line)) problems.push(`${i + 1}: not a marker (expected carets, a rule id, a level, [fix], ": message"): ${line.trim()}`);
+      kept.push(line);
+      return;
+    }
+    if (kept.length === 0) {
+      problems.push(`${i + 1}: a marker on the first line points at no line`);
       kept.push(line);
       return;
     }
     const target = kept.length - 1;
     const startColumn = line.indexOf('^');
     const endColumn = startColumn + m[4].length;
+    const length = kept[target].length;
+    if (startColumn >= length || endColumn > length) {
+      problems.push(`${i + 1}: carets at columns ${startColumn}-${endColumn} are outside the line they point at (${length} characters)`);
+    }
     expectations.push({
       line: target,
       startColumn,
@@ -53,5 +78,5 @@ export function parseMarkers(annotated: string): { text: string; expectations: E
       markerLine: i + 1,
     });
   });
-  return { text: kept.join(eol), expectations };
+  return { text: kept.join(eol), expectations, problems };
 }

@@ -167,6 +167,57 @@ resource "azurerm_virtual_machine_extension" "dsc" {
     assert.equal(get(dsc.body, 'properties', 'settings', 'properties', 'aadJoin')?.kind, 'unknown');
   });
 
+  it("reads a registration info's token as its host pool's registrationInfo.token, and the graph links the host by it", async () => {
+    const ws = await workspace({
+      '/m/pool.tf': `resource "azurerm_virtual_desktop_host_pool" "hp" {
+  name                = "hp"
+  resource_group_name = "rg"
+  type                = "Pooled"
+}
+resource "azurerm_virtual_desktop_host_pool_registration_info" "reg" {
+  hostpool_id     = azurerm_virtual_desktop_host_pool.hp.id
+  expiration_date = "2030-01-01T00:00:00Z"
+}
+resource "azurerm_virtual_desktop_host_pool_registration_info" "by_id" {
+  hostpool_id     = var.host_pool_id
+  expiration_date = "2030-01-01T00:00:00Z"
+}
+`,
+      '/m/hosts.tf': `resource "azurerm_windows_virtual_machine" "vm" {
+  name                = "vm"
+  resource_group_name = "rg"
+}
+resource "azurerm_virtual_machine_extension" "dsc" {
+  name               = "dsc"
+  virtual_machine_id = azurerm_windows_virtual_machine.vm.id
+  publisher          = "Microsoft.Powershell"
+  type               = "DSC"
+  settings           = jsonencode({ modulesUrl = "https://wvdportalstorageblob.blob.core.windows.net/galleryartifacts/Configuration.zip" })
+  protected_settings = jsonencode({
+    Items = { RegistrationInfoToken = azurerm_virtual_desktop_host_pool_registration_info.reg.token }
+  })
+}
+resource "azurerm_virtual_machine_extension" "other" {
+  name               = "other"
+  virtual_machine_id = azurerm_windows_virtual_machine.vm.id
+  protected_settings = jsonencode({ token = azurerm_virtual_desktop_host_pool_registration_info.by_id.token })
+}
+`,
+    });
+    const hosts = ws.document('/m/hosts.tf')!;
+    const token = get(resource(hosts, 'azurerm_virtual_machine_extension.dsc').body, 'properties', 'protectedSettings', 'Items', 'RegistrationInfoToken')!;
+    assert.deepEqual(token.kind === 'ref' && [token.target, token.path], [
+      '/m/#azurerm_virtual_desktop_host_pool.hp',
+      ['properties', 'registrationInfo', 'token'],
+    ]);
+    assert.equal(text(hosts, token), 'azurerm_virtual_desktop_host_pool_registration_info.reg.token');
+    // A pool named by an id: the reference carries the id, as ARM's listRegistrationTokens(resourceId(...)) does.
+    const byId = get(resource(hosts, 'azurerm_virtual_machine_extension.other').body, 'properties', 'protectedSettings', 'token')!;
+    assert.deepEqual(byId.kind === 'ref' && [byId.target, byId.targetId?.kind, byId.path], [undefined, 'unknown', ['properties', 'registrationInfo', 'token']]);
+    const [host] = ws.graph().sessionHosts;
+    assert.deepEqual([host.hostPool?.resource.key, host.link], ['/m/#azurerm_virtual_desktop_host_pool.hp', 'registration-token']);
+  });
+
   it('maps azuread_conditional_access_policy to the Microsoft Graph shape', async () => {
     const ws = await workspace({
       '/m/ca.tf': `resource "azuread_conditional_access_policy" "mfa" {

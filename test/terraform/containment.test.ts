@@ -140,10 +140,10 @@ describe('terraform: one bad file costs one file', function () {
     });
   });
 
-  it('CLI: a file refused by the guard is listed under errors and the scan goes on', () => {
+  it('CLI: a file refused by the guard is listed under errors and the scan goes on', async () => {
     const good = fs.readFileSync(path.join(FIXTURES, 'rules', 'rdp-clipboard-redirection', 'tf-pooled', 'main.tf'), 'utf8');
     const dir = tempTree({ 'good/main.tf': good, 'bad/main.tf': `locals {\n  x = ${'('.repeat(100_000)}\n` });
-    const r = avdsec(['scan', dir, '--format', 'json', '--fail-on', 'never']);
+    const r = await avdsec(['scan', dir, '--format', 'json', '--fail-on', 'never']);
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { findings: { file: string }[]; errors: { file: string; message: string }[] };
     assert.deepEqual(

@@ -1,4 +1,4 @@
-import { RULES } from '../engine/rules/index';
+import { RULES } from '../engine/registry';
 
 /** Wraps a sentence into `//` comment lines of at most `width` characters, with the given indent. */
 function comment(text: string, indent: string, width = 118): string[] {
@@ -54,7 +54,8 @@ export function starterConfig(eol = '\n'): string {
   RULES.forEach((r, i) => {
     if (i > 0) out.push('');
     out.push(...comment(`${r.title}. Default level: ${r.level}; severity: ${r.severity}; boundary: ${r.boundary.join(', ')}. ${r.helpUri}`, '    '));
-    for (const [name, description] of Object.entries(r.options ?? {})) out.push(...comment(`Option "${name}": ${description}`, '    '));
+    for (const [name, o] of Object.entries(r.options))
+      out.push(...comment(`Option "${name}" (${o.type}, default ${JSON.stringify(o.default)}): ${o.description}`, '    '));
     out.push(`    // "${r.id}": "${r.level}",`);
   });
   out.push('  }', '}', '');

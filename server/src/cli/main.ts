@@ -6,12 +6,12 @@ import { CONFIG_FILE_NAME } from '../engine/config';
 import { renderFix } from '../engine/fix';
 import type { Finding, Level } from '../engine/model';
 import { loadGrammars } from '../host/grammars';
-import { RULES } from '../engine/rules/index';
+import { RULES } from '../engine/registry';
 import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
 import { ConfigResolver, scanRoots } from '../host/config-files';
-import { discoverFiles, grammarsDir, readSourceFile } from '../host/files';
-import { resolveRoots, writeFixedFile } from '../host/fixed-files';
+import { type Discovered, discoverFiles, grammarsDir, readSourceFile } from '../host/files';
+import { resolveRoots, type ScanRoot, writeFixedFile } from '../host/fixed-files';
 import { applyFixes, unifiedDiff } from './fix';
 import { starterConfig } from './init';
 import { atLeast, formatJson, type Report, type ReportError, type ReportNote, Reporter } from './report';
@@ -22,6 +22,22 @@ import { escapeControls, formatText } from './text';
 const EXIT = { ok: 0, findings: 1, fatal: 2 } as const;
 
 class UsageError extends Error {}
+
+/** Where the CLI writes: a stream of the process, or anything that takes text. */
+export interface CliOutput {
+  write(text: string): unknown;
+  /** A terminal: text output is colored (unless --no-color) and the help wraps at its width. */
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** What the CLI touches of its process: the standard streams and the working directory; nothing else of it. */
+export interface CliIo {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  /** Absolute: relative paths of the command line are resolved against it, and the report's paths are relative to it. */
+  cwd: string;
+}
 
 interface ScanOptions {
   format: 'text' | 'json' | 'sarif';
@@ -43,26 +59,38 @@ function fromUri(uri: string): string {
   return uri.split('/').join(path.sep);
 }
 
-function emit(out: string, opts: ScanOptions): void {
+function emit(out: string, opts: ScanOptions, io: CliIo): void {
   if (opts.output) {
+    const file = path.resolve(io.cwd, opts.output);
     // CI writes reports into folders that may not exist yet (an artifact staging folder).
-    fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
-    fs.writeFileSync(opts.output, out);
-  } else process.stdout.write(out);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, out);
+  } else io.stdout.write(out);
 }
 
-async function scan(paths: string[], opts: ScanOptions): Promise<number> {
-  const cwd = process.cwd();
+async function scan(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
   if (opts.fix && opts.fixDryRun) throw new UsageError('use --fix or --fix-dry-run, not both');
   if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
-  if (opts.config && !fs.existsSync(opts.config)) throw new UsageError(`configuration file not found: ${opts.config}`);
+  const configFile = opts.config ? path.resolve(io.cwd, opts.config) : undefined;
+  if (configFile && !fs.existsSync(configFile)) throw new UsageError(`configuration file not found: ${opts.config}`);
   const targets = paths.length ? paths : ['.'];
-  const resolver = new ConfigResolver(scanRoots(targets, cwd, opts.config), opts.config);
-  const found = discoverFiles(targets, cwd);
+  const resolver = new ConfigResolver(scanRoots(targets, io.cwd, configFile), configFile);
+  const found = discoverFiles(targets, io.cwd);
   if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(', ')}`);
-  const roots = resolveRoots(targets, cwd);
+  const roots = resolveRoots(targets, io.cwd);
 
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));
+  // A process that runs the CLI several times (the tests) must not fill the WebAssembly memory with the trees of past runs.
+  try {
+    return await check(ws, found, resolver, roots, opts, io);
+  } finally {
+    ws.dispose();
+  }
+}
+
+/** Reads the files found into the workspace, fixes them when asked to, and writes the report; returns the exit code. */
+async function check(ws: Workspace, found: Discovered, resolver: ConfigResolver, roots: ScanRoot[], opts: ScanOptions, io: CliIo): Promise<number> {
+  const { cwd } = io;
   const texts = new Map<string, string>();
   const configOf = new Map<string, ReturnType<ConfigResolver['forFile']>>();
   const reporter = new Reporter(toUri(cwd), (uri) => texts.get(uri));
@@ -109,11 +137,10 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
         .map(([uri, c]) => unifiedDiff(reporter.relative(uri), c.before, c.after))
         .join('')
         .replace(/^([-+@].*)$/gm, (line) => paint(line.startsWith('@@') ? '36' : line.startsWith('+') ? '32' : '31', line));
-      emit(diff, opts);
+      emit(diff, opts, io);
       const remaining = uris.flatMap((uri) => ws.findings(uri, config(uri)));
-      process.stderr.write(`avdsec: --fix-dry-run: would apply ${count}; ${remaining.length} finding${remaining.length === 1 ? '' : 's'} would remain\n`);
-      for (const e of errors)
-        process.stderr.write(`avdsec: ${escapeControls(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${escapeControls(e.message)}\n`);
+      io.stderr.write(`avdsec: --fix-dry-run: would apply ${count}; ${remaining.length} finding${remaining.length === 1 ? '' : 's'} would remain\n`);
+      for (const e of errors) io.stderr.write(`avdsec: ${escapeControls(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${escapeControls(e.message)}\n`);
       return fails(remaining) ? EXIT.findings : EXIT.ok;
     }
     let refused = 0;
@@ -127,9 +154,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
         refused++;
       }
     }
-    process.stderr.write(
-      `avdsec: applied ${count}${refused ? `, but ${refused} file${refused === 1 ? ' was' : 's were'} not written (see the errors)` : ''}\n`,
-    );
+    io.stderr.write(`avdsec: applied ${count}${refused ? `, but ${refused} file${refused === 1 ? ' was' : 's were'} not written (see the errors)` : ''}\n`);
   }
 
   const findings: Finding[] = [];
@@ -158,7 +183,7 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
     skipped,
     summary: { files: texts.size, findings: active, ...(opts.showSuppressed ? { suppressed: findings.length - active } : {}) },
   };
-  if (opts.format === 'json') emit(formatJson(report), opts);
+  if (opts.format === 'json') emit(formatJson(report), opts, io);
   else if (opts.format === 'sarif') {
     const rootUri = toUri(cwd) + '/';
     const ctx = ws.fixContext();
@@ -172,22 +197,22 @@ async function scan(paths: string[], opts: ScanOptions): Promise<number> {
         ];
       }),
     }));
-    emit(formatSarif(report, details, pathToFileURL(cwd + path.sep).href), opts);
-  } else emit(formatText(report, opts.color && !opts.output), opts);
+    emit(formatSarif(report, details, pathToFileURL(cwd + path.sep).href), opts, io);
+  } else emit(formatText(report, opts.color && !opts.output), opts, io);
 
   return fails(findings) ? EXIT.findings : EXIT.ok;
 }
 
 /** `avdsec init`: a commented starter .avdsec.json in the current folder. */
-function initCommand(force: boolean): number {
-  const file = path.join(process.cwd(), CONFIG_FILE_NAME);
+function initCommand(force: boolean, io: CliIo): number {
+  const file = path.join(io.cwd, CONFIG_FILE_NAME);
   if (fs.existsSync(file) && !force) throw new UsageError(`${CONFIG_FILE_NAME} already exists here; use --force to overwrite it`);
   fs.writeFileSync(file, starterConfig());
-  process.stdout.write(`Wrote ${CONFIG_FILE_NAME}: every rule is listed at its default level, commented out.\n`);
+  io.stdout.write(`Wrote ${CONFIG_FILE_NAME}: every rule is listed at its default level, commented out.\n`);
   return EXIT.ok;
 }
 
-function rulesCommand(format: 'text' | 'json'): number {
+function rulesCommand(format: 'text' | 'json', io: CliIo): number {
   if (format === 'json') {
     const rules = RULES.map((r) => ({
       id: r.id,
@@ -197,12 +222,12 @@ function rulesCommand(format: 'text' | 'json'): number {
       boundary: r.boundary,
       summary: r.summary,
       helpUri: r.helpUri,
-      options: r.options ?? {},
+      options: r.options,
     }));
-    process.stdout.write(JSON.stringify({ tool: { name: 'avdsec', version: VERSION }, rules }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ tool: { name: 'avdsec', version: VERSION }, rules }, null, 2) + '\n');
   } else {
     const width = Math.max(...RULES.map((r) => r.id.length));
-    for (const r of RULES) process.stdout.write(`${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${r.title}\n`);
+    for (const r of RULES) io.stdout.write(`${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${r.title}\n`);
   }
   return EXIT.ok;
 }
@@ -214,14 +239,28 @@ function choice<T extends string>(values: readonly T[]) {
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The help wraps at the terminal's width, and at commander's default when the output is no terminal. */
+function helpWidth(out: CliOutput): number {
+  return (out.isTTY ? out.columns : undefined) ?? 80;
+}
+
+/** The CLI: `argv` as Node gives it (the node binary and the script first); returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command()
     .name('avdsec')
     .description('Security linter for Azure Virtual Desktop infrastructure code: Bicep, ARM JSON and Terraform.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
+      // The help has no styles, so there is no color to strip (commander would ask the environment).
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    });
 
   program
     .command('scan')
@@ -240,7 +279,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--show-suppressed', 'also list the findings that suppression comments silence, marked as suppressed')
     .option('--no-color', 'plain text output')
     .action(async (paths: string[], opts: ScanOptions) => {
-      code = await scan(paths, { ...opts, color: opts.color && !!process.stdout.isTTY });
+      code = await scan(paths, { ...opts, color: opts.color && !!io.stdout.isTTY }, io);
     });
 
   program
@@ -248,7 +287,7 @@ export async function main(argv: string[]): Promise<number> {
     .description(`write a commented starter ${CONFIG_FILE_NAME} in the current folder`)
     .option('--force', `overwrite an existing ${CONFIG_FILE_NAME}`)
     .action((opts: { force?: boolean }) => {
-      code = initCommand(!!opts.force);
+      code = initCommand(!!opts.force, io);
     });
 
   program
@@ -256,7 +295,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('list the rules')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((opts: { format: 'text' | 'json' }) => {
-      code = rulesCommand(opts.format);
+      code = rulesCommand(opts.format, io);
     });
 
   try {
@@ -266,17 +305,17 @@ export async function main(argv: string[]): Promise<number> {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
     if (err.code?.startsWith('commander.')) return EXIT.fatal;
     if (e instanceof UsageError) {
-      process.stderr.write(`avdsec: ${e.message}\n`);
+      io.stderr.write(`avdsec: ${e.message}\n`);
       return EXIT.fatal;
     }
-    process.stderr.write(`avdsec: fatal error: ${(e as Error).stack ?? e}\n`);
+    io.stderr.write(`avdsec: fatal error: ${(e as Error).stack ?? e}\n`);
     return EXIT.fatal;
   }
   return code;
 }
 
 if (require.main === module) {
-  main(process.argv).then(
+  main(process.argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
 import type { Level } from '../engine/model';
-import { securitySeverity } from '../engine/rules/define';
-import { RULES } from '../engine/rules/index';
+import { securitySeverity } from '../engine/rule';
+import { RULES } from '../engine/registry';
 import type { Report, ReportError, ReportNote, ReportRange } from './report';
 
 const SARIF_LEVEL: Record<Level, Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };

@@ -1,62 +1,138 @@
-import { type AvdsecConfig, shiftLevel } from './config';
+import { type AvdsecConfig, optionValues, shiftLevel } from './config';
 import type { AvdGraph } from './graph';
-import type { Document, Finding, Range, Suppression } from './model';
+import type { Document, Finding, Range, Resource, Suppression } from './model';
 import { lastAtOrBefore, lineIndexOf } from './positions';
-import type { Rule } from './rules/define';
-import { RULES, RULE_IDS } from './rules/index';
+import type { Deployment, Report, Rule, RuleContext, SubjectKind, Subjects } from './rule';
+import { RULES, RULE_IDS } from './registry';
 
 /** Meta finding for a suppression comment that names no known rule. */
 export const INVALID_SUPPRESSION = 'invalid-suppression';
 
+type NodeKind = Exclude<SubjectKind, 'deployment'>;
+
+/** The resource that declares a subject: it says which document the subject is in, and whether it is `existing`. */
+const DECLARED_BY: { [K in NodeKind]: (s: Subjects[K]) => Resource } = {
+  hostPool: (s) => s.resource,
+  sessionHost: (s) => s.vm,
+  roleAssignment: (s) => s.resource,
+  appGroup: (s) => s.resource,
+  application: (s) => s.resource,
+  workspace: (s) => s.resource,
+  caPolicy: (s) => s,
+};
+
+const LISTS: { [K in NodeKind]: (g: AvdGraph) => readonly Subjects[K][] } = {
+  hostPool: (g) => g.hostPools,
+  sessionHost: (g) => g.sessionHosts,
+  roleAssignment: (g) => g.roleAssignments,
+  appGroup: (g) => g.appGroups,
+  application: (g) => g.applications,
+  workspace: (g) => g.workspaces,
+  caPolicy: (g) => g.caPolicies,
+};
+
 /**
- * Runs every enabled rule over the graph and applies the configured levels. The result covers the whole workspace;
- * `documentFindings` narrows it to one document and applies that document's suppressions.
+ * Subjects of one kind by the document that declares them, without `existing` ones (they are judged where they are
+ * deployed). Keyed by the graph's list itself: a graph swapped in place after an edit keeps its lists of nodes, and
+ * replaces the lists whose items it replaces.
+ */
+const byDocument = new WeakMap<readonly unknown[], Map<string, unknown[]>>();
+
+function subjectsOf<K extends NodeKind>(graph: AvdGraph, kind: K, focus: ReadonlySet<string> | undefined): Subjects[K][] {
+  const list = LISTS[kind](graph);
+  let index = byDocument.get(list) as Map<string, Subjects[K][]> | undefined;
+  if (!index) {
+    index = new Map();
+    const declaredBy = DECLARED_BY[kind] as (s: Subjects[K]) => Resource;
+    for (const s of list) {
+      const r = declaredBy(s);
+      if (r.source.existing) continue;
+      const mine = index.get(r.source.uri);
+      if (mine) mine.push(s);
+      else index.set(r.source.uri, [s]);
+    }
+    byDocument.set(list, index);
+  }
+  if (!focus) return [...index.values()].flat();
+  return [...focus].flatMap((uri) => index.get(uri) ?? []);
+}
+
+/** The workspace as one deployment (until deployments are told apart); once per version of the graph's documents. */
+const deployments = new WeakMap<readonly Document[], Deployment>();
+
+function deploymentOf(graph: AvdGraph): Deployment {
+  let d = deployments.get(graph.documents);
+  if (!d || d.caPolicies !== graph.caPolicies) {
+    d = { hostPools: graph.hostPools, appGroups: graph.appGroups, resources: graph.documents.flatMap((doc) => doc.resources), caPolicies: graph.caPolicies };
+    deployments.set(graph.documents, d);
+  }
+  return d;
+}
+
+/**
+ * Runs every enabled rule over its subjects in focus (the documents whose findings are wanted: every document when
+ * `focus` is undefined) and applies the configured levels. `documentFindings` narrows the result to one document and
+ * applies that document's suppressions. A rule about the whole deployment runs once; its findings outside the focus
+ * are dropped.
  */
 export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly Rule[] = RULES, focus?: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
   const enabled = (id: string) => rules.some((r) => r.id === id) && config.rules[id]?.level !== 'off';
+  const settings = { redirectionProfile: config.redirectionProfile ?? 'balanced' };
   for (const rule of rules) {
     const rc = config.rules[rule.id];
     if (rc?.level === 'off') continue;
     const base = rc?.level ?? rule.level;
-    try {
-      rule.check({
-        graph,
-        options: rc?.options ?? {},
-        settings: { redirectionProfile: config.redirectionProfile ?? 'balanced' },
-        ruleEnabled: enabled,
-        inFocus: (uri) => !focus || focus.has(uri),
-        focus: focus ? [...focus] : undefined,
-        report: (r) => {
-          const origin = r.value?.origin;
-          const moved = origin && origin.uri && origin.uri !== r.uri && origin.range.end > origin.range.start ? origin : undefined;
-          findings.push({
-            ruleId: rule.id,
-            level: shiftLevel(base, r.shift ?? 0),
-            message: r.message,
-            uri: moved ? moved.uri : r.uri,
-            range: moved ? moved.range : r.at,
-            related: moved ? [{ uri: r.uri, range: r.at, message: 'The value is used here' }, ...(r.related ?? [])] : (r.related ?? []),
-            fixes: r.fixes ?? [],
-            key: `${rule.id}|${r.key}`,
-          });
-        },
-      });
-    } catch (e) {
-      // One rule's bug must not cost the user every other rule's findings.
-      findings.push({
-        ruleId: rule.id,
-        level: 'hint',
-        message: `avdsec rule ${rule.id} failed: ${(e as Error).message}`,
-        uri: graph.documents[0]?.uri ?? '',
-        range: { start: 0, end: 0 },
-        related: [],
-        fixes: [],
-        key: `${rule.id}|crash`,
-      });
+    const wholeDeployment = rule.appliesTo === 'deployment';
+    const ctx: RuleContext = {
+      graph,
+      options: optionValues(rule.options, rc?.options) as RuleContext['options'],
+      settings,
+      ruleEnabled: enabled,
+      report: (r: Report) => {
+        if (wholeDeployment && focus && !focus.has(r.uri)) return;
+        findings.push(finding(rule, base, r));
+      },
+    };
+    const list: readonly Subjects[SubjectKind][] = rule.appliesTo === 'deployment' ? [deploymentOf(graph)] : subjectsOf(graph, rule.appliesTo, focus);
+    let failed = false;
+    for (const subject of list) {
+      try {
+        rule.check(subject, ctx);
+      } catch (e) {
+        // One rule's bug on one subject must not cost the user the rest of the findings.
+        if (failed) continue;
+        failed = true;
+        findings.push({
+          ruleId: rule.id,
+          level: 'hint',
+          message: `avdsec rule ${rule.id} failed: ${(e as Error).message}`,
+          uri: graph.documents[0]?.uri ?? '',
+          range: { start: 0, end: 0 },
+          related: [],
+          fixes: [],
+          key: `${rule.id}|crash`,
+        });
+      }
     }
   }
   return findings;
+}
+
+/** A report as a finding: the configured level shifted by the report's ladder, moved to where its value is written. */
+function finding(rule: Rule, base: Finding['level'], r: Report): Finding {
+  const origin = r.value?.origin;
+  const moved = origin && origin.uri && origin.uri !== r.uri && origin.range.end > origin.range.start ? origin : undefined;
+  return {
+    ruleId: rule.id,
+    level: shiftLevel(base, r.shift ?? 0),
+    message: r.message,
+    uri: moved ? moved.uri : r.uri,
+    range: moved ? moved.range : r.at,
+    related: moved ? [{ uri: r.uri, range: r.at, message: 'The value is used here' }, ...(r.related ?? [])] : (r.related ?? []),
+    fixes: r.fixes ?? [],
+    key: `${rule.id}|${r.key}`,
+  };
 }
 
 export interface DocumentFindingsOptions {

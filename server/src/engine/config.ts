@@ -38,6 +38,47 @@ export type RedirectionProfile = 'strict' | 'balanced' | 'off';
 
 export type ConfiguredLevel = Level | 'off';
 
+/** A rule option as a rule declares it: its type (checked when .avdsec.json is read), default and description. */
+export type OptionSpec =
+  | { type: 'boolean'; default: boolean; description: string }
+  | { type: 'number'; default: number; description: string; minimum?: number }
+  | { type: 'string'; default: string; description: string }
+  | { type: 'string[]'; default: readonly string[]; description: string };
+
+type OptionValue<S extends OptionSpec> = S extends { type: 'boolean' }
+  ? boolean
+  : S extends { type: 'number' }
+    ? number
+    : S extends { type: 'string' }
+      ? string
+      : readonly string[];
+
+/** The values of a rule's options, typed from its declaration. */
+export type OptionValues<O extends Record<string, OptionSpec>> = { readonly [K in keyof O]: OptionValue<O[K]> };
+
+/** What a value must be for an option (undefined when it is one), for the configuration's problems. */
+export function optionTypeProblem(spec: OptionSpec, value: unknown): string | undefined {
+  switch (spec.type) {
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && value >= (spec.minimum ?? -Infinity)
+        ? undefined
+        : `must be a number${spec.minimum !== undefined ? ` of at least ${spec.minimum}` : ''}`;
+    case 'string':
+      return typeof value === 'string' ? undefined : 'must be a string';
+    case 'string[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'must be a list of strings';
+  }
+}
+
+/** A rule's option values: the configured ones, the defaults for the rest. */
+export function optionValues(specs: Readonly<Record<string, OptionSpec>>, configured: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) out[name] = name in configured ? configured[name] : spec.default;
+  return out;
+}
+
 export interface RuleConfig {
   level?: ConfiguredLevel;
   options: Record<string, unknown>;
@@ -89,13 +130,13 @@ const LEVEL_MESSAGE = 'level must be one of off, hint, info, warning, error';
 
 /**
  * Reads one config file's text into a layer. Problems (syntax, unknown settings, rules and options, bad values) are
- * returned with the offset of the key or value at fault, never thrown. `ruleOptions` names the options a rule takes;
- * when it is given, other option names are reported.
+ * returned with the offset of the key or value at fault, never thrown. `ruleOptions` gives the options a rule takes;
+ * when it is given, other option names and values of the wrong type are reported.
  */
 export function parseConfigLayer(
   text: string,
   knownRules: ReadonlySet<string>,
-  ruleOptions?: (id: string) => readonly string[] | undefined,
+  ruleOptions?: (id: string) => Readonly<Record<string, OptionSpec>> | undefined,
 ): {
   layer: ConfigLayer;
   problems: ConfigProblem[];
@@ -266,7 +307,7 @@ function readRules(
   rules: Node,
   layer: ConfigLayer,
   knownRules: ReadonlySet<string>,
-  ruleOptions: ((id: string) => readonly string[] | undefined) | undefined,
+  ruleOptions: ((id: string) => Readonly<Record<string, OptionSpec>> | undefined) | undefined,
   at: At,
 ): void {
   for (const [id, keyNode, value] of properties(rules)) {
@@ -284,9 +325,15 @@ function readRules(
         if (k === 'level') {
           if (v?.type === 'string' && isLevel(v.value as string)) rc.level = v.value as ConfiguredLevel;
           else at(v ?? kNode, `Rule "${id}": ${LEVEL_MESSAGE}`);
-        } else if (known && !known.includes(k)) {
-          at(kNode, `Rule "${id}" has no option "${k}"${known.length ? ` (its options: ${known.join(', ')})` : ''}`);
-        } else rc.options[k] = v && getNodeValue(v);
+        } else if (known && !(k in known)) {
+          const names = Object.keys(known);
+          at(kNode, `Rule "${id}" has no option "${k}"${names.length ? ` (its options: ${names.join(', ')})` : ''}`);
+        } else {
+          const given = v && getNodeValue(v);
+          const problem = known && optionTypeProblem(known[k], given);
+          if (problem) at(v ?? kNode, `Rule "${id}": option "${k}" ${problem}`);
+          else rc.options[k] = given;
+        }
       }
     } else {
       at(value ?? keyNode, `Rule "${id}": expected a level or an object`);
@@ -323,7 +370,7 @@ export function mergeLayers(layers: readonly ConfigLayer[]): AvdsecConfig {
 export function parseConfig(
   text: string,
   knownRules: ReadonlySet<string>,
-  ruleOptions?: (id: string) => readonly string[] | undefined,
+  ruleOptions?: (id: string) => Readonly<Record<string, OptionSpec>> | undefined,
 ): { config: AvdsecConfig; problems: ConfigProblem[] } {
   const { layer, problems } = parseConfigLayer(text, knownRules, ruleOptions);
   return { config: mergeLayers([layer]), problems };

@@ -203,7 +203,12 @@ function setProperty(key: string, path: string[], value: string | number | boole
   if (!r || !doc || !printer) return undefined;
   const v = get(r.body, ...path);
   if (!v) return isAbsent(r.body, ...path) ? printer.addProperty(doc, r, path, value) : undefined;
-  if (typeof value !== 'string') return undefined;
+  if (typeof value !== 'string') {
+    // A boolean or number written in place (not read from a parameter or variable): the literal is replaced.
+    const written = doc.text.slice(v.range.start, v.range.end);
+    const literal = (v.kind === 'boolean' || v.kind === 'number') && !v.origin && written === String(v.value);
+    return literal ? [{ uri: doc.uri, range: v.range, newText: String(value) }] : undefined;
+  }
   const current = knownString(v);
   if (current === undefined || v.kind !== 'string' || v.parts.length !== 1) return undefined;
   return replaceText(v, ctx, current, value, false);

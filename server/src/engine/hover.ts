@@ -4,9 +4,9 @@ import { BOUNDARIES, SECURITY_RECOMMENDATIONS_URL, TRUST_LEVELS } from './knowle
 import { RDP_PROPERTIES, rdpProperty, rdsOnlyProperty } from './knowledge/rdp-properties';
 import type { Document, Range, Resource, Value } from './model';
 import { parseRdpString } from './rdp';
-import { coversAvd } from './rules/conditional-access';
-import type { Boundary } from './rules/define';
-import { ruleById } from './rules/index';
+import { coversAvd } from './facts/conditional-access';
+import type { Boundary } from './rule';
+import { RULES, ruleById } from './registry';
 import { cases, get, knownString } from './values';
 
 export interface HoverResult {
@@ -131,8 +131,12 @@ function hostPoolHover(r: Resource, graph: AvdGraph): string {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** The rules that judge each RDP property, as the rules declare it. */
+const JUDGES = new Map<string, string[]>();
+for (const r of RULES) for (const name of r.judges ?? []) JUDGES.set(name, [...(JUDGES.get(name) ?? []), r.id]);
+
 /** The properties a rule judges: when a string leaves them out, their host pool default applies, and the hover says so. */
-const JUDGED = RDP_PROPERTIES.filter((p) => p.rules?.length && p.default !== undefined);
+const JUDGED = RDP_PROPERTIES.filter((p) => JUDGES.has(p.name) && p.default !== undefined);
 
 function rdpHover(r: Resource): string {
   const v = get(r.body, 'properties', 'customRdpProperty');
@@ -177,7 +181,7 @@ function rdpHover(r: Resource): string {
       }
     }
   }
-  const rules = [...new Set(RDP_PROPERTIES.flatMap((p) => p.rules ?? []))].filter((id) => ruleById(id));
+  const rules = [...new Set([...JUDGES.values()].flat())];
   lines.push(boundaryLine(['identity', 'data-egress']), ruleLinks(rules), LEARN('rdp-properties', 'Supported RDP properties'));
   return lines.join('\n\n');
 }

@@ -1,7 +1,7 @@
 import { adaptArm, linkNeutralEdit } from './adapters/arm/adapter';
 import { plainBicepEdit } from './adapters/bicep/link-neutral';
 import { type ParsedJson, parseJson, patchJson } from './adapters/arm/json';
-import { adaptGraphJson } from './adapters/arm/graph';
+import { adaptGraphJson } from './adapters/graph-json/adapter';
 import { armPrinter } from './adapters/arm/print';
 import { adaptBicep } from './adapters/bicep/adapter';
 import { bicepPrinter } from './adapters/bicep/print';
@@ -13,7 +13,7 @@ import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { buildGraph, linkFacts, linkSignature, swapDocument, type AvdGraph } from './graph';
-import { RULES } from './rules/index';
+import { RULES } from './registry';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
 import { declaredTargets } from './resolve/targets';
 import { detectLanguage, type Grammars } from './parse';

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { type AvdsecConfig, type ConfigLayer, CONFIG_FILE_NAME, emptyConfig, mergeLayers, parseConfigLayer } from '../engine/config';
+import { type AvdsecConfig, type ConfigLayer, CONFIG_FILE_NAME, emptyConfig, mergeLayers, type OptionSpec, parseConfigLayer } from '../engine/config';
 import { LineIndex } from '../engine/positions';
-import { RULE_IDS, ruleById } from '../engine/rules/index';
+import { RULE_IDS, ruleById } from '../engine/registry';
 import { isInside, MAX_CONFIG_BYTES } from './files';
 import { readRegularFile } from './regular-files';
 
@@ -29,8 +29,8 @@ export interface LoadedConfig {
 
 const DEFAULTS: LoadedConfig = { config: emptyConfig(), problems: [], sources: [], dependencies: [], isExcluded: () => false };
 
-/** The option names a rule takes, for parseConfig to report others (the editor can pass it too). */
-export const ruleOptionNames = (id: string): string[] => Object.keys(ruleById(id)?.options ?? {});
+/** The options a rule takes, for parseConfig to check (the editor can pass it too). */
+export const ruleOptions = (id: string): Readonly<Record<string, OptionSpec>> | undefined => ruleById(id)?.options;
 
 interface Layer {
   file: string;
@@ -147,7 +147,7 @@ export function loadConfigFile(file: string, roots: ConfigRoots): LoadedConfig {
   const visit = (f: string, text: string, lines: LineIndex, stack: string[]): void => {
     // A file extended twice (a diamond, no cycle) is one source.
     if (!sources.includes(f)) sources.push(f);
-    const { layer, problems: own } = parseConfigLayer(text, RULE_IDS, ruleOptionNames);
+    const { layer, problems: own } = parseConfigLayer(text, RULE_IDS, ruleOptions);
     for (const p of own) problemAt(f, lines, p.offset, p.message);
     for (const ref of layer.extends) {
       const target = path.resolve(path.dirname(f), ref.path);

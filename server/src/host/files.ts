@@ -189,10 +189,13 @@ export function startsLikeSource(uri: string, head: string): boolean {
   return detectLanguage(uri, head) !== undefined;
 }
 
-/** The folder that holds the grammar wasm files, next to the bundle's folder. */
-export function grammarsDir(bundleDir: string): string {
-  const beside = path.join(bundleDir, '..', 'grammars');
-  return fs.existsSync(beside) ? beside : path.join(bundleDir, '..', '..', 'grammars');
+/**
+ * The folder that holds the grammar wasm files: next to the bundle's folder (dist/), or at the top of the checkout
+ * when the sources run as they are (server/src/cli/ under tsx, as the CLI tests run it).
+ */
+export function grammarsDir(codeDir: string): string {
+  const beside = path.join(codeDir, '..', 'grammars');
+  return fs.existsSync(beside) ? beside : path.join(codeDir, '..', '..', '..', 'grammars');
 }
 
 /** The most a configuration file may weigh (`.avdsec.json`, `--config`, the files `extends` names): 1 MB is plenty. */

@@ -2,8 +2,8 @@ import { findNodeAtOffset, parseTree } from 'jsonc-parser';
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseConfig } from '../engine/config';
-import { RULE_IDS } from '../engine/rules/index';
-import { ruleOptionNames } from '../host/config-files';
+import { RULE_IDS } from '../engine/registry';
+import { ruleOptions } from '../host/config-files';
 
 /** A problem the host found on disk, beyond the file's own text (an `extends` it cannot read, a cycle). */
 export interface DiskProblem {
@@ -25,7 +25,7 @@ export function configDiagnostics(uri: string, text: string, disk: readonly Disk
     source: 'avdsec',
     message,
   });
-  const own = parseConfig(text, RULE_IDS, ruleOptionNames).problems.map((p) => {
+  const own = parseConfig(text, RULE_IDS, ruleOptions).problems.map((p) => {
     const start = Math.max(0, Math.min(p.offset, text.length));
     return diagnostic(start, Math.min(start + Math.max(0, p.length ?? 0), text.length), p.message);
   });

@@ -2,7 +2,7 @@ import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-langu
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { INVALID_SUPPRESSION } from '../engine/analyze';
 import type { Finding, Level, Range, SyntaxError } from '../engine/model';
-import { ruleById } from '../engine/rules/index';
+import { ruleById } from '../engine/registry';
 
 const SEVERITY: Record<Level, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -12,7 +12,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { type AvdsecConfig, CONFIG_FILE_NAME } from '../engine/config';
-import { RULE_IDS } from '../engine/rules/index';
+import { RULE_IDS } from '../engine/registry';
 import { loadGrammars } from '../host/grammars';
 import { VERSION } from '../engine/version';
 import { codeActions, type EditCapabilities, FIX_ALL_KIND } from './code-actions';

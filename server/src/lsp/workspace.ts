@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type AvdsecConfig, CONFIG_FILE_NAME, type ConfiguredLevel, emptyConfig, parseConfig } from '../engine/config';
-import { RULE_IDS } from '../engine/rules/index';
+import { RULE_IDS } from '../engine/registry';
 import type { Grammars } from '../engine/parse';
 import { type TextChange, Workspace } from '../engine/workspace';
-import { ConfigResolver, ConfigRoots, type LoadedConfig, ruleOptionNames } from '../host/config-files';
+import { ConfigResolver, ConfigRoots, type LoadedConfig, ruleOptions } from '../host/config-files';
 import type { DiskProblem } from './config-diagnostics';
 import { discoverFiles, oversizeBytes, startsLikeSource, readSourceFile, readTextIfExists, tooLargeMessage } from '../host/files';
 
@@ -251,7 +251,7 @@ export class ServerWorkspace {
     const file = uriToPath(uri);
     const all = this.configs.loaded().flatMap((c) => c.problems.filter((p) => p.file === file));
     if (!all.length || !file) return [];
-    const own = new Set(parseConfig(readTextIfExists(file)?.replace(/^\uFEFF/, '') ?? '', RULE_IDS, ruleOptionNames).problems.map((p) => p.message));
+    const own = new Set(parseConfig(readTextIfExists(file)?.replace(/^\uFEFF/, '') ?? '', RULE_IDS, ruleOptions).problems.map((p) => p.message));
     return all.filter((p) => !own.has(p.message));
   }
 

@@ -1,4 +1,4 @@
-import type { Boundary } from '../rules/define';
+import type { Boundary } from '../rule';
 
 /** Security boundaries, in our words, after Microsoft's list for Windows and AVD (security-recommendations). */
 export const BOUNDARIES: Record<Boundary, { name: string; meaning: string }> = {

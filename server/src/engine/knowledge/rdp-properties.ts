@@ -37,8 +37,6 @@ export interface RdpPropertyInfo {
   defaultNote?: string;
   /** Recommended value on a pooled host pool ('' means an empty value; undefined means no recommendation). */
   recommended?: string;
-  /** Rule ids that judge this property. */
-  rules?: string[];
   /** What crosses the session boundary because of this property, one sentence, or 'none'. */
   security?: string;
   /** The reference's section. */
@@ -73,7 +71,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'CredSSP off (no Network Level Authentication)', '1': 'CredSSP on' },
     default: '1',
     recommended: '1',
-    rules: ['rdp-nla-disabled'],
     security: 'With 0 Network Level Authentication is not negotiated, so the session host shows its sign-in screen before the user has authenticated to it.',
   },
   {
@@ -84,7 +81,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'Entra single sign-on off: users type their Windows password again', '1': 'Entra single sign-on on' },
     default: '0',
     recommended: '1',
-    rules: ['host-pool-sso-disabled'],
     security:
       'With 1 the host accepts an Entra token, so Conditional Access, MFA and passwordless sign-in reach the session host; with 0 users type a reusable password into the session.',
     note: 'Replaces targetisaadjoined.',
@@ -106,7 +102,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'off', '1': 'password-only connection to Entra-joined hosts' },
     default: '0',
     recommended: '0',
-    rules: ['legacy-entra-password-sign-in'],
     security: 'With 1 sign-in to Entra-joined hosts falls back to a typed user name and password, without single sign-on or passwordless methods.',
     deprecated: 'Being replaced by enablerdsaadauth.',
   },
@@ -165,7 +160,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'off', '1': 'on' },
     default: '0',
     recommended: '0',
-    rules: ['rdp-media-redirection'],
     security: 'With 1 sound from the client microphone reaches the session, where programs on the host can record it.',
     note: 'Calls and meetings in the session need it.',
   },
@@ -188,7 +182,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     default: '',
     defaultNote: 'not set: no camera is redirected',
     recommended: '',
-    rules: ['rdp-media-redirection'],
     security: 'Redirected cameras can be switched on by programs in the session, which then see what the camera sees.',
   },
   {
@@ -200,7 +193,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     forms: 'a `;`-separated list of device instance paths such as \\\\?\\usb#vid_0bda&pid_58b0&mi',
     default: '*',
     recommended: '',
-    rules: ['rdp-device-redirection'],
     security: 'Storage on phones and cameras becomes readable and writable from the session, a path for files in both directions.',
   },
   {
@@ -213,7 +205,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     pattern: DRIVE_LIST,
     default: '*',
     recommended: '',
-    rules: ['rdp-drive-redirection'],
     security: 'Client drives become readable and writable from the session: data can leave the host and files, malware included, can come in.',
   },
   {
@@ -247,7 +238,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'clipboard not shared', '1': 'clipboard shared' },
     default: '1',
     recommended: '0',
-    rules: ['rdp-clipboard-redirection'],
     security: 'Copy and paste works in both directions, so text, images and files can leave or enter the session.',
     note: 'Session host policy can limit the direction and data types instead of turning it off.',
   },
@@ -259,7 +249,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'off', '1': 'on' },
     default: '1',
     recommended: '0',
-    rules: ['rdp-device-redirection'],
     security: 'Serial devices on the client can be driven from the session, and data can pass through them.',
   },
   {
@@ -279,7 +268,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'off', '1': 'on' },
     default: '0',
     recommended: '0',
-    rules: ['rdp-media-redirection'],
     security: 'With 1 programs in the session learn where the client device physically is.',
   },
   {
@@ -290,7 +278,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     values: { '0': 'off', '1': 'on' },
     default: '1',
     recommended: '0',
-    rules: ['rdp-device-redirection'],
     security: 'Documents can leave the session through client printers, including print-to-file ones.',
   },
   {
@@ -322,7 +309,6 @@ export const RDP_PROPERTIES: readonly RdpPropertyInfo[] = [
     forms: 'a device setup class GUID in braces, such as {6bdd1fc6-810f-11d0-bec7-08002be2092f}, or a USB device instance ID; several separated by `;`',
     default: '*',
     recommended: '',
-    rules: ['rdp-usb-redirection'],
     security: 'Whole USB devices, storage and input devices included, are attached to the shared host and its drivers.',
     note: 'It also needs USB redirection allowed on the client and session host.',
   },

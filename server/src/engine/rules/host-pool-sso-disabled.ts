@@ -2,10 +2,10 @@ import type { HostPoolNode } from '../graph';
 import type { Fix, RelatedInfo, Value } from '../model';
 import { findRdp, parseRdpString } from '../rdp';
 import { cases, get, isAbsent, knownString } from '../values';
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './host-pool-sso-disabled.md';
-import { displayName, focusedHostPools, relatedResource } from './host-pools';
-import { shown } from './rdp-rules';
+import { displayName, relatedResource } from '../facts/host-pools';
+import { shown } from '../facts/rdp';
 
 const ID = 'host-pool-sso-disabled';
 const PROPERTY = 'enablerdsaadauth';
@@ -42,44 +42,41 @@ function joinVerdict(pool: HostPoolNode): JoinVerdict {
   };
 }
 
-function check(ctx: RuleContext): void {
-  for (const pool of focusedHostPools(ctx)) {
-    const hp = pool.resource;
-    if (hp.source.existing || !ctx.inFocus(hp.source.uri)) continue;
-    const verdict = joinVerdict(pool);
-    // Host pools that use the legacy AD FS single sign-on already have SSO; moving to Entra SSO is advice, not a gap.
-    const adfs = knownString(get(hp.body, 'properties', 'ssoadfsAuthority')) || get(hp.body, 'properties', 'ssoClientId');
-    const shift = adfs ? Math.min(verdict.shift, -1) : verdict.shift;
-    const fixes: Fix[] = [
-      fix('Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)', { kind: 'set-rdp-property', resource: hp.key, name: PROPERTY, value: 'i:1' }, true),
-    ];
-    const base = { uri: hp.source.uri, shift, related: verdict.related, fixes };
-    const rdp = get(hp.body, 'properties', 'customRdpProperty');
+function check(pool: HostPoolNode, ctx: RuleContext): void {
+  const hp = pool.resource;
+  const verdict = joinVerdict(pool);
+  // Host pools that use the legacy AD FS single sign-on already have SSO; moving to Entra SSO is advice, not a gap.
+  const adfs = knownString(get(hp.body, 'properties', 'ssoadfsAuthority')) || get(hp.body, 'properties', 'ssoClientId');
+  const shift = adfs ? Math.min(verdict.shift, -1) : verdict.shift;
+  const fixes: Fix[] = [
+    fix('Enable Microsoft Entra single sign-on (enablerdsaadauth:i:1)', { kind: 'set-rdp-property', resource: hp.key, name: PROPERTY, value: 'i:1' }, true),
+  ];
+  const base = { uri: hp.source.uri, shift, related: verdict.related, fixes };
+  const rdp = get(hp.body, 'properties', 'customRdpProperty');
 
-    if (!rdp) {
-      if (!isAbsent(hp.body, 'properties', 'customRdpProperty')) continue;
+  if (!rdp) {
+    if (!isAbsent(hp.body, 'properties', 'customRdpProperty')) return;
+    ctx.report({
+      ...base,
+      at: hp.source.headRange,
+      message: `Host pool ${displayName(hp)} sets no RDP properties, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
+      key: `${hp.key}|properties.customRdpProperty`,
+    });
+    return;
+  }
+  for (const c of cases(rdp)) {
+    if (c.value.kind === 'null') {
+      // Azure drops a property set to null: the host pool gets no RDP properties at all.
+      const suffix = c.when ? ` (${c.when})` : '';
       ctx.report({
         ...base,
-        at: hp.source.headRange,
-        message: `Host pool ${displayName(hp)} sets no RDP properties, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
-        key: `${hp.key}|properties.customRdpProperty`,
+        fixes: [],
+        at: c.value.range,
+        value: c.value,
+        message: `Host pool ${displayName(hp)} sets no RDP properties${suffix}, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
+        key: `${hp.key}|properties.customRdpProperty|${c.when}`,
       });
-      continue;
-    }
-    for (const c of cases(rdp)) {
-      if (c.value.kind === 'null') {
-        // Azure drops a property set to null: the host pool gets no RDP properties at all.
-        const suffix = c.when ? ` (${c.when})` : '';
-        ctx.report({
-          ...base,
-          fixes: [],
-          at: c.value.range,
-          value: c.value,
-          message: `Host pool ${displayName(hp)} sets no RDP properties${suffix}, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
-          key: `${hp.key}|properties.customRdpProperty|${c.when}`,
-        });
-      } else checkString(ctx, c.value, c.when, hp.key, displayName(hp), base, verdict.why);
-    }
+    } else checkString(ctx, c.value, c.when, hp.key, displayName(hp), base, verdict.why);
   }
 }
 
@@ -133,5 +130,7 @@ export default defineRule({
   boundary: ['identity'],
   summary: 'Finds host pools whose RDP properties leave Microsoft Entra single sign-on (enablerdsaadauth:i:1) off.',
   docs,
+  appliesTo: 'hostPool',
+  judges: [PROPERTY],
   check,
 });

@@ -1,33 +1,13 @@
-import type { Rule } from './define';
-import hostPoolSsoDisabled from './host-pool-sso-disabled';
-import mfaConditionalAccessMissing from './mfa-conditional-access-missing';
-import pooledHostLocalAdmin from './pooled-host-local-admin';
-import rdpClipboardRedirection from './rdp-clipboard-redirection';
-import rdpDeviceRedirection from './rdp-device-redirection';
-import rdpDriveRedirection from './rdp-drive-redirection';
-import rdpMediaRedirection from './rdp-media-redirection';
-import rdpNlaDisabled from './rdp-nla-disabled';
-import rdpPropertyInvalid from './rdp-property-invalid';
-import rdpUsbRedirection from './rdp-usb-redirection';
-import screenCaptureProtectionMissing from './screen-capture-protection-missing';
-
-/** Every rule, in the order of the catalog. The registry is explicit: a rule not listed here does not run. */
-export const RULES: readonly Rule[] = [
-  pooledHostLocalAdmin,
-  hostPoolSsoDisabled,
-  mfaConditionalAccessMissing,
-  rdpDriveRedirection,
-  rdpClipboardRedirection,
-  rdpUsbRedirection,
-  rdpDeviceRedirection,
-  rdpMediaRedirection,
-  rdpNlaDisabled,
-  rdpPropertyInvalid,
-  screenCaptureProtectionMissing,
-];
-
-export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
-
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((r) => r.id === id);
-}
+// The registry: one line per rule. The order does not matter; RULES (engine/registry.ts) follows the catalog.
+export { default as hostPoolSsoDisabled } from './host-pool-sso-disabled';
+export { default as mfaConditionalAccessMissing } from './mfa-conditional-access-missing';
+export { default as pooledHostLocalAdmin } from './pooled-host-local-admin';
+export { default as rdpClipboardRedirection } from './rdp-clipboard-redirection';
+export { default as rdpDeviceRedirection } from './rdp-device-redirection';
+export { default as rdpDriveRedirection } from './rdp-drive-redirection';
+export { default as rdpMediaRedirection } from './rdp-media-redirection';
+export { default as rdpNlaDisabled } from './rdp-nla-disabled';
+export { default as rdpPropertyInvalid } from './rdp-property-invalid';
+export { default as rdpUsbRedirection } from './rdp-usb-redirection';
+export { default as screenCaptureProtectionMissing } from './screen-capture-protection-missing';
+export { default as validationEnvironmentEnabled } from './validation-environment-enabled';

@@ -1,13 +1,19 @@
+import { type Coverage, coversAvd } from '../facts/conditional-access';
+import { displayName, relatedResource } from '../facts/host-pools';
 import type { Fix, RelatedInfo, Resource } from '../model';
 import { get, knownString } from '../values';
-import type { AvdGraph } from '../graph';
-import { type Coverage, coversAvd } from './conditional-access';
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, type Deployment, fix, type RuleContext } from '../rule';
 import docs from './mfa-conditional-access-missing.md';
-import { displayName, perGraph, relatedResource } from './host-pools';
 
 const ID = 'mfa-conditional-access-missing';
-const OPTION = 'managedOutsideRepository';
+
+const OPTIONS = {
+  managedOutsideRepository: {
+    type: 'boolean',
+    default: false,
+    description: 'Set to true when Conditional Access policies are managed outside this repository (an identity repository, the portal).',
+  },
+} as const;
 
 const AVD_TYPES = [
   'microsoft.desktopvirtualization/hostpools',
@@ -15,54 +21,37 @@ const AVD_TYPES = [
   'microsoft.desktopvirtualization/workspaces',
 ];
 
-interface Workspace {
+interface Verdict {
   policies: number;
-  /** By policy key: resources are swapped in place when an edit keeps the links, so they are looked up at use. */
-  verdicts: { key: string; coverage: Coverage }[];
+  verdicts: { policy: Resource; coverage: Coverage }[];
   covered: boolean;
-  /** Keys of the AVD resources findings go on: host pools, else application groups, else workspaces. */
-  targets: string[];
-  entraTooling: boolean;
+  /** The AVD resources findings go on: host pools, else application groups, else workspaces. */
+  targets: Resource[];
 }
 
-const cache = new WeakMap<AvdGraph, Workspace>();
-
-function workspaceOf(graph: AvdGraph): Workspace {
-  return perGraph(cache, graph, () => {
-    const policies = graph.caPolicies.filter((p) => !p.source.existing);
-    const verdicts = policies.map((p) => ({ policy: p, coverage: coversAvd(p) }));
-    let targets: Resource[] = [];
-    for (const t of AVD_TYPES) {
-      targets = graph.documents.flatMap((d) => d.resources).filter((r) => r.type.toLowerCase() === t && !r.source.existing);
-      if (targets.length) break;
-    }
-    return {
-      policies: policies.length,
-      verdicts: verdicts.map((v) => ({ key: v.policy.key, coverage: v.coverage })),
-      // A policy we cannot fully read may well cover AVD: stay silent rather than guess.
-      covered: verdicts.some((v) => v.coverage.covers !== 'no'),
-      targets: targets.map((r) => r.key),
-      entraTooling: graph.documents.some((d) => d.facts.providers?.some((p) => p === 'azuread' || p === 'msgraph')),
-    };
-  });
+function verdictOf(deployment: Deployment): Verdict {
+  const policies = deployment.caPolicies.filter((p) => !p.source.existing);
+  const verdicts = policies.map((policy) => ({ policy, coverage: coversAvd(policy) }));
+  let targets: Resource[] = [];
+  for (const t of AVD_TYPES) {
+    targets = deployment.resources.filter((r) => r.type.toLowerCase() === t && !r.source.existing);
+    if (targets.length) break;
+  }
+  // A policy we cannot fully read may well cover AVD: stay silent rather than guess.
+  return { policies: policies.length, verdicts, covered: verdicts.some((v) => v.coverage.covers !== 'no'), targets };
 }
 
-function check(ctx: RuleContext): void {
-  if (ctx.options[OPTION] === true) return;
-  const { graph } = ctx;
-  const ws = workspaceOf(graph);
-  if (ws.covered) return;
-  const { policies, verdicts, entraTooling } = ws;
-  const targets = ws.targets.map((k) => graph.byKey.get(k)).filter((r): r is Resource => !!r && ctx.inFocus(r.source.uri));
-  if (!targets.length) return;
+function check(deployment: Deployment, ctx: RuleContext<typeof OPTIONS>): void {
+  if (ctx.options.managedOutsideRepository) return;
+  const { policies, verdicts, covered, targets } = verdictOf(deployment);
+  if (covered || !targets.length) return;
+  const entraTooling = ctx.graph.documents.some((d) => d.facts.providers?.some((p) => p === 'azuread' || p === 'msgraph'));
   // The catalog's ladder: policies in code but none for AVD is an error; Entra managed in code but no policy, the
   // rule's level; no Entra tooling at all (Bicep and ARM cannot express Conditional Access), one level lower.
   const shift = policies ? 1 : entraTooling ? 0 : -1;
-  const related: RelatedInfo[] = [];
-  for (const v of verdicts) {
-    const policy = graph.byKey.get(v.key);
-    if (policy) related.push(relatedResource(policy, `Policy ${policyName(policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`));
-  }
+  const related: RelatedInfo[] = verdicts.map((v) =>
+    relatedResource(v.policy, `Policy ${policyName(v.policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`),
+  );
   const why = policies
     ? `none of the ${policies} Conditional Access polic${policies === 1 ? 'y' : 'ies'} in this workspace requires MFA for the Azure Virtual Desktop app`
     : 'no Conditional Access policy in this workspace requires MFA for the Azure Virtual Desktop app';
@@ -74,7 +63,11 @@ function check(ctx: RuleContext): void {
       );
     }
     fixes.push(
-      fix('Mark Conditional Access as managed outside this repository', { kind: 'set-config', ruleId: ID, option: OPTION, value: true }, !entraTooling),
+      fix(
+        'Mark Conditional Access as managed outside this repository',
+        { kind: 'set-config', ruleId: ID, option: 'managedOutsideRepository', value: true },
+        !entraTooling,
+      ),
     );
     ctx.report({
       uri: r.source.uri,
@@ -108,8 +101,7 @@ export default defineRule({
   boundary: ['identity'],
   summary: 'Finds AVD deployments with no enabled Conditional Access policy that requires MFA for the Azure Virtual Desktop app.',
   docs,
-  options: {
-    [OPTION]: 'Set to true when Conditional Access policies are managed outside this repository (an identity repository, the portal).',
-  },
+  appliesTo: 'deployment',
+  options: OPTIONS,
   check,
 });

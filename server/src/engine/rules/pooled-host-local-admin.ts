@@ -1,19 +1,27 @@
-import type { AvdGraph, HostPoolNode, RoleAssignmentNode } from '../graph';
-import { identityKey, indexBy, resourceGroupOf } from '../graph';
+import { caseSuffix, displayName, isEndUserOf, poolTypeCases, pooledCases, relatedResource, unlinkedPooledPools } from '../facts/host-pools';
+import type { HostPoolNode, RoleAssignmentNode } from '../graph';
+import { identityKey } from '../graph';
 import { VM_ADMIN_LOGIN, VM_USER_LOGIN } from '../knowledge/roles';
 import type { Fix, RelatedInfo } from '../model';
 import { knownString } from '../values';
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './pooled-host-local-admin.md';
-import { caseSuffix, displayName, focusedRoleAssignments, isEndUserOf, perGraph, poolTypeCases, pooledCases, relatedResource } from './host-pools';
 
 const ID = 'pooled-host-local-admin';
 
-function allowListed(ra: RoleAssignmentNode, allow: unknown): boolean {
-  if (!Array.isArray(allow) || !ra.principal) return false;
+const OPTIONS = {
+  adminPrincipals: {
+    type: 'string[]',
+    default: [],
+    description: 'Principal object ids, or names of the parameters/variables that hold them, of admin groups allowed to hold admin roles on pooled hosts.',
+  },
+} as const;
+
+function allowListed(ra: RoleAssignmentNode, allow: readonly string[]): boolean {
+  if (!ra.principal) return false;
   const p = ra.principal;
   const text = knownString(p)?.toLowerCase();
-  const names = new Set(allow.filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase()));
+  const names = new Set(allow.map((a) => a.toLowerCase()));
   if (text !== undefined) return names.has(text);
   // A principal given by a parameter or variable is allow-listed by its name ("adminGroupObjectId").
   const key = p.kind === 'unknown' ? (p.key ?? '') : '';
@@ -40,91 +48,79 @@ function fixesFor(ra: RoleAssignmentNode, roleGuid: string, pool: HostPoolNode):
   return fixes;
 }
 
-const unlinkedCache = new WeakMap<AvdGraph, { unlinked: Map<string, HostPoolNode[]>; unlinkedPools: HostPoolNode[] }>();
-
-/** Pooled host pools with no visible session host, by resource group, for grants that can only be inferred. */
-function unlinkedOf(graph: AvdGraph) {
-  return perGraph(unlinkedCache, graph, () => {
-    const unlinkedPools = graph.hostPools.filter((hp) => !hp.resource.source.existing && !hp.sessionHosts.length && pooledCases(hp.resource).length);
-    return { unlinkedPools, unlinked: indexBy(unlinkedPools, (hp) => resourceGroupOf(hp.resource)) };
-  });
-}
-
-function check(ctx: RuleContext): void {
+function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
   const { graph } = ctx;
-  for (const ra of focusedRoleAssignments(ctx)) {
-    if (ra.resource.source.existing || !ctx.inFocus(ra.resource.source.uri) || allowListed(ra, ctx.options.adminPrincipals)) continue;
-    for (const rc of ra.roles) {
-      const role = rc.role;
-      if (!role || !role.localAdmin) continue;
-      const when = rc.when ? ` (${rc.when})` : '';
-      const scopeText =
-        ra.scope.kind === 'vm'
-          ? 'on a session host'
-          : ra.scope.kind === 'resourceGroup'
-            ? 'on a resource group'
-            : ra.scope.kind === 'subscription'
-              ? 'on the subscription'
-              : 'on a management group';
+  if (allowListed(ra, ctx.options.adminPrincipals)) return;
+  for (const rc of ra.roles) {
+    const role = rc.role;
+    if (!role || !role.localAdmin) continue;
+    const when = rc.when ? ` (${rc.when})` : '';
+    const scopeText =
+      ra.scope.kind === 'vm'
+        ? 'on a session host'
+        : ra.scope.kind === 'resourceGroup'
+          ? 'on a resource group'
+          : ra.scope.kind === 'subscription'
+            ? 'on the subscription'
+            : 'on a management group';
 
-      // Pooled host pools whose session hosts the grant covers.
-      const pools = new Set<HostPoolNode>();
-      for (const h of ra.covers) {
-        if (h.hostPool && pooledCases(h.hostPool.resource).length) pools.add(h.hostPool);
-      }
-      let inferred = false;
-      if (!pools.size && (ra.scope.kind === 'resourceGroup' || ra.scope.kind === 'subscription' || ra.scope.kind === 'managementGroup')) {
-        // No session host visible: a grant over the scope that holds a pooled host pool with no visible hosts is still a risk.
-        const { unlinked, unlinkedPools } = unlinkedOf(graph);
-        const k = ra.scope.kind === 'resourceGroup' ? identityKey(ra.scope.name) : undefined;
-        const candidates = ra.scope.kind === 'resourceGroup' ? (k === undefined ? [] : (unlinked.get(k) ?? [])) : unlinkedPools;
-        for (const hp of candidates) pools.add(hp);
-        inferred = pools.size > 0;
-      }
-
-      // One finding per assignment and role: the pool whose case is worst speaks for the others.
-      const verdicts = [...pools]
-        .map((pool) => {
-          const endUser = isEndUserOf(graph, pool, ra.principal);
-          const hosts = pool.sessionHosts.filter((h) => ra.covers.includes(h));
-          const adOnly = role === VM_ADMIN_LOGIN && hosts.length > 0 && hosts.every((h) => h.joinType === 'ad');
-          let shift = endUser && role.localAdmin === 'direct' ? 0 : -1;
-          if (inferred) shift -= 1;
-          if (adOnly) shift = -2;
-          return { pool, endUser, hosts, adOnly, shift };
-        })
-        // Owner, Contributor and VM Contributor are local admin only through the management plane: flag them for end users.
-        .filter((v) => role.localAdmin === 'direct' || v.endUser)
-        .sort((a, b) => b.shift - a.shift);
-      if (!verdicts.length) continue;
-      const { pool, endUser, hosts, adOnly, shift } = verdicts[0];
-      const others = verdicts.length > 1 ? ` and ${verdicts.length - 1} other pooled host pool${verdicts.length > 2 ? 's' : ''}` : '';
-      const suffix = caseSuffix(poolTypeCases(pool.resource), pooledCases(pool.resource));
-      const name = `${displayName(pool.resource)}${suffix}${others}`;
-      const who = endUser ? 'its users' : 'the principal';
-      let message: string;
-      if (adOnly) {
-        message = `${role.name} ${scopeText} of pooled host pool ${name} has no effect on hosts joined only to Active Directory today, but makes ${who} local administrators if the hosts move to Microsoft Entra join${when}.`;
-      } else if (inferred) {
-        message = `${role.name} ${scopeText} that holds pooled host pool ${name} likely makes ${who} local administrators of shared multi-session hosts (inferred: no session host of the pool is visible)${when}.`;
-      } else {
-        const how = role.localAdmin === 'direct' ? 'local administrators' : 'able to run code as SYSTEM (local administrators in effect)';
-        message = `${role.name} ${scopeText} makes ${who} ${how} of the session hosts of pooled host pool ${name}, where one user's admin rights reach every other user's session${when}.`;
-      }
-      const related: RelatedInfo[] = verdicts.slice(0, 5).map((v) => relatedResource(v.pool.resource, `Pooled host pool ${displayName(v.pool.resource)}`));
-      for (const h of hosts.slice(0, 5)) related.push(relatedResource(h.vm, `Session host ${displayName(h.vm)} covered by this assignment`));
-      if (endUser) related.push(relatedResource(endUser, 'The same principal is an end user of the pool (Desktop Virtualization User)'));
-      ctx.report({
-        uri: ra.resource.source.uri,
-        at: rc.value.range,
-        value: rc.value,
-        message,
-        shift,
-        related,
-        fixes: fixesFor(ra, role.guid, pool),
-        key: `${ra.resource.key}|properties.roleDefinitionId|${rc.when}`,
-      });
+    // Pooled host pools whose session hosts the grant covers.
+    const pools = new Set<HostPoolNode>();
+    for (const h of ra.covers) {
+      if (h.hostPool && pooledCases(h.hostPool.resource).length) pools.add(h.hostPool);
     }
+    let inferred = false;
+    if (!pools.size && (ra.scope.kind === 'resourceGroup' || ra.scope.kind === 'subscription' || ra.scope.kind === 'managementGroup')) {
+      // No session host visible: a grant over the scope that holds a pooled host pool with no visible hosts is still a risk.
+      const { byResourceGroup: unlinked, pools: unlinkedPools } = unlinkedPooledPools(graph);
+      const k = ra.scope.kind === 'resourceGroup' ? identityKey(ra.scope.name) : undefined;
+      const candidates = ra.scope.kind === 'resourceGroup' ? (k === undefined ? [] : (unlinked.get(k) ?? [])) : unlinkedPools;
+      for (const hp of candidates) pools.add(hp);
+      inferred = pools.size > 0;
+    }
+
+    // One finding per assignment and role: the pool whose case is worst speaks for the others.
+    const verdicts = [...pools]
+      .map((pool) => {
+        const endUser = isEndUserOf(graph, pool, ra.principal);
+        const hosts = pool.sessionHosts.filter((h) => ra.covers.includes(h));
+        const adOnly = role === VM_ADMIN_LOGIN && hosts.length > 0 && hosts.every((h) => h.joinType === 'ad');
+        let shift = endUser && role.localAdmin === 'direct' ? 0 : -1;
+        if (inferred) shift -= 1;
+        if (adOnly) shift = -2;
+        return { pool, endUser, hosts, adOnly, shift };
+      })
+      // Owner, Contributor and VM Contributor are local admin only through the management plane: flag them for end users.
+      .filter((v) => role.localAdmin === 'direct' || v.endUser)
+      .sort((a, b) => b.shift - a.shift);
+    if (!verdicts.length) continue;
+    const { pool, endUser, hosts, adOnly, shift } = verdicts[0];
+    const others = verdicts.length > 1 ? ` and ${verdicts.length - 1} other pooled host pool${verdicts.length > 2 ? 's' : ''}` : '';
+    const suffix = caseSuffix(poolTypeCases(pool.resource), pooledCases(pool.resource));
+    const name = `${displayName(pool.resource)}${suffix}${others}`;
+    const who = endUser ? 'its users' : 'the principal';
+    let message: string;
+    if (adOnly) {
+      message = `${role.name} ${scopeText} of pooled host pool ${name} has no effect on hosts joined only to Active Directory today, but makes ${who} local administrators if the hosts move to Microsoft Entra join${when}.`;
+    } else if (inferred) {
+      message = `${role.name} ${scopeText} that holds pooled host pool ${name} likely makes ${who} local administrators of shared multi-session hosts (inferred: no session host of the pool is visible)${when}.`;
+    } else {
+      const how = role.localAdmin === 'direct' ? 'local administrators' : 'able to run code as SYSTEM (local administrators in effect)';
+      message = `${role.name} ${scopeText} makes ${who} ${how} of the session hosts of pooled host pool ${name}, where one user's admin rights reach every other user's session${when}.`;
+    }
+    const related: RelatedInfo[] = verdicts.slice(0, 5).map((v) => relatedResource(v.pool.resource, `Pooled host pool ${displayName(v.pool.resource)}`));
+    for (const h of hosts.slice(0, 5)) related.push(relatedResource(h.vm, `Session host ${displayName(h.vm)} covered by this assignment`));
+    if (endUser) related.push(relatedResource(endUser, 'The same principal is an end user of the pool (Desktop Virtualization User)'));
+    ctx.report({
+      uri: ra.resource.source.uri,
+      at: rc.value.range,
+      value: rc.value,
+      message,
+      shift,
+      related,
+      fixes: fixesFor(ra, role.guid, pool),
+      key: `${ra.resource.key}|properties.roleDefinitionId|${rc.when}`,
+    });
   }
 }
 
@@ -136,8 +132,7 @@ export default defineRule({
   boundary: ['kernel', 'session', 'user', 'process'],
   summary: 'Finds role assignments that make principals local administrators of multi-session hosts shared by many users.',
   docs,
-  options: {
-    adminPrincipals: 'Principal object ids, or names of the parameters/variables that hold them, of admin groups allowed to hold admin roles on pooled hosts.',
-  },
+  appliesTo: 'roleAssignment',
+  options: OPTIONS,
   check,
 });

@@ -1,6 +1,6 @@
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, fix } from '../rule';
 import docs from './rdp-clipboard-redirection.md';
-import { checkRedirection, type RedirectionProperty, valueOf } from './rdp-redirection';
+import { type RedirectionProperty, redirectionReports, valueOf } from '../facts/redirection';
 
 const SHARED = 'shares the clipboard with the client in both directions';
 
@@ -24,5 +24,9 @@ export default defineRule({
   boundary: ['data-egress', 'user'],
   summary: 'Finds host pools whose RDP properties share the clipboard between client and session (redirectclipboard:i:1, or absent).',
   docs,
-  check: (ctx: RuleContext) => checkRedirection(ctx, [CLIPBOARD]),
+  appliesTo: 'hostPool',
+  judges: [CLIPBOARD.name],
+  check(pool, ctx) {
+    for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [CLIPBOARD])) ctx.report(r);
+  },
 });

@@ -1,6 +1,6 @@
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, fix } from '../rule';
 import docs from './rdp-device-redirection.md';
-import { checkRedirection, type RedirectionProperty, valueOf } from './rdp-redirection';
+import { type RedirectionProperty, redirectionReports, valueOf } from '../facts/redirection';
 
 const PRINTERS: RedirectionProperty = {
   name: 'redirectprinters',
@@ -48,5 +48,9 @@ export default defineRule({
   boundary: ['data-egress', 'user'],
   summary: 'Finds host pools whose RDP properties redirect client printers, serial (COM) ports or MTP/PTP devices (set on, or absent).',
   docs,
-  check: (ctx: RuleContext) => checkRedirection(ctx, [PRINTERS, COM_PORTS, DEVICES]),
+  appliesTo: 'hostPool',
+  judges: [PRINTERS.name, COM_PORTS.name, DEVICES.name],
+  check(pool, ctx) {
+    for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [PRINTERS, COM_PORTS, DEVICES])) ctx.report(r);
+  },
 });

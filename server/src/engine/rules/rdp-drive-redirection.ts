@@ -1,6 +1,6 @@
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, fix } from '../rule';
 import docs from './rdp-drive-redirection.md';
-import { checkRedirection, type RedirectionProperty, valueOf } from './rdp-redirection';
+import { type RedirectionProperty, redirectionReports, valueOf } from '../facts/redirection';
 
 const EVERY = 'redirects every client drive';
 
@@ -30,5 +30,9 @@ export default defineRule({
   boundary: ['data-egress', 'user'],
   summary: 'Finds host pools whose RDP properties redirect local drives of the client (drivestoredirect other than empty, or absent).',
   docs,
-  check: (ctx: RuleContext) => checkRedirection(ctx, [DRIVES]),
+  appliesTo: 'hostPool',
+  judges: [DRIVES.name],
+  check(pool, ctx) {
+    for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [DRIVES])) ctx.report(r);
+  },
 });

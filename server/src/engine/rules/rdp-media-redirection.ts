@@ -1,6 +1,6 @@
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, fix } from '../rule';
 import docs from './rdp-media-redirection.md';
-import { checkRedirection, type RedirectionProperty, valueOf } from './rdp-redirection';
+import { type RedirectionProperty, redirectionReports, valueOf } from '../facts/redirection';
 
 // Absent is safe for all three: no camera, no microphone (audiocapturemode 0) and no location by default.
 
@@ -42,5 +42,9 @@ export default defineRule({
   boundary: ['data-egress', 'user'],
   summary: 'Finds host pools whose RDP properties redirect client cameras, the microphone or the client location.',
   docs,
-  check: (ctx: RuleContext) => checkRedirection(ctx, [CAMERA, MICROPHONE, LOCATION]),
+  appliesTo: 'hostPool',
+  judges: [CAMERA.name, MICROPHONE.name, LOCATION.name],
+  check(pool, ctx) {
+    for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [CAMERA, MICROPHONE, LOCATION])) ctx.report(r);
+  },
 });

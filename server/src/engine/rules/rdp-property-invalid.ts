@@ -1,10 +1,10 @@
 import { isAllowedValue, RDP_PROPERTIES, rdpProperty, type RdpPropertyInfo, rdsOnlyProperty } from '../knowledge/rdp-properties';
-import type { Fix, Range, StringValue } from '../model';
-import { lastAtOrBefore } from '../positions';
+import type { HostPoolNode } from '../graph';
+import type { Fix } from '../model';
 import { RDP_TOKEN_HEAD, type RdpToken } from '../rdp';
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './rdp-property-invalid.md';
-import { poolName, type RdpCase, rdpCases, reportRdp, shown, whenSuffix } from './rdp-rules';
+import { inOnePiece, poolName, type RdpCase, rdpCases, rdpReport, shown, whenSuffix } from '../facts/rdp';
 
 const ID = 'rdp-property-invalid';
 
@@ -13,7 +13,7 @@ const INTEGER = /^[-+]?\d+$/;
 
 /** Whether wrong values of a property weaken a security control (then the rule's level, else one lower). */
 function securityRelevant(info: RdpPropertyInfo): boolean {
-  if (info.rules?.length || info.recommended !== undefined) return true;
+  if (info.recommended !== undefined) return true;
   return info.security !== undefined && info.security !== 'none';
 }
 
@@ -150,47 +150,6 @@ function suggest(name: string): RdpPropertyInfo | undefined {
   if (suggestions.size >= 10_000) suggestions.clear();
   suggestions.set(name, found);
   return found;
-}
-
-/**
- * Whether a token's characters are written in one piece of source (one literal, one variable): only then can a fix
- * replace it, and a finding underline it. A token run together from two values spans code between them.
- */
-function inOnePiece(c: RdpCase, t: RdpToken): boolean {
-  const r = t.range;
-  // A token whose characters come from several places has a range from the first to the last of them, which may run
-  // backwards or be shorter than its text.
-  if (!r || !t.uri || !c.value || r.end - r.start < t.text.length) return false;
-  const pieces = piecesOf(c.value).get(t.uri);
-  if (!pieces) return false;
-  // The last piece that starts at or before the token; the widest end among it and those before says whether one covers it.
-  const at = lastAtOrBefore(pieces.starts, (x) => x, r.start);
-  return at >= 0 && pieces.maxEnds[at] >= r.end;
-}
-
-/** The source ranges of a string's literal parts per file, sorted by start, with the widest end so far. */
-const pieceIndex = new WeakMap<StringValue, Map<string, { starts: number[]; maxEnds: number[] }>>();
-
-function piecesOf(v: StringValue): Map<string, { starts: number[]; maxEnds: number[] }> {
-  let index = pieceIndex.get(v);
-  if (index) return index;
-  const byUri = new Map<string, Range[]>();
-  for (const p of v.parts) {
-    if (p.kind !== 'text' || !p.source) continue;
-    const list = byUri.get(p.source.uri);
-    const range = { start: p.source.start, end: p.source.end };
-    if (list) list.push(range);
-    else byUri.set(p.source.uri, [range]);
-  }
-  index = new Map();
-  for (const [uri, ranges] of byUri) {
-    ranges.sort((a, b) => a.start - b.start);
-    const maxEnds: number[] = [];
-    ranges.forEach((x, i) => maxEnds.push(Math.max(x.end, i ? maxEnds[i - 1] : -Infinity)));
-    index.set(uri, { starts: ranges.map((x) => x.start), maxEnds });
-  }
-  pieceIndex.set(v, index);
-  return index;
 }
 
 /** A token that is not a property but an item of the list in the string value before it (`usbdevicestoredirect:s:{…};{…}`). */
@@ -380,7 +339,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
   }
 
   for (const f of findings) {
-    reportRdp(ctx, c, { token: inOnePiece(c, f.token) ? f.token : undefined, message: f.message, key: f.key, shift: f.shift, fixes: f.fixes });
+    ctx.report(rdpReport(c, { token: inOnePiece(c, f.token) ? f.token : undefined, message: f.message, key: f.key, shift: f.shift, fixes: f.fixes }));
   }
 }
 
@@ -396,8 +355,8 @@ function joinList(values: string[], word: 'and' | 'or'): string {
   return values.length <= 1 ? values.join('') : `${values.slice(0, -1).join(', ')} ${word} ${values[values.length - 1]}`;
 }
 
-function check(ctx: RuleContext): void {
-  for (const c of rdpCases(ctx)) checkCase(ctx, c);
+function check(pool: HostPoolNode, ctx: RuleContext): void {
+  for (const c of rdpCases(pool)) checkCase(ctx, c);
 }
 
 export default defineRule({
@@ -409,5 +368,6 @@ export default defineRule({
   summary:
     'Finds host pool RDP properties that are malformed, run together, of the wrong type, out of range, set twice with different values, unknown, or ignored by Azure Virtual Desktop.',
   docs,
+  appliesTo: 'hostPool',
   check,
 });

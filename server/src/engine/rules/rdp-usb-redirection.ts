@@ -1,6 +1,6 @@
-import { defineRule, fix, type RuleContext } from './define';
+import { defineRule, fix } from '../rule';
 import docs from './rdp-usb-redirection.md';
-import { checkRedirection, type RedirectionProperty, valueOf } from './rdp-redirection';
+import { type RedirectionProperty, redirectionReports, valueOf } from '../facts/redirection';
 
 const EVERY = 'redirects every USB device of the client at a low level';
 
@@ -28,5 +28,9 @@ export default defineRule({
   boundary: ['data-egress', 'user', 'network'],
   summary: 'Finds host pools whose RDP properties pass client USB devices to the session at a low level (usbdevicestoredirect other than empty, or absent).',
   docs,
-  check: (ctx: RuleContext) => checkRedirection(ctx, [USB]),
+  appliesTo: 'hostPool',
+  judges: [USB.name],
+  check(pool, ctx) {
+    for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [USB])) ctx.report(r);
+  },
 });

@@ -1,6 +1,7 @@
+import { caseSuffix, displayName, poolTypeCases, pooledCases } from '../facts/host-pools';
+import type { HostPoolNode } from '../graph';
 import type { Document } from '../model';
-import { defineRule, type RuleContext } from './define';
-import { caseSuffix, displayName, focusedHostPools, poolTypeCases, pooledCases } from './host-pools';
+import { defineRule, type RuleContext } from '../rule';
 import docs from './screen-capture-protection-missing.md';
 
 const ID = 'screen-capture-protection-missing';
@@ -21,31 +22,37 @@ function hasEvidence(doc: Document): boolean {
   return m;
 }
 
-function check(ctx: RuleContext): void {
+const OPTIONS = {
+  required: {
+    type: 'boolean',
+    default: false,
+    description:
+      'Set to true to report pooled host pools when nothing in the workspace turns on screen capture protection or watermarking (off by default: they block screen sharing and unsupported clients, so they are a choice for host pools that show sensitive data).',
+  },
+} as const;
+
+function check(pool: HostPoolNode, ctx: RuleContext<typeof OPTIONS>): void {
   // Off unless the team asks for it: screen capture protection blocks screen sharing and unsupported clients.
-  if (ctx.options.required !== true) return;
+  if (!ctx.options.required) return;
   // Text search over every document of the workspace, comments included: the setting usually lives in a script
   // (custom script extension, Run Command, image builder customizer) whose text avdsec cannot otherwise read.
   if (ctx.graph.documents.some(hasEvidence)) return;
-  for (const pool of focusedHostPools(ctx)) {
-    const hp = pool.resource;
-    if (hp.source.existing || !ctx.inFocus(hp.source.uri)) continue;
-    const all = poolTypeCases(hp);
-    const pooled = pooledCases(hp);
-    if (!pooled.length) continue;
-    ctx.report({
-      uri: hp.source.uri,
-      at: hp.source.headRange,
-      message:
-        `Host pool ${displayName(hp)} is pooled${caseSuffix(all, pooled)} and nothing in this workspace turns on screen capture ` +
-        `protection or watermarking for its session hosts (fEnableScreenCaptureProtect, fEnableWatermarking): users can ` +
-        `capture what the shared session shows with screenshots and screen sharing on their own devices. Turn them on with ` +
-        `Intune or Group Policy (Azure Virtual Desktop administrative template), or suppress this finding with the reason ` +
-        `when that is done outside this repository.`,
-      key: `${hp.key}|screen-capture-protection`,
-      fixes: [],
-    });
-  }
+  const hp = pool.resource;
+  const all = poolTypeCases(hp);
+  const pooled = pooledCases(hp);
+  if (!pooled.length) return;
+  ctx.report({
+    uri: hp.source.uri,
+    at: hp.source.headRange,
+    message:
+      `Host pool ${displayName(hp)} is pooled${caseSuffix(all, pooled)} and nothing in this workspace turns on screen capture ` +
+      `protection or watermarking for its session hosts (fEnableScreenCaptureProtect, fEnableWatermarking): users can ` +
+      `capture what the shared session shows with screenshots and screen sharing on their own devices. Turn them on with ` +
+      `Intune or Group Policy (Azure Virtual Desktop administrative template), or suppress this finding with the reason ` +
+      `when that is done outside this repository.`,
+    key: `${hp.key}|screen-capture-protection`,
+    fixes: [],
+  });
 }
 
 export default defineRule({
@@ -56,9 +63,7 @@ export default defineRule({
   boundary: ['data-egress'],
   summary: 'When required in .avdsec.json, finds pooled host pools while nothing in the workspace turns on screen capture protection or watermarking.',
   docs,
-  options: {
-    required:
-      'Set to true to report pooled host pools when nothing in the workspace turns on screen capture protection or watermarking (off by default: they block screen sharing and unsupported clients, so they are a choice for host pools that show sensitive data).',
-  },
+  appliesTo: 'hostPool',
+  options: OPTIONS,
   check,
 });

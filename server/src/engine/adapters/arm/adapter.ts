@@ -18,7 +18,7 @@ import { arrayItems, knownString, LazyEntry, relocate, unknown } from '../../val
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs } from '../../resolve/inputs';
 import { parametersFileTargets } from '../../resolve/targets';
-import { LINK_PROPERTIES } from '../../link-properties';
+import { linksProperty } from '../../graph/links';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
 
 /** Keys of an ARM resource declaration that describe the declaration itself rather than the deployed resource. */
@@ -428,7 +428,6 @@ export function linkNeutralEdit(path: readonly JsonNode[]): boolean {
     } else return false;
     if (resource?.type !== 'object' || key(path[i + 1]) !== 'properties' || path[i + 2]?.type !== 'object') return false;
     const type = stringOf(prop(resource, 'type'))?.toLowerCase() ?? '';
-    if (type.startsWith('microsoft.graph/')) return false;
     const property = path[i + 3];
     const name = key(property);
     // The edited string must be the property's value or inside it, never a property name.
@@ -439,6 +438,6 @@ export function linkNeutralEdit(path: readonly JsonNode[]): boolean {
       i += 4;
       continue;
     }
-    return !LINK_PROPERTIES.has(name) && !path.slice(i + 4).some((n, k, rest) => n.type === 'property' && n.children?.[0] === rest[k + 1]);
+    return !linksProperty(type, name) && !path.slice(i + 4).some((n, k, rest) => n.type === 'property' && n.children?.[0] === rest[k + 1]);
   }
 }

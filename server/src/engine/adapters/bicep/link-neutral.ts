@@ -1,4 +1,4 @@
-import { LINK_PROPERTIES } from '../../link-properties';
+import { linksProperty } from '../../graph/links';
 import type { Node, Program } from './syntax';
 import { pathAt } from './visit';
 
@@ -26,8 +26,8 @@ export function bicepLinkNeutralEdit(program: Program, start: number, end: numbe
   // The outermost resource: a nested child resource links through its parent, so edits inside one are not neutral.
   const resource = path[r];
   if (resource.kind !== 'resource' || path.slice(r + 1).some((n) => n.kind === 'resource')) return false;
-  const type = resource.type.kind === 'string' ? resource.type.value?.toLowerCase() : undefined;
-  if (!type || type.startsWith('microsoft.graph/')) return false;
+  const type = resource.type.kind === 'string' ? resource.type.value : undefined;
+  if (!type) return false;
   let i = r + 1;
   // A loop or condition around the body: the string must be in the body, not in the iterable or the condition.
   while (path[i]?.kind === 'for' || path[i]?.kind === 'if') {
@@ -40,7 +40,7 @@ export function bicepLinkNeutralEdit(program: Program, start: number, end: numbe
   if (properties?.kind !== 'property' || properties.keyText?.toLowerCase() !== 'properties' || path[i + 2] !== properties.value) return false;
   if (path[i + 2]?.kind !== 'object') return false;
   const property = path[i + 3];
-  if (property?.kind !== 'property' || !property.keyText || LINK_PROPERTIES.has(property.keyText.toLowerCase())) return false;
+  if (property?.kind !== 'property' || !property.keyText || linksProperty(type, property.keyText)) return false;
   // The string is a value all the way down, never a property name.
   for (let k = i + 3; k < path.length - 1; k++) {
     const n = path[k];

@@ -11,6 +11,22 @@ export interface TfMapping {
   json?: string[];
   /** Name rewriting for nested blocks' attributes (`included_applications` → `includeApplications`). */
   nested?: (name: string) => string;
+  /**
+   * Computed attributes that ARM keeps on another resource: a reference to `attribute` reads the resource that the
+   * attribute `of` names (by id), at `path`.
+   */
+  reads?: Record<string, { of: string; path: string[] }>;
+  /**
+   * A resource that ARM writes as an item of another resource's list: the value of the attribute `value` is added to
+   * the array at `path` of the resource whose id the attribute `into` references.
+   */
+  joins?: TfJoin;
+}
+
+export interface TfJoin {
+  into: string;
+  path: string[];
+  value: string;
 }
 
 const COMMON: Record<string, string[]> = {
@@ -64,8 +80,26 @@ const TABLE: Record<string, TfMapping> = {
     attrs: { ...COMMON, public_network_access_enabled: ['properties', 'publicNetworkAccess'], friendly_name: ['properties', 'friendlyName'] },
   },
   azurerm_virtual_desktop_workspace_application_group_association: {
+    // No ARM counterpart: a workspace lists the application groups it publishes.
     armType: 'terraform:azurerm_virtual_desktop_workspace_application_group_association',
     attrs: { workspace_id: ['workspace_id'], application_group_id: ['application_group_id'] },
+    joins: { into: 'workspace_id', path: ['properties', 'applicationGroupReferences'], value: 'application_group_id' },
+  },
+  azurerm_virtual_desktop_application: {
+    armType: 'Microsoft.DesktopVirtualization/applicationGroups/applications',
+    attrs: {
+      name: ['name'],
+      // A child resource's parent, as azapi's parent_id and Bicep's `parent` are read.
+      application_group_id: ['parent'],
+      path: ['properties', 'filePath'],
+      command_line_argument_policy: ['properties', 'commandLineSetting'],
+      command_line_arguments: ['properties', 'commandLineArguments'],
+      show_in_portal: ['properties', 'showInPortal'],
+      icon_path: ['properties', 'iconPath'],
+      icon_index: ['properties', 'iconIndex'],
+      friendly_name: ['properties', 'friendlyName'],
+      description: ['properties', 'description'],
+    },
   },
   azurerm_virtual_desktop_scaling_plan: {
     armType: 'Microsoft.DesktopVirtualization/scalingPlans',
@@ -75,6 +109,7 @@ const TABLE: Record<string, TfMapping> = {
     // No ARM counterpart: the registration token is a property of the host pool in ARM.
     armType: 'terraform:azurerm_virtual_desktop_host_pool_registration_info',
     attrs: { hostpool_id: ['hostpool_id'], expiration_date: ['expiration_date'] },
+    reads: { token: { of: 'hostpool_id', path: ['properties', 'registrationInfo', 'token'] } },
   },
   azurerm_windows_virtual_machine: vm(),
   azurerm_linux_virtual_machine: vm(),

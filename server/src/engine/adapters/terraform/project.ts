@@ -10,6 +10,7 @@ import { knownString, relocate, unknown } from '../../values';
 import { guardHcl } from './guard';
 import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
 import { TfEvaluator, type TfScope } from './evaluate';
+import { type TfJoin, tfMapping } from './mapping';
 import { readBlock } from './resources';
 
 /** A change to a file's text, in offsets of the text before the change. */
@@ -63,6 +64,8 @@ interface TfModule {
   tfvars: Map<string, Declared<HclAttribute>>;
   cache: Map<string, { v: Value; uri?: string } | 'pending'>;
   providers: string[];
+  /** Blocks that add to another resource's lists (the mapping's `joins`), by the key of that resource. */
+  joins?: Map<string, { address: string; block: Declared<HclBlock>; join: TfJoin }[]>;
 }
 
 /**
@@ -276,6 +279,14 @@ export class TerraformProject {
         const key = TerraformProject.key(m.dir, address);
         const decl = m.blocks.get(address);
         const attr = path[0];
+        // An attribute ARM keeps on another resource (a registration token is the host pool's): a reference into that one.
+        const reads = decl && attr ? tfMapping(type)?.reads?.[attr] : undefined;
+        const of = reads && decl && items(decl.decl.body).attributes.find((x) => x.name === reads.of);
+        if (reads && decl && of) {
+          const owner = this.cached(m, `${address}.${reads.of}`, range, () => ({ v: this.evaluateIn(m, decl.file, of.value), uri: decl.file.uri }));
+          const byKey = owner.kind === 'ref' && owner.target && owner.path.join('.') === 'id';
+          return { kind: 'ref', ...(byKey ? { target: owner.target } : { targetId: owner }), path: [...reads.path, ...path.slice(1)], range };
+        }
         // Arguments written in the configuration are known before apply (a resource group's name); computed ones (`id`) are references.
         if (decl && attr && attr !== 'id') {
           const a = items(decl.decl.body).attributes.find((x) => x.name === attr);
@@ -422,8 +433,9 @@ export class TerraformProject {
       case 'data': {
         if (!l0 || !l1 || !b.labels[0]) return;
         const address = `${b.type === 'data' ? 'data.' : ''}${l0}.${l1}`;
+        const key = TerraformProject.key(m.dir, address);
         const resource: Resource | undefined = readBlock(b, {
-          key: TerraformProject.key(m.dir, address),
+          key,
           address,
           nativeType: l0,
           existing: b.type === 'data',
@@ -432,12 +444,44 @@ export class TerraformProject {
           scopePath: m.dir,
           evaluator: new TfEvaluator(scope),
           text: doc.text,
+          joined: b.type === 'resource' ? this.joined(m, key, nodeRange(b.node)) : undefined,
         });
         if (resource) doc.resources.push(resource);
         if (b.type === 'resource') symbol('resource', address, nodeRange(b.labels[0]));
         return;
       }
     }
+  }
+
+  /** The values other blocks of the module add to the lists of the resource `key` (placed at `range`). */
+  private joined(m: TfModule, key: string, range: Range): { path: string[]; value: Value }[] | undefined {
+    if (!m.joins) {
+      m.joins = new Map();
+      for (const [address, block] of m.blocks) {
+        const join = address.startsWith('data.') ? undefined : tfMapping(block.decl.labelTexts[0] ?? '')?.joins;
+        const into = join && items(block.decl.body).attributes.find((a) => a.name === join.into);
+        if (!join || !into) continue;
+        const target = this.cached(m, `${address}.${join.into}`, nodeRange(into.value), () => ({
+          v: this.evaluateIn(m, block.file, into.value),
+          uri: block.file.uri,
+        }));
+        // Only a reference to the resource's id says which resource it is; a written id may name one outside the configuration.
+        if (target.kind !== 'ref' || !target.target || target.path.join('.') !== 'id') continue;
+        let list = m.joins.get(target.target);
+        if (!list) m.joins.set(target.target, (list = []));
+        list.push({ address, block, join });
+      }
+    }
+    return m.joins.get(key)?.flatMap(({ address, block, join }) => {
+      const a = items(block.decl.body).attributes.find((x) => x.name === join.value);
+      if (!a) return [];
+      return [
+        {
+          path: join.path,
+          value: this.cached(m, `${address}.${join.value}`, range, () => ({ v: this.evaluateIn(m, block.file, a.value), uri: block.file.uri })),
+        },
+      ];
+    });
   }
 }
 

@@ -16,6 +16,8 @@ export interface BlockContext {
   scopePath: string;
   evaluator: TfEvaluator;
   text: string;
+  /** Values other blocks add to this resource's lists (the mapping's `joins`). */
+  joined?: readonly { path: string[]; value: Value }[];
 }
 
 /** Terraform's meta-arguments: they shape the declaration, not the deployed resource. */
@@ -48,6 +50,7 @@ export function readBlock(b: HclBlock, ctx: BlockContext): Resource | undefined 
   } else {
     body = mapped(b, ctx, mapping);
   }
+  for (const j of ctx.joined ?? []) join(body, j.path, j.value);
   const rg = body.entries.find((e) => e.key === 'resourceGroupName')?.value;
   return {
     key: ctx.key,
@@ -130,6 +133,29 @@ function place(root: ObjectValue, path: string[], e: ObjectEntry): void {
     cur = next.value as ObjectValue;
   }
   cur.entries.push(e);
+}
+
+/**
+ * Adds an item to the array at a path. An array made here is open: another configuration may associate more (a
+ * workspace's application groups).
+ */
+function join(root: ObjectValue, path: string[], value: Value): void {
+  const leaf = path[path.length - 1];
+  let holder: ObjectValue | undefined = root;
+  for (const key of path.slice(0, -1)) {
+    const next: Value | undefined = holder?.entries.find((e) => e.key === key)?.value;
+    // A list inside a value that is not written as an object (an unknown `properties`) cannot be added to.
+    if (next && next.kind !== 'object') return;
+    holder = next;
+  }
+  const existing = holder?.entries.find((e) => e.key === leaf);
+  if (existing?.value.kind === 'array') existing.value = { ...existing.value, items: [...existing.value.items, value] };
+  else if (!existing)
+    place(root, path, {
+      key: leaf,
+      keyRange: { start: root.range.start, end: root.range.start },
+      value: { kind: 'array', items: [value], open: true, range: root.range },
+    });
 }
 
 /** azapi: `type = "Microsoft.X/y@version"`, `body` in ARM shape, `parent_id` the scope or parent. */

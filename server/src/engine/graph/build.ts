@@ -1,0 +1,57 @@
+import type { Document, Resource } from '../model';
+import { type AppGroupNode, appGroupNodes } from './app-groups';
+import { type ApplicationNode, applicationNodes } from './applications';
+import { conditionalAccessPolicies } from './conditional-access';
+import { type HostPoolNode, hostPoolNodes } from './host-pools';
+import { indexBy } from './identity';
+import { resourceGroupOf } from './resources';
+import { type EndUsers, endUsersOf, type RoleAssignmentNode, roleAssignmentNodes } from './role-assignments';
+import { type SessionHostNode, sessionHostNodes } from './session-hosts';
+import { Targets } from './targets';
+import { type WorkspaceNode, workspaceNodes } from './workspaces';
+
+/**
+ * The AVD graph across the files of a workspace: host pools, the session hosts registered to them, the role
+ * assignments whose scope covers those hosts, application groups with their applications and the workspaces that
+ * publish them, and Conditional Access policies. Linking is best effort; every link says how it was made, so rules
+ * can lower their level when a link is only inferred. What links what is the table in links.ts.
+ */
+export interface AvdGraph {
+  hostPools: HostPoolNode[];
+  sessionHosts: SessionHostNode[];
+  roleAssignments: RoleAssignmentNode[];
+  appGroups: AppGroupNode[];
+  applications: ApplicationNode[];
+  workspaces: WorkspaceNode[];
+  caPolicies: Resource[];
+  /** Desktop Virtualization User assignments on application groups, by the identity key of their principal. */
+  endUsers: EndUsers;
+  /** Every resource by key. */
+  byKey: Map<string, Resource>;
+  documents: Document[];
+}
+
+export function buildGraph(documents: Document[]): AvdGraph {
+  const targets = new Targets(documents);
+  const hostPools = hostPoolNodes(targets);
+  const poolOf = new Map(hostPools.map((h) => [h.resource, h]));
+  const appGroups = appGroupNodes(targets, poolOf);
+  const groupOf = new Map(appGroups.map((g) => [g.resource, g]));
+  const applications = applicationNodes(targets, groupOf);
+  const workspaces = workspaceNodes(targets, groupOf);
+  const sessionHosts = sessionHostNodes(targets, poolOf);
+  const hostsByGroup = indexBy(sessionHosts, (h) => resourceGroupOf(h.vm));
+  const roleAssignments = roleAssignmentNodes(targets, sessionHosts, hostsByGroup);
+  return {
+    hostPools,
+    sessionHosts,
+    roleAssignments,
+    appGroups,
+    applications,
+    workspaces,
+    caPolicies: conditionalAccessPolicies(targets),
+    endUsers: endUsersOf(roleAssignments),
+    byKey: targets.byKey,
+    documents,
+  };
+}

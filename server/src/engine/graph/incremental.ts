@@ -1,0 +1,131 @@
+import type { Document, Resource, Value } from '../model';
+import { valueKey } from '../resolve/functions';
+import { cases, get } from '../values';
+import type { AvdGraph } from './build';
+import { poolTypeOf } from './host-pools';
+import { identityKey } from './identity';
+import { linkPaths } from './links';
+import { resourceGroupOf, resourceName } from './resources';
+import { principalOf, type RoleAssignmentNode, type RoleCase, roleSource } from './role-assignments';
+
+/**
+ * What the graph knows about one document's resources, as text: their links and the facts other documents' findings
+ * depend on. When an edit leaves it unchanged, no other document's findings can change.
+ */
+export function linkSignature(graph: AvdGraph, uri: string): string {
+  const out: string[] = [];
+  const mine = (r: Resource) => r.source.uri === uri;
+  for (const hp of graph.hostPools) {
+    if (!mine(hp.resource)) continue;
+    const poolType = poolTypeOf(hp.resource) ?? { kind: 'null', range: { start: 0, end: 0 } };
+    const types = cases(poolType).map((c) => identityKey(c.value));
+    out.push(
+      `hp ${hp.resource.key} ${identityKey(resourceName(hp.resource))} ${identityKey(resourceGroupOf(hp.resource))} ${types.join('|')} ${!!hp.resource.source.existing}`,
+    );
+  }
+  for (const h of graph.sessionHosts) {
+    if (mine(h.vm) || h.extensions.some(mine))
+      out.push(`sh ${h.vm.key} ${identityKey(resourceGroupOf(h.vm))} ${h.joinType} ${h.hostPool?.resource.key} ${h.extensions.map((e) => e.key).join(',')}`);
+  }
+  for (const ra of graph.roleAssignments) {
+    if (!mine(ra.resource)) continue;
+    const scope =
+      ra.scope.kind === 'vm'
+        ? ra.scope.vm.key
+        : ra.scope.kind === 'resourceGroup'
+          ? identityKey(ra.scope.name)
+          : ra.scope.kind === 'other'
+            ? ra.scope.target?.key
+            : '';
+    out.push(`ra ${ra.resource.key} ${ra.roles.map((r) => r.role?.guid).join(',')} ${ra.scope.kind}:${scope} ${identityKey(ra.principal)} ${ra.covers.length}`);
+  }
+  for (const g of graph.appGroups) if (mine(g.resource)) out.push(`ag ${g.resource.key} ${g.hostPool?.resource.key}`);
+  for (const a of graph.applications) if (mine(a.resource)) out.push(`app ${a.resource.key} ${a.appGroup?.resource.key}`);
+  for (const w of graph.workspaces) if (mine(w.resource)) out.push(`ws ${w.resource.key} ${w.appGroups.map((g) => g.resource.key).join(',')}`);
+  for (const p of graph.caPolicies) if (mine(p)) out.push(`ca ${p.key} ${valueKey(p.body)}`);
+  for (const d of graph.documents)
+    if (d.uri === uri)
+      out.push(
+        `doc ${d.resources.length} ${(d.facts.providers ?? []).join(',')} ${d.resources
+          .filter((r) => /desktopvirtualization/i.test(r.type))
+          .map((r) => r.key)
+          .join(',')}`,
+      );
+  return out.join('\n');
+}
+
+/**
+ * The values of one document that the graph links by (the paths of links.ts), as text, computed without the graph.
+ * Two versions of a document with the same link facts give the same graph, so an edit that keeps them only swaps
+ * resources in place.
+ */
+const linkFactsCache = new WeakMap<Document, string>();
+
+export function linkFacts(doc: Document): string {
+  let f = linkFactsCache.get(doc);
+  if (f === undefined) linkFactsCache.set(doc, (f = computeLinkFacts(doc)));
+  return f;
+}
+
+function computeLinkFacts(doc: Document): string {
+  const out: string[] = [doc.uri, (doc.facts.providers ?? []).join(',')];
+  const k = (v: Value | undefined) => (v ? valueKey(v) : '-');
+  for (const r of doc.resources) {
+    const t = r.type.toLowerCase();
+    out.push(`${r.key} ${t} ${!!r.source.existing} ${r.source.deploymentScope} ${k(r.source.resourceGroup)}`);
+    for (const path of linkPaths(t)) out.push(k(get(r.body, ...path)));
+  }
+  return out.join('\n');
+}
+
+/**
+ * The graph with `next`'s resources in place of `prev`'s, when both have the same link facts (see `linkFacts`):
+ * no linking is redone. Undefined when the resources do not pair up by key.
+ */
+export function swapDocument(graph: AvdGraph, prev: Document, next: Document): AvdGraph | undefined {
+  if (prev.resources.length !== next.resources.length) return undefined;
+  const swap = new Map<Resource, Resource>();
+  const byKey = new Map(next.resources.map((r) => [r.key, r]));
+  // Two resources of one key (a duplicate declaration) cannot be paired: link again.
+  if (byKey.size !== next.resources.length) return undefined;
+  for (const r of prev.resources) {
+    const n = byKey.get(r.key);
+    if (!n) return undefined;
+    swap.set(r, n);
+  }
+  const s = (r: Resource) => swap.get(r) ?? r;
+  // Role cases and principals are values of the new resources (their ranges moved); the roles they name did not.
+  const roleUpdates = new Map<RoleAssignmentNode, { roles: RoleCase[]; principal: Value | undefined }>();
+  for (const ra of graph.roleAssignments) {
+    const next = swap.get(ra.resource);
+    if (!next) continue;
+    const source = roleSource(next);
+    const now = source ? cases(source) : [];
+    if (now.length !== ra.roles.length) return undefined;
+    roleUpdates.set(ra, { roles: ra.roles.map((rc, i) => ({ ...rc, value: now[i].value, when: now[i].when })), principal: principalOf(next) });
+  }
+  for (const hp of graph.hostPools) hp.resource = s(hp.resource);
+  for (const g of graph.appGroups) g.resource = s(g.resource);
+  for (const a of graph.applications) a.resource = s(a.resource);
+  for (const w of graph.workspaces) w.resource = s(w.resource);
+  for (const h of graph.sessionHosts) {
+    h.vm = s(h.vm);
+    h.extensions = h.extensions.map(s);
+    if (h.joinEvidence) h.joinEvidence = s(h.joinEvidence);
+  }
+  for (const ra of graph.roleAssignments) {
+    ra.resource = s(ra.resource);
+    if (ra.scope.kind === 'vm') ra.scope = { kind: 'vm', vm: s(ra.scope.vm) };
+    else if (ra.scope.kind === 'other' && ra.scope.target) ra.scope = { ...ra.scope, target: s(ra.scope.target) };
+    const u = roleUpdates.get(ra);
+    if (u) Object.assign(ra, u);
+  }
+  graph.caPolicies = graph.caPolicies.map(s);
+  for (const list of graph.endUsers.values()) for (const u of list) Object.assign(u, { assignment: s(u.assignment), appGroup: s(u.appGroup) });
+  for (const [from, to] of swap) {
+    graph.byKey.delete(from.key);
+    graph.byKey.set(to.key, to);
+  }
+  graph.documents = graph.documents.map((d) => (d === prev ? next : d));
+  return graph;
+}

@@ -1,0 +1,128 @@
+import type { Resource, Value } from '../model';
+import { get } from '../values';
+
+/** The ARM resource types the graph reads (lower case). */
+export const TYPES = {
+  hostPool: 'microsoft.desktopvirtualization/hostpools',
+  appGroup: 'microsoft.desktopvirtualization/applicationgroups',
+  application: 'microsoft.desktopvirtualization/applicationgroups/applications',
+  workspace: 'microsoft.desktopvirtualization/workspaces',
+  vm: 'microsoft.compute/virtualmachines',
+  extension: 'microsoft.compute/virtualmachines/extensions',
+  roleAssignment: 'microsoft.authorization/roleassignments',
+  roleDefinition: 'microsoft.authorization/roledefinitions',
+  resourceGroup: 'microsoft.resources/resourcegroups',
+  subscription: 'microsoft.resources/subscriptions',
+  caPolicy: 'microsoft.graph/conditionalaccesspolicies',
+} as const;
+
+/** A path in a resource body; keys compare case-insensitively (DSC's `HostPoolName` is read as `hostPoolName`). */
+export type Path = readonly string[];
+
+/**
+ * What links what: per resource type, each value the graph reads and the paths it is read at, in the order they are
+ * tried. The graph reads resource bodies only through this table; the link facts, the link signature and the edit checks
+ * of the incremental path (linksProperty) are derived from it. `any` applies to every resource.
+ */
+export const LINKS = {
+  any: {
+    /** Ids and names point at it: a role assignment's scope, a token's host pool, a child resource's `parent/child` name. */
+    name: [['name']],
+    resourceGroup: [['resourceGroupName']],
+  },
+  [TYPES.hostPool]: {
+    /** Not a link: what other documents' findings read of a pool (pooled or personal). */
+    poolType: [['properties', 'hostPoolType']],
+  },
+  [TYPES.appGroup]: {
+    hostPool: [['properties', 'hostPoolArmPath']],
+  },
+  [TYPES.application]: {
+    /** Bicep's `parent` and a nested ARM child; else the `appGroup/app` name says it. */
+    appGroup: [['parent']],
+  },
+  [TYPES.workspace]: {
+    /** The ids of the application groups the workspace publishes. */
+    appGroups: [['properties', 'applicationGroupReferences']],
+  },
+  [TYPES.vm]: {
+    /** The tag the Azure portal writes on the session hosts it deploys. */
+    hostPool: [['tags', 'cm-resource-parent']],
+  },
+  [TYPES.extension]: {
+    parent: [['parent']],
+    vm: [['properties', 'virtualMachineId']],
+    /** DSC's registration: the token, or the pool's name. Terraform configurations pass the token in protected settings. */
+    registrationToken: [
+      ['properties', 'protectedSettings', 'Items', 'RegistrationInfoToken'],
+      ['properties', 'protectedSettings', 'properties', 'registrationInfoToken'],
+      ['properties', 'settings', 'properties', 'registrationInfoToken'],
+    ],
+    hostPool: [['properties', 'settings', 'properties', 'hostPoolName']],
+    /** Which extension it is: the join type and the AVD agent (DSC) are told from these. */
+    publisher: [['properties', 'publisher']],
+    extensionType: [['properties', 'type']],
+    aadJoin: [['properties', 'settings', 'properties', 'aadJoin']],
+    dscFunction: [['properties', 'settings', 'configurationFunction']],
+    dscModules: [['properties', 'settings', 'modulesUrl']],
+  },
+  [TYPES.roleAssignment]: {
+    scope: [['scope']],
+    roleDefinitionId: [['properties', 'roleDefinitionId']],
+    roleDefinitionName: [['properties', 'roleDefinitionName']],
+    principal: [['properties', 'principalId']],
+  },
+  [TYPES.roleDefinition]: {
+    roleName: [['properties', 'roleName']],
+  },
+  [TYPES.caPolicy]: {
+    /** Read whole: whether policies cover AVD is judged on all of it. */
+    policy: [[]],
+  },
+} as const satisfies Record<string, Record<string, readonly Path[]>>;
+
+type Table = typeof LINKS;
+export type LinkedType = keyof Table;
+export type LinkOf<T extends LinkedType> = keyof Table[T] & string;
+
+function pathsOf<T extends LinkedType>(type: T, link: LinkOf<T>): readonly Path[] {
+  return (LINKS[type] as Record<string, readonly Path[]>)[link];
+}
+
+/** The first value a resource (of `type`, or any resource) has for a link. */
+export function linkValue<T extends LinkedType>(r: Resource, type: T, link: LinkOf<T>): Value | undefined {
+  for (const p of pathsOf(type, link)) {
+    const v = get(r.body, ...p);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** Every path the graph reads on a resource of a type (lower case), `any` included. */
+export function linkPaths(type: string): Path[] {
+  const out: Path[] = [];
+  for (const t of ['any', type]) {
+    const links: Record<string, readonly Path[]> | undefined = (LINKS as Record<string, Record<string, readonly Path[]>>)[t];
+    for (const paths of Object.values(links ?? {})) out.push(...paths);
+  }
+  return out;
+}
+
+const all = Object.values(LINKS as Record<string, Record<string, readonly Path[]>>).flatMap((links) => Object.values(links).flat());
+/** Keys under `properties` the graph reads on some resource (lower case). */
+const LINK_PROPERTIES: ReadonlySet<string> = new Set(all.filter((p) => p.length > 1 && p[0].toLowerCase() === 'properties').map((p) => p[1].toLowerCase()));
+/** Types the graph reads all of `properties` of (or the whole body). */
+const WHOLE: ReadonlySet<string> = new Set(
+  Object.entries(LINKS as Record<string, Record<string, readonly Path[]>>)
+    .filter(([, links]) => Object.values(links).some((paths) => paths.some((p) => p.length === 0 || (p.length === 1 && p[0].toLowerCase() === 'properties'))))
+    .map(([type]) => type),
+);
+
+/**
+ * Whether an edit inside `properties.<key>` of a resource of `type` may change how its document links to the rest:
+ * conservatively, when the graph reads that key on a resource of any type.
+ */
+export function linksProperty(type: string, key: string): boolean {
+  // Bicep writes the API version into the type.
+  return WHOLE.has(type.split('@')[0].toLowerCase()) || WHOLE.has('any') || LINK_PROPERTIES.has(key.toLowerCase());
+}

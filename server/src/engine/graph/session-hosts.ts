@@ -1,0 +1,141 @@
+import type { Resource, Value } from '../model';
+import { knownBoolean, knownString } from '../values';
+import type { HostPoolNode } from './host-pools';
+import { unwrap } from './identity';
+import { linkValue, TYPES } from './links';
+import { parentNameOf, typeIs } from './resources';
+import { nearest, type Targets } from './targets';
+
+export type JoinType = 'entra' | 'ad' | 'mixed' | 'unknown';
+
+export interface SessionHostNode {
+  vm: Resource;
+  extensions: Resource[];
+  hostPool?: HostPoolNode;
+  /** How the host was linked to its pool: the DSC registration settings, the registration token, a tag. */
+  link?: 'host-pool-name' | 'registration-token' | 'tag';
+  joinType: JoinType;
+  /** The extension that shows the join type (for related information). */
+  joinEvidence?: Resource;
+}
+
+/** Virtual machines with their extensions, linked to the host pool they register with. */
+export function sessionHostNodes(targets: Targets, poolOf: Map<Resource, HostPoolNode>): SessionHostNode[] {
+  const nodes = new Map<Resource, SessionHostNode>();
+  const node = (vm: Resource) => {
+    let n = nodes.get(vm);
+    if (!n) nodes.set(vm, (n = { vm, extensions: [], joinType: 'unknown' }));
+    return n;
+  };
+  for (const vm of targets.ofType(TYPES.vm)) node(vm);
+  for (const ext of targets.ofType(TYPES.extension)) {
+    const vm = extensionParent(targets, ext);
+    if (vm) node(vm).extensions.push(ext);
+  }
+  for (const n of nodes.values()) {
+    joinType(n);
+    const linked = linkHostPool(targets, n);
+    if (linked) {
+      n.hostPool = poolOf.get(linked.pool);
+      n.link = linked.link;
+      n.hostPool?.sessionHosts.push(n);
+    }
+  }
+  // A VM counts as a session host when it is linked to a pool or registers with one (DSC / agent extension).
+  return [...nodes.values()].filter((n) => n.hostPool || n.extensions.some(isAvdAgentExtension));
+}
+
+function extensionParent(targets: Targets, ext: Resource): Resource | undefined {
+  const byRef = targets.target(linkValue(ext, TYPES.extension, 'parent'), TYPES.vm, ext);
+  if (byRef) return byRef;
+  const vmId = linkValue(ext, TYPES.extension, 'vm');
+  if (vmId) return targets.target(vmId, TYPES.vm, ext);
+  const parentName = parentNameOf(ext);
+  if (!parentName) return undefined;
+  // Prefer the VM declared in the same document (the same module or template).
+  return nearest(targets.named(TYPES.vm, parentName), ext);
+}
+
+function joinType(n: SessionHostNode): void {
+  let entra: Resource | undefined;
+  let ad: Resource | undefined;
+  for (const ext of n.extensions) {
+    const type = factsOf(ext).type;
+    if (type === 'aadloginforwindows') entra ??= ext;
+    else if (type === 'jsonaddomainextension') ad ??= ext;
+    else if (isAvdAgentExtension(ext)) {
+      const aad = knownBoolean(linkValue(ext, TYPES.extension, 'aadJoin'));
+      if (aad === true) entra ??= ext;
+    }
+  }
+  n.joinType = entra && ad ? 'mixed' : entra ? 'entra' : ad ? 'ad' : 'unknown';
+  n.joinEvidence = entra ?? ad;
+}
+
+function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; link: SessionHostNode['link'] } | undefined {
+  for (const ext of n.extensions) {
+    if (!isAvdAgentExtension(ext)) continue;
+    const byToken = tokenPool(targets, linkValue(ext, TYPES.extension, 'registrationToken'));
+    if (byToken) return { pool: byToken, link: 'registration-token' };
+    const name = linkValue(ext, TYPES.extension, 'hostPool');
+    if (name) {
+      const byRef = targets.target(name, TYPES.hostPool, ext);
+      if (byRef) return { pool: byRef, link: 'host-pool-name' };
+      const match = nearest(targets.named(TYPES.hostPool, name), ext);
+      if (match) return { pool: match, link: 'host-pool-name' };
+    }
+  }
+  const tag = linkValue(n.vm, TYPES.vm, 'hostPool');
+  const byTag = tag && targets.target(tag, TYPES.hostPool, n.vm);
+  if (byTag) return { pool: byTag, link: 'tag' };
+  return undefined;
+}
+
+/** The host pool a registration token value comes from: a reference into the pool (its `registrationInfo.token`). */
+function tokenPool(targets: Targets, token: Value | undefined): Resource | undefined {
+  token = unwrap(token);
+  if (!token) return undefined;
+  if (token.kind === 'choice') {
+    for (const c of token.options) {
+      const p = tokenPool(targets, c.value);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  if (token.kind !== 'ref') return undefined;
+  const target = targets.target(token);
+  return target && typeIs(target, TYPES.hostPool) ? target : undefined;
+}
+
+/** Facts of one extension that do not depend on other resources; cached with the resource, which lives as long as its document. */
+interface ExtensionFacts {
+  type?: string;
+  agent: boolean;
+}
+
+const extensionFacts = new WeakMap<Resource, ExtensionFacts>();
+
+function factsOf(ext: Resource): ExtensionFacts {
+  let f = extensionFacts.get(ext);
+  if (!f) {
+    f = { type: knownString(linkValue(ext, TYPES.extension, 'extensionType'))?.toLowerCase(), agent: computeIsAgent(ext) };
+    extensionFacts.set(ext, f);
+  }
+  return f;
+}
+
+export function isAvdAgentExtension(ext: Resource): boolean {
+  return factsOf(ext).agent;
+}
+
+function computeIsAgent(ext: Resource): boolean {
+  const publisher = knownString(linkValue(ext, TYPES.extension, 'publisher'))?.toLowerCase();
+  const type = knownString(linkValue(ext, TYPES.extension, 'extensionType'))?.toLowerCase();
+  if (publisher === 'microsoft.powershell' && type === 'dsc') {
+    const fn = knownString(linkValue(ext, TYPES.extension, 'dscFunction'))?.toLowerCase() ?? '';
+    const url = knownString(linkValue(ext, TYPES.extension, 'dscModules'))?.toLowerCase() ?? '';
+    const hasPool = !!linkValue(ext, TYPES.extension, 'hostPool');
+    return hasPool || fn.includes('addsessionhost') || url.includes('wvd') || url.includes('avd');
+  }
+  return false;
+}
