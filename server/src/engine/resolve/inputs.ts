@@ -1,4 +1,4 @@
-import type { TemplateInput, Value } from '../model';
+import type { Document, TemplateInput, Value } from '../model';
 import { valueKey } from './functions';
 
 /** A value that came from another document keeps where it was written as its origin. */
@@ -23,4 +23,37 @@ export function combineInputs(name: string, inputs: readonly TemplateInput[], fa
   const first = valueKey(options[0].value);
   if (!first.includes('?') && options.every((o) => valueKey(o.value) === first)) return options[0].value;
   return { kind: 'choice', options, range: options[0].value.range };
+}
+
+/**
+ * The inputs that target `key` (a template, or a Terraform module directory `dir/`) among those its callers' documents
+ * pass: each input goes to the first of its candidate targets that `exists` (a parameters file may serve `x.json` or
+ * `x.bicep`). In the order of the callers' URIs.
+ */
+export function inputsTargeting(key: string, callers: readonly Document[], exists: (target: string) => boolean): TemplateInput[] {
+  const out: TemplateInput[] = [];
+  for (const doc of callers) for (const input of doc.facts.inputs ?? []) if (input.targets.find(exists) === key) out.push(input);
+  return out.sort((a, b) => a.uri.localeCompare(b.uri));
+}
+
+/**
+ * Whether two lists of inputs pass the same values from the same places (ranges and origins included: findings about
+ * a callee point into its callers). A template whose inputs are the same reads the same: it need not be read again.
+ */
+export function sameInputs(a: readonly TemplateInput[], b: readonly TemplateInput[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i] || sameData(x, b[i]));
+}
+
+/** Structural equality of model data: plain objects, arrays, maps and primitives. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (a instanceof Map || b instanceof Map) {
+    if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
+    const bs = [...b];
+    return [...a].every(([k, v], i) => k === bs[i][0] && sameData(v, bs[i][1]));
+  }
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

@@ -158,7 +158,14 @@ class BicepReader {
         resourceGroup = this.evaluator.evaluate(e.args[e.args.length - 1]);
       else resourceGroup = unknown(range(e), 'the module scope');
     }
-    this.addInput({ uri: this.doc.uri, targets: [target], label: `module '${s.name.name}' in ${baseName(this.doc.uri)}`, values, resourceGroup });
+    this.addInput({
+      uri: this.doc.uri,
+      targets: [target],
+      label: `module '${s.name.name}' in ${baseName(this.doc.uri)}`,
+      values,
+      resourceGroup,
+      at: range(s.path),
+    });
   }
 
   /** A parameters file gives values to the template it names with `using`. */
