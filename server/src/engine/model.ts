@@ -211,6 +211,8 @@ export interface TemplateInput {
   values: Map<string, Value>;
   /** The resource group the template's resources deploy to, when the input says (a module's `scope`). */
   resourceGroup?: Value;
+  /** Where the document names the template (a module's path or `source`). */
+  at?: Range;
 }
 
 export interface Document {

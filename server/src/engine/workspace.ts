@@ -7,7 +7,9 @@ import { adaptBicep } from './adapters/bicep/adapter';
 import { bicepPrinter } from './adapters/bicep/print';
 import { conditionalAccessPolicyTf } from './adapters/terraform/conditional-access';
 import { terraformPrinter } from './adapters/terraform/print';
-import { dirOf } from './adapters/inputs';
+import { CallGraph } from './resolve/calls';
+import { inputsTargeting, sameInputs } from './resolve/inputs';
+import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
 import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
@@ -15,9 +17,11 @@ import type { FixContext } from './fix';
 import { buildGraph, linkFacts, linkSignature, swapDocument, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
-import { declaredTargets } from './links';
 import { detectLanguage, type Grammars } from './parse';
 import type { Printer } from './printer';
+
+/** The engine's finding on a module call that closes a cycle of module calls: not a rule, the model is incomplete. */
+export const MODULE_CYCLE = 'module-cycle';
 
 /** A change to a file's text, in offsets of the text before the change (as LSP incremental sync sends them). */
 export interface TextChange {
@@ -32,6 +36,8 @@ interface FileEntry {
   version: number;
   language: Language;
   doc?: Document;
+  /** The inputs `doc` was read with. */
+  inputs?: readonly TemplateInput[];
   /** ARM JSON: the tree of `text`, kept so that the next edit inside a string can patch it instead of parsing again. */
   json?: ParsedJson;
   /**
@@ -67,13 +73,12 @@ export class Workspace {
 
   private readonly terraform: TerraformProject;
   private readonly tfPrinter: Printer;
-  /** Templates each file passes values to (declaredTargets), and the reverse. */
-  private readonly targets = new Map<string, string[]>();
-  private readonly callers = new Map<string, Set<string>>();
-  /** The files of each folder, for module directories and the targets of module calls. */
-  private readonly byFolder = new Map<string, Set<string>>();
-  /** Documents being read, so that a cycle of module calls cannot recurse. */
-  private readonly adapting = new Set<string>();
+  private readonly calls = new CallGraph();
+  /**
+   * Documents whose callers changed since they were read: their inputs are computed again before their model is used,
+   * and they are read again only when those differ.
+   */
+  private readonly unsure = new Set<string>();
   /** Documents read while their parser was restarting (after an abort on another file): read again once it is back. */
   private readonly retrying = new Set<string>();
 
@@ -101,7 +106,7 @@ export class Workspace {
       old.version = version;
       return true;
     }
-    if (old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language)) this.staleSiblings(this.terraform.remove(uri));
+    const siblings = old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language) ? this.terraform.remove(uri) : [];
     const entry: FileEntry = { uri, text, version, language };
     // Whether every edit since the graph (and since the last linksChanged) saw this file left its links as they were.
     const neutralGraph = !this.replaced.has(uri) || this.neutralForGraph.has(uri);
@@ -115,9 +120,8 @@ export class Workspace {
         if (!neutral && old.doc && this.graphCache) linkFacts(old.doc);
       });
     }
-    const before = this.targets.get(uri) ?? [];
     this.files.set(uri, entry);
-    if (!old) this.folderSet(uri, true);
+    const before = this.calls.set(uri, language, text);
     if (language === 'bicep' && old?.language === 'bicep' && changes?.length === 1) {
       const c = changes[0];
       if (plainBicepEdit(c.newText, old.text.slice(c.start, c.oldEnd)))
@@ -127,88 +131,16 @@ export class Workspace {
     if (neutral && neutralGraph) this.neutralForGraph.add(uri);
     if (neutral && neutralLinks) this.neutralForLinks.add(uri);
     // A Terraform module directory is one configuration: its other files read this one's variables and locals.
-    if (Workspace.isTerraform(language)) this.staleSiblings(this.terraform.update(uri, text, language, old?.language === language ? changes : undefined));
-    this.setTargets(uri, declaredTargets(uri, language, text));
-    this.staleDependents([...before, ...(this.targets.get(uri) ?? [])]);
-    this.touchUpstream(uri);
+    if (Workspace.isTerraform(language)) siblings.push(...this.terraform.update(uri, text, language, old?.language === language ? changes : undefined));
+    this.staleSiblings(siblings);
+    this.recheck(this.calls.dependents([uri, ...siblings], before));
+    if (old?.language !== language) this.recheck(this.calls.dependents(this.calls.routedTo(uri)));
+    for (const caller of this.calls.upstream(uri)) this.touched.add(caller);
     return true;
   }
 
-  /** Findings about this document's resources may land in the documents that pass it values: publish those again too. */
-  private touchUpstream(uri: string): void {
-    const seen = new Set<string>([uri]);
-    const queue = [uri];
-    while (queue.length) {
-      const u = queue.shift()!;
-      const dir = `${dirOf(u)}/`;
-      for (const key of [u, dir]) {
-        for (const caller of this.callers.get(key) ?? []) {
-          if (seen.has(caller)) continue;
-          seen.add(caller);
-          this.touched.add(caller);
-          queue.push(caller);
-        }
-      }
-    }
-  }
-
-  private setTargets(uri: string, targets: string[]): void {
-    for (const t of this.targets.get(uri) ?? []) this.callers.get(t)?.delete(uri);
-    if (targets.length) this.targets.set(uri, targets);
-    else this.targets.delete(uri);
-    for (const t of targets) {
-      let set = this.callers.get(t);
-      if (!set) this.callers.set(t, (set = new Set()));
-      set.add(uri);
-    }
-  }
-
-  /** The files of a target: the template itself, or every file of a Terraform module directory (`dir/`). */
-  private filesOf(target: string): string[] {
-    if (!target.endsWith('/')) return this.files.has(target) ? [target] : [];
-    return [...(this.byFolder.get(target.slice(0, -1)) ?? [])];
-  }
-
-  private folderSet(uri: string, add: boolean): void {
-    const dir = dirOf(uri);
-    let set = this.byFolder.get(dir);
-    if (add) {
-      if (!set) this.byFolder.set(dir, (set = new Set()));
-      set.add(uri);
-    } else if (set) {
-      set.delete(uri);
-      if (!set.size) this.byFolder.delete(dir);
-    }
-  }
-
-  /** Templates that read values from a changed document are read again, and so on down the chain of module calls. */
-  private staleDependents(targets: string[]): void {
-    const seen = new Set<string>();
-    const queue = [...targets];
-    while (queue.length) {
-      const t = queue.shift()!;
-      if (seen.has(t)) continue;
-      seen.add(t);
-      const files = this.filesOf(t);
-      this.staleSiblings(files);
-      for (const f of files) queue.push(...(this.targets.get(f) ?? []));
-    }
-  }
-
-  /** The inputs that target a document: module calls and parameter files elsewhere in the workspace. */
-  private inputsFor(f: FileEntry): TemplateInput[] {
-    const isTf = Workspace.isTerraform(f.language);
-    const key = isTf ? `${dirOf(f.uri)}/` : f.uri;
-    const out: TemplateInput[] = [];
-    for (const caller of this.callers.get(key) ?? []) {
-      // A module block cannot call its own directory; variables files beside the configuration do pass it values.
-      if (this.adapting.has(caller) || (isTf && dirOf(caller) === dirOf(f.uri) && this.files.get(caller)?.language !== 'tfvars')) continue;
-      for (const input of this.document(caller)?.facts.inputs ?? []) {
-        const target = input.targets.find((t) => this.filesOf(t).length > 0);
-        if (target === key) out.push(input);
-      }
-    }
-    return out.sort((a, b) => a.uri.localeCompare(b.uri));
+  private recheck(uris: string[]): void {
+    for (const u of uris) if (this.files.get(u)?.doc) this.unsure.add(u);
   }
 
   /** Forgets a document's model, keeping the previous one so that the graph can swap it in place when its links stay. */
@@ -219,13 +151,14 @@ export class Workspace {
     this.invalidate(uri);
   }
 
+  /** Forgets the models of documents to read again for another reason than their own edit (their inputs or siblings changed). */
   private staleSiblings(uris: string[]): void {
     for (const u of uris) {
       const f = this.files.get(u);
       if (!f) continue;
       const old = { ...f };
       f.doc = undefined;
-      // Read again for another reason than its own edit (its inputs or siblings changed): no shortcut for its links.
+      // No shortcut for its links.
       f.edited = undefined;
       this.stale(u, old);
     }
@@ -234,13 +167,14 @@ export class Workspace {
   delete(uri: string): void {
     const old = this.files.get(uri);
     if (this.files.delete(uri)) {
-      this.folderSet(uri, false);
       this.graphCache = undefined;
       this.invalidate(uri);
-      if (Workspace.isTerraform(old?.language)) this.staleSiblings(this.terraform.remove(uri));
-      const targets = this.targets.get(uri) ?? [];
-      this.setTargets(uri, []);
-      this.staleDependents(targets);
+      const siblings = Workspace.isTerraform(old?.language) ? this.terraform.remove(uri) : [];
+      const targets = this.calls.delete(uri);
+      this.unsure.delete(uri);
+      this.staleSiblings(siblings);
+      this.recheck(this.calls.dependents(siblings, targets));
+      this.recheck(this.calls.dependents(this.calls.routedTo(uri)));
     }
   }
 
@@ -251,7 +185,8 @@ export class Workspace {
   dispose(): void {
     this.terraform.dispose();
     this.files.clear();
-    this.byFolder.clear();
+    this.unsure.clear();
+    this.calls.clear();
     this.graphCache = undefined;
     this.replaced.clear();
     this.findingsCache.clear();
@@ -285,7 +220,7 @@ export class Workspace {
    * other files of a Terraform module directory). Their findings must be published again.
    */
   takeTouched(): Set<string> {
-    const out = new Set(this.touched);
+    const out = new Set([...this.touched, ...this.calls.cyclesChanged()]);
     this.touched.clear();
     return out;
   }
@@ -311,14 +246,34 @@ export class Workspace {
 
   document(uri: string): Document | undefined {
     const f = this.files.get(uri);
-    if (!f) return undefined;
-    if (!f.doc) {
-      this.adapting.add(uri);
-      try {
-        f.doc = this.adapt(f);
-      } finally {
-        this.adapting.delete(uri);
+    if (f && (!f.doc || this.unsure.has(uri))) this.read([uri]);
+    return f?.doc;
+  }
+
+  /**
+   * Reads the documents `uris` need that are not read yet or whose callers changed: those and the callers they take
+   * values from, callers first, each once per distinct set of inputs. The inputs come from the callers' models in a
+   * pure step before adapting (inputsTargeting): no adapter asks for another document.
+   */
+  private read(uris: Iterable<string>): void {
+    const pending = (u: string) => {
+      const f = this.files.get(u);
+      return !!f && (!f.doc || this.unsure.has(u));
+    };
+    for (const uri of this.calls.readingOrder(uris, pending)) {
+      const f = this.files.get(uri)!;
+      this.unsure.delete(uri);
+      const inputs = this.inputsOf(uri);
+      // The same values from the same places: the model stays (and a Terraform directory keeps its evaluated values).
+      const same = f.inputs !== undefined && sameInputs(f.inputs, inputs);
+      if (f.doc && same) continue;
+      if (f.doc) {
+        this.staleSiblings([uri]);
+        // Findings about its resources land in the documents that pass it values: publish those again too.
+        for (const caller of this.calls.upstream(uri)) this.touched.add(caller);
       }
+      if (!same) f.inputs = inputs;
+      f.doc = this.adapt(f, f.inputs!);
       if (f.doc.syntaxErrors.some((e) => e.retry)) this.retrying.add(uri);
       // A Bicep edit inside a string the graph does not link by (known once the file is read).
       if (f.edited && f.doc.facts.linkNeutral) {
@@ -327,28 +282,31 @@ export class Workspace {
       }
       f.edited = undefined;
     }
-    return f.doc;
   }
 
-  private adapt(f: FileEntry): Document {
+  /** The inputs that target a document, from the models of the callers it takes values from (read before it). */
+  private inputsOf(uri: string): readonly TemplateInput[] {
+    const key = this.calls.inputKey(uri);
+    if (!key) return [];
+    const callers = this.calls.takesFrom(uri).map((c) => this.files.get(c)!.doc!);
+    return inputsTargeting(key, callers, (t) => this.calls.filesOf(t).length > 0);
+  }
+
+  private adapt(f: FileEntry, inputs: readonly TemplateInput[]): Document {
     switch (f.language) {
       case 'arm':
-        return adaptArm(f.uri, f.text, f.version, f.language, { inputs: this.inputsFor(f), parsed: (f.json ??= parseJson(f.text)) });
+        return adaptArm(f.uri, f.text, f.version, f.language, { inputs, parsed: (f.json ??= parseJson(f.text)) });
       case 'arm-parameters':
         return adaptArm(f.uri, f.text, f.version, f.language, { parsed: (f.json ??= parseJson(f.text)) });
       case 'graph-json':
         return adaptGraphJson(f.uri, f.text, f.version);
       case 'bicep':
-        return adaptBicep(f.uri, f.text, f.version, f.language, { inputs: this.inputsFor(f), edited: f.edited });
+        return adaptBicep(f.uri, f.text, f.version, f.language, { inputs, edited: f.edited });
       case 'bicepparam':
         return adaptBicep(f.uri, f.text, f.version, f.language);
       case 'terraform':
       case 'tfvars': {
-        // Variables files are read as literals: they take no inputs (and must not, since they are inputs themselves).
-        if (f.language === 'terraform' && this.terraform.setInputs(dirOf(f.uri), this.inputsFor(f))) {
-          this.staleSiblings(this.terraform.siblings(f.uri).filter((u) => !this.adapting.has(u)));
-        }
-        const doc = this.terraform.adapt(f.uri, f.version);
+        const doc = this.terraform.adapt(f.uri, f.version, inputs);
         if (doc) return doc;
         return {
           uri: f.uri,
@@ -378,7 +336,8 @@ export class Workspace {
   }
 
   documents(): Document[] {
-    return this.uris().map((u) => this.document(u)!);
+    this.read(this.uris());
+    return this.uris().map((u) => this.files.get(u)!.doc!);
   }
 
   /**
@@ -387,6 +346,8 @@ export class Workspace {
    */
   graph(): AvdGraph {
     this.recover();
+    // Documents whose inputs changed are read again first: the graph swaps them in with the edited ones.
+    this.read(this.uris());
     if (this.graphCache && this.replaced.size) {
       for (const [uri, prev] of this.replaced) {
         const next = this.document(uri);
@@ -414,28 +375,12 @@ export class Workspace {
     const uris = [...this.retrying];
     this.retrying.clear();
     this.staleSiblings(uris);
+    this.recheck(this.calls.dependents(uris));
   }
 
   /** Whether documents wait for a restarting parser: a host can wait for `grammars.ready()`, then check again. */
   get waitingForParser(): boolean {
     return this.retrying.size > 0;
-  }
-
-  /**
-   * The documents whose findings may land in `uri`: itself, and those that read values written in it (the templates
-   * its module calls and parameters target, down the chain; the other files of its Terraform module directory).
-   */
-  private focusFor(uri: string): Set<string> {
-    const focus = new Set<string>([uri]);
-    const queue = [uri];
-    const f = this.files.get(uri);
-    if (f && Workspace.isTerraform(f.language)) queue.push(...this.filesOf(`${dirOf(uri)}/`));
-    while (queue.length) {
-      const u = queue.shift()!;
-      focus.add(u);
-      for (const t of this.targets.get(u) ?? []) for (const x of this.filesOf(t)) if (!focus.has(x)) queue.push(x);
-    }
-    return focus;
   }
 
   /** Findings for one file, with the config that applies to it (with `includeSuppressed`, also the silenced ones, marked). */
@@ -450,7 +395,7 @@ export class Workspace {
     if (!found) {
       const enabled = (id: string) => config.rules[id]?.level !== 'off';
       // The files of one Terraform directory share a focus: the rules run once for all of them.
-      const focus = this.focusFor(uri);
+      const focus = this.calls.focus(uri);
       const focusKey = [...focus].sort().join('\n');
       let all = this.runCache.get(config)?.get(focusKey);
       if (!all) {
@@ -459,10 +404,35 @@ export class Workspace {
         if (!m) this.runCache.set(config, (m = new Map()));
         m.set(focusKey, all);
       }
-      found = documentFindings(all, doc, { includeSuppressed: options.includeSuppressed, reportUnused: { enabled } });
+      found = [...documentFindings(all, doc, { includeSuppressed: options.includeSuppressed, reportUnused: { enabled } }), ...this.cycleFindings(doc)];
       byUri.set(key, found);
     }
     return found;
+  }
+
+  /** The module calls of a document that are not followed because they close a cycle (see CallGraph.takesFrom). */
+  private cycleFindings(doc: Document): Finding[] {
+    const out: Finding[] = [];
+    for (const input of doc.facts.inputs ?? []) {
+      const key = input.at && input.targets.find((t) => this.calls.filesOf(t).length > 0);
+      const callee = key && this.calls.filesOf(key).find((u) => this.calls.inputKey(u) === key);
+      const broken = callee && this.calls.brokenCallsTo(callee).find((b) => b.caller === doc.uri);
+      if (!broken || !input.at) continue;
+      const name = (node: string) => (node.endsWith('/') ? `${baseName(node.slice(0, -1))}/` : baseName(node));
+      const chain = [...broken.cycle, broken.cycle[0]].map(name).join(' → ');
+      const target = broken.cycle[0].endsWith('/') ? `the configuration in ${name(broken.cycle[0])}` : name(broken.cycle[0]);
+      out.push({
+        ruleId: MODULE_CYCLE,
+        level: 'warning',
+        message: `Module calls go round in a cycle (${chain}) that no deployment can follow; avdsec checks ${target} without the values this call passes.`,
+        uri: doc.uri,
+        range: input.at,
+        related: [],
+        fixes: [],
+        key: `${MODULE_CYCLE}|${doc.uri}|${input.at.start}`,
+      });
+    }
+    return out;
   }
 
   printer(language: Language): Printer | undefined {

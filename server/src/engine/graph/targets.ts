@@ -1,4 +1,4 @@
-import { dirOf } from '../adapters/inputs';
+import { dirOf } from '../resolve/paths';
 import type { Document, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
 import { identityKey, indexBy, unwrap } from './identity';

@@ -16,7 +16,8 @@ import { type LineIndex, lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
 import { arrayItems, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
-import { combineInputs } from '../inputs';
+import { combineInputs } from '../../resolve/inputs';
+import { parametersFileTargets } from '../../resolve/targets';
 import { linksProperty } from '../../graph/links';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
 
@@ -28,18 +29,6 @@ export interface ArmOptions {
   inputs?: readonly TemplateInput[];
   /** The text's JSON tree when the caller has it already (kept between edits, see patchJson). */
   parsed?: ParsedJson;
-}
-
-/** The templates a parameters file may serve, by the usual naming: `x.parameters.json`, `x.parameters.prod.json`, `x.prod.parameters.json`. */
-export function parametersFileTargets(uri: string): string[] {
-  const slash = uri.lastIndexOf('/');
-  const dir = uri.slice(0, slash + 1);
-  const name = uri.slice(slash + 1);
-  const m = /^(.*?)(?:\.[^.]+)?\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name) ?? /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name);
-  const bases = m && m[1] ? [m[1]] : ['azuredeploy', 'main', 'template'];
-  const exact = /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name)?.[1];
-  if (exact && !bases.includes(exact)) bases.unshift(exact);
-  return bases.flatMap((b) => [`${dir}${b}.json`, `${dir}${b}.bicep`]);
 }
 
 export function deploymentScopeOfSchema(schema: string | undefined): DeploymentScope {

@@ -1,7 +1,8 @@
 import { pushAll } from '../../arrays';
 import { bicepLinkNeutralEdit } from './link-neutral';
 import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
-import { baseName, combineInputs, resolveRelative } from '../inputs';
+import { combineInputs } from '../../resolve/inputs';
+import { baseName, resolveRelative } from '../../resolve/paths';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
@@ -157,7 +158,14 @@ class BicepReader {
         resourceGroup = this.evaluator.evaluate(e.args[e.args.length - 1]);
       else resourceGroup = unknown(range(e), 'the module scope');
     }
-    this.addInput({ uri: this.doc.uri, targets: [target], label: `module '${s.name.name}' in ${baseName(this.doc.uri)}`, values, resourceGroup });
+    this.addInput({
+      uri: this.doc.uri,
+      targets: [target],
+      label: `module '${s.name.name}' in ${baseName(this.doc.uri)}`,
+      values,
+      resourceGroup,
+      at: range(s.path),
+    });
   }
 
   /** A parameters file gives values to the template it names with `using`. */

@@ -1,6 +1,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, SyntaxError, TemplateInput, Value } from '../../model';
-import { baseName as fileName, combineInputs, dirOf, isAutoTfvars, resolveRelative } from '../inputs';
+import { combineInputs } from '../../resolve/inputs';
+import { baseName as fileName, dirOf, isAutoTfvars, resolveRelative } from '../../resolve/paths';
 import type { Grammars } from '../../parse';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
@@ -192,13 +193,12 @@ export class TerraformProject {
     return this.siblings(uri);
   }
 
-  /** Sets the inputs of a module directory; returns whether they changed (then its files must be read again). */
-  setInputs(dir: string, inputs: readonly TemplateInput[]): boolean {
+  /** Sets the inputs of a module directory: its values are evaluated again when they changed. */
+  private setInputs(dir: string, inputs: readonly TemplateInput[]): void {
     const old = this.inputs.get(dir) ?? [];
-    if (old.length === inputs.length && old.every((x, i) => x === inputs[i])) return false;
+    if (old.length === inputs.length && old.every((x, i) => x === inputs[i])) return;
     this.inputs.set(dir, inputs);
     this.modules.delete(dir);
-    return true;
   }
 
   /** Frees every tree and the parser (WebAssembly memory, which the JS garbage collector does not see filling up). */
@@ -362,11 +362,16 @@ export class TerraformProject {
     return relocate(r.v, range, r.uri ? { uri: r.uri, range: r.v.range } : undefined);
   }
 
-  /** The document of one file, read against its module directory. Never throws. */
-  adapt(uri: string, version: number): Document | undefined {
+  /**
+   * The document of one file, read against its module directory and the inputs of that directory (the values that module
+   * blocks elsewhere and variables files pass to it). Never throws.
+   */
+  adapt(uri: string, version: number, inputs: readonly TemplateInput[]): Document | undefined {
     const usable = this.current();
     const file = this.files.get(uri);
     if (!file) return undefined;
+    // Variables files take no inputs: they are inputs themselves.
+    if (file.language === 'terraform') this.setInputs(dirOf(uri), inputs);
     const doc: Document = { uri, language: file.language, text: file.text, version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
     if (!file.tree || !usable) {
       doc.syntaxErrors.push(file.failure && !file.failure.retry ? file.failure : RESTARTING);
@@ -417,7 +422,7 @@ export class TerraformProject {
         const source = attrs.find((a) => a.name === 'source');
         const path = source && knownString(new TfEvaluator(scope).evaluate(source.value));
         const target = path && (path.startsWith('./') || path.startsWith('../')) ? resolveRelative(`${m.dir}/x`, path) : undefined;
-        if (!target) {
+        if (!target || !source) {
           if (source) (doc.facts.unresolvedModules ??= []).push({ reference: path ?? source.value.text, range: nodeRange(source.value) });
           return;
         }
@@ -425,7 +430,13 @@ export class TerraformProject {
         const meta = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
         const ev = new TfEvaluator(scope);
         for (const a of attrs) if (!meta.has(a.name)) values.set(a.name, ev.evaluate(a.value));
-        (doc.facts.inputs ??= []).push({ uri: doc.uri, targets: [`${target.replace(/\/$/, '')}/`], label: `module '${l0}' in ${fileName(doc.uri)}`, values });
+        (doc.facts.inputs ??= []).push({
+          uri: doc.uri,
+          targets: [`${target.replace(/\/$/, '')}/`],
+          label: `module '${l0}' in ${fileName(doc.uri)}`,
+          values,
+          at: nodeRange(source.value),
+        });
         return;
       }
       case 'resource':

@@ -1,6 +1,17 @@
-import { parametersFileTargets } from './adapters/arm/adapter';
-import { dirOf, isAutoTfvars, resolveRelative } from './adapters/inputs';
-import type { Language } from './model';
+import type { Language } from '../model';
+import { dirOf, isAutoTfvars, resolveRelative } from './paths';
+
+/** The templates a parameters file may serve, by the usual naming: `x.parameters.json`, `x.parameters.prod.json`, `x.prod.parameters.json`. */
+export function parametersFileTargets(uri: string): string[] {
+  const slash = uri.lastIndexOf('/');
+  const dir = uri.slice(0, slash + 1);
+  const name = uri.slice(slash + 1);
+  const m = /^(.*?)(?:\.[^.]+)?\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name) ?? /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name);
+  const bases = m && m[1] ? [m[1]] : ['azuredeploy', 'main', 'template'];
+  const exact = /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name)?.[1];
+  if (exact && !bases.includes(exact)) bases.unshift(exact);
+  return bases.flatMap((b) => [`${dir}${b}.json`, `${dir}${b}.bicep`]);
+}
 
 /**
  * The templates a file may pass values to, read from its text without parsing (module paths, `using`, the naming

@@ -1,0 +1,59 @@
+import type { Document, TemplateInput, Value } from '../model';
+import { valueKey } from './functions';
+
+/** A value that came from another document keeps where it was written as its origin. */
+function fromInput(input: TemplateInput, v: Value): Value {
+  return v.origin ? v : ({ ...v, origin: { uri: input.uri, range: v.range } } as Value);
+}
+
+/**
+ * The value of a parameter given the inputs that target its template. One input: its value (or the template's own
+ * default when it does not set the parameter). Several: each is a separate deployment, so the value is a choice that
+ * says which input leads to it. None: undefined (the template's own default applies).
+ */
+export function combineInputs(name: string, inputs: readonly TemplateInput[], fallback: () => Value): Value | undefined {
+  if (!inputs.length) return undefined;
+  const lower = name.toLowerCase();
+  const valueOf = (input: TemplateInput): Value => {
+    for (const [k, v] of input.values) if (k.toLowerCase() === lower) return fromInput(input, v);
+    return fallback();
+  };
+  if (inputs.length === 1) return valueOf(inputs[0]);
+  const options = inputs.map((input) => ({ value: valueOf(input), when: `with ${input.label}` }));
+  const first = valueKey(options[0].value);
+  if (!first.includes('?') && options.every((o) => valueKey(o.value) === first)) return options[0].value;
+  return { kind: 'choice', options, range: options[0].value.range };
+}
+
+/**
+ * The inputs that target `key` (a template, or a Terraform module directory `dir/`) among those its callers' documents
+ * pass: each input goes to the first of its candidate targets that `exists` (a parameters file may serve `x.json` or
+ * `x.bicep`). In the order of the callers' URIs.
+ */
+export function inputsTargeting(key: string, callers: readonly Document[], exists: (target: string) => boolean): TemplateInput[] {
+  const out: TemplateInput[] = [];
+  for (const doc of callers) for (const input of doc.facts.inputs ?? []) if (input.targets.find(exists) === key) out.push(input);
+  return out.sort((a, b) => a.uri.localeCompare(b.uri));
+}
+
+/**
+ * Whether two lists of inputs pass the same values from the same places (ranges and origins included: findings about
+ * a callee point into its callers). A template whose inputs are the same reads the same: it need not be read again.
+ */
+export function sameInputs(a: readonly TemplateInput[], b: readonly TemplateInput[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i] || sameData(x, b[i]));
+}
+
+/** Structural equality of model data: plain objects, arrays, maps and primitives. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (a instanceof Map || b instanceof Map) {
+    if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
+    const bs = [...b];
+    return [...a].every(([k, v], i) => k === bs[i][0] && sameData(v, bs[i][1]));
+  }
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

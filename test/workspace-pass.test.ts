@@ -1,0 +1,345 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { emptyConfig } from '../server/src/engine/config';
+import type { Finding } from '../server/src/engine/model';
+import { FIXTURES, grammars, listFiles, uriOf } from './harness/engine';
+import { Workspace } from '../server/src/engine/workspace';
+
+const POOL = (name: string, rdp: string) => `resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: ${name}
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    customRdpProperty: ${rdp}
+  }
+}
+`;
+
+const TF_POOL = `resource "azurerm_virtual_desktop_host_pool" "this" {
+  name                  = var.name
+  location              = "westeurope"
+  resource_group_name   = var.resource_group_name
+  type                  = "Pooled"
+  load_balancer_type    = "BreadthFirst"
+  custom_rdp_properties = var.rdp_properties
+}
+`;
+
+/**
+ * A workspace of several deployments that pass values down: two rule fixtures with a module, a chain of three Bicep
+ * modules under a parameters file, an ARM template with its parameters file, and a Terraform root that calls two
+ * modules and takes a variables file.
+ */
+function files(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const dir of ['host-pool-sso-disabled/bicep-module-argument', 'host-pool-sso-disabled/tf-module', 'pooled-host-local-admin/bicep-module']) {
+    for (const file of listFiles(path.join(FIXTURES, 'rules', dir))) {
+      if (!/\.fixed\./.test(file))
+        out.set(`/ws/fixtures/${dir}/${uriOf(path.relative(path.join(FIXTURES, 'rules', dir), file))}`, fs.readFileSync(file, 'utf8'));
+    }
+  }
+  out.set('/ws/chain/main.bicepparam', `using 'main.bicep'\nparam rdp = 'audiomode:i:0;'\n`);
+  out.set('/ws/chain/main.bicep', `param rdp string\nmodule a 'a.bicep' = {\n  name: 'a'\n  scope: resourceGroup('rg-chain')\n  params: { rdp: rdp }\n}\n`);
+  out.set('/ws/chain/a.bicep', `param rdp string\nmodule b 'b.bicep' = {\n  name: 'b'\n  params: { rdp: '\${rdp}redirectclipboard:i:0;' }\n}\n`);
+  out.set('/ws/chain/b.bicep', `param rdp string\nmodule c 'c.bicep' = {\n  name: 'c'\n  params: { name: 'hp-chain', rdp: rdp }\n}\n`);
+  out.set('/ws/chain/c.bicep', `param name string\nparam rdp string\n${POOL('name', 'rdp')}`);
+  out.set('/ws/arm/azuredeploy.json', fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8'));
+  out.set(
+    '/ws/arm/azuredeploy.parameters.json',
+    JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: {} }),
+  );
+  out.set(
+    '/ws/tf/main.tf',
+    `module "pool" {\n  source = "./modules/pool"\n  name = "hp-tf"\n  resource_group_name = var.rg\n  rdp_properties = var.rdp\n}\nmodule "hosts" {\n  source = "./modules/hosts"\n  pool = module.pool.id\n  resource_group_name = var.rg\n}\n`,
+  );
+  out.set('/ws/tf/variables.tf', `variable "rg" {\n  type = string\n}\nvariable "rdp" {\n  type = string\n}\n`);
+  out.set('/ws/tf/terraform.tfvars', `rg = "rg-tf"\n`);
+  out.set('/ws/tf/prod.tfvars', `rdp = "audiomode:i:0;"\n`);
+  out.set('/ws/tf/modules/pool/main.tf', TF_POOL);
+  out.set(
+    '/ws/tf/modules/pool/variables.tf',
+    `variable "name" {\n  type = string\n}\nvariable "resource_group_name" {\n  type = string\n}\nvariable "rdp_properties" {\n  type = string\n}\noutput "id" {\n  value = azurerm_virtual_desktop_host_pool.this.id\n}\n`,
+  );
+  out.set(
+    '/ws/tf/modules/hosts/main.tf',
+    `variable "pool" {\n  type = string\n}\nvariable "resource_group_name" {\n  type = string\n}\nresource "azurerm_role_assignment" "users" {\n  scope                = var.pool\n  role_definition_name = "Desktop Virtualization User"\n  principal_id         = "00000000-0000-0000-0000-000000000001"\n}\n`,
+  );
+  return out;
+}
+
+function summary(found: Finding[]): string[] {
+  return found.map(
+    (f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message} | ${f.related.map((r) => `${r.uri}:${r.range.start}`).join(',')}`,
+  );
+}
+
+/** Counts the adapter runs per document (the workspace reads every document through its private `adapt`). */
+function countAdapts(ws: Workspace): Map<string, number> {
+  const counts = new Map<string, number>();
+  const spy = ws as unknown as { adapt(f: { uri: string }, ...rest: unknown[]): unknown };
+  const adapt = spy.adapt.bind(ws);
+  spy.adapt = (f, ...rest) => {
+    counts.set(f.uri, (counts.get(f.uri) ?? 0) + 1);
+    return adapt(f, ...rest);
+  };
+  return counts;
+}
+
+/** The documents read a number of times other than `expected` (default 0) says. */
+function unexpected(counts: Map<string, number>, uris: Iterable<string>, expected: Record<string, number>): string[] {
+  return [...uris].filter((u) => (counts.get(u) ?? 0) !== (expected[u] ?? 0)).map((u) => `${u}: ${counts.get(u) ?? 0}`);
+}
+
+const once = (...uris: string[]) => Object.fromEntries(uris.map((u) => [u, 1]));
+
+async function checked(): Promise<{ ws: Workspace; texts: Map<string, string>; counts: Map<string, number> }> {
+  const texts = files();
+  const ws = new Workspace(await grammars());
+  for (const [uri, text] of texts) ws.set(uri, text);
+  const counts = countAdapts(ws);
+  for (const uri of texts.keys()) ws.findings(uri, emptyConfig());
+  ws.linksChanged();
+  counts.clear();
+  return { ws, texts, counts };
+}
+
+function edit(ws: Workspace, texts: Map<string, string>, uri: string, change: (t: string) => string): void {
+  texts.set(uri, change(texts.get(uri)!));
+  ws.set(uri, texts.get(uri)!, 1);
+}
+
+/** The findings of every document, each asked for in `order`. */
+function allFindings(ws: Workspace, order: Iterable<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const uri of order) out.set(uri, summary(ws.findings(uri, emptyConfig())));
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The findings of a workspace that never saw an edit, with documents asked for in the reverse order. */
+function freshFindings(ws: Workspace, texts: Map<string, string>): Map<string, string[]> {
+  const fresh = new Workspace(ws.grammars);
+  for (const [uri, text] of texts) fresh.set(uri, text);
+  const out = allFindings(fresh, [...texts.keys()].reverse());
+  fresh.dispose();
+  return out;
+}
+
+describe('workspace: one pass through the workspace', () => {
+  it('reads each document once during one check, callers before the templates they pass values to', async () => {
+    const texts = files();
+    const ws = new Workspace(await grammars());
+    for (const [uri, text] of texts) ws.set(uri, text);
+    const counts = countAdapts(ws);
+    ws.findings('/ws/chain/c.bicep', emptyConfig());
+    const all = once(...texts.keys());
+    assert.deepEqual(unexpected(counts, texts.keys(), all), []);
+    const found = allFindings(ws, texts.keys());
+    assert.deepEqual(unexpected(counts, texts.keys(), all), []);
+    assert.deepEqual(found, freshFindings(ws, texts));
+    // The values went down the chain: the host pool of c.bicep has the RDP properties main.bicepparam sets, via a.bicep.
+    assert.ok(ws.findings('/ws/chain/a.bicep', emptyConfig()).some((f) => f.message.includes("Host pool 'hp-chain'")));
+    ws.dispose();
+  });
+
+  it('after an edit, reads again the edited document and the templates it passes values to, once each', async () => {
+    const { ws, texts, counts } = await checked();
+    const cases: [string, (t: string) => string, Record<string, number>][] = [
+      [
+        '/ws/chain/a.bicep',
+        (t) => t.replace('redirectclipboard:i:0;', 'redirectclipboard:i:1;'),
+        once('/ws/chain/a.bicep', '/ws/chain/b.bicep', '/ws/chain/c.bicep'),
+      ],
+      [
+        '/ws/chain/main.bicepparam',
+        (t) => t.replace('audiomode:i:0;', 'audiomode:i:1;'),
+        once('/ws/chain/main.bicepparam', '/ws/chain/main.bicep', '/ws/chain/a.bicep', '/ws/chain/b.bicep', '/ws/chain/c.bicep'),
+      ],
+      [
+        '/ws/fixtures/host-pool-sso-disabled/bicep-module-argument/main.bicep',
+        (t) => t.replace("'hp-module'", "'hp-renamed'"),
+        once(
+          '/ws/fixtures/host-pool-sso-disabled/bicep-module-argument/main.bicep',
+          '/ws/fixtures/host-pool-sso-disabled/bicep-module-argument/modules/hostpool.bicep',
+        ),
+      ],
+      // A Terraform directory is one configuration: its other files are read again with it.
+      [
+        '/ws/tf/main.tf',
+        (t) => t.replace('"hp-tf"', '"hp-tf2"'),
+        once(
+          '/ws/tf/main.tf',
+          '/ws/tf/variables.tf',
+          '/ws/tf/terraform.tfvars',
+          '/ws/tf/prod.tfvars',
+          '/ws/tf/modules/pool/main.tf',
+          '/ws/tf/modules/pool/variables.tf',
+          '/ws/tf/modules/hosts/main.tf',
+        ),
+      ],
+      ['/ws/tf/modules/pool/main.tf', (t) => t.replace('"Pooled"', '"Personal"'), once('/ws/tf/modules/pool/main.tf', '/ws/tf/modules/pool/variables.tf')],
+      // Edits that leave the values a document passes, and where they are written, as they were: its callees stay.
+      ['/ws/chain/main.bicep', (t) => `${t}// the chain\n`, once('/ws/chain/main.bicep')],
+      ['/ws/chain/b.bicep', (t) => `${t}output done bool = true\n`, once('/ws/chain/b.bicep')],
+      [
+        '/ws/tf/main.tf',
+        (t) => t.replace(/resource_group_name = var.rg\n}\n$/, 'resource_group_name = var.rg\n  role = "reader"\n}\n'),
+        once('/ws/tf/main.tf', '/ws/tf/variables.tf', '/ws/tf/terraform.tfvars', '/ws/tf/prod.tfvars', '/ws/tf/modules/hosts/main.tf'),
+      ],
+      // The RDP properties main.tf passes to the pool now come from a line lower; the hosts module takes nothing from prod.tfvars.
+      [
+        '/ws/tf/prod.tfvars',
+        (t) => `# production\n${t}`,
+        once(
+          '/ws/tf/prod.tfvars',
+          '/ws/tf/main.tf',
+          '/ws/tf/variables.tf',
+          '/ws/tf/terraform.tfvars',
+          '/ws/tf/modules/pool/main.tf',
+          '/ws/tf/modules/pool/variables.tf',
+        ),
+      ],
+    ];
+    for (const [uri, change, expected] of cases) {
+      edit(ws, texts, uri, change);
+      const found = allFindings(ws, texts.keys());
+      ws.linksChanged();
+      assert.deepEqual(unexpected(counts, texts.keys(), expected), [], `after editing ${uri}`);
+      assert.deepEqual(found, freshFindings(ws, texts), `after editing ${uri}`);
+      counts.clear();
+    }
+    ws.dispose();
+  });
+
+  it('reads only the chain a document needs: its unread callers, not the rest of the workspace', async () => {
+    const { ws, texts, counts } = await checked();
+    edit(ws, texts, '/ws/chain/main.bicepparam', (t) => t.replace('audiomode:i:0;', 'audiomode:i:1;'));
+    edit(ws, texts, '/ws/tf/prod.tfvars', (t) => t.replace('audiomode:i:0;', 'audiomode:i:1;'));
+    ws.document('/ws/chain/b.bicep');
+    assert.deepEqual(unexpected(counts, texts.keys(), once('/ws/chain/main.bicepparam', '/ws/chain/main.bicep', '/ws/chain/a.bicep', '/ws/chain/b.bicep')), []);
+    ws.dispose();
+  });
+
+  it('reads again the modules a configuration calls when another of its files changes a value it passes', async () => {
+    const { ws, texts } = await checked();
+    edit(ws, texts, '/ws/tf/main.tf', (t) => t.replace('rdp_properties = var.rdp', 'rdp_properties = local.rdp'));
+    edit(ws, texts, '/ws/tf/variables.tf', (t) => `${t}locals {\n  rdp = "audiomode:i:0;"\n}\n`);
+    ws.findings('/ws/tf/variables.tf', emptyConfig());
+    edit(ws, texts, '/ws/tf/variables.tf', (t) => t.replace('audiomode:i:0;', 'enablerdsaadauth:i:1;'));
+    const fresh = new Workspace(ws.grammars);
+    for (const [uri, text] of texts) fresh.set(uri, text);
+    for (const uri of texts.keys()) assert.deepEqual(summary(ws.findings(uri, emptyConfig())), summary(fresh.findings(uri, emptyConfig())), uri);
+    assert.ok(!summary(ws.findings('/ws/tf/variables.tf', emptyConfig())).some((f) => f.startsWith('host-pool-sso-disabled')));
+    ws.dispose();
+    fresh.dispose();
+  });
+
+  const bicepCycle = () =>
+    new Map([
+      ['/ws/a.bicep', `param rdp string = 'audiomode:i:0;'\nmodule b 'b.bicep' = {\n  name: 'b'\n  params: { rdp: rdp }\n}\n${POOL("'hp-a'", 'rdp')}`],
+      ['/ws/b.bicep', `param rdp string = 'redirectclipboard:i:0;'\nmodule a 'a.bicep' = {\n  name: 'a'\n  params: { rdp: rdp }\n}\n`],
+    ]);
+
+  const terraformCycle = () =>
+    new Map([
+      ['/ws/x/main.tf', `module "y" {\n  source = "../y"\n  rdp = var.rdp\n}\n${TF_POOL}`],
+      [
+        '/ws/x/variables.tf',
+        `variable "name" {\n  default = "hp-x"\n}\nvariable "resource_group_name" {\n  default = "rg-x"\n}\nvariable "rdp_properties" {\n  default = "audiomode:i:0;"\n}\nvariable "rdp" {\n  default = ""\n}\n`,
+      ],
+      ['/ws/y/main.tf', `variable "rdp" {\n  type = string\n}\nmodule "x" {\n  source = "../x"\n  rdp_properties = var.rdp\n}\n`],
+    ]);
+
+  for (const [language, cycle, closing] of [
+    ['Bicep', bicepCycle, { uri: '/ws/b.bicep', path: "'a.bicep'" }],
+    ['Terraform', terraformCycle, { uri: '/ws/y/main.tf', path: '"../x"' }],
+  ] as const) {
+    it(`reads a cycle of ${language} module calls once, in one order whichever document is asked for first, and reports the call it does not follow`, async () => {
+      const g = await grammars();
+      const texts = cycle();
+      const found: Map<string, string[]>[] = [];
+      for (const first of [...texts.keys(), ...[...texts.keys()].reverse()]) {
+        const ws = new Workspace(g);
+        for (const [uri, text] of texts) ws.set(uri, text);
+        const counts = countAdapts(ws);
+        ws.document(first);
+        found.push(allFindings(ws, texts.keys()));
+        assert.deepEqual(unexpected(counts, texts.keys(), once(...texts.keys())), [], `${first} first`);
+        ws.dispose();
+      }
+      for (const f of found) assert.deepEqual(f, found[0]);
+      // The call that closes the cycle (from the template that comes later by name) is reported where it is written.
+      const at = texts.get(closing.uri)!.indexOf(closing.path);
+      const reported = [...found[0]].flatMap(([uri, list]) => list.filter((f) => f.startsWith('module-cycle')).map((f) => `${uri} ${f}`));
+      assert.deepEqual(
+        reported.map((f) => f.split(' ').slice(0, 4).join(' ')),
+        [`${closing.uri} module-cycle warning ${at}-${at + closing.path.length}`],
+      );
+      assert.match(
+        reported[0],
+        language === 'Bicep'
+          ? /\(a\.bicep → b\.bicep → a\.bicep\) .* checks a\.bicep without/
+          : /\(x\/ → y\/ → x\/\) .* checks the configuration in x\/ without/,
+      );
+    });
+  }
+
+  it('an edit that closes or opens a cycle gives the findings of a fresh workspace, and republishes the call it reports', async () => {
+    const g = await grammars();
+    const texts = bicepCycle();
+    const open = texts.get('/ws/b.bicep')!.replace(/module a[^]*?\n}\n/, '');
+    const closed = texts.get('/ws/b.bicep')!;
+    texts.set('/ws/b.bicep', open);
+    const ws = new Workspace(g);
+    for (const [uri, text] of texts) ws.set(uri, text);
+    allFindings(ws, texts.keys());
+    ws.linksChanged();
+    ws.takeTouched();
+    for (const [uri, text] of [
+      ['/ws/b.bicep', closed],
+      ['/ws/a.bicep', texts.get('/ws/a.bicep')!.replace("'audiomode:i:0;'", "'audiomode:i:1;'")],
+      ['/ws/b.bicep', open],
+    ]) {
+      edit(ws, texts, uri, () => text);
+      ws.linksChanged();
+      assert.ok(ws.takeTouched().has('/ws/b.bicep'), `after editing ${uri}`);
+      assert.deepEqual(allFindings(ws, texts.keys()), freshFindings(ws, texts), `after editing ${uri}`);
+    }
+    ws.dispose();
+  });
+
+  it('a template that appears or goes takes the values of a parameters file from the template that had them', async () => {
+    const texts = new Map([
+      ['/ws/p/main.bicep', `param rdp string\n${POOL("'hp-p'", 'rdp')}`],
+      [
+        '/ws/p/main.parameters.json',
+        JSON.stringify({
+          $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+          contentVersion: '1.0.0.0',
+          parameters: { rdp: { value: 'enablerdsaadauth:i:1;redirectclipboard:i:0;redirectprinters:i:0;' } },
+        }),
+      ],
+    ]);
+    const template = JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [],
+    });
+    const ws = new Workspace(await grammars());
+    for (const [uri, text] of texts) ws.set(uri, text);
+    const before = allFindings(ws, texts.keys());
+    texts.set('/ws/p/main.json', template);
+    ws.set('/ws/p/main.json', template);
+    const added = allFindings(ws, texts.keys());
+    assert.deepEqual(added, freshFindings(ws, texts));
+    // The values go to main.json now: main.bicep's host pool no longer takes the RDP properties written in the parameters file.
+    assert.ok(before.get('/ws/p/main.parameters.json')!.some((f) => f.startsWith('rdp-drive-redirection')));
+    assert.deepEqual(added.get('/ws/p/main.parameters.json'), []);
+    texts.delete('/ws/p/main.json');
+    ws.delete('/ws/p/main.json');
+    assert.deepEqual(allFindings(ws, texts.keys()), before);
+    ws.dispose();
+  });
+});
