@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     folderCampaign(g, campaign(Math.ceil(count / 5), seed + 2, 'folders'));
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(
-      `fuzz: seed ${seed} passed: ${count} mutations (slowest analysis ${m.slowestMs.toFixed(0)} ms, ${m.fixes} fixes applied), ${Math.ceil(count / 2)} incremental and ${Math.ceil(count / 5)} folder edits in ${(seconds / 60).toFixed(1)} min\n`,
+      `fuzz: seed ${seed} passed: ${count} mutations (slowest analysis ${m.slowestMs.toFixed(0)} ms of CPU, ${m.fixes} fixes applied), ${Math.ceil(count / 2)} incremental and ${Math.ceil(count / 5)} folder edits in ${(seconds / 60).toFixed(1)} min\n`,
     );
     // Memory after the first tenth of the inputs and at the end: freed workspaces must leave nothing behind.
     if (samples.length >= 4) {

@@ -50,6 +50,34 @@ describe('terraform: one bad file costs one file', function () {
       assert.deepEqual(guardHcl('a = 1\n').ok && guardHcl('a = 1\n'), { ok: true, text: 'a = 1\n', rewritten: false });
     });
 
+    it('cuts a long blank run that ends the file inside an unterminated string or heredoc (found by the fuzzer, seed 202)', async () => {
+      const run = ' '.repeat(100_000);
+      const head = `resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name = "hp"\n  custom_rdp_properties = `;
+      const g = await grammars();
+      for (const tail of [`"audiomode:i:1${run}`, `"x\t\t${run}\r`, `<<EOT\naudiomode:i:1\n${run}`, `"\${var.x} y${run}`]) {
+        const text = head + tail;
+        const r = guardHcl(text);
+        assert.ok(r.ok && r.rewritten && r.text === text.trimEnd(), JSON.stringify(tail.slice(0, 20)));
+        const ws = new Workspace(g);
+        try {
+          const started = process.cpuUsage();
+          ws.set('/t/main.tf', text);
+          const doc = ws.document('/t/main.tf')!;
+          const cpu = process.cpuUsage(started);
+          // Before the cut, tree-sitter took minutes on it (the parse budget stopped it after 1.3 s, the file unread).
+          assert.ok((cpu.user + cpu.system) / 1000 < 500, `${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU`);
+          assert.ok(doc.syntaxErrors.length > 0 && doc.syntaxErrors.every((e) => !e.fatal), JSON.stringify(doc.syntaxErrors));
+          assert.equal(doc.resources.length, 1, 'the host pool is still read');
+        } finally {
+          ws.dispose();
+        }
+      }
+      // A short run, or a run that text follows, stays as it is.
+      assert.deepEqual(guardHcl('a = "x   '), { ok: true, text: 'a = "x   ', rewritten: false });
+      const inside = `a = "x${run}y`;
+      assert.deepEqual(guardHcl(inside), { ok: true, text: inside, rewritten: false });
+    });
+
     it('a file with long whitespace runs is read quickly and gives the findings of the same file without them', async () => {
       const g = await grammars();
       const spaced = HOST_POOL.replace(/ = /g, `${' '.repeat(20_000)}= ${' '.repeat(20_000)}`);

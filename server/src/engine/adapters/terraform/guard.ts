@@ -6,6 +6,7 @@
  * - a run of whitespace longer than RUN_LIMIT outside strings, heredocs and comments is rewritten as a block comment of
  *   the same length (`/*` after its first character, `*\/` at its end, its last line break kept out of the comment), which the grammar reads in one token: offsets and meaning stay the same (the engine works in offsets;
  *   a run of blank lines loses the line breaks the comment marks replace);
+ * - a long blank run at the end of a file that ends inside a string or heredoc is cut off (see the end of guardHcl);
  * - nesting (brackets, braces, parentheses, template interpolations) deeper than HCL_DEPTH_LIMIT refuses the file.
  */
 
@@ -151,7 +152,15 @@ export function guardHcl(text: string, depthLimit = HCL_DEPTH_LIMIT): HclGuard {
     }
     i++;
   }
-  if (!out) return { ok: true, text, rewritten: false };
-  out.push(text.slice(copied));
+  // A long blank run that ends the file inside an unterminated string or heredoc costs tree-sitter's error recovery
+  // quadratic time (8,000 spaces: over a second). It means nothing there, so tree-sitter does not see it: the text is
+  // cut before it, and every offset before the cut is unchanged.
+  let end = n;
+  if (inTemplate()) {
+    while (end > copied && isBlank(text.charCodeAt(end - 1))) end--;
+    if (n - end <= RUN_LIMIT) end = n;
+  }
+  if (!out && end === n) return { ok: true, text, rewritten: false };
+  (out ??= []).push(text.slice(copied, end));
   return { ok: true, text: out.join(''), rewritten: true };
 }
