@@ -8,7 +8,7 @@ import { exercise, folderCampaign, incrementalCampaign, mutationCampaign } from 
  * every fix must apply cleanly, and an edit applied incrementally must find what a fresh workspace finds. Long
  * campaigns: `npm run fuzz -- --count 100000 --seed 7`.
  */
-const COUNT = Number(process.env.FUZZ_COUNT ?? 150);
+const COUNT = Number(process.env.FUZZ_COUNT ?? 100);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 
 describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SEED})`, function () {

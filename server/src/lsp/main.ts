@@ -3,8 +3,16 @@ import { type Connection, createConnection, ProposedFeatures, StreamMessageReade
 import { grammarsDir } from '../host/files';
 import { startServer } from './server';
 
-/** How long a message may stay shorter than its Content-Length before the input counts as broken. */
-const STALLED_MESSAGE_MS = 5000;
+/**
+ * How long a message may stay shorter than its Content-Length before the input counts as broken: 5 s, or
+ * AVDSEC_STALLED_MESSAGE_MS (100 ms to 10 min) for a slow link, or a test that should not wait.
+ */
+const STALLED_MESSAGE_MS = stalledMessageMs(process.env.AVDSEC_STALLED_MESSAGE_MS);
+
+function stalledMessageMs(setting: string | undefined): number {
+  const ms = Number(setting);
+  return setting && Number.isInteger(ms) && ms >= 100 && ms <= 600_000 ? ms : 5000;
+}
 
 /** One line on stderr: the library's messages hold line breaks (the offending header on a line of its own). */
 function logLine(message: string): void {
