@@ -72,8 +72,8 @@ function deploymentOf(graph: AvdGraph): Deployment {
 /**
  * Runs every enabled rule over its subjects in focus (the documents whose findings are wanted: every document when
  * `focus` is undefined) and applies the configured levels. `documentFindings` narrows the result to one document and
- * applies that document's suppressions. A rule about the whole deployment runs once; its findings outside the focus
- * are dropped.
+ * applies that document's suppressions. A rule about the whole deployment runs once per graph version and config; each
+ * focus gets its findings in the focus.
  */
 export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly Rule[] = RULES, focus?: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
@@ -83,40 +83,87 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
     const rc = config.rules[rule.id];
     if (rc?.level === 'off') continue;
     const base = rc?.level ?? rule.level;
-    const wholeDeployment = rule.appliesTo === 'deployment';
-    const ctx: RuleContext = {
+    const ctx = (report: (r: Report) => void): RuleContext => ({
       graph,
       options: optionValues(rule.options, rc?.options) as RuleContext['options'],
       settings,
       ruleEnabled: enabled,
-      report: (r: Report) => {
-        if (wholeDeployment && focus && !focus.has(r.uri)) return;
-        findings.push(finding(rule, base, r));
-      },
-    };
-    const list: readonly Subjects[SubjectKind][] = rule.appliesTo === 'deployment' ? [deploymentOf(graph)] : subjectsOf(graph, rule.appliesTo, focus);
-    let failed = false;
-    for (const subject of list) {
+      report,
+    });
+    if (rule.appliesTo === 'deployment') {
+      // Each document's check asks for the same deployment: judge it once per graph version and config, then hand
+      // each focus its share (the editor checks documents one by one: 1,000 files would judge it 1,000 times).
+      const judged = deploymentReports(rule, deploymentOf(graph), config, rules, ctx);
+      const uris = focus ?? judged.byUri.keys();
+      for (const uri of uris) for (const r of judged.byUri.get(uri) ?? []) findings.push(finding(rule, base, r));
+      if (judged.crash) findings.push(crashFinding(rule, graph, judged.crash));
+      continue;
+    }
+    const context = ctx((r) => findings.push(finding(rule, base, r)));
+    let crash: Error | undefined;
+    for (const subject of subjectsOf(graph, rule.appliesTo, focus)) {
       try {
-        rule.check(subject, ctx);
+        rule.check(subject, context);
       } catch (e) {
         // One rule's bug on one subject must not cost the user the rest of the findings.
-        if (failed) continue;
-        failed = true;
-        findings.push({
-          ruleId: rule.id,
-          level: 'hint',
-          message: `avdsec rule ${rule.id} failed: ${(e as Error).message}`,
-          uri: graph.documents[0]?.uri ?? '',
-          range: { start: 0, end: 0 },
-          related: [],
-          fixes: [],
-          key: `${rule.id}|crash`,
-        });
+        crash ??= e as Error;
       }
     }
+    if (crash) findings.push(crashFinding(rule, graph, crash));
   }
   return findings;
+}
+
+interface Judged {
+  rules: readonly Rule[];
+  byUri: Map<string, Report[]>;
+  crash?: Error;
+}
+
+const judgedDeployments = new WeakMap<Deployment, WeakMap<AvdsecConfig, Map<Rule, Judged>>>();
+
+function deploymentReports(
+  rule: Rule,
+  deployment: Deployment,
+  config: AvdsecConfig,
+  rules: readonly Rule[],
+  ctx: (report: (r: Report) => void) => RuleContext,
+): Judged {
+  let byConfig = judgedDeployments.get(deployment);
+  if (!byConfig) judgedDeployments.set(deployment, (byConfig = new WeakMap()));
+  let byRule = byConfig.get(config);
+  if (!byRule) byConfig.set(config, (byRule = new Map()));
+  const cached = byRule.get(rule);
+  // ruleEnabled depends on the rules that run: a cached judgement holds only for the same list.
+  if (cached?.rules === rules) return cached;
+  const judged: Judged = { rules, byUri: new Map() };
+  try {
+    rule.check(
+      deployment,
+      ctx((r) => {
+        const list = judged.byUri.get(r.uri);
+        if (list) list.push(r);
+        else judged.byUri.set(r.uri, [r]);
+      }),
+    );
+  } catch (e) {
+    judged.crash = e as Error;
+  }
+  byRule.set(rule, judged);
+  return judged;
+}
+
+function crashFinding(rule: Rule, graph: AvdGraph, e: Error): Finding {
+  return {
+    ruleId: rule.id,
+    level: 'hint',
+    message: `avdsec rule ${rule.id} failed: ${e.message}`,
+    uri: graph.documents[0]?.uri ?? '',
+    range: { start: 0, end: 0 },
+    related: [],
+    fixes: [],
+    key: `${rule.id}|crash`,
+  };
 }
 
 /** A report as a finding: the configured level shifted by the report's ladder, moved to where its value is written. */
