@@ -101,12 +101,15 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
     }
     const context = ctx((r) => findings.push(finding(rule, base, r)));
     let crash: Error | undefined;
-    for (const subject of subjectsOf(graph, rule.appliesTo, focus)) {
-      try {
-        rule.check(subject, context);
-      } catch (e) {
-        // One rule's bug on one subject must not cost the user the rest of the findings.
-        crash ??= e as Error;
+    const kinds: readonly NodeKind[] = typeof rule.appliesTo === 'string' ? [rule.appliesTo] : rule.appliesTo;
+    for (const kind of kinds) {
+      for (const subject of subjectsOf(graph, kind, focus)) {
+        try {
+          rule.check(subject, context);
+        } catch (e) {
+          // One rule's bug on one subject must not cost the user the rest of the findings.
+          crash ??= e as Error;
+        }
       }
     }
     if (crash) findings.push(crashFinding(rule, graph, crash));
@@ -134,8 +137,8 @@ function deploymentReports(
   let byRule = byConfig.get(config);
   if (!byRule) byConfig.set(config, (byRule = new Map()));
   const cached = byRule.get(rule);
-  // ruleEnabled depends on the rules that run: a cached judgement holds only for the same list.
-  if (cached?.rules === rules) return cached;
+  // ruleEnabled depends on the rules that run: a cached judgement holds only for the same ones.
+  if (cached && (cached.rules === rules || (cached.rules.length === rules.length && cached.rules.every((r, i) => r === rules[i])))) return cached;
   const judged: Judged = { rules, byUri: new Map() };
   try {
     rule.check(

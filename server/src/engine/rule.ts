@@ -76,8 +76,11 @@ export interface RuleDefinition<K extends SubjectKind = SubjectKind, O extends R
   summary: string;
   /** The rule's documentation (Why / How to fix / Bad and Good / References). */
   docs: string;
-  /** The graph node kind the rule judges (or `deployment`, the whole linked set): `check` is called once per subject in focus. */
-  appliesTo: K;
+  /**
+   * The graph node kind the rule judges (or `deployment`, the whole linked set): `check` is called once per subject in
+   * focus. Several node kinds may be listed for a rule that reports on whichever of them a deployment has.
+   */
+  appliesTo: K | readonly Exclude<K, 'deployment'>[];
   /** Options the rule reads from .avdsec.json, each with its type, default and description. */
   options?: O;
   /** The RDP properties the rule judges (lower case): hovers on them link to the rule. */

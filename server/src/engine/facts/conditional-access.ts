@@ -1,4 +1,5 @@
 import { AVD_APP_ID } from '../knowledge/apps';
+import type { AvdGraph } from '../graph';
 import type { Resource, Value } from '../model';
 import { arrayItems, get, isAbsent, knownString } from '../values';
 
@@ -92,4 +93,48 @@ export function coversAvd(policy: Resource): Coverage {
   }
 
   return unknown ? { covers: 'unknown' } : { covers: 'yes' };
+}
+
+/** The AVD resource types MFA findings go on, in order: host pools, else application groups, else workspaces. */
+const MFA_TARGET_TYPES = [
+  'microsoft.desktopvirtualization/hostpools',
+  'microsoft.desktopvirtualization/applicationgroups',
+  'microsoft.desktopvirtualization/workspaces',
+];
+
+export interface MfaVerdict {
+  /** Policies declared (not `existing`) in the workspace. */
+  policies: number;
+  /** Each policy's coverage, by resource key (an edit that keeps the links swaps resources in place: look them up at use). */
+  verdicts: { key: string; coverage: Coverage }[];
+  /** Whether some policy covers AVD, or may (a policy we cannot fully read: stay silent rather than guess). */
+  covered: boolean;
+  /** The type (lower case) of the resources findings go on, when the workspace has any. */
+  targetType?: string;
+  /** Whether the workspace manages Entra ID in code (azuread or msgraph providers). */
+  entraTooling: boolean;
+}
+
+const verdicts = new WeakMap<AvdGraph, MfaVerdict>();
+
+/**
+ * Whether the workspace's Conditional Access policies require MFA for AVD, once per graph: everything it reads (policies,
+ * resource types, providers) is a link, so a graph swapped in place after an edit keeps it.
+ */
+export function mfaVerdict(graph: AvdGraph): MfaVerdict {
+  let v = verdicts.get(graph);
+  if (v) return v;
+  const policies = graph.caPolicies.filter((p) => !p.source.existing);
+  const coverage = policies.map((p) => ({ key: p.key, coverage: coversAvd(p) }));
+  const types = new Set<string>();
+  for (const d of graph.documents) for (const r of d.resources) if (!r.source.existing) types.add(r.type.toLowerCase());
+  v = {
+    policies: policies.length,
+    verdicts: coverage,
+    covered: coverage.some((c) => c.coverage.covers !== 'no'),
+    targetType: MFA_TARGET_TYPES.find((t) => types.has(t)),
+    entraTooling: graph.documents.some((d) => d.facts.providers?.some((p) => p === 'azuread' || p === 'msgraph')),
+  };
+  verdicts.set(graph, v);
+  return v;
 }

@@ -1,8 +1,9 @@
-import { type Coverage, coversAvd } from '../facts/conditional-access';
+import { mfaVerdict } from '../facts/conditional-access';
 import { displayName, relatedResource } from '../facts/host-pools';
+import type { AppGroupNode, HostPoolNode, WorkspaceNode } from '../graph';
 import type { Fix, RelatedInfo, Resource } from '../model';
 import { get, knownString } from '../values';
-import { defineRule, type Deployment, fix, type RuleContext } from '../rule';
+import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './mfa-conditional-access-missing.md';
 
 const ID = 'mfa-conditional-access-missing';
@@ -15,70 +16,46 @@ const OPTIONS = {
   },
 } as const;
 
-const AVD_TYPES = [
-  'microsoft.desktopvirtualization/hostpools',
-  'microsoft.desktopvirtualization/applicationgroups',
-  'microsoft.desktopvirtualization/workspaces',
-];
+type Target = AppGroupNode | HostPoolNode | WorkspaceNode;
 
-interface Verdict {
-  policies: number;
-  verdicts: { policy: Resource; coverage: Coverage }[];
-  covered: boolean;
-  /** The AVD resources findings go on: host pools, else application groups, else workspaces. */
-  targets: Resource[];
-}
-
-function verdictOf(deployment: Deployment): Verdict {
-  const policies = deployment.caPolicies.filter((p) => !p.source.existing);
-  const verdicts = policies.map((policy) => ({ policy, coverage: coversAvd(policy) }));
-  let targets: Resource[] = [];
-  for (const t of AVD_TYPES) {
-    targets = deployment.resources.filter((r) => r.type.toLowerCase() === t && !r.source.existing);
-    if (targets.length) break;
-  }
-  // A policy we cannot fully read may well cover AVD: stay silent rather than guess.
-  return { policies: policies.length, verdicts, covered: verdicts.some((v) => v.coverage.covers !== 'no'), targets };
-}
-
-function check(deployment: Deployment, ctx: RuleContext<typeof OPTIONS>): void {
+function check(subject: Target, ctx: RuleContext<typeof OPTIONS>): void {
   if (ctx.options.managedOutsideRepository) return;
-  const { policies, verdicts, covered, targets } = verdictOf(deployment);
-  if (covered || !targets.length) return;
-  const entraTooling = ctx.graph.documents.some((d) => d.facts.providers?.some((p) => p === 'azuread' || p === 'msgraph'));
+  const r = subject.resource;
+  const { policies, verdicts, covered, targetType, entraTooling } = mfaVerdict(ctx.graph);
+  if (covered || r.type.toLowerCase() !== targetType) return;
   // The catalog's ladder: policies in code but none for AVD is an error; Entra managed in code but no policy, the
   // rule's level; no Entra tooling at all (Bicep and ARM cannot express Conditional Access), one level lower.
   const shift = policies ? 1 : entraTooling ? 0 : -1;
-  const related: RelatedInfo[] = verdicts.map((v) =>
-    relatedResource(v.policy, `Policy ${policyName(v.policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`),
-  );
+  const related: RelatedInfo[] = [];
+  for (const v of verdicts) {
+    const policy = ctx.graph.byKey.get(v.key);
+    if (policy) related.push(relatedResource(policy, `Policy ${policyName(policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`));
+  }
   const why = policies
     ? `none of the ${policies} Conditional Access polic${policies === 1 ? 'y' : 'ies'} in this workspace requires MFA for the Azure Virtual Desktop app`
     : 'no Conditional Access policy in this workspace requires MFA for the Azure Virtual Desktop app';
-  for (const r of targets) {
-    const fixes: Fix[] = [];
-    if (r.source.language === 'terraform') {
-      fixes.push(
-        fix('Add a Conditional Access policy that requires MFA for Azure Virtual Desktop', { kind: 'add-ca-policy', nearUri: r.source.uri }, entraTooling),
-      );
-    }
+  const fixes: Fix[] = [];
+  if (r.source.language === 'terraform') {
     fixes.push(
-      fix(
-        'Mark Conditional Access as managed outside this repository',
-        { kind: 'set-config', ruleId: ID, option: 'managedOutsideRepository', value: true },
-        !entraTooling,
-      ),
+      fix('Add a Conditional Access policy that requires MFA for Azure Virtual Desktop', { kind: 'add-ca-policy', nearUri: r.source.uri }, entraTooling),
     );
-    ctx.report({
-      uri: r.source.uri,
-      at: r.source.headRange,
-      message: `${kindOf(r)} ${displayName(r)} is reachable with a password alone: ${why}.`,
-      shift,
-      related,
-      fixes,
-      key: `${r.key}|conditional-access`,
-    });
   }
+  fixes.push(
+    fix(
+      'Mark Conditional Access as managed outside this repository',
+      { kind: 'set-config', ruleId: ID, option: 'managedOutsideRepository', value: true },
+      !entraTooling,
+    ),
+  );
+  ctx.report({
+    uri: r.source.uri,
+    at: r.source.headRange,
+    message: `${kindOf(r)} ${displayName(r)} is reachable with a password alone: ${why}.`,
+    shift,
+    related,
+    fixes,
+    key: `${r.key}|conditional-access`,
+  });
 }
 
 function policyName(p: Resource): string {
@@ -101,7 +78,8 @@ export default defineRule({
   boundary: ['identity'],
   summary: 'Finds AVD deployments with no enabled Conditional Access policy that requires MFA for the Azure Virtual Desktop app.',
   docs,
-  appliesTo: 'deployment',
+  // The findings go on the host pools, else the application groups, else the workspaces (mfaVerdict's target type).
+  appliesTo: ['hostPool', 'appGroup', 'workspace'],
   options: OPTIONS,
   check,
 });
