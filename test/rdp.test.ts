@@ -89,4 +89,13 @@ describe('RDP property strings', () => {
     )!;
     assert.match(applyTextEdits(text, split.edits), /= "camerastoredirect:s:\*;audiomode:i:0;redirectprinters:i:0"/);
   });
+
+  it('removes duplicates side by side at the end of the string in one edit (found by the fuzzer, seed 202)', async () => {
+    // The second copy takes the `;` after it, the last the one before it: the same `;`, so the deletions are merged.
+    const { ws, hp, text } = await rdpIn('/w/main.tf', hcl('"audiomode:i:0;audiomode:i:1;audiomode:i:1"'));
+    const keep = renderFix({ kind: 'remove-rdp-property', resource: hp.key, name: 'audiomode', keep: '0' }, ws.fixContext())!;
+    const sorted = [...keep.edits].sort((a, b) => a.range.start - b.range.start);
+    for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].range.start >= sorted[i - 1].range.end, 'edits do not overlap');
+    assert.match(applyTextEdits(text, keep.edits), /= "audiomode:i:0;"/);
+  });
 });

@@ -159,6 +159,16 @@ const GENERATORS: Record<string, Generator> = {
     text: tfPool(`"audiomode:i:\${local.x};"`) + `locals {\n  x = ${repeatTo('1 % ', n / 2)}1\n  y = ${repeatTo('1 % ', n / 2)}}\n}\n`,
   }),
   'arm: a long chain of operators': (n) => ({ file: 'azuredeploy.json', text: armTemplate(armPool(jsonString(`[concat(${repeatTo("'a', ", n / 2)}'b')]`))) }),
+  // A chain of conditionals: a value with as many cases as links (found by the fuzzer, seed 303: each case's phrase
+  // named every condition before it, and each RDP case re-expanded the chain).
+  'bicep: a chain of ternaries in an RDP value': (n) => ({
+    file: 'main.bicep',
+    text: `param s bool\n${bicepPool(`${repeatTo("s ? 'audiomode:i:0;' : ", n)}'x'`)}`,
+  }),
+  'terraform: a chain of conditionals in an RDP value': (n) => ({
+    file: 'main.tf',
+    text: `variable "s" {\n  type = bool\n}\n${tfPool(`${repeatTo('var.s ? "audiomode:i:0;" : ', n)}"x"`)}`,
+  }),
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),
   'arm: deep arrays': (n) => ({

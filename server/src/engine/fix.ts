@@ -158,7 +158,23 @@ function editRdpTokens(key: string, ctx: FixContext, choose: (rdp: RdpString) =>
       edits.push({ uri: doc.uri, range: { start, end }, newText: '' });
     }
   }
-  return edits.length ? dedupe(edits) : undefined;
+  return edits.length ? mergeDeletions(dedupe(edits)) : undefined;
+}
+
+/**
+ * Deletions that overlap or touch become one: two removed tokens side by side can each take the `;` between them
+ * (the first the one after it, the last the one before it), and edits must not overlap.
+ */
+function mergeDeletions(edits: TextEdit[]): TextEdit[] {
+  const kept = edits.filter((e) => e.newText !== '');
+  const deletions = edits.filter((e) => e.newText === '').sort((a, b) => a.uri.localeCompare(b.uri) || a.range.start - b.range.start);
+  for (const d of deletions) {
+    const last = kept[kept.length - 1];
+    if (last && last.newText === '' && last.uri === d.uri && d.range.start <= last.range.end) {
+      kept[kept.length - 1] = { ...last, range: { start: last.range.start, end: Math.max(last.range.end, d.range.end) } };
+    } else kept.push({ ...d });
+  }
+  return kept;
 }
 
 function replaceRole(intent: Extract<FixIntent, { kind: 'replace-role' }>, ctx: FixContext): TextEdit[] | undefined {

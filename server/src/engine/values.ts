@@ -143,12 +143,25 @@ export function isAbsent(o: Value | undefined, ...path: string[]): boolean {
 export function cases(v: Value): { value: Value; when: string }[] {
   if (v.kind !== 'choice') return [{ value: v, when: '' }];
   const out: { value: Value; when: string }[] = [];
-  for (const o of v.options) {
-    for (const inner of cases(o.value)) {
-      out.push({ value: inner.value, when: [o.when, inner.when].filter(Boolean).join(' and ') });
-    }
-  }
+  expandCases(v, [], 0, out);
   return out;
+}
+
+/** Conditions a case's `when` names; the others are counted ("and 2 more conditions"). */
+const SHOWN_CONDITIONS = 3;
+
+// Top-down, so that a chain of n ternaries costs n, not n² (each case's phrase built once, of bounded length).
+function expandCases(v: Value, shown: string[], hidden: number, out: { value: Value; when: string }[]): void {
+  if (v.kind !== 'choice') {
+    const more = hidden ? ` and ${hidden} more condition${hidden === 1 ? '' : 's'}` : '';
+    out.push({ value: v, when: shown.join(' and ') + more });
+    return;
+  }
+  for (const o of v.options) {
+    if (!o.when) expandCases(o.value, shown, hidden, out);
+    else if (shown.length < SHOWN_CONDITIONS) expandCases(o.value, [...shown, o.when], hidden, out);
+    else expandCases(o.value, shown, hidden + 1, out);
+  }
 }
 
 export function choice(options: { value: Value; when: string }[], range: Range): ChoiceValue | Value {

@@ -47,13 +47,14 @@ export function valueOf(t: RdpToken): string {
 /** The findings of a redirection rule on one host pool: one per case and property. */
 export function redirectionReports(pool: HostPoolNode, profile: RedirectionProfile, properties: readonly RedirectionProperty[]): Report[] {
   const out: Report[] = [];
+  // Setting a property edits the string in every case it can take, so it needs each case to be a string: a null
+  // (Azure drops it: no RDP properties at all) or an unreadable case leaves nothing to edit. Once per pool, not per
+  // case: a chain of n ternaries has n cases.
+  const v = get(pool.resource.body, 'properties', 'customRdpProperty');
+  const settable = !v || cases(v).every((x) => x.value.kind === 'string');
   for (const c of rdpCases(pool)) {
     const base = redirectionShift(profile, c.hp);
     if (base === undefined) continue;
-    // Setting a property edits the string in every case it can take, so it needs each case to be a string: a null
-    // (Azure drops it: no RDP properties at all) or an unreadable case leaves nothing to edit.
-    const v = get(c.hp.body, 'properties', 'customRdpProperty');
-    const settable = !v || cases(v).every((x) => x.value.kind === 'string');
     const host = hostPhrase(c);
     for (const p of properties) {
       const fixes = p.fixes(c.hp.key).filter((f) => settable || f.intent.kind !== 'set-rdp-property');
