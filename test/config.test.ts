@@ -205,16 +205,16 @@ describe('.avdsec.json', () => {
 
     it('takes exclude patterns relative to the file that wrote them', () => {
       const dir = temp({
-        'shared/base.json': '{ "exclude": ["legacy/**"] }',
-        'repo/.avdsec.json': '{ "extends": "../shared/base.json" }',
-        'other/.avdsec.json': '{ "extends": "../shared/base.json", "exclude": ["old/**"] }',
+        'common/base.json': '{ "exclude": ["legacy/**"] }',
+        'repo/.avdsec.json': '{ "extends": "../common/base.json" }',
+        'other/.avdsec.json': '{ "extends": "../common/base.json", "exclude": ["old/**"] }',
       });
       const repo = load(dir, 'repo/.avdsec.json');
-      assert.ok(repo.isExcluded(path.join(dir, 'shared/legacy/a.bicep')));
+      assert.ok(repo.isExcluded(path.join(dir, 'common/legacy/a.bicep')));
       assert.ok(!repo.isExcluded(path.join(dir, 'repo/legacy/a.bicep')));
       const other = load(dir, 'other/.avdsec.json');
       assert.ok(other.isExcluded(path.join(dir, 'other/old/a.bicep')));
-      assert.ok(!other.isExcluded(path.join(dir, 'shared/legacy/a.bicep')), 'a later exclude replaces the earlier one');
+      assert.ok(!other.isExcluded(path.join(dir, 'common/legacy/a.bicep')), 'a later exclude replaces the earlier one');
     });
 
     it('lists each problem once when several configurations extend the same file', () => {

@@ -306,32 +306,10 @@ export class Workspace {
         return adaptBicep(f.uri, f.text, f.version, f.language);
       case 'terraform':
       case 'tfvars': {
-        const doc = this.terraform.adapt(f.uri, f.version, inputs);
-        if (doc) return doc;
-        return {
-          uri: f.uri,
-          language: f.language,
-          text: f.text,
-          version: f.version,
-          resources: [],
-          syntaxErrors: [],
-          suppressions: [],
-          facts: {},
-          symbols: [],
-        };
+        return this.terraform.adapt(f.uri, f.version, inputs) ?? emptyDocument(f);
       }
       default:
-        return {
-          uri: f.uri,
-          language: f.language,
-          text: f.text,
-          version: f.version,
-          resources: [],
-          syntaxErrors: [],
-          suppressions: [],
-          facts: {},
-          symbols: [],
-        };
+        return emptyDocument(f);
     }
   }
 
@@ -465,4 +443,9 @@ export class Workspace {
       },
     };
   }
+}
+
+/** A document avdsec reads nothing from (a file of no known language, or one its adapter could not place). */
+function emptyDocument(f: { uri: string; language: Document['language']; text: string; version: number }): Document {
+  return { uri: f.uri, language: f.language, text: f.text, version: f.version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
 }
