@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emptyConfig } from '../../server/src/engine/config';
 import { applyTextEdits, renderFix } from '../../server/src/engine/fix';
+import { PARSE_BUDGET } from '../../server/src/engine/adapters/terraform/project';
 import type { Grammars } from '../../server/src/engine/parse';
 import { Workspace } from '../../server/src/engine/workspace';
 import { ADVERSARIAL_NAMES, adversarialInput } from './adversarial';
@@ -176,12 +177,13 @@ export function exercise(g: Grammars, uri: string, text: string, context: string
     const elapsed = (cpu.user + cpu.system) / 1000;
     assert.ok(elapsed < MAX_ANALYSIS_MS, `${context}: analysis took ${elapsed.toFixed(0)} ms of CPU`);
     // The parse budget keeps a stalled tree-sitter from freezing the editor, but a file it stops is a file not read: an
-    // input of at most 100 KB that exhausts it (1.3 s, 25 times a normal parse) is a slow path to fix, not a pass. The
-    // budget is wall time: on a machine too busy to give the parse half of it in CPU, giving up says nothing. Known and
-    // left to the budget: a long blank run inside a string, after an unbalanced quote that tree-sitter's error recovery
-    // pairs differently from HCL (the guard cannot rewrite string content without changing its value).
+    // input that exhausts it (1.3 s for 100 KB, 25 times a normal parse) is a slow path to fix, not a pass. The budget
+    // is wall time: on a machine too busy to give the parse half of it in CPU, giving up says nothing. Known and left to
+    // the budget: a long blank run inside a string, after an unbalanced quote that tree-sitter's error recovery pairs
+    // differently from HCL (the guard cannot rewrite string content without changing its value).
     const gaveUp = ws.document(uri)?.syntaxErrors.find((e) => /parser gave up/.test(e.message));
-    assert.ok(!gaveUp || elapsed < 500 || LONG_BLANK_RUN.test(text), `${context}: ${gaveUp?.message} (${elapsed.toFixed(0)} ms of CPU)`);
+    const halfBudget = (PARSE_BUDGET.baseMs + (PARSE_BUDGET.msPerMB * text.length) / (1024 * 1024)) / 2;
+    assert.ok(!gaveUp || elapsed < halfBudget || LONG_BLANK_RUN.test(text), `${context}: ${gaveUp?.message} (${elapsed.toFixed(0)} ms of CPU)`);
     // Every fix of a small input; of a large one with thousands of findings, a dozen spread over the list.
     const all = findings.flatMap((f) => f.fixes);
     const step = Math.max(1, Math.floor(all.length / MAX_FIXES_CHECKED));
