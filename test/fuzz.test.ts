@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURES, grammars } from './harness/engine';
+import * as assert from 'node:assert/strict';
+import { Workspace } from '../server/src/engine/workspace';
+import { FIXTURES, grammars, ROOT } from './harness/engine';
 import { exercise, folderCampaign, incrementalCampaign, mutationCampaign } from './harness/fuzz';
 
 /**
@@ -8,6 +10,8 @@ import { exercise, folderCampaign, incrementalCampaign, mutationCampaign } from 
  * every fix must apply cleanly, and an edit applied incrementally must find what a fresh workspace finds. Long
  * campaigns: `npm run fuzz -- --count 100000 --seed 7`.
  */
+/** A budget no parse fits in: what a parse gets on a machine too busy to run it. */
+const NO_TIME = { baseMs: 0, msPerMB: 0 };
 const COUNT = Number(process.env.FUZZ_COUNT ?? 100);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 
@@ -18,6 +22,19 @@ describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SE
     const g = await grammars();
     const dir = path.join(FIXTURES, 'fuzz');
     for (const name of fs.readdirSync(dir)) exercise(g, `/fuzz/found/${name}`, fs.readFileSync(path.join(dir, name), 'utf8'), name);
+  });
+
+  it('a Terraform file the parse budget stopped passes when its parse alone is fast (a campaign shares a busy machine)', async () => {
+    const g = await grammars();
+    const text = fs.readFileSync(path.join(ROOT, 'examples', 'terraform', 'main.tf'), 'utf8');
+    const ws = new Workspace(g, { terraformParseBudget: NO_TIME });
+    try {
+      ws.set('/busy/main.tf', text, 1);
+      assert.match(ws.document('/busy/main.tf')!.syntaxErrors[0].message, /parser gave up/);
+    } finally {
+      ws.dispose();
+    }
+    exercise(g, '/busy/main.tf', text, 'busy', NO_TIME);
   });
 
   it('never throws, stays fast, and every fix applies and re-parses', async () => {
