@@ -74,7 +74,9 @@ export interface Phases {
 export function analyze(grammars: Grammars, root: string, files: Files, config: AvdsecConfig = emptyConfig()): { phases: Phases; ws: Workspace } {
   const ws = new (engine().Workspace)(grammars);
   const set = timed(() => {
-    for (const [rel, text] of files) ws.set(uriOf(root, rel), text);
+    // In the order a scan finds them (host/files.ts sorts): the order documents are read in changes what V8's collector
+    // promotes, and with it the cost of the analysis by up to a fifth.
+    for (const [rel, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) ws.set(uriOf(root, rel), text);
   }).wall;
   const adapt = timed(() => ws.documents()).wall;
   const graph = timed(() => ws.graph()).wall;

@@ -103,16 +103,27 @@ export function isKnown(v: Value | undefined): boolean {
 /** Entry of an object by key, compared case-insensitively as ARM does. */
 export function entry(o: Value | undefined, key: string): ObjectEntry | undefined {
   if (!o || o.kind !== 'object') return undefined;
-  const lower = key.toLowerCase();
-  // The last entry wins, as in JSON and Bicep spreads.
-  for (let i = o.entries.length - 1; i >= 0; i--) {
-    if (o.entries[i].key.toLowerCase() === lower) return o.entries[i];
+  const entries = o.entries;
+  let lower: string | undefined;
+  // The last entry wins, as in JSON and Bicep spreads. Azure compares names ignoring case char by char (ordinal), so
+  // names of different lengths never match: only those of the same length are lowered.
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const k = entries[i].key;
+    if (k === key) return entries[i];
+    if (k.length !== key.length) continue;
+    lower ??= key.toLowerCase();
+    if (k.toLowerCase() === lower) return entries[i];
   }
   return undefined;
 }
 
 /** Value at a property path, e.g. get(body, 'properties', 'customRdpProperty'). */
 export function get(o: Value | undefined, ...path: string[]): Value | undefined {
+  return getPath(o, path);
+}
+
+/** Value at a property path given as a list. */
+export function getPath(o: Value | undefined, path: readonly string[]): Value | undefined {
   let cur: Value | undefined = o;
   for (const key of path) {
     cur = entry(cur, key)?.value;

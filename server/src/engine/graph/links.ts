@@ -1,5 +1,5 @@
 import type { Resource, Value } from '../model';
-import { get } from '../values';
+import { getPath } from '../values';
 
 /** The ARM resource types the graph reads (lower case). */
 export const TYPES = {
@@ -92,7 +92,7 @@ function pathsOf<T extends LinkedType>(type: T, link: LinkOf<T>): readonly Path[
 /** The first value a resource (of `type`, or any resource) has for a link. */
 export function linkValue<T extends LinkedType>(r: Resource, type: T, link: LinkOf<T>): Value | undefined {
   for (const p of pathsOf(type, link)) {
-    const v = get(r.body, ...p);
+    const v = getPath(r.body, p);
     if (v) return v;
   }
   return undefined;
