@@ -24,9 +24,20 @@ function requiredModules(bundle: string): string[] {
 
 describe('npm package (npx avdsec)', function () {
   this.timeout(120_000);
+  /** The tarball, packed once: its file list is checked, and it is run as npx runs it. */
+  let tmp: string;
+  let pack: { filename: string; files: { path: string }[] };
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-npx-'));
+    [pack] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp])) as (typeof pack)[];
+  });
+
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('packs the two bundles, the grammars, the schema, README and LICENSE, and nothing else', () => {
-    const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json'])) as { files: { path: string }[] }[];
     const files = pack.files.map((f) => f.path).sort();
     const grammars = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grammars', 'grammars.json'), 'utf8')) as { files: { file: string }[] }).files.map(
       (g) => `grammars/${g.file}`,
@@ -66,34 +77,29 @@ describe('npm package (npx avdsec)', function () {
   });
 
   it('runs as `npx avdsec scan` from the packed tarball, away from this repository', () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-npx-'));
-    try {
-      const [pack] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp])) as { filename: string }[];
-      const tarball = path.join(tmp, pack.filename);
-      const work = examplesTree();
-      const exec = (args: string[]) =>
-        spawnSync(NPM, ['exec', '--yes', '--prefer-offline', '--cache', path.join(tmp, 'cache'), `--package=${tarball}`, '--', ...args], {
-          cwd: work,
-          encoding: 'utf8',
-          timeout: 120_000,
-          shell: process.platform === 'win32',
-        });
-      const scan = exec(['avdsec', 'scan', 'examples', '--format', 'json']);
-      assert.equal(scan.status, 1, scan.stderr);
-      const report = JSON.parse(scan.stdout) as { findings: { ruleId: string; file: string }[]; errors: unknown[] };
-      assert.deepEqual(report.errors, []);
-      // Terraform needs the packed grammars; Bicep and ARM JSON the bundle alone.
-      for (const lang of ['arm', 'bicep', 'terraform']) {
-        assert.ok(
-          report.findings.some((f) => f.ruleId === 'pooled-host-local-admin' && f.file.startsWith(`examples/${lang}/`)),
-          lang,
-        );
-      }
-      const rules = exec(['avdsec', 'rules']);
-      assert.equal(rules.status, 0, rules.stderr);
-      assert.match(rules.stdout, /^pooled-host-local-admin\s/m);
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
+    const tarball = path.join(tmp, pack.filename);
+    const work = examplesTree();
+    const cache = path.join(tmp, 'cache');
+    const scan = spawnSync(
+      NPM,
+      ['exec', '--yes', '--prefer-offline', '--cache', cache, `--package=${tarball}`, '--', 'avdsec', 'scan', 'examples', '--format', 'json'],
+      { cwd: work, encoding: 'utf8', timeout: 120_000, shell: process.platform === 'win32' },
+    );
+    assert.equal(scan.status, 1, scan.stderr);
+    const report = JSON.parse(scan.stdout) as { findings: { ruleId: string; file: string }[]; errors: unknown[] };
+    assert.deepEqual(report.errors, []);
+    // Terraform needs the packed grammars; Bicep and ARM JSON the bundle alone.
+    for (const lang of ['arm', 'bicep', 'terraform']) {
+      assert.ok(
+        report.findings.some((f) => f.ruleId === 'pooled-host-local-admin' && f.file.startsWith(`examples/${lang}/`)),
+        lang,
+      );
     }
+    // The command npx installed, run again from where it put it (a second npx would install nothing new).
+    const [installed] = fs.readdirSync(path.join(cache, '_npx')).map((d) => path.join(cache, '_npx', d, 'node_modules', '.bin', 'avdsec'));
+    assert.ok(fs.existsSync(installed), installed);
+    const rules = spawnSync(installed, ['rules'], { cwd: work, encoding: 'utf8', timeout: 60_000, shell: process.platform === 'win32' });
+    assert.equal(rules.status, 0, rules.stderr);
+    assert.match(rules.stdout, /^pooled-host-local-admin\s/m);
   });
 });
