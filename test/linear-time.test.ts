@@ -90,3 +90,47 @@ describe(`linear time on adversarial inputs (${Math.round(SIZE / 1024)} KB, RDP 
     });
   });
 });
+
+describe('linear time on quick fixes', function () {
+  this.timeout(120_000);
+
+  it('renders a fix on a minified ARM template (one line of 512 KB) as compact JSON, in time proportional to its size', async () => {
+    const e = engine();
+    const grammars = await e.loadGrammars(GRAMMARS);
+    const resources = [];
+    for (let i = 0; resources.length * 290 < 512 * 1024; i++) {
+      resources.push({
+        type: 'Microsoft.DesktopVirtualization/hostPools',
+        apiVersion: '2024-04-03',
+        name: `hp${i}`,
+        location: 'westeurope',
+        properties: { hostPoolType: 'Pooled', loadBalancerType: 'BreadthFirst', preferredAppGroupType: 'Desktop', description: 'x'.repeat(50) },
+      });
+    }
+    const text = JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources,
+    });
+    const ws = new e.Workspace(grammars);
+    try {
+      ws.set('/minified/azuredeploy.json', text, 1);
+      const sso = ws.findings('/minified/azuredeploy.json', e.emptyConfig()).filter((f) => f.ruleId === 'host-pool-sso-disabled');
+      assert.ok(sso.length > 1000, `${sso.length} host pools without SSO`);
+      const limit = (MS_PER_MB * text.length) / MB + ALLOWANCE_MS;
+      for (const finding of [sso[0], sso[sso.length - 1]]) {
+        const before = process.cpuUsage();
+        const set = e.renderFix(finding.fixes[0].intent, ws.fixContext());
+        const used = process.cpuUsage(before);
+        const ms = (used.user + used.system) / 1000;
+        assert.ok(ms <= limit, `${ms.toFixed(0)} ms of CPU for a fix in ${(text.length / 1024).toFixed(0)} KB, over ${limit.toFixed(0)} ms`);
+        const fixed = e.applyTextEdits(text, set!.edits);
+        assert.ok(!fixed.slice(0, -1).includes('\n'), 'inserted without line breaks');
+        const pools = (JSON.parse(fixed) as { resources: { properties: { customRdpProperty?: string } }[] }).resources;
+        assert.equal(pools.filter((p) => p.properties.customRdpProperty?.includes('enablerdsaadauth:i:1')).length, 1);
+      }
+    } finally {
+      ws.dispose();
+    }
+  });
+});

@@ -5,3 +5,4 @@ export { emptyConfig } from '../../server/src/engine/config';
 export { detectLanguage } from '../../server/src/engine/parse';
 export { loadGrammars } from '../../server/src/host/grammars';
 export { Workspace } from '../../server/src/engine/workspace';
+export { applyTextEdits, renderFix } from '../../server/src/engine/fix';

@@ -213,7 +213,11 @@ export function exercise(g: Grammars, uri: string, text: string, context: string
     const step = Math.max(1, Math.floor(all.length / MAX_FIXES_CHECKED));
     for (let k = 0; k < all.length; k += step) {
       const fix = all[k];
+      const rendering = process.cpuUsage();
       const set = renderFix(fix.intent, ws.fixContext());
+      const rendered = process.cpuUsage(rendering);
+      // A quick fix is rendered while the user waits for the light bulb: it is bounded like an analysis.
+      assert.ok((rendered.user + rendered.system) / 1000 < MAX_ANALYSIS_MS, `${context}: rendering '${fix.title}' took over ${MAX_ANALYSIS_MS} ms of CPU`);
       if (!set) continue;
       const mine = set.edits.filter((e) => e.uri === uri);
       for (const e of mine) assert.ok(e.range.start >= 0 && e.range.end <= text.length && e.range.start <= e.range.end, `${context}: edit out of bounds`);

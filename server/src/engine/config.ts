@@ -1,4 +1,5 @@
-import { type Node, type ParseError, applyEdits, getNodeValue, modify, parse as parseJsonc, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type Node, type ParseError, applyEdits, getNodeValue, parse as parseJsonc, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { modifyJson } from './json-edit';
 import { LEVELS, type Level } from './model';
 
 /**
@@ -385,12 +386,12 @@ export function setRuleOption(text: string, ruleId: string, option: string, valu
   const base = text.trim() ? text : '{\n}\n';
   const parsed = parseJsonc(base, [], { allowTrailingComma: true }) as { rules?: Record<string, unknown> } | undefined;
   const current = parsed?.rules?.[ruleId];
-  const fmt = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: base.includes('\r\n') ? '\r\n' : '\n' } };
+  const fmt = { insertSpaces: true, tabSize: 2, eol: base.includes('\r\n') ? '\r\n' : '\n' };
   if (typeof current === 'string') {
     // A bare level becomes an object that keeps it.
-    return applyEdits(base, modify(base, ['rules', ruleId], { level: current, [option]: value }, fmt));
+    return applyEdits(base, modifyJson(base, ['rules', ruleId], { level: current, [option]: value }, fmt));
   }
-  return applyEdits(base, modify(base, ['rules', ruleId, option], value, fmt));
+  return applyEdits(base, modifyJson(base, ['rules', ruleId, option], value, fmt));
 }
 
 /** Shifts a level by `steps` (positive is more severe), staying within hint..error. */

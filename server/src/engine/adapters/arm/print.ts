@@ -1,4 +1,5 @@
-import { findNodeAtOffset, getNodePath, modify } from 'jsonc-parser';
+import { findNodeAtOffset, getNodePath } from 'jsonc-parser';
+import { modifyJson } from '../../json-edit';
 import type { Document, Resource, TextEdit } from '../../model';
 import type { Printer } from '../../printer';
 import { parseJson } from './json';
@@ -22,9 +23,9 @@ export const armPrinter: Printer = {
     while (node && !(node.type === 'object' && node.offset === resource.source.range.start)) node = node.parent;
     if (!node) return undefined;
     const formattingOptions = { ...indentation(doc.text), eol: doc.text.includes('\r\n') ? '\r\n' : '\n' };
-    let edits: ReturnType<typeof modify>;
+    let edits: ReturnType<typeof modifyJson>;
     try {
-      edits = modify(doc.text, [...getNodePath(node), ...path], value, { formattingOptions });
+      edits = modifyJson(doc.text, [...getNodePath(node), ...path], value, formattingOptions);
     } catch {
       // jsonc-parser refuses a path through a value of another kind (found by the fuzzer: a damaged file where the
       // resource's `properties` is a string): no fix then.
