@@ -50,6 +50,37 @@ describe('terraform: one bad file costs one file', function () {
       assert.deepEqual(guardHcl('a = 1\n').ok && guardHcl('a = 1\n'), { ok: true, text: 'a = 1\n', rewritten: false });
     });
 
+    it('reads block comments side by side on one line as one, so that an error among them stays fast (found by the fuzzer, seed 303)', async () => {
+      const comments = '/* avdsec-disable-next-line y */'.repeat(6000);
+      const pool = `resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name = "hp"\n  type = "Pooled"\n}\n`;
+      const broken = `data "azup"\n  host_pool_id = azurerm_virtua${comments}l_desktop_host_pool.hp.id\n}\n`.repeat(3);
+      const text = pool + broken;
+      const r = guardHcl(text);
+      assert.ok(r.ok && r.rewritten);
+      assert.equal(r.text.length, text.length);
+      assert.ok(r.text.includes(`azurerm_virtua/*${' '.repeat(comments.length - 4)}*/l_desktop`), 'one blank comment of the same length');
+      // Two comments, or a short run, stay as they are.
+      const few = 'a = 1 /* x */ /* y */\n';
+      assert.deepEqual(guardHcl(few), { ok: true, text: few, rewritten: false });
+      const g = await grammars();
+      const ws = new Workspace(g);
+      try {
+        const started = process.cpuUsage();
+        ws.set('/t/main.tf', text);
+        const doc = ws.document('/t/main.tf')!;
+        const cpu = process.cpuUsage(started);
+        // Before, tree-sitter's error recovery took 1.1 s of CPU on one such line (its parse budget: 1.6 s for this size).
+        assert.ok((cpu.user + cpu.system) / 1000 < 500, `${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU`);
+        assert.ok(
+          doc.syntaxErrors.every((e) => !e.fatal),
+          JSON.stringify(doc.syntaxErrors.slice(0, 3)),
+        );
+        assert.equal(doc.resources.length, 1, 'the host pool is still read');
+      } finally {
+        ws.dispose();
+      }
+    });
+
     it('cuts a long blank run that ends the file inside an unterminated string or heredoc (found by the fuzzer, seed 202)', async () => {
       const run = ' '.repeat(100_000);
       const head = `resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name = "hp"\n  custom_rdp_properties = `;

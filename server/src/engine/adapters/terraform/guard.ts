@@ -7,6 +7,8 @@
  *   the same length (`/*` after its first character, `*\/` at its end, its last line break kept out of the comment), which the grammar reads in one token: offsets and meaning stay the same (the engine works in offsets;
  *   a run of blank lines loses the line breaks the comment marks replace);
  * - a long blank run at the end of a file that ends inside a string or heredoc is cut off (see the end of guardHcl);
+ * - block comments side by side on one line, longer than RUN_LIMIT together, become one blank block comment of the
+ *   same length (a suppression among them is lost: it can only make avdsec report more);
  * - nesting (brackets, braces, parentheses, template interpolations) deeper than HCL_DEPTH_LIMIT refuses the file.
  */
 
@@ -39,6 +41,10 @@ export function guardHcl(text: string, depthLimit = HCL_DEPTH_LIMIT): HclGuard {
     (out ??= []).push(text.slice(copied, start), '/*', text.slice(start + 2, end - 2), '*/');
     copied = end;
   };
+  const blankComment = (start: number, end: number) => {
+    (out ??= []).push(text.slice(copied, start), '/*', ' '.repeat(end - start - 4), '*/');
+    copied = end;
+  };
   // The run's first character stays (no `/*` glued to the token before it), and so does its last line break (at
   // body level it ends an attribute); what follows that break becomes a second comment when it is long too.
   const rewrite = (from: number, to: number) => {
@@ -49,6 +55,7 @@ export function guardHcl(text: string, depthLimit = HCL_DEPTH_LIMIT): HclGuard {
   };
 
   let i = 0;
+  let lineEnd = -1;
   // The mode of the text at `i`: code, or inside the template on top of the stack.
   const inTemplate = () => stack.length > 0 && (stack[stack.length - 1] === 'string' || stack[stack.length - 1] === 'heredoc');
   while (i < n) {
@@ -111,7 +118,30 @@ export function guardHcl(text: string, depthLimit = HCL_DEPTH_LIMIT): HclGuard {
     }
     if (ch === '/' && text[i + 1] === '*') {
       const e = text.indexOf('*/', i + 2);
-      i = e < 0 ? n : e + 2;
+      if (e < 0) {
+        i = n;
+        continue;
+      }
+      // Block comments side by side on one line: in an error, tree-sitter's recovery takes time that grows faster than
+      // their number (6,000 in a 277 KB line: 1.1 s). A run longer than RUN_LIMIT becomes one blank comment.
+      // The end of this line, found once per line (`i` only grows): a long line of many comments stays linear.
+      if (lineEnd < i) {
+        const lineBreak = text.indexOf('\n', i);
+        lineEnd = lineBreak < 0 ? n : lineBreak;
+      }
+      let j = e + 2;
+      let comments = 1;
+      for (;;) {
+        let k = j;
+        while (k < n && (text[k] === ' ' || text[k] === '\t')) k++;
+        if (text[k] !== '/' || text[k + 1] !== '*') break;
+        const end = text.indexOf('*/', k + 2);
+        if (end < 0 || end > lineEnd) break;
+        j = end + 2;
+        comments++;
+      }
+      if (comments > 1 && j - i > RUN_LIMIT && j <= lineEnd) blankComment(i, j);
+      i = j;
       continue;
     }
     if (ch === '"') {
