@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { guardHcl, HCL_DEPTH_LIMIT } from '../../server/src/engine/adapters/terraform/guard';
 import { emptyConfig } from '../../server/src/engine/config';
+import type { Document } from '../../server/src/engine/model';
 import { Workspace } from '../../server/src/engine/workspace';
 import { loadGrammars } from '../../server/src/host/grammars';
 import { avdsec, tempTree } from '../cli/run';
@@ -19,6 +20,21 @@ const HOST_POOL = `resource "azurerm_virtual_desktop_host_pool" "hp" {
 `;
 
 const summary = (ws: Workspace, uri: string) => ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.message}`);
+
+/** Reads a Terraform file in a fresh workspace: it must take under 500 ms of CPU; `check` looks at its document. */
+async function readQuickly(text: string, check: (doc: Document) => void): Promise<void> {
+  const ws = new Workspace(await grammars());
+  try {
+    const started = process.cpuUsage();
+    ws.set('/t/main.tf', text);
+    const doc = ws.document('/t/main.tf')!;
+    const cpu = process.cpuUsage(started);
+    assert.ok((cpu.user + cpu.system) / 1000 < 500, `${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU`);
+    check(doc);
+  } finally {
+    ws.dispose();
+  }
+}
 
 describe('terraform: one bad file costs one file', function () {
   this.timeout(120_000);
@@ -62,46 +78,28 @@ describe('terraform: one bad file costs one file', function () {
       // Two comments, or a short run, stay as they are.
       const few = 'a = 1 /* x */ /* y */\n';
       assert.deepEqual(guardHcl(few), { ok: true, text: few, rewritten: false });
-      const g = await grammars();
-      const ws = new Workspace(g);
-      try {
-        const started = process.cpuUsage();
-        ws.set('/t/main.tf', text);
-        const doc = ws.document('/t/main.tf')!;
-        const cpu = process.cpuUsage(started);
-        // Before, tree-sitter's error recovery took 1.1 s of CPU on one such line (its parse budget: 1.6 s for this size).
-        assert.ok((cpu.user + cpu.system) / 1000 < 500, `${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU`);
+      // Before, tree-sitter's error recovery took 1.1 s of CPU on one such line (its parse budget: 1.6 s for this size).
+      await readQuickly(text, (doc) => {
         assert.ok(
           doc.syntaxErrors.every((e) => !e.fatal),
           JSON.stringify(doc.syntaxErrors.slice(0, 3)),
         );
         assert.equal(doc.resources.length, 1, 'the host pool is still read');
-      } finally {
-        ws.dispose();
-      }
+      });
     });
 
     it('cuts a long blank run that ends the file inside an unterminated string or heredoc (found by the fuzzer, seed 202)', async () => {
       const run = ' '.repeat(100_000);
       const head = `resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name = "hp"\n  custom_rdp_properties = `;
-      const g = await grammars();
       for (const tail of [`"audiomode:i:1${run}`, `"x\t\t${run}\r`, `<<EOT\naudiomode:i:1\n${run}`, `"\${var.x} y${run}`]) {
         const text = head + tail;
         const r = guardHcl(text);
         assert.ok(r.ok && r.rewritten && r.text === text.trimEnd(), JSON.stringify(tail.slice(0, 20)));
-        const ws = new Workspace(g);
-        try {
-          const started = process.cpuUsage();
-          ws.set('/t/main.tf', text);
-          const doc = ws.document('/t/main.tf')!;
-          const cpu = process.cpuUsage(started);
-          // Before the cut, tree-sitter took minutes on it (the parse budget stopped it after 1.3 s, the file unread).
-          assert.ok((cpu.user + cpu.system) / 1000 < 500, `${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU`);
+        // Before the cut, tree-sitter took minutes on it (the parse budget stopped it after 1.3 s, the file unread).
+        await readQuickly(text, (doc) => {
           assert.ok(doc.syntaxErrors.length > 0 && doc.syntaxErrors.every((e) => !e.fatal), JSON.stringify(doc.syntaxErrors));
           assert.equal(doc.resources.length, 1, 'the host pool is still read');
-        } finally {
-          ws.dispose();
-        }
+        });
       }
       // A short run, or a run that text follows, stays as it is.
       assert.deepEqual(guardHcl('a = "x   '), { ok: true, text: 'a = "x   ', rewritten: false });
