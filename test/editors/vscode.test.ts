@@ -11,7 +11,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { CASES, type Finding, HOVER_TEXT, hoverPosition, resolveCaseFile, scan, SSO_FIX_TITLE, SSO_FIXED_TEXT, SSO_RULE } from './cases';
 import { CodeServer } from './support/code-server';
 import { chromiumPath, codeServerEntry, missingPrerequisite } from './support/prereqs';
-import { buildVsix, ROOT } from './support/vsix';
+import { packagedVsix, ROOT } from './support/vsix';
 import { poll, type ProblemRow, Workbench } from './support/workbench';
 
 /** The README's screenshots come from this language's checks, refreshed by each run. */
@@ -46,8 +46,7 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
     fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
     baseline = scan(workspace);
 
-    vsix = path.join(tmp, 'avdsec.vsix');
-    await buildVsix(vsix);
+    vsix = await packagedVsix();
     server = new CodeServer(entry, path.join(tmp, 'code-server'));
     await server.installExtension(vsix);
     const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

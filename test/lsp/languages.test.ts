@@ -117,40 +117,6 @@ describe('language server: Bicep and Terraform', () => {
     assert.match(text, /session/);
   });
 
-  it('reports a value where it is written when it changes in another file of the module directory', async () => {
-    await server.stop();
-    dir = tempTree({
-      'tf/main.tf':
-        'resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name                  = var.name\n  type                  = "Pooled"\n  custom_rdp_properties = var.rdp\n}\n',
-      'tf/variables.tf': 'variable "rdp" {\n  default = "enablerdsaadauth:i:1;"\n}\nvariable "name" {\n  default = "hp-one"\n}\n',
-    });
-    server = new ServerProcess();
-    await server.initialize(pathToFileURL(dir).href, CAPABILITIES);
-    const main = uriOf('tf/main.tf');
-    const vars = uriOf('tf/variables.tf');
-    await server.waitForDiagnostics(main, (d) => d.length > 0 && !d.some((x) => x.code === 'host-pool-sso-disabled'));
-    const text = 'variable "rdp" {\n  default = "enablerdsaadauth:i:1;"\n}\nvariable "name" {\n  default = "hp-one"\n}\n';
-    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: vars, languageId: 'terraform', version: 1, text } });
-    const start = positionOf(text, 'i:1');
-    await server.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri: vars, version: 2 },
-      contentChanges: [{ range: { start, end: { line: start.line, character: start.character + 3 } }, text: 'i:0' }],
-    });
-    // The value is written in variables.tf: the finding lands there, with a link to its use in main.tf.
-    const after = await server.waitForDiagnostics(vars, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
-    const sso = after.find((x) => x.code === 'host-pool-sso-disabled')!;
-    assert.match(String(sso.message), /enablerdsaadauth:i:0/);
-    assert.deepEqual(sso.range.start, { line: 1, character: 13 });
-    assert.ok(sso.relatedInformation!.some((r) => r.location.uri === main && r.message === 'The value is used here'));
-    // A finding that stays in main.tf (on the host pool itself) follows an edit of variables.tf too.
-    const at = positionOf(text, 'hp-one');
-    await server.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri: vars, version: 3 },
-      contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 6 } }, text: 'hp-two' }],
-    });
-    await server.waitForDiagnostics(main, (d) => d.some((x) => x.code === 'mfa-conditional-access-missing' && String(x.message).includes("'hp-two'")));
-  });
-
   it('disables a rule for the whole file with a comment in each language', async () => {
     for (const [file, languageId, text, comment] of [
       ['bicep/main.bicep', 'bicep', BICEP, '// avdsec-disable-file host-pool-sso-disabled'],
@@ -190,5 +156,47 @@ describe('language server: Bicep and Terraform', () => {
     }[];
     const item = items.find((i) => i.label === 'enablerdsaadauth');
     assert.equal(item?.textEdit?.newText, 'enablerdsaadauth:i:');
+  });
+});
+
+describe('language server: Terraform module directories', () => {
+  let server: ServerProcess | undefined;
+
+  afterEach(async () => {
+    await server?.stop();
+  });
+
+  it('reports a value where it is written when it changes in another file of the module directory', async () => {
+    const dir = tempTree({
+      'tf/main.tf':
+        'resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name                  = var.name\n  type                  = "Pooled"\n  custom_rdp_properties = var.rdp\n}\n',
+      'tf/variables.tf': 'variable "rdp" {\n  default = "enablerdsaadauth:i:1;"\n}\nvariable "name" {\n  default = "hp-one"\n}\n',
+    });
+    server = new ServerProcess();
+    await server.initialize(pathToFileURL(dir).href, CAPABILITIES);
+    const uriOf = (f: string) => pathToFileURL(path.join(dir, f)).href;
+    const main = uriOf('tf/main.tf');
+    const vars = uriOf('tf/variables.tf');
+    await server.waitForDiagnostics(main, (d) => d.length > 0 && !d.some((x) => x.code === 'host-pool-sso-disabled'));
+    const text = 'variable "rdp" {\n  default = "enablerdsaadauth:i:1;"\n}\nvariable "name" {\n  default = "hp-one"\n}\n';
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: vars, languageId: 'terraform', version: 1, text } });
+    const start = positionOf(text, 'i:1');
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: vars, version: 2 },
+      contentChanges: [{ range: { start, end: { line: start.line, character: start.character + 3 } }, text: 'i:0' }],
+    });
+    // The value is written in variables.tf: the finding lands there, with a link to its use in main.tf.
+    const after = await server.waitForDiagnostics(vars, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
+    const sso = after.find((x) => x.code === 'host-pool-sso-disabled')!;
+    assert.match(String(sso.message), /enablerdsaadauth:i:0/);
+    assert.deepEqual(sso.range.start, { line: 1, character: 13 });
+    assert.ok(sso.relatedInformation!.some((r) => r.location.uri === main && r.message === 'The value is used here'));
+    // A finding that stays in main.tf (on the host pool itself) follows an edit of variables.tf too.
+    const at = positionOf(text, 'hp-one');
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: vars, version: 3 },
+      contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 6 } }, text: 'hp-two' }],
+    });
+    await server.waitForDiagnostics(main, (d) => d.some((x) => x.code === 'mfa-conditional-access-missing' && String(x.message).includes("'hp-two'")));
   });
 });

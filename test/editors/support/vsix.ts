@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as yauzl from 'yauzl';
@@ -17,6 +19,22 @@ export async function buildVsix(outFile: string): Promise<string> {
     maxBuffer: 16 * 1024 * 1024,
   });
   return stdout + stderr;
+}
+
+let packaged: Promise<string> | undefined;
+
+/**
+ * The VSIX of this build, packed once per test run (into a temporary folder removed when the run ends): the package
+ * tests read the same file the editor tests install.
+ */
+export function packagedVsix(): Promise<string> {
+  if (!packaged) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-vsix-'));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'avdsec.vsix');
+    packaged = buildVsix(file).then(() => file);
+  }
+  return packaged;
 }
 
 export interface VsixEntry {

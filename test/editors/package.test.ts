@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildVsix, listVsix, readVsixEntry, ROOT, type VsixEntry } from './editors/support/vsix';
+import { listVsix, packagedVsix, readVsixEntry, ROOT, type VsixEntry } from './support/vsix';
 
 /** The VSIX must stay small: the two bundles, the grammars and a few small files. */
 const MAX_VSIX_BYTES = 2 * 1024 * 1024;
@@ -25,20 +24,12 @@ function expectedFiles(): string[] {
 }
 
 describe('extension package (vsce package --no-dependencies)', function () {
-  this.timeout(30_000);
-  let dir: string;
   let vsix: string;
   let entries: VsixEntry[];
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-vsix-'));
-    vsix = path.join(dir, 'avdsec.vsix');
-    await buildVsix(vsix);
+    vsix = await packagedVsix();
     entries = await listVsix(vsix);
-  });
-
-  after(() => {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('holds exactly the bundles, grammars, schema, README, LICENSE and manifest', () => {
