@@ -205,7 +205,7 @@ export function exercise(g: Grammars, uri: string, text: string, context: string
     // The parse budget keeps a stalled tree-sitter from freezing the editor, but a file it stops is a file not read: an
     // input whose parse alone takes half the budget in CPU (0.65 s for 100 KB, 12 times a normal parse) is a slow path to
     // fix, not a pass. The budget is wall time, and a campaign shares the machine: a file given up on is parsed again
-    // without a budget, and its CPU time decides. Known and left to the budget: a long blank run inside a string, after an
+    // with a generous one (REPARSE_BUDGET_MS), and its CPU time decides. Known and left to the budget: a long blank run inside a string, after an
     // unbalanced quote that tree-sitter's error recovery pairs differently from HCL (the guard cannot rewrite string
     // content without changing its value); and a file of a hundred syntax errors or more, on which tree-sitter's error recovery
     // takes time that grows faster than the file (2,000 lines of `= "x"` in a block, 55 KB: 1.5 s; 4,000: 8.4 s).
