@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ClientCapabilities, CodeAction, Hover, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { tempTree } from '../cli/run';
 import { FIXTURES } from '../harness/engine';
+import { GRAPH_REQUEST, type GraphResult } from '../../server/src/protocol/graph';
 import { headline, ServerProcess } from './client';
 
 const POOLED_ARM = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
@@ -48,6 +49,20 @@ describe('language server over stdio', function () {
     assert.equal(admin.range.start.line, line);
     assert.ok(admin.relatedInformation!.some((r) => r.location.uri === uri && r.message.startsWith('Pooled host pool')));
     assert.deepEqual(diags.map((d) => d.code).sort(), ['host-pool-sso-disabled', 'mfa-conditional-access-missing', 'pooled-host-local-admin']);
+
+    // What avdsec linked, as `avdsec graph` shows it: the grant covers the pool's session host.
+    const graph = (await server.connection.sendRequest(GRAPH_REQUEST)) as GraphResult;
+    assert.equal(graph.hostPools.length, 1);
+    const [pool] = graph.hostPools;
+    assert.equal(pool.uri, uri);
+    assert.equal(pool.type, 'Pooled');
+    assert.equal(pool.sessionHosts.length, 1);
+    const grant = pool.roleAssignments.find((r) => r.role === 'Virtual Machine Administrator Login')!;
+    assert.equal(
+      grant.range.start.line,
+      POOLED_ARM.split('\n').findIndex((l) => l.includes('"Microsoft.Authorization/roleAssignments"')),
+    );
+    assert.match(grant.link, /^scope covers session host/);
   });
 
   it('updates diagnostics on incremental changes', async () => {

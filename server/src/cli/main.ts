@@ -13,6 +13,7 @@ import { ConfigResolver, scanRoots } from '../host/config-files';
 import { type Discovered, discoverFiles, grammarsDir, readSourceFile } from '../host/files';
 import { resolveRoots, type ScanRoot, writeFixedFile } from '../host/fixed-files';
 import { applyFixes, unifiedDiff } from './fix';
+import { graphJson, graphText } from './graph';
 import { starterConfig } from './init';
 import { atLeast, formatJson, type Report, type ReportError, type ReportNote, Reporter } from './report';
 import { formatSarif, type SarifDetail, type SarifFix } from './sarif';
@@ -68,11 +69,21 @@ function emit(out: string, opts: ScanOptions, io: CliIo): void {
   } else io.stdout.write(out);
 }
 
-async function scan(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
-  if (opts.fix && opts.fixDryRun) throw new UsageError('use --fix or --fix-dry-run, not both');
-  if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
-  const configFile = opts.config ? path.resolve(io.cwd, opts.config) : undefined;
-  if (configFile && !fs.existsSync(configFile)) throw new UsageError(`configuration file not found: ${opts.config}`);
+/** The files of the command line, found and read with their configuration, in a workspace of their own. */
+interface Loaded {
+  ws: Workspace;
+  roots: ScanRoot[];
+  reporter: Reporter;
+  texts: Map<string, string>;
+  configOf: Map<string, ReturnType<ConfigResolver['forFile']>>;
+  errors: ReportError[];
+  skipped: ReportNote[];
+}
+
+/** Finds the files of `paths` (default: the current folder), reads them into a workspace and runs `use` on it. */
+async function withFiles<T>(paths: string[], configOption: string | undefined, io: CliIo, use: (loaded: Loaded) => Promise<T> | T): Promise<T> {
+  const configFile = configOption ? path.resolve(io.cwd, configOption) : undefined;
+  if (configFile && !fs.existsSync(configFile)) throw new UsageError(`configuration file not found: ${configOption}`);
   const targets = paths.length ? paths : ['.'];
   const resolver = new ConfigResolver(scanRoots(targets, io.cwd, configFile), configFile);
   const found = discoverFiles(targets, io.cwd);
@@ -82,15 +93,20 @@ async function scan(paths: string[], opts: ScanOptions, io: CliIo): Promise<numb
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));
   // A process that runs the CLI several times (the tests) must not fill the WebAssembly memory with the trees of past runs.
   try {
-    return await check(ws, found, resolver, roots, opts, io);
+    return await use({ ws, roots, ...(await readFiles(ws, found, resolver, io.cwd)) });
   } finally {
     ws.dispose();
   }
 }
 
-/** Reads the files found into the workspace, fixes them when asked to, and writes the report; returns the exit code. */
-async function check(ws: Workspace, found: Discovered, resolver: ConfigResolver, roots: ScanRoot[], opts: ScanOptions, io: CliIo): Promise<number> {
-  const { cwd } = io;
+async function scan(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
+  if (opts.fix && opts.fixDryRun) throw new UsageError('use --fix or --fix-dry-run, not both');
+  if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
+  return withFiles(paths, opts.config, io, (loaded) => check(loaded, opts, io));
+}
+
+/** Reads the files found into the workspace: what was read, with its configuration, and what was not. */
+async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResolver, cwd: string): Promise<Omit<Loaded, 'ws' | 'roots'>> {
   const texts = new Map<string, string>();
   const configOf = new Map<string, ReturnType<ConfigResolver['forFile']>>();
   const reporter = new Reporter(toUri(cwd), (uri) => texts.get(uri));
@@ -121,6 +137,12 @@ async function check(ws: Workspace, found: Discovered, resolver: ConfigResolver,
   for (const p of resolver.problems()) {
     errors.push({ file: reporter.relative(toUri(p.file)), message: p.message, ...(p.line ? { line: p.line, column: p.column } : {}), kind: 'config' });
   }
+  return { reporter, texts, configOf, errors, skipped };
+}
+
+/** Checks the files read, fixes them when asked to, and writes the report; returns the exit code. */
+async function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded, opts: ScanOptions, io: CliIo): Promise<number> {
+  const { cwd } = io;
   const uris = ws.uris();
   const config = (uri: string) => configOf.get(uri)!.config;
   const fails = (list: Finding[]) => opts.failOn !== 'never' && list.some((f) => !f.suppressed && atLeast(f.level, opts.failOn as Level));
@@ -288,6 +310,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--force', `overwrite an existing ${CONFIG_FILE_NAME}`)
     .action((opts: { force?: boolean }) => {
       code = initCommand(!!opts.force, io);
+    });
+
+  program
+    .command('graph')
+    .description('show each host pool with the session hosts, application groups, role assignments and parameter files linked to it, and how')
+    .argument('[paths...]', 'files or folders to read')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-c, --config <file>', 'use this configuration file instead of the nearest .avdsec.json')
+    .action(async (paths: string[], opts: { format: 'text' | 'json'; config?: string }) => {
+      code = await withFiles(paths, opts.config, io, ({ ws, reporter, errors }) => {
+        const g = graphJson(ws.graphReport(), reporter, VERSION, errors);
+        io.stdout.write(opts.format === 'json' ? JSON.stringify(g, null, 2) + '\n' : graphText(g));
+        return EXIT.ok;
+      });
     });
 
   program

@@ -14,6 +14,7 @@ import { type ParseBudget, TerraformProject } from './adapters/terraform/project
 import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
+import { graphReport, type GraphReport } from './graph-report';
 import { buildGraph, linkFacts, linkSignature, swapDocument, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
@@ -316,6 +317,12 @@ export class Workspace {
   documents(): Document[] {
     this.read(this.uris());
     return this.uris().map((u) => this.files.get(u)!.doc!);
+  }
+
+  /** Per host pool, what the graph links and how (`avdsec graph`, the LSP graph request). */
+  graphReport(): GraphReport {
+    const graph = this.graph();
+    return graphReport(graph, (uri) => (this.files.get(uri)?.inputs ?? []).map((i) => ({ uri: i.uri, label: i.label })));
   }
 
   /**

@@ -22,6 +22,8 @@ import { completion } from './completion';
 import { hover } from './hover';
 import { SettingsCache } from './settings';
 import { type ServerStatus, STATUS_REQUEST } from '../protocol/status';
+import { GRAPH_REQUEST, type GraphResult } from '../protocol/graph';
+import { graphResult } from './graph';
 import { isConfigUri, ServerWorkspace } from './workspace';
 
 /** Delay before a check after a file is opened, closed or changed on disk (typing has its own debounce, below). */
@@ -334,6 +336,11 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   connection.onRequest(STATUS_REQUEST, async (): Promise<ServerStatus> => {
     await ready;
     return { files: ws?.engine.uris().length ?? 0, checks, cancelled, lastCheckMs: lastCost, debounceMs: lastDebounce, tooLarge: ws?.tooLargeUris() ?? [] };
+  });
+
+  connection.onRequest(GRAPH_REQUEST, async (): Promise<GraphResult | null> => {
+    await ready;
+    return ws ? graphResult(ws.engine.graphReport(), (u) => ws!.textDocument(u)) : null;
   });
 
   connection.onHover(async (p) => {
