@@ -1,5 +1,9 @@
 import type { DocumentSelector } from 'vscode-languageclient';
 
+/** A glob for a file extension in any case (`main.Bicep`, `MAIN.TF`): VS Code's glob patterns match case by case. */
+export const anyCase = (ext: string) => [...ext].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+const extensions = (list: string[]) => `{${list.map((e) => `*.${anyCase(e)}`).join(',')}}`;
+
 /**
  * The files avdsec reads, by VS Code language id and by file pattern, so it works with and without the Bicep and
  * HashiCorp Terraform extensions installed (each names its languages differently, and JSON templates are `json` or `jsonc`).
@@ -12,7 +16,7 @@ export const documentSelector = [
   { scheme: 'file', language: 'arm-template' },
   { scheme: 'file', language: 'json' },
   { scheme: 'file', language: 'jsonc' },
-  { scheme: 'file', pattern: '**/*.{bicep,bicepparam,tf,tfvars}' },
+  { scheme: 'file', pattern: `**/${extensions(['bicep', 'bicepparam', 'tf', 'tfvars'])}` },
 ] satisfies DocumentSelector;
 
-export const fileWatcherPattern = '**/{*.bicep,*.bicepparam,*.tf,*.tfvars,*.json,*.jsonc,.avdsec.json}';
+export const fileWatcherPattern = `**/${extensions(['bicep', 'bicepparam', 'tf', 'tfvars', 'json', 'jsonc']).slice(0, -1)},.avdsec.json}`;

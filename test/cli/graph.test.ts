@@ -98,3 +98,41 @@ resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
     assert.match(r.stderr, /no such file or folder: nowhere/);
   });
 });
+
+describe('a parameter passed as null', () => {
+  it('names no host pool "null": the pool is named by its parameter, in findings and in the graph', async () => {
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { hostPoolName: { type: 'string' } },
+      resources: [
+        {
+          type: 'Microsoft.DesktopVirtualization/hostPools',
+          apiVersion: '2024-04-03',
+          name: "[parameters('hostPoolName')]",
+          location: 'westeurope',
+          properties: {
+            hostPoolType: 'Pooled',
+            loadBalancerType: 'BreadthFirst',
+            preferredAppGroupType: 'Desktop',
+            customRdpProperty: 'enablerdsaadauth:i:0;',
+          },
+        },
+      ],
+    };
+    const parameters = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { hostPoolName: { value: null } },
+    };
+    const dir = tempTree({ 'azuredeploy.json': JSON.stringify(template, null, 2), 'azuredeploy.parameters.json': JSON.stringify(parameters, null, 2) });
+    const scan = await avdsec(['scan', '--format', 'json', '--fail-on', 'never'], dir);
+    const messages = (JSON.parse(scan.stdout) as { findings: { ruleId: string; message: string }[] }).findings.map((f) => f.message);
+    assert.ok(
+      messages.some((m) => m.startsWith('Host pool (named by parameter hostPoolName) ')),
+      messages.join('\n'),
+    );
+    assert.ok(!messages.some((m) => /\bnull\b/.test(m)), messages.join('\n'));
+    assert.equal((await json([], dir)).hostPools[0].name, '(named by parameter hostPoolName)');
+  });
+});

@@ -60,7 +60,7 @@ export function displayName(r: Resource): string {
     if (known >= 2 && known >= 3 * holes && text.length <= 60) return `'${text}'`;
   }
   if (r.source.symbol && /^[A-Za-z_]/.test(r.source.symbol)) return `'${r.source.symbol.split('/').pop()}'`;
-  return name ? `(named by ${describe(name)})` : 'without a name';
+  return name && name.kind !== 'null' ? `(named by ${describe(name)})` : 'without a name';
 }
 
 const unlinked = new WeakMap<AvdGraph, { pools: HostPoolNode[]; byResourceGroup: Map<string, HostPoolNode[]> }>();

@@ -1,4 +1,5 @@
 import type { Document, TemplateInput, Value } from '../model';
+import { unknown } from '../values';
 import { valueKey } from './functions';
 
 /** A value that came from another document keeps where it was written as its origin. */
@@ -15,7 +16,9 @@ export function combineInputs(name: string, inputs: readonly TemplateInput[], fa
   if (!inputs.length) return undefined;
   const lower = name.toLowerCase();
   const valueOf = (input: TemplateInput): Value => {
-    for (const [k, v] of input.values) if (k.toLowerCase() === lower) return fromInput(input, v);
+    // A parameter passed as null: whether the deployment keeps null or takes the default differs by tool and
+    // version, so nothing is assumed about it (and no host pool is "named by null").
+    for (const [k, v] of input.values) if (k.toLowerCase() === lower) return fromInput(input, v.kind === 'null' ? unknown(v.range, `parameter ${name}`) : v);
     return fallback();
   };
   if (inputs.length === 1) return valueOf(inputs[0]);
