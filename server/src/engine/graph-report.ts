@@ -50,6 +50,8 @@ const HOST_LINKS: Record<NonNullable<SessionHostNode['link']>, string> = {
 };
 
 export function graphReport(graph: AvdGraph, inputsOf: InputsOf): GraphReport {
+  // An `existing` host pool is a reference to one deployed elsewhere, not a pool of its own.
+  const pools = graph.hostPools.filter((p) => !p.resource.source.existing);
   const byPool = new Map<HostPoolNode, LinkedRoleAssignment[]>();
   const unknownScope: LinkedRoleAssignment[] = [];
   for (const ra of graph.roleAssignments) {
@@ -63,14 +65,14 @@ export function graphReport(graph: AvdGraph, inputsOf: InputsOf): GraphReport {
     // A pool with no visible session host: a grant over the resource group that holds it is inferred to cover its hosts.
     if (ra.scope.kind === 'resourceGroup') {
       const k = identityKey(ra.scope.name);
-      for (const pool of graph.hostPools) {
+      for (const pool of pools) {
         if (pool.sessionHosts.length || k === undefined || identityKey(resourceGroupOf(pool.resource)) !== k) continue;
         list(byPool, pool).push(linkedRole(ra, 'inferred: scope is the resource group of the host pool, and no session host of the pool is visible'));
       }
     }
   }
   return {
-    hostPools: graph.hostPools.map((pool) => ({
+    hostPools: pools.map((pool) => ({
       name: displayName(pool.resource),
       at: location(pool.resource),
       type: poolType(pool.resource),
@@ -84,8 +86,8 @@ export function graphReport(graph: AvdGraph, inputsOf: InputsOf): GraphReport {
       .map((h) => ({ name: displayName(h.vm), at: location(h.vm), link: 'no host pool name or registration token that avdsec can follow' })),
     unknownScopeRoleAssignments: unknownScope,
     summary: {
-      hostPools: graph.hostPools.length,
-      hostPoolsWithSessionHosts: graph.hostPools.filter((p) => p.sessionHosts.length).length,
+      hostPools: pools.length,
+      hostPoolsWithSessionHosts: pools.filter((p) => p.sessionHosts.length).length,
       sessionHosts: graph.sessionHosts.length,
       roleAssignments: graph.roleAssignments.length,
       roleAssignmentsWithKnownScope: graph.roleAssignments.length - unknownScope.length,

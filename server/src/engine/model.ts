@@ -75,6 +75,11 @@ export interface ObjectValue extends ValueBase {
   entries: ObjectEntry[];
   /** True when the object may hold more entries than those listed (spread of an unknown value, dynamic blocks). */
   open?: boolean;
+  /**
+   * Entries written before an unknown operand that may replace them (`union({ tag: id }, unknownTags)`): not values a
+   * rule may judge, but hints the graph may link by (graph/links.ts `linkHint`).
+   */
+  overridable?: ObjectEntry[];
 }
 
 export interface ArrayValue extends ValueBase {
@@ -187,6 +192,11 @@ export interface DocumentFacts {
   providers?: string[];
   /** Values this document passes to other templates: module calls, parameter files, Terraform module blocks. */
   inputs?: TemplateInput[];
+  /**
+   * The template's outputs (lower-case name -> value, evaluated with the inputs it was read with): a caller's
+   * `mod.outputs.x` reads them when the graph follows a link (see graph/outputs.ts).
+   */
+  outputs?: Map<string, Value>;
   /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */
   unresolvedModules?: { reference: string; range: Range }[];
   /**
@@ -213,6 +223,8 @@ export interface TemplateInput {
   resourceGroup?: Value;
   /** Where the document names the template (a module's path or `source`). */
   at?: Range;
+  /** The module's symbolic name in the calling document (Bicep `module x`), which its outputs are read through. */
+  module?: string;
 }
 
 export interface Document {

@@ -75,6 +75,9 @@ function computeLinkFacts(doc: Document): string {
     out.push(`${r.key} ${t} ${!!r.source.existing} ${r.source.deploymentScope} ${k(r.source.resourceGroup)}`);
     for (const path of linkPaths(t)) out.push(k(get(r.body, ...path)));
   }
+  // Outputs and module calls link across documents (graph/outputs.ts).
+  for (const [name, v] of doc.facts.outputs ?? []) out.push(`output ${name} ${k(v)}`);
+  for (const input of doc.facts.inputs ?? []) if (input.module) out.push(`module ${input.module} ${input.targets.join(' ')}`);
   return out.join('\n');
 }
 

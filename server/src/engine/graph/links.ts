@@ -1,4 +1,4 @@
-import type { Resource, Value } from '../model';
+import type { ObjectEntry, Resource, Value } from '../model';
 import { getPath } from '../values';
 
 /** The ARM resource types the graph reads (lower case). */
@@ -95,6 +95,30 @@ export function linkValue<T extends LinkedType>(r: Resource, type: T, link: Link
     const v = getPath(r.body, p);
     if (v) return v;
   }
+  return undefined;
+}
+
+/**
+ * Like linkValue, but also reads entries an unknown operand may have replaced (`union({ 'cm-resource-parent': id },
+ * tags)`): for links that only say which pool a resource belongs to, never for values a rule judges.
+ */
+export function linkHint<T extends LinkedType>(r: Resource, type: T, link: LinkOf<T>): Value | undefined {
+  const direct = linkValue(r, type, link);
+  if (direct) return direct;
+  for (const p of pathsOf(type, link)) {
+    let cur: Value | undefined = r.body;
+    for (const key of p) {
+      if (cur?.kind !== 'object') break;
+      cur = (lastEntry(cur.entries, key) ?? lastEntry(cur.overridable ?? [], key))?.value;
+    }
+    if (cur) return cur;
+  }
+  return undefined;
+}
+
+function lastEntry(entries: readonly ObjectEntry[], key: string): ObjectEntry | undefined {
+  const lower = key.toLowerCase();
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i].key.toLowerCase() === lower) return entries[i];
   return undefined;
 }
 

@@ -90,7 +90,7 @@ function roleOf(targets: Targets, v: Value): RoleInfo | undefined {
 }
 
 function scopeOf(targets: Targets, resource: Resource): ScopeInfo {
-  const scope = unwrap(linkValue(resource, TYPES.roleAssignment, 'scope'));
+  const scope = targets.outputs.resolve(linkValue(resource, TYPES.roleAssignment, 'scope'));
   if (!scope) {
     switch (resource.source.deploymentScope) {
       case 'subscription':

@@ -1,8 +1,7 @@
 import type { Resource, Value } from '../model';
 import { knownBoolean, knownString } from '../values';
 import type { HostPoolNode } from './host-pools';
-import { unwrap } from './identity';
-import { linkValue, TYPES } from './links';
+import { linkHint, linkValue, TYPES } from './links';
 import { parentNameOf, typeIs } from './resources';
 import { nearest, type Targets } from './targets';
 
@@ -85,7 +84,7 @@ function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; l
       if (match) return { pool: match, link: 'host-pool-name' };
     }
   }
-  const tag = linkValue(n.vm, TYPES.vm, 'hostPool');
+  const tag = linkHint(n.vm, TYPES.vm, 'hostPool');
   const byTag = tag && targets.target(tag, TYPES.hostPool, n.vm);
   if (byTag) return { pool: byTag, link: 'tag' };
   return undefined;
@@ -93,7 +92,7 @@ function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; l
 
 /** The host pool a registration token value comes from: a reference into the pool (its `registrationInfo.token`). */
 function tokenPool(targets: Targets, token: Value | undefined): Resource | undefined {
-  token = unwrap(token);
+  token = targets.outputs.resolve(token);
   if (!token) return undefined;
   if (token.kind === 'choice') {
     for (const c of token.options) {

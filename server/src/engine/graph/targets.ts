@@ -1,7 +1,8 @@
 import { dirOf } from '../resolve/paths';
 import type { Document, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
-import { identityKey, indexBy, unwrap } from './identity';
+import { identityKey, indexBy } from './identity';
+import { ModuleOutputs } from './outputs';
 import { resourceName, typeIs } from './resources';
 
 /** The resources of a workspace by key, type and name: what references, ids and names point at. */
@@ -9,8 +10,10 @@ export class Targets {
   readonly byKey = new Map<string, Resource>();
   private readonly byType = new Map<string, Resource[]>();
   private readonly byTypeAndName = new Map<string, Map<string, Resource[]>>();
+  readonly outputs: ModuleOutputs;
 
   constructor(documents: Document[]) {
+    this.outputs = new ModuleOutputs(documents);
     for (const d of documents) {
       for (const r of d.resources) {
         this.byKey.set(r.key, r);
@@ -28,7 +31,7 @@ export class Targets {
 
   /** Resources of a type whose name is the same as `name` (by identity key; indexed once per type). */
   named(type: string, name: Value | undefined): Resource[] {
-    const k = identityKey(name);
+    const k = identityKey(this.outputs.resolve(name));
     if (k === undefined) return [];
     let index = this.byTypeAndName.get(type);
     if (!index) this.byTypeAndName.set(type, (index = indexBy(this.ofType(type), resourceName)));
@@ -37,8 +40,13 @@ export class Targets {
 
   /** The resource a value points at: a reference by key, or an id / name that matches a resource of `type`. */
   target(v: Value | undefined, type?: string, from?: Resource): Resource | undefined {
-    v = unwrap(v);
+    v = this.outputs.resolve(v);
     if (!v) return undefined;
+    if (v.kind === 'choice') {
+      // A module shared by several deployments: the one resource its known cases point at (the others cannot be followed).
+      const found = new Set(v.options.map((o) => this.target(o.value, type, from)).filter((r) => r));
+      return found.size === 1 ? [...found][0] : undefined;
+    }
     if (v.kind === 'ref') {
       if (v.target) {
         const r = this.byKey.get(v.target);

@@ -172,6 +172,7 @@ function concat(args: Value[], range: Range): Value {
 function union(args: Value[], range: Range): Value {
   if (args.every((a) => a.kind === 'array')) return concat(args, range);
   const entries: ObjectEntry[] = [];
+  const overridable: ObjectEntry[] = [];
   let open = false;
   for (const a of args) {
     if (a.kind === 'object') {
@@ -185,11 +186,12 @@ function union(args: Value[], range: Range): Value {
       continue;
     } else {
       // An unknown operand may add or replace any key: later known keys still win, earlier ones may be overridden.
+      overridable.push(...entries);
       entries.length = 0;
       open = true;
     }
   }
-  return { kind: 'object', entries, range, open };
+  return { kind: 'object', entries, range, open, ...(overridable.length ? { overridable } : {}) };
 }
 
 /** `resourceId`-family functions build an id string whose unknown segments stay holes. */

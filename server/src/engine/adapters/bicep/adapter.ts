@@ -129,6 +129,7 @@ class BicepReader {
       if (s.kind === 'resource') this.resource(s);
       else if (s.kind === 'module') this.moduleCall(s);
       else if (s.kind === 'using') this.using(s);
+      else if (s.kind === 'output' && s.name.name) (this.doc.facts.outputs ??= new Map()).set(s.name.name.toLowerCase(), this.evaluator.evaluate(s.value));
     }
   }
 
@@ -165,6 +166,7 @@ class BicepReader {
       values,
       resourceGroup,
       at: range(s.path),
+      module: s.name.name,
     });
   }
 

@@ -1,0 +1,44 @@
+import type { Document, Value } from '../model';
+import { accessMember } from '../resolve/functions';
+import { unwrap } from './identity';
+
+/**
+ * A caller's `mod.outputs.x` (an unknown keyed `module:<caller>#mod.outputs.x` when the caller is read) is the value the
+ * module's document gives its output `x`. Modules are read after their callers, so the value is looked up here, when
+ * the graph follows a link, and not while the caller is read. Outputs that read other modules' outputs are followed
+ * in turn (a host pool's id passed up from a nested module, then down to the session hosts' module).
+ */
+export class ModuleOutputs {
+  /** `<caller uri>#<module symbol>` -> the module's document. */
+  private readonly calls = new Map<string, Document>();
+
+  constructor(documents: readonly Document[]) {
+    const byUri = new Map(documents.map((d) => [d.uri, d]));
+    for (const d of documents) {
+      for (const input of d.facts.inputs ?? []) {
+        if (!input.module) continue;
+        const callee = input.targets.map((t) => byUri.get(t)).find((x) => x);
+        if (callee) this.calls.set(`${input.uri}#${input.module}`, callee);
+      }
+    }
+  }
+
+  /** The value behind a module output, followed through at most a few modules; any other value as it is. */
+  resolve(v: Value | undefined, depth = 0): Value | undefined {
+    v = unwrap(v);
+    if (!v || depth > 8 || this.calls.size === 0) return v;
+    if (v.kind === 'choice') return { ...v, options: v.options.map((o) => ({ ...o, value: this.resolve(o.value, depth + 1) ?? o.value })) };
+    if (v.kind !== 'unknown' || !v.key?.startsWith('module:')) return v;
+    const m = OUTPUT_KEY.exec(v.key);
+    if (!m) return v;
+    const [, caller, symbol, output, rest] = m;
+    const value = this.calls.get(`${caller}#${symbol}`)?.facts.outputs?.get(output.toLowerCase());
+    if (!value) return v;
+    let out: Value = value;
+    for (const member of rest ? rest.slice(1).split('.') : []) out = accessMember(out, member, v.range);
+    return this.resolve(out, depth + 1);
+  }
+}
+
+/** `module:<caller>#<symbol>[<index>].outputs.<name>.<member>...` (an index picks one instance of a looped module). */
+const OUTPUT_KEY = /^module:(.+)#([A-Za-z_][\w]*)(?:\[[^\]]*\])?\.outputs\.([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*)*)$/;
