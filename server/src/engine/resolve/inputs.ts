@@ -30,13 +30,20 @@ export function combineInputs(name: string, inputs: readonly TemplateInput[], fa
 
 /**
  * The inputs that target `key` (a template, or a Terraform module directory `dir/`) among those its callers' documents
- * pass: each input goes to the first of its candidate targets that `exists` (a parameters file may serve `x.json` or
- * `x.bicep`). In the order of the callers' URIs.
+ * pass: each input goes to the first of its candidate targets that `exists`, and to the other file of the same name
+ * beside it (a parameters file serves both `x.bicep` and the `x.json` compiled from it). In the order of the callers' URIs.
  */
 export function inputsTargeting(key: string, callers: readonly Document[], exists: (target: string) => boolean): TemplateInput[] {
   const out: TemplateInput[] = [];
-  for (const doc of callers) for (const input of doc.facts.inputs ?? []) if (input.targets.find(exists) === key) out.push(input);
+  for (const doc of callers) for (const input of doc.facts.inputs ?? []) if (serves(input, key, exists)) out.push(input);
   return out.sort((a, b) => a.uri.localeCompare(b.uri));
+}
+
+const stem = (target: string) => target.replace(/\.(json|jsonc|bicep)$/i, '');
+
+function serves(input: TemplateInput, key: string, exists: (target: string) => boolean): boolean {
+  const first = input.targets.find(exists);
+  return first === key || (first !== undefined && input.targets.includes(key) && stem(key) === stem(first) && exists(key));
 }
 
 /**

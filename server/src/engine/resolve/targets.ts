@@ -1,16 +1,36 @@
 import type { Language } from '../model';
 import { dirOf, isAutoTfvars, resolveRelative } from './paths';
 
-/** The templates a parameters file may serve, by the usual naming: `x.parameters.json`, `x.parameters.prod.json`, `x.prod.parameters.json`. */
+/**
+ * The templates a parameters file may serve, nearest first: by the usual naming (`x.parameters.json`,
+ * `x.parameters.prod.json`, `x.prod.parameters.json`, `prod.x.parameters.json`), in its own folder and, when it sits in
+ * a `parameters` folder (or one below it), in the folder that holds that `parameters` folder. A name that says no
+ * template serves `azuredeploy`, `main` or `template` there.
+ */
 export function parametersFileTargets(uri: string): string[] {
   const slash = uri.lastIndexOf('/');
   const dir = uri.slice(0, slash + 1);
   const name = uri.slice(slash + 1);
-  const m = /^(.*?)(?:\.[^.]+)?\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name) ?? /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name);
-  const bases = m && m[1] ? [m[1]] : ['azuredeploy', 'main', 'template'];
-  const exact = /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name)?.[1];
-  if (exact && !bases.includes(exact)) bases.unshift(exact);
-  return bases.flatMap((b) => [`${dir}${b}.json`, `${dir}${b}.bicep`]);
+  const m = /^(.*?)\.parameters(?:\.[^.]+)?\.jsonc?$/i.exec(name);
+  const bases: string[] = [];
+  if (m && m[1]) {
+    const segs = m[1].split('.');
+    // The whole prefix, then its first part (`x.prod`), then its last (`prod.x`).
+    for (const b of [m[1], segs[0], segs[segs.length - 1]]) if (b && !bases.includes(b)) bases.push(b);
+  } else bases.push('azuredeploy', 'main', 'template');
+  const dirs = [dir];
+  const parts = dir.split('/');
+  let at = -1;
+  for (let i = parts.length - 2; i > 0 && at < 0; i--) if (/^param(eter)?s$/i.test(parts[i])) at = i;
+  if (at > 0) for (let i = parts.length - 2; i >= at; i--) dirs.push(parts.slice(0, i).join('/') + '/');
+  return dirs.flatMap((d) => bases.flatMap((b) => [`${d}${b}.json`, `${d}${b}.bicep`]));
+}
+
+/** A parameters file's name for messages: from its `parameters` folder on when it sits in one (`parameters/prod.parameters.json`). */
+export function parametersFileLabel(uri: string): string {
+  const parts = uri.split('/');
+  for (let i = parts.length - 2; i > 0; i--) if (/^param(eter)?s$/i.test(parts[i])) return parts.slice(i).join('/');
+  return parts[parts.length - 1];
 }
 
 /**

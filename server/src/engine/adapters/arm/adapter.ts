@@ -17,7 +17,7 @@ import { parseSuppression } from '../../suppressions';
 import { arrayItems, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs } from '../../resolve/inputs';
-import { parametersFileTargets } from '../../resolve/targets';
+import { parametersFileLabel, parametersFileTargets } from '../../resolve/targets';
 import { linksProperty } from '../../graph/links';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
 
@@ -84,7 +84,7 @@ export function adaptArm(uri: string, text: string, version: number, language: L
         // A Key Vault `reference` is a secret resolved at deployment: unknown here.
         values.set(p.key, v ? reader.value(v, none) : unknown(nodeRange(p.value), `parameter ${p.key} (from Key Vault)`));
       }
-      doc.facts.inputs = [{ uri, targets: parametersFileTargets(uri), label: `parameters file ${uri.slice(uri.lastIndexOf('/') + 1)}`, values }];
+      doc.facts.inputs = [{ uri, targets: parametersFileTargets(uri), label: `parameters file ${parametersFileLabel(uri)}`, values }];
       return doc;
     }
     const provided = new Map<string, () => Value>();
