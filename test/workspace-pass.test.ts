@@ -314,7 +314,7 @@ describe('workspace: one pass through the workspace', () => {
     const texts = new Map([
       ['/ws/p/main.bicep', `param rdp string\n${POOL("'hp-p'", 'rdp')}`],
       [
-        '/ws/p/main.parameters.json',
+        '/ws/p/parameters/main.parameters.json',
         JSON.stringify({
           $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
           contentVersion: '1.0.0.0',
@@ -330,15 +330,16 @@ describe('workspace: one pass through the workspace', () => {
     const ws = new Workspace(await grammars());
     for (const [uri, text] of texts) ws.set(uri, text);
     const before = allFindings(ws, texts.keys());
-    texts.set('/ws/p/main.json', template);
-    ws.set('/ws/p/main.json', template);
+    texts.set('/ws/p/parameters/main.json', template);
+    ws.set('/ws/p/parameters/main.json', template);
     const added = allFindings(ws, texts.keys());
     assert.deepEqual(added, freshFindings(ws, texts));
-    // The values go to main.json now: main.bicep's host pool no longer takes the RDP properties written in the parameters file.
-    assert.ok(before.get('/ws/p/main.parameters.json')!.some((f) => f.startsWith('rdp-drive-redirection')));
-    assert.deepEqual(added.get('/ws/p/main.parameters.json'), []);
-    texts.delete('/ws/p/main.json');
-    ws.delete('/ws/p/main.json');
+    // The values go to the template beside the parameters file now (parameters/main.json, nearer than ../main.bicep):
+    // main.bicep's host pool no longer takes the RDP properties written in the parameters file.
+    assert.ok(before.get('/ws/p/parameters/main.parameters.json')!.some((f) => f.startsWith('rdp-drive-redirection')));
+    assert.deepEqual(added.get('/ws/p/parameters/main.parameters.json'), []);
+    texts.delete('/ws/p/parameters/main.json');
+    ws.delete('/ws/p/parameters/main.json');
     assert.deepEqual(allFindings(ws, texts.keys()), before);
     ws.dispose();
   });

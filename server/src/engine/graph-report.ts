@@ -45,7 +45,7 @@ export type InputsOf = (uri: string) => readonly { uri: string; label: string }[
 
 const HOST_LINKS: Record<NonNullable<SessionHostNode['link']>, string> = {
   'host-pool-name': 'the host pool name in the AVD agent (DSC) settings',
-  'registration-token': "the host pool's registration token in the AVD agent (DSC) settings",
+  'registration-token': "the host pool's registration token given to an extension or run command of the VM",
   tag: 'the cm-resource-parent tag',
 };
 

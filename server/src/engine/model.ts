@@ -115,6 +115,13 @@ export interface UnknownValue extends ValueBase {
   key?: string;
   /** Short human text of the expression, for messages ("parameter hostPoolName"). */
   text?: string;
+  /**
+   * The value this is the last `/` segment of (`last(split(id, '/'))`: a resource's name taken from its id), so that
+   * the graph can follow it once the id is known (a module output; graph/outputs.ts).
+   */
+  lastSegmentOf?: Value;
+  /** `split(x, sep)` of a value that is not known: what `last(...)` of it reads. */
+  splitOf?: { value: Value; separator: string };
 }
 
 export type Value = StringValue | NumberValue | BooleanValue | NullValue | ObjectValue | ArrayValue | RefValue | ChoiceValue | UnknownValue;

@@ -9,6 +9,7 @@ export const TYPES = {
   workspace: 'microsoft.desktopvirtualization/workspaces',
   vm: 'microsoft.compute/virtualmachines',
   extension: 'microsoft.compute/virtualmachines/extensions',
+  runCommand: 'microsoft.compute/virtualmachines/runcommands',
   roleAssignment: 'microsoft.authorization/roleassignments',
   roleDefinition: 'microsoft.authorization/roledefinitions',
   resourceGroup: 'microsoft.resources/resourcegroups',
@@ -65,6 +66,20 @@ export const LINKS = {
     aadJoin: [['properties', 'settings', 'properties', 'aadJoin']],
     dscFunction: [['properties', 'settings', 'configurationFunction']],
     dscModules: [['properties', 'settings', 'modulesUrl']],
+    /** A script that registers the VM (Custom Script, DSC) may read the pool's registration token anywhere in its settings. */
+    anyToken: [
+      ['properties', 'settings'],
+      ['properties', 'protectedSettings'],
+    ],
+  },
+  [TYPES.runCommand]: {
+    parent: [['parent']],
+    /** A run command that registers the VM passes the token as one of its (protected) parameters or in its script. */
+    anyToken: [
+      ['properties', 'parameters'],
+      ['properties', 'protectedParameters'],
+      ['properties', 'source'],
+    ],
   },
   [TYPES.roleAssignment]: {
     scope: [['scope']],
@@ -84,6 +99,11 @@ export const LINKS = {
 type Table = typeof LINKS;
 export type LinkedType = keyof Table;
 export type LinkOf<T extends LinkedType> = keyof Table[T] & string;
+
+/** Every path a link is read at (for links that read all of them, not the first that is set). */
+export function linkPathsOf<T extends LinkedType>(type: T, link: LinkOf<T>): readonly Path[] {
+  return pathsOf(type, link);
+}
 
 function pathsOf<T extends LinkedType>(type: T, link: LinkOf<T>): readonly Path[] {
   return (LINKS[type] as Record<string, readonly Path[]>)[link];

@@ -23,11 +23,21 @@ export class ModuleOutputs {
     }
   }
 
+  private readonly memo = new WeakMap<Value, Value>();
+
   /** The value behind a module output, followed through at most a few modules; any other value as it is. */
   resolve(v: Value | undefined, depth = 0): Value | undefined {
     v = unwrap(v);
-    if (!v || depth > 8 || this.calls.size === 0) return v;
+    if (!v || depth > 8) return v;
+    if (depth === 0) {
+      let r = this.memo.get(v);
+      if (!r) this.memo.set(v, (r = this.resolve(v, 1) ?? v));
+      return r;
+    }
+    // Many cases (a module called from many places, each passing a choice) are not followed: the link stays unknown.
+    if (v.kind === 'choice' && v.options.length > 32) return v;
     if (v.kind === 'choice') return { ...v, options: v.options.map((o) => ({ ...o, value: this.resolve(o.value, depth + 1) ?? o.value })) };
+    if (v.kind === 'unknown' && v.lastSegmentOf) return nameFromId(this.resolve(v.lastSegmentOf, depth + 1), v);
     if (v.kind !== 'unknown' || !v.key?.startsWith('module:')) return v;
     const m = OUTPUT_KEY.exec(v.key);
     if (!m) return v;
@@ -38,6 +48,13 @@ export class ModuleOutputs {
     for (const member of rest ? rest.slice(1).split('.') : []) out = accessMember(out, member, v.range);
     return this.resolve(out, depth + 1);
   }
+}
+
+/** The name a resource id gives (its last segment): `x.id` is a reference whose name is `x.name`. */
+function nameFromId(id: Value | undefined, fallback: Value): Value {
+  if (id?.kind === 'ref' && id.target && id.path.length === 1 && id.path[0].toLowerCase() === 'id') return { ...id, path: ['name'], range: fallback.range };
+  if (id?.kind === 'choice') return { ...id, options: id.options.map((o) => ({ ...o, value: nameFromId(o.value, fallback) })), range: fallback.range };
+  return fallback;
 }
 
 /** `module:<caller>#<symbol>[<index>].outputs.<name>.<member>...` (an index picks one instance of a looped module). */

@@ -1,7 +1,7 @@
 import type { Resource, Value } from '../model';
-import { knownBoolean, knownString } from '../values';
+import { getPath, knownBoolean, knownString } from '../values';
 import type { HostPoolNode } from './host-pools';
-import { linkHint, linkValue, TYPES } from './links';
+import { linkHint, linkPathsOf, linkValue, TYPES } from './links';
 import { parentNameOf, typeIs } from './resources';
 import { nearest, type Targets } from './targets';
 
@@ -27,7 +27,7 @@ export function sessionHostNodes(targets: Targets, poolOf: Map<Resource, HostPoo
     return n;
   };
   for (const vm of targets.ofType(TYPES.vm)) node(vm);
-  for (const ext of targets.ofType(TYPES.extension)) {
+  for (const ext of [...targets.ofType(TYPES.extension), ...targets.ofType(TYPES.runCommand)]) {
     const vm = extensionParent(targets, ext);
     if (vm) node(vm).extensions.push(ext);
   }
@@ -47,7 +47,7 @@ export function sessionHostNodes(targets: Targets, poolOf: Map<Resource, HostPoo
 function extensionParent(targets: Targets, ext: Resource): Resource | undefined {
   const byRef = targets.target(linkValue(ext, TYPES.extension, 'parent'), TYPES.vm, ext);
   if (byRef) return byRef;
-  const vmId = linkValue(ext, TYPES.extension, 'vm');
+  const vmId = typeIs(ext, TYPES.extension) ? linkValue(ext, TYPES.extension, 'vm') : undefined;
   if (vmId) return targets.target(vmId, TYPES.vm, ext);
   const parentName = parentNameOf(ext);
   if (!parentName) return undefined;
@@ -73,6 +73,11 @@ function joinType(n: SessionHostNode): void {
 
 function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; link: SessionHostNode['link'] } | undefined {
   for (const ext of n.extensions) {
+    // A Custom Script or run command that registers the VM with the pool's token (`listRegistrationTokens()`).
+    for (const token of tokenReferences(ext)) {
+      const pool = tokenPool(targets, token);
+      if (pool) return { pool, link: 'registration-token' };
+    }
     if (!isAvdAgentExtension(ext)) continue;
     const byToken = tokenPool(targets, linkValue(ext, TYPES.extension, 'registrationToken'));
     if (byToken) return { pool: byToken, link: 'registration-token' };
@@ -106,10 +111,41 @@ function tokenPool(targets: Targets, token: Value | undefined): Resource | undef
   return target && typeIs(target, TYPES.hostPool) ? target : undefined;
 }
 
+/** References to a host pool's registration token anywhere in an extension's or run command's properties. */
+function tokenReferences(ext: Resource): Value[] {
+  return factsOf(ext).tokens;
+}
+
+function findTokens(v: Value | undefined, out: Value[], depth = 0): void {
+  if (!v || depth > 40) return;
+  switch (v.kind) {
+    case 'ref': {
+      const path = v.path.map((p) => p.toLowerCase());
+      if (path.includes('listregistrationtokens') || (path.includes('registrationinfo') && path.includes('token'))) out.push(v);
+      return;
+    }
+    case 'string':
+      for (const p of v.parts) if (p.kind === 'hole') findTokens(p.value, out, depth + 1);
+      return;
+    case 'object':
+      for (const e of v.entries) findTokens(e.value, out, depth + 1);
+      return;
+    case 'array':
+      for (const i of v.items) findTokens(i, out, depth + 1);
+      return;
+    case 'choice':
+      for (const o of v.options) findTokens(o.value, out, depth + 1);
+      return;
+    default:
+      return;
+  }
+}
+
 /** Facts of one extension that do not depend on other resources; cached with the resource, which lives as long as its document. */
 interface ExtensionFacts {
   type?: string;
   agent: boolean;
+  tokens: Value[];
 }
 
 const extensionFacts = new WeakMap<Resource, ExtensionFacts>();
@@ -117,7 +153,14 @@ const extensionFacts = new WeakMap<Resource, ExtensionFacts>();
 function factsOf(ext: Resource): ExtensionFacts {
   let f = extensionFacts.get(ext);
   if (!f) {
-    f = { type: knownString(linkValue(ext, TYPES.extension, 'extensionType'))?.toLowerCase(), agent: computeIsAgent(ext) };
+    const tokens: Value[] = [];
+    for (const path of linkPathsOf(typeIs(ext, TYPES.runCommand) ? TYPES.runCommand : TYPES.extension, 'anyToken')) findTokens(getPath(ext.body, path), tokens);
+    const runCommand = typeIs(ext, TYPES.runCommand);
+    f = {
+      type: runCommand ? undefined : knownString(linkValue(ext, TYPES.extension, 'extensionType'))?.toLowerCase(),
+      agent: tokens.length > 0 || (!runCommand && computeIsAgent(ext)),
+      tokens,
+    };
     extensionFacts.set(ext, f);
   }
   return f;

@@ -39,31 +39,61 @@ export class Targets {
   }
 
   /** The resource a value points at: a reference by key, or an id / name that matches a resource of `type`. */
-  target(v: Value | undefined, type?: string, from?: Resource): Resource | undefined {
+  target(v: Value | undefined, type?: string, from?: Resource, depth = 0): Resource | undefined {
     v = this.outputs.resolve(v);
-    if (!v) return undefined;
+    if (!v || depth > 8) return undefined;
     if (v.kind === 'choice') {
       // A module shared by several deployments: the one resource its known cases point at (the others cannot be followed).
-      const found = new Set(v.options.map((o) => this.target(o.value, type, from)).filter((r) => r));
+      const found = new Set(v.options.map((o) => this.target(o.value, type, from, depth + 1)).filter((r) => r));
       return found.size === 1 ? [...found][0] : undefined;
     }
     if (v.kind === 'ref') {
       if (v.target) {
         const r = this.byKey.get(v.target);
-        if (r && (!type || typeIs(r, type))) return r;
+        if (r && (!type || typeIs(r, type))) return this.deployed(r);
         return undefined;
       }
-      if (v.targetId) return this.target(v.targetId, type, from);
+      if (v.targetId) return this.target(v.targetId, type, from, depth + 1);
       return undefined;
     }
     const id = parseResourceId(v);
     if (id?.kind === 'resource' && id.type && (!type || id.type.toLowerCase() === type)) {
       const name = id.names[id.names.length - 1];
       const matches = this.named(id.type.toLowerCase(), name);
-      return from ? nearest(matches, from) : matches.length === 1 ? matches[0] : undefined;
+      const match = from ? nearest(matches, from) : matches.length === 1 ? matches[0] : undefined;
+      return match && this.deployed(match);
     }
     return undefined;
   }
+
+  private readonly aliases = new Map<Resource, Resource>();
+
+  /**
+   * An `existing` resource stands for the one it names, when that one is deployed in the workspace: its name (often
+   * `last(split(id, '/'))` of an id passed down as a module parameter) leads to the deployed resource. Else itself.
+   */
+  private deployed(r: Resource): Resource {
+    if (!r.source.existing) return r;
+    let alias = this.aliases.get(r);
+    if (alias) return alias;
+    this.aliases.set(r, r);
+    const type = r.type.toLowerCase();
+    const name = this.outputs.resolve(resourceName(r));
+    let found: Resource | undefined;
+    if (name?.kind === 'ref' || name?.kind === 'choice') found = this.target(name, type, r);
+    else {
+      const candidates = this.named(type, name).filter((c) => !c.source.existing);
+      found = candidates.length ? nearestOrOnly(candidates, r) : undefined;
+    }
+    alias = found && !found.source.existing ? found : r;
+    this.aliases.set(r, alias);
+    return alias;
+  }
+}
+
+/** The one candidate in the same document or folder, else the only one at all. */
+function nearestOrOnly(candidates: Resource[], from: Resource): Resource | undefined {
+  return nearest(candidates, from) ?? (candidates.length === 1 ? candidates[0] : undefined);
 }
 
 /**

@@ -92,6 +92,15 @@ export function binaryOperation(op: string, a: Value, right: () => Value, range:
   }
 }
 
+/** `last(split(id, '/'))` of an id that is not known: unknown, but it remembers the id (UnknownValue.lastSegmentOf). */
+function lastOfUnknown(a: Value[], r: Range): Value {
+  // The last item of something a reference reads (`last(pool.listRegistrationTokens().value).token`) is still read from it.
+  if (a[0]?.kind === 'ref') return { ...a[0], path: [...a[0].path, 'last()'], range: r };
+  const v = unknownCall('last', a, r);
+  const split = a[0]?.kind === 'unknown' ? a[0].splitOf : undefined;
+  return split?.separator === '/' && v.kind === 'unknown' ? { ...v, lastSegmentOf: split.value } : v;
+}
+
 export function unknownCall(name: string, args: Value[], range: Range): Value {
   const key = keyed(`${name}(${args.map(valueKey).join(',')})`);
   return unknown(range, `${name}(…)`, key);
@@ -249,6 +258,14 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
     const s = knownString(a[0]);
     return s === undefined ? unknownCall('trim', a, r) : { kind: 'string', parts: [{ kind: 'text', text: s.trim() }], range: r };
   },
+  split: (a, r) => {
+    const [s, sep] = a.map(knownString);
+    if (s !== undefined && sep !== undefined && sep !== '') {
+      return { kind: 'array', items: s.split(sep).map((t): Value => ({ kind: 'string', parts: [{ kind: 'text', text: t }], range: r })), range: r };
+    }
+    const v = unknownCall('split', a, r);
+    return a[0] && sep !== undefined && v.kind === 'unknown' ? { ...v, splitOf: { value: a[0], separator: sep } } : v;
+  },
   replace: (a, r) => {
     const [s, x, y] = a.map(knownString);
     if (s === undefined || x === undefined || y === undefined) return unknownCall('replace', a, r);
@@ -359,7 +376,7 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
     if (a[0]?.kind === 'ref') return { ...a[0], path: [...a[0].path, '0'], range: r };
     return a[0]?.kind === 'array' && a[0].items.length ? a[0].items[0] : unknownCall('first', a, r);
   },
-  last: (a, r) => (a[0]?.kind === 'array' && !a[0].open && a[0].items.length ? a[0].items[a[0].items.length - 1] : unknownCall('last', a, r)),
+  last: (a, r) => (a[0]?.kind === 'array' && !a[0].open && a[0].items.length ? a[0].items[a[0].items.length - 1] : lastOfUnknown(a, r)),
   resourceid: (a, r) => resourceIdString('resourceGroup', a, r),
   subscriptionresourceid: (a, r) => resourceIdString('subscription', a, r),
   tenantresourceid: (a, r) => resourceIdString('tenant', a, r),

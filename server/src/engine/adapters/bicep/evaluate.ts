@@ -1,7 +1,7 @@
 import { pushAll } from '../../arrays';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, binaryOperation, callFunction, operatorKey, unknownCall } from '../../resolve/functions';
-import { choice, concatParts, conditionText, knownBoolean, knownString, LazyEntry, unknown } from '../../values';
+import { choice, concatParts, conditionText, knownBoolean, LazyEntry, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
@@ -215,13 +215,6 @@ export class BicepEvaluator {
       return unknownCall(lower, args, range);
     }
     switch (lower) {
-      case 'split': {
-        const s = args[0];
-        const sep = knownString(args[1]);
-        const text = knownString(s);
-        if (text === undefined || sep === undefined) return unknownCall('split', args, range);
-        return { kind: 'array', items: text.split(sep).map((t) => ({ kind: 'string', parts: [{ kind: 'text', text: t }], range })), range };
-      }
       case 'reference':
         return args[0] && args[0].kind === 'ref'
           ? { ...args[0], path: ['properties'], range }
