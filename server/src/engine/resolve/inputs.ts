@@ -8,6 +8,14 @@ function fromInput(input: TemplateInput, v: Value): Value {
 }
 
 /**
+ * An object parameter whose default is `{}` is a slot for what the deployment passes (a whole `properties` object, a
+ * set of overrides): what it holds is not known, so it is an open object, not "no properties".
+ */
+export function passThroughDefault(v: Value): Value {
+  return v.kind === 'object' && !v.entries.length && !v.open ? { ...v, open: true } : v;
+}
+
+/**
  * The value of a parameter given the inputs that target its template. One input: its value (or the template's own
  * default when it does not set the parameter). Several: each is a separate deployment, so the value is a choice that
  * says which input leads to it. None: undefined (the template's own default applies).

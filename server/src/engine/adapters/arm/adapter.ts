@@ -14,9 +14,9 @@ import type {
 import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
 import { type LineIndex, lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
-import { arrayItems, knownString, LazyEntry, relocate, unknown } from '../../values';
+import { arrayItems, knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
-import { combineInputs } from '../../resolve/inputs';
+import { combineInputs, passThroughDefault } from '../../resolve/inputs';
 import { parametersFileLabel, parametersFileTargets } from '../../resolve/targets';
 import { linksProperty } from '../../graph/links';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
@@ -207,7 +207,7 @@ class TemplateReader {
     const key = `param:${prefix}:${name.toLowerCase()}`;
     if (!decl) return unknown(at, `parameter ${name}`, key);
     const def = prop(decl, 'defaultValue');
-    if (def) return { ...this.value(def, scope), origin: { uri: this.doc.uri, range: nodeRange(def) } } as Value;
+    if (def) return { ...passThroughDefault(this.value(def, scope)), origin: { uri: this.doc.uri, range: nodeRange(def) } } as Value;
     const allowed = prop(decl, 'allowedValues');
     const items = allowed ? arrayItems(this.value(allowed, scope)) : undefined;
     if (items && items.length > 0) {
@@ -371,6 +371,9 @@ class TemplateReader {
     const properties = prop(n, 'properties');
     const template = prop(properties, 'template');
     if (!template || template.type !== 'object') return;
+    // A deployment whose condition is false under the known values deploys nothing.
+    const condition = prop(n, 'condition');
+    if (condition && knownBoolean(this.value(condition, outerScope)) === false) return;
     const inner = stringOf(prop(prop(properties, 'expressionEvaluationOptions'), 'scope'))?.toLowerCase() === 'inner';
     const provided = new Map<string, () => Value>();
     if (inner) {

@@ -1,12 +1,12 @@
 import { pushAll } from '../../arrays';
 import { bicepLinkNeutralEdit } from './link-neutral';
 import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
-import { combineInputs } from '../../resolve/inputs';
+import { combineInputs, passThroughDefault } from '../../resolve/inputs';
 import { baseName, resolveRelative } from '../../resolve/paths';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
-import { unknown } from '../../values';
+import { knownBoolean, unknown } from '../../values';
 import { BicepEvaluator, type BicepScope } from './evaluate';
 import { parseBicep } from './parser';
 import type {
@@ -140,6 +140,9 @@ class BicepReader {
   /** A module call passes its `params` to the module file, and deploys it to its `scope` (else this deployment's resource group). */
   private moduleCall(s: ModuleDeclaration): void {
     if (s.path.kind !== 'string' || s.path.value === undefined) return;
+    // A module whose condition is false under the known values is not deployed from here: it passes nothing.
+    const cond = s.value.kind === 'if' ? s.value.condition : undefined;
+    if (cond && knownBoolean(this.evaluator.evaluate(cond)) === false) return;
     const target = resolveRelative(this.doc.uri, s.path.value);
     const body = bodyObject(s.value);
     if (!target) (this.doc.facts.unresolvedModules ??= []).push({ reference: s.path.value, range: range(s.path) });
@@ -237,7 +240,7 @@ class BicepReader {
     const key = `param:${this.doc.uri}#:${name.toLowerCase()}`;
     if (!decl) return unknown(at, `parameter ${name}`, key);
     if (decl.value) {
-      const v = this.evaluator.evaluate(decl.value);
+      const v = passThroughDefault(this.evaluator.evaluate(decl.value));
       return { ...v, origin: { uri: this.doc.uri, range: range(decl.value) } } as Value;
     }
     const allowed = decl.decorators.find((d) => decoratorName(d) === 'allowed');
