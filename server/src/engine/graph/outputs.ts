@@ -9,16 +9,34 @@ import { unwrap } from './identity';
  * in turn (a host pool's id passed up from a nested module, then down to the session hosts' module).
  */
 export class ModuleOutputs {
-  /** `<caller uri>#<module symbol>` -> the module's document. */
-  private readonly calls = new Map<string, Document>();
+  /**
+   * `<caller uri>#<module symbol>` (Bicep) or `<caller directory>/#<module name>` (Terraform, whose module blocks any
+   * file of the directory can read) -> the outputs of the module's document or directory.
+   */
+  private readonly calls = new Map<string, Map<string, Value>>();
 
   constructor(documents: readonly Document[]) {
     const byUri = new Map(documents.map((d) => [d.uri, d]));
+    // A Terraform module directory's outputs are declared across its files.
+    const byDir = new Map<string, Map<string, Value>>();
+    for (const d of documents) {
+      if (!d.facts.outputs || (d.language !== 'terraform' && d.language !== 'tfvars')) continue;
+      const dir = d.uri.slice(0, d.uri.lastIndexOf('/') + 1);
+      let outputs = byDir.get(dir);
+      if (!outputs) byDir.set(dir, (outputs = new Map()));
+      for (const [k, v] of d.facts.outputs) outputs.set(k, v);
+    }
     for (const d of documents) {
       for (const input of d.facts.inputs ?? []) {
         if (!input.module) continue;
+        const dirTarget = input.targets.find((t) => t.endsWith('/'));
+        if (dirTarget) {
+          const outputs = byDir.get(dirTarget);
+          if (outputs) this.calls.set(`${input.uri.slice(0, input.uri.lastIndexOf('/') + 1)}#${input.module}`, outputs);
+          continue;
+        }
         const callee = input.targets.map((t) => byUri.get(t)).find((x) => x);
-        if (callee) this.calls.set(`${input.uri}#${input.module}`, callee);
+        if (callee?.facts.outputs) this.calls.set(`${input.uri}#${input.module}`, callee.facts.outputs);
       }
     }
   }
@@ -42,7 +60,7 @@ export class ModuleOutputs {
     const m = OUTPUT_KEY.exec(v.key);
     if (!m) return v;
     const [, caller, symbol, output, rest] = m;
-    const value = this.calls.get(`${caller}#${symbol}`)?.facts.outputs?.get(output.toLowerCase());
+    const value = this.calls.get(`${caller}#${symbol}`)?.get(output.toLowerCase());
     if (!value) return v;
     let out: Value = value;
     for (const member of rest ? rest.slice(1).split('.') : []) out = accessMember(out, member, v.range);
@@ -58,4 +76,4 @@ function nameFromId(id: Value | undefined, fallback: Value): Value {
 }
 
 /** `module:<caller>#<symbol>[<index>].outputs.<name>.<member>...` (an index picks one instance of a looped module). */
-const OUTPUT_KEY = /^module:(.+)#([A-Za-z_][\w]*)(?:\[[^\]]*\])?\.outputs\.([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*)*)$/;
+const OUTPUT_KEY = /^module:(.+)#([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.outputs\.([A-Za-z_$][\w$-]*)((?:\.[A-Za-z_$][\w$-]*)*)$/;

@@ -142,7 +142,12 @@ export class TfEvaluator {
         if (s?.kind === 'attr') path.push(s.name);
         else break;
       }
-      return unknown(range, path.join('.'), root === 'module' ? `tf:${path.join('.')}` : undefined);
+      if (root !== 'module') return unknown(range, path.join('.'));
+      // `module.m.out.rest` reads the output of the module called `m` in this directory (graph/outputs.ts follows it).
+      const [, name, output, ...more] = path;
+      const dir = this.scope.uri.slice(0, this.scope.uri.lastIndexOf('/'));
+      const key = output ? `module:${dir}/#${name}.outputs.${[output, ...more].join('.')}` : `module:${dir}/#${name}`;
+      return unknown(range, path.join('.'), key);
     }
     const isData = root === 'data';
     const offset = isData ? 1 : 0;

@@ -412,9 +412,13 @@ export class TerraformProject {
       case 'locals':
         for (const a of items(b.body).attributes) symbol('local', a.name, nodeRange(a.nameNode));
         return;
-      case 'output':
-        if (l0 && b.labels[0]) symbol('output', l0, nodeRange(b.labels[0]));
+      case 'output': {
+        if (!l0 || !b.labels[0]) return;
+        symbol('output', l0, nodeRange(b.labels[0]));
+        const value = items(b.body).attributes.find((a) => a.name === 'value');
+        if (value) (doc.facts.outputs ??= new Map()).set(l0.toLowerCase(), new TfEvaluator(scope).evaluate(value.value));
         return;
+      }
       case 'module': {
         if (!l0 || !b.labels[0]) return;
         symbol('module', l0, nodeRange(b.labels[0]));
@@ -436,6 +440,7 @@ export class TerraformProject {
           label: `module '${l0}' in ${fileName(doc.uri)}`,
           values,
           at: nodeRange(source.value),
+          module: l0,
         });
         return;
       }
