@@ -204,6 +204,8 @@ export interface DocumentFacts {
    * `mod.outputs.x` reads them when the graph follows a link (see graph/outputs.ts).
    */
   outputs?: Map<string, Value>;
+  /** The outputs of the nested deployments an ARM template holds, by the key of the `Microsoft.Resources/deployments` resource. */
+  deploymentOutputs?: Map<string, ObjectValue>;
   /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */
   unresolvedModules?: { reference: string; range: Range }[];
   /**

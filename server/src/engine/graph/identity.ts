@@ -30,8 +30,12 @@ function computeIdentityKey(v: Value | undefined): string | undefined {
   switch (v.kind) {
     case 'unknown':
       return v.key ? 'u:' + v.key : undefined;
-    case 'ref':
-      return v.target ? `r:${v.target}|${v.path.join('.')}` : undefined;
+    case 'ref': {
+      if (v.target) return `r:${v.target}|${v.path.join('.')}`;
+      // A reference by id (`reference(resourceId(...)).outputs.x.value`): the same id and path read the same value.
+      const id = v.targetId ? valueKey(v.targetId).toLowerCase() : '?';
+      return id.includes('?') ? undefined : `r:id(${id})|${v.path.join('.').toLowerCase()}`;
+    }
     case 'choice':
       return undefined;
     default: {

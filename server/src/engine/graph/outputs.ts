@@ -1,6 +1,6 @@
-import type { Document, Value } from '../model';
+import type { Document, ObjectValue, Value } from '../model';
 import { accessMember } from '../resolve/functions';
-import { unwrap } from './identity';
+import { identityKey, unwrap } from './identity';
 
 /**
  * A caller's `mod.outputs.x` (an unknown keyed `module:<caller>#mod.outputs.x` when the caller is read) is the value the
@@ -15,7 +15,15 @@ export class ModuleOutputs {
    */
   private readonly calls = new Map<string, Map<string, Value>>();
 
-  constructor(documents: readonly Document[]) {
+  /** Outputs of ARM nested deployments, by the key of the deployment resource. */
+  private readonly deployments = new Map<string, ObjectValue>();
+
+  /** `deploymentOf` finds the nested deployment resource a `reference(id)` names (Targets does, by id or name). */
+  constructor(
+    documents: readonly Document[],
+    private readonly deploymentOf: (id: Value) => string | undefined = () => undefined,
+  ) {
+    for (const d of documents) for (const [key, outputs] of d.facts.deploymentOutputs ?? []) this.deployments.set(key, outputs);
     const byUri = new Map(documents.map((d) => [d.uri, d]));
     // A Terraform module directory's outputs are declared across its files.
     const byDir = new Map<string, Map<string, Value>>();
@@ -43,6 +51,27 @@ export class ModuleOutputs {
 
   private readonly memo = new WeakMap<Value, Value>();
 
+  /**
+   * The identity keys of a value and of each value it leads to, one hop at a time (a module output, a nested
+   * deployment's output, a name taken from an id): two names that lead to the same place at any hop are the same name,
+   * even when where they lead is not known (a Bicep function compiled into the template).
+   */
+  chainKeys(v: Value | undefined): string[] {
+    const keys: string[] = [];
+    let cur = unwrap(v);
+    for (let i = 0; cur && i < 8; i++) {
+      const k = identityKey(cur);
+      if (k !== undefined && !keys.includes(k)) keys.push(k);
+      const next = this.resolve(cur, 8);
+      if (!next || next === cur) break;
+      cur = unwrap(next);
+    }
+    const end = this.resolve(v);
+    const k = identityKey(end);
+    if (k !== undefined && !keys.includes(k)) keys.push(k);
+    return keys;
+  }
+
   /** The value behind a module output, followed through at most a few modules; any other value as it is. */
   resolve(v: Value | undefined, depth = 0): Value | undefined {
     v = unwrap(v);
@@ -56,6 +85,10 @@ export class ModuleOutputs {
     if (v.kind === 'choice' && v.options.length > 32) return v;
     if (v.kind === 'choice') return { ...v, options: v.options.map((o) => ({ ...o, value: this.resolve(o.value, depth + 1) ?? o.value })) };
     if (v.kind === 'unknown' && v.lastSegmentOf) return nameFromId(this.resolve(v.lastSegmentOf, depth + 1), v);
+    if (v.kind === 'ref' && this.deployments.size) {
+      const out = this.deploymentOutput(v);
+      if (out) return this.resolve(out, depth + 1);
+    }
     if (v.kind !== 'unknown' || !v.key?.startsWith('module:')) return v;
     const m = OUTPUT_KEY.exec(v.key);
     if (!m) return v;
@@ -65,6 +98,20 @@ export class ModuleOutputs {
     let out: Value = value;
     for (const member of rest ? rest.slice(1).split('.') : []) out = accessMember(out, member, v.range);
     return this.resolve(out, depth + 1);
+  }
+
+  /**
+   * `reference(<nested deployment>).outputs.x.value` (ARM, compiled Bicep): the value the nested template gives its
+   * output `x`, with any further members read from it.
+   */
+  private deploymentOutput(v: Extract<Value, { kind: 'ref' }>): Value | undefined {
+    const path = v.path[0]?.toLowerCase() === 'properties' ? v.path.slice(1) : v.path;
+    if (path.length < 3 || path[0].toLowerCase() !== 'outputs' || path[2].toLowerCase() !== 'value') return undefined;
+    const key = v.target ?? (v.targetId ? this.deploymentOf(v.targetId) : undefined);
+    const outputs = key ? this.deployments.get(key) : undefined;
+    let out = outputs?.entries.find((e) => e.key.toLowerCase() === path[1].toLowerCase())?.value;
+    for (const member of path.slice(3)) if (out) out = accessMember(out, member, v.range);
+    return out;
   }
 }
 

@@ -1,7 +1,6 @@
 import { dirOf } from '../resolve/paths';
 import type { Document, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
-import { identityKey, indexBy } from './identity';
 import { ModuleOutputs } from './outputs';
 import { resourceName, typeIs } from './resources';
 
@@ -13,7 +12,7 @@ export class Targets {
   readonly outputs: ModuleOutputs;
 
   constructor(documents: Document[]) {
-    this.outputs = new ModuleOutputs(documents);
+    this.outputs = new ModuleOutputs(documents, (id) => this.target(id, 'microsoft.resources/deployments')?.key);
     for (const d of documents) {
       for (const r of d.resources) {
         this.byKey.set(r.key, r);
@@ -29,13 +28,30 @@ export class Targets {
     return this.byType.get(t) ?? [];
   }
 
-  /** Resources of a type whose name is the same as `name` (by identity key; indexed once per type). */
+  /**
+   * Resources of a type whose name is the same as `name`: by identity key, at any hop of where the names lead
+   * (ModuleOutputs.chainKeys), the most resolved first. Indexed once per type.
+   */
   named(type: string, name: Value | undefined): Resource[] {
-    const k = identityKey(this.outputs.resolve(name));
-    if (k === undefined) return [];
+    if (!name) return [];
     let index = this.byTypeAndName.get(type);
-    if (!index) this.byTypeAndName.set(type, (index = indexBy(this.ofType(type), resourceName)));
-    return index.get(k) ?? [];
+    if (!index) {
+      index = new Map();
+      for (const r of this.ofType(type)) {
+        for (const k of this.outputs.chainKeys(resourceName(r))) {
+          let list = index.get(k);
+          if (!list) index.set(k, (list = []));
+          if (!list.includes(r)) list.push(r);
+        }
+      }
+      this.byTypeAndName.set(type, index);
+    }
+    const keys = this.outputs.chainKeys(name);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const found = index.get(keys[i]);
+      if (found?.length) return found;
+    }
+    return [];
   }
 
   /** The resource a value points at: a reference by key, or an id / name that matches a resource of `type`. */

@@ -40,7 +40,8 @@ function fixesFor(ra: RoleAssignmentNode, roleGuid: string, pool: HostPoolNode):
       ),
     );
   }
-  if (pool.resource.source.uri === ra.resource.source.uri) {
+  // Offered where the pool is declared with the grant (the same template, or the same nested deployment of one).
+  if (pool.resource.source.uri === ra.resource.source.uri && pool.resource.source.scopePath === ra.resource.source.scopePath) {
     fixes.push(
       fix('Make the host pool personal', { kind: 'set-property', resource: pool.resource.key, path: ['properties', 'hostPoolType'], value: 'Personal' }),
     );

@@ -135,7 +135,7 @@ class TemplateReader {
     private readonly parsed: ParsedJson,
   ) {}
 
-  read(ctx: TemplateContext, template: JsonNode = this.root): void {
+  read(ctx: TemplateContext, template: JsonNode = this.root): ArmScope {
     const scope = this.scopeFor(template, ctx);
     const resources = prop(template, 'resources');
     if (resources?.type === 'array') {
@@ -144,6 +144,7 @@ class TemplateReader {
       // languageVersion 2.0: resources is an object keyed by symbolic name.
       for (const p of props(resources)) this.resource(p.value, p.key, ctx, scope);
     }
+    return scope;
   }
 
   private scopeFor(template: JsonNode, ctx: TemplateContext): ArmScope {
@@ -391,7 +392,7 @@ class TemplateReader {
     if (rgNode) resourceGroup = this.value(rgNode, outerScope);
     else if (subNode || schemaScope !== 'resourceGroup')
       resourceGroup = unknown(nodeRange(n), 'a resource group of the nested deployment', `deployment-rg:${this.key(ctx.path, symbol)}`);
-    this.read(
+    const scope = this.read(
       {
         path: `${ctx.path ? ctx.path + '/' : ''}${symbol}`,
         deploymentScope: rgNode ? 'resourceGroup' : schemaScope,
@@ -401,6 +402,18 @@ class TemplateReader {
       },
       template,
     );
+    // Its outputs, read when the graph follows `reference(<this deployment>).outputs.x.value` (graph/outputs.ts).
+    const outputs = prop(template, 'outputs');
+    if (outputs?.type === 'object') {
+      const entries = props(outputs).map(
+        (p) =>
+          new LazyEntry(p.key, nodeRange(p.keyNode), () => {
+            const v = prop(p.value, 'value');
+            return v ? this.value(v, scope) : unknown(nodeRange(p.value));
+          }),
+      );
+      (this.doc.facts.deploymentOutputs ??= new Map()).set(this.key(ctx.path, symbol), { kind: 'object', entries, range: nodeRange(outputs) });
+    }
   }
 }
 
