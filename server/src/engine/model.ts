@@ -200,10 +200,10 @@ export interface DocumentFacts {
   /** Values this document passes to other templates: module calls, parameter files, Terraform module blocks. */
   inputs?: TemplateInput[];
   /**
-   * The template's outputs (lower-case name -> value, evaluated with the inputs it was read with): a caller's
+   * The template's outputs (lower-case name -> entry, evaluated when first read, with the inputs the template was read with): a caller's
    * `mod.outputs.x` reads them when the graph follows a link (see graph/outputs.ts).
    */
-  outputs?: Map<string, Value>;
+  outputs?: Map<string, ObjectEntry>;
   /** The outputs of the nested deployments an ARM template holds, by the key of the `Microsoft.Resources/deployments` resource. */
   deploymentOutputs?: Map<string, ObjectValue>;
   /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */

@@ -76,7 +76,7 @@ function computeLinkFacts(doc: Document): string {
     for (const path of linkPaths(t)) out.push(k(get(r.body, ...path)));
   }
   // Outputs and module calls link across documents (graph/outputs.ts).
-  for (const [name, v] of doc.facts.outputs ?? []) out.push(`output ${name} ${k(v)}`);
+  for (const [name, e] of doc.facts.outputs ?? []) out.push(`output ${name} ${k(e.value)}`);
   for (const [key, v] of doc.facts.deploymentOutputs ?? []) out.push(`outputs ${key} ${k(v)}`);
   for (const input of doc.facts.inputs ?? []) if (input.module) out.push(`module ${input.module} ${input.targets.join(' ')}`);
   return out.join('\n');

@@ -1,4 +1,4 @@
-import type { Document, ObjectValue, Value } from '../model';
+import type { Document, ObjectEntry, ObjectValue, Value } from '../model';
 import { accessMember } from '../resolve/functions';
 import { identityKey, unwrap } from './identity';
 
@@ -13,7 +13,7 @@ export class ModuleOutputs {
    * `<caller uri>#<module symbol>` (Bicep) or `<caller directory>/#<module name>` (Terraform, whose module blocks any
    * file of the directory can read) -> the outputs of the module's document or directory.
    */
-  private readonly calls = new Map<string, Map<string, Value>>();
+  private readonly calls = new Map<string, Map<string, ObjectEntry>>();
 
   /** Outputs of ARM nested deployments, by the key of the deployment resource. */
   private readonly deployments = new Map<string, ObjectValue>();
@@ -26,7 +26,7 @@ export class ModuleOutputs {
     for (const d of documents) for (const [key, outputs] of d.facts.deploymentOutputs ?? []) this.deployments.set(key, outputs);
     const byUri = new Map(documents.map((d) => [d.uri, d]));
     // A Terraform module directory's outputs are declared across its files.
-    const byDir = new Map<string, Map<string, Value>>();
+    const byDir = new Map<string, Map<string, ObjectEntry>>();
     for (const d of documents) {
       if (!d.facts.outputs || (d.language !== 'terraform' && d.language !== 'tfvars')) continue;
       const dir = d.uri.slice(0, d.uri.lastIndexOf('/') + 1);
@@ -93,7 +93,7 @@ export class ModuleOutputs {
     const m = OUTPUT_KEY.exec(v.key);
     if (!m) return v;
     const [, caller, symbol, output, rest] = m;
-    const value = this.calls.get(`${caller}#${symbol}`)?.get(output.toLowerCase());
+    const value = this.calls.get(`${caller}#${symbol}`)?.get(output.toLowerCase())?.value;
     if (!value) return v;
     let out: Value = value;
     for (const member of rest ? rest.slice(1).split('.') : []) out = accessMember(out, member, v.range);

@@ -6,7 +6,7 @@ import { baseName, resolveRelative } from '../../resolve/paths';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
-import { knownBoolean, unknown } from '../../values';
+import { knownBoolean, LazyEntry, unknown } from '../../values';
 import { BicepEvaluator, type BicepScope } from './evaluate';
 import { parseBicep } from './parser';
 import type {
@@ -129,7 +129,10 @@ class BicepReader {
       if (s.kind === 'resource') this.resource(s);
       else if (s.kind === 'module') this.moduleCall(s);
       else if (s.kind === 'using') this.using(s);
-      else if (s.kind === 'output' && s.name.name) (this.doc.facts.outputs ??= new Map()).set(s.name.name.toLowerCase(), this.evaluator.evaluate(s.value));
+      else if (s.kind === 'output' && s.name.name) {
+        const value = s.value;
+        (this.doc.facts.outputs ??= new Map()).set(s.name.name.toLowerCase(), new LazyEntry(s.name.name, range(s.name), () => this.evaluator.evaluate(value)));
+      }
     }
   }
 

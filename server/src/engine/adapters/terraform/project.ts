@@ -6,7 +6,7 @@ import type { Grammars } from '../../parse';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
 import { accessMember } from '../../resolve/functions';
-import { knownString, relocate, unknown } from '../../values';
+import { knownString, LazyEntry, relocate, unknown } from '../../values';
 import { guardHcl } from './guard';
 import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
 import { TfEvaluator, type TfScope } from './evaluate';
@@ -416,7 +416,11 @@ export class TerraformProject {
         if (!l0 || !b.labels[0]) return;
         symbol('output', l0, nodeRange(b.labels[0]));
         const value = items(b.body).attributes.find((a) => a.name === 'value');
-        if (value) (doc.facts.outputs ??= new Map()).set(l0.toLowerCase(), new TfEvaluator(scope).evaluate(value.value));
+        if (value)
+          (doc.facts.outputs ??= new Map()).set(
+            l0.toLowerCase(),
+            new LazyEntry(l0, nodeRange(b.labels[0]), () => new TfEvaluator(scope).evaluate(value.value)),
+          );
         return;
       }
       case 'module': {
