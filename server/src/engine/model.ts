@@ -139,6 +139,8 @@ export interface ResourceSource {
   nativeType?: string;
   /** Deployed only when a condition holds (`if`, `count`, ARM `condition`). */
   conditional?: boolean;
+  /** Bicep `if (...)` and ARM `condition` that are not known to be true: the condition itself (a loop's count is not one). */
+  condition?: Value;
   /** Declared in a loop (`for`, `count`, `for_each`, ARM `copy`). */
   loop?: boolean;
   /** Declared as `existing` / a Terraform data source: not deployed here, only referenced. */

@@ -261,6 +261,7 @@ export class Workspace {
       const f = this.files.get(u);
       return !!f && (!f.doc || this.unsure.has(u));
     };
+    const readAgain: string[] = [];
     for (const uri of this.calls.readingOrder(uris, pending)) {
       const f = this.files.get(uri)!;
       this.unsure.delete(uri);
@@ -275,6 +276,18 @@ export class Workspace {
       }
       if (!same) f.inputs = inputs;
       f.doc = this.adapt(f, f.inputs!);
+      // Calls only the model shows (an ARM templateLink built from parameters): a callee read before it reads again.
+      for (const t of this.calls.learn(
+        uri,
+        (f.doc.facts.inputs ?? []).flatMap((i) => i.targets),
+      )) {
+        for (const callee of this.calls.filesOf(t)) {
+          if (callee !== uri && this.files.get(callee)?.doc) {
+            this.unsure.add(callee);
+            readAgain.push(callee);
+          }
+        }
+      }
       if (f.doc.syntaxErrors.some((e) => e.retry)) this.retrying.add(uri);
       // A Bicep edit inside a string the graph does not link by (known once the file is read).
       if (f.edited && f.doc.facts.linkNeutral) {
@@ -283,6 +296,7 @@ export class Workspace {
       }
       f.edited = undefined;
     }
+    if (readAgain.length) this.read(readAgain);
   }
 
   /** The inputs that target a document, from the models of the callers it takes values from (read before it). */

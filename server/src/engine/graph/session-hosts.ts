@@ -59,6 +59,9 @@ function joinType(n: SessionHostNode): void {
   let entra: Resource | undefined;
   let ad: Resource | undefined;
   for (const ext of n.extensions) {
+    // An extension deployed only under a condition not known to hold (the identity solution a parameter picks) does not
+    // tell the join type; a loop's count does not make it uncertain.
+    if (ext.source.condition && knownBoolean(ext.source.condition) !== true) continue;
     const type = factsOf(ext).type;
     if (type === 'aadloginforwindows') entra ??= ext;
     else if (type === 'jsonaddomainextension') ad ??= ext;
@@ -75,11 +78,11 @@ function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; l
   for (const ext of n.extensions) {
     // A Custom Script or run command that registers the VM with the pool's token (`listRegistrationTokens()`).
     for (const token of tokenReferences(ext)) {
-      const pool = tokenPool(targets, token);
+      const pool = tokenPool(targets, token, ext);
       if (pool) return { pool, link: 'registration-token' };
     }
     if (!isAvdAgentExtension(ext)) continue;
-    const byToken = tokenPool(targets, linkValue(ext, TYPES.extension, 'registrationToken'));
+    const byToken = tokenPool(targets, linkValue(ext, TYPES.extension, 'registrationToken'), ext);
     if (byToken) return { pool: byToken, link: 'registration-token' };
     const name = linkValue(ext, TYPES.extension, 'hostPool');
     if (name) {
@@ -96,19 +99,21 @@ function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; l
 }
 
 /** The host pool a registration token value comes from: a reference into the pool (its `registrationInfo.token`). */
-function tokenPool(targets: Targets, token: Value | undefined): Resource | undefined {
+function tokenPool(targets: Targets, token: Value | undefined, from: Resource): Resource | undefined {
   token = targets.outputs.resolve(token);
   if (!token) return undefined;
   if (token.kind === 'choice') {
     for (const c of token.options) {
-      const p = tokenPool(targets, c.value);
+      const p = tokenPool(targets, c.value, from);
       if (p) return p;
     }
     return undefined;
   }
   if (token.kind !== 'ref') return undefined;
   const target = targets.target(token);
-  return target && typeIs(target, TYPES.hostPool) ? target : undefined;
+  if (target) return typeIs(target, TYPES.hostPool) ? target : undefined;
+  // ARM's `reference(<name>)` of a pool deployed by the same template names it, not its id.
+  return token.targetId && !token.target ? nearest(targets.named(TYPES.hostPool, token.targetId), from) : undefined;
 }
 
 /** References to a host pool's registration token anywhere in an extension's or run command's properties. */

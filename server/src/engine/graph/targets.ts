@@ -34,6 +34,8 @@ export class Targets {
    */
   named(type: string, name: Value | undefined): Resource[] {
     if (!name) return [];
+    // A template several deployments call: the resources any of its cases names.
+    if (name.kind === 'choice') return [...new Set(name.options.flatMap((o) => (o.value.kind === 'choice' ? [] : this.named(type, o.value))))];
     let index = this.byTypeAndName.get(type);
     if (!index) {
       index = new Map();

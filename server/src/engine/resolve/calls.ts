@@ -37,6 +37,19 @@ export class CallGraph {
     return before;
   }
 
+  /**
+   * Adds the targets a document's model names beyond those its text declares (an ARM `templateLink` whose URL is
+   * built from parameters); returns the ones that are new. Its next `set` starts again from the text.
+   */
+  learn(uri: string, targets: readonly string[]): string[] {
+    const have = this.targets.get(uri) ?? [];
+    const fresh = [...new Set(targets)].filter((t) => !have.includes(t));
+    if (!fresh.length) return [];
+    this.setTargets(uri, [...have, ...fresh]);
+    this.ranks = undefined;
+    return fresh;
+  }
+
   /** Forgets a file; returns the targets it had. */
   delete(uri: string): string[] {
     const before = this.targets.get(uri) ?? [];

@@ -26,6 +26,30 @@ export function parametersFileTargets(uri: string): string[] {
   return dirs.flatMap((d) => bases.flatMap((b) => [`${d}${b}.json`, `${d}${b}.bicep`]));
 }
 
+/**
+ * The templates an ARM deployment's `templateLink` may name, nearest first: a `relativePath` beside the caller, or a
+ * URL (a repository's raw files, a storage account) read as the path it ends with, in the caller's folder and the
+ * folders above it (`.../ARM-wvd-templates/nestedtemplates/vm.json` is `nestedtemplates/vm.json` of a checkout of that
+ * repository). Only paths of two segments or more are looked for above the caller's own folder.
+ */
+export function linkedTemplateTargets(callerUri: string, link: string): string[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(link)) {
+    const t = resolveRelative(callerUri, link);
+    return t ? [t] : [];
+  }
+  const path = link.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/[?#].*$/, '');
+  const segs = path.split('/').filter((s) => s && s !== '.' && s !== '..');
+  if (!segs.length || !/\.jsonc?$/i.test(segs[segs.length - 1])) return [];
+  const dirs: string[] = [];
+  for (let d = dirOf(callerUri); d && !dirs.includes(d); d = dirOf(d)) dirs.push(d);
+  const out: string[] = [];
+  for (let k = Math.min(segs.length, 6); k >= 1; k--) {
+    const suffix = segs.slice(-k).join('/');
+    for (const [i, d] of dirs.entries()) if (k >= 2 || i === 0) out.push(`${d}/${suffix}`);
+  }
+  return [...new Set(out)];
+}
+
 /** A parameters file's name for messages: from its `parameters` folder on when it sits in one (`parameters/prod.parameters.json`). */
 export function parametersFileLabel(uri: string): string {
   const parts = uri.split('/');

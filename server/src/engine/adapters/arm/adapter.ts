@@ -14,10 +14,10 @@ import type {
 import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
 import { type LineIndex, lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
-import { arrayItems, knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
+import { arrayItems, cases, knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs, passThroughDefault } from '../../resolve/inputs';
-import { parametersFileLabel, parametersFileTargets } from '../../resolve/targets';
+import { linkedTemplateTargets, parametersFileLabel, parametersFileTargets } from '../../resolve/targets';
 import { linksProperty } from '../../graph/links';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
 
@@ -91,7 +91,10 @@ export function adaptArm(uri: string, text: string, version: number, language: L
     new TemplateReader(doc, root, parsed).read({
       path: '',
       deploymentScope: deploymentScopeOfSchema(stringOf(prop(root, '$schema'))),
-      resourceGroup: unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${uri}`),
+      // A linked template deployed by one caller to a resource group it names deploys there.
+      resourceGroup:
+        (options.inputs?.length === 1 ? options.inputs[0].resourceGroup : undefined) ??
+        unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${uri}`),
       provided,
       inputs: options.inputs,
     });
@@ -301,6 +304,7 @@ class TemplateReader {
         headRange,
         symbol,
         conditional: !!condition && !(condition.type === 'boolean' && condition.value === true),
+        ...(condition && !(condition.type === 'boolean' && condition.value === true) ? { condition: this.value(condition, scope) } : {}),
         loop: !!prop(n, 'copy'),
         existing: prop(n, 'existing')?.value === true,
         scopePath: ctx.path || undefined,
@@ -342,6 +346,39 @@ class TemplateReader {
     if (/^microsoft\.resources\/deployments$/i.test(type)) this.nestedDeployment(n, symbol, ctx, scope);
   }
 
+  /**
+   * A deployment of a template the workspace may hold (`templateLink.relativePath`, or a `uri` whose path ends like one
+   * of its templates): its parameters go to that template as a module call's do, once per case of the link.
+   */
+  private linkedTemplate(n: JsonNode, properties: JsonNode | undefined, outerScope: ArmScope, callerGroup: Value | undefined): void {
+    const link = prop(properties, 'templateLink');
+    const target = prop(link, 'relativePath') ?? prop(link, 'uri');
+    if (!target) return;
+    const values = new Map<string, Value>();
+    for (const p of props(prop(properties, 'parameters'))) {
+      const v = prop(p.value, 'value');
+      values.set(p.key, v ? this.value(v, outerScope) : unknown(nodeRange(p.value), `parameter ${p.key} (from Key Vault)`));
+    }
+    const rgNode = prop(n, 'resourceGroup');
+    // Without a resourceGroup of its own, it deploys to the caller's.
+    const resourceGroup = rgNode ? this.value(rgNode, outerScope) : callerGroup;
+    const name = knownString(this.value(prop(n, 'name') ?? n, outerScope));
+    for (const c of cases(this.value(target, outerScope))) {
+      const path = knownString(c.value);
+      if (!path) continue;
+      const targets = linkedTemplateTargets(this.doc.uri, path);
+      if (!targets.length) continue;
+      (this.doc.facts.inputs ??= []).push({
+        uri: this.doc.uri,
+        targets,
+        label: `linked template deployment${name ? ` '${name}'` : ''} in ${this.doc.uri.slice(this.doc.uri.lastIndexOf('/') + 1)}${c.when ? ` (${c.when})` : ''}`,
+        values,
+        ...(resourceGroup ? { resourceGroup } : {}),
+        at: nodeRange(target),
+      });
+    }
+  }
+
   /** ARM has no comments in every tool, so a resource can also say `"metadata": {"avdsec": {"suppress": [...], "reason": "..."}}`. */
   private metadataSuppression(n: JsonNode): void {
     const avdsec = prop(prop(n, 'metadata'), 'avdsec');
@@ -371,10 +408,11 @@ class TemplateReader {
   private nestedDeployment(n: JsonNode, symbol: string, ctx: TemplateContext, outerScope: ArmScope): void {
     const properties = prop(n, 'properties');
     const template = prop(properties, 'template');
-    if (!template || template.type !== 'object') return;
     // A deployment whose condition is false under the known values deploys nothing.
     const condition = prop(n, 'condition');
     if (condition && knownBoolean(this.value(condition, outerScope)) === false) return;
+    if (!template) this.linkedTemplate(n, properties, outerScope, ctx.resourceGroup);
+    if (!template || template.type !== 'object') return;
     const inner = stringOf(prop(prop(properties, 'expressionEvaluationOptions'), 'scope'))?.toLowerCase() === 'inner';
     const provided = new Map<string, () => Value>();
     if (inner) {

@@ -296,6 +296,7 @@ class BicepReader {
     const key = this.key(symbol);
     let value: Expression = s.value;
     let conditional = false;
+    let condition: Value | undefined;
     let loop = false;
     if (value.kind === 'for') {
       loop = true;
@@ -303,6 +304,7 @@ class BicepReader {
     }
     if (value.kind === 'if') {
       conditional = true;
+      condition = this.evaluator.evaluate(value.condition);
       value = value.body;
     }
     const bodyNode = value.kind === 'object' ? value : undefined;
@@ -328,6 +330,7 @@ class BicepReader {
         headRange: range(s.type),
         symbol,
         conditional: conditional || undefined,
+        ...(condition ? { condition } : {}),
         loop: loop || undefined,
         existing: s.existing ? true : undefined,
         deploymentScope: this.deploymentScope,
