@@ -40,6 +40,15 @@ export function rdpCases(pool: HostPoolNode): readonly RdpCase[] {
 
 const casesByResource = new WeakMap<Resource, RdpCase[]>();
 
+/**
+ * Where a case of a property's value is used in the host pool's document: its own range when it is written there (a
+ * ternary's branch), else the property's (a case that one of several parameters files or callers passes is written in
+ * that file, and its range is that file's).
+ */
+export function useSite(property: Value, c: Value, uri: string): Range {
+  return c !== property && c.origin && c.origin.uri !== uri ? property.range : c.range;
+}
+
 function expandRdpCases(pool: HostPoolNode): RdpCase[] {
   const out: RdpCase[] = [];
   const hp = pool.resource;
@@ -51,9 +60,9 @@ function expandRdpCases(pool: HostPoolNode): RdpCase[] {
     return out;
   }
   for (const c of cases(v)) {
-    if (c.value.kind === 'null') out.push({ pool, hp, when: c.when, at: c.value.range, source: c.value, conditional });
-    else if (c.value.kind === 'string')
-      out.push({ pool, hp, value: c.value, rdp: parseRdpString(c.value), when: c.when, at: c.value.range, source: c.value, conditional });
+    const at = useSite(v, c.value, hp.source.uri);
+    if (c.value.kind === 'null') out.push({ pool, hp, when: c.when, at, source: c.value, conditional });
+    else if (c.value.kind === 'string') out.push({ pool, hp, value: c.value, rdp: parseRdpString(c.value), when: c.when, at, source: c.value, conditional });
   }
   return out;
 }

@@ -1,11 +1,11 @@
 import type { HostPoolNode } from '../graph';
-import type { Fix, RelatedInfo, Value } from '../model';
+import type { Fix, Range, RelatedInfo, Value } from '../model';
 import { findRdp, parseRdpString } from '../rdp';
 import { cases, get, isAbsent, knownString } from '../values';
 import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './host-pool-sso-disabled.md';
 import { displayName, relatedResource } from '../facts/host-pools';
-import { shown } from '../facts/rdp';
+import { shown, useSite } from '../facts/rdp';
 
 const ID = 'host-pool-sso-disabled';
 const PROPERTY = 'enablerdsaadauth';
@@ -71,18 +71,20 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
       ctx.report({
         ...base,
         fixes: [],
-        at: c.value.range,
+        at: useSite(rdp, c.value, hp.source.uri),
         value: c.value,
         message: `Host pool ${displayName(hp)} sets no RDP properties${suffix}, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
         key: `${hp.key}|properties.customRdpProperty|${c.when}`,
       });
-    } else checkString(ctx, c.value, c.when, hp.key, displayName(hp), base, verdict.why);
+    } else checkString(ctx, c.value, useSite(rdp, c.value, hp.source.uri), c.when, hp.key, displayName(hp), base, verdict.why);
   }
 }
 
 function checkString(
   ctx: RuleContext,
   v: Value,
+  /** Where the value is used in the host pool's document. */
+  site: Range,
   when: string,
   key: string,
   name: string,
@@ -103,8 +105,8 @@ function checkString(
     ctx.report({
       ...base,
       uri: elsewhere ? t.uri! : base.uri,
-      at: t.range && (t.uri === base.uri || elsewhere) ? t.range : v.range,
-      related: elsewhere ? [{ uri: base.uri, range: v.range, message: 'The value is used here' }, ...base.related] : base.related,
+      at: t.range && (t.uri === base.uri || elsewhere) ? t.range : site,
+      related: elsewhere ? [{ uri: base.uri, range: site, message: 'The value is used here' }, ...base.related] : base.related,
       value: elsewhere ? undefined : v,
       message: `Host pool ${name} sets '${shown(t.text)}'${suffix}: ${why}.`,
       key: `${key}|properties.customRdpProperty|${when}`,
@@ -115,7 +117,7 @@ function checkString(
   if (findRdp(rdp, 'targetisaadjoined').some((t) => t.value.trim() === '1') && ctx.ruleEnabled('legacy-entra-password-sign-in')) return;
   ctx.report({
     ...base,
-    at: v.range,
+    at: site,
     value: v,
     message: `Host pool ${name} does not set ${PROPERTY}:i:1${suffix}: ${why}.`,
     key: `${key}|properties.customRdpProperty|${when}`,
