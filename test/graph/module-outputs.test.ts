@@ -61,3 +61,69 @@ module pool 'pool.bicep' = { name: 'pool' }
     ws.dispose();
   });
 });
+
+describe('graph: ARM linked templates', () => {
+  const root = (file: string) =>
+    JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [
+        {
+          type: 'Microsoft.DesktopVirtualization/hostPools',
+          apiVersion: '2024-04-03',
+          name: 'hp-linked',
+          location: 'westeurope',
+          properties: { hostPoolType: 'Pooled', loadBalancerType: 'BreadthFirst', preferredAppGroupType: 'Desktop' },
+        },
+        {
+          type: 'Microsoft.Resources/deployments',
+          apiVersion: '2022-09-01',
+          name: 'hosts',
+          properties: {
+            mode: 'Incremental',
+            templateLink: { uri: `https://example.blob.core.windows.net/templates/nested/${file}` },
+            parameters: { hostPoolName: { value: 'hp-linked' } },
+          },
+        },
+      ],
+    });
+  const hosts = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { hostPoolName: { type: 'string' } },
+    resources: [
+      { type: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-03-01', name: 'vm-linked', location: 'westeurope', properties: {} },
+      {
+        type: 'Microsoft.Compute/virtualMachines/extensions',
+        apiVersion: '2024-03-01',
+        name: 'vm-linked/dsc',
+        location: 'westeurope',
+        properties: {
+          publisher: 'Microsoft.Powershell',
+          type: 'DSC',
+          typeHandlerVersion: '2.73',
+          settings: { configurationFunction: 'Configuration.ps1\\AddSessionHost', properties: { hostPoolName: "[parameters('hostPoolName')]" } },
+        },
+      },
+    ],
+  });
+  const linkedHosts = (ws: Workspace) => ws.graphReport().hostPools[0].sessionHosts.map((h) => h.name);
+
+  it('passes the parameters to the template its URL names, whichever file is read first, and follows an edit of the link', async () => {
+    for (const order of [
+      ['/w/zz-main.json', '/w/nested/hosts.json'],
+      ['/w/nested/hosts.json', '/w/zz-main.json'],
+    ]) {
+      const ws = new Workspace(await grammars());
+      const texts: Record<string, string> = { '/w/zz-main.json': root('hosts.json'), '/w/nested/hosts.json': hosts };
+      for (const uri of order) ws.set(uri, texts[uri]);
+      assert.deepEqual(linkedHosts(ws), ["'vm-linked'"], order.join(', '));
+      // The link now names another template: the hosts are no longer this pool's; named again, they are.
+      ws.set('/w/zz-main.json', root('other.json'), 2);
+      assert.deepEqual(linkedHosts(ws), []);
+      ws.set('/w/zz-main.json', root('hosts.json'), 3);
+      assert.deepEqual(linkedHosts(ws), ["'vm-linked'"]);
+      ws.dispose();
+    }
+  });
+});
