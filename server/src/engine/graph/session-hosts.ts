@@ -116,6 +116,9 @@ function tokenPool(targets: Targets, token: Value | undefined, from: Resource): 
   return token.targetId && !token.target ? nearest(targets.named(TYPES.hostPool, token.targetId), from) : undefined;
 }
 
+/** Extension types (lower case) that run a script, which may register the VM with a host pool's token. */
+const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set(['dsc', 'customscriptextension', 'customscript']);
+
 /** References to a host pool's registration token anywhere in an extension's or run command's properties. */
 function tokenReferences(ext: Resource): Value[] {
   return factsOf(ext).tokens;
@@ -159,10 +162,13 @@ function factsOf(ext: Resource): ExtensionFacts {
   let f = extensionFacts.get(ext);
   if (!f) {
     const tokens: Value[] = [];
-    for (const path of linkPathsOf(typeIs(ext, TYPES.runCommand) ? TYPES.runCommand : TYPES.extension, 'anyToken')) findTokens(getPath(ext.body, path), tokens);
     const runCommand = typeIs(ext, TYPES.runCommand);
+    const type = runCommand ? undefined : knownString(linkValue(ext, TYPES.extension, 'extensionType'))?.toLowerCase();
+    // Only what runs a script can register the VM (DSC, Custom Script, run commands): other extensions' settings are not read.
+    if (runCommand || type === undefined || SCRIPT_EXTENSIONS.has(type))
+      for (const path of linkPathsOf(runCommand ? TYPES.runCommand : TYPES.extension, 'anyToken')) findTokens(getPath(ext.body, path), tokens);
     f = {
-      type: runCommand ? undefined : knownString(linkValue(ext, TYPES.extension, 'extensionType'))?.toLowerCase(),
+      type,
       agent: tokens.length > 0 || (!runCommand && computeIsAgent(ext)),
       tokens,
     };
