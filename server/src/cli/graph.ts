@@ -1,5 +1,5 @@
 import type { GraphReport, LinkedResource, LinkedRoleAssignment } from '../engine/graph-report';
-import type { ReportError, Reporter, ReportRange } from './report';
+import { errorJson, type ReportError, type Reporter, type ReportRange } from './report';
 import { escapeControls } from './text';
 
 interface FileRange {
@@ -48,7 +48,7 @@ export function graphJson(report: GraphReport, reporter: Reporter, version: stri
     })),
     unlinkedSessionHosts: report.unlinkedSessionHosts.map(linked),
     unknownScopeRoleAssignments: report.unknownScopeRoleAssignments.map(role),
-    errors: errors.map((e) => ({ file: e.file, message: e.line ? `line ${e.line}, column ${e.column}: ${e.message}` : e.message })),
+    errors: errors.map(errorJson),
     summary: report.summary,
   };
 }

@@ -53,10 +53,14 @@ export interface Report {
   summary: { files: number; findings: number; suppressed?: number };
 }
 
+/** An error as the JSON outputs write it: `{file, message}`, with a configuration problem's line and column in the message. */
+export function errorJson(e: ReportError): { file: string; message: string } {
+  return { file: e.file, message: e.line ? `line ${e.line}, column ${e.column}: ${e.message}` : e.message };
+}
+
 /** The JSON report of the CLI contract (ARCHITECTURE.md): errors are `{file, message}`, and so are skipped files. */
 export function formatJson(report: Report): string {
-  const errors = report.errors.map((e) => ({ file: e.file, message: e.line ? `line ${e.line}, column ${e.column}: ${e.message}` : e.message }));
-  return JSON.stringify({ ...report, errors }, null, 2) + '\n';
+  return JSON.stringify({ ...report, errors: report.errors.map(errorJson) }, null, 2) + '\n';
 }
 
 /** Converts engine findings (offsets) to the CLI's report (relative paths, 1-based lines and columns): the one place it happens. */

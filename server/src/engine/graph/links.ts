@@ -1,5 +1,5 @@
-import type { ObjectEntry, Resource, Value } from '../model';
-import { getPath } from '../values';
+import type { Resource, Value } from '../model';
+import { entry, getPath } from '../values';
 
 /** The ARM resource types the graph reads (lower case). */
 export const TYPES = {
@@ -100,18 +100,14 @@ type Table = typeof LINKS;
 export type LinkedType = keyof Table;
 export type LinkOf<T extends LinkedType> = keyof Table[T] & string;
 
-/** Every path a link is read at (for links that read all of them, not the first that is set). */
+/** Every path a link is read at, in the order they are tried (a link may also read all of them: `anyToken`). */
 export function linkPathsOf<T extends LinkedType>(type: T, link: LinkOf<T>): readonly Path[] {
-  return pathsOf(type, link);
-}
-
-function pathsOf<T extends LinkedType>(type: T, link: LinkOf<T>): readonly Path[] {
   return (LINKS[type] as Record<string, readonly Path[]>)[link];
 }
 
 /** The first value a resource (of `type`, or any resource) has for a link. */
 export function linkValue<T extends LinkedType>(r: Resource, type: T, link: LinkOf<T>): Value | undefined {
-  for (const p of pathsOf(type, link)) {
+  for (const p of linkPathsOf(type, link)) {
     const v = getPath(r.body, p);
     if (v) return v;
   }
@@ -125,20 +121,14 @@ export function linkValue<T extends LinkedType>(r: Resource, type: T, link: Link
 export function linkHint<T extends LinkedType>(r: Resource, type: T, link: LinkOf<T>): Value | undefined {
   const direct = linkValue(r, type, link);
   if (direct) return direct;
-  for (const p of pathsOf(type, link)) {
+  for (const p of linkPathsOf(type, link)) {
     let cur: Value | undefined = r.body;
     for (const key of p) {
       if (cur?.kind !== 'object') break;
-      cur = (lastEntry(cur.entries, key) ?? lastEntry(cur.overridable ?? [], key))?.value;
+      cur = (entry(cur, key) ?? entry({ ...cur, entries: cur.overridable ?? [] }, key))?.value;
     }
     if (cur) return cur;
   }
-  return undefined;
-}
-
-function lastEntry(entries: readonly ObjectEntry[], key: string): ObjectEntry | undefined {
-  const lower = key.toLowerCase();
-  for (let i = entries.length - 1; i >= 0; i--) if (entries[i].key.toLowerCase() === lower) return entries[i];
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { Document, ObjectEntry, ObjectValue, Value } from '../model';
 import { accessMember } from '../resolve/functions';
+import { dirOf } from '../resolve/paths';
 import { identityKey, unwrap } from './identity';
 
 /**
@@ -29,7 +30,7 @@ export class ModuleOutputs {
     const byDir = new Map<string, Map<string, ObjectEntry>>();
     for (const d of documents) {
       if (!d.facts.outputs || (d.language !== 'terraform' && d.language !== 'tfvars')) continue;
-      const dir = d.uri.slice(0, d.uri.lastIndexOf('/') + 1);
+      const dir = `${dirOf(d.uri)}/`;
       let outputs = byDir.get(dir);
       if (!outputs) byDir.set(dir, (outputs = new Map()));
       for (const [k, v] of d.facts.outputs) outputs.set(k, v);
@@ -40,7 +41,7 @@ export class ModuleOutputs {
         const dirTarget = input.targets.find((t) => t.endsWith('/'));
         if (dirTarget) {
           const outputs = byDir.get(dirTarget);
-          if (outputs) this.calls.set(`${input.uri.slice(0, input.uri.lastIndexOf('/') + 1)}#${input.module}`, outputs);
+          if (outputs) this.calls.set(`${dirOf(input.uri)}/#${input.module}`, outputs);
           continue;
         }
         const callee = input.targets.map((t) => byUri.get(t)).find((x) => x);

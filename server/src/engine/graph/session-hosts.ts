@@ -77,7 +77,7 @@ function joinType(n: SessionHostNode): void {
 function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; link: SessionHostNode['link'] } | undefined {
   for (const ext of n.extensions) {
     // A Custom Script or run command that registers the VM with the pool's token (`listRegistrationTokens()`).
-    for (const token of tokenReferences(ext)) {
+    for (const token of factsOf(ext).tokens) {
       const pool = tokenPool(targets, token, ext);
       if (pool) return { pool, link: 'registration-token' };
     }
@@ -120,10 +120,6 @@ function tokenPool(targets: Targets, token: Value | undefined, from: Resource): 
 const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set(['dsc', 'customscriptextension', 'customscript']);
 
 /** References to a host pool's registration token anywhere in an extension's or run command's properties. */
-function tokenReferences(ext: Resource): Value[] {
-  return factsOf(ext).tokens;
-}
-
 function findTokens(v: Value | undefined, out: Value[], depth = 0): void {
   if (!v || depth > 40) return;
   switch (v.kind) {

@@ -101,17 +101,12 @@ export class Targets {
     if (name?.kind === 'ref' || name?.kind === 'choice') found = this.target(name, type, r);
     else {
       const candidates = this.named(type, name).filter((c) => !c.source.existing);
-      found = candidates.length ? nearestOrOnly(candidates, r) : undefined;
+      found = nearest(candidates, r);
     }
     alias = found && !found.source.existing ? found : r;
     this.aliases.set(r, alias);
     return alias;
   }
-}
-
-/** The one candidate in the same document or folder, else the only one at all. */
-function nearestOrOnly(candidates: Resource[], from: Resource): Resource | undefined {
-  return nearest(candidates, from) ?? (candidates.length === 1 ? candidates[0] : undefined);
 }
 
 /**

@@ -20,8 +20,7 @@ export function parametersFileTargets(uri: string): string[] {
   } else bases.push('azuredeploy', 'main', 'template');
   const dirs = [dir];
   const parts = dir.split('/');
-  let at = -1;
-  for (let i = parts.length - 2; i > 0 && at < 0; i--) if (/^param(eter)?s$/i.test(parts[i])) at = i;
+  const at = parametersFolder(parts.slice(0, -1));
   if (at > 0) for (let i = parts.length - 2; i >= at; i--) dirs.push(parts.slice(0, i).join('/') + '/');
   return dirs.flatMap((d) => bases.flatMap((b) => [`${d}${b}.json`, `${d}${b}.bicep`]));
 }
@@ -53,8 +52,14 @@ export function linkedTemplateTargets(callerUri: string, link: string): string[]
 /** A parameters file's name for messages: from its `parameters` folder on when it sits in one (`parameters/prod.parameters.json`). */
 export function parametersFileLabel(uri: string): string {
   const parts = uri.split('/');
-  for (let i = parts.length - 2; i > 0; i--) if (/^param(eter)?s$/i.test(parts[i])) return parts.slice(i).join('/');
-  return parts[parts.length - 1];
+  const at = parametersFolder(parts.slice(0, -1));
+  return at > 0 ? parts.slice(at).join('/') : parts[parts.length - 1];
+}
+
+/** The index of the nearest folder named `parameters` (or `params`) among a path's folders; -1 when there is none. */
+function parametersFolder(folders: string[]): number {
+  for (let i = folders.length - 1; i > 0; i--) if (/^param(eter)?s$/i.test(folders[i])) return i;
+  return -1;
 }
 
 /**

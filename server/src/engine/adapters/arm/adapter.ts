@@ -17,6 +17,7 @@ import { parseSuppression } from '../../suppressions';
 import { arrayItems, cases, knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs, passThroughDefault } from '../../resolve/inputs';
+import { baseName } from '../../resolve/paths';
 import { linkedTemplateTargets, parametersFileLabel, parametersFileTargets } from '../../resolve/targets';
 import { linksProperty } from '../../graph/links';
 import { decodeJsonString, insideString, type JsonNode, nodeRange, type ParsedJson, parseJson, prop, props, stringOf } from './json';
@@ -70,7 +71,6 @@ export function adaptArm(uri: string, text: string, version: number, language: L
   if (!root || root.type !== 'object') return doc;
   try {
     if (language === 'arm-parameters') {
-      const values = new Map<string, Value>();
       const reader = new TemplateReader(doc, root, parsed);
       const none: ArmScope = {
         uri,
@@ -78,12 +78,9 @@ export function adaptArm(uri: string, text: string, version: number, language: L
         variable: (n, r) => unknown(r, `variable ${n}`),
         symbol: () => undefined,
       };
-      for (const p of props(prop(root, 'parameters'))) {
-        doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
-        const v = prop(p.value, 'value');
-        // A Key Vault `reference` is a secret resolved at deployment: unknown here.
-        values.set(p.key, v ? reader.value(v, none) : unknown(nodeRange(p.value), `parameter ${p.key} (from Key Vault)`));
-      }
+      const parameters = prop(root, 'parameters');
+      for (const p of props(parameters)) doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
+      const values = reader.parameterValues(parameters, none);
       doc.facts.inputs = [{ uri, targets: parametersFileTargets(uri), label: `parameters file ${parametersFileLabel(uri)}`, values }];
       return doc;
     }
@@ -290,7 +287,9 @@ class TemplateReader {
     if (parent && !type.split('/')[0].includes('.')) type = `${parent.type}/${type}`;
     const key = this.key(ctx.path, symbol);
     const apiVersion = stringOf(prop(n, 'apiVersion'));
-    const condition = prop(n, 'condition');
+    const conditionNode = prop(n, 'condition');
+    // `"condition": true` is no condition.
+    const condition = conditionNode && !(conditionNode.type === 'boolean' && conditionNode.value === true) ? conditionNode : undefined;
     const headRange = nodeRange(typeNode ?? n);
     const resource: Resource = {
       key,
@@ -303,8 +302,8 @@ class TemplateReader {
         range: nodeRange(n),
         headRange,
         symbol,
-        conditional: !!condition && !(condition.type === 'boolean' && condition.value === true),
-        ...(condition && !(condition.type === 'boolean' && condition.value === true) ? { condition: this.value(condition, scope) } : {}),
+        conditional: !!condition,
+        ...(condition ? { condition: this.value(condition, scope) } : {}),
         loop: !!prop(n, 'copy'),
         existing: prop(n, 'existing')?.value === true,
         scopePath: ctx.path || undefined,
@@ -354,11 +353,7 @@ class TemplateReader {
     const link = prop(properties, 'templateLink');
     const target = prop(link, 'relativePath') ?? prop(link, 'uri');
     if (!target) return;
-    const values = new Map<string, Value>();
-    for (const p of props(prop(properties, 'parameters'))) {
-      const v = prop(p.value, 'value');
-      values.set(p.key, v ? this.value(v, outerScope) : unknown(nodeRange(p.value), `parameter ${p.key} (from Key Vault)`));
-    }
+    const values = this.parameterValues(prop(properties, 'parameters'), outerScope);
     const rgNode = prop(n, 'resourceGroup');
     // Without a resourceGroup of its own, it deploys to the caller's.
     const resourceGroup = rgNode ? this.value(rgNode, outerScope) : callerGroup;
@@ -371,12 +366,23 @@ class TemplateReader {
       (this.doc.facts.inputs ??= []).push({
         uri: this.doc.uri,
         targets,
-        label: `linked template deployment${name ? ` '${name}'` : ''} in ${this.doc.uri.slice(this.doc.uri.lastIndexOf('/') + 1)}${c.when ? ` (${c.when})` : ''}`,
+        label: `linked template deployment${name ? ` '${name}'` : ''} in ${baseName(this.doc.uri)}${c.when ? ` (${c.when})` : ''}`,
         values,
         ...(resourceGroup ? { resourceGroup } : {}),
         at: nodeRange(target),
       });
     }
+  }
+
+  /** The values of a parameters object (`{"name": {"value": ...}}`, a parameters file's or a deployment's). */
+  parameterValues(parameters: JsonNode | undefined, scope: ArmScope): Map<string, Value> {
+    const values = new Map<string, Value>();
+    for (const p of props(parameters)) {
+      const v = prop(p.value, 'value');
+      // A Key Vault `reference` is a secret resolved at deployment: unknown here.
+      values.set(p.key, v ? this.value(v, scope) : unknown(nodeRange(p.value), `parameter ${p.key} (from Key Vault)`));
+    }
+    return values;
   }
 
   /** ARM has no comments in every tool, so a resource can also say `"metadata": {"avdsec": {"suppress": [...], "reason": "..."}}`. */

@@ -2,6 +2,7 @@ import { pushAll } from '../../arrays';
 import type { Node } from 'web-tree-sitter';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, binaryOperation, operatorKey } from '../../resolve/functions';
+import { dirOf } from '../../resolve/paths';
 import { choice, concatParts, conditionText, knownBoolean, knownString, unknown } from '../../values';
 import { decodeQuoted, namedChildren, nodeRange } from './hcl';
 import { callTfFunction } from './functions';
@@ -145,7 +146,7 @@ export class TfEvaluator {
       if (root !== 'module') return unknown(range, path.join('.'));
       // `module.m.out.rest` reads the output of the module called `m` in this directory (graph/outputs.ts follows it).
       const [, name, output, ...more] = path;
-      const dir = this.scope.uri.slice(0, this.scope.uri.lastIndexOf('/'));
+      const dir = dirOf(this.scope.uri);
       const key = output ? `module:${dir}/#${name}.outputs.${[output, ...more].join('.')}` : `module:${dir}/#${name}`;
       return unknown(range, path.join('.'), key);
     }
