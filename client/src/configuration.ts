@@ -1,8 +1,8 @@
 import type { DocumentSelector } from 'vscode-languageclient';
 
-/** A glob for a file extension in any case (`main.Bicep`, `MAIN.TF`): VS Code's glob patterns match case by case. */
-export const anyCase = (ext: string) => [...ext].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
-const extensions = (list: string[]) => `{${list.map((e) => `*.${anyCase(e)}`).join(',')}}`;
+/** Globs of file extensions in any case (`main.Bicep`, `MAIN.TF`): VS Code's glob patterns match case by case. */
+const anyCase = (ext: string) => [...ext].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+const extensions = (list: string[]) => list.map((e) => `*.${anyCase(e)}`);
 
 /**
  * The files avdsec reads, by VS Code language id and by file pattern, so it works with and without the Bicep and
@@ -16,7 +16,7 @@ export const documentSelector = [
   { scheme: 'file', language: 'arm-template' },
   { scheme: 'file', language: 'json' },
   { scheme: 'file', language: 'jsonc' },
-  { scheme: 'file', pattern: `**/${extensions(['bicep', 'bicepparam', 'tf', 'tfvars'])}` },
+  { scheme: 'file', pattern: `**/{${extensions(['bicep', 'bicepparam', 'tf', 'tfvars']).join(',')}}` },
 ] satisfies DocumentSelector;
 
-export const fileWatcherPattern = `**/${extensions(['bicep', 'bicepparam', 'tf', 'tfvars', 'json', 'jsonc']).slice(0, -1)},.avdsec.json}`;
+export const fileWatcherPattern = `**/{${[...extensions(['bicep', 'bicepparam', 'tf', 'tfvars', 'json', 'jsonc']), '.avdsec.json'].join(',')}}`;

@@ -1,4 +1,4 @@
-import type { GraphReport, LinkedResource, LinkedRoleAssignment } from '../engine/graph-report';
+import { type GraphReport, placeReport } from '../engine/graph-report';
 import { errorJson, type ReportError, type Reporter, type ReportRange } from './report';
 import { escapeControls } from './text';
 
@@ -29,28 +29,12 @@ export interface GraphJson {
 
 /** The graph report in the CLI's terms: paths relative to the working directory, 1-based lines and columns. */
 export function graphJson(report: GraphReport, reporter: Reporter, version: string, errors: ReportError[]): GraphJson {
-  const at = (r: { at: { uri: string; range: { start: number; end: number } } }): FileRange => ({
-    file: reporter.relative(r.at.uri),
-    range: reporter.range(r.at.uri, r.at.range),
-  });
-  const linked = (r: LinkedResource): Linked => ({ name: r.name, ...at(r), link: r.link });
-  const role = (r: LinkedRoleAssignment): LinkedRole => ({ name: r.name, role: r.role, scope: r.scope, ...at(r), link: r.link });
-  return {
-    tool: { name: 'avdsec', version },
-    hostPools: report.hostPools.map((hp) => ({
-      name: hp.name,
-      ...at(hp),
-      type: hp.type,
-      sessionHosts: hp.sessionHosts.map(linked),
-      appGroups: hp.appGroups.map(linked),
-      roleAssignments: hp.roleAssignments.map(role),
-      parameterFiles: hp.parameterFiles.map((p) => ({ file: reporter.relative(p.uri), label: p.label })),
-    })),
-    unlinkedSessionHosts: report.unlinkedSessionHosts.map(linked),
-    unknownScopeRoleAssignments: report.unknownScopeRoleAssignments.map(role),
-    errors: errors.map(errorJson),
-    summary: report.summary,
-  };
+  const placed = placeReport(
+    report,
+    (l): FileRange => ({ file: reporter.relative(l.uri), range: reporter.range(l.uri, l.range) }),
+    (uri) => ({ file: reporter.relative(uri) }),
+  );
+  return { tool: { name: 'avdsec', version }, ...placed, errors: errors.map(errorJson) };
 }
 
 /** The same, for a terminal: one block per host pool. */

@@ -95,6 +95,29 @@ export function graphReport(graph: AvdGraph, inputsOf: InputsOf): GraphReport {
   };
 }
 
+/**
+ * The report as a face shows it: each resource's location replaced by `at` (a relative file and 1-based range for the
+ * CLI, a URI and LSP range for the language server) and each parameters file's by `file`.
+ */
+export function placeReport<L extends object, F extends object>(report: GraphReport, at: (l: Location) => L, file: (uri: string) => F) {
+  const linked = (r: LinkedResource) => ({ name: r.name, ...at(r.at), link: r.link });
+  const role = (r: LinkedRoleAssignment) => ({ ...linked(r), role: r.role, scope: r.scope });
+  return {
+    hostPools: report.hostPools.map((hp) => ({
+      name: hp.name,
+      ...at(hp.at),
+      type: hp.type,
+      sessionHosts: hp.sessionHosts.map(linked),
+      appGroups: hp.appGroups.map(linked),
+      roleAssignments: hp.roleAssignments.map(role),
+      parameterFiles: hp.parameterFiles.map((p) => ({ ...file(p.uri), label: p.label })),
+    })),
+    unlinkedSessionHosts: report.unlinkedSessionHosts.map(linked),
+    unknownScopeRoleAssignments: report.unknownScopeRoleAssignments.map(role),
+    summary: report.summary,
+  };
+}
+
 function list<K, V>(map: Map<K, V[]>, k: K): V[] {
   let l = map.get(k);
   if (!l) map.set(k, (l = []));
