@@ -141,7 +141,7 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
 }
 
 /** Checks the files read, fixes them when asked to, and writes the report; returns the exit code. */
-async function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded, opts: ScanOptions, io: CliIo): Promise<number> {
+function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded, opts: ScanOptions, io: CliIo): number {
   const { cwd } = io;
   const uris = ws.uris();
   const config = (uri: string) => configOf.get(uri)!.config;
