@@ -88,9 +88,22 @@ describe('language server: size limit and cancellation', function () {
 
   it('stops a check when a newer edit arrives and finishes the rest with the next one', async () => {
     const files: Record<string, string> = {};
-    // Enough files that the check is still running when the first of them is published (the edit is sent then).
+    // Enough work that the check is still running when the first file is published (the edit is sent then), on a fast
+    // machine too: 150 files of 4 pools, each with its host, grants and application group.
     const n = 150;
-    for (let i = 0; i < n; i++) files[`pool${String(i).padStart(3, '0')}/main.json`] = POOLED_ARM.replace(/hp-pooled/g, `hp-pooled-${i}`);
+    const template = JSON.parse(POOLED_ARM) as { resources: unknown[] };
+    for (let i = 0; i < n; i++) {
+      const resources = Array.from({ length: 4 }, (_, j) =>
+        JSON.parse(
+          JSON.stringify(template.resources)
+            .replace(/hp-pooled/g, `hp-pooled-${i}-${j}`)
+            .replace(/sh-0/g, `sh-${j}`)
+            .replace(/'(admins|users)'/g, `'$1-${j}'`)
+            .replace(/\bag\b/g, `ag-${j}`),
+        ),
+      ).flat();
+      files[`pool${String(i).padStart(3, '0')}/main.json`] = JSON.stringify({ ...template, resources }, null, 2);
+    }
     const dir = tempTree(files);
     const uris = Object.keys(files).map((f) => pathToFileURL(path.join(dir, f)).href);
     server = new ServerProcess();
@@ -108,7 +121,7 @@ describe('language server: size limit and cancellation', function () {
       sent = true;
       publishedBeforeEdit++;
       void server.connection.sendNotification('textDocument/didOpen', {
-        textDocument: { uri: edited, languageId: 'json', version: 1, text: text.replace('"audiomode:i:0', '"enablerdsaadauth:i:1;audiomode:i:0') },
+        textDocument: { uri: edited, languageId: 'json', version: 1, text: text.replaceAll('"audiomode:i:0', '"enablerdsaadauth:i:1;audiomode:i:0') },
       });
     });
     fs.writeFileSync(path.join(dir, '.avdsec.json'), `{ "rules": { "${SSO}": "error" } }`);

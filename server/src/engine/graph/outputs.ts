@@ -1,6 +1,7 @@
 import type { Document, ObjectEntry, ObjectValue, Value } from '../model';
 import { accessMember } from '../resolve/functions';
 import { dirOf } from '../resolve/paths';
+import { parseResourceId } from '../resource-id';
 import { identityKey, unwrap } from './identity';
 
 /**
@@ -93,9 +94,11 @@ export class ModuleOutputs {
     if (v.kind !== 'unknown' || !v.key?.startsWith('module:')) return v;
     const m = OUTPUT_KEY.exec(v.key);
     if (!m) return v;
-    const [, caller, symbol, output, rest] = m;
+    const [, caller, symbol, output, rest, instance] = m;
     const value = this.calls.get(`${caller}#${symbol}`)?.get(output.toLowerCase())?.value;
     if (!value) return v;
+    // One instance of an output that lists a looped resource's instances (`vm[*].id`) is that resource.
+    if (instance && !(value.kind === 'ref' && value.target)) return v;
     let out: Value = value;
     for (const member of rest ? rest.slice(1).split('.') : []) out = accessMember(out, member, v.range);
     return this.resolve(out, depth + 1);
@@ -120,8 +123,14 @@ export class ModuleOutputs {
 function nameFromId(id: Value | undefined, fallback: Value): Value {
   if (id?.kind === 'ref' && id.target && id.path.length === 1 && id.path[0].toLowerCase() === 'id') return { ...id, path: ['name'], range: fallback.range };
   if (id?.kind === 'choice') return { ...id, options: id.options.map((o) => ({ ...o, value: nameFromId(o.value, fallback) })), range: fallback.range };
-  return fallback;
+  // An id built from known pieces and the names in it (`resourceId(...)` passed up as an output): its last name.
+  const parsed = id && parseResourceId(id);
+  const name = parsed?.kind === 'resource' ? parsed.names[parsed.names.length - 1] : undefined;
+  return name ? { ...name, range: fallback.range } : fallback;
 }
 
-/** `module:<caller>#<symbol>[<index>].outputs.<name>.<member>...` (an index picks one instance of a looped module). */
-const OUTPUT_KEY = /^module:(.+)#([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.outputs\.([A-Za-z_$][\w$-]*)((?:\.[A-Za-z_$][\w$-]*)*)$/;
+/**
+ * `module:<caller>#<symbol>[<index>].outputs.<name>.<member>...[*]` (an index picks one instance of a looped module; a
+ * trailing `[*]`, the current instance of the caller's loop, one instance of what the output lists).
+ */
+const OUTPUT_KEY = /^module:(.+)#([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.outputs\.([A-Za-z_$][\w$-]*)((?:\.[A-Za-z_$][\w$-]*)*)(\[\*\])?$/;

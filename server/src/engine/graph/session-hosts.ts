@@ -51,8 +51,11 @@ function extensionParent(targets: Targets, ext: Resource): Resource | undefined 
   if (vmId) return targets.target(vmId, TYPES.vm, ext);
   const parentName = parentNameOf(ext);
   if (!parentName) return undefined;
-  // Prefer the VM declared in the same document (the same module or template).
-  return nearest(targets.named(TYPES.vm, parentName), ext);
+  // Prefer a VM this workspace deploys (not an `existing` one that names it), then the one in the same document.
+  const named = targets.named(TYPES.vm, parentName);
+  const deployed = named.filter((vm) => !vm.source.existing);
+  const vm = nearest(deployed.length ? deployed : named, ext);
+  return vm && targets.deployed(vm);
 }
 
 function joinType(n: SessionHostNode): void {
@@ -110,7 +113,7 @@ function tokenPool(targets: Targets, token: Value | undefined, from: Resource): 
     return undefined;
   }
   if (token.kind !== 'ref') return undefined;
-  const target = targets.target(token);
+  const target = targets.target(token, undefined, from);
   if (target) return typeIs(target, TYPES.hostPool) ? target : undefined;
   // ARM's `reference(<name>)` of a pool deployed by the same template names it, not its id.
   return token.targetId && !token.target ? nearest(targets.named(TYPES.hostPool, token.targetId), from) : undefined;

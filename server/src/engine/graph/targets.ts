@@ -40,7 +40,8 @@ export class Targets {
     if (!index) {
       index = new Map();
       for (const r of this.ofType(type)) {
-        for (const k of this.outputs.chainKeys(resourceName(r))) {
+        // A module several deployments call names its resource by each caller's value: any of them finds it.
+        for (const k of nameOptions(resourceName(r)).flatMap((n) => this.outputs.chainKeys(n))) {
           let list = index.get(k);
           if (!list) index.set(k, (list = []));
           if (!list.includes(r)) list.push(r);
@@ -77,7 +78,10 @@ export class Targets {
     const id = parseResourceId(v);
     if (id?.kind === 'resource' && id.type && (!type || id.type.toLowerCase() === type)) {
       const name = id.names[id.names.length - 1];
-      const matches = this.named(id.type.toLowerCase(), name);
+      const named = this.named(id.type.toLowerCase(), name);
+      // An `existing` declaration of a resource the workspace deploys stands for it: the deployed one is the match.
+      const deployed = named.filter((m) => !m.source.existing);
+      const matches = deployed.length ? deployed : named;
       const match = from ? nearest(matches, from) : matches.length === 1 ? matches[0] : undefined;
       return match && this.deployed(match);
     }
@@ -90,7 +94,7 @@ export class Targets {
    * An `existing` resource stands for the one it names, when that one is deployed in the workspace: its name (often
    * `last(split(id, '/'))` of an id passed down as a module parameter) leads to the deployed resource. Else itself.
    */
-  private deployed(r: Resource): Resource {
+  deployed(r: Resource): Resource {
     if (!r.source.existing) return r;
     let alias = this.aliases.get(r);
     if (alias) return alias;
@@ -121,4 +125,17 @@ export function nearest(candidates: Resource[], from: Resource): Resource | unde
   const folder = dirOf(from.source.uri);
   const sameFolder = candidates.filter((c) => dirOf(c.source.uri) === folder);
   return sameFolder.length === 1 ? sameFolder[0] : undefined;
+}
+
+/** The names a value may be: each case of a choice (at most 64), or the value itself. */
+function nameOptions(v: Value | undefined): (Value | undefined)[] {
+  if (v?.kind !== 'choice') return [v];
+  const out: Value[] = [];
+  const walk = (c: Value) => {
+    if (out.length >= 64) return;
+    if (c.kind === 'choice') c.options.forEach((o) => walk(o.value));
+    else out.push(c);
+  };
+  walk(v);
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { Range, StringValue, TextSource, Value } from '../model';
 import { unknown } from '../values';
-import { accessIndex, accessMember, callFunction, unknownCall } from './functions';
+import { accessIndex, accessMember, callFunction, perDeploymentCall, unknownCall } from './functions';
 
 /** What an ARM template expression can read from the template that holds it. */
 export interface ArmScope {
@@ -211,7 +211,7 @@ export function evaluateArmExpression(expr: string, offsets: number[] | number, 
           const target = firstString !== undefined && !firstString.includes('/') ? scope.symbol(firstString) : undefined;
           return target ? { kind: 'ref', target, path: [name], range } : { kind: 'ref', targetId: args[0], path: [name], range };
         }
-        return callFunction(name, args, range);
+        return perDeploymentCall(name, args, range, scope.uri) ?? callFunction(name, args, range);
     }
   }
 

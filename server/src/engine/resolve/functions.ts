@@ -87,7 +87,8 @@ export function binaryOperation(op: string, a: Value, right: () => Value, range:
         if (typeof res === 'number') return { kind: 'number', value: res, range };
         if (typeof res === 'boolean') return { kind: 'boolean', value: res, range };
       }
-      return unknown(range);
+      // `i + countIndex` in two loops over the same range names the same instance: keyed, so names built from it compare.
+      return unknown(range, undefined, operatorKey(op, [a, b]));
     }
   }
 }
@@ -104,6 +105,19 @@ function lastOfUnknown(a: Value[], r: Range): Value {
 export function unknownCall(name: string, args: Value[], range: Range): Value {
   const key = keyed(`${name}(${args.map(valueKey).join(',')})`);
   return unknown(range, `${name}(…)`, key);
+}
+
+/** Functions whose value is drawn when a deployment runs: another template's call is another value. */
+const PER_DEPLOYMENT: ReadonlySet<string> = new Set(['utcnow', 'newguid']);
+
+/**
+ * `utcNow()` and `newGuid()` written in `uri`: keyed by the file, so that two templates naming their deployments
+ * `HostPool-${utcNow()}` are not taken for one. Undefined for any other function.
+ */
+export function perDeploymentCall(name: string, args: Value[], range: Range, uri: string): Value | undefined {
+  if (!PER_DEPLOYMENT.has(name.replace(/^sys\./i, '').toLowerCase())) return undefined;
+  const v = unknownCall(name, args, range);
+  return v.kind === 'unknown' && v.key ? { ...v, key: `${v.key}@${uri}` } : v;
 }
 
 function asStringValue(v: Value, range: Range): StringValue {
@@ -428,6 +442,39 @@ export function accessIndex(v: Value, index: Value, range: Range): Value {
   // `x[copyIndex()]` (and `x[x[copyIndex()]]`, which Bicep emits for `parent: vm[i]`) is the current instance of a
   // copy loop over x: the same key on both sides lets an extension find the VM of its own iteration.
   const ik = index.kind === 'unknown' ? index.key?.toLowerCase() : undefined;
-  if (ik && (ik.includes('copyindex(') || ik.endsWith('[*]')) && v.kind === 'unknown' && v.key) return unknown(range, undefined, `${v.key}[*]`);
+  if (ik && (ik.includes('copyindex(') || ik.endsWith('[*]') || CURRENT_INSTANCE.test(ik)) && v.kind === 'unknown' && v.key)
+    return unknown(range, undefined, `${v.key}[*]`);
+  // A known table read at an unknown key (`locations[toLower(location)].acronym`): the same table at the same key is the
+  // same value, so names built from it still compare.
+  if (index.kind === 'unknown' && index.key) {
+    const table = v.kind === 'object' || v.kind === 'array' ? tableKey(v) : v.kind === 'unknown' ? v.key : undefined;
+    if (table) return unknown(range, undefined, `index(${table},${index.key})`);
+  }
   return unknown(range);
+}
+
+/** Terraform's current instance of a `count` or `for_each` block. */
+const CURRENT_INSTANCE = /^(count\.index|each\.(key|value))@/;
+
+const tableKeys = new WeakMap<Value, string | undefined>();
+
+/** A short key of a known object or array (a hash of its valueKey), undefined when part of it is not known. */
+function tableKey(v: Value): string | undefined {
+  if (tableKeys.has(v)) return tableKeys.get(v);
+  const k = keyed(valueKey(v));
+  const out = k === undefined ? undefined : `#${hash(k)}`;
+  tableKeys.set(v, out);
+  return out;
+}
+
+/** Two 32-bit FNV-1a hashes of a text: a short stand-in for a long key. */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(36) + (b >>> 0).toString(36);
 }

@@ -1,6 +1,6 @@
 import { pushAll } from '../../arrays';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
-import { accessIndex, accessMember, binaryOperation, callFunction, operatorKey, unknownCall } from '../../resolve/functions';
+import { accessIndex, accessMember, binaryOperation, callFunction, operatorKey, perDeploymentCall, unknownCall } from '../../resolve/functions';
 import { choice, concatParts, conditionText, knownBoolean, LazyEntry, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
@@ -222,7 +222,7 @@ export class BicepEvaluator {
             ? { kind: 'ref', targetId: args[0], path: ['properties'], range }
             : unknown(range);
       default:
-        return callFunction(name, args, range);
+        return perDeploymentCall(name, args, range, this.scope.uri) ?? callFunction(name, args, range);
     }
   }
 

@@ -17,6 +17,8 @@ export interface TfScope {
   address(kind: 'resource' | 'data', type: string, name: string, path: string[], range: Range): Value;
   /** Iteration variables of enclosing for-expressions. */
   locals?: Map<string, Value>;
+  /** What the block's `count` or `for_each` iterates (a key): `count.index` and `each.*` are its current instance. */
+  instances?: string;
 }
 
 /** Keys of unknowns that Terraform provides while planning; they vary per instance. */
@@ -27,6 +29,11 @@ const MAX_DEPTH = 200;
 
 export class TfEvaluator {
   private depth = 0;
+
+  /** This evaluator inside a block that iterates `instances` (the key of its `count` or `for_each`, or of the block). */
+  forInstances(instances: string): TfEvaluator {
+    return new TfEvaluator({ ...this.scope, instances });
+  }
 
   constructor(private readonly scope: TfScope) {}
 
@@ -143,6 +150,10 @@ export class TfEvaluator {
         if (s?.kind === 'attr') path.push(s.name);
         else break;
       }
+      // The current instance of a `count` / `for_each` block: keyed, so `x[count.index]` reads the instance of its own
+      // iteration (resolve/functions.ts accessIndex) and names built from it compare.
+      // Two blocks iterating the same collection have the same instances; any other two do not.
+      if ((root === 'count' || root === 'each') && this.scope.instances) return unknown(range, path.join('.'), `${path.join('.')}@${this.scope.instances}`);
       if (root !== 'module') return unknown(range, path.join('.'));
       // `module.m.out.rest` reads the output of the module called `m` in this directory (graph/outputs.ts follows it).
       const [, name, output, ...more] = path;

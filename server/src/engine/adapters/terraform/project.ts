@@ -11,7 +11,7 @@ import { guardHcl } from './guard';
 import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
 import { TfEvaluator, type TfScope } from './evaluate';
 import { type TfJoin, tfMapping } from './mapping';
-import { readBlock } from './resources';
+import { instancesKey, readBlock } from './resources';
 
 /** A change to a file's text, in offsets of the text before the change. */
 export interface TfTextChange {
@@ -436,7 +436,9 @@ export class TerraformProject {
         }
         const values = new Map<string, Value>();
         const meta = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
-        const ev = new TfEvaluator(scope);
+        let ev = new TfEvaluator(scope);
+        const iterates = attrs.find((a) => a.name === 'count') ?? attrs.find((a) => a.name === 'for_each');
+        if (iterates) ev = ev.forInstances(instancesKey(ev.evaluate(iterates.value), `module.${l0}@${m.dir}`));
         for (const a of attrs) if (!meta.has(a.name)) values.set(a.name, ev.evaluate(a.value));
         (doc.facts.inputs ??= []).push({
           uri: doc.uri,

@@ -1,6 +1,7 @@
 import { pushAll } from '../../arrays';
 import type { Language, ObjectEntry, ObjectValue, Range, Resource, Value } from '../../model';
 import { knownBoolean, knownString } from '../../values';
+import { valueKey } from '../../resolve/functions';
 import type { TfEvaluator } from './evaluate';
 import { type HclBlock, items, nodeRange } from './hcl';
 import { jsonStringToValue } from './json-string';
@@ -34,6 +35,8 @@ export function readBlock(b: HclBlock, ctx: BlockContext): Resource | undefined 
   const forEach = attributes.find((a) => a.name === 'for_each');
   const countValue = count ? ctx.evaluator.evaluate(count.value) : undefined;
   const countN = countValue?.kind === 'number' ? countValue.value : undefined;
+  const iterated = countValue ?? (forEach ? ctx.evaluator.evaluate(forEach.value) : undefined);
+  if (iterated) ctx = { ...ctx, evaluator: ctx.evaluator.forInstances(instancesKey(iterated, ctx.key)) };
 
   let type = mapping?.armType ?? `terraform:${ctx.nativeType}`;
   let apiVersion: string | undefined;
@@ -206,3 +209,9 @@ function msgraph(b: HclBlock, ctx: BlockContext): { type?: string; body: ObjectV
 }
 
 export { knownBoolean };
+
+/** The key of what a block iterates: its collection's when that can be compared, else one of the block's own. */
+export function instancesKey(iterated: Value, block: string): string {
+  const k = valueKey(iterated);
+  return k.includes('?') ? `block(${block})` : k;
+}
