@@ -10,6 +10,7 @@ import { LineIndex } from '../server/src/engine/positions';
 import type { Rule } from '../server/src/engine/rule';
 import { RULES } from '../server/src/engine/registry';
 import { Workspace } from '../server/src/engine/workspace';
+import { discoverFiles } from '../server/src/host/files';
 import { FIXTURES, grammars, listFiles, readFolderConfig, uriOf } from './harness/engine';
 import { type Expectation, parseMarkers } from './harness/markers';
 
@@ -66,11 +67,14 @@ async function openCase(caseDir: string): Promise<OpenCase> {
   const texts = new Map<string, string>();
   const read: string[] = [];
   const notRead = new Map<string, string>();
+  // What the CLI and the language server would read of the folder (they leave out .terraform but for fetched modules).
+  const discovered = new Set(discoverFiles([caseDir], caseDir).files);
   for (const f of listFiles(caseDir)) {
     const text = parseMarkers(fs.readFileSync(f, 'utf8')).text;
     texts.set(f, text);
     if (isFixed(f)) notRead.set(f, 'it is the expected text after the fixes (.fixed), not an input');
     else if (path.basename(f) === '.avdsec.json') notRead.set(f, 'it is the configuration');
+    else if (!discovered.has(f) && languageByName(f)) notRead.set(f, 'discovery leaves its folder out');
     else if (isExcluded(f)) notRead.set(f, "the case's .avdsec.json excludes it");
     else if (!ws.set(uriOf(f), text))
       notRead.set(

@@ -77,6 +77,19 @@ describe('CLI: what the scan reads and what it does not', function () {
     }
   });
 
+  it('reads the modules `terraform init` fetched (.terraform/modules with its modules.json), never the rest of .terraform', async () => {
+    const pooled = BAD['main.tf'];
+    const dir = tempTree({
+      'main.tf': pooled,
+      '.terraform/modules/modules.json': '{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"pool","Dir":".terraform/modules/pool"}]}',
+      '.terraform/modules/pool/main.tf': pooled,
+      '.terraform/providers/registry.terraform.io/hashicorp/azurerm/main.tf': pooled,
+      'other/.terraform/modules/pool/main.tf': pooled,
+    });
+    const report = await json(dir);
+    assert.deepEqual([...new Set(report.findings.map((f) => f.file))].sort(), ['.terraform/modules/pool/main.tf', 'main.tf']);
+  });
+
   it('lists a folder it may not read under errors, and scans the others', async () => {
     const dir = tempTree({ 'ok/pooled.json': POOLED_ARM, 'secret/main.tf': BAD['main.tf'] });
     fs.chmodSync(dir, 0o755);

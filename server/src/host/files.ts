@@ -28,7 +28,8 @@ export interface Discovered {
 }
 
 /**
- * Files avdsec may read: every candidate under the given folders (`.git`, `node_modules` and `.terraform` left out),
+ * Files avdsec may read: every candidate under the given folders (`.git`, `node_modules` and `.terraform` left out,
+ * except the modules `terraform init` fetched into `.terraform/modules`),
  * plus the given files themselves. Nothing is left out without a word: folders that cannot be listed and entries that
  * are no regular file are errors; symlinks are read once, under one name, when their target is a regular file inside
  * the given folders, and skipped with the reason otherwise (symlinked folders are not followed).
@@ -56,6 +57,9 @@ export function discoverFiles(paths: string[], cwd: string): Discovered {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIPPED_DIRS.includes(e.name)) walk(p, path.join(realDir, e.name));
+        // The modules `terraform init` fetched are part of the configuration; the rest of .terraform (providers) is not.
+        else if (e.name === '.terraform' && fs.existsSync(path.join(p, 'modules', 'modules.json')))
+          walk(path.join(p, 'modules'), path.join(realDir, e.name, 'modules'));
       } else if (e.isSymbolicLink()) {
         links.add(p);
       } else if (languageByName(p)) {

@@ -80,10 +80,11 @@ export function declaredTargets(uri: string, language: Language, text: string): 
       parametersFileTargets(uri).forEach(add);
       break;
     case 'terraform':
-      for (const m of text.matchAll(/^[ \t]*source\s*=\s*"(\.\.?\/[^"\r\n]*)"/gm)) {
-        const t = resolveRelative(`${dirOf(uri)}/x`, m[1]);
-        if (t) add(`${t.replace(/\/$/, '')}/`);
-      }
+      // The first `source` after each `module "name"` line, before the next top-level block.
+      for (const m of text.matchAll(
+        /^[ \t]*module[ \t]+"([^"\r\n]+)"[^\r\n]*\r?\n((?:(?![ \t]*(?:module|resource|data|variable|output|locals|provider|terraform)\b)[^\r\n]*\r?\n){0,40}?)[ \t]*source[ \t]*=[ \t]*"([^"\r\n]+)"/gm,
+      ))
+        add(terraformModuleDir(dirOf(uri), m[1], m[3]));
       break;
     case 'tfvars':
       if (!isAutoTfvars(uri)) add(`${dirOf(uri)}/`);
@@ -92,4 +93,22 @@ export function declaredTargets(uri: string, language: Language, text: string): 
       break;
   }
   return [...out];
+}
+
+/**
+ * The folder (`dir/`) a Terraform module block's `source` reads, for a caller in `callerDir`: a local path beside the
+ * caller, or where `terraform init` puts a registry or git module: `.terraform/modules/<key>` of the root module, the
+ * key being the module's name, prefixed by its caller's key for modules inside a fetched module (`hosts.vm`), and a
+ * `//subdir` of the source below it. Whether init has fetched it is the workspace's to find out.
+ */
+export function terraformModuleDir(callerDir: string, name: string, source: string): string | undefined {
+  if (source.startsWith('./') || source.startsWith('../')) {
+    const t = resolveRelative(`${callerDir}/x`, source);
+    return t ? `${t.replace(/\/$/, '')}/` : undefined;
+  }
+  const fetched = /^(.*?)\/\.terraform\/modules\/([^/]+)/.exec(callerDir);
+  const root = fetched ? fetched[1] : callerDir;
+  const key = fetched ? `${fetched[2]}.${name}` : name;
+  const sub = /[^:/]\/\/([^?]+)/.exec(source.replace(/^[a-z0-9+]+::/i, ''))?.[1].replace(/\/+$/, '');
+  return `${root}/.terraform/modules/${key}${sub ? `/${sub}` : ''}/`;
 }

@@ -1,7 +1,8 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, SyntaxError, TemplateInput, Value } from '../../model';
 import { combineInputs } from '../../resolve/inputs';
-import { baseName as fileName, dirOf, isAutoTfvars, resolveRelative } from '../../resolve/paths';
+import { baseName as fileName, dirOf, isAutoTfvars } from '../../resolve/paths';
+import { terraformModuleDir } from '../../resolve/targets';
 import type { Grammars } from '../../parse';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
@@ -12,6 +13,7 @@ import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxError
 import { TfEvaluator, type TfScope } from './evaluate';
 import { type TfJoin, tfMapping } from './mapping';
 import { instancesKey, readBlock } from './resources';
+import { applyTypeDefaults } from './type-defaults';
 
 /** A change to a file's text, in offsets of the text before the change. */
 export interface TfTextChange {
@@ -259,13 +261,13 @@ export class TerraformProject {
       variable: (name, range) =>
         this.cached(m, `var.${name}`, range, () => {
           const provided = m.tfvars.get(name);
-          if (provided) return { v: this.evaluateIn(m, provided.file, provided.decl.value), uri: provided.file.uri };
+          if (provided) return this.typed(m, name, { v: this.evaluateIn(m, provided.file, provided.decl.value), uri: provided.file.uri });
           const inputs = this.inputs.get(m.dir) ?? [];
           if (inputs.length) {
             const v = combineInputs(name, inputs, () => this.ownVariable(m, name, range));
-            if (v) return { v };
+            if (v) return this.typed(m, name, { v });
           }
-          return this.ownVariableWithOrigin(m, name, range);
+          return this.typed(m, name, this.ownVariableWithOrigin(m, name, range));
         }),
 
       local: (name, range) =>
@@ -299,6 +301,15 @@ export class TerraformProject {
       },
     };
     return self;
+  }
+
+  /** A variable's value with the `optional(type, default)` defaults of its type constraint filled in. */
+  private typed(m: TfModule, name: string, r: { v: Value; uri?: string }): { v: Value; uri?: string } {
+    const decl = m.variables.get(name);
+    const type = decl && items(decl.decl.body).attributes.find((a) => a.name === 'type');
+    if (!decl || !type) return r;
+    const v = applyTypeDefaults(type.value, r.v, (n) => this.evaluateIn(m, decl.file, n));
+    return v === r.v ? r : { ...r, v };
   }
 
   private ownVariable(m: TfModule, name: string, range: Range): Value {
@@ -429,7 +440,7 @@ export class TerraformProject {
         const attrs = items(b.body).attributes;
         const source = attrs.find((a) => a.name === 'source');
         const path = source && knownString(new TfEvaluator(scope).evaluate(source.value));
-        const target = path && (path.startsWith('./') || path.startsWith('../')) ? resolveRelative(`${m.dir}/x`, path) : undefined;
+        const target = path && terraformModuleDir(m.dir, l0, path);
         if (!target || !source) {
           if (source) (doc.facts.unresolvedModules ??= []).push({ reference: path ?? source.value.text, range: nodeRange(source.value) });
           return;
@@ -442,7 +453,7 @@ export class TerraformProject {
         for (const a of attrs) if (!meta.has(a.name)) values.set(a.name, ev.evaluate(a.value));
         (doc.facts.inputs ??= []).push({
           uri: doc.uri,
-          targets: [`${target.replace(/\/$/, '')}/`],
+          targets: [target],
           label: `module '${l0}' in ${fileName(doc.uri)}`,
           values,
           at: nodeRange(source.value),
