@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, binaryOperation, operatorKey } from '../../resolve/functions';
 import { dirOf } from '../../resolve/paths';
-import { choice, concatParts, conditionText, knownBoolean, knownString, unknown } from '../../values';
+import { choice, concatParts, conditionText, knownBoolean, knownString, str, unknown } from '../../values';
 import { decodeQuoted, namedChildren, nodeRange } from './hcl';
 import { callTfFunction } from './functions';
 
@@ -17,9 +17,19 @@ export interface TfScope {
   address(kind: 'resource' | 'data', type: string, name: string, path: string[], range: Range): Value;
   /** Iteration variables of enclosing for-expressions. */
   locals?: Map<string, Value>;
-  /** What the block's `count` or `for_each` iterates (a key): `count.index` and `each.*` are its current instance. */
-  instances?: string;
+  /** What the block's `count` or `for_each` iterates: `count.index` and `each.*` are its current instance. */
+  iterating?: Iterating;
 }
+
+/** A block's `count` or `for_each`: its value, and a key that two blocks iterating the same collection share. */
+export interface Iterating {
+  key: string;
+  value: Value;
+  forEach: boolean;
+}
+
+/** A `for_each` over more items than this is not told apart by instance: `each.*` stays one unknown. */
+const MAX_INSTANCES = 32;
 
 /** Keys of unknowns that Terraform provides while planning; they vary per instance. */
 const CONTEXT_ROOTS = new Set(['count', 'each', 'path', 'terraform', 'self']);
@@ -30,9 +40,9 @@ const MAX_DEPTH = 200;
 export class TfEvaluator {
   private depth = 0;
 
-  /** This evaluator inside a block that iterates `instances` (the key of its `count` or `for_each`, or of the block). */
-  forInstances(instances: string): TfEvaluator {
-    return new TfEvaluator({ ...this.scope, instances });
+  /** This evaluator inside a block with `count` or `for_each`. */
+  iterating(iterating: Iterating): TfEvaluator {
+    return new TfEvaluator({ ...this.scope, iterating });
   }
 
   constructor(private readonly scope: TfScope) {}
@@ -152,8 +162,13 @@ export class TfEvaluator {
       }
       // The current instance of a `count` / `for_each` block: keyed, so `x[count.index]` reads the instance of its own
       // iteration (resolve/functions.ts accessIndex) and names built from it compare.
+      const it = this.scope.iterating;
+      if (root === 'each' && it?.forEach) {
+        const each = eachValue(it.value, path[1], range);
+        if (each) return this.applySteps(each, rest.slice(1), steps.slice(1), range, start);
+      }
       // Two blocks iterating the same collection have the same instances; any other two do not.
-      if ((root === 'count' || root === 'each') && this.scope.instances) return unknown(range, path.join('.'), `${path.join('.')}@${this.scope.instances}`);
+      if ((root === 'count' || root === 'each') && it) return unknown(range, path.join('.'), `${path.join('.')}@${it.key}`);
       if (root !== 'module') return unknown(range, path.join('.'));
       // `module.m.out.rest` reads the output of the module called `m` in this directory (graph/outputs.ts follows it).
       const [, name, output, ...more] = path;
@@ -442,4 +457,27 @@ function inline(parts: StringPart[]): StringPart[] {
     out.push(p);
   }
   return out;
+}
+
+/**
+ * `each.key` or `each.value` of a `for_each` whose instances are known: one case per instance, which keeps its key
+ * (`for instance 'finance'`); over a resource (`for_each = azurerm_x.vm`), `each.value` is one instance of it.
+ */
+function eachValue(iterated: Value, member: string | undefined, range: Range): Value | undefined {
+  if (member !== 'key' && member !== 'value') return undefined;
+  if (iterated.kind === 'ref' && iterated.target && !iterated.path.length) return member === 'value' ? { ...iterated, range } : undefined;
+  const items: [string, Value][] | undefined =
+    iterated.kind === 'object' && !iterated.open
+      ? iterated.entries.map((e) => [e.key, e.value])
+      : iterated.kind === 'array' && !iterated.open
+        ? iterated.items.flatMap((i): [string, Value][] => {
+            const k = knownString(i);
+            return k === undefined ? [] : [[k, i]];
+          })
+        : undefined;
+  if (!items?.length || items.length > MAX_INSTANCES || (iterated.kind === 'array' && items.length !== iterated.items.length)) return undefined;
+  return choice(
+    items.map(([k, v]) => ({ value: member === 'key' ? str(k, range) : v, when: `for instance '${k}'` })),
+    range,
+  );
 }

@@ -449,7 +449,10 @@ export class TerraformProject {
         const meta = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
         let ev = new TfEvaluator(scope);
         const iterates = attrs.find((a) => a.name === 'count') ?? attrs.find((a) => a.name === 'for_each');
-        if (iterates) ev = ev.forInstances(instancesKey(ev.evaluate(iterates.value), `module.${l0}@${m.dir}`));
+        if (iterates) {
+          const value = ev.evaluate(iterates.value);
+          ev = ev.iterating({ key: instancesKey(value, `module.${l0}@${m.dir}`), value, forEach: iterates.name === 'for_each' });
+        }
         for (const a of attrs) if (!meta.has(a.name)) values.set(a.name, ev.evaluate(a.value));
         (doc.facts.inputs ??= []).push({
           uri: doc.uri,

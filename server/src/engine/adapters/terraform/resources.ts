@@ -36,7 +36,7 @@ export function readBlock(b: HclBlock, ctx: BlockContext): Resource | undefined 
   const countValue = count ? ctx.evaluator.evaluate(count.value) : undefined;
   const countN = countValue?.kind === 'number' ? countValue.value : undefined;
   const iterated = countValue ?? (forEach ? ctx.evaluator.evaluate(forEach.value) : undefined);
-  if (iterated) ctx = { ...ctx, evaluator: ctx.evaluator.forInstances(instancesKey(iterated, ctx.key)) };
+  if (iterated) ctx = { ...ctx, evaluator: ctx.evaluator.iterating({ key: instancesKey(iterated, ctx.key), value: iterated, forEach: !count }) };
 
   let type = mapping?.armType ?? `terraform:${ctx.nativeType}`;
   let apiVersion: string | undefined;
