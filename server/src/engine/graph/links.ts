@@ -15,6 +15,8 @@ export const TYPES = {
   resourceGroup: 'microsoft.resources/resourcegroups',
   subscription: 'microsoft.resources/subscriptions',
   caPolicy: 'microsoft.graph/conditionalaccesspolicies',
+  keyVault: 'microsoft.keyvault/vaults',
+  secret: 'microsoft.keyvault/vaults/secrets',
 } as const;
 
 /** A path in a resource body; keys compare case-insensitively (DSC's `HostPoolName` is read as `hostPoolName`). */
@@ -89,6 +91,11 @@ export const LINKS = {
   },
   [TYPES.roleDefinition]: {
     roleName: [['properties', 'roleName']],
+  },
+  [TYPES.secret]: {
+    /** A registration token written to a vault is read back by `kv.getSecret(name)` or a Key Vault reference. */
+    value: [['properties', 'value']],
+    vault: [['parent'], ['properties', 'keyVaultId']],
   },
   [TYPES.caPolicy]: {
     /** Read whole: whether policies cover AVD is judged on all of it. */

@@ -1,8 +1,8 @@
 import type { Resource, Value } from '../model';
-import { getPath, knownBoolean, knownString } from '../values';
+import { cases, getPath, knownBoolean, knownString, splitString } from '../values';
 import type { HostPoolNode } from './host-pools';
 import { linkHint, linkPathsOf, linkValue, TYPES } from './links';
-import { parentNameOf, typeIs } from './resources';
+import { parentNameOf, resourceName, typeIs } from './resources';
 import { nearest, type Targets } from './targets';
 
 export type JoinType = 'entra' | 'ad' | 'mixed' | 'unknown';
@@ -80,7 +80,8 @@ function joinType(n: SessionHostNode): void {
 function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; link: SessionHostNode['link'] } | undefined {
   for (const ext of n.extensions) {
     // A Custom Script or run command that registers the VM with the pool's token (`listRegistrationTokens()`).
-    for (const token of factsOf(ext).tokens) {
+    const facts = factsOf(ext);
+    for (const token of [...facts.tokens, ...facts.secrets]) {
       const pool = tokenPool(targets, token, ext);
       if (pool) return { pool, link: 'registration-token' };
     }
@@ -101,47 +102,92 @@ function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; l
   return undefined;
 }
 
-/** The host pool a registration token value comes from: a reference into the pool (its `registrationInfo.token`). */
-function tokenPool(targets: Targets, token: Value | undefined, from: Resource): Resource | undefined {
+/**
+ * The host pool a registration token value comes from: a reference into the pool (its `registrationInfo.token`), or a
+ * Key Vault secret that such a reference was written to.
+ */
+function tokenPool(targets: Targets, token: Value | undefined, from: Resource, depth = 0): Resource | undefined {
   token = targets.outputs.resolve(token);
-  if (!token) return undefined;
+  if (!token || depth > 4) return undefined;
   if (token.kind === 'choice') {
     for (const c of token.options) {
-      const p = tokenPool(targets, c.value, from);
+      const p = tokenPool(targets, c.value, from, depth);
       if (p) return p;
     }
     return undefined;
   }
   if (token.kind !== 'ref') return undefined;
+  const secret = secretRead(targets, token, from);
+  if (secret) return tokenPool(targets, linkValue(secret, TYPES.secret, 'value'), secret, depth + 1);
   const target = targets.target(token, undefined, from);
   if (target) return typeIs(target, TYPES.hostPool) ? target : undefined;
   // ARM's `reference(<name>)` of a pool deployed by the same template names it, not its id.
   return token.targetId && !token.target ? nearest(targets.named(TYPES.hostPool, token.targetId), from) : undefined;
 }
 
+/**
+ * The Key Vault secret a reference reads: `kv.getSecret(name)` (a Key Vault reference in ARM) names a secret of that
+ * vault; a Terraform `data.azurerm_key_vault_secret.x.value` stands for the secret the workspace writes under its name.
+ */
+function secretRead(targets: Targets, ref: Extract<Value, { kind: 'ref' }>, from: Resource): Resource | undefined {
+  const path = ref.path.map((p) => p.toLowerCase());
+  const at = path.indexOf('getsecret');
+  if (at >= 0) {
+    const name = ref.path[at + 1]?.toLowerCase();
+    const vault = targets.target({ ...ref, path: ref.path.slice(0, at) }, TYPES.keyVault, from);
+    if (name === undefined || !vault) return undefined;
+    const written = targets.ofType(TYPES.secret).filter((s) => !s.source.existing && secretNames(s).includes(name) && secretVault(targets, s) === vault);
+    return nearest(written, from);
+  }
+  const target = ref.target ? targets.byKey.get(ref.target) : undefined;
+  if (!target || !typeIs(target, TYPES.secret) || path[path.length - 1] !== 'value') return undefined;
+  const secret = targets.deployed(target);
+  return secret.source.existing ? undefined : secret;
+}
+
+/** The names a secret may have (each case of a module's parameter), the vault's `vault/` prefix left out. */
+function secretNames(secret: Resource): string[] {
+  return cases(resourceName(secret) ?? { kind: 'null', range: secret.source.headRange }).flatMap((c) => {
+    // `vault/secret` with the vault's name not known (a parameter, an output) still says the secret's.
+    const last = c.value.kind === 'string' ? splitString(c.value, '/').pop() : undefined;
+    const s = knownString(last);
+    return s === undefined ? [] : [s.toLowerCase()];
+  });
+}
+
+/** The vault a secret is written to: its `parent`, or the vault its `vault/secret` name names. */
+function secretVault(targets: Targets, secret: Resource): Resource | undefined {
+  const byLink = targets.target(linkValue(secret, TYPES.secret, 'vault'), TYPES.keyVault, secret);
+  if (byLink) return byLink;
+  const parent = parentNameOf(secret);
+  return parent ? nearest(targets.named(TYPES.keyVault, parent), secret) : undefined;
+}
+
 /** Extension types (lower case) that run a script, which may register the VM with a host pool's token. */
 const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set(['dsc', 'customscriptextension', 'customscript']);
 
 /** References to a host pool's registration token anywhere in an extension's or run command's properties. */
-function findTokens(v: Value | undefined, out: Value[], depth = 0): void {
+function findTokens(v: Value | undefined, out: Value[], secrets?: Value[], depth = 0): void {
   if (!v || depth > 40) return;
   switch (v.kind) {
     case 'ref': {
       const path = v.path.map((p) => p.toLowerCase());
       if (path.includes('listregistrationtokens') || (path.includes('registrationinfo') && path.includes('token'))) out.push(v);
+      // A secret read from a vault (`getSecret`, a Terraform secret's `value`) may hold a token: tokenPool tells.
+      else if (secrets && (path.includes('getsecret') || path[path.length - 1] === 'value')) secrets.push(v);
       return;
     }
     case 'string':
-      for (const p of v.parts) if (p.kind === 'hole') findTokens(p.value, out, depth + 1);
+      for (const p of v.parts) if (p.kind === 'hole') findTokens(p.value, out, secrets, depth + 1);
       return;
     case 'object':
-      for (const e of v.entries) findTokens(e.value, out, depth + 1);
+      for (const e of v.entries) findTokens(e.value, out, secrets, depth + 1);
       return;
     case 'array':
-      for (const i of v.items) findTokens(i, out, depth + 1);
+      for (const i of v.items) findTokens(i, out, secrets, depth + 1);
       return;
     case 'choice':
-      for (const o of v.options) findTokens(o.value, out, depth + 1);
+      for (const o of v.options) findTokens(o.value, out, secrets, depth + 1);
       return;
     default:
       return;
@@ -153,6 +199,8 @@ interface ExtensionFacts {
   type?: string;
   agent: boolean;
   tokens: Value[];
+  /** Secrets read from a vault, which may hold a token. */
+  secrets: Value[];
 }
 
 const extensionFacts = new WeakMap<Resource, ExtensionFacts>();
@@ -161,15 +209,17 @@ function factsOf(ext: Resource): ExtensionFacts {
   let f = extensionFacts.get(ext);
   if (!f) {
     const tokens: Value[] = [];
+    const secrets: Value[] = [];
     const runCommand = typeIs(ext, TYPES.runCommand);
     const type = runCommand ? undefined : knownString(linkValue(ext, TYPES.extension, 'extensionType'))?.toLowerCase();
     // Only what runs a script can register the VM (DSC, Custom Script, run commands): other extensions' settings are not read.
     if (runCommand || type === undefined || SCRIPT_EXTENSIONS.has(type))
-      for (const path of linkPathsOf(runCommand ? TYPES.runCommand : TYPES.extension, 'anyToken')) findTokens(getPath(ext.body, path), tokens);
+      for (const path of linkPathsOf(runCommand ? TYPES.runCommand : TYPES.extension, 'anyToken')) findTokens(getPath(ext.body, path), tokens, secrets);
     f = {
       type,
       agent: tokens.length > 0 || (!runCommand && computeIsAgent(ext)),
       tokens,
+      secrets,
     };
     extensionFacts.set(ext, f);
   }

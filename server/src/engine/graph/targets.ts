@@ -101,12 +101,23 @@ export class Targets {
     this.aliases.set(r, r);
     const type = r.type.toLowerCase();
     const name = this.outputs.resolve(resourceName(r));
+    const one = (n: Value | undefined): Resource | undefined =>
+      n?.kind === 'ref'
+        ? this.target(n, type, r)
+        : nearest(
+            this.named(type, n).filter((c) => !c.source.existing),
+            r,
+          );
     let found: Resource | undefined;
-    if (name?.kind === 'ref' || name?.kind === 'choice') found = this.target(name, type, r);
-    else {
-      const candidates = this.named(type, name).filter((c) => !c.source.existing);
-      found = nearest(candidates, r);
-    }
+    if (name?.kind === 'choice') {
+      // A module several deployments call: the one resource its cases that can be followed lead to.
+      const all = new Set(
+        nameOptions(name)
+          .map(one)
+          .filter((x) => x),
+      );
+      found = all.size === 1 ? [...all][0] : undefined;
+    } else found = one(name);
     alias = found && !found.source.existing ? found : r;
     this.aliases.set(r, alias);
     return alias;

@@ -379,10 +379,25 @@ class TemplateReader {
     const values = new Map<string, Value>();
     for (const p of props(parameters)) {
       const v = prop(p.value, 'value');
-      // A Key Vault `reference` is a secret resolved at deployment: unknown here.
-      values.set(p.key, v ? this.value(v, scope) : unknown(nodeRange(p.value), `parameter ${p.key} (from Key Vault)`));
+      values.set(
+        p.key,
+        v ? this.value(v, scope) : (this.keyVaultReference(p.value, scope) ?? unknown(nodeRange(p.value), `parameter ${p.key} (from Key Vault)`)),
+      );
     }
     return values;
+  }
+
+  /**
+   * A parameter given as a Key Vault `reference` (`{"keyVault": {"id": ...}, "secretName": "x"}`, what Bicep's
+   * `kv.getSecret('x')` compiles to): the secret is read at deployment, so its value is unknown here, but the graph can
+   * follow which secret it is (a host pool's registration token written to the vault).
+   */
+  private keyVaultReference(n: JsonNode, scope: ArmScope): Value | undefined {
+    const reference = prop(n, 'reference');
+    const id = prop(prop(reference, 'keyVault'), 'id');
+    const secret = stringOf(prop(reference, 'secretName'));
+    if (!id || secret === undefined) return undefined;
+    return { kind: 'ref', targetId: this.value(id, scope), path: ['getSecret', secret], range: nodeRange(n) };
   }
 
   /** ARM has no comments in every tool, so a resource can also say `"metadata": {"avdsec": {"suppress": [...], "reason": "..."}}`. */
@@ -424,9 +439,9 @@ class TemplateReader {
     if (inner) {
       for (const p of props(prop(properties, 'parameters'))) {
         const valueNode = prop(p.value, 'value');
-        if (!valueNode) continue;
         let cached: Value | undefined;
-        provided.set(p.key, () => (cached ??= this.value(valueNode, outerScope)));
+        if (valueNode) provided.set(p.key, () => (cached ??= this.value(valueNode, outerScope)));
+        else if (prop(p.value, 'reference')) provided.set(p.key, () => (cached ??= this.keyVaultReference(p.value, outerScope) ?? unknown(nodeRange(p.value))));
       }
     }
     const rgNode = prop(n, 'resourceGroup');

@@ -1,7 +1,7 @@
 import { pushAll } from '../../arrays';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, binaryOperation, callFunction, operatorKey, perDeploymentCall, unknownCall } from '../../resolve/functions';
-import { choice, concatParts, conditionText, knownBoolean, LazyEntry, unknown } from '../../values';
+import { choice, concatParts, conditionText, knownBoolean, knownString, LazyEntry, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
@@ -205,7 +205,9 @@ export class BicepEvaluator {
     // A method on a resource: `hostPool.listRegistrationTokens()`, `kv.getSecret('x')`.
     if (e.base && ns !== 'az' && ns !== 'sys') {
       const base = this.evaluate(e.base);
-      if (base.kind === 'ref') return { ...base, path: [...base.path, name], range };
+      // `kv.getSecret('x')` says which secret: the graph follows it to what wrote the secret (a registration token).
+      const secret = name.toLowerCase() === 'getsecret' && e.args[0] ? knownString(this.evaluate(e.args[0])) : undefined;
+      if (base.kind === 'ref') return { ...base, path: [...base.path, name, ...(secret !== undefined ? [secret] : [])], range };
       return unknown(range, `${name}(…)`);
     }
     const args = e.args.map((a) => this.evaluate(a));

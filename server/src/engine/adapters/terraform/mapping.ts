@@ -111,6 +111,10 @@ const TABLE: Record<string, TfMapping> = {
     attrs: { hostpool_id: ['hostpool_id'], expiration_date: ['expiration_date'] },
     reads: { token: { of: 'hostpool_id', path: ['properties', 'registrationInfo', 'token'] } },
   },
+  azurerm_key_vault_secret: {
+    armType: 'Microsoft.KeyVault/vaults/secrets',
+    attrs: { name: ['name'], value: ['properties', 'value'], key_vault_id: ['properties', 'keyVaultId'], tags: ['tags'] },
+  },
   azurerm_windows_virtual_machine: vm(),
   azurerm_linux_virtual_machine: vm(),
   azurerm_virtual_machine: vm(),
