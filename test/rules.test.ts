@@ -62,8 +62,9 @@ interface OpenCase {
 }
 
 async function openCase(caseDir: string): Promise<OpenCase> {
-  const { config, isExcluded } = readFolderConfig(caseDir);
+  const { config, isExcluded, parameterTemplates } = readFolderConfig(caseDir);
   const ws = new Workspace(await grammars());
+  ws.setParameterFiles((uri) => parameterTemplates(path.resolve(uri)).map(uriOf));
   const texts = new Map<string, string>();
   const read: string[] = [];
   const notRead = new Map<string, string>();

@@ -55,7 +55,7 @@ describe('CLI configuration', () => {
     const report = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
     assert.deepEqual(report.errors.map((e) => `${e.file}: ${e.message}`).sort(), [
       '.avdsec.json: line 4, column 31: Rule "host-pool-sso-disabled": level must be one of off, hint, info, warning, error',
-      '.avdsec.json: line 6, column 3: Unknown setting "exclud" in the configuration (expected extends, rules, exclude, redirectionProfile, maxFileSizeMB)',
+      '.avdsec.json: line 6, column 3: Unknown setting "exclud" in the configuration (expected extends, rules, exclude, parameterFiles, redirectionProfile, maxFileSizeMB)',
       'shared.json: line 1, column 25: "redirectionProfile" must be "strict", "balanced" or "off"',
       'shared.json: line 1, column 43: "extends": cannot read "nowhere.json": no such file',
     ]);
@@ -84,6 +84,66 @@ describe('CLI configuration', () => {
       notes.some((t: string) => t.includes('over the 1 KB limit')),
       JSON.stringify(notes),
     );
+  });
+});
+
+describe('CLI configuration: parameterFiles', () => {
+  const TEMPLATE = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { rdp: { type: 'string', defaultValue: 'enablerdsaadauth:i:1;' } },
+    resources: [
+      {
+        type: 'Microsoft.DesktopVirtualization/hostPools',
+        apiVersion: '2024-04-03',
+        name: 'hp-paired',
+        location: 'westeurope',
+        properties: { hostPoolType: 'Pooled', loadBalancerType: 'BreadthFirst', preferredAppGroupType: 'Desktop', customRdpProperty: "[parameters('rdp')]" },
+      },
+    ],
+  });
+  const params = (rdp: string) =>
+    JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { rdp: { value: rdp } },
+    });
+  const sso = (r: Report) => r.findings.filter((f) => f.ruleId === 'host-pool-sso-disabled').map((f) => `${f.file}: ${f.message.split(':')[0]}`);
+
+  it('pairs parameters files with the template .avdsec.json names, relative to the file that writes it, through extends', async () => {
+    const dir = tempTree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'infra/hostpool.json': TEMPLATE,
+      'envs/prod/hp.json': params('enablerdsaadauth:i:0;'),
+      'envs/dev/hp.json': params('enablerdsaadauth:i:1;'),
+      'envs/.avdsec.json': '{ "extends": "../base.json" }',
+      'base.json': '{ "parameterFiles": { "envs/*/hp.json": "infra/hostpool.json" } }',
+    });
+    const before = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
+    assert.deepEqual(before.errors, []);
+    // Without a .avdsec.json at the top, only the files under envs/ get the pairing, and that is where it matters.
+    assert.deepEqual(sso(before), ["envs/prod/hp.json: Host pool 'hp-paired' sets 'enablerdsaadauth"]);
+    assert.match(before.findings.find((f) => f.ruleId === 'host-pool-sso-disabled')!.message, /with parameters file prod\/hp\.json/);
+    fs.rmSync(path.join(dir, 'envs', '.avdsec.json'));
+    const unpaired = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
+    assert.deepEqual(sso(unpaired), []);
+  });
+
+  it('reports pairings it cannot use where they are written, and uses the rest', async () => {
+    const dir = tempTree({
+      'infra/hostpool.json': TEMPLATE,
+      'prod.json': params('enablerdsaadauth:i:0;'),
+      '.avdsec.json': '{\n  "parameterFiles": {\n    "": "infra/hostpool.json",\n    "*.json": 3,\n    "prod.json": "infra/hostpool.json"\n  }\n}\n',
+    });
+    const r = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
+    assert.deepEqual(
+      r.errors.map((e) => `${e.file}: ${e.message}`),
+      [
+        '.avdsec.json: line 3, column 5: "parameterFiles" pattern is empty',
+        '.avdsec.json: line 4, column 15: "parameterFiles": "*.json" must name the template its files serve (a path relative to this file)',
+      ],
+    );
+    assert.deepEqual(sso(r), ["prod.json: Host pool 'hp-paired' sets 'enablerdsaadauth"]);
   });
 });
 

@@ -22,12 +22,12 @@ export function uriOf(file: string): string {
  * The configuration of a folder that is one workspace (a rule fixture case), read by the host as the CLI reads it, so
  * that its `exclude` patterns leave out the same files.
  */
-export function readFolderConfig(dir: string): { config: AvdsecConfig; isExcluded(file: string): boolean } {
+export function readFolderConfig(dir: string): { config: AvdsecConfig; isExcluded(file: string): boolean; parameterTemplates(file: string): string[] } {
   const file = path.join(dir, '.avdsec.json');
-  if (!fs.existsSync(file)) return { config: emptyConfig(), isExcluded: () => false };
+  if (!fs.existsSync(file)) return { config: emptyConfig(), isExcluded: () => false, parameterTemplates: () => [] };
   const loaded = loadConfigFile(file, new ConfigRoots([dir]));
   if (loaded.problems.length) throw new Error(`${file}: ${loaded.problems.map((p) => p.message).join('; ')}`);
-  return { config: loaded.config, isExcluded: (f) => loaded.isExcluded(f) };
+  return { config: loaded.config, isExcluded: (f) => loaded.isExcluded(f), parameterTemplates: (f) => loaded.parameterTemplates(f) };
 }
 
 /** A workspace of the given files, with their texts (possibly rewritten, e.g. markers stripped). */

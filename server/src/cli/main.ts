@@ -115,6 +115,10 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
     list.filter((e) => !resolver.forFile(e.file).isExcluded(e.file)).map((e) => ({ file: reporter.relative(toUri(e.file)), message: e.message }));
   const errors: ReportError[] = notes(found.errors);
   const skipped = notes(found.skipped);
+  ws.setParameterFiles((uri) => {
+    const file = fromUri(uri);
+    return resolver.forFile(file).parameterTemplates(file).map(toUri);
+  });
 
   for (const file of found.files) {
     const cfg = resolver.forFile(file);

@@ -122,11 +122,21 @@ export interface ConfigLayer {
   exclude?: ExcludePattern[];
   redirectionProfile?: RedirectionProfile;
   maxFileSizeMB?: number;
+  /** Parameters files paired with the template they serve, both relative to this file's folder (the host resolves them). */
+  parameterFiles?: ParameterFilePairing[];
   /** Files this one extends, in order (later wins), relative to this file's folder. */
   extends: ConfigReference[];
 }
 
-const TOP_LEVEL = ['$schema', 'extends', 'rules', 'exclude', 'redirectionProfile', 'maxFileSizeMB'];
+/** `"parameterFiles": { "<glob of parameters files>": "<template>" }`: a pairing the usual naming does not make. */
+export interface ParameterFilePairing {
+  glob: string;
+  template: string;
+  offset: number;
+  length: number;
+}
+
+const TOP_LEVEL = ['$schema', 'extends', 'rules', 'exclude', 'parameterFiles', 'redirectionProfile', 'maxFileSizeMB'];
 const LEVEL_MESSAGE = 'level must be one of off, hint, info, warning, error';
 
 /**
@@ -169,6 +179,10 @@ export function parseConfigLayer(
       case 'exclude':
         if (value?.type === 'array') layer.exclude = readExclude(value, at);
         else at(value ?? keyNode, '"exclude" must be an array of glob patterns');
+        break;
+      case 'parameterFiles':
+        if (value?.type === 'object') layer.parameterFiles = readParameterFiles(value, at);
+        else at(value ?? keyNode, '"parameterFiles" must be an object of globs of parameters files and the template each serves');
         break;
       case 'redirectionProfile': {
         const v = value && getNodeValue(value);
@@ -216,6 +230,19 @@ function readExtends(value: Node | undefined, layer: ConfigLayer, at: At): void 
     if (item.type === 'string' && item.value) layer.extends.push({ path: item.value as string, offset: item.offset, length: item.length });
     else at(item, message);
   }
+}
+
+/** The pairings of `parameterFiles` fit to use; the others are reported where they are written. */
+function readParameterFiles(obj: Node, at: At): ParameterFilePairing[] {
+  const out: ParameterFilePairing[] = [];
+  for (const [glob, keyNode, value] of properties(obj)) {
+    const why = excludePatternProblem(glob);
+    if (why) at(keyNode, `"parameterFiles" pattern ${why}`);
+    else if (value?.type !== 'string' || !(value.value as string).trim())
+      at(value ?? keyNode, `"parameterFiles": "${glob}" must name the template its files serve (a path relative to this file)`);
+    else out.push({ glob, template: value.value as string, offset: keyNode.offset, length: keyNode.length });
+  }
+  return out;
 }
 
 /** The patterns of `exclude` fit to use; the others are reported at their item, and the rest of the list still applies. */

@@ -91,6 +91,29 @@ export class Workspace {
     this.tfPrinter = terraformPrinter(this.terraform);
   }
 
+  /** The templates the configuration pairs a parameters file with (`parameterFiles`); the host says. */
+  private templatesOf: (uri: string) => readonly string[] = () => [];
+
+  private pairedTemplates(uri: string, language: Language): readonly string[] {
+    return language === 'arm-parameters' ? this.templatesOf(uri) : [];
+  }
+
+  /**
+   * Sets which templates each parameters file serves beyond what its name says (the hosts read `parameterFiles` of
+   * .avdsec.json); the parameters files whose pairing changed are read again, and so are the templates they serve.
+   */
+  setParameterFiles(templatesOf: (uri: string) => readonly string[]): void {
+    this.templatesOf = templatesOf;
+    for (const f of this.files.values()) {
+      if (f.language !== 'arm-parameters') continue;
+      const before = this.calls.set(f.uri, f.language, f.text, this.pairedTemplates(f.uri, f.language));
+      const after = this.calls.targetsOf(f.uri);
+      if (before.length === after.length && before.every((t, i) => t === after[i])) continue;
+      this.staleSiblings([f.uri]);
+      this.recheck(this.calls.dependents([f.uri], before));
+    }
+  }
+
   private static isTerraform(language: Language | undefined): boolean {
     return language === 'terraform' || language === 'tfvars';
   }
@@ -122,7 +145,7 @@ export class Workspace {
       });
     }
     this.files.set(uri, entry);
-    const before = this.calls.set(uri, language, text);
+    const before = this.calls.set(uri, language, text, this.pairedTemplates(uri, language));
     if (language === 'bicep' && old?.language === 'bicep' && changes?.length === 1) {
       const c = changes[0];
       if (plainBicepEdit(c.newText, old.text.slice(c.start, c.oldEnd)))
@@ -312,7 +335,7 @@ export class Workspace {
       case 'arm':
         return adaptArm(f.uri, f.text, f.version, f.language, { inputs, parsed: (f.json ??= parseJson(f.text)) });
       case 'arm-parameters':
-        return adaptArm(f.uri, f.text, f.version, f.language, { parsed: (f.json ??= parseJson(f.text)) });
+        return adaptArm(f.uri, f.text, f.version, f.language, { parsed: (f.json ??= parseJson(f.text)), templates: this.pairedTemplates(f.uri, f.language) });
       case 'graph-json':
         return adaptGraphJson(f.uri, f.text, f.version);
       case 'bicep':

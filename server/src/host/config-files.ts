@@ -25,9 +25,18 @@ export interface LoadedConfig {
   /** Every file its `extends` names, read or not (one missing or not yet valid may be fixed): a change to one loads it again. */
   dependencies?: string[];
   isExcluded(file: string): boolean;
+  /** The templates `parameterFiles` pairs a parameters file with (absolute paths), nearest configuration file first. */
+  parameterTemplates(file: string): string[];
 }
 
-const DEFAULTS: LoadedConfig = { config: emptyConfig(), problems: [], sources: [], dependencies: [], isExcluded: () => false };
+const DEFAULTS: LoadedConfig = {
+  config: emptyConfig(),
+  problems: [],
+  sources: [],
+  dependencies: [],
+  isExcluded: () => false,
+  parameterTemplates: () => [],
+};
 
 /** The options a rule takes, for parseConfig to check (the editor can pass it too). */
 export const ruleOptions = (id: string): Readonly<Record<string, OptionSpec>> | undefined => ruleById(id)?.options;
@@ -193,6 +202,19 @@ export function loadConfigFile(file: string, roots: ConfigRoots): LoadedConfig {
       problemAt(excluding!.file, reads.get(excluding!.file)?.lines, e.offset, `"exclude" pattern is not a valid glob${why ? `: ${why}` : ''}`);
     }
   }
+  // Each pairing is relative to the file that writes it; the file itself (last) wins over those it extends.
+  const pairings: { dir: string; match: picomatch.Matcher; template: string }[] = [];
+  for (const l of [...layers].reverse()) {
+    for (const p of l.layer.parameterFiles ?? []) {
+      try {
+        const dir = path.dirname(l.file);
+        pairings.push({ dir, match: picomatch(p.glob, EXCLUDE_GLOB_OPTIONS), template: path.resolve(dir, p.template) });
+      } catch (err) {
+        const why = ((err as Error).message ?? '').split(': ').pop();
+        problemAt(l.file, reads.get(l.file)?.lines, p.offset, `"parameterFiles" pattern is not a valid glob${why ? `: ${why}` : ''}`);
+      }
+    }
+  }
   const config = mergeLayers(layers.map((l) => l.layer));
   const base = path.dirname(excluding?.file ?? file);
   return {
@@ -205,6 +227,14 @@ export function loadConfigFile(file: string, roots: ConfigRoots): LoadedConfig {
       if (!matchers.length) return false;
       const rel = path.relative(base, f).split(path.sep).join('/');
       return !rel.startsWith('..') && matchers.some((m) => m(rel));
+    },
+    parameterTemplates: (f) => {
+      const out: string[] = [];
+      for (const p of pairings) {
+        const rel = path.relative(p.dir, f).split(path.sep).join('/');
+        if (!rel.startsWith('..') && p.match(rel) && !out.includes(p.template)) out.push(p.template);
+      }
+      return out;
     },
   };
 }

@@ -30,7 +30,7 @@ export function isConfigUri(uri: string): boolean {
  * from disk at start and kept current from file-change notifications, so cross-file facts are known before a file opens.
  */
 /** One object for documents outside any folder: findings are cached per config object. */
-const NO_CONFIG = { config: emptyConfig(), problems: [], isExcluded: () => false };
+const NO_CONFIG = { config: emptyConfig(), problems: [], isExcluded: () => false, parameterTemplates: () => [] };
 
 export class ServerWorkspace {
   readonly engine: Workspace;
@@ -53,12 +53,22 @@ export class ServerWorkspace {
     private readonly log: { info(message: string): void; warn(message: string): void },
   ) {
     this.engine = new Workspace(grammars);
+    this.pairParameterFiles();
+  }
+
+  /** The engine asks the configurations which templates a parameters file serves (`parameterFiles`). */
+  private pairParameterFiles(): void {
+    this.engine.setParameterFiles((uri) => {
+      const file = uriToPath(uri);
+      return file ? this.configs.forFile(file).parameterTemplates(file).map(pathToUri) : [];
+    });
   }
 
   async index(folderUris: string[]): Promise<number> {
     this.folders = folderUris.map(uriToPath).filter((p): p is string => !!p);
     this.roots = new ConfigRoots(this.folders);
     this.configs = new ConfigResolver(this.roots);
+    this.pairParameterFiles();
     const { files, errors, skipped } = discoverFiles(this.folders, process.cwd());
     for (const e of errors) this.log.warn(`[avdsec] not read: ${e.file}: ${e.message}`);
     for (const e of skipped) this.log.info(`[avdsec] skipped: ${e.file}: ${e.message}`);
@@ -220,6 +230,7 @@ export class ServerWorkspace {
     this.configs.clear();
     if (uri && deleted) this.configFiles.delete(uri);
     else if (uri) this.configFiles.add(uri);
+    this.pairParameterFiles();
     this.remeasure();
   }
 

@@ -25,13 +25,13 @@ export class CallGraph {
   /** The files with a call not followed, when cyclesChanged was last asked. */
   private brokenSeen = new Set<string>();
 
-  /** Adds or updates a file; returns the targets it had before. */
-  set(uri: string, language: Language, text: string): string[] {
+  /** Adds or updates a file (`paired`: the templates the configuration pairs it with); returns the targets it had before. */
+  set(uri: string, language: Language, text: string, paired: readonly string[] = []): string[] {
     const before = this.targets.get(uri) ?? [];
     const known = this.languages.get(uri);
     if (!known) this.folderSet(uri, true);
     this.languages.set(uri, language);
-    const targets = declaredTargets(uri, language, text);
+    const targets = [...new Set([...paired, ...declaredTargets(uri, language, text)])];
     if (known !== language || targets.length !== before.length || targets.some((t, i) => t !== before[i])) this.ranks = undefined;
     this.setTargets(uri, targets);
     return before;
@@ -175,6 +175,11 @@ export class CallGraph {
     const out = [to];
     for (let u = to; u !== from && previous.has(u);) out.unshift((u = previous.get(u)!));
     return out;
+  }
+
+  /** The templates a file passes values to. */
+  targetsOf(uri: string): readonly string[] {
+    return this.targets.get(uri) ?? [];
   }
 
   /** The files that read values from `uris` or from `targets`, and so on down the chain of module calls. */

@@ -30,6 +30,8 @@ export interface ArmOptions {
   inputs?: readonly TemplateInput[];
   /** The text's JSON tree when the caller has it already (kept between edits, see patchJson). */
   parsed?: ParsedJson;
+  /** A parameters file: the templates the configuration pairs it with (`parameterFiles`), before those its name says. */
+  templates?: readonly string[];
 }
 
 export function deploymentScopeOfSchema(schema: string | undefined): DeploymentScope {
@@ -81,7 +83,11 @@ export function adaptArm(uri: string, text: string, version: number, language: L
       const parameters = prop(root, 'parameters');
       for (const p of props(parameters)) doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
       const values = reader.parameterValues(parameters, none);
-      doc.facts.inputs = [{ uri, targets: parametersFileTargets(uri), label: `parameters file ${parametersFileLabel(uri)}`, values }];
+      const paired = options.templates ?? [];
+      const targets = [...new Set([...paired, ...parametersFileTargets(uri)])];
+      // Files the configuration pairs are often named after their environment (`prod/hp.json`): their folder says which.
+      const label = paired.length ? uri.split('/').slice(-2).join('/') : parametersFileLabel(uri);
+      doc.facts.inputs = [{ uri, targets, label: `parameters file ${label}`, values }];
       return doc;
     }
     const provided = new Map<string, () => Value>();
