@@ -1,5 +1,5 @@
-import type { Location, Resource, StringValue, Value } from '../model';
-import { splitString } from '../values';
+import type { Location, Resource, Value } from '../model';
+import { choice, splitString } from '../values';
 import { linkValue } from './links';
 
 export function typeIs(r: Resource, type: string): boolean {
@@ -16,9 +16,20 @@ export function resourceGroupOf(r: Resource): Value | undefined {
 }
 
 /** The second to last segment of a child resource's name (`vm/ext`): the parent's name, when written that way. */
-export function parentNameOf(r: Resource): StringValue | undefined {
-  const name = resourceName(r);
-  if (!name || name.kind !== 'string') return undefined;
+export function parentNameOf(r: Resource): Value | undefined {
+  return parentOfName(resourceName(r));
+}
+
+/** The parent's segment of a `parent/child` name; of each case of a name several callers pass, one case each. */
+function parentOfName(name: Value | undefined): Value | undefined {
+  if (name?.kind === 'choice') {
+    const options = name.options.flatMap((o) => {
+      const p = parentOfName(o.value);
+      return p ? [{ ...o, value: p }] : [];
+    });
+    return options.length ? choice(options, name.range) : undefined;
+  }
+  if (name?.kind !== 'string') return undefined;
   const segs = splitString(name, '/');
   return segs.length >= 2 ? segs[segs.length - 2] : undefined;
 }

@@ -1,6 +1,7 @@
 import { dirOf } from '../resolve/paths';
 import type { Document, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
+import { unwrap } from './identity';
 import { ModuleOutputs } from './outputs';
 import { resourceName, typeIs } from './resources';
 
@@ -33,6 +34,7 @@ export class Targets {
    * (ModuleOutputs.chainKeys), the most resolved first. Indexed once per type.
    */
   named(type: string, name: Value | undefined): Resource[] {
+    name = unwrap(name);
     if (!name) return [];
     // A template several deployments call: the resources any of its cases names.
     if (name.kind === 'choice') return [...new Set(name.options.flatMap((o) => (o.value.kind === 'choice' ? [] : this.named(type, o.value))))];

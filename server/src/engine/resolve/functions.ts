@@ -1,6 +1,6 @@
 import { pushAll } from '../arrays';
 import type { ArrayValue, ObjectEntry, Range, StringPart, StringValue, Value } from '../model';
-import { concatParts, concatStrings, entry, isKnown, knownBoolean, knownEquals, knownString, unknown } from '../values';
+import { choice, concatParts, concatStrings, entry, isKnown, knownBoolean, knownEquals, knownString, unknown } from '../values';
 
 /**
  * The function library Bicep and ARM template expressions share (Bicep compiles to these ARM functions).
@@ -50,6 +50,14 @@ export function binaryOperation(op: string, a: Value, right: () => Value, range:
   if (op === '&&' && knownBoolean(a) === false) return { kind: 'boolean', value: false, range };
   if (op === '||' && knownBoolean(a) === true) return { kind: 'boolean', value: true, range };
   const b = right();
+  // One side is one of several cases: the operation in each case, so that a condition on it decides case by case.
+  if ((a.kind === 'choice') !== (b.kind === 'choice')) {
+    const each =
+      a.kind === 'choice'
+        ? overCases(a, (x) => binaryOperation(op, x, () => b, range, integerDivision), range)
+        : overCases(b, (y) => binaryOperation(op, a, () => y, range, integerDivision), range);
+    if (each) return each;
+  }
   switch (op) {
     case '&&':
     case '||': {
@@ -91,6 +99,66 @@ export function binaryOperation(op: string, a: Value, right: () => Value, range:
       return unknown(range, undefined, operatorKey(op, [a, b]));
     }
   }
+}
+
+/** A choice of more cases than this is not followed case by case: the operation on it stays unknown. */
+const MAX_CASES = 16;
+
+function leaves(v: Value): number {
+  return v.kind === 'choice' ? v.options.reduce((n, o) => n + leaves(o.value), 0) : 1;
+}
+
+/**
+ * `f` applied to each case of a choice, each keeping the condition that names it; one value when every case gives the
+ * same known scalar. Undefined for a value that is no choice, or one of too many cases.
+ */
+export function overCases(v: Value, f: (c: Value) => Value, range: Range): Value | undefined {
+  if (v.kind !== 'choice' || leaves(v) > MAX_CASES) return undefined;
+  const map = (c: Value): Value => (c.kind === 'choice' ? { ...c, options: c.options.map((o) => ({ ...o, value: map(o.value) })), range } : f(c));
+  const out = map(v);
+  const all: Value[] = [];
+  const collect = (c: Value): void => (c.kind === 'choice' ? c.options.forEach((o) => collect(o.value)) : void all.push(c));
+  collect(out);
+  const first = all[0];
+  const scalar = (c: Value) => c.kind === 'boolean' || c.kind === 'number' || c.kind === 'null' || knownString(c) !== undefined;
+  if (first && all.every(scalar) && all.every((c) => valueKey(c) === valueKey(first))) return { ...first, range } as Value;
+  return out;
+}
+
+/** `!v`, case by case when v is one of several cases; keyed when it is not known. */
+export function not(v: Value, range: Range): Value {
+  const b = knownBoolean(v);
+  if (b !== undefined) return { kind: 'boolean', value: !b, range };
+  return overCases(v, (c) => not(c, range), range) ?? unknown(range, undefined, operatorKey('!', [v]));
+}
+
+/**
+ * `cond ? a : b`: the branch a known condition takes; when the condition is one of several cases that each decide it
+ * (a comparison on a parameter with allowed values, on a value several callers pass), the branch of each case, named by
+ * that case's condition, so that no message names a branch no known value takes; else both branches, named by `text`.
+ */
+export function conditional(cond: Value, whenTrue: () => Value, whenFalse: () => Value, text: string, range: Range): Value {
+  const b = knownBoolean(cond);
+  if (b === true) return whenTrue();
+  if (b === false) return whenFalse();
+  let t: Value | undefined;
+  let f: Value | undefined;
+  const branch = (c: Value): Value => (knownBoolean(c) ? (t ??= whenTrue()) : (f ??= whenFalse()));
+  if (cond.kind === 'choice' && everyCase(cond, (c) => knownBoolean(c) !== undefined)) {
+    const each = overCases(cond, branch, range);
+    if (each) return each;
+  }
+  return choice(
+    [
+      { value: (t ??= whenTrue()), when: `when ${text} is true` },
+      { value: (f ??= whenFalse()), when: `when ${text} is false` },
+    ],
+    range,
+  );
+}
+
+function everyCase(v: Value, test: (c: Value) => boolean): boolean {
+  return v.kind === 'choice' ? v.options.every((o) => everyCase(o.value, test)) : test(v);
 }
 
 /** `last(split(id, '/'))` of an id that is not known: unknown, but it remembers the id (UnknownValue.lastSegmentOf). */
@@ -406,8 +474,52 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
 export function callFunction(name: string, args: Value[], range: Range): Value {
   const bare = name.replace(/^(sys|az)\./i, '').toLowerCase();
   const impl = FUNCTIONS[bare];
-  return impl ? impl(args, range) : unknownCall(name, args, range);
+  if (!impl) return unknownCall(name, args, range);
+  if (bare === 'if' && args.length === 3)
+    return conditional(
+      args[0],
+      () => args[1],
+      () => args[2],
+      args[0].kind === 'unknown' && args[0].text ? args[0].text : 'the condition',
+      range,
+    );
+  // A comparison or string function of one argument that is one of several cases: its result in each case.
+  const choices = args.filter((a) => a.kind === 'choice');
+  if (choices.length === 1 && CASE_BY_CASE.has(bare)) {
+    const at = args.indexOf(choices[0]);
+    const each = overCases(
+      choices[0],
+      (c) =>
+        impl(
+          args.map((a, i) => (i === at ? c : a)),
+          range,
+        ),
+      range,
+    );
+    if (each) return each;
+  }
+  return impl(args, range);
 }
+
+/** Functions of scalars whose result is worth following case by case (a condition or a name built from a case). */
+const CASE_BY_CASE: ReadonlySet<string> = new Set([
+  'equals',
+  'not',
+  'and',
+  'or',
+  'empty',
+  'contains',
+  'tolower',
+  'toupper',
+  'startswith',
+  'endswith',
+  'trim',
+  'replace',
+  'format',
+  'concat',
+  'string',
+  'bool',
+]);
 
 /** Member access `.name` on a value. */
 export function accessMember(v: Value, name: string, range: Range): Value {

@@ -1,7 +1,17 @@
 import { pushAll } from '../../arrays';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
-import { accessIndex, accessMember, binaryOperation, callFunction, operatorKey, perDeploymentCall, unknownCall } from '../../resolve/functions';
-import { choice, concatParts, conditionText, knownBoolean, knownString, LazyEntry, unknown } from '../../values';
+import {
+  accessIndex,
+  accessMember,
+  binaryOperation,
+  callFunction,
+  conditional,
+  not,
+  operatorKey,
+  perDeploymentCall,
+  unknownCall,
+} from '../../resolve/functions';
+import { concatParts, conditionText, knownBoolean, knownString, LazyEntry, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
@@ -98,26 +108,20 @@ export class BicepEvaluator {
         return this.call(e, range);
       case 'unary': {
         const v = this.evaluate(e.operand);
-        if (e.operator === '!') {
-          const b = knownBoolean(v);
-          return b === undefined ? unknown(range, undefined, operatorKey('!', [v])) : { kind: 'boolean', value: !b, range };
-        }
+        if (e.operator === '!') return not(v, range);
         return v.kind === 'number' ? { kind: 'number', value: -v.value, range } : unknown(range);
       }
       case 'binary':
         return this.binary(e.operator, e.left, e.right, range);
       case 'ternary': {
         const cond = this.evaluate(e.condition);
-        const b = knownBoolean(cond);
-        if (b === true) return this.evaluate(e.whenTrue);
-        if (b === false) return this.evaluate(e.whenFalse);
         // As in ARM, a condition that is a parameter reads "parameter x"; anything else reads as written.
         const text = cond.kind === 'unknown' && cond.text ? cond.text : conditionText(this.scope.text.slice(e.condition.start, e.condition.end));
-        return choice(
-          [
-            { value: this.evaluate(e.whenTrue), when: `when ${text} is true` },
-            { value: this.evaluate(e.whenFalse), when: `when ${text} is false` },
-          ],
+        return conditional(
+          cond,
+          () => this.evaluate(e.whenTrue),
+          () => this.evaluate(e.whenFalse),
+          text,
           range,
         );
       }

@@ -1,7 +1,7 @@
 import { pushAll } from '../../arrays';
 import type { Node } from 'web-tree-sitter';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
-import { accessIndex, accessMember, binaryOperation, operatorKey } from '../../resolve/functions';
+import { accessIndex, accessMember, binaryOperation, conditional, not } from '../../resolve/functions';
 import { dirOf } from '../../resolve/paths';
 import { choice, concatParts, conditionText, knownBoolean, knownString, str, unknown } from '../../values';
 import { decodeQuoted, namedChildren, nodeRange } from './hcl';
@@ -371,16 +371,11 @@ export class TfEvaluator {
   private conditional(n: Node, range: Range): Value {
     const [c, a, b] = namedChildren(n).filter((k) => k.type === 'expression');
     if (!c || !a || !b) return unknown(range);
-    const cond = this.evaluate(c);
-    const known = knownBoolean(cond);
-    if (known === true) return this.evaluate(a);
-    if (known === false) return this.evaluate(b);
-    const text = conditionText(c.text);
-    return choice(
-      [
-        { value: this.evaluate(a), when: `when ${text} is true` },
-        { value: this.evaluate(b), when: `when ${text} is false` },
-      ],
+    return conditional(
+      this.evaluate(c),
+      () => this.evaluate(a),
+      () => this.evaluate(b),
+      conditionText(c.text),
       range,
     );
   }
@@ -389,10 +384,7 @@ export class TfEvaluator {
     const op = n.children.find((c) => c && !c.isNamed)?.text;
     const operand = namedChildren(n)[0];
     const v = operand ? this.evaluate(operand) : unknown(range);
-    if (op === '!') {
-      const b = knownBoolean(v);
-      return b === undefined ? unknown(range, undefined, operatorKey('!', [v])) : { kind: 'boolean', value: !b, range };
-    }
+    if (op === '!') return not(v, range);
     if (op === '-' && v.kind === 'number') return { kind: 'number', value: -v.value, range };
     return unknown(range);
   }
