@@ -14,8 +14,11 @@ export interface Location {
   range: Range;
 }
 
-/** `graph-json`: Conditional Access policies in Microsoft Graph JSON (exports, Microsoft365DSC-style repositories). */
-export type Language = 'bicep' | 'bicepparam' | 'arm' | 'arm-parameters' | 'graph-json' | 'terraform' | 'tfvars';
+/**
+ * `graph-json`: Conditional Access policies in Microsoft Graph JSON (exports, Microsoft365DSC-style repositories).
+ * `tfplan`: a Terraform plan in JSON form (`terraform show -json plan.out`); generated, so never edited by a fix.
+ */
+export type Language = 'bicep' | 'bicepparam' | 'arm' | 'arm-parameters' | 'graph-json' | 'terraform' | 'tfvars' | 'tfplan';
 
 /** A run of decoded string text and where each of its characters sits in a source file. */
 export interface TextSource {
@@ -145,6 +148,11 @@ export interface ResourceSource {
   loop?: boolean;
   /** Declared as `existing` / a Terraform data source: not deployed here, only referenced. */
   existing?: boolean;
+  /**
+   * A resource read from a Terraform plan: the key of the .tf resource it is planned from. When that declaration is in
+   * the workspace, it is the one judged (findings point at the code), and this copy stays out of the graph.
+   */
+  declaredAt?: string;
   /** The module instance path (Terraform module directory, nested ARM deployment) that declares the resource. */
   scopePath?: string;
   /** Scope of the deployment that declares the resource (ARM `$schema`, Bicep `targetScope`, nested deployments). */

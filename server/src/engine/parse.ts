@@ -129,18 +129,29 @@ export function languageByName(uri: string): Language | 'json' | undefined {
 
 /**
  * The language of a file, or undefined when avdsec does not read it. JSON is an ARM template or parameter file
- * only when its `$schema` says so, whatever the file is called.
+ * only when its `$schema` says so, and a Terraform plan only when it opens as Terraform writes one, whatever the file
+ * is called.
  */
 export function detectLanguage(uri: string, text: string): Language | undefined {
   const byName = languageByName(uri);
   if (byName !== 'json') return byName;
   // Only the head of the file is searched: the $schema comes first in practice, and huge data files stay cheap.
   const head = text.slice(0, 4096);
+  if (looksLikeTerraformPlan(head, text)) return 'tfplan';
   const m = /"\$schema"\s*:\s*"([^"]*)"/.exec(head);
   if (!m) return looksLikeConditionalAccess(text) ? 'graph-json' : undefined;
   if (ARM_TEMPLATE_SCHEMA.test(m[1])) return 'arm';
   if (ARM_PARAMETERS_SCHEMA.test(m[1])) return 'arm-parameters';
   return undefined;
+}
+
+/**
+ * Terraform's JSON output (`terraform show -json`) opens with `format_version` and `terraform_version`; a plan, unlike a
+ * state, has `planned_values` or `resource_changes`. They come after `variables`, which may be long: the whole text is
+ * searched, but only once the head has said it is Terraform's output.
+ */
+function looksLikeTerraformPlan(head: string, text: string): boolean {
+  return /^\uFEFF?\s*\{\s*"format_version"\s*:\s*"[^"]*"\s*,\s*"terraform_version"\s*:/.test(head) && /"(planned_values|resource_changes)"\s*:/.test(text);
 }
 
 /** A Microsoft Graph Conditional Access policy (or a list of them): its grant controls and application conditions. */

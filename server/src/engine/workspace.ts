@@ -2,6 +2,7 @@ import { adaptArm, linkNeutralEdit } from './adapters/arm/adapter';
 import { plainBicepEdit } from './adapters/bicep/link-neutral';
 import { type ParsedJson, parseJson, patchJson } from './adapters/arm/json';
 import { adaptGraphJson } from './adapters/graph-json/adapter';
+import { adaptTerraformPlan } from './adapters/terraform-plan/adapter';
 import { armPrinter } from './adapters/arm/print';
 import { adaptBicep } from './adapters/bicep/adapter';
 import { bicepPrinter } from './adapters/bicep/print';
@@ -338,6 +339,8 @@ export class Workspace {
         return adaptArm(f.uri, f.text, f.version, f.language, { parsed: (f.json ??= parseJson(f.text)), templates: this.pairedTemplates(f.uri, f.language) });
       case 'graph-json':
         return adaptGraphJson(f.uri, f.text, f.version);
+      case 'tfplan':
+        return adaptTerraformPlan(f.uri, f.text, f.version);
       case 'bicep':
         return adaptBicep(f.uri, f.text, f.version, f.language, { inputs, edited: f.edited });
       case 'bicepparam':
@@ -427,6 +430,7 @@ export class Workspace {
         m.set(focusKey, all);
       }
       found = [...documentFindings(all, doc, { includeSuppressed: options.includeSuppressed, reportUnused: { enabled } }), ...this.cycleFindings(doc)];
+      if (!this.printer(doc.language)) found = found.map(withoutEdits);
       byUri.set(key, found);
     }
     return found;
@@ -487,6 +491,15 @@ export class Workspace {
       },
     };
   }
+}
+
+/**
+ * A finding in a generated document (a Terraform plan), which no fix may edit (nor a suppression comment): only the
+ * fixes that change the configuration are offered.
+ */
+function withoutEdits(f: Finding): Finding {
+  const fixes = f.fixes.filter((x) => x.intent.kind === 'set-config');
+  return fixes.length === f.fixes.length ? f : { ...f, fixes };
 }
 
 /** A document avdsec reads nothing from (a file of no known language, or one its adapter could not place). */

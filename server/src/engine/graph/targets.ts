@@ -14,8 +14,11 @@ export class Targets {
 
   constructor(documents: Document[]) {
     this.outputs = new ModuleOutputs(documents, (id) => this.target(id, 'microsoft.resources/deployments')?.key);
+    const keys = new Set(documents.flatMap((d) => (d.language === 'terraform' ? d.resources.map((r) => r.key) : [])));
     for (const d of documents) {
       for (const r of d.resources) {
+        // A plan's copy of a resource whose .tf declaration is here: the declaration is the one linked and judged.
+        if (r.source.declaredAt && keys.has(r.source.declaredAt)) continue;
         this.byKey.set(r.key, r);
         const t = r.type.toLowerCase();
         let list = this.byType.get(t);
