@@ -163,6 +163,11 @@ export interface ResourceSource {
    * group a module / nested deployment names.
    */
   resourceGroup?: Value;
+  /**
+   * The subscription the resource is deployed to when a module or nested deployment names one (`subscription(id)`,
+   * `resourceGroup(id, name)`, ARM `subscriptionId`); absent for the deployment's own subscription.
+   */
+  subscription?: Value;
 }
 
 export type DeploymentScope = 'resourceGroup' | 'subscription' | 'managementGroup' | 'tenant';
@@ -240,6 +245,8 @@ export interface TemplateInput {
   values: Map<string, Value>;
   /** The resource group the template's resources deploy to, when the input says (a module's `scope`). */
   resourceGroup?: Value;
+  /** The subscription they deploy to, when the input names one other than the caller's own (see ResourceSource). */
+  subscription?: Value;
   /** Where the document names the template (a module's path or `source`). */
   at?: Range;
   /** The module's symbolic name in the calling document (Bicep `module x`), which its outputs are read through. */

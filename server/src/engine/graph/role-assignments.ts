@@ -11,7 +11,8 @@ import type { Targets } from './targets';
 export type ScopeInfo =
   | { kind: 'vm'; vm: Resource }
   | { kind: 'resourceGroup'; name: Value }
-  | { kind: 'subscription' }
+  /** `id`: the subscription when the grant names one other than the deployment's own. */
+  | { kind: 'subscription'; id?: Value }
   | { kind: 'managementGroup' }
   | { kind: 'other'; type?: string; target?: Resource }
   | { kind: 'unknown' };
@@ -94,7 +95,7 @@ function scopeOf(targets: Targets, resource: Resource): ScopeInfo {
   if (!scope) {
     switch (resource.source.deploymentScope) {
       case 'subscription':
-        return { kind: 'subscription' };
+        return { kind: 'subscription', id: resource.source.subscription };
       case 'managementGroup':
       case 'tenant':
         return { kind: 'managementGroup' };
@@ -111,7 +112,7 @@ function scopeOfValue(targets: Targets, scope: Value, resource: Resource): Scope
     if ((key === 'resourcegroup()' || key === 'resourcegroup().id') && resource.source.resourceGroup) {
       return { kind: 'resourceGroup', name: resource.source.resourceGroup };
     }
-    if (key === 'subscription()' || key === 'subscription().id') return { kind: 'subscription' };
+    if (key === 'subscription()' || key === 'subscription().id') return { kind: 'subscription', id: resource.source.subscription };
     return { kind: 'unknown' };
   }
   if (scope.kind === 'ref') {
@@ -126,7 +127,7 @@ function scopeOfValue(targets: Targets, scope: Value, resource: Resource): Scope
   if (!id) return { kind: 'unknown' };
   switch (id.kind) {
     case 'subscription':
-      return { kind: 'subscription' };
+      return { kind: 'subscription', id: id.subscription };
     case 'resourceGroup':
       return { kind: 'resourceGroup', name: id.resourceGroup! };
     case 'managementGroup':
@@ -148,13 +149,29 @@ function covered(scope: ScopeInfo, hosts: SessionHostNode[], hostsByGroup: Map<s
       const k = identityKey(scope.name);
       return k === undefined ? [] : (hostsByGroup.get(k) ?? []);
     }
-    case 'subscription':
+    case 'subscription': {
+      // Hosts deployed to the same subscription: the deployment's own unless a module or nested deployment names
+      // another, which must then be seen to be the same.
+      const k = subscriptionKey(scope.id);
+      return k === undefined ? [] : hosts.filter((h) => subscriptionKey(h.vm.source.subscription) === k);
+    }
     case 'managementGroup':
-      // One workspace deploys to one subscription far more often than not; the message says the scope.
+      // A management group holds subscriptions this workspace cannot see: the message says the scope.
       return hosts;
     default:
       return [];
   }
+}
+
+/** The deployment's own subscription, written any way (`subscription()`, `subscription().subscriptionId`). */
+const OWN_SUBSCRIPTION = new Set(['subscription()', 'subscription().id', 'subscription().subscriptionid']);
+
+/** What a subscription is compared by: 'own' for the deployment's, else its identity key (undefined: not comparable). */
+function subscriptionKey(v: Value | undefined): string | undefined {
+  const u = unwrap(v);
+  if (!u) return 'own';
+  if (u.kind === 'unknown' && u.key && OWN_SUBSCRIPTION.has(u.key.toLowerCase())) return 'own';
+  return identityKey(u);
 }
 
 /** Who can use the application groups: the principals with Desktop Virtualization User on one. */

@@ -570,8 +570,13 @@ const CURRENT_INSTANCE = /^(count\.index|each\.(key|value))@/;
 
 const tableKeys = new WeakMap<Value, string | undefined>();
 
-/** A short key of a known object or array (a hash of its valueKey), undefined when part of it is not known. */
+/**
+ * A short key of a known object or array: where it is declared (a variable, a parameter's default: each read is a new
+ * value, and the text of a large table is costly to build), else a hash of its valueKey; undefined when part of it is
+ * not known.
+ */
 function tableKey(v: Value): string | undefined {
+  if (v.origin) return `@${v.origin.uri}:${v.origin.range.start}`;
   if (tableKeys.has(v)) return tableKeys.get(v);
   const k = keyed(valueKey(v));
   const out = k === undefined ? undefined : `#${hash(k)}`;

@@ -46,6 +46,8 @@ interface TemplateContext {
   path: string;
   deploymentScope: DeploymentScope;
   resourceGroup: Value;
+  /** The subscription a caller's `subscriptionId` names (see ResourceSource.subscription). */
+  subscription?: Value;
   provided: Map<string, () => Value>;
   /** With `expressionEvaluationOptions.scope: 'outer'` (ARM's default), a nested template reads the outer template's parameters and variables. */
   outer?: ArmScope;
@@ -98,6 +100,7 @@ export function adaptArm(uri: string, text: string, version: number, language: L
       resourceGroup:
         (options.inputs?.length === 1 ? options.inputs[0].resourceGroup : undefined) ??
         unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${uri}`),
+      subscription: options.inputs?.length === 1 ? options.inputs[0].subscription : undefined,
       provided,
       inputs: options.inputs,
     });
@@ -315,6 +318,7 @@ class TemplateReader {
         scopePath: ctx.path || undefined,
         deploymentScope: ctx.deploymentScope,
         resourceGroup: ctx.resourceGroup,
+        ...(ctx.subscription ? { subscription: ctx.subscription } : {}),
       },
     };
     let body: ObjectValue | undefined;
@@ -355,14 +359,16 @@ class TemplateReader {
    * A deployment of a template the workspace may hold (`templateLink.relativePath`, or a `uri` whose path ends like one
    * of its templates): its parameters go to that template as a module call's do, once per case of the link.
    */
-  private linkedTemplate(n: JsonNode, properties: JsonNode | undefined, outerScope: ArmScope, callerGroup: Value | undefined): void {
+  private linkedTemplate(n: JsonNode, properties: JsonNode | undefined, outerScope: ArmScope, caller: TemplateContext): void {
     const link = prop(properties, 'templateLink');
     const target = prop(link, 'relativePath') ?? prop(link, 'uri');
     if (!target) return;
     const values = this.parameterValues(prop(properties, 'parameters'), outerScope);
     const rgNode = prop(n, 'resourceGroup');
     // Without a resourceGroup of its own, it deploys to the caller's.
-    const resourceGroup = rgNode ? this.value(rgNode, outerScope) : callerGroup;
+    const resourceGroup = rgNode ? this.value(rgNode, outerScope) : caller.resourceGroup;
+    const subNode = prop(n, 'subscriptionId');
+    const subscription = subNode ? this.value(subNode, outerScope) : caller.subscription;
     const name = knownString(this.value(prop(n, 'name') ?? n, outerScope));
     for (const c of cases(this.value(target, outerScope))) {
       const path = knownString(c.value);
@@ -375,6 +381,7 @@ class TemplateReader {
         label: `linked template deployment${name ? ` '${name}'` : ''} in ${baseName(this.doc.uri)}${c.when ? ` (${c.when})` : ''}`,
         values,
         ...(resourceGroup ? { resourceGroup } : {}),
+        ...(subscription ? { subscription } : {}),
         at: nodeRange(target),
       });
     }
@@ -438,7 +445,7 @@ class TemplateReader {
     // A deployment whose condition is false under the known values deploys nothing.
     const condition = prop(n, 'condition');
     if (condition && knownBoolean(this.value(condition, outerScope)) === false) return;
-    if (!template) this.linkedTemplate(n, properties, outerScope, ctx.resourceGroup);
+    if (!template) this.linkedTemplate(n, properties, outerScope, ctx);
     if (!template || template.type !== 'object') return;
     const inner = stringOf(prop(prop(properties, 'expressionEvaluationOptions'), 'scope'))?.toLowerCase() === 'inner';
     const provided = new Map<string, () => Value>();
@@ -462,6 +469,7 @@ class TemplateReader {
         path: `${ctx.path ? ctx.path + '/' : ''}${symbol}`,
         deploymentScope: rgNode ? 'resourceGroup' : schemaScope,
         resourceGroup,
+        subscription: subNode ? this.value(subNode, outerScope) : ctx.subscription,
         provided,
         outer: inner ? undefined : outerScope,
       },

@@ -92,6 +92,7 @@ class BicepReader {
   private readonly evaluator: BicepEvaluator;
   private deploymentScope: DeploymentScope = 'resourceGroup';
   private readonly resourceGroup: Value;
+  private readonly subscription: Value | undefined;
 
   constructor(
     private readonly doc: Document,
@@ -101,6 +102,7 @@ class BicepReader {
     const inputs = options.inputs ?? [];
     const given = inputs.length === 1 ? inputs[0].resourceGroup : undefined;
     this.resourceGroup = given ?? unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${doc.uri}`);
+    this.subscription = inputs.length === 1 ? inputs[0].subscription : undefined;
     const scope: BicepScope = {
       uri: doc.uri,
       text: doc.text,
@@ -158,12 +160,16 @@ class BicepReader {
       if (v.kind === 'object') for (const e of v.entries) values.set(e.key, e.value);
     }
     let resourceGroup: Value = this.resourceGroup;
+    let subscription = this.subscription;
     const scope = prop('scope');
     if (scope?.kind === 'property') {
       const e = scope.value;
-      if (e.kind === 'call' && e.name.name.toLowerCase() === 'resourcegroup' && e.args.length)
-        resourceGroup = this.evaluator.evaluate(e.args[e.args.length - 1]);
+      const fn = e.kind === 'call' ? e.name.name.toLowerCase() : undefined;
+      if (e.kind === 'call' && fn === 'resourcegroup' && e.args.length) resourceGroup = this.evaluator.evaluate(e.args[e.args.length - 1]);
       else resourceGroup = unknown(range(e), 'the module scope');
+      // `subscription(id)` and `resourceGroup(id, name)` deploy to the subscription they name.
+      if (e.kind === 'call' && ((fn === 'subscription' && e.args.length === 1) || (fn === 'resourcegroup' && e.args.length === 2)))
+        subscription = this.evaluator.evaluate(e.args[0]);
     }
     this.addInput({
       uri: this.doc.uri,
@@ -171,6 +177,7 @@ class BicepReader {
       label: `module '${s.name.name}' in ${baseName(this.doc.uri)}`,
       values,
       resourceGroup,
+      ...(subscription ? { subscription } : {}),
       at: range(s.path),
       module: s.name.name,
     });
@@ -335,6 +342,7 @@ class BicepReader {
         existing: s.existing ? true : undefined,
         deploymentScope: this.deploymentScope,
         resourceGroup: this.resourceGroup,
+        ...(this.subscription ? { subscription: this.subscription } : {}),
       },
     };
     this.doc.resources.push(resource);
