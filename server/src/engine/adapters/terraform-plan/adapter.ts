@@ -5,7 +5,8 @@ import { tfMapping } from '../terraform/mapping';
 import { dirOf } from '../../resolve/paths';
 import { TerraformProject } from '../terraform/project';
 import { moduleCalls, withoutKey } from './addresses';
-import { AFTER_APPLY, type BodyContext, closed, join, type Marks, planBody, plannedAttribute } from './body';
+import { join } from '../terraform/resources';
+import { AFTER_APPLY, type BodyContext, closed, type Marks, planBody, plannedAttribute } from './body';
 import { PlanConfiguration, type PlanResource, type Target, providerNames } from './configuration';
 
 /**

@@ -3,6 +3,7 @@ import { unknown } from '../../values';
 import { decodeJsonString, type JsonNode, nodeRange, prop, props } from '../arm/json';
 import { jsonStringToValue } from '../terraform/json-string';
 import { GRAPH_PATH_OVERRIDES, type TfMapping } from '../terraform/mapping';
+import { place } from '../terraform/resources';
 
 export const AFTER_APPLY = 'a value known only after apply';
 
@@ -165,38 +166,4 @@ function child(n: JsonNode | undefined, key: string | number): JsonNode | undefi
 
 function isTrue(n: JsonNode | undefined): boolean {
   return n?.type === 'boolean' && n.value === true;
-}
-
-/** Puts an entry at a path, creating the objects on the way (spanning the resource, with an empty key range). */
-function place(root: ObjectValue, path: readonly string[], e: ObjectEntry): void {
-  let cur = root;
-  for (const key of path.slice(0, -1)) {
-    let next = cur.entries.find((x) => x.key === key);
-    if (!next || next.value.kind !== 'object') {
-      next = { key, keyRange: { start: root.range.start, end: root.range.start }, value: { kind: 'object', entries: [], range: root.range } };
-      cur.entries.push(next);
-    }
-    cur = next.value as ObjectValue;
-  }
-  cur.entries.push(e);
-}
-
-/** Adds an item to the list at a path (the mapping's `joins`): open, as other configurations may add more. */
-export function join(root: ObjectValue, path: readonly string[], value: Value): void {
-  let holder: ObjectValue | undefined = root;
-  for (const key of path.slice(0, -1)) {
-    const next: Value | undefined = holder?.entries.find((e) => e.key === key)?.value;
-    // A list inside a value that is not an object (an unknown `properties`) cannot be added to.
-    if (next && next.kind !== 'object') return;
-    holder = next;
-  }
-  const leaf = path[path.length - 1];
-  const existing = holder?.entries.find((e) => e.key === leaf);
-  if (existing?.value.kind === 'array') existing.value = { ...existing.value, items: [...existing.value.items, value] };
-  else if (!existing)
-    place(root, path, {
-      key: leaf,
-      keyRange: { start: root.range.start, end: root.range.start },
-      value: { kind: 'array', items: [value], open: true, range: root.range },
-    });
 }

@@ -125,7 +125,7 @@ function nested(b: HclBlock, ctx: BlockContext, mapping: TfMapping | undefined):
  * Puts an entry at a path, creating the objects on the way. Those objects are not written in HCL: they span the
  * block and have an empty key range, so a hover on an attribute finds the attribute, not its synthetic parent.
  */
-function place(root: ObjectValue, path: string[], e: ObjectEntry): void {
+export function place(root: ObjectValue, path: readonly string[], e: ObjectEntry): void {
   let cur = root;
   for (const key of path.slice(0, -1)) {
     let next = cur.entries.find((x) => x.key === key);
@@ -142,7 +142,7 @@ function place(root: ObjectValue, path: string[], e: ObjectEntry): void {
  * Adds an item to the array at a path. An array made here is open: another configuration may associate more (a
  * workspace's application groups).
  */
-function join(root: ObjectValue, path: string[], value: Value): void {
+export function join(root: ObjectValue, path: readonly string[], value: Value): void {
   const leaf = path[path.length - 1];
   let holder: ObjectValue | undefined = root;
   for (const key of path.slice(0, -1)) {
