@@ -256,6 +256,9 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
       await wb.command('avdsec: Show Output');
       const view = wb.page.locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]').first();
       await view.waitFor({ state: 'visible' });
+      // The Output view's filter box has been seen holding the last Problems filter (a rule id), which hides every line.
+      const filter = wb.page.locator('.part.panel .viewpane-filter input:visible').first();
+      if ((await filter.count()) && (await filter.inputValue())) await filter.fill('');
       await poll('the avdsec channel in the Output panel', 30_000, async () =>
         /\[avdsec\]\sindexed\s\d+\sfiles/.test(await view.locator('.view-lines').first().innerText()) ? true : undefined,
       );
