@@ -185,6 +185,25 @@ describe('terraform plan (terraform show -json)', () => {
     );
   });
 
+  it('beside the .tf configuration, gives the declarations the values it resolved, at the expressions they come from', async () => {
+    const tf = fs.readFileSync(path.join(DIR, 'rdp-variable-config', 'main.tf'), 'utf8');
+    const ws = await workspaceOf({ '/rv/main.tf': tf, '/rv/plan.json': RDP });
+    try {
+      const drives = () => ws.findings('/rv/main.tf', emptyConfig()).filter((f) => f.ruleId === 'rdp-drive-redirection');
+      const [finding] = drives();
+      assert.match(finding.message, /^Host pool 'hp-rdp' redirects every client drive \(drivestoredirect:s:\*\)/);
+      assert.equal(tf.slice(finding.range.start, finding.range.end), 'var.rdp_properties');
+      // A fix would have to write the value into the configuration where it reads a variable: none is offered.
+      assert.deepEqual(finding.fixes, []);
+      assert.deepEqual(ws.findings('/rv/plan.json', emptyConfig()), []);
+      // An edit of the configuration is judged with the plan's values again.
+      ws.set('/rv/main.tf', tf.replace('"hp-rdp"', '"hp-rdp-2"'), 2);
+      assert.match(drives()[0].message, /^Host pool 'hp-rdp-2' redirects every client drive/);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('links by the ids the plan knows once the resources exist', async () => {
     const rg = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-avd';
     const provider = `${rg}/providers/Microsoft.DesktopVirtualization`;

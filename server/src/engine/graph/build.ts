@@ -28,6 +28,8 @@ export interface AvdGraph {
   endUsers: EndUsers;
   /** Every resource by key. */
   byKey: Map<string, Resource>;
+  /** Some resource carries values of a Terraform plan (plan-overlay.ts): an edit rebuilds the graph. */
+  overlaid: boolean;
   documents: Document[];
 }
 
@@ -52,6 +54,7 @@ export function buildGraph(documents: Document[]): AvdGraph {
     caPolicies: conditionalAccessPolicies(targets),
     endUsers: endUsersOf(roleAssignments),
     byKey: targets.byKey,
+    overlaid: targets.overlaid,
     documents,
   };
 }

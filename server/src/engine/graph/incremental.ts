@@ -87,7 +87,7 @@ function computeLinkFacts(doc: Document): string {
  * no linking is redone. Undefined when the resources do not pair up by key.
  */
 export function swapDocument(graph: AvdGraph, prev: Document, next: Document): AvdGraph | undefined {
-  if (prev.resources.length !== next.resources.length) return undefined;
+  if (graph.overlaid || prev.resources.length !== next.resources.length) return undefined;
   const swap = new Map<Resource, Resource>();
   const byKey = new Map(next.resources.map((r) => [r.key, r]));
   // Two resources of one key (a duplicate declaration) cannot be paired: link again.

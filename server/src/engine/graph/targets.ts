@@ -3,6 +3,7 @@ import type { Document, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
 import { unwrap } from './identity';
 import { ModuleOutputs } from './outputs';
+import { overlay, planOverlays } from './plan-overlay';
 import { resourceName, typeIs } from './resources';
 
 /** The resources of a workspace by key, type and name: what references, ids and names point at. */
@@ -11,14 +12,21 @@ export class Targets {
   private readonly byType = new Map<string, Resource[]>();
   private readonly byTypeAndName = new Map<string, Map<string, Resource[]>>();
   readonly outputs: ModuleOutputs;
+  /** Whether some resource carries values of a Terraform plan (then an edit cannot swap its document in place). */
+  overlaid = false;
 
   constructor(documents: Document[]) {
     this.outputs = new ModuleOutputs(documents, (id) => this.target(id, 'microsoft.resources/deployments')?.key);
     const keys = new Set(documents.flatMap((d) => (d.language === 'terraform' ? d.resources.map((r) => r.key) : [])));
+    const planned = planOverlays(documents);
     for (const d of documents) {
-      for (const r of d.resources) {
-        // A plan's copy of a resource whose .tf declaration is here: the declaration is the one linked and judged.
-        if (r.source.declaredAt && keys.has(r.source.declaredAt)) continue;
+      for (const declared of d.resources) {
+        // A plan's copy of a resource whose .tf declaration is here: the declaration, with the values the plan resolved,
+        // is the one linked and judged.
+        if (declared.source.declaredAt && keys.has(declared.source.declaredAt)) continue;
+        const plan = d.language === 'terraform' ? planned.get(declared.key) : undefined;
+        const r = plan ? overlay(declared, plan) : declared;
+        if (r !== declared) this.overlaid = true;
         this.byKey.set(r.key, r);
         const t = r.type.toLowerCase();
         let list = this.byType.get(t);
