@@ -33,6 +33,9 @@ export interface RedirectionProperty {
   fixes(resource: string): Fix[];
 }
 
+/** What a finding on an absent property adds: where the level comes from. */
+export const ABSENT_NOTE = 'Group Policy or Intune on the session hosts can still block it.';
+
 /** "the shared session host" on pooled host pools, "the session host" otherwise (personal, or type unknown). */
 export function hostPhrase(c: RdpCase): string {
   const kinds = poolKinds(c.hp).map((k) => k.kind);
@@ -103,11 +106,13 @@ export function redirectionReports(pool: HostPoolNode, profile: RedirectionProfi
         // Appending is safe when the string is written as whole tokens; one built from pieces (a `for` expression)
         // would get the new token glued into one of them.
         const editable = !c.rdp || c.rdp.tokens.every((t) => t.range && t.uri);
+        // One level below the same value written out: the service's default applies, and a policy on the session hosts
+        // (Group Policy, Intune) that the code does not show may block the redirection anyway.
         out.push(
           rdpReport(c, {
-            message: `${poolName(c)} ${absentPhrase(c, p.name, p.absent.default)}, which ${p.absent.what}${whenSuffix(c)}: ${p.risk(host)}.`,
+            message: `${poolName(c)} ${absentPhrase(c, p.name, p.absent.default)}, which ${p.absent.what}${whenSuffix(c)}: ${p.risk(host)}. ${ABSENT_NOTE}`,
             key: p.name,
-            shift: base + (p.absent.shift ?? 0),
+            shift: base + (p.absent.shift ?? 0) - 1,
             fixes: editable ? fixes : [],
           }),
         );
