@@ -41,3 +41,56 @@ describe('Bicep and its compiled ARM agree', () => {
     assert.deepEqual(arm, bicep);
   });
 });
+
+describe('a compiled template beside its Bicep source', () => {
+  async function both(): Promise<Workspace> {
+    const ws = new Workspace(await grammars());
+    for (const dir of ['bicep', 'arm']) for (const f of listFiles(path.join(FIXTURES, 'compiled', dir))) ws.set(uriOf(f), fs.readFileSync(f, 'utf8'));
+    return ws;
+  }
+  const all = (ws: Workspace, config = emptyConfig()) => ws.uris().flatMap((u) => ws.findings(u, config));
+
+  it('reports what both say once, on the Bicep source, with the compiled location as related information', async () => {
+    const ws = await both();
+    try {
+      const findings = all(ws);
+      const compiled = uriOf(path.join(FIXTURES, 'compiled', 'arm', 'main.json'));
+      assert.deepEqual(
+        findings.filter((f) => f.uri === compiled),
+        [],
+      );
+      const bicep = findings.filter((f) => f.uri.endsWith('.bicep'));
+      assert.equal(bicep.length, findings.length);
+      assert.ok(bicep.length > 0);
+      for (const f of bicep)
+        assert.deepEqual(
+          f.related.filter((r) => r.uri === compiled).map((r) => r.message),
+          ['Compiled into main.json'],
+          `${f.ruleId}: ${f.message}`,
+        );
+      // "report" (repositories that deploy only the JSON) keeps both, as two deployments.
+      const report = all(ws, { ...emptyConfig(), compiledTemplates: 'report' });
+      assert.equal(report.length, 2 * findings.length);
+      assert.ok(report.every((f) => !f.related.some((r) => r.message.startsWith('Compiled into'))));
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('keeps on the compiled copy what its source does not say', async () => {
+    const ws = await both();
+    try {
+      const compiled = uriOf(path.join(FIXTURES, 'compiled', 'arm', 'main.json'));
+      // The copy was edited by hand after compiling: its clipboard redirection is on, the source's is not.
+      const text = ws.text(compiled)!;
+      assert.ok(text.includes('redirectclipboard:i:0'));
+      ws.set(compiled, text.replace('redirectclipboard:i:0', 'redirectclipboard:i:1'), 2);
+      assert.deepEqual(
+        ws.findings(compiled, emptyConfig()).map((f) => f.ruleId),
+        ['rdp-clipboard-redirection'],
+      );
+    } finally {
+      ws.dispose();
+    }
+  });
+});

@@ -70,7 +70,7 @@ describe('.avdsec.json', () => {
         '"lax" | "redirectionProfile" must be "strict", "balanced" or "off"',
         '3 | "extends" must be a path to another configuration file, or a list of them',
         '0 | "maxFileSizeMB" must be a number of megabytes above 0 and at most 64',
-        '"rulez" | Unknown setting "rulez" in the configuration (expected extends, rules, exclude, parameterFiles, redirectionProfile, maxFileSizeMB)',
+        '"rulez" | Unknown setting "rulez" in the configuration (expected extends, rules, exclude, parameterFiles, redirectionProfile, maxFileSizeMB, compiledTemplates)',
       ]);
     });
 

@@ -55,7 +55,7 @@ describe('CLI configuration', () => {
     const report = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
     assert.deepEqual(report.errors.map((e) => `${e.file}: ${e.message}`).sort(), [
       '.avdsec.json: line 4, column 31: Rule "host-pool-sso-disabled": level must be one of off, hint, info, warning, error',
-      '.avdsec.json: line 6, column 3: Unknown setting "exclud" in the configuration (expected extends, rules, exclude, parameterFiles, redirectionProfile, maxFileSizeMB)',
+      '.avdsec.json: line 6, column 3: Unknown setting "exclud" in the configuration (expected extends, rules, exclude, parameterFiles, redirectionProfile, maxFileSizeMB, compiledTemplates)',
       'shared.json: line 1, column 25: "redirectionProfile" must be "strict", "balanced" or "off"',
       'shared.json: line 1, column 43: "extends": cannot read "nowhere.json": no such file',
     ]);

@@ -46,6 +46,15 @@ export function starterConfig(eol = '\n'): string {
     '  // "maxFileSizeMB": 10,',
     '',
     ...comment(
+      'ARM templates compiled from a Bicep file of this repository: "source-only" (the default) reports what they share with their source on the Bicep file only; "report" reports both, where only the JSON is deployed.',
+      '  ',
+    ),
+    '  // "compiledTemplates": "source-only",',
+    '',
+    ...comment('Parameters files and the template each serves, when their names do not say it (globs and paths relative to this file).', '  '),
+    '  // "parameterFiles": { "environments/*/hostpool.json": "infra/hostpool.bicep" },',
+    '',
+    ...comment(
       'Each rule takes a level ("off", "hint", "info", "warning" or "error") or an object with a "level" and the rule\'s options, for example { "level": "error", "<option>": ... }.',
       '  ',
     ),

@@ -28,7 +28,14 @@ export interface AvdsecConfig {
   redirectionProfile: RedirectionProfile;
   /** Files larger than this (in MB, 1 MB = 1,048,576 bytes) are not read; the editor and the CLI say so. */
   maxFileSizeMB: number;
+  /**
+   * ARM templates compiled from a Bicep file of the workspace: `source-only` (default) reports what they share with the
+   * Bicep source on the source only (the compiled location as related information); `report` reports both.
+   */
+  compiledTemplates: CompiledTemplates;
 }
+
+export type CompiledTemplates = 'report' | 'source-only';
 
 /** Large enough for the biggest compiled templates seen in public AVD and AVM repositories (about 3.5 MB). */
 export const DEFAULT_MAX_FILE_SIZE_MB = 10;
@@ -88,7 +95,7 @@ export interface RuleConfig {
 export const CONFIG_FILE_NAME = '.avdsec.json';
 
 export function emptyConfig(): AvdsecConfig {
-  return { rules: {}, exclude: [], redirectionProfile: 'balanced', maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB };
+  return { rules: {}, exclude: [], redirectionProfile: 'balanced', maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB, compiledTemplates: 'source-only' };
 }
 
 export interface ConfigProblem {
@@ -122,6 +129,7 @@ export interface ConfigLayer {
   exclude?: ExcludePattern[];
   redirectionProfile?: RedirectionProfile;
   maxFileSizeMB?: number;
+  compiledTemplates?: CompiledTemplates;
   /** Parameters files paired with the template they serve, both relative to this file's folder (the host resolves them). */
   parameterFiles?: ParameterFilePairing[];
   /** Files this one extends, in order (later wins), relative to this file's folder. */
@@ -136,7 +144,7 @@ export interface ParameterFilePairing {
   length: number;
 }
 
-const TOP_LEVEL = ['$schema', 'extends', 'rules', 'exclude', 'parameterFiles', 'redirectionProfile', 'maxFileSizeMB'];
+const TOP_LEVEL = ['$schema', 'extends', 'rules', 'exclude', 'parameterFiles', 'redirectionProfile', 'maxFileSizeMB', 'compiledTemplates'];
 const LEVEL_MESSAGE = 'level must be one of off, hint, info, warning, error';
 
 /**
@@ -188,6 +196,12 @@ export function parseConfigLayer(
         const v = value && getNodeValue(value);
         if (v === 'strict' || v === 'balanced' || v === 'off') layer.redirectionProfile = v;
         else at(value ?? keyNode, '"redirectionProfile" must be "strict", "balanced" or "off"');
+        break;
+      }
+      case 'compiledTemplates': {
+        const v = value && getNodeValue(value);
+        if (v === 'report' || v === 'source-only') layer.compiledTemplates = v;
+        else at(value ?? keyNode, '"compiledTemplates" must be "source-only" or "report"');
         break;
       }
       case 'maxFileSizeMB': {
@@ -387,6 +401,7 @@ export function mergeLayers(layers: readonly ConfigLayer[]): AvdsecConfig {
     if (l.exclude) config.exclude = l.exclude.map((e) => e.pattern);
     if (l.redirectionProfile) config.redirectionProfile = l.redirectionProfile;
     if (l.maxFileSizeMB !== undefined) config.maxFileSizeMB = l.maxFileSizeMB;
+    if (l.compiledTemplates) config.compiledTemplates = l.compiledTemplates;
   }
   return config;
 }

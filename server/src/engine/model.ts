@@ -146,6 +146,8 @@ export interface ResourceSource {
   condition?: Value;
   /** Declared in a loop (`for`, `count`, `for_each`, ARM `copy`). */
   loop?: boolean;
+  /** Declared in an ARM template Bicep compiled: when its source is in the workspace too, the same resource twice. */
+  compiled?: boolean;
   /** Declared as `existing` / a Terraform data source: not deployed here, only referenced. */
   existing?: boolean;
   /**
@@ -221,6 +223,8 @@ export interface DocumentFacts {
   outputs?: Map<string, ObjectEntry>;
   /** The outputs of the nested deployments an ARM template holds, by the key of the `Microsoft.Resources/deployments` resource. */
   deploymentOutputs?: Map<string, ObjectValue>;
+  /** An ARM template Bicep compiled (`metadata._generator.name` is `bicep`). */
+  compiledFromBicep?: boolean;
   /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */
   unresolvedModules?: { reference: string; range: Range }[];
   /**

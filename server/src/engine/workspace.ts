@@ -9,6 +9,7 @@ import { bicepPrinter } from './adapters/bicep/print';
 import { conditionalAccessPolicyTf } from './adapters/terraform/conditional-access';
 import { terraformPrinter } from './adapters/terraform/print';
 import { CallGraph } from './resolve/calls';
+import { CompiledTemplates } from './compiled';
 import { inputsTargeting, sameInputs } from './resolve/inputs';
 import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
@@ -76,6 +77,10 @@ export class Workspace {
   private readonly terraform: TerraformProject;
   private readonly tfPrinter: Printer;
   private readonly calls = new CallGraph();
+  private readonly compiled = new CompiledTemplates(
+    () => this.documents(),
+    (uri) => this.calls.targetsOf(uri),
+  );
   /**
    * Documents whose callers changed since they were read: their inputs are computed again before their model is used,
    * and they are read again only when those differ.
@@ -408,8 +413,19 @@ export class Workspace {
     return this.retrying.size > 0;
   }
 
-  /** Findings for one file, with the config that applies to it (with `includeSuppressed`, also the silenced ones, marked). */
+  /**
+   * Findings for one file, with the config that applies to it (with `includeSuppressed`, also the silenced ones, marked).
+   * An ARM template compiled from a Bicep file of the workspace keeps only what its source does not report, and the
+   * source's findings point at the compiled copy (see compiled.ts), unless `compiledTemplates` is `report`.
+   */
   findings(uri: string, config: AvdsecConfig, options: { includeSuppressed?: boolean } = {}): Finding[] {
+    const own = this.ownFindings(uri, config, options);
+    if (config.compiledTemplates === 'report') return own;
+    return this.compiled.apply(uri, own, (u) => this.ownFindings(u, config, options));
+  }
+
+  /** What the rules find in one file, before compiled templates are matched with their sources. */
+  private ownFindings(uri: string, config: AvdsecConfig, options: { includeSuppressed?: boolean }): Finding[] {
     this.recover();
     const doc = this.document(uri);
     if (!doc) return [];

@@ -146,6 +146,9 @@ export function nearest(candidates: Resource[], from: Resource): Resource | unde
   if (candidates.length <= 1) return candidates[0];
   const sameDoc = candidates.filter((c) => c.source.uri === from.source.uri);
   if (sameDoc.length) return sameDoc.length === 1 ? sameDoc[0] : undefined;
+  // A Bicep deployment and the template compiled from it declare the same resources: each links within its own form.
+  const sameForm = candidates.filter((c) => !c.source.compiled === !from.source.compiled);
+  if (sameForm.length && sameForm.length < candidates.length) return nearest(sameForm, from);
   const folder = dirOf(from.source.uri);
   const sameFolder = candidates.filter((c) => dirOf(c.source.uri) === folder);
   return sameFolder.length === 1 ? sameFolder[0] : undefined;

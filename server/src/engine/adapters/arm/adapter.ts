@@ -73,6 +73,7 @@ export function adaptArm(uri: string, text: string, version: number, language: L
   };
   doc.suppressions = findSuppressions(doc, root);
   if (!root || root.type !== 'object') return doc;
+  if (stringOf(prop(prop(prop(root, 'metadata'), '_generator'), 'name'))?.toLowerCase() === 'bicep') doc.facts.compiledFromBicep = true;
   try {
     if (language === 'arm-parameters') {
       const reader = new TemplateReader(doc, root, parsed);
@@ -314,6 +315,7 @@ class TemplateReader {
         conditional: !!condition,
         ...(condition ? { condition: this.value(condition, scope) } : {}),
         loop: !!prop(n, 'copy'),
+        ...(this.doc.facts.compiledFromBicep ? { compiled: true } : {}),
         existing: prop(n, 'existing')?.value === true,
         scopePath: ctx.path || undefined,
         deploymentScope: ctx.deploymentScope,
