@@ -13,6 +13,13 @@ export class CompiledTemplates {
     private readonly targetsOf: (uri: string) => readonly string[],
   ) {}
 
+  /** The pairs and source sets of the documents as they are; forgotten when a document changes (`changed`). */
+  private cache: { pairs: Map<string, string>; sources: Map<string, string[]> } | undefined;
+
+  changed(): void {
+    this.cache = undefined;
+  }
+
   /** The findings of `uri` once matched with its compiled copies or its source; `own` gives a file's own findings. */
   apply(uri: string, found: Finding[], own: (uri: string) => Finding[]): Finding[] {
     const pairs = this.pairs();
@@ -35,7 +42,14 @@ export class CompiledTemplates {
 
   /** Compiled template -> its Bicep source: the same name beside it, else the one Bicep file of that name. */
   private pairs(): Map<string, string> {
+    this.cache ??= { pairs: this.findPairs(), sources: new Map() };
+    return this.cache.pairs;
+  }
+
+  private findPairs(): Map<string, string> {
     const docs = this.documents();
+    // Most workspaces have no compiled template: no need to index their Bicep files.
+    if (!docs.some((d) => d.facts.compiledFromBicep)) return new Map();
     const bicep = new Map<string, string[]>();
     for (const d of docs) {
       if (d.language !== 'bicep') continue;
@@ -64,8 +78,11 @@ export class CompiledTemplates {
 
   /** A Bicep file and the Bicep modules it calls, at any depth. */
   private sourceFiles(root: string): string[] {
+    const known = this.cache?.sources.get(root);
+    if (known) return known;
     const out = [root];
     for (let i = 0; i < out.length && out.length < 500; i++) for (const t of this.targetsOf(out[i])) if (/\.bicep$/i.test(t) && !out.includes(t)) out.push(t);
+    this.cache?.sources.set(root, out);
     return out;
   }
 }

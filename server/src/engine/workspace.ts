@@ -237,6 +237,7 @@ export class Workspace {
   }
 
   private invalidate(uri: string): void {
+    this.compiled.changed();
     this.neutralForGraph.delete(uri);
     this.neutralForLinks.delete(uri);
     this.findingsCache.clear();
