@@ -21,7 +21,8 @@ async function findingsOf(dir: string): Promise<string[]> {
       const [, resourceKey, property] = f.key.split('|');
       const r = graph.byKey.get(resourceKey);
       // Symbols differ between the two (Bicep names, ARM indexes); the deployed name and type do not.
-      const name = r ? `${r.type}:${knownString(resourceName(r)) ?? '(computed name)'}` : resourceKey;
+      // A finding about a whole deployment (no Conditional Access policy) is keyed by the file that deploys it.
+      const name = r ? `${r.type}:${knownString(resourceName(r)) ?? '(computed name)'}` : resourceKey.includes('#') ? resourceKey : '(deployment)';
       out.push(`${f.ruleId} ${f.level} ${name} ${property} ${f.message}`);
     }
   }

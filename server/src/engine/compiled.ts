@@ -95,7 +95,9 @@ export class CompiledTemplates {
 function same(f: Finding): string[] {
   const said = `${f.ruleId}\u0000${f.message}`;
   const [rule, resource, ...rest] = f.key.split('|');
-  if (!resource?.includes('#')) return [said];
+  // A finding about a whole deployment is keyed by the file that deploys it: the copy's and the source's are one.
+  if (resource !== undefined && !resource.includes('#')) return [said, [rule, '(deployment)', ...rest].join('|')];
+  if (!resource) return [said];
   const symbol = resource
     .slice(resource.lastIndexOf('#') + 1)
     .split('/')

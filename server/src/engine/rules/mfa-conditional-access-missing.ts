@@ -1,9 +1,9 @@
 import { mfaVerdict } from '../facts/conditional-access';
 import { displayName, relatedResource } from '../facts/host-pools';
-import type { AppGroupNode, HostPoolNode, WorkspaceNode } from '../graph';
+import { deploymentRoots } from '../facts/deployment-roots';
 import type { Fix, RelatedInfo, Resource } from '../model';
 import { get, knownString } from '../values';
-import { defineRule, fix, type RuleContext } from '../rule';
+import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import docs from './mfa-conditional-access-missing.md';
 
 const ID = 'mfa-conditional-access-missing';
@@ -16,46 +16,55 @@ const OPTIONS = {
   },
 } as const;
 
-type Target = AppGroupNode | HostPoolNode | WorkspaceNode;
-
-function check(subject: Target, ctx: RuleContext<typeof OPTIONS>): void {
+function check(_deployment: Deployment, ctx: RuleContext<typeof OPTIONS>): void {
   if (ctx.options.managedOutsideRepository) return;
-  const r = subject.resource;
   const { policies, verdicts, covered, targetType, entraTooling } = mfaVerdict(ctx.graph);
-  if (covered || r.type.toLowerCase() !== targetType) return;
+  if (covered || !targetType) return;
+  // The resources the graph links (a plan's copy of a declared resource is not one of them).
+  const targets = [...ctx.graph.byKey.values()].filter((r) => !r.source.existing && r.type.toLowerCase() === targetType);
   // The catalog's ladder: policies in code but none for AVD is an error; Entra managed in code but no policy, the
   // rule's level; no Entra tooling at all (Bicep and ARM cannot express Conditional Access), one level lower.
   const shift = policies ? 1 : entraTooling ? 0 : -1;
-  const related: RelatedInfo[] = [];
+  const policyNotes: RelatedInfo[] = [];
   for (const v of verdicts) {
     const policy = ctx.graph.byKey.get(v.key);
-    if (policy) related.push(relatedResource(policy, `Policy ${policyName(policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`));
+    if (policy)
+      policyNotes.push(relatedResource(policy, `Policy ${policyName(policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`));
   }
   const why = policies
     ? `none of the ${policies} Conditional Access polic${policies === 1 ? 'y' : 'ies'} in this workspace requires MFA for the Azure Virtual Desktop app`
     : 'no Conditional Access policy in this workspace requires MFA for the Azure Virtual Desktop app';
-  const fixes: Fix[] = [];
-  if (r.source.language === 'terraform') {
+  // A fact about the whole workspace: said once per deployment a user deploys, where it deploys its first host pool
+  // (the pool, or the module call that leads to it), never in a file that is only a module of another.
+  for (const root of deploymentRoots(ctx.graph, targets)) {
+    const [first, ...others] = root.members;
+    const r = first.resource;
+    const fixes: Fix[] = [];
+    if (first.at.uri.endsWith('.tf')) {
+      fixes.push(
+        fix('Add a Conditional Access policy that requires MFA for Azure Virtual Desktop', { kind: 'add-ca-policy', nearUri: first.at.uri }, entraTooling),
+      );
+    }
     fixes.push(
-      fix('Add a Conditional Access policy that requires MFA for Azure Virtual Desktop', { kind: 'add-ca-policy', nearUri: r.source.uri }, entraTooling),
+      fix(
+        'Mark Conditional Access as managed outside this repository',
+        { kind: 'set-config', ruleId: ID, option: 'managedOutsideRepository', value: true },
+        !entraTooling,
+      ),
     );
+    const declared = first.at.uri === r.source.uri && first.at.range === r.source.headRange ? [] : [relatedResource(r, `${kindOf(r)} ${displayName(r)}`)];
+    // Each other one where the root deploys it (its declaration, or the module call).
+    const more = others.map((o) => ({ ...o.at, message: `${kindOf(o.resource)} ${displayName(o.resource)} is also reachable with a password alone` }));
+    ctx.report({
+      uri: first.at.uri,
+      at: first.at.range,
+      message: `${kindOf(r)} ${displayName(r)}${others.length ? ` and ${others.length} more` : ''} ${others.length ? 'are' : 'is'} reachable with a password alone: ${why}.`,
+      shift,
+      related: [...declared, ...more, ...policyNotes],
+      fixes,
+      key: `${root.unit}|conditional-access`,
+    });
   }
-  fixes.push(
-    fix(
-      'Mark Conditional Access as managed outside this repository',
-      { kind: 'set-config', ruleId: ID, option: 'managedOutsideRepository', value: true },
-      !entraTooling,
-    ),
-  );
-  ctx.report({
-    uri: r.source.uri,
-    at: r.source.headRange,
-    message: `${kindOf(r)} ${displayName(r)} is reachable with a password alone: ${why}.`,
-    shift,
-    related,
-    fixes,
-    key: `${r.key}|conditional-access`,
-  });
 }
 
 function policyName(p: Resource): string {
@@ -78,8 +87,8 @@ export default defineRule({
   boundary: ['identity'],
   summary: 'Finds AVD deployments with no enabled Conditional Access policy that requires MFA for the Azure Virtual Desktop app.',
   docs,
-  // The findings go on the host pools, else the application groups, else the workspaces (mfaVerdict's target type).
-  appliesTo: ['hostPool', 'appGroup', 'workspace'],
+  // Once per deployment root, on its first host pool, else application group, else workspace (mfaVerdict's target type).
+  appliesTo: 'deployment',
   options: OPTIONS,
   check,
 });
