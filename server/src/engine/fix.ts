@@ -20,7 +20,7 @@ export interface FixContext {
 export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefined {
   switch (intent.kind) {
     case 'set-rdp-property':
-      return wrap(setRdpProperty(intent.resource, intent.name, intent.value, ctx));
+      return wrap(setRdpProperty(intent.resource, [{ name: intent.name, value: intent.value }, ...(intent.also ?? [])], ctx));
     case 'remove-rdp-property':
       return wrap(
         editRdpTokens(
@@ -76,20 +76,31 @@ function wrap(edits: TextEdit[] | undefined): EditSet | undefined {
   return edits && edits.length ? { edits, creates: [] } : undefined;
 }
 
-function setRdpProperty(key: string, name: string, value: string, ctx: FixContext): TextEdit[] | undefined {
+function setRdpProperty(key: string, properties: readonly { name: string; value: string }[], ctx: FixContext): TextEdit[] | undefined {
   const r = ctx.resource(key);
   const doc = r && ctx.document(r.source.uri);
   const printer = doc && ctx.printer(doc.language);
   if (!r || !doc || !printer) return undefined;
   const path = ['properties', 'customRdpProperty'];
   const v = get(r.body, ...path);
-  const token = `${name}:${value}`;
-  if (!v) return isAbsent(r.body, ...path) ? printer.addProperty(doc, r, path, `${token};`) : undefined;
+  const token = (p: { name: string; value: string }) => `${p.name}:${p.value}`;
+  if (!v) return isAbsent(r.body, ...path) ? printer.addProperty(doc, r, path, properties.map((p) => `${token(p)};`).join('')) : undefined;
   const edits: TextEdit[] = [];
   for (const c of cases(v)) {
-    const e = rdpEdit(c.value, doc, ctx, name, token);
-    if (!e) return undefined;
-    edits.push(...e);
+    // Properties written in the string are repaired where they are; the others are appended together, in one edit.
+    const rdp = c.value.kind === 'string' ? parseRdpString(c.value) : undefined;
+    const written = properties.filter((p) => rdp && findRdp(rdp, p.name).length);
+    const missing = properties.filter((p) => !written.includes(p));
+    for (const p of written) {
+      const e = rdpEdit(c.value, doc, ctx, p.name, token(p));
+      if (!e) return undefined;
+      edits.push(...e);
+    }
+    if (missing.length) {
+      const e = rdpEdit(c.value, doc, ctx, missing[0].name, missing.map(token).join(';'));
+      if (!e) return undefined;
+      edits.push(...e);
+    }
   }
   return dedupe(edits);
 }

@@ -311,8 +311,11 @@ export interface Fix {
 
 /** What a fix changes, independent of the language it is written in; adapters' printers render it as edits. */
 export type FixIntent =
-  /** Set the RDP property `name` to `value` (e.g. `i:1`) in the host pool's RDP string: repair the token or add it. */
-  | { kind: 'set-rdp-property'; resource: string; name: string; value: string }
+  /**
+   * Set the RDP property `name` to `value` (e.g. `i:1`) in the host pool's RDP string: repair the token or add it; and
+   * the properties of `also` with it, in one edit (a finding about several absent properties).
+   */
+  | { kind: 'set-rdp-property'; resource: string; name: string; value: string; also?: { name: string; value: string }[] }
   /** Remove the RDP property `name` from the host pool's RDP string (every copy, or only copies whose value is not `keep`). */
   | { kind: 'remove-rdp-property'; resource: string; name: string; keep?: string }
   /** Replace one RDP token, written exactly as `from`, with `to` (repair a glued token, a type letter, a typo). */

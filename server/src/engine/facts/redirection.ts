@@ -1,9 +1,9 @@
 import type { RedirectionProfile } from '../config';
 import type { HostPoolNode } from '../graph';
 import { rdpProperty } from '../knowledge/rdp-properties';
-import type { Fix } from '../model';
+import type { Fix, FixIntent } from '../model';
 import { findRdp, type RdpToken } from '../rdp';
-import type { Report } from '../rule';
+import { fix, type Report } from '../rule';
 import { cases, get } from '../values';
 import { absentPhrase, poolKinds, poolName, type RdpCase, rdpCases, rdpReport, redirectionShift, shown, surelyAbsent, tokensOf, whenSuffix } from './rdp';
 
@@ -59,6 +59,7 @@ export function redirectionReports(pool: HostPoolNode, profile: RedirectionProfi
     const base = redirectionShift(profile, c.hp);
     if (base === undefined) continue;
     const host = hostPhrase(c);
+    const absent: { p: RedirectionProperty; report: Report }[] = [];
     for (const p of properties) {
       const fixes = p.fixes(c.hp.key).filter((f) => settable || f.intent.kind !== 'set-rdp-property');
       const tokens = tokensOf(c, p.name);
@@ -108,16 +109,56 @@ export function redirectionReports(pool: HostPoolNode, profile: RedirectionProfi
         const editable = !c.rdp || c.rdp.tokens.every((t) => t.range && t.uri);
         // One level below the same value written out: the service's default applies, and a policy on the session hosts
         // (Group Policy, Intune) that the code does not show may block the redirection anyway.
-        out.push(
-          rdpReport(c, {
+        absent.push({
+          p,
+          report: rdpReport(c, {
             message: `${poolName(c)} ${absentPhrase(c, p.name, p.absent.default)}, which ${p.absent.what}${whenSuffix(c)}: ${p.risk(host)}. ${ABSENT_NOTE}`,
             key: p.name,
             shift: base + (p.absent.shift ?? 0) - 1,
             fixes: editable ? fixes : [],
           }),
-        );
+        });
       }
     }
+    out.push(...(absent.length > 1 ? [merged(c, absent, host)] : absent.map((a) => a.report)));
   }
   return out;
+}
+
+/**
+ * One finding for the properties a host pool leaves to their defaults, naming each: one decision (write them), with a
+ * fix per property and one, preferred, that writes them all.
+ */
+function merged(c: RdpCase, absent: { p: RedirectionProperty; report: Report }[], host: string): Report {
+  const names = absent.map((a) => a.p.name);
+  const defaults = absent.map((a) => a.p.absent!.default).join(', ');
+  const what = list(absent.map((a) => a.p.absent!.what.replace(/^redirects /, '')));
+  const risks = absent.map((a) => a.p.risk(host)).join('; ');
+  const phrase = c.rdp
+    ? `does not set ${list(names, 'or')}, so they keep the host pool defaults (${defaults})`
+    : `sets no RDP properties, so ${list(names)} keep the host pool defaults (${defaults})`;
+  const each = absent.flatMap((a) => a.report.fixes ?? []);
+  const sets = each.map((f) => f.intent).filter((i): i is Extract<FixIntent, { kind: 'set-rdp-property' }> => i.kind === 'set-rdp-property');
+  const all: Fix[] =
+    sets.length === absent.length
+      ? [
+          fix(
+            `Turn them all off (${sets.map((i) => `${i.name}:${i.value}`).join(';')})`,
+            { ...sets[0], also: sets.slice(1).map((i) => ({ name: i.name, value: i.value })) },
+            true,
+          ),
+        ]
+      : [];
+  return {
+    ...absent[0].report,
+    message: `${poolName(c)} ${phrase}, which redirect ${what}${whenSuffix(c)}: ${risks}. ${ABSENT_NOTE}`,
+    key: `${c.hp.key}|properties.customRdpProperty|${names.join('+')}|${c.when}`,
+    shift: Math.max(...absent.map((a) => a.report.shift ?? 0)),
+    fixes: [...all, ...each.map((f) => ({ ...f, preferred: false }))],
+  };
+}
+
+/** "a, b and c" */
+function list(items: string[], last = 'and'): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
 }
