@@ -369,15 +369,13 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
     if (cond === true) return a[1] ?? unknown(r);
     if (cond === false) return a[2] ?? unknown(r);
     if (a.length < 3) return unknownCall('if', a, r);
-    const text = a[0].kind === 'unknown' && a[0].text ? a[0].text : 'the condition';
-    return {
-      kind: 'choice',
-      options: [
-        { value: a[1], when: `when ${text} is true` },
-        { value: a[2], when: `when ${text} is false` },
-      ],
-      range: r,
-    };
+    return conditional(
+      a[0],
+      () => a[1],
+      () => a[2],
+      a[0].kind === 'unknown' && a[0].text ? a[0].text : 'the condition',
+      r,
+    );
   },
   equals: (a, r) => {
     const eq = a.length === 2 ? equalsKnown(a[0], a[1]) : undefined;
@@ -475,14 +473,6 @@ export function callFunction(name: string, args: Value[], range: Range): Value {
   const bare = name.replace(/^(sys|az)\./i, '').toLowerCase();
   const impl = FUNCTIONS[bare];
   if (!impl) return unknownCall(name, args, range);
-  if (bare === 'if' && args.length === 3)
-    return conditional(
-      args[0],
-      () => args[1],
-      () => args[2],
-      args[0].kind === 'unknown' && args[0].text ? args[0].text : 'the condition',
-      range,
-    );
   // A comparison or string function of one argument that is one of several cases: its result in each case.
   const choices = args.filter((a) => a.kind === 'choice');
   if (choices.length === 1 && CASE_BY_CASE.has(bare)) {
