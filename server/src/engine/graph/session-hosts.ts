@@ -51,11 +51,7 @@ function extensionParent(targets: Targets, ext: Resource): Resource | undefined 
   if (vmId) return targets.target(vmId, TYPES.vm, ext);
   const parentName = parentNameOf(ext);
   if (!parentName) return undefined;
-  // Prefer a VM this workspace deploys (not an `existing` one that names it), then the one in the same document.
-  const named = targets.named(TYPES.vm, parentName);
-  const deployed = named.filter((vm) => !vm.source.existing);
-  const vm = nearest(deployed.length ? deployed : named, ext);
-  return vm && targets.deployed(vm);
+  return targets.nearestNamed(TYPES.vm, parentName, ext);
 }
 
 function joinType(n: SessionHostNode): void {

@@ -91,14 +91,21 @@ export class Targets {
     const id = parseResourceId(v);
     if (id?.kind === 'resource' && id.type && (!type || id.type.toLowerCase() === type)) {
       const name = id.names[id.names.length - 1];
-      const named = this.named(id.type.toLowerCase(), name);
-      // An `existing` declaration of a resource the workspace deploys stands for it: the deployed one is the match.
-      const deployed = named.filter((m) => !m.source.existing);
-      const matches = deployed.length ? deployed : named;
-      const match = from ? nearest(matches, from) : matches.length === 1 ? matches[0] : undefined;
-      return match && this.deployed(match);
+      return this.nearestNamed(id.type.toLowerCase(), name, from);
     }
     return undefined;
+  }
+
+  /**
+   * The one resource of a type a name points at, seen from `from` (else the only one): one the workspace deploys before
+   * an `existing` declaration of it, which stands for the deployed one.
+   */
+  nearestNamed(type: string, name: Value | undefined, from?: Resource): Resource | undefined {
+    const named = this.named(type, name);
+    const deployed = named.filter((m) => !m.source.existing);
+    const matches = deployed.length ? deployed : named;
+    const match = from ? nearest(matches, from) : matches.length === 1 ? matches[0] : undefined;
+    return match && this.deployed(match);
   }
 
   private readonly aliases = new Map<Resource, Resource>();
