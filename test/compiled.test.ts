@@ -95,3 +95,54 @@ describe('a compiled template beside its Bicep source', () => {
     }
   });
 });
+
+describe('a compiled template published under another name', () => {
+  it('is paired with the Bicep file that declares the same parameters, and reports nothing its source says', async () => {
+    const ws = new Workspace(await grammars());
+    try {
+      for (const f of listFiles(path.join(FIXTURES, 'compiled', 'bicep'))) ws.set(uriOf(f), fs.readFileSync(f, 'utf8'));
+      const text = fs.readFileSync(path.join(FIXTURES, 'compiled', 'arm', 'main.json'), 'utf8');
+      // avdaccelerator publishes workload/bicep/brownfield/x/deploy.bicep as workload/arm/brownfield/deployX.json.
+      const published = uriOf(path.join(FIXTURES, 'compiled', 'published', 'deployMain.json'));
+      ws.set(published, text);
+      const findings = ws.uris().flatMap((u) => ws.findings(u, emptyConfig()));
+      assert.ok(findings.length > 0);
+      assert.deepEqual(
+        findings.filter((f) => f.uri === published).map((f) => f.message),
+        [],
+      );
+      assert.ok(findings.every((f) => f.related.some((r) => r.uri === published && r.message === 'Compiled into deployMain.json')));
+      // A template with other parameters is not its copy: it reports on its own.
+      ws.set(published, text.replace('"hostPoolName"', '"poolName"').replace("parameters('hostPoolName')", "parameters('poolName')"));
+      assert.ok(ws.findings(published, emptyConfig()).length > 0);
+    } finally {
+      ws.dispose();
+    }
+  });
+});
+
+describe('a classic compiled template (resources by index)', () => {
+  it('is matched with its source by rule and property when the two name the host pool differently', async () => {
+    const ws = new Workspace(await grammars());
+    try {
+      for (const f of listFiles(path.join(FIXTURES, 'compiled-nested'))) ws.set(uriOf(f), fs.readFileSync(f, 'utf8'));
+      const copy = uriOf(path.join(FIXTURES, 'compiled-nested', 'arm', 'main.json'));
+      const report = ws.findings(copy, { ...emptyConfig(), compiledTemplates: 'report' });
+      const source = ws
+        .uris()
+        .filter((u) => u !== copy)
+        .flatMap((u) => ws.findings(u, emptyConfig()));
+      // The copy alone says the same things in other words: its host pool has no symbol, and its name is an expression.
+      assert.ok(report.length >= 4);
+      const sourceMessages = new Set(source.map((f) => f.message));
+      assert.ok(report.filter((f) => f.ruleId !== 'mfa-conditional-access-missing').every((f) => !sourceMessages.has(f.message)));
+      assert.deepEqual(ws.findings(copy, emptyConfig()), []);
+      assert.deepEqual(
+        source.filter((f) => !f.related.some((r) => r.uri === copy && r.message === 'Compiled into main.json')).map((f) => f.ruleId),
+        [],
+      );
+    } finally {
+      ws.dispose();
+    }
+  });
+});

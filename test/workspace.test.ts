@@ -87,7 +87,7 @@ describe('workspace: incremental updates give the same findings as a fresh works
   it('a value that reads itself through objects (lazy properties) stays unknown, in Bicep and ARM', async () => {
     const ws = new Workspace(await grammars());
     ws.set(
-      '/ws/main.bicep',
+      '/ws/bicep/main.bicep',
       `var a = { x: b.y }\nvar b = { y: a.x }\nresource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'hp'\n  properties: { hostPoolType: 'Pooled', customRdpProperty: a.x }\n}\n`,
     );
     const arm = {
@@ -102,8 +102,8 @@ describe('workspace: incremental updates give the same findings as a fresh works
         },
       ],
     };
-    ws.set('/ws/a.json', JSON.stringify(arm, null, 2));
-    for (const uri of ['/ws/main.bicep', '/ws/a.json']) {
+    ws.set('/ws/arm/a.json', JSON.stringify(arm, null, 2));
+    for (const uri of ['/ws/bicep/main.bicep', '/ws/arm/a.json']) {
       const doc = ws.document(uri)!;
       const pool = doc.resources.find((r) => r.type === 'Microsoft.DesktopVirtualization/hostPools')!;
       const rdp = (pool.body.entries.find((e) => e.key === 'properties')!.value as { entries: { key: string; value: { kind: string } }[] }).entries.find(

@@ -25,17 +25,27 @@ export class CompiledTemplates {
     const pairs = this.pairs();
     const source = pairs.get(uri);
     if (source) {
-      const said = new Set(this.sourceFiles(source).flatMap((u) => own(u).flatMap(same)));
-      return found.filter((f) => !same(f).some((k) => said.has(k)));
+      const said = this.sourceFiles(source).flatMap((u) => own(u));
+      const exact = new Set(said.flatMap(same));
+      const loose = counts(said.map(looseKey));
+      const matched = found.filter((f) => same(f).some((k) => exact.has(k)));
+      for (const f of matched) take(loose, looseKey(f));
+      return found.filter((f) => !matched.includes(f) && !(byIndex(f) && take(loose, looseKey(f))));
     }
     const copies = [...pairs].filter(([, src]) => this.sourceFiles(src).includes(uri)).map(([copy]) => copy);
     if (!copies.length) return found;
     const inCopies = new Map<string, Finding>();
-    for (const copy of copies) for (const f of own(copy)) for (const k of same(f)) if (!inCopies.has(k)) inCopies.set(k, f);
+    const looseInCopies = new Map<string, Finding[]>();
+    for (const copy of copies)
+      for (const f of own(copy)) {
+        for (const k of same(f)) if (!inCopies.has(k)) inCopies.set(k, f);
+        if (byIndex(f)) looseInCopies.set(looseKey(f), [...(looseInCopies.get(looseKey(f)) ?? []), f]);
+      }
     return found.map((f) => {
-      const c = same(f)
-        .map((k) => inCopies.get(k))
-        .find((x) => x);
+      const c =
+        same(f)
+          .map((k) => inCopies.get(k))
+          .find((x) => x) ?? looseInCopies.get(looseKey(f))?.shift();
       return c ? { ...f, related: [...f.related, { uri: c.uri, range: c.range, message: `Compiled into ${baseName(c.uri)}` }] } : f;
     });
   }
@@ -60,6 +70,12 @@ export class CompiledTemplates {
       if (!list) bicep.set(stem, (list = []));
       list.push(d.uri);
     }
+    const bySignature = new Map<string, string[]>();
+    for (const d of docs) {
+      if (d.language !== 'bicep') continue;
+      const sig = signature(d);
+      if (sig) bySignature.set(sig, [...(bySignature.get(sig) ?? []), d.uri]);
+    }
     const out = new Map<string, string>();
     for (const d of docs) {
       if (d.language !== 'arm' || !d.facts.compiledFromBicep) continue;
@@ -70,7 +86,10 @@ export class CompiledTemplates {
             .toLowerCase(),
         ) ?? [];
       const beside = candidates.find((c) => dirOf(c) === dirOf(d.uri));
-      const source = beside ?? (candidates.length === 1 ? candidates[0] : undefined);
+      // A copy published under another name (avdaccelerator's workload/arm/brownfield/deployX.json) keeps the
+      // source's parameters, names and order aside: the one Bicep file that declares exactly those is its source.
+      const sig = signature(d);
+      const source = beside ?? (candidates.length === 1 ? candidates[0] : nearest(d.uri, (sig && bySignature.get(sig)) || []));
       if (source) out.set(d.uri, source);
     }
     return out;
@@ -103,6 +122,53 @@ function same(f: Finding): string[] {
     .split('/')
     .pop();
   return [said, [rule, symbol, ...rest.filter((part) => part && !CASE.test(part))].join('|')];
+}
+
+/** A resource a classic template names by its place (`#2/0`): its symbol says nothing the source can match. */
+function byIndex(f: Finding): boolean {
+  const resource = f.key.split('|')[1] ?? '';
+  return /#\d+(\/\d+)*$/.test(resource);
+}
+
+/**
+ * The rule and property a finding is about, whichever resource: a classic compiled template's finding is matched by
+ * it with one of its source's, each source finding standing for one copy finding.
+ */
+function looseKey(f: Finding): string {
+  const [rule, , ...rest] = f.key.split('|');
+  return [rule, ...rest.filter((part) => part && !CASE.test(part))].join('|');
+}
+
+function counts(keys: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k of keys) out.set(k, (out.get(k) ?? 0) + 1);
+  return out;
+}
+
+/** Uses one of the source findings left with this key, if any. */
+function take(left: Map<string, number>, key: string): boolean {
+  const n = left.get(key) ?? 0;
+  if (n) left.set(key, n - 1);
+  return n > 0;
+}
+
+/** The parameters a template declares, as a comparable set; undefined when it declares none. */
+function signature(d: Document): string | undefined {
+  const names = d.symbols.filter((s) => s.kind === 'param').map((s) => s.name.toLowerCase());
+  return names.length ? [...new Set(names)].sort().join(',') : undefined;
+}
+
+/** The one candidate sharing the longest folder prefix with `uri`, if no other shares as much. */
+function nearest(uri: string, candidates: string[]): string | undefined {
+  if (candidates.length <= 1) return candidates[0];
+  const shared = (c: string) => {
+    let i = 0;
+    while (i < c.length && i < uri.length && c[i] === uri[i]) i++;
+    return c.slice(0, i).lastIndexOf('/');
+  };
+  const best = Math.max(...candidates.map(shared));
+  const top = candidates.filter((c) => shared(c) === best);
+  return top.length === 1 ? top[0] : undefined;
 }
 
 /** How a case's condition begins (values.ts, inputs, Terraform instances): not part of what a finding is about. */

@@ -3,13 +3,15 @@ import type { Document, Location, Resource } from '../model';
 import { dirOf } from '../resolve/paths';
 
 /**
- * Deployment roots: what a user deploys (a Terraform configuration, a Bicep or ARM template no other template of the
- * workspace calls), and where in it each resource is deployed from: its own declaration, or the module call (nested
- * or linked deployment, Terraform module block) in the root that leads to it. A module called from two roots belongs
- * to both. Parameters files pass values to a template but do not make it a module.
+ * Deployment roots: what a user deploys, and where in it each resource is deployed from: its own declaration, or the
+ * module call (nested or linked deployment, Terraform module block) in the root that leads to it. A root is a folder
+ * that holds a Terraform configuration or a Bicep or ARM template no other template of the workspace calls; what such
+ * templates lie in its subfolders (old versions, templates nothing wires in yet) is part of it. The tests of a module
+ * (`tests/`, `test/`) deploy that module: they are one root, the module's folder. A module called from two roots
+ * belongs to both. Parameters files pass values to a template but do not make it a module.
  */
 export interface DeploymentRoot {
-  /** The root's document, or for Terraform its directory (`dir/`). */
+  /** The root's folder (`dir/`). */
   unit: string;
   /** Each resource of the root, with the place in the root that deploys it, in source order. */
   members: { resource: Resource; at: Location }[];
@@ -41,17 +43,58 @@ export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[])
     seen.add(unit);
     return up.flatMap((p) => rootsOf(p.unit, new Set(seen)).map((r) => ({ unit: r.unit, at: r.at ?? p.at })));
   };
-  const byRoot = new Map<string, DeploymentRoot>();
+  const byUnit = new Map<string, { resource: Resource; at: Location }[]>();
   for (const r of resources) {
     const home = unitOf(r.source);
     for (const root of rootsOf(home)) {
       const at = root.at ?? { uri: r.source.uri, range: r.source.headRange };
-      let entry = byRoot.get(root.unit);
-      if (!entry) byRoot.set(root.unit, (entry = { unit: root.unit, members: [] }));
+      let members = byUnit.get(root.unit);
+      if (!members) byUnit.set(root.unit, (members = []));
       // A module called twice deploys its resources twice: once per call.
-      if (!entry.members.some((m) => m.resource === r && m.at.uri === at.uri && m.at.range.start === at.range.start)) entry.members.push({ resource: r, at });
+      if (!members.some((m) => m.resource === r && m.at.uri === at.uri && m.at.range.start === at.range.start)) members.push({ resource: r, at });
     }
   }
-  for (const e of byRoot.values()) e.members.sort((a, b) => (a.at.uri === b.at.uri ? a.at.range.start - b.at.range.start : a.at.uri < b.at.uri ? -1 : 1));
-  return [...byRoot.values()];
+  const compiled = new Set(graph.documents.filter((d) => d.facts.compiledFromBicep).map((d) => d.uri));
+  const byFolder = new Map<string, { unit: string; members: { resource: Resource; at: Location }[] }[]>();
+  const templateDirs = new Set(graph.documents.filter((d) => CALLERS.has(d.language)).map((d) => `${dirOf(d.uri)}/`));
+  for (const [unit, members] of byUnit) {
+    const folder = rootFolder(unit, templateDirs);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), { unit, members }]);
+  }
+  // Deepest last: a folder joins the nearest folder above it that holds a root.
+  const folders = [...byFolder.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  const out = new Map<string, { unit: string; members: { resource: Resource; at: Location }[] }[]>();
+  for (const folder of folders) {
+    const above = folders.filter((f) => f !== folder && folder.startsWith(f) && out.has(f)).sort((a, b) => b.length - a.length)[0];
+    const into = above ?? folder;
+    out.set(into, [...(out.get(into) ?? []), ...byFolder.get(folder)!]);
+  }
+  return [...out].map(([unit, units]) => {
+    // Units in path order, the root folder's own templates before its subfolders'.
+    units.sort((a, b) => depth(a.unit) - depth(b.unit) || (a.unit < b.unit ? -1 : 1));
+    let members = units.flatMap((u) => u.members.sort((a, b) => (a.at.uri === b.at.uri ? a.at.range.start - b.at.range.start : a.at.uri < b.at.uri ? -1 : 1)));
+    // A compiled copy beside its source deploys the same resources: the source speaks for both.
+    if (members.some((m) => !compiled.has(m.at.uri))) members = members.filter((m) => !compiled.has(m.at.uri));
+    const seen = new Set<string>();
+    members = members.filter((m) => {
+      const k = `${m.resource.key}@${m.at.uri}:${m.at.range.start}`;
+      return !seen.has(k) && (seen.add(k), true);
+    });
+    return { unit, members };
+  });
+}
+
+/**
+ * The folder a root stands for: its own, or for a module's tests (`x/tests/e2e/max/`) the module's (`x/`), when the
+ * folder above `tests` holds a template of its own (a `test` folder higher up the path is not the module's).
+ */
+function rootFolder(unit: string, templateDirs: ReadonlySet<string>): string {
+  const dir = unit.endsWith('/') ? unit : `${dirOf(unit)}/`;
+  const at = dir.search(/\/tests?\/(?!.*\/tests?\/)/i);
+  const module = at >= 0 ? dir.slice(0, at + 1) : undefined;
+  return module && templateDirs.has(module) ? module : dir;
+}
+
+function depth(unit: string): number {
+  return unit.split('/').length;
 }
