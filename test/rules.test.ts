@@ -135,6 +135,8 @@ async function analyzeCase(rule: Rule, caseDir: string): Promise<CaseRun> {
         const i = want.findIndex((x) => matches(finding, x, idx));
         if (i >= 0) want.splice(i, 1);
         else problems.push(`${rel(f)}: unexpected ${describeFinding(finding, doc.text)}`);
+        const long = messageProblem(finding.message);
+        if (long) problems.push(`${rel(f)}: ${long}: ${finding.message}`);
       }
       for (const x of want) problems.push(`${rel(f)}:${x.markerLine}: expected ${x.ruleId} ${x.level} at ${x.line + 1}:${x.startColumn} was not reported`);
     }
@@ -142,6 +144,17 @@ async function analyzeCase(rule: Rule, caseDir: string): Promise<CaseRun> {
   } finally {
     c.ws.dispose();
   }
+}
+
+/** The longest a message may be: one sentence that says what was found and why it matters (issue 15). */
+const MESSAGE_MAX = 160;
+
+/** Why a message is not one short sentence, or undefined; the rest belongs to related information, the hover, the rule page. */
+function messageProblem(message: string): string | undefined {
+  if (message.length > MESSAGE_MAX) return `message of ${message.length} characters (at most ${MESSAGE_MAX})`;
+  if (/[.!?]\s+\S/.test(message)) return 'message of more than one sentence';
+  if (!/[.?]$/.test(message)) return 'message does not end with a period';
+  return undefined;
 }
 
 /**

@@ -122,8 +122,9 @@ describe('CLI configuration: parameterFiles', () => {
     const before = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
     assert.deepEqual(before.errors, []);
     // Without a .avdsec.json at the top, only the files under envs/ get the pairing, and that is where it matters.
-    assert.deepEqual(sso(before), ["envs/prod/hp.json: Host pool 'hp-paired' sets 'enablerdsaadauth"]);
-    assert.match(before.findings.find((f) => f.ruleId === 'host-pool-sso-disabled')!.message, /with parameters file prod\/hp\.json/);
+    assert.deepEqual(sso(before), ["envs/prod/hp.json: Host pool 'hp-paired' turns single sign-on off (enablerdsaadauth"]);
+    // The case is related information: which parameters file makes the finding.
+    assert.ok(before.findings.find((f) => f.ruleId === 'host-pool-sso-disabled')!.related?.some((r) => /with parameters file prod\/hp\.json/.test(r.message)));
     fs.rmSync(path.join(dir, 'envs', '.avdsec.json'));
     const unpaired = JSON.parse((await avdsec(['scan', '.', '--format', 'json'], dir)).stdout) as Report;
     assert.deepEqual(sso(unpaired), []);
@@ -143,7 +144,7 @@ describe('CLI configuration: parameterFiles', () => {
         '.avdsec.json: line 4, column 15: "parameterFiles": "*.json" must name the template its files serve (a path relative to this file)',
       ],
     );
-    assert.deepEqual(sso(r), ["prod.json: Host pool 'hp-paired' sets 'enablerdsaadauth"]);
+    assert.deepEqual(sso(r), ["prod.json: Host pool 'hp-paired' turns single sign-on off (enablerdsaadauth"]);
   });
 });
 

@@ -34,19 +34,25 @@ export class CompiledTemplates {
     }
     const copies = [...pairs].filter(([, src]) => this.sourceFiles(src).includes(uri)).map(([copy]) => copy);
     if (!copies.length) return found;
-    const inCopies = new Map<string, Finding>();
-    const looseInCopies = new Map<string, Finding[]>();
-    for (const copy of copies)
+    // Each copy says it once: a source finding is matched with at most one finding of each copy.
+    const perCopy = copies.map((copy) => {
+      const exact = new Map<string, Finding>();
+      const loose = new Map<string, Finding[]>();
       for (const f of own(copy)) {
-        for (const k of same(f)) if (!inCopies.has(k)) inCopies.set(k, f);
-        if (byIndex(f)) looseInCopies.set(looseKey(f), [...(looseInCopies.get(looseKey(f)) ?? []), f]);
+        for (const k of same(f)) if (!exact.has(k)) exact.set(k, f);
+        if (byIndex(f)) loose.set(looseKey(f), [...(loose.get(looseKey(f)) ?? []), f]);
       }
+      return { exact, loose };
+    });
     return found.map((f) => {
-      const c =
-        same(f)
-          .map((k) => inCopies.get(k))
-          .find((x) => x) ?? looseInCopies.get(looseKey(f))?.shift();
-      return c ? { ...f, related: [...f.related, { uri: c.uri, range: c.range, message: `Compiled into ${baseName(c.uri)}` }] } : f;
+      const notes = perCopy.flatMap(({ exact, loose }) => {
+        const c =
+          same(f)
+            .map((k) => exact.get(k))
+            .find((x) => x) ?? loose.get(looseKey(f))?.shift();
+        return c ? [{ uri: c.uri, range: c.range, message: `Compiled into ${baseName(c.uri)}` }] : [];
+      });
+      return notes.length ? { ...f, related: [...f.related, ...notes] } : f;
     });
   }
 

@@ -19,8 +19,18 @@ export interface FixContext {
  */
 export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefined {
   switch (intent.kind) {
-    case 'set-rdp-property':
-      return wrap(setRdpProperty(intent.resource, [{ name: intent.name, value: intent.value }, ...(intent.also ?? [])], ctx));
+    case 'set-rdp-property': {
+      const set = setRdpProperty(intent.resource, [{ name: intent.name, value: intent.value }, ...(intent.also ?? [])], ctx);
+      if (!intent.without?.length) return wrap(set);
+      const names = intent.without;
+      const removed = editRdpTokens(
+        intent.resource,
+        ctx,
+        (rdp) => names.flatMap((n) => findRdp(rdp, n)),
+        () => undefined,
+      );
+      return set && removed ? wrap(dedupe([...set, ...removed])) : undefined;
+    }
     case 'remove-rdp-property':
       return wrap(
         editRdpTokens(

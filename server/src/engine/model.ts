@@ -313,9 +313,9 @@ export interface Fix {
 export type FixIntent =
   /**
    * Set the RDP property `name` to `value` (e.g. `i:1`) in the host pool's RDP string: repair the token or add it; and
-   * the properties of `also` with it, in one edit (a finding about several absent properties).
+   * the properties of `also` with it, and remove those of `without`, in one edit (a finding about several properties).
    */
-  | { kind: 'set-rdp-property'; resource: string; name: string; value: string; also?: { name: string; value: string }[] }
+  | { kind: 'set-rdp-property'; resource: string; name: string; value: string; also?: { name: string; value: string }[]; without?: string[] }
   /** Remove the RDP property `name` from the host pool's RDP string (every copy, or only copies whose value is not `keep`). */
   | { kind: 'remove-rdp-property'; resource: string; name: string; keep?: string }
   /** Replace one RDP token, written exactly as `from`, with `to` (repair a glued token, a type letter, a typo). */

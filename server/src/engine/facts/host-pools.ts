@@ -1,6 +1,7 @@
 import type { AvdGraph, HostPoolNode } from '../graph';
 import { identityKey, indexBy, location, poolTypeOf, resourceGroupOf } from '../graph';
 import type { RelatedInfo, Resource, Value } from '../model';
+import { clip } from '../message';
 import { cases, describe, get, knownString } from '../values';
 
 /** Facts about host pools that several rules share. */
@@ -22,13 +23,6 @@ export function poolTypeCases(hp: Resource): PoolTypeCase[] {
 /** The cases in which the pool is pooled (multi-session); empty when it never is or the type is unknown. */
 export function pooledCases(hp: Resource): PoolTypeCase[] {
   return poolTypeCases(hp).filter((c) => c.type === 'pooled');
-}
-
-/** "when hostPoolType is 'Pooled'"-style suffix for messages, only when the pool could also be something else. */
-export function caseSuffix(all: PoolTypeCase[], chosen: PoolTypeCase[]): string {
-  if (all.length <= 1 || chosen.length === all.length) return '';
-  const whens = chosen.map((c) => c.when).filter(Boolean);
-  return whens.length ? ` (${whens.join('; ')})` : '';
 }
 
 /**
@@ -57,10 +51,10 @@ export function displayName(r: Resource): string {
     const holes = name.parts.length - name.parts.filter((p) => p.kind === 'text').length;
     const known = text.length - holes;
     // A name that is mostly interpolation ('…-…-…-001') says less than the symbol the user wrote.
-    if (known >= 2 && known >= 3 * holes && text.length <= 60) return `'${text}'`;
+    if (known >= 2 && known >= 3 * holes && text.length <= 44) return `'${text}'`;
   }
-  if (r.source.symbol && /^[A-Za-z_]/.test(r.source.symbol)) return `'${r.source.symbol.split('/').pop()}'`;
-  return name && name.kind !== 'null' ? `(named by ${describe(name)})` : 'without a name';
+  if (r.source.symbol && /^[A-Za-z_]/.test(r.source.symbol)) return `'${clip(r.source.symbol.split('/').pop()!, 44)}'`;
+  return name && name.kind !== 'null' ? `(named by ${clip(describe(name), 28)})` : 'without a name';
 }
 
 const unlinked = new WeakMap<AvdGraph, { pools: HostPoolNode[]; byResourceGroup: Map<string, HostPoolNode[]> }>();

@@ -3,6 +3,7 @@ import type { HostPoolNode } from '../graph';
 import type { Fix, Range, RelatedInfo, Resource, StringValue, Value } from '../model';
 import { lastAtOrBefore } from '../positions';
 import { findRdp, parseConditionalRdpString, parseRdpString, type RdpString, type RdpToken } from '../rdp';
+import { caseNote } from '../message';
 import type { Report } from '../rule';
 import { cases, get, isAbsent } from '../values';
 import { displayName, poolTypeCases } from './host-pools';
@@ -122,7 +123,12 @@ export function rdpReport(c: RdpCase, r: RdpReport): Report {
     message: r.message,
     shift: r.shift,
     fixes: r.fixes ?? [],
-    related: elsewhere ? [{ uri, range: c.at, message: 'The value is used here' }, ...(r.related ?? [])] : (r.related ?? []),
+    // The case goes with the finding as related information, where the case's value is used: the message stays short.
+    related: [
+      ...(elsewhere ? [{ uri, range: c.at, message: 'The value is used here' }] : []),
+      ...(c.when ? [{ uri, range: c.at, message: caseNote(c.when) }] : []),
+      ...(r.related ?? []),
+    ],
     key: `${c.hp.key}|properties.customRdpProperty|${r.key}|${c.when}`,
   };
 }
@@ -173,19 +179,7 @@ export function shown(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
-/** " (when …)" for messages, or ''. */
-export function whenSuffix(c: RdpCase): string {
-  return c.when ? ` (${c.when})` : '';
-}
-
 /** "Host pool 'x'" for messages. */
 export function poolName(c: RdpCase): string {
   return `Host pool ${displayName(c.hp)}`;
-}
-
-/** A phrase for an absent property: what the user reads when the string does not mention it. */
-export function absentPhrase(c: RdpCase, name: string, defaultValue: string): string {
-  return c.rdp
-    ? `does not set ${name}, so it keeps the host pool default (${defaultValue})`
-    : `sets no RDP properties, so ${name} keeps the host pool default (${defaultValue})`;
 }

@@ -5,7 +5,8 @@ import { cases, get, isAbsent, knownString } from '../values';
 import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './host-pool-sso-disabled.md';
 import { displayName, relatedResource } from '../facts/host-pools';
-import { shown, useSite } from '../facts/rdp';
+import { useSite } from '../facts/rdp';
+import { caseNote, clip, fitting } from '../message';
 
 const ID = 'host-pool-sso-disabled';
 const PROPERTY = 'enablerdsaadauth';
@@ -24,20 +25,20 @@ function joinVerdict(pool: HostPoolNode): JoinVerdict {
   if (entra.length) {
     return {
       shift: 0,
-      why: 'single sign-on is off, so users of its Microsoft Entra joined session hosts type their Windows password again at every connection',
+      why: 'users of its Entra joined hosts type their password at every connection',
       related,
     };
   }
   if (hosts.length && hosts.every((h) => h.joinType === 'ad')) {
     return {
       shift: -2,
-      why: 'single sign-on is off; its session hosts are joined only to Active Directory, where Entra single sign-on also needs hybrid join and a Kerberos server object',
+      why: 'its hosts are joined only to Active Directory, where it also needs hybrid join',
       related: [],
     };
   }
   return {
     shift: -1,
-    why: 'single sign-on is off, so users of Entra or hybrid joined session hosts type their Windows password again at every connection',
+    why: 'users of Entra or hybrid joined hosts type their password at every connection',
     related: [],
   };
 }
@@ -59,7 +60,7 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
     ctx.report({
       ...base,
       at: hp.source.headRange,
-      message: `Host pool ${displayName(hp)} sets no RDP properties, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
+      message: said(`Host pool ${displayName(hp)} sets no RDP properties, so single sign-on is off`, verdict.why),
       key: `${hp.key}|properties.customRdpProperty`,
     });
     return;
@@ -67,13 +68,14 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
   for (const c of cases(rdp)) {
     if (c.value.kind === 'null') {
       // Azure drops a property set to null: the host pool gets no RDP properties at all.
-      const suffix = c.when ? ` (${c.when})` : '';
+      const at = useSite(rdp, c.value, hp.source.uri);
       ctx.report({
         ...base,
         fixes: [],
-        at: useSite(rdp, c.value, hp.source.uri),
+        at,
         value: c.value,
-        message: `Host pool ${displayName(hp)} sets no RDP properties${suffix}, so ${PROPERTY} keeps its default of 0: ${verdict.why}.`,
+        related: [...withCase(hp.source.uri, at, c.when), ...base.related],
+        message: said(`Host pool ${displayName(hp)} sets no RDP properties, so single sign-on is off`, verdict.why),
         key: `${hp.key}|properties.customRdpProperty|${c.when}`,
       });
     } else checkString(ctx, c.value, useSite(rdp, c.value, hp.source.uri), c.when, hp.key, displayName(hp), base, verdict.why);
@@ -95,7 +97,6 @@ function checkString(
   if (v.kind !== 'string') return;
   const rdp = parseRdpString(v);
   const tokens = findRdp(rdp, PROPERTY);
-  const suffix = when ? ` (${when})` : '';
   const bad = tokens.filter((t) => !(t.type === 'i' && t.value.trim() === '1'));
   if (bad.length) {
     // With duplicates, which one the client honours is undocumented: the least secure one is reported.
@@ -106,9 +107,9 @@ function checkString(
       ...base,
       uri: elsewhere ? t.uri! : base.uri,
       at: t.range && (t.uri === base.uri || elsewhere) ? t.range : site,
-      related: elsewhere ? [{ uri: base.uri, range: site, message: 'The value is used here' }, ...base.related] : base.related,
+      related: [...(elsewhere ? [{ uri: base.uri, range: site, message: 'The value is used here' }] : []), ...withCase(base.uri, site, when), ...base.related],
       value: elsewhere ? undefined : v,
-      message: `Host pool ${name} sets '${shown(t.text)}'${suffix}: ${why}.`,
+      message: said(`Host pool ${name} turns single sign-on off (${clip(t.text.trim(), 40)})`, why),
       key: `${key}|properties.customRdpProperty|${when}`,
     });
     return;
@@ -119,9 +120,19 @@ function checkString(
     ...base,
     at: site,
     value: v,
-    message: `Host pool ${name} does not set ${PROPERTY}:i:1${suffix}: ${why}.`,
+    related: [...withCase(base.uri, site, when), ...base.related],
+    message: said(`Host pool ${name} does not set ${PROPERTY}:i:1, so single sign-on is off`, why),
     key: `${key}|properties.customRdpProperty|${when}`,
   });
+}
+
+/** What was found, with why it matters when both fit in one short sentence. */
+function said(found: string, why: string): string {
+  return fitting(`${found}: ${why}.`, `${found}.`);
+}
+
+function withCase(uri: string, range: Range, when: string): RelatedInfo[] {
+  return when ? [{ uri, range, message: caseNote(when) }] : [];
 }
 
 export default defineRule({

@@ -5,6 +5,7 @@ import type { Fix, RelatedInfo, Resource } from '../model';
 import { get, knownString } from '../values';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import docs from './mfa-conditional-access-missing.md';
+import { fitting } from '../message';
 
 const ID = 'mfa-conditional-access-missing';
 
@@ -32,8 +33,8 @@ function check(_deployment: Deployment, ctx: RuleContext<typeof OPTIONS>): void 
       policyNotes.push(relatedResource(policy, `Policy ${policyName(policy)} does not count: ${v.coverage.covers === 'no' ? v.coverage.reason : ''}`));
   }
   const why = policies
-    ? `none of the ${policies} Conditional Access polic${policies === 1 ? 'y' : 'ies'} in this workspace requires MFA for the Azure Virtual Desktop app`
-    : 'no Conditional Access policy in this workspace requires MFA for the Azure Virtual Desktop app';
+    ? `none of the ${policies} Conditional Access polic${policies === 1 ? 'y' : 'ies'} here requires MFA for Azure Virtual Desktop`
+    : 'no Conditional Access policy here requires MFA for Azure Virtual Desktop';
   // A fact about the whole workspace: said once per deployment a user deploys, where it deploys its first host pool
   // (the pool, or the module call that leads to it), never in a file that is only a module of another.
   for (const root of deploymentRoots(ctx.graph, targets)) {
@@ -52,13 +53,17 @@ function check(_deployment: Deployment, ctx: RuleContext<typeof OPTIONS>): void 
         !entraTooling,
       ),
     );
+    const subject = `${kindOf(r)} ${displayName(r)}${others.length ? ` and ${others.length} more` : ''}`;
     const declared = first.at.uri === r.source.uri && first.at.range === r.source.headRange ? [] : [relatedResource(r, `${kindOf(r)} ${displayName(r)}`)];
     // Each other one where the root deploys it (its declaration, or the module call).
     const more = others.map((o) => ({ ...o.at, message: `${kindOf(o.resource)} ${displayName(o.resource)} is also reachable with a password alone` }));
     ctx.report({
       uri: first.at.uri,
       at: first.at.range,
-      message: `${kindOf(r)} ${displayName(r)}${others.length ? ` and ${others.length} more` : ''} ${others.length ? 'are' : 'is'} reachable with a password alone: ${why}.`,
+      message: fitting(
+        `${subject} ${others.length ? 'are' : 'is'} reachable with a password alone: ${why}.`,
+        `${subject} ${others.length ? 'are' : 'is'} reachable with a password alone: no policy here requires MFA for it.`,
+      ),
       shift,
       related: [...declared, ...more, ...policyNotes],
       fixes,

@@ -1,4 +1,5 @@
-import { caseSuffix, displayName, isEndUserOf, poolTypeCases, pooledCases, relatedResource, unlinkedPooledPools } from '../facts/host-pools';
+import { displayName, isEndUserOf, poolTypeCases, pooledCases, relatedResource, unlinkedPooledPools } from '../facts/host-pools';
+import { caseNote, fitting } from '../message';
 import type { HostPoolNode, RoleAssignmentNode } from '../graph';
 import { identityKey } from '../graph';
 import { VM_ADMIN_LOGIN, VM_USER_LOGIN } from '../knowledge/roles';
@@ -55,7 +56,6 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
   for (const rc of ra.roles) {
     const role = rc.role;
     if (!role || !role.localAdmin) continue;
-    const when = rc.when ? ` (${rc.when})` : '';
     const scopeText =
       ra.scope.kind === 'vm'
         ? 'on a session host'
@@ -97,19 +97,44 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
     if (!verdicts.length) continue;
     const { pool, endUser, hosts, adOnly, shift } = verdicts[0];
     const others = verdicts.length > 1 ? ` and ${verdicts.length - 1} other pooled host pool${verdicts.length > 2 ? 's' : ''}` : '';
-    const suffix = caseSuffix(poolTypeCases(pool.resource), pooledCases(pool.resource));
-    const name = `${displayName(pool.resource)}${suffix}${others}`;
+    const name = `${displayName(pool.resource)}${others}`;
     const who = endUser ? 'its users' : 'the principal';
     let message: string;
     if (adOnly) {
-      message = `${role.name} ${scopeText} of pooled host pool ${name} has no effect on hosts joined only to Active Directory today, but makes ${who} local administrators if the hosts move to Microsoft Entra join${when}.`;
+      message = fitting(
+        `${role.name} ${scopeText} of pooled host pool ${name} does nothing on hosts joined only to Active Directory, until they join Microsoft Entra.`,
+        `${role.name} ${scopeText} of pooled host pool ${name} does nothing on hosts joined only to Active Directory.`,
+      );
     } else if (inferred) {
-      message = `${role.name} ${scopeText} that holds pooled host pool ${name} likely makes ${who} local administrators of shared multi-session hosts (inferred: no session host of the pool is visible)${when}.`;
+      message = fitting(
+        `${role.name} ${scopeText} that holds pooled host pool ${name} likely makes ${who} local administrators of its shared hosts (none is visible).`,
+        `${role.name} ${scopeText} that holds pooled host pool ${name} likely makes ${who} local administrators of its hosts.`,
+      );
     } else {
-      const how = role.localAdmin === 'direct' ? 'local administrators' : 'able to run code as SYSTEM (local administrators in effect)';
-      message = `${role.name} ${scopeText} makes ${who} ${how} of the session hosts of pooled host pool ${name}, where one user's admin rights reach every other user's session${when}.`;
+      const how = role.localAdmin === 'direct' ? 'local administrators' : 'able to run code as SYSTEM';
+      message = fitting(
+        `${role.name} ${scopeText} makes ${who} ${how} on the hosts of pooled host pool ${name}, which reaches every user's session.`,
+        `${role.name} ${scopeText} makes ${who} ${how} on the hosts of pooled host pool ${name}.`,
+      );
     }
-    const related: RelatedInfo[] = verdicts.slice(0, 5).map((v) => relatedResource(v.pool.resource, `Pooled host pool ${displayName(v.pool.resource)}`));
+    // The cases: the grant's (a role chosen by a parameter), and the pool's when it is pooled only in some.
+    const pooledWhen =
+      poolTypeCases(pool.resource).length > 1
+        ? pooledCases(pool.resource)
+            .map((c) => c.when)
+            .filter(Boolean)
+        : [];
+    const related: RelatedInfo[] = [
+      ...(rc.when ? [{ uri: ra.resource.source.uri, range: rc.value.range, message: caseNote(rc.when) }] : []),
+      ...verdicts
+        .slice(0, 5)
+        .map((v) =>
+          relatedResource(
+            v.pool.resource,
+            `Pooled host pool ${displayName(v.pool.resource)}${v.pool === pool && pooledWhen.length ? ` (${pooledWhen.join('; ')})` : ''}`,
+          ),
+        ),
+    ];
     for (const h of hosts.slice(0, 5)) related.push(relatedResource(h.vm, `Session host ${displayName(h.vm)} covered by this assignment`));
     if (endUser) related.push(relatedResource(endUser, 'The same principal is an end user of the pool (Desktop Virtualization User)'));
     ctx.report({

@@ -4,9 +4,10 @@ import { type RedirectionProperty, redirectionReports, valueOf } from '../facts/
 
 const PRINTERS: RedirectionProperty = {
   name: 'redirectprinters',
+  noun: 'printers',
   judge: (t) => (valueOf(t) === '1' ? { what: 'redirects client printers' } : undefined),
   absent: { default: '1', what: 'redirects client printers' },
-  risk: (host) => `documents printed in the session can leave ${host} on printers of unmanaged devices`,
+  risk: (host) => `documents can leave ${host} on printers of unmanaged clients`,
   fixes: (resource) => [
     fix('Turn off printer redirection (redirectprinters:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectprinters', value: 'i:0' }, true),
   ],
@@ -14,27 +15,29 @@ const PRINTERS: RedirectionProperty = {
 
 const COM_PORTS: RedirectionProperty = {
   name: 'redirectcomports',
-  judge: (t) => (valueOf(t) === '1' ? { what: 'redirects client serial (COM) ports' } : undefined),
-  absent: { default: '1', what: 'redirects client serial (COM) ports' },
-  risk: (host) => `devices attached to unmanaged clients can exchange data with ${host}`,
+  noun: 'COM ports',
+  judge: (t) => (valueOf(t) === '1' ? { what: 'redirects client COM ports' } : undefined),
+  absent: { default: '1', what: 'redirects client COM ports' },
+  risk: (host) => `serial devices of unmanaged clients can exchange data with ${host}`,
   fixes: (resource) => [
     fix('Turn off COM port redirection (redirectcomports:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectcomports', value: 'i:0' }, true),
   ],
 };
 
-const EVERY_DEVICE = 'redirects every MTP and PTP device (phones, cameras) of the client';
+const EVERY_DEVICE = 'redirects every client MTP/PTP device (phones, cameras)';
 
 const DEVICES: RedirectionProperty = {
   name: 'devicestoredirect',
+  noun: 'MTP/PTP devices',
   judge(t) {
     const v = valueOf(t);
     if (v === '') return undefined;
     if (v === '*' || v.split(';').some((d) => d.trim() === '*')) return { what: EVERY_DEVICE };
-    if (v === 'dynamicdevices') return { what: 'redirects MTP and PTP devices (phones, cameras) connected to the client later' };
-    return { what: 'redirects the listed MTP and PTP devices of the client' };
+    if (v === 'dynamicdevices') return { what: 'redirects client MTP/PTP devices plugged in later' };
+    return { what: 'redirects the listed client MTP/PTP devices' };
   },
   absent: { default: '*', what: EVERY_DEVICE },
-  risk: (host) => `files can move between ${host} and devices of unmanaged clients`,
+  risk: (host) => `files can move between ${host} and phones or cameras of clients`,
   fixes: (resource) => [
     fix('Turn off MTP and PTP device redirection (devicestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'devicestoredirect', value: 's:' }, true),
   ],

@@ -6,14 +6,15 @@ const EVERY = 'redirects every client drive';
 
 const DRIVES: RedirectionProperty = {
   name: 'drivestoredirect',
+  noun: 'client drives',
   judge(t) {
     const v = valueOf(t);
     if (v === '') return undefined;
     if (v === '*') return { what: EVERY };
-    if (v === 'dynamicdrives') return { what: 'redirects client drives connected later' };
+    if (v === 'dynamicdrives') return { what: 'redirects client drives plugged in later' };
     // A list of drives (`C:\;E:\;`), possibly with `*` or DynamicDrives among them.
     if (v.split(';').some((d) => d.trim() === '*')) return { what: EVERY };
-    return { what: 'redirects client drives' };
+    return { what: 'redirects the listed client drives' };
   },
   absent: { default: '*', what: EVERY },
   risk: (host) => `files can move between ${host} and unmanaged devices`,

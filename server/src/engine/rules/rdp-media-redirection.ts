@@ -6,11 +6,12 @@ import { type RedirectionProperty, redirectionReports, valueOf } from '../facts/
 
 const CAMERA: RedirectionProperty = {
   name: 'camerastoredirect',
+  noun: 'cameras',
   judge(t) {
     const v = valueOf(t);
     if (v === '') return undefined;
-    if (v.split(';').some((d) => d.trim() === '*')) return { what: 'redirects every camera of the client' };
-    return { what: 'redirects the listed cameras of the client' };
+    if (v.split(';').some((d) => d.trim() === '*')) return { what: 'redirects every client camera' };
+    return { what: 'redirects the listed client cameras' };
   },
   risk: (host) => `apps on ${host} can see through the client's cameras`,
   fixes: (resource) => [fix('Remove camera redirection (camerastoredirect)', { kind: 'remove-rdp-property', resource, name: 'camerastoredirect' }, true)],
@@ -18,7 +19,8 @@ const CAMERA: RedirectionProperty = {
 
 const MICROPHONE: RedirectionProperty = {
   name: 'audiocapturemode',
-  judge: (t) => (valueOf(t) === '1' ? { what: "redirects the client's microphone" } : undefined),
+  noun: 'the microphone',
+  judge: (t) => (valueOf(t) === '1' ? { what: 'redirects the client microphone' } : undefined),
   risk: (host) => `apps on ${host} can record sound around the user`,
   fixes: (resource) => [
     fix('Turn off microphone redirection (audiocapturemode:i:0)', { kind: 'set-rdp-property', resource, name: 'audiocapturemode', value: 'i:0' }, true),
@@ -27,7 +29,8 @@ const MICROPHONE: RedirectionProperty = {
 
 const LOCATION: RedirectionProperty = {
   name: 'redirectlocation',
-  judge: (t) => (valueOf(t) === '1' ? { what: "passes the client's location to the session" } : undefined),
+  noun: 'the location',
+  judge: (t) => (valueOf(t) === '1' ? { what: 'redirects the client location' } : undefined),
   risk: (host) => `apps on ${host} can learn where the user is`,
   fixes: (resource) => [
     fix('Turn off location redirection (redirectlocation:i:0)', { kind: 'set-rdp-property', resource, name: 'redirectlocation', value: 'i:0' }, true),

@@ -1,4 +1,5 @@
-import { inOnePiece, poolName, rdpCases, rdpReport, shown, tokensOf, whenSuffix } from '../facts/rdp';
+import { inOnePiece, poolName, rdpCases, rdpReport, tokensOf } from '../facts/rdp';
+import { fitting } from '../message';
 import type { HostPoolNode } from '../graph';
 import type { Fix } from '../model';
 import { defineRule, fix, type RuleContext } from '../rule';
@@ -23,9 +24,10 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
     ctx.report(
       rdpReport(c, {
         token: inOnePiece(c, off) ? off : undefined,
-        message:
-          `${poolName(c)} sets '${shown(off.text)}'${whenSuffix(c)}: clients connect without CredSSP, so Network Level Authentication ` +
-          `is off and the session host starts a Windows sign-in session before the user has authenticated to it.`,
+        message: fitting(
+          `${poolName(c)} turns CredSSP off (${PROPERTY}:i:0): without Network Level Authentication, hosts start sign-in before the user proves who they are.`,
+          `${poolName(c)} turns CredSSP off (${PROPERTY}:i:0), so Network Level Authentication is off.`,
+        ),
         key: PROPERTY,
         shift: 0,
         fixes,

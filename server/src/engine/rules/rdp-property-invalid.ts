@@ -4,7 +4,8 @@ import type { Fix } from '../model';
 import { RDP_TOKEN_HEAD, type RdpToken } from '../rdp';
 import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './rdp-property-invalid.md';
-import { inOnePiece, poolName, type RdpCase, rdpCases, rdpReport, shown, whenSuffix } from '../facts/rdp';
+import { inOnePiece, poolName, type RdpCase, rdpCases, rdpReport } from '../facts/rdp';
+import { clip, fitting } from '../message';
 
 const ID = 'rdp-property-invalid';
 
@@ -160,6 +161,8 @@ function looksLikeListItem(text: string): boolean {
 interface Finding {
   token: RdpToken;
   message: string;
+  /** A shorter wording, when the message may not fit (long tokens, long names). */
+  short?: string;
   key: string;
   shift: number;
   fixes: Fix[];
@@ -168,7 +171,6 @@ interface Finding {
 function checkCase(ctx: RuleContext, c: RdpCase): void {
   const rdp = c.rdp;
   if (!rdp) return;
-  const when = whenSuffix(c);
   const pool = poolName(c);
   const findings: Finding[] = [];
   const replace = (t: RdpToken, to: string, title: string, preferred: boolean): Fix[] =>
@@ -197,7 +199,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       const repaired = info && m && isAllowedValue(info, m.value) ? `${m.name}:${info.type}:${m.value}` : undefined;
       findings.push({
         token: t,
-        message: `${pool} has '${shown(t.text)}' in its RDP properties${when}, which is not written as name:type:value, so it sets no property.`,
+        message: `${pool} has '${show(t.text)}' in its RDP properties, which is not written as name:type:value, so it sets no property.`,
         key: `malformed:${key}`,
         shift: 0,
         fixes: repaired ? replace(t, repaired, `Write it as ${repaired}`, true) : [],
@@ -213,14 +215,15 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
         token: t,
         message:
           parts.length === 2
-            ? `${pool} sets '${shown(t.text)}'${when}: a ';' is missing after '${shown(parts[0])}', so '${shown(parts[1])}' is read as part of ` +
+            ? `${pool} sets '${show(t.text)}': a ';' is missing after '${show(parts[0])}', so '${show(parts[1])}' is read as part of ` +
               `the value of ${writtenName(t)} and does not take effect.`
-            : `${pool} sets '${shown(t.text)}'${when}: ';' is missing ${parts.length - 1} times, so ` +
+            : `${pool} sets '${show(t.text)}': ';' is missing ${parts.length - 1} times, so ` +
               `${joinList(
-                parts.slice(1, 4).map((p) => `'${shown(p)}'`),
+                parts.slice(1, 4).map((p) => `'${show(p)}'`),
                 'and',
               )}${parts.length > 4 ? ` (and ${parts.length - 4} more)` : ''} are read as part of the value of ` +
               `${writtenName(t)} and do not take effect.`,
+        short: `${pool} sets '${show(t.text)}': a ';' is missing, so part of it does not take effect.`,
         key: `glued:${key}`,
         shift: 0,
         fixes: replace(t, joined, `Insert the missing ';' (${joined})`, true),
@@ -232,8 +235,9 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       findings.push({
         token: t,
         message:
-          `${pool} sets '${shown(t.text)}'${when}: Azure Virtual Desktop ignores ${writtenName(t)}, which is for Remote Desktop Services ` +
+          `${pool} sets '${show(t.text)}': Azure Virtual Desktop ignores ${writtenName(t)}, which is for Remote Desktop Services ` +
           `or Remote PC connections only.`,
+        short: `${pool} sets '${show(t.text)}', which Azure Virtual Desktop ignores (Remote Desktop Services only).`,
         key: `rds-only:${key}`,
         shift: -1,
         fixes: inOnePiece(c, t) ? [fix(`Remove ${writtenName(t)}`, { kind: 'remove-rdp-property', resource: c.hp.key, name: t.name })] : [],
@@ -247,7 +251,7 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       const to = s ? `${s.name}:${t.type}:${t.value}` : undefined;
       findings.push({
         token: t,
-        message: `${pool} sets '${shown(t.text)}'${when}, which is not an RDP property Azure Virtual Desktop documents${s ? `; did you mean '${s.name}'?` : '.'}`,
+        message: `${pool} sets '${show(t.text)}', which is not an RDP property Azure Virtual Desktop documents${s ? `; did you mean '${s.name}'?` : '.'}`,
         key: `unknown:${key}`,
         shift: -1,
         fixes: s && to ? replace(t, to, `Change to ${to}`, t.type === s.type && t.name.length >= 5) : [],
@@ -262,8 +266,9 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
       findings.push({
         token: t,
         message:
-          `${pool} sets '${shown(t.text)}'${when}: ${info.name} takes ${kind(info.type)}, not ${kind(t.type)}, so the client may ignore it` +
+          `${pool} sets '${show(t.text)}': ${info.name} takes ${kind(info.type)}, not ${kind(t.type)}, so the client may ignore it` +
           `${info.default !== undefined ? ` and keep the default (${info.default})` : ''}.`,
+        short: `${pool} sets '${show(t.text)}': ${info.name} takes ${kind(info.type)}, so the client may ignore it.`,
         key: `type:${key}`,
         shift,
         // An integer written as a string is repaired; a string value written as `i:` is left to the author.
@@ -278,10 +283,11 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
         token: t,
         message:
           info.type === 'i' && !INTEGER.test(v)
-            ? `${pool} sets '${shown(t.text)}'${when}: ${info.name} takes ${accepted(info)}, so the client may ignore it.`
+            ? `${pool} sets '${show(t.text)}': ${info.name} takes ${accepted(info)}, so the client may ignore it.`
             : info.type === 'i'
-              ? `${pool} sets '${shown(t.text)}'${when}: ${info.name} takes ${accepted(info)}, not ${shown(v)}.`
-              : `${pool} sets '${shown(t.text)}'${when}: ${info.name} does not take ${v === '' ? 'an empty value' : `'${shown(v)}'`} (it takes ${accepted(info)}).`,
+              ? `${pool} sets '${show(t.text)}': ${info.name} takes ${accepted(info)}, not ${show(v)}.`
+              : `${pool} sets '${show(t.text)}': ${info.name} does not take ${v === '' ? 'an empty value' : `'${show(v)}'`} (it takes ${accepted(info)}).`,
+        short: `${pool} sets '${show(t.text)}', a value ${info.name} does not take.`,
         key: `value:${key}`,
         shift,
         // One fix per supported value, none preferred: which one was meant is the author's call.
@@ -328,10 +334,11 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
     findings.push({
       token: conflicting,
       message:
-        `${pool} sets ${info.name} ${copies.length} times with different values${when} (${copies
+        `${pool} sets ${info.name} ${copies.length} times with different values (${copies
           .slice(0, 3)
-          .map((t) => `'${shown(t.text)}'`)
+          .map((t) => `'${show(t.text)}'`)
           .join(', ')}${copies.length > 3 ? `, …` : ''}): ` + `which copy the client honours is not documented.`,
+      short: `${pool} sets ${info.name} ${copies.length} times with different values: which one the client honours is not documented.`,
       key: `duplicate:${name}`,
       shift: securityRelevant(info) ? 0 : -1,
       fixes,
@@ -339,8 +346,21 @@ function checkCase(ctx: RuleContext, c: RdpCase): void {
   }
 
   for (const f of findings) {
-    ctx.report(rdpReport(c, { token: inOnePiece(c, f.token) ? f.token : undefined, message: f.message, key: f.key, shift: f.shift, fixes: f.fixes }));
+    ctx.report(
+      rdpReport(c, {
+        token: inOnePiece(c, f.token) ? f.token : undefined,
+        message: fitting(f.message, f.short ?? f.message),
+        key: f.key,
+        shift: f.shift,
+        fixes: f.fixes,
+      }),
+    );
   }
+}
+
+/** A token or value for a message: long ones are cut. */
+function show(text: string): string {
+  return clip(text, 40);
 }
 
 function tokensOf(tokens: readonly RdpToken[], name: string): RdpToken[] {

@@ -2,19 +2,20 @@ import { defineRule, fix } from '../rule';
 import docs from './rdp-usb-redirection.md';
 import { type RedirectionProperty, redirectionReports, valueOf } from '../facts/redirection';
 
-const EVERY = 'redirects every USB device of the client at a low level';
+const EVERY = 'redirects every client USB device';
 
 const USB: RedirectionProperty = {
   name: 'usbdevicestoredirect',
+  noun: 'USB devices',
   judge(t) {
     const v = valueOf(t);
     if (v === '') return undefined;
     if (v.split(';').some((d) => d.trim() === '*')) return { what: EVERY };
     // Device setup class GUIDs or instance IDs: a deliberate choice (a signature pad, a scanner), one level lower.
-    return { what: 'redirects the listed USB devices of the client at a low level', shift: -1 };
+    return { what: 'redirects the listed client USB devices', shift: -1 };
   },
   absent: { default: '*', what: EVERY },
-  risk: (host) => `if client and host policies allow it, data can leave ${host} on USB storage and malicious USB devices can reach it`,
+  risk: (host) => `data can leave ${host} on USB storage, and rogue devices can reach it`,
   fixes: (resource) => [
     fix('Turn off USB redirection (usbdevicestoredirect:s:)', { kind: 'set-rdp-property', resource, name: 'usbdevicestoredirect', value: 's:' }, true),
   ],

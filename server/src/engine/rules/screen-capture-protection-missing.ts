@@ -1,4 +1,5 @@
-import { caseSuffix, displayName, poolTypeCases, pooledCases } from '../facts/host-pools';
+import { displayName, poolTypeCases, pooledCases } from '../facts/host-pools';
+import { caseNote, fitting } from '../message';
 import type { HostPoolNode } from '../graph';
 import type { Document } from '../model';
 import { defineRule, type RuleContext } from '../rule';
@@ -44,12 +45,18 @@ function check(pool: HostPoolNode, ctx: RuleContext<typeof OPTIONS>): void {
   ctx.report({
     uri: hp.source.uri,
     at: hp.source.headRange,
-    message:
-      `Host pool ${displayName(hp)} is pooled${caseSuffix(all, pooled)} and nothing in this workspace turns on screen capture ` +
-      `protection or watermarking for its session hosts (fEnableScreenCaptureProtect, fEnableWatermarking): users can ` +
-      `capture what the shared session shows with screenshots and screen sharing on their own devices. Turn them on with ` +
-      `Intune or Group Policy (Azure Virtual Desktop administrative template), or suppress this finding with the reason ` +
-      `when that is done outside this repository.`,
+    message: fitting(
+      `Host pool ${displayName(hp)} is pooled and nothing here turns on screen capture protection: users can capture what the shared session shows.`,
+      `Host pool ${displayName(hp)} is pooled and nothing here turns on screen capture protection.`,
+    ),
+    related: [
+      ...(all.length > 1 ? pooled.filter((c) => c.value?.range).map((c) => ({ uri: hp.source.uri, range: c.value!.range, message: caseNote(c.when) })) : []),
+      {
+        uri: hp.source.uri,
+        range: hp.source.headRange,
+        message: 'Turn on fEnableScreenCaptureProtect or fEnableWatermarking with Intune or Group Policy, or suppress with the reason when done elsewhere',
+      },
+    ],
     key: `${hp.key}|screen-capture-protection`,
     fixes: [],
   });

@@ -4,6 +4,7 @@ import type { Value } from '../model';
 import { defineRule, fix, type RuleContext } from '../rule';
 import { cases, get, knownBoolean, knownString } from '../values';
 import docs from './validation-environment-enabled.md';
+import { caseNote, fitting } from '../message';
 
 /** Words that name a validation pool on purpose, in its name, symbolic name or tags. */
 const VALIDATION_WORDS = /^(?:val|validation|validate|canary|test|tests|testing|preview|pilot)$/;
@@ -39,9 +40,11 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
       uri: hp.source.uri,
       at: c.value.range,
       value: c.value,
-      message:
-        `Host pool ${displayName(hp)} is a validation environment${c.when ? ` (${c.when})` : ''}: it gets agent and service updates before other ` +
-        `pools, so its users meet untested builds first; keep it to a pool set aside for testing, named so.`,
+      message: fitting(
+        `Host pool ${displayName(hp)} is a validation environment: it gets agent updates before other pools, so its users meet untested builds first.`,
+        `Host pool ${displayName(hp)} is a validation environment: its users meet untested agent builds first.`,
+      ),
+      related: c.when ? [{ uri: hp.source.uri, range: c.value.range, message: caseNote(c.when) }] : [],
       key: `${hp.key}|properties.validationEnvironment|${c.when}`,
       fixes: [
         fix(
