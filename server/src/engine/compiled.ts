@@ -2,7 +2,8 @@ import type { Document, Finding } from './model';
 import { baseName, dirOf } from './resolve/paths';
 
 /**
- * ARM templates that Bicep compiled from a source file of the same workspace (`metadata._generator`, the same name):
+ * ARM templates that Bicep compiled from a source file of the same workspace (`metadata._generator`; the same name, or
+ * the same parameters):
  * the same deployment written twice. What the compiled copy reports that its source (the file or the modules it calls)
  * reports too is said once, on the source, with the compiled location as related information; what only the copy
  * reports stays on it, so nothing true is lost.
@@ -56,7 +57,10 @@ export class CompiledTemplates {
     });
   }
 
-  /** Compiled template -> its Bicep source: the same name beside it, else the one Bicep file of that name. */
+  /**
+   * Compiled template -> its Bicep source: the same name beside it, else the one Bicep file of that name, else the Bicep
+   * file that declares the same parameters (the nearest one by folder).
+   */
   private pairs(): Map<string, string> {
     this.cache ??= { pairs: this.findPairs(), sources: new Map() };
     return this.cache.pairs;
