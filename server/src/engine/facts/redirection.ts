@@ -134,7 +134,12 @@ function single(c: RdpCase, f: Fault, host: string): Report {
     const token = clip(f.token.text.trim(), 40);
     return rdpReport(c, {
       token: f.token,
-      message: fitting(`${pool} ${f.verdict.what} (${token}): ${f.p.risk(host)}.`, `${pool} ${f.verdict.what} (${token}).`),
+      // Why it matters comes before the token, which the finding underlines anyway.
+      message: fitting(
+        `${pool} ${f.verdict.what} (${token}): ${f.p.risk(host)}.`,
+        `${pool} ${f.verdict.what}: ${f.p.risk(host)}.`,
+        `${pool} ${f.verdict.what} (${token}).`,
+      ),
       key: f.p.name,
       shift: f.shift,
       fixes: f.fixes,

@@ -60,7 +60,11 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
     ctx.report({
       ...base,
       at: hp.source.headRange,
-      message: said(`Host pool ${displayName(hp)} sets no RDP properties, so single sign-on is off`, verdict.why),
+      message: said(
+        `Host pool ${displayName(hp)} sets no RDP properties, so single sign-on is off`,
+        verdict.why,
+        `Host pool ${displayName(hp)} has single sign-on off`,
+      ),
       key: `${hp.key}|properties.customRdpProperty`,
     });
     return;
@@ -75,7 +79,11 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
         at,
         value: c.value,
         related: [...withCase(hp.source.uri, at, c.when), ...base.related],
-        message: said(`Host pool ${displayName(hp)} sets no RDP properties, so single sign-on is off`, verdict.why),
+        message: said(
+          `Host pool ${displayName(hp)} sets no RDP properties, so single sign-on is off`,
+          verdict.why,
+          `Host pool ${displayName(hp)} has single sign-on off`,
+        ),
         key: `${hp.key}|properties.customRdpProperty|${c.when}`,
       });
     } else checkString(ctx, c.value, useSite(rdp, c.value, hp.source.uri), c.when, hp.key, displayName(hp), base, verdict.why);
@@ -109,7 +117,7 @@ function checkString(
       at: t.range && (t.uri === base.uri || elsewhere) ? t.range : site,
       related: [...(elsewhere ? [{ uri: base.uri, range: site, message: 'The value is used here' }] : []), ...withCase(base.uri, site, when), ...base.related],
       value: elsewhere ? undefined : v,
-      message: said(`Host pool ${name} turns single sign-on off (${clip(t.text.trim(), 40)})`, why),
+      message: said(`Host pool ${name} turns single sign-on off (${clip(t.text.trim(), 40)})`, why, `Host pool ${name} turns single sign-on off`),
       key: `${key}|properties.customRdpProperty|${when}`,
     });
     return;
@@ -121,14 +129,14 @@ function checkString(
     at: site,
     value: v,
     related: [...withCase(base.uri, site, when), ...base.related],
-    message: said(`Host pool ${name} does not set ${PROPERTY}:i:1, so single sign-on is off`, why),
+    message: said(`Host pool ${name} does not set ${PROPERTY}:i:1, so single sign-on is off`, why, `Host pool ${name} has single sign-on off`),
     key: `${key}|properties.customRdpProperty|${when}`,
   });
 }
 
-/** What was found, with why it matters when both fit in one short sentence. */
-function said(found: string, why: string): string {
-  return fitting(`${found}: ${why}.`, `${found}.`);
+/** What was found, with why it matters when both fit in one short sentence (else the shorter finding, with the why). */
+function said(found: string, why: string, short: string): string {
+  return fitting(`${found}: ${why}.`, `${short}: ${why}.`, `${found}.`);
 }
 
 function withCase(uri: string, range: Range, when: string): RelatedInfo[] {
