@@ -33,8 +33,8 @@ const SECTION_2_6: [name: string, type: 'i' | 's', hostPoolDefault: string | und
   ['camerastoredirect', 's', '', 'rdp-media-redirection'],
   ['audiocapturemode', 'i', '0', 'rdp-media-redirection'],
   ['redirectlocation', 'i', '0', 'rdp-media-redirection'],
-  ['redirectsmartcards', 'i', '1'],
-  ['redirectwebauthn', 'i', '1'],
+  ['redirectsmartcards', 'i', '1', 'in-session-passwordless-blocked'],
+  ['redirectwebauthn', 'i', '1', 'in-session-passwordless-blocked'],
   ['kdcproxyname', 's', undefined],
 ];
 

@@ -1,9 +1,10 @@
-import { type AvdGraph, typeIs } from './graph';
+import { type AvdGraph, type HostPoolNode, typeIs } from './graph';
 import { appById, AVD_APP_ID, REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from './knowledge/apps';
 import { BOUNDARIES, SECURITY_RECOMMENDATIONS_URL, TRUST_LEVELS } from './knowledge/boundaries';
 import { RDP_PROPERTIES, rdpProperty, rdsOnlyProperty } from './knowledge/rdp-properties';
 import type { Document, Range, Resource, Value } from './model';
 import { parseRdpString } from './rdp';
+import { authenticationPhases } from './facts/authentication';
 import { coversAvd } from './facts/conditional-access';
 import type { Boundary } from './rule';
 import { RULES, ruleById } from './registry';
@@ -71,6 +72,10 @@ export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverRe
     if (p.startsWith('properties.customrdpproperty')) return { markdown: rdpHover(r), range };
     if (onHead || p.startsWith('properties.hostpooltype')) return { markdown: hostPoolHover(r, graph), range };
   }
+  if (typeIs(r, 'microsoft.desktopvirtualization/applicationgroups') && onHead) {
+    const group = graph.appGroups.find((g) => g.resource === r);
+    return { markdown: appGroupHover(r, graph, group?.hostPool), range };
+  }
   if (typeIs(r, 'microsoft.authorization/roleassignments') && (onHead || p.startsWith('properties.roledefinition'))) {
     return roleHover(r, graph, range);
   }
@@ -123,10 +128,42 @@ function hostPoolHover(r: Resource, graph: AvdGraph): string {
     );
   }
   lines.push(
+    phasesBlock(graph, node),
     ruleLinks(['pooled-host-local-admin', 'host-pool-sso-disabled', 'mfa-conditional-access-missing']),
     LEARN('security-recommendations', 'Security recommendations for Azure Virtual Desktop'),
   );
   return lines.filter(Boolean).join('\n\n');
+}
+
+/** The three authentication phases of a pool, what protects each here, and who can sign in. */
+function phasesBlock(graph: AvdGraph, pool: HostPoolNode | undefined): string {
+  const p = authenticationPhases(graph, pool);
+  return [
+    '**Authentication**, in three phases:',
+    '| Phase | In this code |\n|---|---|\n' +
+      [
+        ['Service: feed and gateway (Azure Virtual Desktop app)', p.service],
+        ['Session host: signing in to Windows', p.session],
+        ['In the session: apps and web sites', p.inSession],
+      ]
+        .map(([phase, here]) => `| ${phase} | ${cell(here)} |`)
+        .join('\n'),
+    `**Who can sign in**: ${p.identities}`,
+    LEARN('authentication', 'Supported identities and authentication methods'),
+  ].join('\n\n');
+}
+
+function appGroupHover(r: Resource, graph: AvdGraph, pool: HostPoolNode | undefined): string {
+  const name = knownString(get(r.body, 'name'));
+  const poolName = pool ? (knownString(get(pool.resource.body, 'name')) ?? pool.resource.source.symbol) : undefined;
+  return [
+    `**Application group**${name ? ` '${name}'` : ''}: who is assigned to it (Desktop Virtualization User) reaches ${poolName ? `host pool '${poolName}'` : 'its host pool'}.`,
+    phasesBlock(graph, pool),
+    boundaryLine(['identity']),
+    ruleLinks(['mfa-conditional-access-missing', 'cross-organization-pooled-users', 'app-group-access-too-broad', 'cloud-identity-on-ad-joined-hosts']),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -293,6 +330,22 @@ function caHover(r: Resource): string {
   const sso = [REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID].filter((id) => ids.includes(id));
   if (ids.includes(AVD_APP_ID) && sso.length < 2)
     lines.push('With single sign-on on, also target Microsoft Remote Desktop and Windows Cloud Login, which sign users in to the session host.');
-  lines.push(boundaryLine(['identity']), ruleLinks(['mfa-conditional-access-missing']), LEARN('set-up-mfa', 'Enforce MFA for Azure Virtual Desktop'));
+  // Which of the three authentication phases this policy guards: the service (the AVD app), the session host (the SSO apps).
+  const all = ids.some((id) => id.toLowerCase() === 'all');
+  const guards = [
+    ...(all || ids.includes(AVD_APP_ID) ? ['the service phase (feed and gateway)'] : []),
+    ...(all || sso.length ? ['the session host phase when single sign-on is on'] : []),
+  ];
+  lines.push(
+    guards.length
+      ? `Of the three authentication phases, it guards ${guards.join(' and ')}; sign-ins inside the session are the apps' own.`
+      : 'It guards none of the three Azure Virtual Desktop authentication phases.',
+    LEARN('authentication', 'Supported identities and authentication methods'),
+  );
+  lines.push(
+    boundaryLine(['identity']),
+    ruleLinks(['mfa-conditional-access-missing', 'conditional-access-ineffective', 'conditional-access-misses-sso-apps']),
+    LEARN('set-up-mfa', 'Enforce MFA for Azure Virtual Desktop'),
+  );
   return lines.join('\n\n');
 }

@@ -1,13 +1,20 @@
-import { AVD_APP_ID } from '../knowledge/apps';
+import { AVD_APP_ID, REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from '../knowledge/apps';
 import type { AvdGraph } from '../graph';
 import type { Resource, Value } from '../model';
+import { clip } from '../message';
 import { arrayItems, get, isAbsent, knownString } from '../values';
+import { displayName } from './host-pools';
 
 /** Whether a Conditional Access policy (Microsoft Graph shape) enforces MFA for Azure Virtual Desktop. */
 export type Coverage = { covers: 'yes' } | { covers: 'unknown' } | { covers: 'no'; reason: string };
 
+/** A value that is written (Graph exports write `null` for every condition they do not set). */
+export function present(v: Value | undefined): Value | undefined {
+  return v && v.kind !== 'null' ? v : undefined;
+}
+
 /** Known lower-case strings of an array; undefined when the array or any item is unknown. */
-function strings(v: Value | undefined): string[] | undefined {
+export function knownStrings(v: Value | undefined): string[] | undefined {
   const items = arrayItems(v);
   if (!items || (v?.kind === 'array' && v.open)) return undefined;
   const out: string[] = [];
@@ -19,80 +26,190 @@ function strings(v: Value | undefined): string[] | undefined {
   return out;
 }
 
+/** The item of an array whose known text is `text` (lower case), for findings on one entry of a list. */
+export function itemOf(list: Value | undefined, text: string): Value | undefined {
+  return arrayItems(list)?.find((i) => knownString(i)?.trim().toLowerCase() === text);
+}
+
+/** A policy's display name for messages (quoted, cut), else the resource's own name. */
+export function policyName(p: Resource): string {
+  const n = knownString(get(p.body, 'displayName'));
+  return n !== undefined ? `'${clip(n, 48)}'` : displayName(p);
+}
+
 /** Controls that, when offered as an alternative to MFA (operator OR), let a user skip MFA. */
 const WEAKER_ALTERNATIVES = new Set(['approvedapplication', 'compliantapplication', 'passwordchange']);
 
+/** The applications a coverage question is about: covered when the policy targets one of them (or All) unexcluded. */
+export interface AppTarget {
+  ids: readonly string[];
+  /** The reasons, as the hover and the MFA rule word them. */
+  missing: string;
+  excluded: string;
+}
+
+export const AVD_TARGET: AppTarget = {
+  ids: [AVD_APP_ID],
+  missing: 'it does not target the Azure Virtual Desktop app (9cdead84-…) or All apps',
+  excluded: 'it excludes the Azure Virtual Desktop app',
+};
+
+/** The apps that sign users in to session hosts with single sign-on: either one is enough. */
+export const SSO_TARGET: AppTarget = {
+  ids: [WINDOWS_CLOUD_LOGIN_APP_ID, REMOTE_DESKTOP_APP_ID],
+  missing: 'it targets neither Windows Cloud Login nor Microsoft Remote Desktop, nor All apps',
+  excluded: 'it excludes Windows Cloud Login and Microsoft Remote Desktop',
+};
+
+/** Which of the six conditions a gap breaks (see assessPolicy). */
+export type GapKind = 'state' | 'target' | 'excluded' | 'users' | 'clients' | 'grant' | 'weaker' | 'platforms';
+
+export interface Gap {
+  kind: GapKind;
+  /** Why the policy does not cover the target, as a clause ("it is report-only"). */
+  reason: string;
+  /** The value at fault; undefined when what is missing is not written (the policy's declaration is at fault). */
+  at?: Value;
+  /** The known lower-case strings the gap is about: the state, the included apps, client app types, controls, platforms. */
+  detail: string[];
+}
+
+export interface Assessment {
+  /** Every condition the policy certainly breaks, in the order of the catalog's six conditions. */
+  gaps: Gap[];
+  /** Some condition could not be read (a value from a variable without default). */
+  unknown: boolean;
+}
+
+const assessments = new WeakMap<Resource, Map<AppTarget, Assessment>>();
+
 /**
- * The catalog's six conditions for a policy that covers AVD: enabled; targets the AVD app or All (and does not
- * exclude it); includes users; covers browser and desktop/mobile clients; requires MFA or an authentication strength
- * without a weaker alternative; not narrowed to a few platforms. A value we cannot read makes the answer unknown.
+ * The catalog's six conditions for a policy that covers AVD (or another target): enabled; targets the app or All (and
+ * does not exclude it); includes users; covers browser and desktop/mobile clients; requires MFA or an authentication
+ * strength without a weaker alternative; not narrowed to a few platforms. A value we cannot read makes that condition
+ * unknown; the others are still judged, so a rule can say everything that is certainly wrong.
  */
-export function coversAvd(policy: Resource): Coverage {
+export function assessPolicy(policy: Resource, target: AppTarget = AVD_TARGET): Assessment {
+  let byTarget = assessments.get(policy);
+  if (!byTarget) assessments.set(policy, (byTarget = new Map()));
+  let a = byTarget.get(target);
+  if (!a) byTarget.set(target, (a = assess(policy, target)));
+  return a;
+}
+
+function assess(policy: Resource, target: AppTarget): Assessment {
   const b = policy.body;
+  const gaps: Gap[] = [];
   let unknown = false;
 
-  const state = knownString(get(b, 'state'));
+  const stateValue = get(b, 'state');
+  const state = knownString(stateValue);
   if (state === undefined) unknown = true;
   else if (state.toLowerCase() !== 'enabled') {
-    return { covers: 'no', reason: state.toLowerCase() === 'enabledforreportingbutnotenforced' ? 'it is report-only' : `its state is '${state}'` };
+    const reason = state.toLowerCase() === 'enabledforreportingbutnotenforced' ? 'it is report-only' : `its state is '${state}'`;
+    gaps.push({ kind: 'state', reason, at: stateValue, detail: [state.toLowerCase()] });
   }
 
   const apps = get(b, 'conditions', 'applications');
-  const include = strings(get(apps, 'includeApplications'));
-  const exclude = get(apps, 'excludeApplications') ? strings(get(apps, 'excludeApplications')) : [];
+  const includeValue = get(apps, 'includeApplications');
+  const excludeValue = present(get(apps, 'excludeApplications'));
+  const include = knownStrings(includeValue);
+  const exclude = excludeValue ? knownStrings(excludeValue) : [];
   if (include === undefined || exclude === undefined) unknown = true;
   else {
-    if (!include.includes('all') && !include.includes(AVD_APP_ID))
-      return { covers: 'no', reason: 'it does not target the Azure Virtual Desktop app (9cdead84-…) or All apps' };
-    if (exclude.includes(AVD_APP_ID)) return { covers: 'no', reason: 'it excludes the Azure Virtual Desktop app' };
+    const all = include.includes('all');
+    const targeted = target.ids.filter((id) => all || include.includes(id));
+    if (!targeted.length) gaps.push({ kind: 'target', reason: target.missing, at: includeValue, detail: include });
+    else if (targeted.every((id) => exclude.includes(id))) {
+      gaps.push({ kind: 'excluded', reason: target.excluded, at: itemOf(excludeValue, targeted[0]) ?? excludeValue, detail: exclude });
+    }
   }
 
-  const users = get(b, 'conditions', 'users');
+  const usersValue = get(b, 'conditions', 'users');
+  const users = present(usersValue);
   if (users) {
-    const lists = ['includeUsers', 'includeGroups', 'includeRoles', 'includeGuestsOrExternalUsers'].map((k) => get(users, k));
-    const known = lists.map((l) => (l ? strings(l) : []));
-    if (known.some((k) => k === undefined)) unknown = true;
-    else {
-      const all = known.flat() as string[];
-      if (!all.length || (all.length === 1 && all[0] === 'none')) return { covers: 'no', reason: 'it includes no users' };
+    const keys = ['includeUsers', 'includeGroups', 'includeRoles', 'includeGuestsOrExternalUsers'];
+    let included: string[] | undefined = [];
+    for (const k of keys) {
+      const l = present(get(users, k));
+      // Guests and external users are an object of user types, not a list: set, it includes someone.
+      if (k === 'includeGuestsOrExternalUsers' && l?.kind === 'object') included?.push('guests');
+      else {
+        // A list of references (`[azuread_group.avd_users.object_id]`) includes someone, whoever it is.
+        const items = l ? arrayItems(l) : [];
+        const known = items && !(l?.kind === 'array' && l.open) ? items.map((i) => knownString(i)?.trim().toLowerCase() ?? 'someone') : undefined;
+        included = known && included ? [...included, ...known] : undefined;
+      }
     }
-  } else if (isAbsent(b, 'conditions', 'users')) {
-    return { covers: 'no', reason: 'it includes no users' };
+    if (included === undefined) unknown = true;
+    else if (!included.length || (included.length === 1 && included[0] === 'none')) {
+      gaps.push({ kind: 'users', reason: 'it includes no users', at: present(get(users, 'includeUsers')) ?? users, detail: included });
+    }
+  } else if (isAbsent(b, 'conditions', 'users') || usersValue?.kind === 'null') {
+    gaps.push({ kind: 'users', reason: 'it includes no users', detail: [] });
   } else {
     unknown = true;
   }
 
-  const clients = get(b, 'conditions', 'clientAppTypes');
+  const clients = present(get(b, 'conditions', 'clientAppTypes'));
   if (clients) {
-    const types = strings(clients);
+    const types = knownStrings(clients);
     if (types === undefined) unknown = true;
     else if (!types.includes('all') && !(types.includes('browser') && types.includes('mobileappsanddesktopclients'))) {
-      return { covers: 'no', reason: 'it does not cover both the web client (browser) and the desktop and mobile clients' };
+      gaps.push({
+        kind: 'clients',
+        reason: 'it does not cover both the web client (browser) and the desktop and mobile clients',
+        at: clients,
+        detail: types,
+      });
     }
   }
 
-  const grant = get(b, 'grantControls');
-  const controls = get(grant, 'builtInControls') ? strings(get(grant, 'builtInControls')) : [];
-  const strength = get(grant, 'authenticationStrength', 'id') ?? get(grant, 'authenticationStrength');
+  const grant = present(get(b, 'grantControls'));
+  const controlsValue = present(get(grant, 'builtInControls'));
+  const controls = controlsValue ? knownStrings(controlsValue) : [];
+  const strength = present(get(grant, 'authenticationStrength', 'id')) ?? present(get(grant, 'authenticationStrength'));
   if (controls === undefined) unknown = true;
   else if (!controls.includes('mfa') && !strength) {
-    return { covers: 'no', reason: 'it requires neither MFA nor an authentication strength' };
+    gaps.push({ kind: 'grant', reason: 'it requires neither MFA nor an authentication strength', at: controlsValue ?? grant, detail: controls });
   } else if (controls.includes('mfa') && !strength) {
-    const operator = knownString(get(grant, 'operator'))?.toUpperCase();
-    if (operator === undefined && get(grant, 'operator')) unknown = true;
-    if (operator === 'OR' && controls.some((c) => WEAKER_ALTERNATIVES.has(c))) {
-      return { covers: 'no', reason: 'it accepts a weaker control instead of MFA (operator OR)' };
+    const operatorValue = present(get(grant, 'operator'));
+    const operator = knownString(operatorValue)?.toUpperCase();
+    if (operator === undefined && operatorValue) unknown = true;
+    const weaker = controls.filter((c) => WEAKER_ALTERNATIVES.has(c));
+    if (operator === 'OR' && weaker.length) {
+      gaps.push({
+        kind: 'weaker',
+        reason: 'it accepts a weaker control instead of MFA (operator OR)',
+        at: itemOf(controlsValue, weaker[0]) ?? controlsValue,
+        detail: weaker,
+      });
     }
   }
 
-  const platforms = get(b, 'conditions', 'platforms', 'includePlatforms');
+  const platforms = present(get(b, 'conditions', 'platforms', 'includePlatforms'));
   if (platforms) {
-    const p = strings(platforms);
+    const p = knownStrings(platforms);
     if (p === undefined) unknown = true;
-    else if (p.length && !p.includes('all')) return { covers: 'no', reason: `it applies only to ${p.join(', ')} devices` };
+    else if (p.length && !p.includes('all')) {
+      const written = (arrayItems(platforms) ?? []).map((i) => knownString(i)?.trim() ?? '');
+      gaps.push({ kind: 'platforms', reason: `it applies only to ${written.join(', ')} devices`, at: platforms, detail: p });
+    }
   }
 
-  return unknown ? { covers: 'unknown' } : { covers: 'yes' };
+  return { gaps, unknown };
+}
+
+/** Whether a policy covers a target: the first gap the catalog's order names, else unknown or yes. */
+export function coversApps(policy: Resource, target: AppTarget): Coverage {
+  const a = assessPolicy(policy, target);
+  if (a.gaps.length) return { covers: 'no', reason: a.gaps[0].reason };
+  return a.unknown ? { covers: 'unknown' } : { covers: 'yes' };
+}
+
+/** Whether a policy requires MFA for Azure Virtual Desktop (the catalog's six conditions, see assessPolicy). */
+export function coversAvd(policy: Resource): Coverage {
+  return coversApps(policy, AVD_TARGET);
 }
 
 /** The AVD resource types MFA findings go on, in order: host pools, else application groups, else workspaces. */

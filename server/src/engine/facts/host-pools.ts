@@ -1,5 +1,5 @@
 import type { AvdGraph, HostPoolNode } from '../graph';
-import { identityKey, indexBy, location, poolTypeOf, resourceGroupOf } from '../graph';
+import { identityKey, indexBy, location, parentNameOf, poolTypeOf, resourceGroupOf } from '../graph';
 import type { RelatedInfo, Resource, Value } from '../model';
 import { clip } from '../message';
 import { cases, describe, get, knownString } from '../values';
@@ -71,4 +71,50 @@ export function unlinkedPooledPools(graph: AvdGraph): { pools: HostPoolNode[]; b
     unlinked.set(graph, (u = { pools, byResourceGroup: indexBy(pools, (hp) => resourceGroupOf(hp.resource)) }));
   }
   return u;
+}
+
+const SESSION_HOST_CONFIGURATION = 'microsoft.desktopvirtualization/hostpools/sessionhostconfigurations';
+
+/**
+ * The session host configuration of a pool (preview session host management): the service creates the pool's hosts
+ * and manages sign-in to them, so users need no VM login grant of their own. Found by its `pool/config` name.
+ */
+export function sessionHostConfiguration(graph: AvdGraph, pool: HostPoolNode): Resource | undefined {
+  const poolName = identityKey(get(pool.resource.body, 'name'));
+  for (const r of graph.byKey.values()) {
+    if (r.type.toLowerCase() !== SESSION_HOST_CONFIGURATION || r.source.existing) continue;
+    // Bicep's `parent: hostPool`, Terraform azapi's `parent_id`; else ARM's `pool/config` name.
+    const parent = get(r.body, 'parent') ?? get(r.body, 'parentId') ?? get(r.body, 'parent_id');
+    if (parent?.kind === 'ref' && parent.target === pool.resource.key) return r;
+    if (poolName !== undefined && identityKey(parentNameOf(r)) === poolName) return r;
+  }
+  return undefined;
+}
+
+export interface JoinLadder {
+  /** 0 when Microsoft Entra joined hosts are seen, -1 when the join type is not visible, -2 when every host is joined only to Active Directory. */
+  shift: number;
+  adOnly: boolean;
+  /** The hosts that show the join type (at most three), for related information. */
+  evidence: RelatedInfo[];
+}
+
+/**
+ * The level ladder of the rules about Microsoft Entra sign-in to a pool's hosts (single sign-on, the legacy password
+ * sign-in): what the session hosts linked to the pool show of their join type.
+ */
+export function joinLadder(pool: HostPoolNode): JoinLadder {
+  const hosts = pool.sessionHosts;
+  const entra = hosts.filter((h) => h.joinType === 'entra' || h.joinType === 'mixed');
+  if (entra.length) {
+    const evidence = entra.slice(0, 3).map((h) => relatedResource(h.joinEvidence ?? h.vm, `Session host ${displayName(h.vm)} is Microsoft Entra joined`));
+    return { shift: 0, adOnly: false, evidence };
+  }
+  if (hosts.length && hosts.every((h) => h.joinType === 'ad')) {
+    const evidence = hosts
+      .slice(0, 3)
+      .map((h) => relatedResource(h.joinEvidence ?? h.vm, `Session host ${displayName(h.vm)} is joined only to Active Directory`));
+    return { shift: -2, adOnly: true, evidence };
+  }
+  return { shift: -1, adOnly: false, evidence: [] };
 }

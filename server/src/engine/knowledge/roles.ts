@@ -58,6 +58,12 @@ export const ROLES: readonly RoleInfo[] = [
     localAdmin: false,
   },
   {
+    guid: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+    name: 'Role Based Access Control Administrator',
+    onSessionHost: 'Can grant itself or others roles on the VM, including Virtual Machine Administrator Login, unless a condition limits it.',
+    localAdmin: false,
+  },
+  {
     guid: '1d18fff3-a72a-46b5-b4a9-0b38a3cd7e63',
     name: 'Desktop Virtualization User',
     onSessionHost: 'Lets the user see and open the application group in the AVD feed.',

@@ -4,7 +4,7 @@ import { findRdp, parseRdpString } from '../rdp';
 import { cases, get, isAbsent, knownString } from '../values';
 import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './host-pool-sso-disabled.md';
-import { displayName, relatedResource } from '../facts/host-pools';
+import { displayName, joinLadder } from '../facts/host-pools';
 import { useSite } from '../facts/rdp';
 import { caseNote, clip, fitting } from '../message';
 
@@ -17,30 +17,12 @@ interface JoinVerdict {
   related: RelatedInfo[];
 }
 
-/** The level ladder: Entra-joined hosts seen → the rule's level; join type not visible → one lower; AD DS only → hint. */
+/** The level ladder (facts/host-pools.ts joinLadder), with why single sign-on matters at each step. */
 function joinVerdict(pool: HostPoolNode): JoinVerdict {
-  const hosts = pool.sessionHosts;
-  const entra = hosts.filter((h) => h.joinType === 'entra' || h.joinType === 'mixed');
-  const related = entra.slice(0, 3).map((h) => relatedResource(h.joinEvidence ?? h.vm, `Session host ${displayName(h.vm)} is Microsoft Entra joined`));
-  if (entra.length) {
-    return {
-      shift: 0,
-      why: 'users of its Entra joined hosts type their password at every connection',
-      related,
-    };
-  }
-  if (hosts.length && hosts.every((h) => h.joinType === 'ad')) {
-    return {
-      shift: -2,
-      why: 'its hosts are joined only to Active Directory, where it also needs hybrid join',
-      related: [],
-    };
-  }
-  return {
-    shift: -1,
-    why: 'users of Entra or hybrid joined hosts type their password at every connection',
-    related: [],
-  };
+  const ladder = joinLadder(pool);
+  if (ladder.shift === 0) return { shift: 0, why: 'users of its Entra joined hosts type their password at every connection', related: ladder.evidence };
+  if (ladder.adOnly) return { shift: -2, why: 'its hosts are joined only to Active Directory, where it also needs hybrid join', related: [] };
+  return { shift: -1, why: 'users of Entra or hybrid joined hosts type their password at every connection', related: [] };
 }
 
 function check(pool: HostPoolNode, ctx: RuleContext): void {

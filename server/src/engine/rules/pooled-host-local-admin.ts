@@ -1,10 +1,10 @@
-import { displayName, isEndUserOf, poolTypeCases, pooledCases, relatedResource, unlinkedPooledPools } from '../facts/host-pools';
+import { displayName, isEndUserOf, poolTypeCases, pooledCases, relatedResource, sessionHostConfiguration, unlinkedPooledPools } from '../facts/host-pools';
+import { allowListed } from '../facts/admin-principals';
 import { caseNote, fitting } from '../message';
 import type { HostPoolNode, RoleAssignmentNode } from '../graph';
 import { identityKey } from '../graph';
-import { VM_ADMIN_LOGIN, VM_USER_LOGIN } from '../knowledge/roles';
+import { type RoleInfo, VM_ADMIN_LOGIN, VM_USER_LOGIN } from '../knowledge/roles';
 import type { Fix, RelatedInfo } from '../model';
-import { knownString } from '../values';
 import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './pooled-host-local-admin.md';
 
@@ -18,21 +18,10 @@ const OPTIONS = {
   },
 } as const;
 
-function allowListed(ra: RoleAssignmentNode, allow: readonly string[]): boolean {
-  if (!ra.principal) return false;
-  const p = ra.principal;
-  const text = knownString(p)?.toLowerCase();
-  const names = new Set(allow.map((a) => a.toLowerCase()));
-  if (text !== undefined) return names.has(text);
-  // A principal given by a parameter or variable is allow-listed by its name ("adminGroupObjectId").
-  const key = p.kind === 'unknown' ? (p.key ?? '') : '';
-  const tail = key.slice(Math.max(key.lastIndexOf(':'), key.lastIndexOf('.')) + 1);
-  return /^[A-Za-z_][\w-]*$/.test(tail) && names.has(tail.toLowerCase());
-}
-
-function fixesFor(ra: RoleAssignmentNode, roleGuid: string, pool: HostPoolNode): Fix[] {
+function fixesFor(ra: RoleAssignmentNode, roleGuid: string, pool: HostPoolNode, managed: boolean): Fix[] {
   const fixes: Fix[] = [];
-  if (roleGuid === VM_ADMIN_LOGIN.guid) {
+  // A pool whose session host configuration manages sign-in needs no user-login grant to replace this one with.
+  if (roleGuid === VM_ADMIN_LOGIN.guid && !managed) {
     fixes.push(
       fix(
         'Use Virtual Machine User Login instead',
@@ -50,9 +39,17 @@ function fixesFor(ra: RoleAssignmentNode, roleGuid: string, pool: HostPoolNode):
   return fixes;
 }
 
+/**
+ * A login role granted at a management group: VM sign-in with Microsoft Entra does not honour it there (a management-plane
+ * role still acts through the VMs it covers).
+ */
+function viaManagementGroup(ra: RoleAssignmentNode, role: RoleInfo): boolean {
+  return ra.scope.kind === 'managementGroup' && role.localAdmin === 'direct';
+}
+
 function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
   const { graph } = ctx;
-  if (allowListed(ra, ctx.options.adminPrincipals)) return;
+  if (allowListed(ra.principal, ctx.options.adminPrincipals)) return;
   for (const rc of ra.roles) {
     const role = rc.role;
     if (!role || !role.localAdmin) continue;
@@ -88,6 +85,8 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
         const adOnly = role === VM_ADMIN_LOGIN && hosts.length > 0 && hosts.every((h) => h.joinType === 'ad');
         let shift = endUser && role.localAdmin === 'direct' ? 0 : -1;
         if (inferred) shift -= 1;
+        // Microsoft Entra sign-in to a VM reads the login roles at the VM, its resource group or its subscription.
+        if (viaManagementGroup(ra, role)) shift -= 1;
         if (adOnly) shift = -2;
         return { pool, endUser, hosts, adOnly, shift };
       })
@@ -104,6 +103,12 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
       message = fitting(
         `${role.name} ${scopeText} of pooled host pool ${name} does nothing on hosts joined only to Active Directory, until they join Microsoft Entra.`,
         `${role.name} ${scopeText} of pooled host pool ${name} does nothing on hosts joined only to Active Directory.`,
+      );
+    } else if (viaManagementGroup(ra, role)) {
+      message = fitting(
+        `${role.name} on a management group is not used by VM sign-in, but lower down it makes ${who} local admins of pooled host pool ${name}.`,
+        `${role.name} on a management group is not used by VM sign-in; lower down it gives admin rights on pooled host pool ${name}.`,
+        `${role.name} on a management group is not used by VM sign-in today, but lower down it gives admin rights on pooled hosts.`,
       );
     } else if (inferred) {
       message = fitting(
@@ -137,6 +142,8 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
     ];
     for (const h of hosts.slice(0, 5)) related.push(relatedResource(h.vm, `Session host ${displayName(h.vm)} covered by this assignment`));
     if (endUser) related.push(relatedResource(endUser, 'The same principal is an end user of the pool (Desktop Virtualization User)'));
+    const configuration = sessionHostConfiguration(graph, pool);
+    if (configuration) related.push(relatedResource(configuration, 'Its session host configuration manages sign-in to the hosts: users need no login grant'));
     ctx.report({
       uri: ra.resource.source.uri,
       at: rc.value.range,
@@ -144,7 +151,7 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
       message,
       shift,
       related,
-      fixes: fixesFor(ra, role.guid, pool),
+      fixes: fixesFor(ra, role.guid, pool, !!configuration),
       key: `${ra.resource.key}|properties.roleDefinitionId|${rc.when}`,
     });
   }

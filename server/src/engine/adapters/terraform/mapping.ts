@@ -133,6 +133,21 @@ const TABLE: Record<string, TfMapping> = {
     },
     json: ['settings', 'protected_settings'],
   },
+  azurerm_virtual_machine_run_command: {
+    armType: 'Microsoft.Compute/virtualMachines/runCommands',
+    // The VM is the run command's parent, as Bicep's `parent` is read; `source { script }` keeps its HCL names.
+    attrs: { name: ['name'], location: ['location'], tags: ['tags'], virtual_machine_id: ['parent'], source: ['properties', 'source'] },
+  },
+  // Entra directory roles in Microsoft Graph's shape (a role assignment names the role by its template id).
+  azuread_directory_role: { armType: 'Microsoft.Graph/directoryRoles', attrs: { display_name: ['displayName'], template_id: ['roleTemplateId'] } },
+  azuread_directory_role_assignment: {
+    armType: 'Microsoft.Graph/roleManagement/directory/roleAssignments',
+    attrs: { role_id: ['roleDefinitionId'], principal_object_id: ['principalId'], directory_scope_id: ['directoryScopeId'] },
+  },
+  azuread_directory_role_member: {
+    armType: 'Microsoft.Graph/directoryRoles/members',
+    attrs: { role_object_id: ['roleObjectId'], member_object_id: ['principalId'] },
+  },
   azurerm_role_assignment: {
     armType: 'Microsoft.Authorization/roleAssignments',
     attrs: {
