@@ -58,6 +58,8 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       return wrap(replaceRole(intent, ctx));
     case 'set-property':
       return wrap(setProperty(intent.resource, intent.path, intent.value, ctx));
+    case 'add-list-item':
+      return wrap(addListItem(intent.resource, intent.path, intent.value, ctx));
     case 'suppress': {
       const doc = ctx.document(intent.uri);
       const printer = doc && ctx.printer(doc.language);
@@ -249,6 +251,37 @@ function setProperty(key: string, path: string[], value: string | number | boole
   const current = knownString(v);
   if (current === undefined || v.kind !== 'string' || v.parts.length !== 1) return undefined;
   return replaceText(v, ctx, current, value, false);
+}
+
+/**
+ * Adds a string after the last item of a list literal written in the resource's document, in the same quotes, on a line
+ * of its own when the list has one item per line. Undefined when the list is not written there as literals.
+ */
+function addListItem(key: string, path: string[], value: string, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const doc = r && ctx.document(r.source.uri);
+  const printer = doc && ctx.printer(doc.language);
+  const v = r && get(r.body, ...path);
+  if (!doc || !printer || v?.kind !== 'array' || !v.items.length || v.origin) return undefined;
+  const last = v.items[v.items.length - 1];
+  const written = doc.text.slice(last.range.start, last.range.end);
+  const quote = written[0];
+  if (last.kind !== 'string' || (quote !== '"' && quote !== "'") || written[written.length - 1] !== quote) return undefined;
+  const item = `${quote}${printer.escapeStringText(value)}${quote}`;
+  const lineStart = doc.text.lastIndexOf('\n', last.range.start - 1) + 1;
+  const before = doc.text.slice(lineStart, last.range.start);
+  if (!/^\s*$/.test(before)) return [{ uri: doc.uri, range: { start: last.range.end, end: last.range.end }, newText: `, ${item}` }];
+  // One item per line: a new line with the same indentation; Bicep separates such items by line breaks alone.
+  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  if (doc.language === 'bicep') return [{ uri: doc.uri, range: { start: last.range.end, end: last.range.end }, newText: `${eol}${before}${item}` }];
+  // The new line goes after the last item's line, so a comment at its end stays with it.
+  const trailing = doc.text[last.range.end] === ',';
+  let lineEnd = doc.text.indexOf('\n', last.range.end);
+  if (lineEnd < 0) lineEnd = doc.text.length;
+  if (doc.text[lineEnd - 1] === '\r') lineEnd--;
+  const edits: TextEdit[] = [{ uri: doc.uri, range: { start: lineEnd, end: lineEnd }, newText: `${eol}${before}${item}${trailing ? ',' : ''}` }];
+  if (!trailing) edits.unshift({ uri: doc.uri, range: { start: last.range.end, end: last.range.end }, newText: ',' });
+  return edits;
 }
 
 function suppress(doc: Document, printer: Printer, ruleId: string, offset: number): TextEdit[] {

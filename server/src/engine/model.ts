@@ -324,6 +324,8 @@ export type FixIntent =
   | { kind: 'replace-role'; resource: string; fromGuid: string; toGuid: string; toName: string }
   /** Set a property (ARM path) of a resource to a literal. */
   | { kind: 'set-property'; resource: string; path: string[]; value: string | number | boolean }
+  /** Add the string `value` to the list at `path` of the resource body, written as its last item is (an id to a policy's apps). */
+  | { kind: 'add-list-item'; resource: string; path: string[]; value: string }
   /** Add a Conditional Access policy requiring MFA for Azure Virtual Desktop next to the given document. */
   | { kind: 'add-ca-policy'; nearUri: string }
   /** Record in .avdsec.json that a rule option holds (e.g. Conditional Access is managed outside the repository). */

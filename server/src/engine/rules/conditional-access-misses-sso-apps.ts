@@ -3,7 +3,7 @@ import { displayName, relatedResource } from '../facts/host-pools';
 import { rdpCases, tokensOf } from '../facts/rdp';
 import type { AvdGraph } from '../graph';
 import type { RelatedInfo, Resource } from '../model';
-import { defineRule, type RuleContext } from '../rule';
+import { defineRule, fix, type RuleContext } from '../rule';
 import { REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from '../knowledge/apps';
 import { get } from '../values';
 import docs from './conditional-access-misses-sso-apps.md';
@@ -83,6 +83,17 @@ function check(policy: Resource, ctx: RuleContext): void {
       ...(notes.length > 3 ? [relatedResource(policy, `${notes.length - 3} more host pools turn single sign-on on`)] : []),
     ],
     key: `${policy.key}|conditions.applications`,
+    // Adds the app where the list is written in Terraform (azuread, a msgraph body); Graph JSON files are not edited.
+    fixes:
+      excludes || !policy.source.uri.endsWith('.tf')
+        ? []
+        : [
+            fix(
+              'Add Windows Cloud Login to the policy',
+              { kind: 'add-list-item', resource: policy.key, path: ['conditions', 'applications', 'includeApplications'], value: WINDOWS_CLOUD_LOGIN_APP_ID },
+              true,
+            ),
+          ],
   });
 }
 
