@@ -121,3 +121,46 @@ describe('workspace: incremental updates give the same findings as a fresh works
     }
   });
 });
+
+describe('workspace: facts another file is judged by', () => {
+  it('turning single sign-on on in a pool republishes a Conditional Access policy of another file, which must then cover it', async () => {
+    const dir = path.join(FIXTURES, 'rules', 'conditional-access-misses-sso-apps', 'tf-azuread-avd-only');
+    const policy = fs
+      .readFileSync(path.join(dir, 'conditional_access.tf'), 'utf8')
+      .split('\n')
+      .filter((l) => !/^#\s*\^/.test(l))
+      .join('\n');
+    const pool = `resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp-pooled'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    customRdpProperty: 'audiomode:i:0;enablerdsaadauth:i:0;'
+  }
+}
+`;
+    const ws = new Workspace(await grammars());
+    try {
+      ws.set('/ws/identity/conditional_access.tf', policy, 1);
+      ws.set('/ws/identity/providers.tf', fs.readFileSync(path.join(dir, 'providers.tf'), 'utf8'), 1);
+      ws.set('/ws/pool/main.bicep', pool, 1);
+      const sso = () => ws.findings('/ws/identity/conditional_access.tf', emptyConfig()).filter((f) => f.ruleId === 'conditional-access-misses-sso-apps');
+      assert.deepEqual(sso(), []);
+      ws.linksChanged();
+      // Typing inside the RDP string: an edit the graph takes in place.
+      const at = pool.indexOf('enablerdsaadauth:i:0') + 'enablerdsaadauth:i:'.length;
+      ws.set('/ws/pool/main.bicep', pool.slice(0, at) + '1' + pool.slice(at + 1), 2, [{ start: at, oldEnd: at + 1, newText: '1' }]);
+      assert.equal(ws.linksChanged(), true, 'the policy file is published again');
+      assert.equal(sso().length, 1);
+      // Another edit of the string that leaves single sign-on as it is changes nothing elsewhere.
+      const next = ws.text('/ws/pool/main.bicep')!;
+      const audio = next.indexOf('audiomode:i:0') + 'audiomode:i:'.length;
+      ws.set('/ws/pool/main.bicep', next.slice(0, audio) + '1' + next.slice(audio + 1), 3, [{ start: audio, oldEnd: audio + 1, newText: '1' }]);
+      assert.equal(ws.linksChanged(), false);
+    } finally {
+      ws.dispose();
+    }
+  });
+});

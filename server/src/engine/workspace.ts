@@ -17,7 +17,7 @@ import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
-import { buildGraph, linkFacts, linkSignature, swapDocument, type AvdGraph } from './graph';
+import { buildGraph, linkFacts, linkSignature, ssoSignature, swapDocument, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
 import { detectLanguage, type Grammars } from './parse';
@@ -73,6 +73,8 @@ export class Workspace {
    */
   private readonly neutralForGraph = new Set<string>();
   private readonly neutralForLinks = new Set<string>();
+  /** Each file's own host pools' single sign-on state (ssoSignature), which neutral edits may change too. */
+  private readonly ssoSignatures = new Map<string, string>();
 
   private readonly terraform: TerraformProject;
   private readonly tfPrinter: Printer;
@@ -264,6 +266,11 @@ export class Workspace {
     const graph = this.graph();
     let changed = false;
     for (const uri of this.dirtyLinks) {
+      const doc = this.files.get(uri)?.doc;
+      const sso = doc ? ssoSignature(doc) : undefined;
+      if (sso !== this.ssoSignatures.get(uri)) changed = true;
+      if (sso === undefined) this.ssoSignatures.delete(uri);
+      else this.ssoSignatures.set(uri, sso);
       if (this.neutralForLinks.has(uri) && this.signatures.has(uri)) continue;
       const sig = this.files.has(uri) ? linkSignature(graph, uri) : undefined;
       if (sig !== this.signatures.get(uri)) changed = true;

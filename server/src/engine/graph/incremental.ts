@@ -1,4 +1,5 @@
 import type { Document, Resource, Value } from '../model';
+import { findRdp, parseRdpString } from '../rdp';
 import { valueKey } from '../resolve/functions';
 import { cases, get } from '../values';
 import type { AvdGraph } from './build';
@@ -23,6 +24,9 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
       `hp ${hp.resource.key} ${identityKey(resourceName(hp.resource))} ${identityKey(resourceGroupOf(hp.resource))} ${types.join('|')} ${!!hp.resource.source.existing}`,
     );
   }
+  // Principals (Entra users, groups, invitations) are judged by the rules on the grants that name them, in other files.
+  for (const d of graph.documents)
+    if (d.uri === uri) for (const r of d.resources) if (PRINCIPALS.has(r.type.split('@')[0].toLowerCase())) out.push(`pr ${r.key} ${valueKey(r.body)}`);
   for (const h of graph.sessionHosts) {
     if (mine(h.vm) || h.extensions.some(mine))
       out.push(`sh ${h.vm.key} ${identityKey(resourceGroupOf(h.vm))} ${h.joinType} ${h.hostPool?.resource.key} ${h.extensions.map((e) => e.key).join(',')}`);
@@ -52,6 +56,45 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
           .join(',')}`,
       );
   return out.join('\n');
+}
+
+/** Entra identities as Terraform (azuread, read unmapped) and the Microsoft Graph Bicep extension declare them. */
+const PRINCIPALS: ReadonlySet<string> = new Set([
+  'terraform:azuread_user',
+  'terraform:azuread_group',
+  'terraform:azuread_group_member',
+  'terraform:azuread_invitation',
+  'microsoft.graph/users',
+  'microsoft.graph/groups',
+]);
+
+/**
+ * The single sign-on state of a document's own host pools, computed from the document alone: an edit of an RDP string
+ * leaves the graph as it was, but a policy in another file is judged by it (conditional-access-misses-sso-apps).
+ */
+export function ssoSignature(doc: Document): string {
+  return doc.resources
+    .filter((r) => r.type.split('@')[0].toLowerCase() === 'microsoft.desktopvirtualization/hostpools')
+    .map((r) => `${r.key}:${ssoState(r)}`)
+    .join(',');
+}
+
+/**
+ * Whether a pool turns single sign-on on, in each case of its RDP string: the Conditional Access rules judge the
+ * policies of other files by it. Only this property: the rest of the string is the pool's own document's business.
+ */
+function ssoState(hp: Resource): string {
+  const v = get(hp.body, 'properties', 'customRdpProperty');
+  if (!v) return '';
+  return cases(v)
+    .map((c) =>
+      c.value.kind === 'string'
+        ? findRdp(parseRdpString(c.value), 'enablerdsaadauth')
+            .map((t) => t.value.trim())
+            .join('/')
+        : c.value.kind,
+    )
+    .join('|');
 }
 
 /**
