@@ -43,7 +43,8 @@ const lower = (p: Path) => p.map((k) => k.toLowerCase());
 /** Whether reading `read` on a resource of `type` is reading towards, or inside, a path of the table. */
 function inTable(type: string, read: string[]): boolean {
   const r = lower(read);
-  return linkPaths(type.toLowerCase()).some((p) => {
+  // Bicep extension resources (Microsoft Graph) keep their version in the type.
+  return linkPaths(type.split('@')[0].toLowerCase()).some((p) => {
     const t = lower(p);
     const n = Math.min(t.length, r.length);
     return t.slice(0, n).join('\u0000') === r.slice(0, n).join('\u0000');
@@ -122,7 +123,12 @@ describe('graph: what links what is declared once (graph/links.ts)', () => {
   it('the ARM and Bicep edit checks take no edit inside a property the table lists, and take one inside another', () => {
     const cases: { type: string; key: string; linked: boolean }[] = [
       ...TABLE.filter((t) => t.path.length > 1 && t.path[0] === 'properties').map((t) => ({ type: t.type, key: t.path[1], linked: true })),
-      ...[...new Set(TABLE.map((t) => t.type))].map((type) => ({ type, key: 'description', linked: type === 'microsoft.graph/conditionalaccesspolicies' })),
+      // Types read whole (policies, principals) link by any property.
+      ...[...new Set(TABLE.map((t) => t.type))].map((type) => ({
+        type,
+        key: 'description',
+        linked: TABLE.some((t) => t.type === type && t.path.length === 0),
+      })),
     ];
     for (const { type, key, linked } of cases) {
       assert.equal(linksProperty(type, key), linked, `${type} ${key}`);

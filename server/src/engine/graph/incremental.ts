@@ -5,7 +5,7 @@ import { cases, get } from '../values';
 import type { AvdGraph } from './build';
 import { poolTypeOf } from './host-pools';
 import { identityKey } from './identity';
-import { linkPaths } from './links';
+import { linkPaths, PRINCIPAL_TYPES } from './links';
 import { resourceGroupOf, resourceName } from './resources';
 import { principalOf, type RoleAssignmentNode, type RoleCase, roleSource } from './role-assignments';
 
@@ -58,15 +58,7 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
   return out.join('\n');
 }
 
-/** Entra identities as Terraform (azuread, read unmapped) and the Microsoft Graph Bicep extension declare them. */
-const PRINCIPALS: ReadonlySet<string> = new Set([
-  'terraform:azuread_user',
-  'terraform:azuread_group',
-  'terraform:azuread_group_member',
-  'terraform:azuread_invitation',
-  'microsoft.graph/users',
-  'microsoft.graph/groups',
-]);
+const PRINCIPALS: ReadonlySet<string> = new Set(PRINCIPAL_TYPES);
 
 /**
  * The single sign-on state of a document's own host pools, computed from the document alone: an edit of an RDP string

@@ -17,7 +17,17 @@ export const TYPES = {
   caPolicy: 'microsoft.graph/conditionalaccesspolicies',
   keyVault: 'microsoft.keyvault/vaults',
   secret: 'microsoft.keyvault/vaults/secrets',
+  // Entra identities: Microsoft Graph Bicep, and Terraform's azuread resources, which the model keeps unmapped.
+  entraUser: 'microsoft.graph/users',
+  entraGroup: 'microsoft.graph/groups',
+  tfUser: 'terraform:azuread_user',
+  tfGroup: 'terraform:azuread_group',
+  tfGroupMember: 'terraform:azuread_group_member',
+  tfInvitation: 'terraform:azuread_invitation',
 } as const;
+
+/** Principals: the rules on a grant judge who it names (a guest, a group of everyone) by all of the principal. */
+export const PRINCIPAL_TYPES = [TYPES.entraUser, TYPES.entraGroup, TYPES.tfUser, TYPES.tfGroup, TYPES.tfGroupMember, TYPES.tfInvitation] as const;
 
 /** A path in a resource body; keys compare case-insensitively (DSC's `HostPoolName` is read as `hostPoolName`). */
 export type Path = readonly string[];
@@ -101,6 +111,12 @@ export const LINKS = {
     /** Read whole: whether policies cover AVD is judged on all of it. */
     policy: [[]],
   },
+  [TYPES.entraUser]: { principal: [[]] },
+  [TYPES.entraGroup]: { principal: [[]] },
+  [TYPES.tfUser]: { principal: [[]] },
+  [TYPES.tfGroup]: { principal: [[]] },
+  [TYPES.tfGroupMember]: { principal: [[]] },
+  [TYPES.tfInvitation]: { principal: [[]] },
 } as const satisfies Record<string, Record<string, readonly Path[]>>;
 
 type Table = typeof LINKS;
