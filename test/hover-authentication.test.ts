@@ -116,3 +116,48 @@ describe('hover: the three authentication phases', () => {
     }
   });
 });
+
+describe('hover: the boundaries of the identity rules', () => {
+  it('on a RemoteApp: what it runs and what its command line setting lets the client do', async () => {
+    const text = `resource ag 'Microsoft.DesktopVirtualization/applicationGroups@2024-04-03' = {
+  name: 'ag-apps'
+  location: 'westeurope'
+  properties: { applicationGroupType: 'RemoteApp', hostPoolArmPath: '/x' }
+}
+
+resource app 'Microsoft.DesktopVirtualization/applicationGroups/applications@2024-04-03' = {
+  parent: ag
+  name: 'shell'
+  properties: {
+    filePath: 'C:\\\\Windows\\\\System32\\\\cmd.exe'
+    commandLineSetting: 'Allow'
+  }
+}
+`;
+    const md = await hoverOn(text, 'commandLineSetting');
+    assert.match(md, /\*\*RemoteApp\*\* `C:\\Windows\\System32\\cmd\.exe`.*command line: \*\*Allow\*\*/);
+    assert.match(md, /remoteapp-shell-or-command-line/);
+  });
+
+  it('on a Custom Script Extension: it runs as SYSTEM, and Administrators members are admins of every session', async () => {
+    const text = `resource vm 'Microsoft.Compute/virtualMachines@2024-03-01' existing = {
+  name: 'avd-sh-0'
+}
+
+resource script 'Microsoft.Compute/virtualMachines/extensions@2024-03-01' = {
+  parent: vm
+  name: 'setup'
+  location: 'westeurope'
+  properties: {
+    publisher: 'Microsoft.Compute'
+    type: 'CustomScriptExtension'
+    typeHandlerVersion: '1.10'
+    settings: { commandToExecute: 'powershell -c "Get-Date"' }
+  }
+}
+`;
+    const md = await hoverOn(text, "'Microsoft.Compute/virtualMachines/extensions");
+    assert.match(md, /\*\*Custom Script Extension\*\*: runs its script as SYSTEM/);
+    assert.match(md, /local-admin-by-script/);
+  });
+});

@@ -2,6 +2,7 @@ import { type AvdGraph, type HostPoolNode, typeIs } from './graph';
 import { appById, AVD_APP_ID, REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from './knowledge/apps';
 import { BOUNDARIES, SECURITY_RECOMMENDATIONS_URL, TRUST_LEVELS } from './knowledge/boundaries';
 import { RDP_PROPERTIES, rdpProperty, rdsOnlyProperty } from './knowledge/rdp-properties';
+import { DESKTOP_VIRTUALIZATION_USER } from './knowledge/roles';
 import type { Document, Range, Resource, Value } from './model';
 import { parseRdpString } from './rdp';
 import { authenticationPhases } from './facts/authentication';
@@ -82,6 +83,15 @@ export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverRe
   if (typeIs(r, 'microsoft.compute/virtualmachines/extensions') && (onHead || p.startsWith('properties.type') || p.startsWith('properties.settings'))) {
     const h = joinHover(r);
     if (h) return { markdown: h, range };
+  }
+  if (typeIs(r, 'microsoft.compute/virtualmachines/runcommands') && (onHead || p.startsWith('properties.source'))) {
+    return { markdown: scriptHover('Run Command'), range };
+  }
+  if (
+    typeIs(r, 'microsoft.desktopvirtualization/applicationgroups/applications') &&
+    (onHead || p.startsWith('properties.filepath') || p.startsWith('properties.commandline'))
+  ) {
+    return { markdown: remoteAppHover(r), range };
   }
   if (typeIs(r, 'microsoft.compute/virtualmachines') && onHead) {
     const host = graph.sessionHosts.find((h) => h.vm === r);
@@ -255,7 +265,15 @@ function roleHover(r: Resource, graph: AvdGraph, range: Range): HoverResult | un
               ? `a ${scope.type ?? 'resource'}`
               : 'a scope avdsec cannot read';
   lines.push(`Scope: ${scopeText}; session hosts covered in this workspace: ${node.covers.length}.`);
-  lines.push(ruleLinks(['pooled-host-local-admin']), LEARN('azure-ad-joined-session-hosts', 'Microsoft Entra joined session hosts'));
+  const rules = new Set<string>();
+  for (const rc of node.roles) {
+    if (rc.role?.localAdmin)
+      ['pooled-host-local-admin', 'personal-admin-scope-too-wide', 'avd-service-principal-overprivileged'].forEach((id) => rules.add(id));
+    if (rc.role?.guid === DESKTOP_VIRTUALIZATION_USER.guid)
+      ['app-group-access-too-broad', 'cross-organization-pooled-users', 'cloud-identity-on-ad-joined-hosts'].forEach((id) => rules.add(id));
+  }
+  if (!rules.size) rules.add('pooled-host-local-admin');
+  lines.push(ruleLinks([...rules]), LEARN('azure-ad-joined-session-hosts', 'Microsoft Entra joined session hosts'));
   return { markdown: lines.filter(Boolean).join('\n\n'), range };
 }
 
@@ -277,6 +295,7 @@ function joinHover(ext: Resource): string | undefined {
       LEARN('azure-ad-joined-session-hosts', 'Microsoft Entra joined session hosts'),
     ].join('\n\n');
   }
+  if (type === 'customscriptextension') return scriptHover('Custom Script Extension');
   if (type === 'jsonaddomainextension') {
     return [
       '**Active Directory domain join (JsonADDomainExtension)**: the host joins an AD DS domain.',
@@ -300,6 +319,30 @@ function joinHover(ext: Resource): string | undefined {
       .join('\n\n');
   }
   return undefined;
+}
+
+/** A script that runs on a session host as SYSTEM (Custom Script Extension, Run Command). */
+function scriptHover(what: string): string {
+  return [
+    `**${what}**: runs its script as SYSTEM on the session host.`,
+    'A script that adds users to the local Administrators group makes them administrators of the host, and on a pooled host of every session on it: **administrator-to-kernel is not a security boundary.** Keep such members to an admin group.',
+    boundaryLine(['kernel', 'session']),
+    ruleLinks(['local-admin-by-script']),
+    LEARN('security-recommendations', 'Security recommendations for Azure Virtual Desktop'),
+  ].join('\n\n');
+}
+
+/** A RemoteApp: what it runs, and whether the client can add to its command line. */
+function remoteAppHover(r: Resource): string {
+  const file = knownString(get(r.body, 'properties', 'filePath'));
+  const setting = knownString(get(r.body, 'properties', 'commandLineSetting'));
+  return [
+    `**RemoteApp**${file ? ` \`${file}\`` : ''}: users start it in a session on the hosts of its host pool${setting ? `; command line: **${setting}**` : ''}.`,
+    'A shell, script host or admin tool published as an app, or an app that runs any command line the client sends (`Allow`), lets users run any program on the host: the process and session boundaries of a shared host then rest on Windows permissions alone. `DoNotAllow`, or `Require` with fixed arguments, keeps the app to what you publish.',
+    boundaryLine(['process', 'session']),
+    ruleLinks(['remoteapp-shell-or-command-line']),
+    LEARN('publish-applications-stream-remoteapp', 'Publish applications with RemoteApp'),
+  ].join('\n\n');
 }
 
 function sessionHostHover(join: string, pool: Resource | undefined): string {
