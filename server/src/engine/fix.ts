@@ -60,6 +60,16 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       return wrap(setProperty(intent.resource, intent.path, intent.value, ctx));
     case 'add-list-item':
       return wrap(addListItem(intent.resource, intent.path, intent.value, ctx));
+    case 'replace-list-item':
+    case 'remove-list-item':
+    case 'set-list':
+      return wrap(editList(intent, ctx));
+    case 'several': {
+      // All or nothing: a part that cannot be written makes the whole fix unavailable.
+      const sets = intent.intents.map((i) => renderFix(i, ctx));
+      if (sets.some((x) => !x)) return undefined;
+      return wrap(dedupe(sets.flatMap((x) => x!.edits)));
+    }
     case 'suppress': {
       const doc = ctx.document(intent.uri);
       const printer = doc && ctx.printer(doc.language);
@@ -282,6 +292,49 @@ function addListItem(key: string, path: string[], value: string, ctx: FixContext
   const edits: TextEdit[] = [{ uri: doc.uri, range: { start: lineEnd, end: lineEnd }, newText: `${eol}${before}${item}${trailing ? ',' : ''}` }];
   if (!trailing) edits.unshift({ uri: doc.uri, range: { start: last.range.end, end: last.range.end }, newText: ',' });
   return edits;
+}
+
+/** A list literal of strings written in the resource's own document, with the document and its printer. */
+function writtenList(key: string, path: string[], ctx: FixContext) {
+  const r = ctx.resource(key);
+  const doc = r && ctx.document(r.source.uri);
+  const printer = doc && ctx.printer(doc.language);
+  const v = r && get(r.body, ...path);
+  if (!doc || !printer || v?.kind !== 'array' || v.origin || doc.text[v.range.start] !== '[') return undefined;
+  const items = v.items.map((item) => {
+    const text = doc.text.slice(item.range.start, item.range.end);
+    const quoted = item.kind === 'string' && text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0];
+    return { item, value: quoted ? knownString(item) : undefined, quote: quoted ? text[0] : undefined };
+  });
+  return { doc, printer, list: v, items };
+}
+
+function editList(intent: Extract<FixIntent, { kind: 'replace-list-item' | 'remove-list-item' | 'set-list' }>, ctx: FixContext): TextEdit[] | undefined {
+  const w = writtenList(intent.resource, intent.path, ctx);
+  if (!w) return undefined;
+  const { doc, printer, list, items } = w;
+  const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+  if (intent.kind === 'set-list') {
+    const quote = items[0]?.quote ?? (doc.language === 'bicep' ? "'" : '"');
+    if (items.some((i) => !i.quote)) return undefined;
+    const sep = doc.language === 'bicep' ? ' ' : ', ';
+    return [{ uri: doc.uri, range: list.range, newText: `[${intent.values.map((x) => `${quote}${printer.escapeStringText(x)}${quote}`).join(sep)}]` }];
+  }
+  const target = items.find((i) => i.quote && same(i.value, intent.kind === 'replace-list-item' ? intent.from : intent.value));
+  if (!target) return undefined;
+  if (intent.kind === 'replace-list-item') {
+    return [{ uri: doc.uri, range: target.item.range, newText: `${target.quote}${printer.escapeStringText(intent.to)}${target.quote}` }];
+  }
+  // Remove the item: its whole line when it stands alone on one, else with the separator after it (or before it).
+  const { start, end } = target.item.range;
+  const lineStart = doc.text.lastIndexOf('\n', start - 1) + 1;
+  const rest = /^,?[ \t]*(?:(?:#|\/\/)[^\r\n]*)?\r?\n/.exec(doc.text.slice(end));
+  if (/^[ \t]*$/.test(doc.text.slice(lineStart, start)) && rest) return [{ uri: doc.uri, range: { start: lineStart, end: end + rest[0].length }, newText: '' }];
+  const after = /^[ \t]*,[ \t]*/.exec(doc.text.slice(end));
+  if (after && items[items.length - 1] !== target) return [{ uri: doc.uri, range: { start, end: end + after[0].length }, newText: '' }];
+  const before = /[ \t]*,[ \t]*$/.exec(doc.text.slice(list.range.start + 1, start));
+  if (before) return [{ uri: doc.uri, range: { start: start - before[0].length, end }, newText: '' }];
+  return [{ uri: doc.uri, range: { start, end }, newText: '' }];
 }
 
 function suppress(doc: Document, printer: Printer, ruleId: string, offset: number): TextEdit[] {

@@ -326,6 +326,14 @@ export type FixIntent =
   | { kind: 'set-property'; resource: string; path: string[]; value: string | number | boolean }
   /** Add the string `value` to the list at `path` of the resource body, written as its last item is (an id to a policy's apps). */
   | { kind: 'add-list-item'; resource: string; path: string[]; value: string }
+  /** Replace the item `from` of the list at `path` with `to`, in its quotes (one app id for another). */
+  | { kind: 'replace-list-item'; resource: string; path: string[]; from: string; to: string }
+  /** Remove the item `value` from the list at `path`, with its separator. */
+  | { kind: 'remove-list-item'; resource: string; path: string[]; value: string }
+  /** Write the list at `path` as `values`, in the quotes of its first item. */
+  | { kind: 'set-list'; resource: string; path: string[]; values: string[] }
+  /** Several of the above in one edit (a finding about several properties of one resource). */
+  | { kind: 'several'; intents: FixIntent[] }
   /** Add a Conditional Access policy requiring MFA for Azure Virtual Desktop next to the given document. */
   | { kind: 'add-ca-policy'; nearUri: string }
   /** Record in .avdsec.json that a rule option holds (e.g. Conditional Access is managed outside the repository). */

@@ -1,7 +1,7 @@
 import { assessPolicy, coversAvd, type Gap, itemOf, knownStrings, policyName, present } from '../facts/conditional-access';
 import type { AvdGraph } from '../graph';
 import { APPS, AVD_APP_ID, AVD_ARM_PROVIDER_APP_ID } from '../knowledge/apps';
-import type { Fix, RelatedInfo, Resource } from '../model';
+import type { Fix, FixIntent, RelatedInfo, Resource } from '../model';
 import { defineRule, fix, type RuleContext } from '../rule';
 import { arrayItems, get, knownString } from '../values';
 import docs from './conditional-access-ineffective.md';
@@ -35,11 +35,16 @@ function check(policy: Resource, ctx: RuleContext): void {
   const uri = policy.source.uri;
   const at = first.gap.at;
   const related: RelatedInfo[] = others.map((o) => ({ uri, range: o.gap.at?.range ?? policy.source.headRange, message: `Also, ${o.also ?? o.gap.reason}.` }));
-  const fixes: Fix[] = [];
-  // Offered where a printer can write it: Terraform (Graph JSON files are exports avdsec does not edit).
-  if (first.gap.kind === 'state' && policy.source.language === 'terraform') {
-    fixes.push(fix("Enforce the policy (state 'enabled')", { kind: 'set-property', resource: policy.key, path: ['state'], value: 'enabled' }, true));
-  }
+  // Offered where a printer can write it: Terraform (Graph JSON files are exports avdsec does not edit). The fix of
+  // the gap the message names is the preferred one; the others' come with it.
+  const each = policy.source.language === 'terraform' ? verdicts.map((v) => fixOf(policy, v.gap)).filter((f): f is NonNullable<typeof f> => !!f) : [];
+  const fixes: Fix[] =
+    each.length > 1
+      ? [
+          fix(`Apply the ${each.length} fixes of this policy`, { kind: 'several', intents: each.map((f) => f.intent) }, true),
+          ...each.map((f) => fix(f.title, f.intent)),
+        ]
+      : each.map((f) => fix(f.title, f.intent, true));
   ctx.report({
     uri,
     at: at ? at.range : policy.source.headRange,
@@ -50,6 +55,40 @@ function check(policy: Resource, ctx: RuleContext): void {
     fixes,
     key: `${policy.key}|${first.gap.kind}`,
   });
+}
+
+/** The catalog's quick fix for a gap, where the value at fault can be rewritten in place. */
+function fixOf(policy: Resource, gap: Gap): { title: string; intent: FixIntent } | undefined {
+  const resource = policy.key;
+  switch (gap.kind) {
+    case 'state':
+      return { title: "Enforce the policy (state 'enabled')", intent: { kind: 'set-property', resource, path: ['state'], value: 'enabled' } };
+    case 'excluded':
+      return {
+        title: 'Stop excluding Azure Virtual Desktop',
+        intent: { kind: 'remove-list-item', resource, path: ['conditions', 'applications', 'excludeApplications'], value: AVD_APP_ID },
+      };
+    case 'target':
+      return gap.detail.includes(AVD_ARM_PROVIDER_APP_ID)
+        ? {
+            title: 'Target Azure Virtual Desktop instead of its feed app',
+            intent: {
+              kind: 'replace-list-item',
+              resource,
+              path: ['conditions', 'applications', 'includeApplications'],
+              from: AVD_ARM_PROVIDER_APP_ID,
+              to: AVD_APP_ID,
+            },
+          }
+        : undefined;
+    case 'clients':
+      return {
+        title: 'Apply it to the browser and to desktop and mobile clients',
+        intent: { kind: 'set-list', resource, path: ['conditions', 'clientAppTypes'], values: ['browser', 'mobileAppsAndDesktopClients'] },
+      };
+    default:
+      return undefined;
+  }
 }
 
 const ORDER: Gap['kind'][] = ['state', 'excluded', 'users', 'target', 'weaker', 'clients', 'grant', 'platforms'];
