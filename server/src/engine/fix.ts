@@ -64,6 +64,8 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
     case 'remove-list-item':
     case 'set-list':
       return wrap(editList(intent, ctx));
+    case 'remove-resource':
+      return wrap(removeResource(intent.resource, ctx));
     case 'several': {
       // All or nothing: a part that cannot be written makes the whole fix unavailable.
       const sets = intent.intents.map((i) => renderFix(i, ctx));
@@ -292,6 +294,32 @@ function addListItem(key: string, path: string[], value: string, ctx: FixContext
   const edits: TextEdit[] = [{ uri: doc.uri, range: { start: lineEnd, end: lineEnd }, newText: `${eol}${before}${item}${trailing ? ',' : ''}` }];
   if (!trailing) edits.unshift({ uri: doc.uri, range: { start: last.range.end, end: last.range.end }, newText: ',' });
   return edits;
+}
+
+/**
+ * Removes a declaration that stands on lines of its own in Terraform or Bicep (not one of a loop's instances, not an
+ * ARM array item, whose commas another edit would have to mend): its lines, its comments just above it, and one blank
+ * line after it.
+ */
+function removeResource(key: string, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const doc = r && ctx.document(r.source.uri);
+  if (!r || !doc || (doc.language !== 'terraform' && doc.language !== 'bicep') || r.source.loop) return undefined;
+  const text = doc.text;
+  let start = text.lastIndexOf('\n', r.source.range.start - 1) + 1;
+  if (!/^[ \t]*$/.test(text.slice(start, r.source.range.start))) return undefined;
+  // Comment lines right above belong to it.
+  for (;;) {
+    const prev = text.lastIndexOf('\n', start - 2) + 1;
+    if (start === 0 || !/^[ \t]*(#|\/\/)/.test(text.slice(prev, start))) break;
+    start = prev;
+  }
+  const eol = /^[ \t]*\r?\n/.exec(text.slice(r.source.range.end));
+  if (!eol && r.source.range.end !== text.length) return undefined;
+  let end = r.source.range.end + (eol ? eol[0].length : 0);
+  const blank = /^[ \t]*\r?\n/.exec(text.slice(end));
+  if (blank) end += blank[0].length;
+  return [{ uri: doc.uri, range: { start, end }, newText: '' }];
 }
 
 /** A list literal of strings written in the resource's own document, with the document and its printer. */

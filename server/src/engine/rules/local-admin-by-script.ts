@@ -7,7 +7,7 @@ import { identityKey, resourceGroupOf } from '../graph';
 import { caseNote, clip, fitting } from '../message';
 import type { RelatedInfo, Resource, StringValue } from '../model';
 import { cases, knownBoolean } from '../values';
-import { type Deployment, defineRule, type RuleContext } from '../rule';
+import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import docs from './local-admin-by-script.md';
 
 const OPTIONS = {
@@ -218,7 +218,9 @@ function reportDirectoryRole(
     ...hosts.slice(0, 3).map((h) => relatedResource(h.joinEvidence ?? h.vm, `Session host ${displayName(h.vm)} is Microsoft Entra joined`)),
     ...(endUser ? [relatedResource(endUser, 'The same principal is an end user of the pool (Desktop Virtualization User)')] : []),
   ];
-  ctx.report({ uri: g.resource.source.uri, at: g.role.range, message, shift, related, key: `${g.resource.key}|roleDefinitionId` });
+  // Removing a grant is the catalog's code action, never applied on its own: the admin group may need another way in.
+  const fixes = [fix('Remove the directory role assignment', { kind: 'remove-resource', resource: g.resource.key })];
+  ctx.report({ uri: g.resource.source.uri, at: g.role.range, message, shift, related, fixes, key: `${g.resource.key}|roleDefinitionId` });
 }
 
 function check(_deployment: Deployment, ctx: Ctx): void {

@@ -1,0 +1,95 @@
+import * as assert from 'node:assert/strict';
+import { applyTextEdits, renderFix } from '../server/src/engine/fix';
+import type { FixIntent } from '../server/src/engine/model';
+import { Workspace } from '../server/src/engine/workspace';
+import { grammars } from './harness/engine';
+
+/** The text of `uri` after the intent's edits, or undefined when the fix cannot be written. */
+async function after(uri: string, text: string, intent: (key: string) => FixIntent): Promise<string | undefined> {
+  const ws = new Workspace(await grammars());
+  try {
+    ws.set(uri, text);
+    const r = ws.document(uri)!.resources[0];
+    const set = renderFix(intent(r.key), ws.fixContext());
+    return set ? applyTextEdits(text, set.edits) : undefined;
+  } finally {
+    ws.dispose();
+  }
+}
+
+const POLICY = (apps: string, extra = '') => `resource "azuread_conditional_access_policy" "p" {
+  display_name = "AVD"
+  state        = "enabled"
+  conditions {
+    client_app_types = ["browser"]
+    applications {
+      included_applications = ${apps}
+${extra}    }
+    users {
+      included_users = ["All"]
+    }
+  }
+  grant_controls {
+    operator          = "OR"
+    built_in_controls = ["mfa"]
+  }
+}
+`;
+const APPS = ['conditions', 'applications', 'includeApplications'];
+
+describe('fixes that edit lists and remove resources', () => {
+  it('adds an item on the line of a one-line list, and on a line of its own in a list of one item per line', async () => {
+    assert.equal(await after('/w/p.tf', POLICY('["a"]'), (resource) => ({ kind: 'add-list-item', resource, path: APPS, value: 'b' })), POLICY('["a", "b"]'));
+    assert.equal(
+      await after('/w/p.tf', POLICY('[\n        "a", # first\n      ]'), (resource) => ({ kind: 'add-list-item', resource, path: APPS, value: 'b' })),
+      POLICY('[\n        "a", # first\n        "b",\n      ]'),
+    );
+  });
+
+  it('replaces and removes an item with its separator, and writes a whole list in the quotes it has', async () => {
+    assert.equal(
+      await after('/w/p.tf', POLICY('["a", "b"]'), (resource) => ({ kind: 'replace-list-item', resource, path: APPS, from: 'A', to: 'c' })),
+      POLICY('["c", "b"]'),
+    );
+    assert.equal(await after('/w/p.tf', POLICY('["a", "b"]'), (resource) => ({ kind: 'remove-list-item', resource, path: APPS, value: 'a' })), POLICY('["b"]'));
+    assert.equal(await after('/w/p.tf', POLICY('["a", "b"]'), (resource) => ({ kind: 'remove-list-item', resource, path: APPS, value: 'b' })), POLICY('["a"]'));
+    assert.equal(
+      await after('/w/p.tf', POLICY('[\n        "a",\n        "b",\n      ]'), (resource) => ({ kind: 'remove-list-item', resource, path: APPS, value: 'a' })),
+      POLICY('[\n        "b",\n      ]'),
+    );
+    assert.equal(
+      await after('/w/p.tf', POLICY('["a"]'), (resource) => ({
+        kind: 'set-list',
+        resource,
+        path: ['conditions', 'clientAppTypes'],
+        values: ['browser', 'all'],
+      })),
+      POLICY('["a"]').replace('["browser"]', '["browser", "all"]'),
+    );
+    // A list built from a variable is not a literal to edit.
+    assert.equal(await after('/w/p.tf', POLICY('var.apps'), (resource) => ({ kind: 'add-list-item', resource, path: APPS, value: 'b' })), undefined);
+  });
+
+  it('removes a whole Terraform block or Bicep resource with its comment and one blank line; never an ARM item', async () => {
+    const tf = `resource "azuread_group" "keep" {\n  display_name = "x"\n}\n\n# The device administrators.\nresource "azuread_directory_role_assignment" "admins" {\n  role_id             = "r"\n  principal_object_id = "p"\n}\n\nresource "azuread_group" "other" {\n  display_name = "y"\n}\n`;
+    const ws = new Workspace(await grammars());
+    try {
+      ws.set('/w/main.tf', tf);
+      const r = ws.document('/w/main.tf')!.resources.find((x) => x.key.endsWith('admins'))!;
+      const set = renderFix({ kind: 'remove-resource', resource: r.key }, ws.fixContext());
+      assert.equal(
+        applyTextEdits(tf, set!.edits),
+        `resource "azuread_group" "keep" {\n  display_name = "x"\n}\n\nresource "azuread_group" "other" {\n  display_name = "y"\n}\n`,
+      );
+    } finally {
+      ws.dispose();
+    }
+    const bicep = `resource a 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'a'\n}\n`;
+    assert.equal(await after('/w/main.bicep', bicep, (resource) => ({ kind: 'remove-resource', resource })), '');
+    const arm = JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      resources: [{ type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: 'a' }],
+    });
+    assert.equal(await after('/w/azuredeploy.json', arm, (resource) => ({ kind: 'remove-resource', resource })), undefined);
+  });
+});
