@@ -181,6 +181,20 @@ interface LanguageOnlyFix {
 
 const LANGUAGE_ONLY_FIXES: LanguageOnlyFix[] = [
   {
+    rule: 'app-group-access-too-broad',
+    title: "Grant it on the template's one application group",
+    languages: ['bicep', 'tf'],
+    reason:
+      "ARM writes a role assignment's scope on an application group as an expression of its type and name, which the fix does not write; Bicep takes the group's symbol and Terraform its id",
+  },
+  {
+    rule: 'personal-admin-scope-too-wide',
+    title: "Scope it to the template's one session host",
+    languages: ['bicep', 'tf'],
+    reason:
+      "ARM writes a role assignment's scope on a VM as an expression of the VM's type and name, which the fix does not write; Bicep takes the VM's symbol and Terraform its id",
+  },
+  {
     rule: 'mfa-conditional-access-missing',
     title: 'Add a Conditional Access policy that requires MFA for Azure Virtual Desktop',
     languages: ['tf'],

@@ -2,6 +2,7 @@ import { roleByGuid } from './knowledge/roles';
 import type { Document, EditSet, FixIntent, Language, Resource, TextEdit, Value } from './model';
 import type { Printer } from './printer';
 import { findRdp, parseRdpString, type RdpString, type RdpToken } from './rdp';
+import { dirOf } from './resolve/paths';
 import { cases, get, isAbsent, knownString } from './values';
 
 export interface FixContext {
@@ -66,6 +67,8 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       return wrap(editList(intent, ctx));
     case 'remove-resource':
       return wrap(removeResource(intent.resource, ctx));
+    case 'set-reference':
+      return wrap(setReference(intent.resource, intent.path, intent.target, ctx));
     case 'several': {
       // All or nothing: a part that cannot be written makes the whole fix unavailable.
       const sets = intent.intents.map((i) => renderFix(i, ctx));
@@ -320,6 +323,41 @@ function removeResource(key: string, ctx: FixContext): TextEdit[] | undefined {
   const blank = /^[ \t]*\r?\n/.exec(text.slice(end));
   if (blank) end += blank[0].length;
   return [{ uri: doc.uri, range: { start, end }, newText: '' }];
+}
+
+/**
+ * Points a property at another resource of the same template (Bicep: its symbol) or module directory (Terraform:
+ * `address.id`), replacing the value written there, or adding the property first in a Bicep body that lacks it. ARM and
+ * resources built in loops are left alone: their references need an expression avdsec does not write.
+ */
+function setReference(key: string, path: string[], targetKey: string, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const t = ctx.resource(targetKey);
+  const doc = r && ctx.document(r.source.uri);
+  if (!r || !t || !doc || t.source.loop || !t.source.symbol) return undefined;
+  const language = doc.language;
+  if (
+    language === 'bicep'
+      ? t.source.uri !== doc.uri || t.source.scopePath !== r.source.scopePath
+      : language !== 'terraform' || dirOf(t.source.uri) !== dirOf(doc.uri)
+  )
+    return undefined;
+  const symbol = t.source.symbol;
+  if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)?$/.test(symbol)) return undefined;
+  const ref = language === 'terraform' ? `${symbol}.id` : symbol;
+  const v = get(r.body, ...path);
+  if (v) {
+    // Only a value written here, in this property: not one read from a variable or a parameter elsewhere.
+    if (v.origin || v.range.end <= v.range.start || v.range.end > doc.text.length) return undefined;
+    return [{ uri: doc.uri, range: v.range, newText: ref }];
+  }
+  if (language !== 'bicep' || path.length !== 1 || !isAbsent(r.body, ...path)) return undefined;
+  const open = doc.text.indexOf('{', r.source.headRange.end);
+  const nextLine = doc.text.indexOf('\n', open);
+  if (open < 0 || nextLine < 0 || open > r.source.range.end) return undefined;
+  const indent = /^[ \t]*/.exec(doc.text.slice(nextLine + 1))![0];
+  const eol = doc.text[nextLine - 1] === '\r' ? '\r\n' : '\n';
+  return [{ uri: doc.uri, range: { start: nextLine + 1, end: nextLine + 1 }, newText: `${indent}${path[0]}: ${ref}${eol}` }];
 }
 
 /** A list literal of strings written in the resource's own document, with the document and its printer. */

@@ -332,6 +332,8 @@ export type FixIntent =
   | { kind: 'remove-list-item'; resource: string; path: string[]; value: string }
   /** Write the list at `path` as `values`, in the quotes of its first item. */
   | { kind: 'set-list'; resource: string; path: string[]; values: string[] }
+  /** Point the property at `path` (a role assignment's `scope`) at the resource `target`: its Bicep symbol, its Terraform `address.id`. */
+  | { kind: 'set-reference'; resource: string; path: string[]; target: string }
   /** Remove a whole resource declaration (a Terraform block, a Bicep resource), with the blank line after it. */
   | { kind: 'remove-resource'; resource: string }
   /** Several of the above in one edit (a finding about several properties of one resource). */

@@ -1,3 +1,4 @@
+import { dirOf } from '../resolve/paths';
 import type { Location, Resource, Value } from '../model';
 import { choice, splitString } from '../values';
 import { linkValue } from './links';
@@ -36,4 +37,10 @@ function parentOfName(name: Value | undefined): Value | undefined {
 
 export function location(r: Resource): Location {
   return { uri: r.source.uri, range: r.source.headRange };
+}
+
+/** Declared by the same template: the same Bicep or ARM file and nested template, the same Terraform module directory. */
+export function sameTemplate(a: Resource, b: Resource): boolean {
+  if (a.source.language === 'terraform') return b.source.language === 'terraform' && dirOf(a.source.uri) === dirOf(b.source.uri);
+  return a.source.uri === b.source.uri && a.source.scopePath === b.source.scopePath;
 }

@@ -1,7 +1,7 @@
 import { displayName, relatedResource } from '../facts/host-pools';
 import { everyoneGroup, type EveryoneEvidence } from '../facts/principals';
 import type { AvdGraph, RoleAssignmentNode } from '../graph';
-import { identityKey, resourceGroupOf } from '../graph';
+import { identityKey, resourceGroupOf, sameTemplate } from '../graph';
 import { DESKTOP_VIRTUALIZATION_USER } from '../knowledge/roles';
 import { caseNote, fitting } from '../message';
 import type { Fix, RelatedInfo, Value } from '../model';
@@ -124,9 +124,23 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext): void {
           `Desktop Virtualization User on ${SCOPE_TEXT[broad]} opens every application group in it to the principal.`,
         ),
     related: [...roleCase, ...inScope.slice(0, 5)],
+    fixes: scopeFix(graph, ra),
     key: `${ra.resource.key}|scope`,
   });
 }
+
+/**
+ * The catalog's fix: when the template declares exactly one application group, grant on it alone. ARM writes such a
+ * scope as an expression the fix does not write.
+ */
+function scopeFix(graph: AvdGraph, ra: RoleAssignmentNode): Fix[] {
+  if (ra.resource.source.language === 'arm') return [];
+  const groups = graph.appGroups.filter((g) => sameTemplate(g.resource, ra.resource));
+  if (groups.length !== 1 || groups[0].resource.source.loop) return [];
+  return [fix(SCOPE_TO_GROUP, { kind: 'set-reference', resource: ra.resource.key, path: ['scope'], target: groups[0].resource.key }, true)];
+}
+
+const SCOPE_TO_GROUP = "Grant it on the template's one application group";
 
 export default defineRule({
   id: 'app-group-access-too-broad',

@@ -1,12 +1,12 @@
 import { allowListed, isNamedAdminGroup } from '../facts/admin-principals';
 import { displayName, isEndUserOf, poolTypeCases, relatedResource } from '../facts/host-pools';
 import type { AvdGraph, HostPoolNode, RoleAssignmentNode, SessionHostNode } from '../graph';
-import { identityKey, resourceGroupOf } from '../graph';
+import { identityKey, resourceGroupOf, sameTemplate } from '../graph';
 import { VM_ADMIN_LOGIN } from '../knowledge/roles';
 import { caseNote, fitting } from '../message';
 import type { RelatedInfo, Resource } from '../model';
 import { cases, get, knownString } from '../values';
-import { defineRule, type RuleContext } from '../rule';
+import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './personal-admin-scope-too-wide.md';
 
 const OPTIONS = {
@@ -139,12 +139,17 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
     ];
     // Reported where the assignment uses its scope: a shared local or parameter may scope other grants too.
     const written = get(ra.resource.body, 'scope');
+    // The catalog's fix: when the template declares exactly one VM, and it is a desktop of the pool, scope the grant to it.
+    const vms = ctx.graph.sessionHosts.filter((h) => sameTemplate(h.vm, ra.resource));
+    // ARM writes a VM scope as an expression avdsec does not write.
+    const only = vms.length === 1 && !vms[0].vm.source.loop && hosts.includes(vms[0]) && ra.resource.source.language !== 'arm' ? vms[0] : undefined;
     ctx.report({
       uri: ra.resource.source.uri,
       at: written ? written.range : ra.resource.source.headRange,
       message,
       shift,
       related,
+      fixes: only ? [fix(SCOPE_TO_HOST, { kind: 'set-reference', resource: ra.resource.key, path: ['scope'], target: only.vm.key }, true)] : [],
       key: `${ra.resource.key}|scope|${rc.when}`,
     });
   }
@@ -162,3 +167,5 @@ export default defineRule({
   options: OPTIONS,
   check,
 });
+
+const SCOPE_TO_HOST = "Scope it to the template's one session host";
