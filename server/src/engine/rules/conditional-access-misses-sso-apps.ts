@@ -89,7 +89,7 @@ function check(policy: Resource, ctx: RuleContext): void {
         ? []
         : [
             fix(
-              'Add Windows Cloud Login to the policy',
+              'Add Windows Cloud Login to the policy (Microsoft Remote Desktop would do as well)',
               { kind: 'add-list-item', resource: policy.key, path: ['conditions', 'applications', 'includeApplications'], value: WINDOWS_CLOUD_LOGIN_APP_ID },
               true,
             ),
