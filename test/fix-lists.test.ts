@@ -93,3 +93,46 @@ describe('fixes that edit lists and remove resources', () => {
     assert.equal(await after('/w/azuredeploy.json', arm, (resource) => ({ kind: 'remove-resource', resource })), undefined);
   });
 });
+
+describe('a fix that moves the API version', () => {
+  const close = (resource: string): FixIntent => ({
+    kind: 'several',
+    intents: [
+      { kind: 'set-api-version', resource, apiVersion: '2024-04-03' },
+      { kind: 'set-property', resource, path: ['properties', 'publicNetworkAccess'], value: 'Disabled' },
+    ],
+  });
+
+  it('rewrites the version of a Bicep type and adds the property it now accepts, in one fix', async () => {
+    const bicep = `resource hp 'Microsoft.DesktopVirtualization/hostPools@2022-09-09' = {\n  name: 'hp'\n  location: 'westeurope'\n  properties: {\n    hostPoolType: 'Pooled'\n  }\n}\n`;
+    const fixed = await after('/w/main.bicep', bicep, close);
+    assert.ok(fixed);
+    assert.match(fixed, /'Microsoft\.DesktopVirtualization\/hostPools@2024-04-03'/);
+    assert.match(fixed, /publicNetworkAccess: 'Disabled'/);
+    assert.doesNotMatch(fixed, /2022-09-09/);
+  });
+
+  it('rewrites an ARM apiVersion literal, and leaves a resource with nested versions alone', async () => {
+    const arm = (nested: boolean) =>
+      JSON.stringify(
+        {
+          $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+          resources: [
+            {
+              type: 'Microsoft.DesktopVirtualization/workspaces',
+              apiVersion: '2022-09-09',
+              name: 'ws',
+              location: 'westeurope',
+              properties: {},
+              ...(nested ? { resources: [{ type: 'privateEndpointConnections', apiVersion: '2022-09-09', name: 'x' }] } : {}),
+            },
+          ],
+        },
+        null,
+        2,
+      );
+    const fixed = await after('/w/azuredeploy.json', arm(false), (resource) => ({ kind: 'set-api-version', resource, apiVersion: '2024-04-03' }));
+    assert.ok(fixed?.includes('"apiVersion": "2024-04-03"'));
+    assert.equal(await after('/w/azuredeploy.json', arm(true), (resource) => ({ kind: 'set-api-version', resource, apiVersion: '2024-04-03' })), undefined);
+  });
+});

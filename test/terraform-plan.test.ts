@@ -233,7 +233,7 @@ describe('terraform plan (terraform show -json)', () => {
     assert.equal(at(doc, drives[0]), 'drivestoredirect:s:*');
     // In the planned values, not in the variable that gave them.
     assert.ok(drives[0].range.start > doc.text.indexOf('"planned_values"'));
-    assert.deepEqual(findings.map((f) => f.ruleId).sort(), ['mfa-conditional-access-missing', 'rdp-drive-redirection']);
+    assert.deepEqual(findings.map((f) => f.ruleId).sort(), ['host-pool-public-network', 'mfa-conditional-access-missing', 'rdp-drive-redirection']);
   });
 
   it('reads the same from the plan on one line as pretty-printed', async () => {
@@ -253,10 +253,7 @@ describe('terraform plan (terraform show -json)', () => {
       };
     });
     const { doc, findings } = await planFindings(later);
-    assert.deepEqual(
-      findings.map((f) => f.ruleId),
-      ['mfa-conditional-access-missing'],
-    );
+    assert.deepEqual(findings.map((f) => f.ruleId).sort(), ['host-pool-public-network', 'mfa-conditional-access-missing']);
     assert.equal(get(resource(doc, 'azurerm_virtual_desktop_host_pool.pooled').body, 'properties', 'customRdpProperty')?.kind, 'unknown');
 
     // A scope from a local the plan does not describe: which hosts the grant covers is not known.

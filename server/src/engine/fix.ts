@@ -67,6 +67,8 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       return wrap(editList(intent, ctx));
     case 'remove-resource':
       return wrap(removeResource(intent.resource, ctx));
+    case 'set-api-version':
+      return wrap(setApiVersion(intent.resource, intent.apiVersion, ctx));
     case 'set-reference':
       return wrap(setReference(intent.resource, intent.path, intent.target, ctx));
     case 'several': {
@@ -358,6 +360,25 @@ function setReference(key: string, path: string[], targetKey: string, ctx: FixCo
   const indent = /^[ \t]*/.exec(doc.text.slice(nextLine + 1))![0];
   const eol = doc.text[nextLine - 1] === '\r' ? '\r\n' : '\n';
   return [{ uri: doc.uri, range: { start: nextLine + 1, end: nextLine + 1 }, newText: `${indent}${path[0]}: ${ref}${eol}` }];
+}
+
+/**
+ * Rewrites the API version where the declaration writes it: `@2022-09-09` in a Bicep or azapi type string, or the value
+ * of an ARM `apiVersion`. Only when the declaration writes the current version exactly once, as a literal.
+ */
+function setApiVersion(key: string, apiVersion: string, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const doc = r && ctx.document(r.source.uri);
+  const current = r?.apiVersion;
+  if (!r || !doc || !current || !/^[\w.-]+$/.test(apiVersion)) return undefined;
+  const { start, end } = r.source.range;
+  const text = doc.text.slice(start, end);
+  const escaped = current.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = doc.language === 'arm' ? new RegExp(`("apiVersion"\\s*:\\s*")${escaped}(")`, 'gi') : new RegExp(`(@)${escaped}(['"])`, 'g');
+  const found = [...text.matchAll(pattern)];
+  if (found.length !== 1) return undefined;
+  const at = start + found[0].index! + found[0][1].length;
+  return [{ uri: doc.uri, range: { start: at, end: at + current.length }, newText: apiVersion }];
 }
 
 /** A list literal of strings written in the resource's own document, with the document and its printer. */

@@ -334,6 +334,8 @@ export type FixIntent =
   | { kind: 'set-list'; resource: string; path: string[]; values: string[] }
   /** Point the property at `path` (a role assignment's `scope`) at the resource `target`: its Bicep symbol, its Terraform `address.id`. */
   | { kind: 'set-reference'; resource: string; path: string[]; target: string }
+  /** Move a resource to another API version: the `@version` of a Bicep or azapi type, an ARM `apiVersion` literal. */
+  | { kind: 'set-api-version'; resource: string; apiVersion: string }
   /** Remove a whole resource declaration (a Terraform block, a Bicep resource), with the blank line after it. */
   | { kind: 'remove-resource'; resource: string }
   /** Several of the above in one edit (a finding about several properties of one resource). */

@@ -22,3 +22,11 @@ export { default as avdServicePrincipalOverprivileged } from './avd-service-prin
 export { default as remoteappShellOrCommandLine } from './remoteapp-shell-or-command-line';
 export { default as cloudIdentityOnAdJoinedHosts } from './cloud-identity-on-ad-joined-hosts';
 export { default as inSessionPasswordlessBlocked } from './in-session-passwordless-blocked';
+export { default as hostPoolPublicNetwork } from './host-pool-public-network';
+export { default as workspacePublicNetwork } from './workspace-public-network';
+export { default as privateAccessWithoutEndpoint } from './private-access-without-endpoint';
+export { default as shortpathPublicUdp } from './shortpath-public-udp';
+export { default as inboundRdpFromInternet } from './inbound-rdp-from-internet';
+export { default as sessionHostPublicIp } from './session-host-public-ip';
+export { default as profileStoragePublic } from './profile-storage-public';
+export { default as sessionHostUnrestrictedEgress } from './session-host-unrestricted-egress';

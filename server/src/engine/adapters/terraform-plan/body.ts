@@ -37,6 +37,9 @@ interface Attribute {
 export function planBody(values: JsonNode | undefined, marks: Marks, range: Range, open: boolean, ctx: BodyContext): ObjectValue {
   const body: ObjectValue = { kind: 'object', entries: [], range, ...(open ? { open } : {}) };
   for (const a of attributes(values, marks)) {
+    // A scalar the configuration does not write is the provider's default (azurerm writes public_network_access
+    // "Enabled" on every host pool): absent, as the .tf block has it, so plan and configuration agree.
+    if (marks.expression && !a.marks.expression && isScalar(a.node)) continue;
     const path = ctx.mapping?.attrs[a.name] ?? [a.name];
     const key = path[path.length - 1];
     if (isBlockList(a.node)) {
@@ -166,4 +169,8 @@ function child(n: JsonNode | undefined, key: string | number): JsonNode | undefi
 
 function isTrue(n: JsonNode | undefined): boolean {
   return n?.type === 'boolean' && n.value === true;
+}
+
+function isScalar(node: JsonNode | undefined): boolean {
+  return node?.type === 'string' || node?.type === 'number' || node?.type === 'boolean';
 }
