@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { policiesOf, policyDefinitionId } from '../server/src/engine/knowledge/policies';
 import { securitySeverity } from '../server/src/engine/rule';
 import type { OptionSpec } from '../server/src/engine/config';
 import type { Rule } from '../server/src/engine/rule';
@@ -46,6 +47,11 @@ function rulePage(rule: Rule): string {
     `| Security boundary | ${rule.boundary.join(', ')} |`,
     `| In \`.avdsec.json\` | \`"rules": { "${rule.id}": ${example} }\` (level: \`off\`, \`hint\`, \`info\`, \`warning\` or \`error\`) |`,
     ...options.map(([name, o]) => `| Option \`${name}\` | ${o.type}, default \`${JSON.stringify(o.default)}\`: ${cell(o.description)} |`),
+    // The Azure Policy built-ins that enforce the same control: an assignment of one lowers the rule's findings a level.
+    ...policiesOf(rule.id).map(
+      (p) =>
+        `| Azure Policy | [${cell(p.name)}](https://portal.azure.com/#view/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/${encodeURIComponent(policyDefinitionId(p.guid))}) (\`${p.guid}\`); assigned in the workspace, it lowers the finding a level |`,
+    ),
   ];
   const body = lines.join('\n').trimEnd();
   return [

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { enforcingAssignment, policiesOf } from '../server/src/engine/facts/policy-assignments';
 import { INITIATIVES, POLICIES } from '../server/src/engine/knowledge/policies';
 import { RULES } from '../server/src/engine/registry';
+import { emptyConfig } from '../server/src/engine/config';
+import { LEVELS } from '../server/src/engine/model';
 import { Workspace } from '../server/src/engine/workspace';
 import { grammars } from './harness/engine';
 
@@ -236,5 +238,48 @@ resource "azurerm_subscription_policy_assignment" "avd" {
     assert.deepEqual(ws && [ws.policy, ws.effect, ws.initiative], ['87ac3038-c07a-4b92-860d-29e270a4f3cd', 'Audit', 'AVD network guardrails']);
     const storage = await answer({ '/t/tf2/main.tf': set }, 'profile-storage-public');
     assert.deepEqual(storage && [storage.policy, storage.effect], [STORAGE_PUBLIC, 'Audit']);
+  });
+});
+
+describe('findings of a control the workspace enforces by Azure Policy', () => {
+  it('are one level lower and name the assignment, for every rule with built-ins', async () => {
+    const pool = `resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp-open'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+`;
+    const assignment = `targetScope = 'subscription'
+
+resource noPublicPools 'Microsoft.Authorization/policyAssignments@2024-04-01' = {
+  name: 'avd-no-public-pools'
+  properties: {
+    policyDefinitionId: tenantResourceId('Microsoft.Authorization/policyDefinitions', 'c25dcf31-878f-4eba-98eb-0818fdc6a334')
+  }
+}
+`;
+    const level = async (withPolicy: boolean) => {
+      const ws = new Workspace(await grammars());
+      try {
+        ws.set('/p/main.bicep', pool);
+        if (withPolicy) ws.set('/p/policy/assign.bicep', assignment);
+        const f = ws.findings('/p/main.bicep', emptyConfig()).find((x) => x.ruleId === 'host-pool-public-network');
+        assert.ok(f);
+        return { level: f.level, notes: f.related.map((r) => r.message).filter((m) => m.startsWith('Policy assignment')) };
+      } finally {
+        ws.dispose();
+      }
+    };
+    const without = await level(false);
+    const withPolicy = await level(true);
+    assert.deepEqual(without.notes, []);
+    assert.equal(LEVELS.indexOf(withPolicy.level), LEVELS.indexOf(without.level) + 1);
+    assert.equal(withPolicy.notes.length, 1);
+    assert.match(withPolicy.notes[0], /'avd-no-public-pools' assigns/);
   });
 });

@@ -167,3 +167,34 @@ describe('workspace: facts another file is judged by', () => {
     }
   });
 });
+
+describe('workspace: the network path spans files', () => {
+  it('an edit of an NSG rule in one module republishes the others, and the finding follows it', async () => {
+    const dir = path.join(FIXTURES, 'rules', 'inbound-rdp-from-internet', 'bicep-three-modules');
+    const ws = new Workspace(await grammars());
+    try {
+      const clean = (f: string) =>
+        fs
+          .readFileSync(f, 'utf8')
+          .split('\n')
+          .filter((l) => !/^\s*\/\/\s*\^/.test(l))
+          .join('\n');
+      for (const f of ['main.bicep', 'modules/hosts.bicep', 'modules/network.bicep', 'modules/nsg.bicep']) ws.set(`/n/${f}`, clean(path.join(dir, f)), 1);
+      const rdp = () =>
+        ws
+          .uris()
+          .flatMap((u) => ws.findings(u, emptyConfig()))
+          .filter((f) => f.ruleId === 'inbound-rdp-from-internet');
+      assert.equal(rdp().length, 1);
+      ws.linksChanged();
+      const nsg = ws.text('/n/modules/nsg.bicep')!;
+      const at = nsg.indexOf("'Internet'") + 1;
+      const next = nsg.slice(0, at) + 'Corp' + nsg.slice(at + 'Internet'.length);
+      ws.set('/n/modules/nsg.bicep', next, 2, [{ start: at, oldEnd: at + 'Internet'.length, newText: 'Corp' }]);
+      assert.equal(ws.linksChanged(), true);
+      assert.equal(rdp().length, 0);
+    } finally {
+      ws.dispose();
+    }
+  });
+});

@@ -76,7 +76,7 @@ function bodyWith(values: [Path, string][]): ObjectValue {
 }
 
 const TABLE = Object.entries(LINKS as Record<string, Record<string, readonly Path[]>>).flatMap(([type, links]) =>
-  Object.entries(links).flatMap(([link, paths]) => paths.map((p) => ({ type: type === 'any' ? 'microsoft.storage/storageaccounts' : type, link, path: p }))),
+  Object.entries(links).flatMap(([link, paths]) => paths.map((p) => ({ type: type === 'any' ? 'microsoft.web/sites' : type, link, path: p }))),
 );
 const DESCRIPTION: Path = ['properties', 'description'];
 

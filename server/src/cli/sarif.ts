@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
 import type { Level } from '../engine/model';
+import { policiesOf, policyDefinitionId } from '../engine/knowledge/policies';
 import { securitySeverity } from '../engine/rule';
 import { RULES } from '../engine/registry';
 import type { Report, ReportError, ReportNote, ReportRange } from './report';
@@ -66,7 +67,13 @@ export function formatSarif(report: Report, details: SarifDetail[], rootUri: str
     helpUri: r.helpUri,
     help: { text: `${r.summary} ${r.helpUri}`, markdown: r.docs },
     defaultConfiguration: { level: SARIF_LEVEL[r.level] },
-    properties: { tags: ['security', 'azure-virtual-desktop', ...r.boundary], 'security-severity': securitySeverity(r.severity), precision: 'high' },
+    properties: {
+      tags: ['security', 'azure-virtual-desktop', ...r.boundary],
+      'security-severity': securitySeverity(r.severity),
+      precision: 'high',
+      // The Azure Policy built-ins that enforce the same control, for teams that map findings to their policy assignments.
+      ...(policiesOf(r.id).length ? { azurePolicies: policiesOf(r.id).map((p) => ({ id: policyDefinitionId(p.guid), name: p.name })) } : {}),
+    },
   }));
   const results: Sarif.Result[] = report.findings.map((f, i) => {
     const result: Sarif.Result = {

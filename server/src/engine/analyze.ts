@@ -1,4 +1,5 @@
 import { type AvdsecConfig, optionValues, shiftLevel } from './config';
+import { assignmentNote, enforcingAssignment, policiesOf } from './facts/policy-assignments';
 import type { AvdGraph } from './graph';
 import type { Document, Finding, Range, Resource, Suppression } from './model';
 import { lastAtOrBefore, lineIndexOf } from './positions';
@@ -83,12 +84,15 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
     const rc = config.rules[rule.id];
     if (rc?.level === 'off') continue;
     const base = rc?.level ?? rule.level;
+    // A control the workspace also enforces by Azure Policy: every finding of the rule is one level lower and names the
+    // assignment (the rule page, the hover and SARIF name the policies).
+    const enforced = policiesOf(rule.id).length ? enforcingAssignment(graph, rule.id) : undefined;
     const ctx = (report: (r: Report) => void): RuleContext => ({
       graph,
       options: optionValues(rule.options, rc?.options) as RuleContext['options'],
       settings,
       ruleEnabled: enabled,
-      report,
+      report: enforced ? (r) => report({ ...r, shift: (r.shift ?? 0) - 1, related: [...(r.related ?? []), assignmentNote(enforced)] }) : report,
     });
     if (rule.appliesTo === 'deployment') {
       // Each document's check asks for the same deployment: judge it once per graph version and config, then hand

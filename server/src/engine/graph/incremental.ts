@@ -5,7 +5,7 @@ import { cases, get } from '../values';
 import type { AvdGraph } from './build';
 import { poolTypeOf } from './host-pools';
 import { identityKey } from './identity';
-import { linkPaths, PRINCIPAL_TYPES } from './links';
+import { FACT_TYPES, linkPaths } from './links';
 import { resourceGroupOf, resourceName } from './resources';
 import { principalOf, type RoleAssignmentNode, type RoleCase, roleSource } from './role-assignments';
 
@@ -24,9 +24,9 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
       `hp ${hp.resource.key} ${identityKey(resourceName(hp.resource))} ${identityKey(resourceGroupOf(hp.resource))} ${types.join('|')} ${!!hp.resource.source.existing}`,
     );
   }
-  // Principals (Entra users, groups, invitations) are judged by the rules on the grants that name them, in other files.
+  // Resources other files' findings are judged by (principals, the network path, endpoints, storage, policy assignments).
   for (const d of graph.documents)
-    if (d.uri === uri) for (const r of d.resources) if (PRINCIPALS.has(r.type.split('@')[0].toLowerCase())) out.push(`pr ${r.key} ${valueKey(r.body)}`);
+    if (d.uri === uri) for (const r of d.resources) if (FACTS.has(r.type.split('@')[0].toLowerCase())) out.push(`fact ${r.key} ${valueKey(r.body)}`);
   for (const h of graph.sessionHosts) {
     if (mine(h.vm) || h.extensions.some(mine))
       out.push(`sh ${h.vm.key} ${identityKey(resourceGroupOf(h.vm))} ${h.joinType} ${h.hostPool?.resource.key} ${h.extensions.map((e) => e.key).join(',')}`);
@@ -58,7 +58,7 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
   return out.join('\n');
 }
 
-const PRINCIPALS: ReadonlySet<string> = new Set(PRINCIPAL_TYPES);
+const FACTS: ReadonlySet<string> = new Set(FACT_TYPES);
 
 /**
  * The single sign-on state of a document's own host pools, computed from the document alone: an edit of an RDP string

@@ -29,6 +29,62 @@ export const TYPES = {
 /** Principals: the rules on a grant judge who it names (a guest, a group of everyone) by all of the principal. */
 export const PRINCIPAL_TYPES = [TYPES.entraUser, TYPES.entraGroup, TYPES.tfUser, TYPES.tfGroup, TYPES.tfGroupMember, TYPES.tfInvitation] as const;
 
+/**
+ * Resources other files' findings are judged by, read whole at check time (facts/network-path.ts, private-endpoints.ts,
+ * profile-storage.ts, policy-assignments.ts): the network path to session hosts, private endpoints, profile storage and
+ * Azure Policy assignments, in ARM form and as Terraform keeps them unmapped. An edit of one republishes the others.
+ */
+export const FACT_TYPES = [
+  ...PRINCIPAL_TYPES,
+  ...[
+    'privateEndpoints',
+    'networkInterfaces',
+    'virtualNetworks',
+    'virtualNetworks/subnets',
+    'networkSecurityGroups',
+    'networkSecurityGroups/securityRules',
+    'publicIPAddresses',
+    'routeTables',
+    'routeTables/routes',
+    'natGateways',
+  ].map((t) => `microsoft.network/${t.toLowerCase()}`),
+  'microsoft.storage/storageaccounts',
+  'microsoft.storage/storageaccounts/fileservices/shares',
+  'microsoft.authorization/policyassignments',
+  'microsoft.authorization/policysetdefinitions',
+  'microsoft.compute/virtualmachinescalesets',
+  ...[
+    'private_endpoint',
+    'network_interface',
+    'network_interface_security_group_association',
+    'virtual_network',
+    'subnet',
+    'subnet_network_security_group_association',
+    'subnet_route_table_association',
+    'subnet_nat_gateway_association',
+    'network_security_group',
+    'network_security_rule',
+    'public_ip',
+    'route_table',
+    'route',
+    'nat_gateway',
+    'storage_account',
+    'storage_account_network_rules',
+    'storage_share',
+    'policy_assignment',
+    'resource_group_policy_assignment',
+    'subscription_policy_assignment',
+    'management_group_policy_assignment',
+    'resource_policy_assignment',
+    'policy_set_definition',
+    'management_group_policy_set_definition',
+    'linux_virtual_machine_scale_set',
+    'windows_virtual_machine_scale_set',
+    'orchestrated_virtual_machine_scale_set',
+    'virtual_machine_scale_set',
+  ].map((t) => `terraform:azurerm_${t}`),
+] as const;
+
 /** A path in a resource body; keys compare case-insensitively (DSC's `HostPoolName` is read as `hostPoolName`). */
 export type Path = readonly string[];
 
@@ -61,6 +117,8 @@ export const LINKS = {
   [TYPES.vm]: {
     /** The tag the Azure portal writes on the session hosts it deploys. */
     hostPool: [['tags', 'cm-resource-parent']],
+    /** Not a link: the network path to a host starts at its NICs, which findings in other files are judged by. */
+    networkInterfaces: [['properties', 'networkProfile']],
   },
   [TYPES.extension]: {
     parent: [['parent']],
@@ -111,12 +169,7 @@ export const LINKS = {
     /** Read whole: whether policies cover AVD is judged on all of it. */
     policy: [[]],
   },
-  [TYPES.entraUser]: { principal: [[]] },
-  [TYPES.entraGroup]: { principal: [[]] },
-  [TYPES.tfUser]: { principal: [[]] },
-  [TYPES.tfGroup]: { principal: [[]] },
-  [TYPES.tfGroupMember]: { principal: [[]] },
-  [TYPES.tfInvitation]: { principal: [[]] },
+  ...(Object.fromEntries(FACT_TYPES.map((t) => [t, { fact: [[]] }])) as Record<(typeof FACT_TYPES)[number], { fact: readonly Path[] }>),
 } as const satisfies Record<string, Record<string, readonly Path[]>>;
 
 type Table = typeof LINKS;

@@ -1,5 +1,4 @@
 import { displayName, relatedResource } from '../facts/host-pools';
-import { assignmentNote, enforcingAssignment } from '../facts/policy-assignments';
 import { type Evidence, type EvidenceKind, profileStorage, type ProfileStorage } from '../facts/profile-storage';
 import { caseNote, fitting } from '../message';
 import type { Fix, RelatedInfo, Resource, Value } from '../model';
@@ -132,7 +131,6 @@ const OPEN_BY_DEFAULT = 'No public network access setting or network rule restri
 function check(_deployment: Deployment, ctx: RuleContext): void {
   const found = profileStorage(ctx.graph);
   if (!found.length) return;
-  const policy = enforcingAssignment(ctx.graph, ID);
   for (const p of found) {
     // Private endpoints, in this workspace or in a module it does not follow, are the intended private path.
     if (p.privateEndpoint || p.hiddenEndpoint) continue;
@@ -154,7 +152,6 @@ function check(_deployment: Deployment, ctx: RuleContext): void {
         if (when) related.push({ uri, range, message: caseNote(when) });
         if (absent) related.push(relatedResource(a, OPEN_BY_DEFAULT));
         related.push(...evidence.slice(0, 3).map(evidenceNote));
-        if (policy) related.push(assignmentNote(policy));
         ctx.report({
           uri,
           at: range,
@@ -162,7 +159,7 @@ function check(_deployment: Deployment, ctx: RuleContext): void {
           message: messageOf(displayName(a), kind),
           // The catalog's ladder: a share that is only mounted is weaker evidence; an absent setting (a service default)
           // and an assigned Azure Policy that audits or enforces the control each lower the level by one.
-          shift: (kind === 'mount' ? -1 : 0) + (absent ? -1 : 0) + (policy ? -1 : 0),
+          shift: (kind === 'mount' ? -1 : 0) + (absent ? -1 : 0),
           related,
           fixes: fixesOf(da),
           key: `${a.key}|network|${when}`,
