@@ -233,7 +233,10 @@ function computeIsAgent(ext: Resource): boolean {
     const fn = knownString(linkValue(ext, TYPES.extension, 'dscFunction'))?.toLowerCase() ?? '';
     const url = knownString(linkValue(ext, TYPES.extension, 'dscModules'))?.toLowerCase() ?? '';
     const hasPool = !!linkValue(ext, TYPES.extension, 'hostPool');
-    return hasPool || fn.includes('addsessionhost') || url.includes('wvd') || url.includes('avd');
+    if (hasPool) return true;
+    // A known configuration that is not the agent's (a lab's domain controller from a repository with "avd" in its URL).
+    if (fn) return fn.includes('addsessionhost');
+    return url.includes('wvd') || url.includes('avd');
   }
   return false;
 }
