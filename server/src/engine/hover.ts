@@ -6,6 +6,9 @@ import { DESKTOP_VIRTUALIZATION_USER } from './knowledge/roles';
 import type { Document, Range, Resource, Value } from './model';
 import { parseRdpString } from './rdp';
 import { authenticationPhases } from './facts/authentication';
+import { displayName } from './facts/host-pools';
+import { isType, NET, networkFacts } from './facts/network-path';
+import { policiesOf } from './facts/policy-assignments';
 import { coversAvd } from './facts/conditional-access';
 import type { Boundary } from './rule';
 import { RULES, ruleById } from './registry';
@@ -69,6 +72,10 @@ export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverRe
   const p = at?.path.join('.').toLowerCase() ?? '';
   const range = onHead ? r.source.headRange : (at?.range ?? r.source.headRange);
 
+  if (typeIs(r, 'microsoft.desktopvirtualization/hostpools') || typeIs(r, 'microsoft.desktopvirtualization/workspaces')) {
+    if (p.startsWith('properties.publicnetworkaccess') || p.startsWith('public_network_access')) return { markdown: publicAccessHover(r), range };
+  }
+  if (NETWORK_TYPES.some((t) => isType(r, t)) && (onHead || !p.startsWith('tags'))) return { markdown: networkHover(r, graph), range };
   if (typeIs(r, 'microsoft.desktopvirtualization/hostpools')) {
     if (p.startsWith('properties.customrdpproperty')) return { markdown: rdpHover(r), range };
     if (onHead || p.startsWith('properties.hostpooltype')) return { markdown: hostPoolHover(r, graph), range };
@@ -319,6 +326,88 @@ function joinHover(ext: Resource): string | undefined {
       .join('\n\n');
   }
   return undefined;
+}
+
+const NETWORK_TYPES = [NET.nsg, NET.nsgRule, NET.nic, NET.subnet, NET.publicIp, ['microsoft.network/privateendpoints', 'terraform:azurerm_private_endpoint']];
+
+const REVERSE_CONNECT =
+  '**Network boundary: reverse connect.** Session hosts open outbound connections to Azure Virtual Desktop; users reach them through the service, so no inbound port has to be open on them.';
+
+/** Who enforces the same controls by Azure Policy: the built-ins of the network rules, for the hover. */
+function policyLine(ruleIds: string[]): string {
+  const names = [...new Set(ruleIds.flatMap((id) => policiesOf(id).map((x) => x.name)))];
+  return names.length
+    ? `Azure Policy built-ins for the same controls: ${names
+        .slice(0, 4)
+        .map((n) => `*${n}*`)
+        .join(', ')}.`
+    : '';
+}
+
+/** A network resource: what reaches the session hosts through it, as the graph sees it. */
+function networkHover(r: Resource, graph: AvdGraph): string {
+  const facts = networkFacts(graph);
+  const lines: string[] = [REVERSE_CONNECT];
+  const ways: string[] = [];
+  for (const path of facts.hostPaths()) {
+    for (const { subnet, nic, ip } of facts.subnetsOf(path)) {
+      const nsgs = facts.nsgUses(path).filter((u) => u.nic === nic);
+      const pip = ip.publicIp ? facts.resolve(ip.publicIp, NET.publicIp, nic.resource).items : [];
+      const touches =
+        nic.resource === r ||
+        subnet.resource === r ||
+        pip.includes(r) ||
+        nsgs.some((u) => u.link.items.includes(r) || u.link.items.some((g) => facts.children(g, NET.nsgRule, 'network_security_group_name').items.includes(r)));
+      if (!touches) continue;
+      const chain = [
+        ip.publicIp ? `public IP${pip.length ? ` ${displayName(pip[0])}` : ''}` : '',
+        ...nsgs.map((u) => `${u.link.items.map((g) => `NSG ${displayName(g)}`).join(' / ')} (on the ${u.via === 'nic' ? 'NIC' : 'subnet'})`),
+        nic.label,
+        path.label,
+      ].filter(Boolean);
+      ways.push(`\`internet\` → ${chain.join(' → ')}${ip.publicIp ? '' : ' (no public address: inbound only from the virtual network)'}`);
+    }
+  }
+  if (ways.length)
+    lines.push(
+      `**Path to the session hosts** as this workspace shows it:\n\n${[...new Set(ways)]
+        .slice(0, 5)
+        .map((w) => `- ${w}`)
+        .join('\n')}`,
+    );
+  else if (!isType(r, ['microsoft.network/privateendpoints', 'terraform:azurerm_private_endpoint']))
+    lines.push('No session host of this workspace is seen to use it.');
+  if (isType(r, ['microsoft.network/privateendpoints', 'terraform:azurerm_private_endpoint']))
+    lines.push(
+      'A private endpoint carries one sub-resource: `connection` (a host pool: client connections and session host traffic), `feed` (a workspace: the feed of its users), `global` (one workspace for all: the initial feed discovery).',
+    );
+  lines.push(
+    boundaryLine(['network']),
+    policyLine(['inbound-rdp-from-internet', 'session-host-public-ip', 'private-access-without-endpoint']),
+    ruleLinks(['inbound-rdp-from-internet', 'session-host-public-ip', 'session-host-unrestricted-egress', 'private-access-without-endpoint']),
+    LEARN('network-connectivity', 'Understanding Azure Virtual Desktop network connectivity'),
+  );
+  return lines.filter(Boolean).join('\n\n');
+}
+
+/** A host pool's or a workspace's public network access: what each mode lets through. */
+function publicAccessHover(r: Resource): string {
+  const pool = typeIs(r, 'microsoft.desktopvirtualization/hostpools');
+  return [
+    `**Public network access of the ${pool ? 'host pool' : 'workspace'}**, with Private Link:`,
+    pool
+      ? '| Mode | Clients | Session hosts |\n|---|---|---|\n| `Enabled` | public or private | public or private |\n| `EnabledForClientsOnly` | public or private | private endpoint only |\n| `EnabledForSessionHostsOnly` | private endpoint only | public or private |\n| `Disabled` | private endpoint only | private endpoint only |'
+      : "`Enabled`: users list their desktops and apps from any network; `Disabled` (Terraform `public_network_access_enabled = false`): only through the workspace's `feed` private endpoint.",
+    pool
+      ? "Restricted modes need the pool's `connection` private endpoint; the workspace then needs `feed`, and one workspace `global`."
+      : 'A disabled feed needs its `feed` private endpoint, and one workspace the `global` one.',
+    REVERSE_CONNECT,
+    policyLine([pool ? 'host-pool-public-network' : 'workspace-public-network', 'private-access-without-endpoint']),
+    ruleLinks([pool ? 'host-pool-public-network' : 'workspace-public-network', 'private-access-without-endpoint', 'shortpath-public-udp']),
+    LEARN('private-link-overview', 'Azure Private Link with Azure Virtual Desktop'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** A script that runs on a session host as SYSTEM (Custom Script Extension, Run Command). */
