@@ -67,6 +67,16 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       return wrap(editList(intent, ctx));
     case 'remove-resource':
       return wrap(removeResource(intent.resource, ctx));
+    case 'replace-literal': {
+      const doc = ctx.document(intent.uri);
+      const printer = doc && ctx.printer(doc.language);
+      if (!doc || !printer) return undefined;
+      const text = doc.text.slice(intent.range.start, intent.range.end);
+      const quote = text[0];
+      // Only the literal as it was judged: quoted, unchanged since.
+      if ((quote !== '"' && quote !== "'") || text !== `${quote}${printer.escapeStringText(intent.from)}${quote}`) return undefined;
+      return wrap([{ uri: doc.uri, range: { start: intent.range.start + 1, end: intent.range.end - 1 }, newText: printer.escapeStringText(intent.to) }]);
+    }
     case 'set-api-version':
       return wrap(setApiVersion(intent.resource, intent.apiVersion, ctx));
     case 'set-reference':

@@ -334,6 +334,11 @@ export type FixIntent =
   | { kind: 'set-list'; resource: string; path: string[]; values: string[] }
   /** Point the property at `path` (a role assignment's `scope`) at the resource `target`: its Bicep symbol, its Terraform `address.id`. */
   | { kind: 'set-reference'; resource: string; path: string[]; target: string }
+  /**
+   * Replace a string literal written at `range` of `uri` (its text between the quotes is `from`) with `to`: a value no
+   * property path reaches, such as a field of an item of a list (an NSG's inline rule).
+   */
+  | { kind: 'replace-literal'; uri: string; range: Range; from: string; to: string }
   /** Move a resource to another API version: the `@version` of a Bicep or azapi type, an ARM `apiVersion` literal. */
   | { kind: 'set-api-version'; resource: string; apiVersion: string }
   /** Remove a whole resource declaration (a Terraform block, a Bicep resource), with the blank line after it. */

@@ -18,7 +18,7 @@ import {
   subnetPrefixes,
 } from '../facts/security-rules';
 import { fitting } from '../message';
-import type { Fix, RelatedInfo, Resource, Value } from '../model';
+import type { Fix, FixIntent, RelatedInfo, Resource, Value } from '../model';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import { cases, knownString } from '../values';
 import docs from './inbound-rdp-from-internet.md';
@@ -182,29 +182,24 @@ function at(r: Resource, v: Value | undefined, message: string): RelatedInfo {
 }
 
 /**
- * Quick fixes for a rule declared as a resource of its own (an item of a list or a repeated block cannot be addressed
- * by a property path): allow the virtual network only, which keeps Azure Bastion and VPN administrators working, or
+ * Quick fixes for a rule: allow the virtual network only, which keeps Azure Bastion and VPN administrators working, or
  * deny the traffic.
  */
 function fixesFor(rule: SecurityRule, source: Value): Fix[] {
-  if (!rule.standalone) return [];
   const fixes: Fix[] = [];
   const single = field(rule, 'sourceAddressPrefix');
   const written = (v: Value | undefined) => v?.kind === 'string' && v.parts.length === 1 && knownString(v) !== undefined;
-  if (single === source && written(single) && cases(single).length === 1) {
-    fixes.push(
-      fix(
-        'Allow it from the virtual network only',
-        { kind: 'set-property', resource: rule.owner.key, path: fieldPath(rule, 'sourceAddressPrefix'), value: 'VirtualNetwork' },
-        true,
-      ),
-    );
+  // A rule resource is edited through its property path; an item of a list or a repeated block through its literal.
+  const set = (f: 'sourceAddressPrefix' | 'access', v: Value, to: string): FixIntent =>
+    rule.standalone
+      ? { kind: 'set-property', resource: rule.owner.key, path: fieldPath(rule, f), value: to }
+      : { kind: 'replace-literal', uri: rule.owner.source.uri, range: v.range, from: knownString(v)!, to };
+  const inPlace = (v: Value | undefined): v is Value => written(v) && (rule.standalone || (!v!.origin && v!.range.end > v!.range.start));
+  if (single === source && inPlace(single) && cases(single).length === 1) {
+    fixes.push(fix('Allow it from the virtual network only', set('sourceAddressPrefix', single, 'VirtualNetwork'), true));
   }
-  if (written(field(rule, 'access'))) {
-    fixes.push(
-      fix('Deny this traffic instead', { kind: 'set-property', resource: rule.owner.key, path: fieldPath(rule, 'access'), value: 'Deny' }, !fixes.length),
-    );
-  }
+  const access = field(rule, 'access');
+  if (inPlace(access)) fixes.push(fix('Deny this traffic instead', set('access', access, 'Deny'), !fixes.length));
   return fixes;
 }
 
