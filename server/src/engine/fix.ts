@@ -1,5 +1,5 @@
 import { roleByGuid } from './knowledge/roles';
-import type { Document, EditSet, FixIntent, Language, Resource, TextEdit, Value } from './model';
+import type { Document, EditSet, FixIntent, Language, Range, Resource, TextEdit, Value } from './model';
 import type { Printer } from './printer';
 import { findRdp, parseRdpString, type RdpString, type RdpToken } from './rdp';
 import { dirOf } from './resolve/paths';
@@ -77,6 +77,8 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       if ((quote !== '"' && quote !== "'") || text !== `${quote}${printer.escapeStringText(intent.from)}${quote}`) return undefined;
       return wrap([{ uri: doc.uri, range: { start: intent.range.start + 1, end: intent.range.end - 1 }, newText: printer.escapeStringText(intent.to) }]);
     }
+    case 'remove-entry':
+      return wrap(removeEntry(intent.uri, intent.key, intent.value, ctx));
     case 'set-api-version':
       return wrap(setApiVersion(intent.resource, intent.apiVersion, ctx));
     case 'set-reference':
@@ -389,6 +391,30 @@ function setApiVersion(key: string, apiVersion: string, ctx: FixContext): TextEd
   if (found.length !== 1) return undefined;
   const at = start + found[0].index! + found[0][1].length;
   return [{ uri: doc.uri, range: { start: at, end: at + current.length }, newText: apiVersion }];
+}
+
+/**
+ * Removes a property that stands on lines of its own: from the start of its key's line to the end of its value's line
+ * (with a comment there). In JSON the comma goes too: the one after it, or, for the last property, the one before it.
+ */
+function removeEntry(uri: string, key: Range, value: Range, ctx: FixContext): TextEdit[] | undefined {
+  const doc = ctx.document(uri);
+  if (!doc || value.end <= key.start || value.end > doc.text.length) return undefined;
+  const text = doc.text;
+  const start = text.lastIndexOf('\n', key.start - 1) + 1;
+  if (!/^[ \t]*["']?$/.test(text.slice(start, key.start))) return undefined;
+  const json = doc.language === 'arm' || doc.language === 'arm-parameters' || doc.language === 'graph-json';
+  const rest = (json ? /^[ \t]*(,)?[ \t]*\r?\n/ : /^[ \t]*(?:(?:#|\/\/)[^\r\n]*)?\r?\n/).exec(text.slice(value.end + (text[value.end] === '"' ? 1 : 0)));
+  if (!rest) return undefined;
+  const end = value.end + (text[value.end] === '"' ? 1 : 0) + rest[0].length;
+  const edits: TextEdit[] = [{ uri, range: { start, end }, newText: '' }];
+  if (json && !rest[1]) {
+    // The last property: the comma of the one before it goes.
+    const before = /,(\s*)$/.exec(text.slice(0, start));
+    if (!before) return undefined;
+    edits.unshift({ uri, range: { start: before.index, end: before.index + 1 }, newText: '' });
+  }
+  return edits;
 }
 
 /** A list literal of strings written in the resource's own document, with the document and its printer. */

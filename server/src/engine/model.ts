@@ -339,6 +339,11 @@ export type FixIntent =
    * property path reaches, such as a field of an item of a list (an NSG's inline rule).
    */
   | { kind: 'replace-literal'; uri: string; range: Range; from: string; to: string }
+  /**
+   * Remove the property whose key and value are written at `key` and `value` of `uri` (a NIC's public IP), with its
+   * lines and, in JSON, the comma that separates it.
+   */
+  | { kind: 'remove-entry'; uri: string; key: Range; value: Range }
   /** Move a resource to another API version: the `@version` of a Bicep or azapi type, an ARM `apiVersion` literal. */
   | { kind: 'set-api-version'; resource: string; apiVersion: string }
   /** Remove a whole resource declaration (a Terraform block, a Bicep resource), with the blank line after it. */

@@ -2,10 +2,10 @@ import { displayName } from '../facts/host-pools';
 import { type HostPath, type IpConfig, type Link, NET, type NetworkFacts, networkFacts, type NicNode } from '../facts/network-path';
 import { allowsInternetIn, ruleSet } from '../facts/security-rules';
 import { caseNote, fitting } from '../message';
-import type { RelatedInfo, Resource, Value } from '../model';
+import type { Fix, RelatedInfo, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
-import { type Deployment, defineRule, type RuleContext } from '../rule';
-import { cases, get } from '../values';
+import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
+import { cases, entry, get } from '../values';
 import docs from './session-host-public-ip.md';
 
 function check(_deployment: Deployment, ctx: RuleContext): void {
@@ -37,12 +37,25 @@ function check(_deployment: Deployment, ctx: RuleContext): void {
             shift: blocker ? -1 : 0,
             related,
             key,
-            fixes: [],
+            fixes: removeFix(nic, ip, c.when),
           });
         }
       });
     }
   }
+}
+
+/**
+ * The catalog's fix: remove the public address from the interface (`publicIPAddress`, Terraform
+ * `public_ip_address_id`), where it is written as a property of its own and in every case.
+ */
+function removeFix(nic: NicNode, ip: IpConfig, when: string): Fix[] {
+  if (ip.publicIpIsConfiguration || when) return [];
+  const e = entry(get(ip.value, 'properties'), 'publicIPAddress') ?? entry(ip.value, 'public_ip_address_id');
+  if (!e || e.value.origin || e.keyRange.end <= e.keyRange.start) return [];
+  return [
+    fix('Remove the public IP address from the interface', { kind: 'remove-entry', uri: nic.resource.source.uri, key: e.keyRange, value: e.value.range }, true),
+  ];
 }
 
 function capital(s: string): string {
