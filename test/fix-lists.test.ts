@@ -136,3 +136,31 @@ describe('a fix that moves the API version', () => {
     assert.equal(await after('/w/azuredeploy.json', arm(true), (resource) => ({ kind: 'set-api-version', resource, apiVersion: '2024-04-03' })), undefined);
   });
 });
+
+describe('a fix that adds a private endpoint skeleton', () => {
+  it('declares the endpoint after the host pool, in Bicep and Terraform, and the result parses', async () => {
+    const bicep = `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'hp'\n  location: 'westeurope'\n  properties: {\n    hostPoolType: 'Pooled'\n    publicNetworkAccess: 'Disabled'\n  }\n}\n`;
+    const tf = `resource "azurerm_virtual_desktop_host_pool" "pool" {\n  name                = "hp"\n  location            = "westeurope"\n  resource_group_name = "rg"\n  type                = "Pooled"\n  load_balancer_type  = "BreadthFirst"\n}\n`;
+    for (const [uri, text] of [
+      ['/w/main.bicep', bicep],
+      ['/w/main.tf', tf],
+    ] as const) {
+      const fixed = await after(uri, text, (resource) => ({ kind: 'add-private-endpoint', resource, groupId: 'connection' }));
+      assert.ok(fixed, uri);
+      assert.ok(fixed.startsWith(text.trimEnd()), uri);
+      assert.match(fixed, /connection/);
+      const ws = new Workspace(await grammars());
+      try {
+        ws.set(uri, fixed);
+        const doc = ws.document(uri)!;
+        assert.deepEqual(doc.syntaxErrors, [], uri);
+        assert.ok(
+          doc.resources.some((r) => /privateendpoint/i.test(r.type) || /private_endpoint/.test(r.type)),
+          uri,
+        );
+      } finally {
+        ws.dispose();
+      }
+    }
+  });
+});

@@ -180,6 +180,12 @@ interface LanguageOnlyFix {
 }
 
 const LANGUAGE_ONLY_FIXES: LanguageOnlyFix[] = [
+  ...(['connection', 'feed'] as const).map((sub) => ({
+    rule: 'private-access-without-endpoint',
+    title: `Add a private endpoint for its ${sub} sub-resource (a skeleton to complete)`,
+    languages: ['bicep', 'tf'],
+    reason: 'the skeleton is a new resource after the declaration; in an ARM template it would have to join the resources array, which the fix does not write',
+  })),
   {
     rule: 'app-group-access-too-broad',
     title: "Grant it on the template's one application group",

@@ -77,6 +77,15 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       if ((quote !== '"' && quote !== "'") || text !== `${quote}${printer.escapeStringText(intent.from)}${quote}`) return undefined;
       return wrap([{ uri: doc.uri, range: { start: intent.range.start + 1, end: intent.range.end - 1 }, newText: printer.escapeStringText(intent.to) }]);
     }
+    case 'add-private-endpoint': {
+      const r = ctx.resource(intent.resource);
+      const doc = r && ctx.document(r.source.uri);
+      const text = doc && ctx.printer(doc.language)?.privateEndpoint?.(r!, intent.groupId);
+      if (!r || !doc || !text) return undefined;
+      const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+      const at = r.source.range.end;
+      return wrap([{ uri: doc.uri, range: { start: at, end: at }, newText: `${eol}${eol}${text.split('\n').join(eol)}` }]);
+    }
     case 'remove-entry':
       return wrap(removeEntry(intent.uri, intent.key, intent.value, ctx));
     case 'set-api-version':

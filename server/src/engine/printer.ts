@@ -16,6 +16,12 @@ export interface Printer {
    */
   addProperty(doc: Document, resource: Resource, path: string[], value: string | number | boolean): TextEdit[] | undefined;
 
+  /**
+   * A private endpoint declaration for `resource` and the sub-resource `groupId` (`connection`, `feed`), with a
+   * placeholder for the subnet the user must fill in: the catalog's skeleton. Undefined when the language has none.
+   */
+  privateEndpoint?(resource: Resource, groupId: string): string | undefined;
+
   /** The comment that suppresses `ruleId` on the next line, without indentation or newline. */
   suppressionComment(ruleId: string): string;
 

@@ -12,7 +12,7 @@ import {
 import type { AvdGraph, HostPoolNode, WorkspaceNode } from '../graph';
 import { caseNote, fitting } from '../message';
 import type { Document, RelatedInfo, Resource } from '../model';
-import { defineRule, type RuleContext } from '../rule';
+import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './private-access-without-endpoint.md';
 
 const OPTIONS = {
@@ -71,6 +71,18 @@ function check(subject: HostPoolNode | WorkspaceNode, ctx: RuleContext<typeof OP
         // Private endpoints often come from a separate network repository: with none in sight, only information.
         shift: shown ? 0 : -2,
         related,
+        // The catalog's skeleton, never applied on its own: its subnet is a placeholder to fill in. Bicep and
+        // Terraform only; an ARM template would need the endpoint written as a resource of the template's array.
+        fixes:
+          r.source.language === 'arm'
+            ? []
+            : [
+                fix(`Add a private endpoint for its ${sub} sub-resource (a skeleton to complete)`, {
+                  kind: 'add-private-endpoint',
+                  resource: r.key,
+                  groupId: sub,
+                }),
+              ],
         key: `${r.key}|private-endpoint|${sub}|${c.when}`,
       });
     }

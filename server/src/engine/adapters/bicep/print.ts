@@ -69,6 +69,31 @@ export const bicepPrinter: Printer = {
 
   lineComment: '//',
 
+  privateEndpoint(resource: Resource, groupId: string): string | undefined {
+    const symbol = resource.source.symbol;
+    if (!symbol || !/^[A-Za-z_]\w*$/.test(symbol) || resource.source.loop) return undefined;
+    return [
+      `resource ${symbol}${groupId[0].toUpperCase()}${groupId.slice(1)}Endpoint 'Microsoft.Network/privateEndpoints@2023-11-01' = {`,
+      `  name: 'pe-\${${symbol}.name}-${groupId}'`,
+      `  location: ${symbol}.location`,
+      '  properties: {',
+      '    subnet: {',
+      "      id: '<the id of the subnet for private endpoints>'",
+      '    }',
+      '    privateLinkServiceConnections: [',
+      '      {',
+      `        name: '${groupId}'`,
+      '        properties: {',
+      `          privateLinkServiceId: ${symbol}.id`,
+      `          groupIds: ['${groupId}']`,
+      '        }',
+      '      }',
+      '    ]',
+      '  }',
+      '}',
+    ].join('\n');
+  },
+
   suppressionComment(ruleId: string): string {
     return `// avdsec-disable-next-line ${ruleId}`;
   },

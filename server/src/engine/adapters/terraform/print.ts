@@ -53,6 +53,27 @@ export function terraformPrinter(project: TerraformProject): Printer {
 
     lineComment: '#',
 
+    privateEndpoint(resource: Resource, groupId: string): string | undefined {
+      const address = resource.source.symbol;
+      if (!address || !/^[a-z_][\w-]*\.[A-Za-z_][\w-]*$/.test(address) || resource.source.loop) return undefined;
+      const name = address.split('.')[1];
+      return [
+        `resource "azurerm_private_endpoint" "${name}_${groupId}" {`,
+        `  name                = "pe-\${${address}.name}-${groupId}"`,
+        `  location            = ${address}.location`,
+        `  resource_group_name = ${address}.resource_group_name`,
+        '  subnet_id           = "<the id of the subnet for private endpoints>"',
+        '',
+        '  private_service_connection {',
+        `    name                           = "${groupId}"`,
+        `    private_connection_resource_id = ${address}.id`,
+        `    subresource_names              = ["${groupId}"]`,
+        '    is_manual_connection           = false',
+        '  }',
+        '}',
+      ].join('\n');
+    },
+
     suppressionComment(ruleId: string): string {
       return `# avdsec-disable-next-line ${ruleId}`;
     },
