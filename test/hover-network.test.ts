@@ -44,3 +44,20 @@ describe('hover: the network boundary', () => {
     }
   });
 });
+
+describe('hover: a session host', () => {
+  it('shows the path from the internet to it through its NIC, subnet and security group', async () => {
+    const dir = path.join(FIXTURES, 'rules', 'inbound-rdp-from-internet', 'bicep-three-modules');
+    const ws = new Workspace(await grammars());
+    try {
+      for (const f of ['main.bicep', 'modules/hosts.bicep', 'modules/network.bicep', 'modules/nsg.bicep']) ws.set(`/n/${f}`, clean(path.join(dir, f)));
+      const hosts = ws.text('/n/modules/hosts.bicep')!;
+      const h = hoverAt(ws.document('/n/modules/hosts.bicep')!, ws.graph(), hosts.indexOf("'Microsoft.Compute/virtualMachines@") + 2);
+      assert.ok(h);
+      assert.match(h.markdown, /\*\*Path from the internet\*\*/);
+      assert.match(h.markdown, /`internet` → NSG '[^']+' \(on the subnet\) → subnet '[^']+' → NIC/);
+    } finally {
+      ws.dispose();
+    }
+  });
+});

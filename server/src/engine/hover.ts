@@ -102,7 +102,7 @@ export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverRe
   }
   if (typeIs(r, 'microsoft.compute/virtualmachines') && onHead) {
     const host = graph.sessionHosts.find((h) => h.vm === r);
-    if (host) return { markdown: sessionHostHover(host.joinType, host.hostPool?.resource), range };
+    if (host) return { markdown: [sessionHostHover(host.joinType, host.hostPool?.resource), hostPathLines(r, graph)].filter(Boolean).join('\n\n'), range };
   }
   if (
     typeIs(r, 'microsoft.graph/conditionalaccesspolicies') &&
@@ -351,7 +351,7 @@ function networkHover(r: Resource, graph: AvdGraph): string {
   const ways: string[] = [];
   for (const path of facts.hostPaths()) {
     for (const { subnet, nic, ip } of facts.subnetsOf(path)) {
-      const nsgs = facts.nsgUses(path).filter((u) => u.nic === nic);
+      const nsgs = facts.nsgUses(path).filter((u) => u.nic === nic && u.link.items.length);
       const pip = ip.publicIp ? facts.resolve(ip.publicIp, NET.publicIp, nic.resource).items : [];
       const touches =
         nic.resource === r ||
@@ -388,6 +388,25 @@ function networkHover(r: Resource, graph: AvdGraph): string {
     LEARN('network-connectivity', 'Understanding Azure Virtual Desktop network connectivity'),
   );
   return lines.filter(Boolean).join('\n\n');
+}
+
+/** The ways from the internet to a session host VM, as the graph sees its interfaces, subnets and security groups. */
+function hostPathLines(vm: Resource, graph: AvdGraph): string {
+  const facts = networkFacts(graph);
+  const path = facts.hostPaths().find((p) => p.host === vm);
+  if (!path) return '';
+  const ways = facts.subnetsOf(path).map(({ subnet, nic, ip }) => {
+    const nsgs = facts.nsgUses(path).filter((u) => u.nic === nic && u.link.items.length);
+    return `- \`internet\` → ${[
+      ip.publicIp ? 'its public IP' : '',
+      ...nsgs.map((u) => `${u.link.items.map((g) => `NSG ${displayName(g)}`).join(' / ')} (on the ${u.via === 'nic' ? 'NIC' : 'subnet'})`),
+      subnet.label,
+      nic.label,
+    ]
+      .filter(Boolean)
+      .join(' → ')}${ip.publicIp ? '' : ': no public address, so nothing from the internet reaches it directly'}`;
+  });
+  return ways.length ? `${REVERSE_CONNECT}\n\n**Path from the internet** as this workspace shows it:\n\n${[...new Set(ways)].slice(0, 5).join('\n')}` : '';
 }
 
 /** A host pool's or a workspace's public network access: what each mode lets through. */
