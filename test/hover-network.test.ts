@@ -61,3 +61,20 @@ describe('hover: a session host', () => {
     }
   });
 });
+
+describe('hover: a storage account', () => {
+  it('says what profile storage needs, and names the Azure Policy built-ins for it', async () => {
+    const text = `resource sa 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: 'stprofiles'\n  location: 'westeurope'\n  kind: 'FileStorage'\n  sku: { name: 'Premium_LRS' }\n}\n`;
+    const ws = new Workspace(await grammars());
+    try {
+      ws.set('/s/main.bicep', text);
+      const h = hoverAt(ws.document('/s/main.bicep')!, ws.graph(), text.indexOf("'Microsoft.Storage") + 2);
+      assert.ok(h);
+      assert.match(h.markdown, /FSLogix profiles/);
+      assert.match(h.markdown, /Azure Policy built-ins for the same controls: .*Storage accounts should/);
+      assert.match(h.markdown, /profile-storage-public/);
+    } finally {
+      ws.dispose();
+    }
+  });
+});

@@ -76,6 +76,7 @@ export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverRe
     if (p.startsWith('properties.publicnetworkaccess') || p.startsWith('public_network_access')) return { markdown: publicAccessHover(r), range };
   }
   if (NETWORK_TYPES.some((t) => isType(r, t)) && (onHead || !p.startsWith('tags'))) return { markdown: networkHover(r, graph), range };
+  if (isType(r, ['microsoft.storage/storageaccounts', 'terraform:azurerm_storage_account']) && onHead) return { markdown: storageHover(), range };
   if (typeIs(r, 'microsoft.desktopvirtualization/hostpools')) {
     if (p.startsWith('properties.customrdpproperty')) return { markdown: rdpHover(r), range };
     if (onHead || p.startsWith('properties.hostpooltype')) return { markdown: hostPoolHover(r, graph), range };
@@ -407,6 +408,19 @@ function hostPathLines(vm: Resource, graph: AvdGraph): string {
       .join(' → ')}${ip.publicIp ? '' : ': no public address, so nothing from the internet reaches it directly'}`;
   });
   return ways.length ? `${REVERSE_CONNECT}\n\n**Path from the internet** as this workspace shows it:\n\n${[...new Set(ways)].slice(0, 5).join('\n')}` : '';
+}
+
+/** A storage account: what it holds for Azure Virtual Desktop, and what keeps it private. */
+function storageHover(): string {
+  return [
+    "**Storage account.** When it holds FSLogix profiles or app attach images, every user's profile or application image is in it: keep it off public networks (public network access disabled, or a default action of `Deny`) and reach it through a `file` private endpoint.",
+    boundaryLine(['network', 'data-egress']),
+    policyLine(['profile-storage-public']),
+    ruleLinks(['profile-storage-public']),
+    LEARN('fslogix-profile-container-configure-azure-files-active-directory', 'Store FSLogix profile containers on Azure Files'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** A host pool's or a workspace's public network access: what each mode lets through. */
