@@ -164,3 +164,33 @@ describe('a fix that adds a private endpoint skeleton', () => {
     }
   });
 });
+
+describe('a fix that adds a diagnostic setting skeleton', () => {
+  it('declares the setting after the host pool, in Bicep and Terraform, and the result parses; not in ARM', async () => {
+    const bicep = `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'hp'\n  location: 'westeurope'\n  properties: {\n    hostPoolType: 'Pooled'\n  }\n}\n`;
+    const tf = `resource "azurerm_virtual_desktop_host_pool" "pool" {\n  name                = "hp"\n  location            = "westeurope"\n  resource_group_name = "rg"\n  type                = "Pooled"\n  load_balancer_type  = "BreadthFirst"\n}\n`;
+    for (const [uri, text] of [
+      ['/w/main.bicep', bicep],
+      ['/w/main.tf', tf],
+    ] as const) {
+      const fixed = await after(uri, text, (resource) => ({ kind: 'add-diagnostic-setting', resource }));
+      assert.ok(fixed, uri);
+      assert.ok(fixed.startsWith(text.trimEnd()), uri);
+      assert.match(fixed, /allLogs/);
+      const ws = new Workspace(await grammars());
+      try {
+        ws.set(uri, fixed);
+        const doc = ws.document(uri)!;
+        assert.deepEqual(doc.syntaxErrors, [], uri);
+        assert.ok(
+          doc.resources.some((r) => /diagnosticsettings/i.test(r.type) || /monitor_diagnostic_setting/.test(r.type)),
+          uri,
+        );
+      } finally {
+        ws.dispose();
+      }
+    }
+    const arm = `{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n  "contentVersion": "1.0.0.0",\n  "resources": [\n    {\n      "type": "Microsoft.DesktopVirtualization/hostPools",\n      "apiVersion": "2024-04-03",\n      "name": "hp",\n      "location": "westeurope",\n      "properties": { "hostPoolType": "Pooled" }\n    }\n  ]\n}\n`;
+    assert.equal(await after('/w/azuredeploy.json', arm, (resource) => ({ kind: 'add-diagnostic-setting', resource })), undefined);
+  });
+});

@@ -180,6 +180,12 @@ interface LanguageOnlyFix {
 }
 
 const LANGUAGE_ONLY_FIXES: LanguageOnlyFix[] = [
+  ...(['host-pool-diagnostics-missing', 'workspace-diagnostics-missing'] as const).map((rule) => ({
+    rule,
+    title: 'Add a diagnostic setting sending all logs to Log Analytics (a skeleton to complete)',
+    languages: ['bicep', 'tf'],
+    reason: 'the skeleton is a new resource after the declaration; in an ARM template it would have to join the resources array, which the fix does not write',
+  })),
   ...(['connection', 'feed'] as const).map((sub) => ({
     rule: 'private-access-without-endpoint',
     title: `Add a private endpoint for its ${sub} sub-resource (a skeleton to complete)`,

@@ -77,10 +77,12 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       if ((quote !== '"' && quote !== "'") || text !== `${quote}${printer.escapeStringText(intent.from)}${quote}`) return undefined;
       return wrap([{ uri: doc.uri, range: { start: intent.range.start + 1, end: intent.range.end - 1 }, newText: printer.escapeStringText(intent.to) }]);
     }
-    case 'add-private-endpoint': {
+    case 'add-private-endpoint':
+    case 'add-diagnostic-setting': {
       const r = ctx.resource(intent.resource);
       const doc = r && ctx.document(r.source.uri);
-      const text = doc && ctx.printer(doc.language)?.privateEndpoint?.(r!, intent.groupId);
+      const printer = doc && ctx.printer(doc.language);
+      const text = intent.kind === 'add-private-endpoint' ? printer?.privateEndpoint?.(r!, intent.groupId) : printer?.diagnosticSetting?.(r!);
       if (!r || !doc || !text) return undefined;
       const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
       const at = r.source.range.end;

@@ -101,6 +101,13 @@ export function hoverAt(doc: Document, graph: AvdGraph, offset: number): HoverRe
   ) {
     return { markdown: remoteAppHover(r), range };
   }
+  if (typeIs(r, 'microsoft.compute/virtualmachines') || isType(r, ['terraform:azurerm_windows_virtual_machine'])) {
+    const h = hardeningHover(p);
+    if (h) return { markdown: h, range };
+  }
+  if (isType(r, ['microsoft.insights/diagnosticsettings', 'terraform:azurerm_monitor_diagnostic_setting']) && (onHead || p.includes('log'))) {
+    return { markdown: diagnosticsHover(), range };
+  }
   if (typeIs(r, 'microsoft.compute/virtualmachines') && onHead) {
     const host = graph.sessionHosts.find((h) => h.vm === r);
     if (host) return { markdown: [sessionHostHover(host.joinType, host.hostPool?.resource), hostPathLines(r, graph)].filter(Boolean).join('\n\n'), range };
@@ -408,6 +415,52 @@ function hostPathLines(vm: Resource, graph: AvdGraph): string {
       .join(' → ')}${ip.publicIp ? '' : ': no public address, so nothing from the internet reaches it directly'}`;
   });
   return ways.length ? `${REVERSE_CONNECT}\n\n**Path from the internet** as this workspace shows it:\n\n${[...new Set(ways)].slice(0, 5).join('\n')}` : '';
+}
+
+/** A session host's security settings: the boundary each one keeps (VM, VSM, kernel) and what it protects against. */
+function hardeningHover(p: string): string | undefined {
+  const at = (...keys: string[]) => keys.some((k) => p.includes(k));
+  let what: string | undefined;
+  let rules: string[] = [];
+  let boundaries: Boundary[] = [];
+  if (at('securitytype', 'securityprofile.uefisettings', 'secureboot', 'vtpm', 'secure_boot_enabled', 'vtpm_enabled')) {
+    what =
+      '**Trusted Launch** (`securityType: TrustedLaunch`): secure boot lets only signed boot loaders and kernels start, the virtual TPM measures the boot so guest attestation can prove it, and together they keep bootkits and rootkits out of the kernel and of Virtual Secure Mode (VSM), where Credential Guard holds the credentials of every user of the host. It needs a Gen2 image; changing it recreates the VM.';
+    rules = ['session-host-not-trusted-launch', 'trusted-launch-incomplete'];
+    boundaries = ['vm', 'vsm', 'kernel'];
+  } else if (at('encryptionathost', 'encryption_at_host')) {
+    what =
+      "**Encryption at host**: the temporary disk and the caches of the OS and data disks are encrypted on the Azure host too, so nothing of the users' sessions rests unencrypted outside the VM.";
+    rules = ['encryption-at-host-disabled'];
+    boundaries = ['vm'];
+  } else if (at('patchsettings', 'patchmode', 'enableautomaticupdates', 'patch_mode', 'automatic_updates_enabled', 'enable_automatic_updates')) {
+    what =
+      "**Patching**: a shared host runs every user's session on one Windows: an unpatched kernel or service is an elevation path from one user to all. Automatic updates, or a patch orchestration that applies them, keep it closed.";
+    rules = ['automatic-patching-disabled'];
+    boundaries = ['kernel'];
+  }
+  if (!what) return undefined;
+  return [
+    what,
+    boundaryLine(boundaries),
+    policyLine(rules),
+    ruleLinks(rules),
+    LEARN('security-recommendations', 'Security recommendations for Azure Virtual Desktop'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** A diagnostic setting: the audit trail it keeps. */
+function diagnosticsHover(): string {
+  return [
+    '**Diagnostic setting: the audit trail.** Host pools, workspaces and application groups log who connected, from where, with which client, and what changed (the `allLogs` or `audit` category groups): without them, a sign-in from a stolen password leaves no trace to investigate.',
+    policyLine(['host-pool-diagnostics-missing', 'workspace-diagnostics-missing']),
+    ruleLinks(['host-pool-diagnostics-missing', 'workspace-diagnostics-missing']),
+    LEARN('diagnostics-log-analytics', 'Send Azure Virtual Desktop diagnostics to Log Analytics'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** A storage account: what it holds for Azure Virtual Desktop, and what keeps it private. */

@@ -346,6 +346,8 @@ export type FixIntent =
   | { kind: 'remove-entry'; uri: string; key: Range; value: Range }
   /** Add a private endpoint for `resource` and the sub-resource `groupId` after its declaration (a skeleton to complete). */
   | { kind: 'add-private-endpoint'; resource: string; groupId: string }
+  /** Add a diagnostic setting sending `resource`'s `allLogs` to a Log Analytics workspace after its declaration (a skeleton to complete). */
+  | { kind: 'add-diagnostic-setting'; resource: string }
   /** Move a resource to another API version: the `@version` of a Bicep or azapi type, an ARM `apiVersion` literal. */
   | { kind: 'set-api-version'; resource: string; apiVersion: string }
   /** Remove a whole resource declaration (a Terraform block, a Bicep resource), with the blank line after it. */

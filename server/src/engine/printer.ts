@@ -22,6 +22,12 @@ export interface Printer {
    */
   privateEndpoint?(resource: Resource, groupId: string): string | undefined;
 
+  /**
+   * A diagnostic setting for `resource` sending the `allLogs` category group to a Log Analytics workspace, with a
+   * placeholder for the workspace id: the catalog's skeleton. Undefined when the language has none.
+   */
+  diagnosticSetting?(resource: Resource): string | undefined;
+
   /** The comment that suppresses `ruleId` on the next line, without indentation or newline. */
   suppressionComment(ruleId: string): string;
 

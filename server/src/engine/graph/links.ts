@@ -31,8 +31,8 @@ export const PRINCIPAL_TYPES = [TYPES.entraUser, TYPES.entraGroup, TYPES.tfUser,
 
 /**
  * Resources other files' findings are judged by, read whole at check time (facts/network-path.ts, private-endpoints.ts,
- * profile-storage.ts, policy-assignments.ts): the network path to session hosts, private endpoints, profile storage and
- * Azure Policy assignments, in ARM form and as Terraform keeps them unmapped. An edit of one republishes the others.
+ * profile-storage.ts, policy-assignments.ts, diagnostic-settings.ts, image-build.ts): the network path to session hosts,
+ * private endpoints, profile storage, Azure Policy assignments, diagnostic settings, Defender plans and image builds, in ARM form and as Terraform keeps them unmapped. An edit of one republishes the others.
  */
 export const FACT_TYPES = [
   ...PRINCIPAL_TYPES,
@@ -53,6 +53,10 @@ export const FACT_TYPES = [
   'microsoft.authorization/policyassignments',
   'microsoft.authorization/policysetdefinitions',
   'microsoft.compute/virtualmachinescalesets',
+  'microsoft.insights/diagnosticsettings',
+  'microsoft.security/pricings',
+  'microsoft.virtualmachineimages/imagetemplates',
+  'microsoft.compute/galleries/images',
   ...[
     'private_endpoint',
     'network_interface',
@@ -82,6 +86,10 @@ export const FACT_TYPES = [
     'windows_virtual_machine_scale_set',
     'orchestrated_virtual_machine_scale_set',
     'virtual_machine_scale_set',
+    'monitor_diagnostic_setting',
+    'security_center_subscription_pricing',
+    'shared_image',
+    'shared_image_version',
   ].map((t) => `terraform:azurerm_${t}`),
 ] as const;
 

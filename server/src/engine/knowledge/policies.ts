@@ -155,6 +155,134 @@ export const POLICIES: readonly PolicyInfo[] = [
     defaultEffect: 'DeployIfNotExists',
     effects: DINE,
   },
+  // Session host hardening and monitoring (issue 18)
+  {
+    guid: 'c95b54ad-0614-4633-ab29-104b01235cbf',
+    name: 'Virtual Machine should have TrustedLaunch enabled',
+    defaultEffect: 'Audit',
+    effects: ['Audit', 'Disabled'],
+  },
+  {
+    guid: 'b03bb370-5249-4ea4-9fce-2552e87e45fa',
+    name: 'Disks and OS image should support TrustedLaunch',
+    defaultEffect: 'Audit',
+    effects: ['Audit', 'Disabled'],
+  },
+  {
+    guid: '97566dd7-78ae-4997-8b36-1c7bfe0d8121',
+    name: '[Preview]: Secure Boot should be enabled on supported Windows virtual machines',
+    defaultEffect: 'Audit',
+    effects: ['Audit', 'Disabled'],
+  },
+  {
+    guid: '1c30f9cd-b84c-49cc-aa2c-9288447cc3b3',
+    name: '[Preview]: vTPM should be enabled on supported virtual machines',
+    defaultEffect: 'Audit',
+    effects: ['Audit', 'Disabled'],
+  },
+  {
+    guid: 'e494853f-93c3-4e44-9210-d12f61a64b34',
+    name: '[Preview]: Configure supported virtual machines to automatically enable vTPM',
+    defaultEffect: 'DeployIfNotExists',
+    effects: DINE,
+  },
+  {
+    guid: '1cb4d9c2-f88f-4069-bee0-dba239a57b09',
+    name: '[Preview]: Guest Attestation extension should be installed on supported Windows virtual machines',
+    defaultEffect: 'AuditIfNotExists',
+    effects: AINE,
+  },
+  {
+    guid: 'fc4d8e41-e223-45ea-9bf5-eada37891d87',
+    name: 'Virtual machines and virtual machine scale sets should have encryption at host enabled',
+    defaultEffect: 'Audit',
+    effects: AUDIT_DENY,
+  },
+  { guid: '4da35fc9-c9e7-4960-aec9-797fe7d9051d', name: 'Azure Defender for servers should be enabled', defaultEffect: 'AuditIfNotExists', effects: AINE },
+  {
+    guid: '8e86a5b6-b9bd-49d1-8e21-4bb8a0862222',
+    name: 'Configure Azure Defender for servers to be enabled',
+    defaultEffect: 'DeployIfNotExists',
+    effects: DINE,
+  },
+  {
+    guid: '5f57b753-04b4-4e5e-aa31-c8888984497a',
+    name: 'Configure Microsoft Defender for Servers plan (P1 OR P2)',
+    defaultEffect: 'DeployIfNotExists',
+    effects: DINE,
+  },
+  {
+    guid: '9905ca54-1471-49c6-8291-7582c04cd4d4',
+    name: 'Set prerequisite for Scheduling recurring updates on Azure virtual machines.',
+    defaultEffect: 'DeployIfNotExists',
+    effects: DINE,
+  },
+  {
+    guid: 'ba0df93e-e4ac-479a-aac2-134bbae39a1a',
+    name: 'Schedule recurring updates using Azure Update Manager',
+    defaultEffect: 'DeployIfNotExists',
+    effects: DINE,
+  },
+  {
+    guid: 'f85bf3e0-d513-442e-89c3-1784ad63382b',
+    name: 'System updates should be installed on your machines (powered by Update Center)',
+    defaultEffect: 'AuditIfNotExists',
+    effects: AINE,
+  },
+  {
+    guid: 'a7c668bd-3327-474f-8fb5-8146e3e40e40',
+    name: 'Enable logging by category group for Host pools (microsoft.desktopvirtualization/hostpools) to Log Analytics',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
+  {
+    guid: '059e6dd0-544a-4c93-abad-b3ad77667339',
+    name: 'Enable logging by category group for Host pools (microsoft.desktopvirtualization/hostpools) to Event Hub',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
+  {
+    guid: 'f55ffc18-72c5-479c-a998-dc6806a6fa89',
+    name: 'Enable logging by category group for Host pools (microsoft.desktopvirtualization/hostpools) to Storage',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
+  {
+    guid: '867c08d5-bc47-404d-9a1b-0aec7a8d34eb',
+    name: 'Enable logging by category group for Workspaces (microsoft.desktopvirtualization/workspaces) to Log Analytics',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
+  {
+    guid: 'b4545446-0cac-4af5-b591-61544b66e802',
+    name: 'Enable logging by category group for Workspaces (microsoft.desktopvirtualization/workspaces) to Event Hub',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
+  {
+    guid: 'e6acdfc4-25e3-4b36-9b0c-5c5743edd1b7',
+    name: 'Enable logging by category group for Workspaces (microsoft.desktopvirtualization/workspaces) to Storage',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
+  {
+    guid: '99b3bfad-aef0-476d-ae98-40861f8eae22',
+    name: 'Enable logging by category group for Application groups (microsoft.desktopvirtualization/applicationgroups) to Log Analytics',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
+  {
+    guid: '3372b9c2-d179-4190-9f0c-e6f6304d0e93',
+    name: 'Enable logging by category group for Application groups (microsoft.desktopvirtualization/applicationgroups) to Event Hub',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
+  {
+    guid: '6af023b1-4841-4b54-8f3d-69caa4e558cb',
+    name: 'Enable logging by category group for Application groups (microsoft.desktopvirtualization/applicationgroups) to Storage',
+    defaultEffect: 'DeployIfNotExists',
+    effects: ['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'],
+  },
 ];
 
 /** The policies of each network rule, the most direct first. */
@@ -191,6 +319,25 @@ const BY_RULE: Readonly<Record<string, readonly string[]>> = {
     '9f766f00-8d11-464e-80e1-4091d7874074',
   ],
   'session-host-unrestricted-egress': ['fc5e4038-4584-4632-8c85-c0448d374b2c'],
+  'session-host-not-trusted-launch': ['c95b54ad-0614-4633-ab29-104b01235cbf', 'b03bb370-5249-4ea4-9fce-2552e87e45fa'],
+  'trusted-launch-incomplete': [
+    '97566dd7-78ae-4997-8b36-1c7bfe0d8121',
+    '1c30f9cd-b84c-49cc-aa2c-9288447cc3b3',
+    'e494853f-93c3-4e44-9210-d12f61a64b34',
+    '1cb4d9c2-f88f-4069-bee0-dba239a57b09',
+  ],
+  'encryption-at-host-disabled': ['fc4d8e41-e223-45ea-9bf5-eada37891d87'],
+  'defender-for-servers-missing': ['4da35fc9-c9e7-4960-aec9-797fe7d9051d', '8e86a5b6-b9bd-49d1-8e21-4bb8a0862222', '5f57b753-04b4-4e5e-aa31-c8888984497a'],
+  'automatic-patching-disabled': ['9905ca54-1471-49c6-8291-7582c04cd4d4', 'ba0df93e-e4ac-479a-aac2-134bbae39a1a', 'f85bf3e0-d513-442e-89c3-1784ad63382b'],
+  'host-pool-diagnostics-missing': ['a7c668bd-3327-474f-8fb5-8146e3e40e40', '059e6dd0-544a-4c93-abad-b3ad77667339', 'f55ffc18-72c5-479c-a998-dc6806a6fa89'],
+  'workspace-diagnostics-missing': [
+    '867c08d5-bc47-404d-9a1b-0aec7a8d34eb',
+    'b4545446-0cac-4af5-b591-61544b66e802',
+    'e6acdfc4-25e3-4b36-9b0c-5c5743edd1b7',
+    '99b3bfad-aef0-476d-ae98-40861f8eae22',
+    '3372b9c2-d179-4190-9f0c-e6f6304d0e93',
+    '6af023b1-4841-4b54-8f3d-69caa4e558cb',
+  ],
 };
 
 export const INITIATIVES: readonly InitiativeInfo[] = [

@@ -94,6 +94,26 @@ export const bicepPrinter: Printer = {
     ].join('\n');
   },
 
+  diagnosticSetting(resource: Resource): string | undefined {
+    const symbol = resource.source.symbol;
+    if (!symbol || !/^[A-Za-z_]\w*$/.test(symbol) || resource.source.loop) return undefined;
+    return [
+      `resource ${symbol}Diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {`,
+      `  name: 'diag-\${${symbol}.name}'`,
+      `  scope: ${symbol}`,
+      '  properties: {',
+      "    workspaceId: '<the id of the Log Analytics workspace>'",
+      '    logs: [',
+      '      {',
+      "        categoryGroup: 'allLogs'",
+      '        enabled: true',
+      '      }',
+      '    ]',
+      '  }',
+      '}',
+    ].join('\n');
+  },
+
   suppressionComment(ruleId: string): string {
     return `// avdsec-disable-next-line ${ruleId}`;
   },

@@ -196,6 +196,9 @@ function vm(): TfMapping {
       vm_size: ['properties', 'hardwareProfile', 'vmSize'],
       license_type: ['properties', 'licenseType'],
       identity: ['identity'],
+      secure_boot_enabled: ['properties', 'securityProfile', 'uefiSettings', 'secureBootEnabled'],
+      vtpm_enabled: ['properties', 'securityProfile', 'uefiSettings', 'vTpmEnabled'],
+      encryption_at_host_enabled: ['properties', 'securityProfile', 'encryptionAtHost'],
     },
   };
 }

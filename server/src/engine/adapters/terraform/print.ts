@@ -74,6 +74,23 @@ export function terraformPrinter(project: TerraformProject): Printer {
       ].join('\n');
     },
 
+    diagnosticSetting(resource: Resource): string | undefined {
+      const address = resource.source.symbol;
+      if (!address || !/^[a-z_][\w-]*\.[A-Za-z_][\w-]*$/.test(address) || resource.source.loop) return undefined;
+      const name = address.split('.')[1];
+      return [
+        `resource "azurerm_monitor_diagnostic_setting" "${name}_diagnostics" {`,
+        `  name                       = "diag-\${${address}.name}"`,
+        `  target_resource_id         = ${address}.id`,
+        '  log_analytics_workspace_id = "<the id of the Log Analytics workspace>"',
+        '',
+        '  enabled_log {',
+        '    category_group = "allLogs"',
+        '  }',
+        '}',
+      ].join('\n');
+    },
+
     suppressionComment(ruleId: string): string {
       return `# avdsec-disable-next-line ${ruleId}`;
     },

@@ -1,0 +1,84 @@
+import { displayName, relatedResource } from '../facts/host-pools';
+import { imageBuild } from '../facts/image-build';
+import type { SessionHostNode } from '../graph';
+import { caseNote, fitting } from '../message';
+import type { Fix, RelatedInfo, Value } from '../model';
+import { defineRule, fix, type RuleContext } from '../rule';
+import { cases, get, knownBoolean, knownString } from '../values';
+import docs from './automatic-patching-disabled.md';
+
+interface Setting {
+  /** Where the value sits in the body (ARM path, or the Terraform attribute). */
+  path: string[];
+  /** What is off: the value to judge and the safe value the fix writes. */
+  off: (v: Value) => boolean;
+  safe: string | boolean;
+  what: string;
+}
+
+const WINDOWS = ['properties', 'osProfile', 'windowsConfiguration'];
+const SETTINGS: readonly Setting[] = [
+  { path: [...WINDOWS, 'enableAutomaticUpdates'], off: (v) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' },
+  { path: [...WINDOWS, 'patchSettings', 'patchMode'], off: isManual, safe: 'AutomaticByOS', what: 'sets patch mode Manual' },
+  // azurerm 4.x and 3.x names, and the legacy azurerm_virtual_machine block.
+  { path: ['automatic_updates_enabled'], off: (v) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' },
+  { path: ['enable_automatic_updates'], off: (v) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' },
+  { path: ['os_profile_windows_config', 'enable_automatic_upgrades'], off: (v) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' },
+  { path: ['patch_mode'], off: isManual, safe: 'AutomaticByOS', what: 'sets patch mode Manual' },
+];
+
+function isManual(v: Value): boolean {
+  return knownString(v)?.toLowerCase() === 'manual';
+}
+
+function check(host: SessionHostNode, ctx: RuleContext): void {
+  const vm = host.vm;
+  if (vm.source.existing) return;
+  const found: { setting: Setting; value: Value; when: string }[] = [];
+  for (const setting of SETTINGS) {
+    const v = get(vm.body, ...setting.path);
+    if (!v) continue;
+    for (const c of cases(v)) if (setting.off(c.value)) found.push({ setting, value: c.value, when: c.when });
+  }
+  if (!found.length) return;
+  const images = imageBuild(ctx.graph);
+  const imageNote: RelatedInfo[] = images ? [relatedResource(images, `${displayName(images)} builds images, which may be patched and redeployed instead`)] : [];
+  // AutomaticByOS needs automatic updates on: one fix sets every value that is off, or none when one is conditional.
+  const intents = found.map((f) => ({ kind: 'set-property' as const, resource: vm.key, path: f.setting.path, value: f.setting.safe }));
+  const fixes: Fix[] = found.some((f) => f.when)
+    ? []
+    : [fix('Turn on automatic patching', intents.length === 1 ? intents[0] : { kind: 'several', intents }, true)];
+  const [first, ...rest] = found;
+  const what = [...new Set(found.map((f) => f.setting.what))].join(' and ');
+  const related: RelatedInfo[] = [
+    ...(first.when ? [{ uri: vm.source.uri, range: first.value.range, message: caseNote(first.when) }] : []),
+    ...rest.map((f) => ({ uri: vm.source.uri, range: f.value.range, message: f.when ? caseNote(f.when) : `The host also ${f.setting.what}` })),
+    ...imageNote,
+  ];
+  ctx.report({
+    uri: vm.source.uri,
+    at: first.value.range,
+    value: first.value,
+    message: fitting(
+      `Session host ${displayName(vm)} ${what}: security fixes reach it only when someone installs them, leaving known flaws open in between.`,
+      `Session host ${displayName(vm)} ${what}: security fixes reach it only when someone installs them.`,
+      `Session host ${displayName(vm)} ${what}.`,
+    ),
+    shift: images ? -1 : 0,
+    related,
+    fixes,
+    key: `${vm.key}|automatic-patching`,
+  });
+}
+
+export default defineRule({
+  id: 'automatic-patching-disabled',
+  title: 'Session hosts should be patched automatically',
+  level: 'info',
+  severity: 'low',
+  boundary: ['vm', 'kernel'],
+  summary: 'Finds session hosts with automatic Windows updates turned off or patch mode Manual.',
+  docs,
+  appliesTo: 'sessionHost',
+  check,
+});
