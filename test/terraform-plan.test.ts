@@ -58,7 +58,11 @@ async function configuration(folder: string): Promise<Workspace> {
   return workspaceOf(files);
 }
 
-const said = (fs: Finding[]) => fs.map((f) => `${f.ruleId} ${f.level}: ${f.message}`).sort();
+/**
+ * What findings say. A plan names each instance of a counted resource (`'avd-sh-0'`), its configuration names them by
+ * the pattern (`'avd-sh-…'`): names compare by the pattern.
+ */
+const said = (fs: Finding[]) => fs.map((f) => `${f.ruleId} ${f.level}: ${f.message.replace(/'([^'…]*?)\d+'/g, "'$1…'")}`).sort();
 const at = (doc: Document, f: { range: { start: number; end: number } }) => doc.text.slice(f.range.start, f.range.end);
 
 function resource(doc: Document, address: string): Resource {
@@ -233,7 +237,12 @@ describe('terraform plan (terraform show -json)', () => {
     assert.equal(at(doc, drives[0]), 'drivestoredirect:s:*');
     // In the planned values, not in the variable that gave them.
     assert.ok(drives[0].range.start > doc.text.indexOf('"planned_values"'));
-    assert.deepEqual(findings.map((f) => f.ruleId).sort(), ['host-pool-public-network', 'mfa-conditional-access-missing', 'rdp-drive-redirection']);
+    assert.deepEqual(findings.map((f) => f.ruleId).sort(), [
+      'host-pool-diagnostics-missing',
+      'host-pool-public-network',
+      'mfa-conditional-access-missing',
+      'rdp-drive-redirection',
+    ]);
   });
 
   it('reads the same from the plan on one line as pretty-printed', async () => {
@@ -253,7 +262,7 @@ describe('terraform plan (terraform show -json)', () => {
       };
     });
     const { doc, findings } = await planFindings(later);
-    assert.deepEqual(findings.map((f) => f.ruleId).sort(), ['host-pool-public-network', 'mfa-conditional-access-missing']);
+    assert.deepEqual(findings.map((f) => f.ruleId).sort(), ['host-pool-diagnostics-missing', 'host-pool-public-network', 'mfa-conditional-access-missing']);
     assert.equal(get(resource(doc, 'azurerm_virtual_desktop_host_pool.pooled').body, 'properties', 'customRdpProperty')?.kind, 'unknown');
 
     // A scope from a local the plan does not describe: which hosts the grant covers is not known.

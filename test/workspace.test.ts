@@ -118,7 +118,7 @@ describe('workspace: incremental updates give the same findings as a fresh works
           .findings(uri, emptyConfig())
           .map((f) => f.ruleId)
           .sort(),
-        ['host-pool-public-network', 'mfa-conditional-access-missing'],
+        ['host-pool-diagnostics-missing', 'host-pool-public-network', 'mfa-conditional-access-missing'],
         uri,
       );
     }

@@ -22,7 +22,7 @@ export const isTerraform = (vm: Resource): boolean => vm.source.language === 'te
 
 /** Session host VMs judged by these rules: deployed here, in a language whose VM resource has a security profile. */
 export function judgedVm(vm: Resource): boolean {
-  if (vm.source.existing || vm.source.compiled) return false;
+  if (vm.source.existing) return false;
   // The legacy azurerm_virtual_machine has no security profile at all.
   return vm.source.nativeType !== 'azurerm_virtual_machine';
 }
