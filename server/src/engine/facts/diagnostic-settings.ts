@@ -1,6 +1,6 @@
 import type { AvdGraph } from '../graph';
 import { unwrap } from '../graph/identity';
-import { Targets } from '../graph/targets';
+import { type Targets, targetsOf } from '../graph/targets';
 import type { Document, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
 import { arrayItems, cases, get, knownBoolean, knownString } from '../values';
@@ -45,7 +45,7 @@ function typeOf(r: Resource): string {
 function readLinks(documents: readonly Document[]): DiagnosticLink[] {
   const settings = documents.flatMap((d) => d.resources).filter((r) => isSetting(typeOf(r)));
   if (!settings.length) return [];
-  const targets = new Targets([...documents]);
+  const targets = targetsOf(documents);
   return settings.map((r) => {
     const t = typeOf(r);
     if (t === TF_SETTING) return link(targets, r, get(r.body, 'target_resource_id'), terraformCategories(r));

@@ -1,7 +1,7 @@
 import type { AvdGraph, SessionHostNode } from '../graph';
 import { isAvdAgentExtension, parentNameOf, resourceName } from '../graph';
 import { unwrap } from '../graph/identity';
-import { Targets } from '../graph/targets';
+import { type Targets, targetsOf } from '../graph/targets';
 import type { Document, ObjectValue, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
 import { arrayItems, get, getPath, isAbsent, knownString, splitString } from '../values';
@@ -159,7 +159,7 @@ export class NetworkFacts {
   private readonly loose = new Set<string>();
 
   constructor(private readonly graph: AvdGraph) {
-    this.targets = new Targets(graph.documents);
+    this.targets = targetsOf(graph.documents);
     for (const r of graph.byKey.values()) {
       const t = typeOf(r);
       let list = this.byType.get(t);

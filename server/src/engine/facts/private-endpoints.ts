@@ -1,6 +1,6 @@
 import { type AvdGraph, identityKey, resourceName } from '../graph';
 import { unwrap } from '../graph/identity';
-import { Targets } from '../graph/targets';
+import { type Targets, targetsOf } from '../graph/targets';
 import type { Document, Resource, Value } from '../model';
 import { valueKey } from '../resolve/functions';
 import { parseResourceId } from '../resource-id';
@@ -62,7 +62,7 @@ function typeOf(r: Resource): string {
 function readLinks(documents: readonly Document[]): EndpointLink[] {
   const endpoints = documents.flatMap((d) => d.resources).filter((r) => isEndpoint(typeOf(r)));
   if (!endpoints.length) return [];
-  const targets = new Targets([...documents]);
+  const targets = targetsOf(documents);
   const out: EndpointLink[] = [];
   for (const r of endpoints) {
     const t = typeOf(r);

@@ -1,7 +1,7 @@
 import type { AvdGraph } from '../graph';
 import { identityKey, unwrap } from '../graph/identity';
 import { resourceName, sameTemplate } from '../graph/resources';
-import { nearest, Targets } from '../graph/targets';
+import { nearest, type Targets, targetsOf } from '../graph/targets';
 import { parseResourceId } from '../resource-id';
 import type { Document, Range, Resource, StringPart, StringValue, Value } from '../model';
 import { arrayItems, cases, get, knownString, splitString } from '../values';
@@ -75,7 +75,7 @@ function read(graph: AvdGraph): ProfileStorage[] {
   const all = [...graph.byKey.values()];
   const accounts = all.filter((r) => ACCOUNT_TYPES.has(typeOf(r)) && !r.source.existing);
   if (!accounts.length) return [];
-  const targets = new Targets(graph.documents);
+  const targets = targetsOf(graph.documents);
   const index = new AccountIndex(targets, accounts);
   const evidence = new Map<Resource, Evidence[]>();
   const add = (account: Resource | undefined, e: Evidence) => {

@@ -173,3 +173,15 @@ function nameOptions(v: Value | undefined): (Value | undefined)[] {
   walk(v);
   return out;
 }
+
+const shared = new WeakMap<readonly Document[], Targets>();
+
+/**
+ * One index of the documents' resources for the facts that follow references at check time (network paths, private
+ * endpoints, diagnostic settings, profile storage): built once per version of the documents, not once per fact.
+ */
+export function targetsOf(documents: readonly Document[]): Targets {
+  let t = shared.get(documents);
+  if (!t) shared.set(documents, (t = new Targets([...documents])));
+  return t;
+}
