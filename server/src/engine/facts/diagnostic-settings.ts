@@ -1,3 +1,4 @@
+import { typeOf } from '../graph/resources';
 import type { AvdGraph } from '../graph';
 import { unwrap } from '../graph/identity';
 import { type Targets, targetsOf } from '../graph/targets';
@@ -36,10 +37,6 @@ export function diagnosticLinks(graph: AvdGraph): DiagnosticLink[] {
   let f = factsByDocuments.get(graph.documents);
   if (!f) factsByDocuments.set(graph.documents, (f = readLinks(graph.documents)));
   return f;
-}
-
-function typeOf(r: Resource): string {
-  return r.type.toLowerCase().split('@')[0];
 }
 
 function readLinks(documents: readonly Document[]): DiagnosticLink[] {

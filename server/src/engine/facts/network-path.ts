@@ -1,3 +1,5 @@
+import { typeOf } from '../graph/resources';
+export { typeOf } from '../graph/resources';
 import type { AvdGraph, SessionHostNode } from '../graph';
 import { isAvdAgentExtension, parentNameOf, resourceName } from '../graph';
 import { unwrap } from '../graph/identity';
@@ -49,11 +51,6 @@ const SUBNET_NSG = 'terraform:azurerm_subnet_network_security_group_association'
 const NIC_NSG = 'terraform:azurerm_network_interface_security_group_association';
 const SUBNET_ROUTE_TABLE = 'terraform:azurerm_subnet_route_table_association';
 const SUBNET_NAT = 'terraform:azurerm_subnet_nat_gateway_association';
-
-/** The resource type in lower case, without an API version. */
-export function typeOf(r: Resource): string {
-  return r.type.toLowerCase().split('@')[0];
-}
 
 export function isType(r: Resource, types: readonly string[]): boolean {
   return types.includes(typeOf(r));

@@ -1,3 +1,4 @@
+import { typeOf } from '../graph/resources';
 import type { AvdGraph } from '../graph';
 import { identityKey, unwrap } from '../graph/identity';
 import {
@@ -52,11 +53,6 @@ const SET_TYPES: ReadonlySet<string> = new Set([
   'terraform:azurerm_policy_set_definition',
   'terraform:azurerm_management_group_policy_set_definition',
 ]);
-
-/** The resource type in lower case, without an API version. */
-function typeOf(r: Resource): string {
-  return r.type.toLowerCase().split('@')[0];
-}
 
 /** A property under its ARM path (`properties.x`) or its HCL name at the top of an unmapped Terraform body. */
 function prop(r: Resource, arm: string, hcl: string): Value | undefined {

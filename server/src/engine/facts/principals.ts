@@ -1,3 +1,4 @@
+import { typeOf } from '../graph/resources';
 import type { AppGroupNode, AvdGraph, RoleAssignmentNode, RoleCase } from '../graph';
 import { DESKTOP_VIRTUALIZATION_USER } from '../knowledge/roles';
 import type { Document, RelatedInfo, Resource, Value } from '../model';
@@ -29,11 +30,6 @@ export interface PrincipalEvidence {
   /** A noun phrase for messages: "guest user 'ann'", "group 'partners' with guest 'ann'". */
   label: string;
   related: RelatedInfo[];
-}
-
-/** The resource type in lower case, without the API version the compiled ARM form keeps (`Microsoft.Graph/groups@v1.0`). */
-function typeOf(r: Resource): string {
-  return r.type.toLowerCase().split('@')[0];
 }
 
 /** A property of a principal: under its Terraform or Graph name, at the top (Terraform, Bicep) or under `properties` (ARM). */

@@ -1,3 +1,4 @@
+import { typeOf } from '../graph/resources';
 import { type AvdGraph, identityKey, resourceName } from '../graph';
 import { unwrap } from '../graph/identity';
 import { type Targets, targetsOf } from '../graph/targets';
@@ -53,10 +54,6 @@ export function endpointLinks(graph: AvdGraph): EndpointLink[] {
   let f = factsByDocuments.get(graph.documents);
   if (!f) factsByDocuments.set(graph.documents, (f = { links: readLinks(graph.documents) }));
   return f.links;
-}
-
-function typeOf(r: Resource): string {
-  return r.type.toLowerCase().split('@')[0];
 }
 
 function readLinks(documents: readonly Document[]): EndpointLink[] {

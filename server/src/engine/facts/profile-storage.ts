@@ -1,3 +1,4 @@
+import { typeOf } from '../graph/resources';
 import type { AvdGraph } from '../graph';
 import { identityKey, unwrap } from '../graph/identity';
 import { resourceName, sameTemplate } from '../graph/resources';
@@ -56,10 +57,6 @@ export interface ProfileStorage {
    * private endpoints, called from the account's document).
    */
   hiddenEndpoint: boolean;
-}
-
-function typeOf(r: Resource): string {
-  return r.type.toLowerCase().split('@')[0];
 }
 
 const cache = new WeakMap<readonly Document[], ProfileStorage[]>();

@@ -5,7 +5,7 @@ export { type HostPoolNode, poolTypeOf } from './host-pools';
 export { identityKey, indexBy } from './identity';
 export { linkFacts, linkSignature, ssoSignature, swapDocument } from './incremental';
 export { linksProperty } from './links';
-export { location, parentNameOf, resourceGroupOf, resourceName, sameTemplate, typeIs } from './resources';
+export { location, parentNameOf, resourceGroupOf, resourceName, sameTemplate, typeIs, typeOf } from './resources';
 export type { EndUsers, RoleAssignmentNode, RoleCase, ScopeInfo } from './role-assignments';
 export { isAvdAgentExtension, type JoinType, type SessionHostNode } from './session-hosts';
 export type { WorkspaceNode } from './workspaces';

@@ -44,3 +44,8 @@ export function sameTemplate(a: Resource, b: Resource): boolean {
   if (a.source.language === 'terraform') return b.source.language === 'terraform' && dirOf(a.source.uri) === dirOf(b.source.uri);
   return a.source.uri === b.source.uri && a.source.scopePath === b.source.scopePath;
 }
+
+/** The resource type in lower case, without the API version Bicep and extension types keep (`Microsoft.Graph/groups@v1.0`). */
+export function typeOf(r: Resource): string {
+  return r.type.toLowerCase().split('@')[0];
+}
