@@ -52,7 +52,9 @@ export function tempTree(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-after(() => {
+// At exit, not in an `after` hook: a parallel run's worker loads this module once for several test files, and a root
+// hook registered on the first file's suite would leave the later files' folders behind.
+process.on('exit', () => {
   for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
