@@ -275,6 +275,13 @@ export interface DocumentSymbolInfo {
   name: string;
   range: Range;
   value?: Value;
+  /**
+   * A parameter, variable or output declared secret: Bicep `@secure()`, ARM `securestring`/`secureObject`, Terraform
+   * `sensitive = true`. Deployment history and plan output do not show its value.
+   */
+  secure?: boolean;
+  /** Where a parameter's or variable's default value is written, when it has one. */
+  default?: Range;
 }
 
 export type Level = 'error' | 'warning' | 'info' | 'hint';

@@ -169,8 +169,19 @@ class TemplateReader {
     const varCache = new Map<string, Value | 'pending'>();
     const prefix = `${uri}#${ctx.path}`;
     if (isRoot) {
-      for (const p of paramDecls.values()) this.doc.symbols.push({ kind: 'param', name: p.key, range: nodeRange(p.keyNode) });
+      for (const p of paramDecls.values()) {
+        const def = prop(p.value, 'defaultValue');
+        this.doc.symbols.push({
+          kind: 'param',
+          name: p.key,
+          range: nodeRange(p.keyNode),
+          ...(isSecureType(prop(p.value, 'type')) ? { secure: true } : {}),
+          ...(def ? { default: nodeRange(def) } : {}),
+        });
+      }
       for (const p of varDecls.values()) this.doc.symbols.push({ kind: 'var', name: p.key, range: nodeRange(p.keyNode) });
+      for (const p of props(prop(template, 'outputs')))
+        this.doc.symbols.push({ kind: 'output', name: p.key, range: nodeRange(p.keyNode), ...(isSecureType(prop(p.value, 'type')) ? { secure: true } : {}) });
     }
     const self: ArmScope = {
       uri,
@@ -199,6 +210,15 @@ class TemplateReader {
       },
       symbol: (name) => symbols.get(name.toLowerCase()) ?? ctx.outer?.symbol(name),
     };
+    // The template's own outputs, as Bicep's and Terraform's: a caller reads them, a rule judges what they expose.
+    if (isRoot)
+      for (const p of props(prop(template, 'outputs'))) {
+        const v = prop(p.value, 'value');
+        (this.doc.facts.outputs ??= new Map()).set(
+          p.key.toLowerCase(),
+          new LazyEntry(p.key, nodeRange(p.keyNode), () => (v ? this.lazyValue(v, self) : unknown(nodeRange(p.value)))),
+        );
+      }
     return self;
   }
 
@@ -493,6 +513,12 @@ class TemplateReader {
 }
 
 export type { DocumentSymbolInfo };
+
+/** `securestring` and `secureObject`: values ARM keeps out of the deployment's history. */
+function isSecureType(type: JsonNode | undefined): boolean {
+  const t = stringOf(type)?.toLowerCase();
+  return t === 'securestring' || t === 'secureobject';
+}
 
 /**
  * Whether an edit inside the string at the end of `path` (root to string, as patchJson walks it) leaves how the template

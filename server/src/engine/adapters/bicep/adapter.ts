@@ -201,8 +201,16 @@ class BicepReader {
       case 'param':
       case 'paramAssignment':
         if (s.name.name) {
-          if (s.kind === 'param') this.params.set(s.name.name, s);
-          sym.push({ kind: 'param', name: s.name.name, range: range(s.name) });
+          if (s.kind === 'param') {
+            this.params.set(s.name.name, s);
+            sym.push({
+              kind: 'param',
+              name: s.name.name,
+              range: range(s.name),
+              ...(s.decorators.some((d) => decoratorName(d) === 'secure') ? { secure: true } : {}),
+              ...(s.value ? { default: range(s.value) } : {}),
+            });
+          } else sym.push({ kind: 'param', name: s.name.name, range: range(s.name) });
         }
         return;
       case 'var':
@@ -224,7 +232,13 @@ class BicepReader {
         }
         return;
       case 'output':
-        if (s.name.name) sym.push({ kind: 'output', name: s.name.name, range: range(s.name) });
+        if (s.name.name)
+          sym.push({
+            kind: 'output',
+            name: s.name.name,
+            range: range(s.name),
+            ...(s.decorators.some((d) => decoratorName(d) === 'secure') ? { secure: true } : {}),
+          });
         return;
       default:
         return;

@@ -7,7 +7,7 @@ import type { Grammars } from '../../parse';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
 import { accessMember } from '../../resolve/functions';
-import { knownString, LazyEntry, relocate, unknown } from '../../values';
+import { knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { guardHcl } from './guard';
 import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
 import { TfEvaluator, type TfScope } from './evaluate';
@@ -417,16 +417,27 @@ export class TerraformProject {
     const [l0, l1] = b.labelTexts;
     const symbol = (kind: DocumentSymbolInfo['kind'], name: string, at: Range) => doc.symbols.push({ kind, name, range: at });
     switch (b.type) {
-      case 'variable':
-        if (l0 && b.labels[0]) symbol('variable', l0, nodeRange(b.labels[0]));
+      case 'variable': {
+        if (!l0 || !b.labels[0]) return;
+        const attrs = items(b.body).attributes;
+        const def = attrs.find((a) => a.name === 'default');
+        doc.symbols.push({
+          kind: 'variable',
+          name: l0,
+          range: nodeRange(b.labels[0]),
+          ...(sensitive(attrs, scope) ? { secure: true } : {}),
+          ...(def ? { default: nodeRange(def.value) } : {}),
+        });
         return;
+      }
       case 'locals':
         for (const a of items(b.body).attributes) symbol('local', a.name, nodeRange(a.nameNode));
         return;
       case 'output': {
         if (!l0 || !b.labels[0]) return;
-        symbol('output', l0, nodeRange(b.labels[0]));
-        const value = items(b.body).attributes.find((a) => a.name === 'value');
+        const attrs = items(b.body).attributes;
+        doc.symbols.push({ kind: 'output', name: l0, range: nodeRange(b.labels[0]), ...(sensitive(attrs, scope) ? { secure: true } : {}) });
+        const value = attrs.find((a) => a.name === 'value');
         if (value)
           (doc.facts.outputs ??= new Map()).set(
             l0.toLowerCase(),
@@ -545,4 +556,10 @@ function pointAfter(start: { row: number; column: number }, inserted: string): {
   const lines = inserted.split('\n');
   if (lines.length === 1) return { row: start.row, column: start.column + inserted.length };
   return { row: start.row + lines.length - 1, column: lines[lines.length - 1].length };
+}
+
+/** `sensitive = true` on a variable or output: plan and apply output hide its value (the state still holds it). */
+function sensitive(attributes: readonly HclAttribute[], scope: TfScope): boolean {
+  const a = attributes.find((x) => x.name === 'sensitive');
+  return !!a && knownBoolean(new TfEvaluator(scope).evaluate(a.value)) === true;
 }
