@@ -5,6 +5,7 @@ import type { Document, Finding, Range, Resource, Suppression } from './model';
 import { lastAtOrBefore, lineIndexOf } from './positions';
 import type { Deployment, Report, Rule, RuleContext, SubjectKind, Subjects } from './rule';
 import { RULES, RULE_IDS } from './registry';
+import { mergeGroups } from './finding-groups';
 
 /** Meta finding for a suppression comment that names no known rule. */
 export const INVALID_SUPPRESSION = 'invalid-suppression';
@@ -186,6 +187,7 @@ function finding(rule: Rule, base: Finding['level'], r: Report): Finding {
     related: moved ? [{ uri: r.uri, range: r.at, message: 'The value is used here' }, ...(r.related ?? [])] : (r.related ?? []),
     fixes: r.fixes ?? [],
     key: `${rule.id}|${r.key}`,
+    ...(r.group ? { group: r.group } : {}),
   };
 }
 
@@ -363,5 +365,7 @@ export function documentFindings(all: Finding[], doc: Document, options: Documen
       });
     });
   }
-  return out.sort((a, b) => a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
+  return mergeGroups(out, RULE_ORDER).sort((a, b) => a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
 }
+
+const RULE_ORDER = RULES.map((r) => r.id);

@@ -307,6 +307,22 @@ export interface Finding {
   suppressed?: { kind: 'next-line' | 'file' | 'resource'; reason?: string };
   /** Stable identity: rule id + resource identity + property path; never a hash of the message. */
   key: string;
+  /** The decision this finding shares with other rules' findings, which are then reported as one (finding-groups.ts). */
+  group?: FindingGroup;
+}
+
+/**
+ * One decision that several rules judge: a host pool that writes no RDP properties leaves drives, the clipboard, USB
+ * and other devices to their defaults. The findings of one group at one place are reported once, under the first of
+ * their rules in catalog order, naming what each covers.
+ */
+export interface FindingGroup {
+  /** Identity of the decision: the same for every rule's finding on it. */
+  key: string;
+  /** The message of the merged finding, given what the findings cover in catalog order ("drives", "the clipboard"). */
+  message(items: readonly string[]): string;
+  /** What this finding covers, as short noun phrases. */
+  items: readonly string[];
 }
 
 export interface Fix {

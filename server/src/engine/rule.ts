@@ -1,6 +1,6 @@
 import type { OptionSpec, OptionValues, RedirectionProfile } from './config';
 import type { AvdGraph, AppGroupNode, ApplicationNode, HostPoolNode, RoleAssignmentNode, SessionHostNode, WorkspaceNode } from './graph';
-import type { Fix, Level, Range, RelatedInfo, Resource, Severity, Value } from './model';
+import type { Fix, FindingGroup, Level, Range, RelatedInfo, Resource, Severity, Value } from './model';
 import { catalogEntry, type RuleId } from './rule-catalog';
 
 /** Rule docs live next to each rule; the help link of a rule is its doc page. */
@@ -50,6 +50,8 @@ export interface Report {
   fixes?: Fix[];
   /** Identity of the finding: resource key + property path (the rule id is added). */
   key: string;
+  /** The decision the finding shares with other rules' findings (see FindingGroup). */
+  group?: FindingGroup;
 }
 
 export interface RuleContext<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {

@@ -1,6 +1,6 @@
 import type { RedirectionProfile } from '../config';
 import type { HostPoolNode } from '../graph';
-import type { Fix, Range, RelatedInfo, Resource, StringValue, Value } from '../model';
+import type { FindingGroup, Fix, Range, RelatedInfo, Resource, StringValue, Value } from '../model';
 import { lastAtOrBefore } from '../positions';
 import { findRdp, parseConditionalRdpString, parseRdpString, type RdpString, type RdpToken } from '../rdp';
 import { caseNote } from '../message';
@@ -108,6 +108,7 @@ export interface RdpReport {
   shift: number;
   fixes?: Fix[];
   related?: RelatedInfo[];
+  group?: FindingGroup;
 }
 
 /** A finding on a token where it is written (this document or the one the value comes from), else on the string. */
@@ -130,6 +131,7 @@ export function rdpReport(c: RdpCase, r: RdpReport): Report {
       ...(r.related ?? []),
     ],
     key: `${c.hp.key}|properties.customRdpProperty|${r.key}|${c.when}`,
+    ...(r.group ? { group: r.group } : {}),
   };
 }
 

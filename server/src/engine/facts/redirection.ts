@@ -2,7 +2,7 @@ import type { RedirectionProfile } from '../config';
 import type { HostPoolNode } from '../graph';
 import { rdpProperty } from '../knowledge/rdp-properties';
 import { clip, fitting, list } from '../message';
-import type { Fix, FixIntent, RelatedInfo } from '../model';
+import type { FindingGroup, Fix, FixIntent, RelatedInfo } from '../model';
 import { findRdp, type RdpToken } from '../rdp';
 import { fix, type Report } from '../rule';
 import { cases, get } from '../values';
@@ -26,6 +26,8 @@ export interface RedirectionProperty {
   name: string;
   /** What it redirects, as a short noun phrase for a finding that names several properties: "printers". */
   noun: string;
+  /** A shorter one, for a finding that names the properties of several rules ("drives"). */
+  short?: string;
   /** The verdict on a written token; undefined when it turns the redirection off (or is left to rdp-property-invalid). */
   judge(t: RdpToken): Verdict | undefined;
   /** The verdict when the property is absent, with the host pool default it then takes; undefined when that is safe. */
@@ -155,7 +157,30 @@ function single(c: RdpCase, f: Fault, host: string): Report {
     shift: f.shift,
     fixes: f.fixes,
     related: [{ uri: c.hp.source.uri, range: c.at, message: `${f.p.name} is not set: ${f.p.risk(host)}` }],
+    ...defaults(c, [f.p.short ?? f.p.noun]),
   });
+}
+
+/**
+ * A host pool that writes no RDP properties at all made one decision for every redirection: each rule's finding on it
+ * joins one group, reported once (finding-groups.ts).
+ */
+function defaults(c: RdpCase, items: readonly string[]): { group?: FindingGroup } {
+  if (c.rdp || c.value) return {};
+  const pool = poolName(c);
+  return {
+    group: {
+      key: `rdp-defaults|${c.hp.key}|${c.when}`,
+      items,
+      message: (items) =>
+        fitting(
+          `${pool} sets no RDP properties, so ${list(items)} redirect by default unless Group Policy or Intune blocks them.`,
+          `${pool} sets no RDP properties, so ${items.slice(0, 3).join(', ')} and more redirect by default unless Group Policy or Intune blocks them.`,
+          `${pool} sets no RDP properties, so ${items.slice(0, 3).join(', ')} and more redirect by default unless a policy blocks them.`,
+          `${pool} sets no RDP properties, so ${items.length} kinds of devices redirect by default unless a policy blocks them.`,
+        ),
+    },
+  };
 }
 
 /**
@@ -216,6 +241,12 @@ function merged(c: RdpCase, found: Fault[], host: string): Report {
     fixes: [...all, ...each.map((f) => ({ ...f, preferred: false }))],
     // The first token's own place is the finding's: its line would repeat it.
     related: related.filter((r, i) => !(i === 0 && written[0]?.token?.range && r.range === written[0].token.range)),
+    ...(written.length
+      ? {}
+      : defaults(
+          c,
+          faults.map((f) => f.p.short ?? f.p.noun),
+        )),
   });
   return report;
 }

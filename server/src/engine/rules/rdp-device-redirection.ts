@@ -29,6 +29,7 @@ const EVERY_DEVICE = 'redirects every client MTP/PTP device (phones, cameras)';
 const DEVICES: RedirectionProperty = {
   name: 'devicestoredirect',
   noun: 'MTP/PTP devices',
+  short: 'MTP devices',
   judge(t) {
     const v = valueOf(t);
     if (v === '') return undefined;

@@ -7,6 +7,7 @@ const EVERY = 'redirects every client drive';
 const DRIVES: RedirectionProperty = {
   name: 'drivestoredirect',
   noun: 'client drives',
+  short: 'drives',
   judge(t) {
     const v = valueOf(t);
     if (v === '') return undefined;

@@ -1,0 +1,89 @@
+import { LEVELS, type Finding, type Fix, type FixIntent, type RelatedInfo } from './model';
+
+type SetRdp = Extract<FixIntent, { kind: 'set-rdp-property' }>;
+
+/**
+ * Reports each decision several rules share once (see FindingGroup): the findings of one group at one place become
+ * one, under the first of their rules in `order` (the catalog's), at the most severe of their levels, with each rule's
+ * related information under its id, each rule's fixes, and one preferred fix that applies all of theirs when they edit
+ * the same RDP string. A group with one finding left (the others' rules off or suppressed) stays as it is.
+ */
+export function mergeGroups(findings: Finding[], order: readonly string[]): Finding[] {
+  const rank = new Map(order.map((id, i) => [id, i]));
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.group || f.suppressed) continue;
+    const k = `${f.group.key}\u0000${f.uri}\u0000${f.range.start}:${f.range.end}`;
+    const members = groups.get(k);
+    if (members) members.push(f);
+    else groups.set(k, [f]);
+  }
+  const merged = new Map<Finding, Finding | null>();
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    members.sort((a, b) => (rank.get(a.ruleId) ?? Infinity) - (rank.get(b.ruleId) ?? Infinity));
+    const [lead] = members;
+    merged.set(lead, merge(members));
+    for (const m of members.slice(1)) merged.set(m, null);
+  }
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const m = merged.get(f);
+    if (m === null) continue;
+    const { group: _, ...plain } = m ?? f;
+    out.push(plain);
+  }
+  return out;
+}
+
+function merge(members: Finding[]): Finding {
+  const [lead] = members;
+  const level = LEVELS[Math.min(...members.map((m) => LEVELS.indexOf(m.level)))];
+  const preferred = members.map((m) => m.fixes.find((x) => x.preferred)?.intent);
+  const sets = preferred.filter((i): i is SetRdp => i?.kind === 'set-rdp-property' && !i.without?.length);
+  const all: Fix[] =
+    sets.length === members.length && sets.every((s) => s.resource === sets[0].resource)
+      ? [
+          {
+            title: `Turn them all off (${sets.flatMap((s) => [`${s.name}:${s.value}`, ...(s.also ?? []).map((a) => `${a.name}:${a.value}`)]).join('; ')})`,
+            preferred: true,
+            intent: {
+              kind: 'set-rdp-property',
+              resource: sets[0].resource,
+              name: sets[0].name,
+              value: sets[0].value,
+              also: [...(sets[0].also ?? []), ...sets.slice(1).flatMap((s) => [{ name: s.name, value: s.value }, ...(s.also ?? [])])],
+            },
+          },
+        ]
+      : [];
+  return {
+    ...lead,
+    level,
+    message: lead.group!.message(members.flatMap((m) => m.group!.items)),
+    related: related(members),
+    // A member's own fix for all its properties is part of the one above.
+    fixes: [
+      ...all,
+      ...members.flatMap((m) =>
+        m.fixes.filter((x) => !(all.length && x.intent.kind === 'set-rdp-property' && x.intent.also?.length)).map((x) => ({ ...x, preferred: false })),
+      ),
+    ],
+  };
+}
+
+/** Each rule's related information under its id; what they share (the case, where the value is used) once. */
+function related(members: Finding[]): RelatedInfo[] {
+  const shared = (message: string) => message.startsWith('Case: ') || message === 'The value is used here';
+  const seen = new Set<string>();
+  const out: RelatedInfo[] = [];
+  for (const m of members)
+    for (const r of m.related) {
+      const message = shared(r.message) ? r.message : `[${m.ruleId}] ${r.message}`;
+      const k = `${r.uri}\u0000${r.range.start}:${r.range.end}\u0000${message}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ ...r, message });
+    }
+  return out;
+}
