@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { policiesOf, policyDefinitionId } from '../server/src/engine/knowledge/policies';
+import { mcsbControlsOf, mcsbLabel, mcsbUri } from '../server/src/engine/knowledge/mcsb';
 import { securitySeverity } from '../server/src/engine/rule';
 import type { OptionSpec } from '../server/src/engine/config';
 import type { Rule } from '../server/src/engine/rule';
@@ -45,6 +46,9 @@ function rulePage(rule: Rule): string {
     `| Default level | \`${rule.level}\` |`,
     `| Severity | ${rule.severity} (SARIF \`security-severity\` ${securitySeverity(rule.severity)}) |`,
     `| Security boundary | ${rule.boundary.join(', ')} |`,
+    `| Microsoft cloud security benchmark | ${mcsbControlsOf(rule.id)
+      .map((c) => `[${cell(mcsbLabel(c))}](${mcsbUri(c)})`)
+      .join('; ')} |`,
     `| In \`.avdsec.json\` | \`"rules": { "${rule.id}": ${example} }\` (level: \`off\`, \`hint\`, \`info\`, \`warning\` or \`error\`) |`,
     ...options.map(([name, o]) => `| Option \`${name}\` | ${o.type}, default \`${JSON.stringify(o.default)}\`: ${cell(o.description)} |`),
     // The Azure Policy built-ins that enforce the same control: an assignment of one lowers the rule's findings a level.

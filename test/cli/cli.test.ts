@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from '../../server/src/cli/report';
+import { MCSB_CONTROLS, mcsbControlsOf } from '../../server/src/engine/knowledge/mcsb';
 import { RULES } from '../../server/src/engine/registry';
 import { avdsec, tempTree } from './run';
 
@@ -191,11 +192,15 @@ describe('CLI', () => {
   });
 
   describe('rules', () => {
-    it('lists every rule with its level and title', async () => {
+    it('lists every rule with its level, its benchmark controls and its title', async () => {
       const r = await avdsec(['rules']);
       assert.equal(r.status, 0);
       const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      for (const rule of RULES) assert.match(r.stdout, new RegExp(`^${rule.id}\\s+${rule.level}\\s+${escape(rule.title)}$`, 'm'));
+      for (const rule of RULES) {
+        const controls = mcsbControlsOf(rule.id);
+        assert.ok(controls.length > 0, `${rule.id} supports a benchmark control`);
+        assert.match(r.stdout, new RegExp(`^${rule.id}\\s+${rule.level}\\s+${escape(controls.join(','))}\\s+${escape(rule.title)}$`, 'm'));
+      }
     });
 
     it('lists the rules as JSON', async () => {
@@ -205,6 +210,8 @@ describe('CLI', () => {
         RULES.map((x) => x.id),
       );
       assert.ok(r.rules.every((x: { helpUri: string }) => x.helpUri.endsWith('.md')));
+      assert.deepEqual(r.rules.find((x: { id: string }) => x.id === 'host-pool-public-network').mcsb, ['NS-2']);
+      assert.ok(r.rules.every((x: { mcsb: string[] }) => x.mcsb.length > 0 && x.mcsb.every((c) => c in MCSB_CONTROLS)));
     });
   });
 });

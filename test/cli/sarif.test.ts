@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { securitySeverity } from '../../server/src/engine/rule';
+import { mcsbControlsOf } from '../../server/src/engine/knowledge/mcsb';
 import { RULES } from '../../server/src/engine/registry';
 import { ROOT } from '../harness/engine';
 import { avdsec, examplesTree } from './run';
@@ -89,6 +90,28 @@ describe('CLI SARIF', () => {
       for (const b of rule.boundary) assert.ok(tags.includes(b), `${rule.id} is tagged with its boundary ${b}`);
     }
     for (const r of log.runs[0].results!) assert.equal(rules[r.ruleIndex!].id, r.ruleId);
+  });
+
+  it('maps every rule to the Microsoft cloud security benchmark controls it supports, as a taxonomy', async () => {
+    const run = (await sarifOf(examplesTree())).runs[0];
+    const [taxonomy] = run.taxonomies!;
+    assert.equal(taxonomy.name, 'MCSB');
+    const taxa = taxonomy.taxa!.map((t) => t.id);
+    for (const [i, rule] of RULES.entries()) {
+      const rel = run.tool.driver.rules![i].relationships!;
+      assert.deepEqual(
+        rel.map((x) => x.target.id),
+        [...mcsbControlsOf(rule.id)],
+      );
+      for (const x of rel) {
+        assert.equal(taxa[x.target.index!], x.target.id);
+        assert.equal(x.target.toolComponent!.name, 'MCSB');
+      }
+    }
+    assert.deepEqual(
+      run.tool.driver.rules!.find((r) => r.id === 'host-pool-diagnostics-missing')!.relationships!.map((x) => x.target.id),
+      ['LT-4'],
+    );
   });
 
   it('uses URIs relative to %SRCROOT%, which points at the working folder, and UTF-16 columns', async () => {

@@ -6,6 +6,7 @@ import { CONFIG_FILE_NAME } from '../engine/config';
 import { renderFix } from '../engine/fix';
 import type { Finding, Level } from '../engine/model';
 import { loadGrammars } from '../host/grammars';
+import { mcsbControlsOf } from '../engine/knowledge/mcsb';
 import { RULES } from '../engine/registry';
 import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
@@ -249,11 +250,14 @@ function rulesCommand(format: 'text' | 'json', io: CliIo): number {
       summary: r.summary,
       helpUri: r.helpUri,
       options: r.options,
+      mcsb: mcsbControlsOf(r.id),
     }));
     io.stdout.write(JSON.stringify({ tool: { name: 'avdsec', version: VERSION }, rules }, null, 2) + '\n');
   } else {
     const width = Math.max(...RULES.map((r) => r.id.length));
-    for (const r of RULES) io.stdout.write(`${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${r.title}\n`);
+    const controls = RULES.map((r) => mcsbControlsOf(r.id).join(','));
+    const cw = Math.max(...controls.map((c) => c.length));
+    RULES.forEach((r, i) => io.stdout.write(`${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${controls[i].padEnd(cw)}  ${r.title}\n`));
   }
   return EXIT.ok;
 }

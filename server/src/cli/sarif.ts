@@ -3,6 +3,7 @@ import type * as Sarif from 'sarif';
 import type { Level } from '../engine/model';
 import { policiesOf, policyDefinitionId } from '../engine/knowledge/policies';
 import { securitySeverity } from '../engine/rule';
+import { MCSB, MCSB_CONTROLS, type McsbControl, mcsbControlsOf, mcsbUri } from '../engine/knowledge/mcsb';
 import { RULES } from '../engine/registry';
 import type { Report, ReportError, ReportNote, ReportRange } from './report';
 
@@ -59,6 +60,17 @@ function notification(e: ReportError | ReportNote, level: Sarif.Notification.lev
  */
 export function formatSarif(report: Report, details: SarifDetail[], rootUri: string): string {
   const ruleIndex = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
+  // The benchmark as a taxonomy: each rule relates to the controls it supports, so code scanning can group by control.
+  const controls = Object.keys(MCSB_CONTROLS) as McsbControl[];
+  const taxonomy: Sarif.ToolComponent = {
+    name: MCSB.name,
+    fullName: MCSB.fullName,
+    version: MCSB.version,
+    organization: 'Microsoft',
+    informationUri: MCSB.informationUri,
+    isComprehensive: false,
+    taxa: controls.map((c) => ({ id: c, name: MCSB_CONTROLS[c], helpUri: mcsbUri(c) })),
+  };
   const rules: Sarif.ReportingDescriptor[] = RULES.map((r) => ({
     id: r.id,
     name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -67,6 +79,10 @@ export function formatSarif(report: Report, details: SarifDetail[], rootUri: str
     helpUri: r.helpUri,
     help: { text: `${r.summary} ${r.helpUri}`, markdown: r.docs },
     defaultConfiguration: { level: SARIF_LEVEL[r.level] },
+    relationships: mcsbControlsOf(r.id).map((c) => ({
+      target: { id: c, index: controls.indexOf(c), toolComponent: { name: MCSB.name, index: 0 } },
+      kinds: ['relevant'],
+    })),
     properties: {
       tags: ['security', 'azure-virtual-desktop', ...r.boundary],
       'security-severity': securitySeverity(r.severity),
@@ -114,6 +130,7 @@ export function formatSarif(report: Report, details: SarifDetail[], rootUri: str
             rules,
           },
         },
+        taxonomies: [taxonomy],
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri } },
         columnKind: 'utf16CodeUnits',
         results,
