@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { applyTextEdits, renderFix } from '../server/src/engine/fix';
 import type { FixIntent } from '../server/src/engine/model';
+import { get, knownString } from '../server/src/engine/values';
 import { Workspace } from '../server/src/engine/workspace';
 import { grammars } from './harness/engine';
 
@@ -192,5 +193,119 @@ describe('a fix that adds a diagnostic setting skeleton', () => {
     }
     const arm = `{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n  "contentVersion": "1.0.0.0",\n  "resources": [\n    {\n      "type": "Microsoft.DesktopVirtualization/hostPools",\n      "apiVersion": "2024-04-03",\n      "name": "hp",\n      "location": "westeurope",\n      "properties": { "hostPoolType": "Pooled" }\n    }\n  ]\n}\n`;
     assert.equal(await after('/w/azuredeploy.json', arm, (resource) => ({ kind: 'add-diagnostic-setting', resource })), undefined);
+  });
+});
+
+describe('fixes that merge an object and add a session host hardening skeleton', () => {
+  const MERGE = (resource: string): FixIntent => ({
+    kind: 'merge-properties',
+    resource,
+    path: ['properties', 'securityProfile'],
+    value: { securityType: 'TrustedLaunch', uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
+  });
+  const armVm = (securityProfile: string) =>
+    `{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n  "contentVersion": "1.0.0.0",\n  "resources": [\n    {\n      "type": "Microsoft.Compute/virtualMachines",\n      "apiVersion": "2024-07-01",\n      "name": "vm",\n      "properties": {\n        "hardwareProfile": { "vmSize": "Standard_D4s_v5" }${securityProfile}\n      }\n    }\n  ]\n}\n`;
+
+  it('sets what is written, adds what is absent as one edit, and leaves values that hold already (ARM)', async () => {
+    const fixed = await after(
+      '/w/azuredeploy.json',
+      armVm(',\n        "securityProfile": {\n          "securityType": "Standard",\n          "encryptionAtHost": true\n        }'),
+      MERGE,
+    );
+    assert.equal(
+      fixed,
+      armVm(
+        ',\n        "securityProfile": {\n          "securityType": "TrustedLaunch",\n          "encryptionAtHost": true,\n          "uefiSettings": {\n            "secureBootEnabled": true,\n            "vTpmEnabled": true\n          }\n        }',
+      ),
+    );
+    // Nothing to change: no edit, so no fix.
+    assert.equal(
+      await after(
+        '/w/azuredeploy.json',
+        armVm(
+          ',\n        "securityProfile": {\n          "securityType": "TrustedLaunch",\n          "uefiSettings": { "secureBootEnabled": true, "vTpmEnabled": true }\n        }',
+        ),
+        MERGE,
+      ),
+      undefined,
+    );
+  });
+
+  it('adds several absent properties to one Bicep object, nested objects indented, and none to a value read from a parameter', async () => {
+    const bicep = (profile: string) =>
+      `param tl bool\n\nresource vm 'Microsoft.Compute/virtualMachines@2024-07-01' = {\n  name: 'vm'\n  properties: {\n    securityProfile: {\n${profile}    }\n  }\n}\n`;
+    assert.equal(
+      await after('/w/main.bicep', bicep('      encryptionAtHost: true\n'), MERGE),
+      bicep(
+        "      encryptionAtHost: true\n      securityType: 'TrustedLaunch'\n      uefiSettings: {\n        secureBootEnabled: true\n        vTpmEnabled: true\n      }\n",
+      ),
+    );
+    assert.equal(
+      await after('/w/main.bicep', bicep("      securityType: 'TrustedLaunch'\n      uefiSettings: {\n        secureBootEnabled: tl\n      }\n"), MERGE),
+      undefined,
+    );
+  });
+
+  it('declares the Guest Attestation extension after a Bicep or Terraform VM, and the result parses; not in ARM', async () => {
+    const bicep = `resource vm 'Microsoft.Compute/virtualMachines@2024-07-01' = {\n  name: 'vm'\n  location: 'westeurope'\n}\n`;
+    const tf = `resource "azurerm_windows_virtual_machine" "vm" {\n  name = "vm"\n}\n`;
+    for (const [uri, text, type] of [
+      ['/w/main.bicep', bicep, /virtualmachines\/extensions/i],
+      ['/w/main.tf', tf, /virtualmachines\/extensions/i],
+    ] as const) {
+      const fixed = await after(uri, text, (resource) => ({ kind: 'add-guest-attestation', resource }));
+      assert.ok(fixed !== undefined && fixed.startsWith(text.trimEnd()), uri);
+      const ws = new Workspace(await grammars());
+      try {
+        ws.set(uri, fixed);
+        const doc = ws.document(uri)!;
+        assert.deepEqual(doc.syntaxErrors, [], uri);
+        const ext = doc.resources.find((r) => type.test(r.type));
+        assert.equal(knownString(get(ext?.body, 'properties', 'type')), 'GuestAttestation', uri);
+        assert.equal(ws.graph().sessionHosts.length, 0, 'the VM has no agent: only the extension is linked');
+      } finally {
+        ws.dispose();
+      }
+    }
+    assert.equal(await after('/w/azuredeploy.json', armVm(''), (resource) => ({ kind: 'add-guest-attestation', resource })), undefined);
+  });
+
+  it('appends the Defender plan to a Bicep file that targets the subscription and to Terraform; not at resource group scope', async () => {
+    const sub = `targetScope = 'subscription'\n\nresource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {\n  name: 'rg'\n  location: 'westeurope'\n}\n`;
+    const tf = `resource "azurerm_resource_group" "rg" {\n  name     = "rg"\n  location = "westeurope"\n}\n`;
+    for (const [uri, text, pattern] of [
+      [
+        '/w/main.bicep',
+        sub,
+        /resource defenderForServers 'Microsoft\.Security\/pricings@[\d-]+' = \{\n {2}name: 'VirtualMachines'[^]*pricingTier: 'Standard'\n {4}subPlan: 'P2'/,
+      ],
+      [
+        '/w/main.tf',
+        tf,
+        /resource "azurerm_security_center_subscription_pricing" "virtual_machines" \{\n {2}tier {10}= "Standard"\n {2}resource_type = "VirtualMachines"\n {2}subplan {7}= "P2"\n\}\n$/,
+      ],
+    ] as const) {
+      const ws = new Workspace(await grammars());
+      try {
+        ws.set(uri, text);
+        const set = renderFix({ kind: 'add-defender-plan', uri }, ws.fixContext());
+        const fixed = set && applyTextEdits(text, set.edits);
+        assert.ok(fixed !== undefined && fixed.startsWith(`${text}\n`), uri);
+        assert.match(fixed, pattern);
+        ws.set(uri, fixed);
+        assert.deepEqual(ws.document(uri)!.syntaxErrors, [], uri);
+      } finally {
+        ws.dispose();
+      }
+    }
+    const ws = new Workspace(await grammars());
+    try {
+      ws.set('/w/rg.bicep', sub.replace("targetScope = 'subscription'\n\n", ''));
+      assert.equal(renderFix({ kind: 'add-defender-plan', uri: '/w/rg.bicep' }, ws.fixContext()), undefined);
+      ws.set('/w/azuredeploy.json', armVm(''));
+      assert.equal(renderFix({ kind: 'add-defender-plan', uri: '/w/azuredeploy.json' }, ws.fixContext()), undefined);
+    } finally {
+      ws.dispose();
+    }
   });
 });

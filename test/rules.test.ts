@@ -207,6 +207,19 @@ const LANGUAGE_ONLY_FIXES: LanguageOnlyFix[] = [
       "ARM writes a role assignment's scope on a VM as an expression of the VM's type and name, which the fix does not write; Bicep takes the VM's symbol and Terraform its id",
   },
   {
+    rule: 'trusted-launch-incomplete',
+    title: 'Add the Guest Attestation extension',
+    languages: ['bicep', 'tf'],
+    reason: 'the extension is a new resource after the VM; in an ARM template it would have to join the resources array, which the fix does not write',
+  },
+  {
+    rule: 'defender-for-servers-missing',
+    title: 'Turn on Defender for Servers Plan 2 for the subscription (a skeleton; needs subscription scope)',
+    languages: ['bicep', 'tf'],
+    reason:
+      'the plan is a subscription resource at the end of the file: Bicep declares it only in a file that targets the subscription, Terraform in any configuration (its provider names the subscription); an ARM template would need it in its resources array, which the fix does not write',
+  },
+  {
     rule: 'mfa-conditional-access-missing',
     title: 'Add a Conditional Access policy that requires MFA for Azure Virtual Desktop',
     languages: ['tf'],
@@ -244,7 +257,11 @@ function signature(f: Finding, languageOnly: Set<string>): string {
       .filter((x) => !x.preferred)
       .map((x) => `  other fix: ${x.title}`)
       .sort(),
-    ...f.related.map((r) => `  related: ${sameAcrossLanguages(r.message)}`).sort(),
+    // Bicep findings name the Bicep linter rule that reports the same thing (issue 19); the other languages have none.
+    ...f.related
+      .filter((r) => !r.message.startsWith("Bicep's linter"))
+      .map((r) => `  related: ${sameAcrossLanguages(r.message)}`)
+      .sort(),
   ].join('\n');
 }
 

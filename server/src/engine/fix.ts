@@ -1,9 +1,10 @@
 import { roleByGuid } from './knowledge/roles';
-import type { Document, EditSet, FixIntent, Language, Range, Resource, TextEdit, Value } from './model';
+import type { Document, EditSet, FixIntent, FixObject, Language, ObjectEntry, Range, Resource, TextEdit, Value } from './model';
 import type { Printer } from './printer';
 import { findRdp, parseRdpString, type RdpString, type RdpToken } from './rdp';
 import { dirOf } from './resolve/paths';
-import { cases, get, isAbsent, knownString } from './values';
+import { renamedForRole } from './role-names';
+import { cases, entry, get, isAbsent, knownBoolean, knownString } from './values';
 
 export interface FixContext {
   document(uri: string): Document | undefined;
@@ -67,6 +68,25 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       return wrap(editList(intent, ctx));
     case 'remove-resource':
       return wrap(removeResource(intent.resource, ctx));
+    case 'secure-parameter': {
+      const doc = ctx.document(intent.uri);
+      return wrap(doc && ctx.printer(doc.language)?.secureParameter?.(doc, intent.name, intent.keepDefault));
+    }
+    case 'move-to-protected-settings':
+      return wrap(moveToProtectedSettings(intent.resource, intent.key, ctx));
+    case 'reference-registration-token': {
+      const doc = ctx.document(intent.uri);
+      const pool = ctx.resource(intent.resource);
+      const poolDoc = pool && ctx.document(pool.source.uri);
+      // Only a token as it was judged (JWT-shaped, unchanged since); the intent never carries the token itself.
+      const written = doc?.text.slice(intent.range.start, intent.range.end) ?? '';
+      if (!doc || !pool || !poolDoc || !/^eyJ[\w-]+\.[\w-]+\.[\w-]*$/.test(written)) return undefined;
+      return wrap(ctx.printer(doc.language)?.registrationTokenReference?.(doc, intent.range, pool, poolDoc));
+    }
+    case 'secure-output': {
+      const doc = ctx.document(intent.uri);
+      return wrap(doc && ctx.printer(doc.language)?.secureOutput?.(doc, intent.name));
+    }
     case 'replace-literal': {
       const doc = ctx.document(intent.uri);
       const printer = doc && ctx.printer(doc.language);
@@ -88,8 +108,39 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       const at = r.source.range.end;
       return wrap([{ uri: doc.uri, range: { start: at, end: at }, newText: `${eol}${eol}${text.split('\n').join(eol)}` }]);
     }
+    case 'add-guest-attestation': {
+      const r = ctx.resource(intent.resource);
+      const doc = r && ctx.document(r.source.uri);
+      const text = doc && ctx.printer(doc.language)?.guestAttestation?.(r!);
+      if (!r || !doc || !text) return undefined;
+      const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+      const at = r.source.range.end;
+      return wrap([{ uri: doc.uri, range: { start: at, end: at }, newText: `${eol}${eol}${text.split('\n').join(eol)}` }]);
+    }
+    case 'add-defender-plan': {
+      const doc = ctx.document(intent.uri);
+      const text = doc && ctx.printer(doc.language)?.defenderPlan?.(doc);
+      if (!doc || !text) return undefined;
+      const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+      const at = doc.text.length;
+      const body = text.split('\n').join(eol);
+      // After the last declaration, separated by a blank line; the file keeps its final line break (or its lack of one).
+      const newText = doc.text.endsWith('\n') ? `${eol}${body}${eol}` : `${eol}${eol}${body}`;
+      return wrap([{ uri: doc.uri, range: { start: at, end: at }, newText }]);
+    }
+    case 'merge-properties':
+      return wrap(mergeProperties(intent.resource, intent.path, intent.value, ctx));
     case 'remove-entry':
       return wrap(removeEntry(intent.uri, intent.key, intent.value, ctx));
+    case 'replace-entry': {
+      const doc = ctx.document(intent.uri);
+      // Only the entry as it was judged, unchanged since.
+      if (!doc || intent.value.start < intent.key.end || doc.text.slice(intent.key.start, intent.value.end) !== intent.from) return undefined;
+      return wrap([
+        { uri: doc.uri, range: intent.key, newText: intent.toKey },
+        { uri: doc.uri, range: intent.value, newText: intent.toValue },
+      ]);
+    }
     case 'set-api-version':
       return wrap(setApiVersion(intent.resource, intent.apiVersion, ctx));
     case 'set-reference':
@@ -248,9 +299,29 @@ function replaceRole(intent: Extract<FixIntent, { kind: 'replace-role' }>, ctx: 
   const id = get(r.body, 'properties', 'roleDefinitionId');
   const name = get(r.body, 'properties', 'roleDefinitionName');
   const from = roleByGuid(intent.fromGuid);
-  if (id) return replaceText(id, ctx, intent.fromGuid, intent.toGuid, true);
-  if (name && from) return replaceText(name, ctx, from.name, intent.toName, false);
-  return undefined;
+  const edits = id
+    ? replaceText(id, ctx, intent.fromGuid, intent.toGuid, true)
+    : name && from
+      ? replaceText(name, ctx, from.name, intent.toName, false)
+      : undefined;
+  return edits && from ? [...edits, ...renameRoleVariables(edits, ctx, from.name, intent.toName)] : edits;
+}
+
+/**
+ * Renames the local variables the role was swapped in (`var vmAdminLoginRoleId = '…'`) when their name names the old
+ * role, so that it names the new one: `vmUserLoginRoleId`. Each at most once, never overlapping the swap itself.
+ */
+function renameRoleVariables(swaps: TextEdit[], ctx: FixContext, from: string, to: string): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const swap of swaps) {
+    const doc = ctx.document(swap.uri);
+    const renames = doc && ctx.printer(doc.language)?.renameLocal?.(doc, swap.range.start, (n) => renamedForRole(n, from, to));
+    if (!renames) continue;
+    const clash = (e: TextEdit) => [...swaps, ...out].some((x) => x.uri === e.uri && x.range.start < e.range.end && e.range.start < x.range.end);
+    if (renames.some((e) => out.some((x) => x.uri === e.uri && x.range.start === e.range.start))) continue;
+    if (!renames.some(clash)) out.push(...renames);
+  }
+  return out;
 }
 
 /** Replaces every occurrence of `from` in the known text of a value, in the documents where it is written. */
@@ -281,7 +352,12 @@ function setProperty(key: string, path: string[], value: string | number | boole
   const printer = doc && ctx.printer(doc.language);
   if (!r || !doc || !printer) return undefined;
   const v = get(r.body, ...path);
-  if (!v) return isAbsent(r.body, ...path) ? printer.addProperty(doc, r, path, value) : undefined;
+  if (!v) {
+    const added = isAbsent(r.body, ...path) ? printer.addProperty(doc, r, path, value) : undefined;
+    // JSON's printer rewrites the property before the one it adds (for its comma): the edit is cut down to what changes,
+    // so that a fix of that property (another finding's) can be applied with it.
+    return added && added.length > 1 ? added : added?.map((e) => difference(e.uri, doc.text.slice(e.range.start, e.range.end), e.newText, e.range.start));
+  }
   if (typeof value !== 'string') {
     // A boolean or number written in place (not read from a parameter or variable): the literal is replaced.
     const written = doc.text.slice(v.range.start, v.range.end);
@@ -291,6 +367,59 @@ function setProperty(key: string, path: string[], value: string | number | boole
   const current = knownString(v);
   if (current === undefined || v.kind !== 'string' || v.parts.length !== 1) return undefined;
   return replaceText(v, ctx, current, value, false);
+}
+
+/**
+ * Merges an object into the object at `path` (FixIntent `merge-properties`). A written leaf is set as setProperty sets
+ * it, or left alone when it holds the value already; what is absent is added, an absent object whole. The additions
+ * are rendered one after the other, each on the text the previous one left, and given as one edit: a printer may
+ * rewrite the property before the one it adds (JSON's comma), and two such edits would overlap.
+ */
+function mergeProperties(key: string, path: string[], value: FixObject, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const doc = r && ctx.document(r.source.uri);
+  const printer = doc && ctx.printer(doc.language);
+  if (!r || !doc || !printer) return undefined;
+  const sets: TextEdit[] = [];
+  const adds: { path: string[]; value: FixObject[string] }[] = [];
+  const walk = (p: string[], v: FixObject[string]): boolean => {
+    const cur = get(r.body, ...p);
+    if (!cur) {
+      if (!isAbsent(r.body, ...p)) return false;
+      adds.push({ path: p, value: v });
+      return true;
+    }
+    if (typeof v === 'object') return cur.kind === 'object' && Object.entries(v).every(([k, x]) => walk([...p, k], x));
+    const same = typeof v === 'boolean' ? knownBoolean(cur) === v : typeof v === 'string' ? knownString(cur) === v : cur.kind === 'number' && cur.value === v;
+    if (same) return true;
+    const e = setProperty(key, p, v, ctx);
+    if (e) sets.push(...e);
+    return !!e;
+  };
+  if (!walk(path, value)) return undefined;
+  if (!adds.length) return sets;
+  // The Terraform printer places an attribute by its syntax tree, which does not see an earlier addition.
+  if (adds.length > 1 && doc.language === 'terraform') return undefined;
+  let text = doc.text;
+  for (const a of adds) {
+    const e = printer.addProperty({ ...doc, text }, r, a.path, a.value);
+    if (!e) return undefined;
+    text = applyTextEdits(text, e);
+  }
+  return [...sets, difference(doc.uri, doc.text, text)];
+}
+
+/**
+ * The one edit that turns `before` into `after` (the text from `offset` on): what lies between their common start and
+ * their common end.
+ */
+function difference(uri: string, before: string, after: string, offset = 0): TextEdit {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < max - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { uri, range: { start: offset + start, end: offset + before.length - end }, newText: after.slice(start, after.length - end) };
 }
 
 /**
@@ -486,6 +615,123 @@ function dedupe(edits: TextEdit[]): TextEdit[] {
     seen.add(k);
     return true;
   });
+}
+
+const within = (inner: Range, outer: Range) => inner.start >= outer.start && inner.end <= outer.end && inner.end > inner.start;
+const lineEndAt = (text: string, offset: number) => {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
+};
+const indentBefore = (text: string, offset: number): string | undefined => {
+  const before = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+  return /^[ \t]*$/.test(before) ? before : undefined;
+};
+
+/**
+ * Moves an entry of an extension's public settings to its protected settings (FixIntent `move-to-protected-settings`).
+ * Both objects must be written in the resource's own document (in Terraform as `jsonencode({...})`), the entry on lines
+ * of its own. A string literal written in the entry is never moved: that would write the secret anew.
+ */
+function moveToProtectedSettings(key: string, name: string, ctx: FixContext): TextEdit[] | undefined {
+  const r = ctx.resource(key);
+  const doc = r && ctx.document(r.source.uri);
+  const printer = doc && ctx.printer(doc.language);
+  if (!r || !doc || !printer) return undefined;
+  const text = doc.text;
+  const tf = doc.language === 'terraform';
+  const written = (v: Value | undefined): v is Extract<Value, { kind: 'object' }> =>
+    v?.kind === 'object' && !v.origin && !v.open && within(v.range, r.source.range) && (!tf || text.startsWith('jsonencode(', v.range.start));
+  const settingsEntry = entry(get(r.body, 'properties'), 'settings');
+  const settings = written(settingsEntry?.value) ? (settingsEntry!.value as Extract<Value, { kind: 'object' }>) : undefined;
+  const moved = settings && entry(settings, name);
+  const removal = moved && removeEntry(doc.uri, moved.keyRange, moved.value.range, ctx);
+  if (!settingsEntry || !moved || !removal) return undefined;
+  if (tf) removal.push(...hclPads(text, doc.uri, hclRun(text, settings!.entries, moved)));
+  const target = get(r.body, 'properties', 'protectedSettings');
+  if (target && entry(target, name)) return removal;
+  const v = moved.value;
+  if (v.kind === 'string' && !v.origin && v.parts.some((p) => p.kind === 'text' && p.text !== '')) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const json = doc.language === 'arm';
+  let entryText = text.slice(moved.keyRange.start, moved.value.range.end);
+  // In Terraform the moved entry takes the `=` alignment of where it goes: alone, one space.
+  if (tf) entryText = entryText.replace(/^([^=]*?)[ \t]*=/, '$1 =');
+  const inner = indentBefore(text, moved.keyRange.start);
+  if (inner === undefined) return undefined;
+  if (target) {
+    if (!written(target)) return undefined;
+    const last = target.entries[target.entries.length - 1];
+    if (!last) {
+      // `{}`: opened up, with the entry inside.
+      const open = text.indexOf('{', target.range.start);
+      const close = text.lastIndexOf('}', target.range.end - 1);
+      if (open < 0 || close <= open || text.slice(open + 1, close).trim()) return undefined;
+      const lineIndent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', target.range.start - 1) + 1))![0];
+      return [...removal, { uri: doc.uri, range: { start: open + 1, end: close }, newText: `${eol}${inner}${entryText}${eol}${lineIndent}` }];
+    }
+    const indent = indentBefore(text, last.keyRange.start);
+    const end = last.value.range.end;
+    const lineEnd = lineEndAt(text, end);
+    if (indent === undefined || !(json ? /^[ \t]*$/ : /^[ \t]*(?:(?:\/\/|#)[^\r\n]*)?$/).test(text.slice(end, lineEnd))) return undefined;
+    const at = json ? end : lineEnd;
+    if (tf) {
+      const run = hclRun(text, target.entries, undefined, last);
+      const width = Math.max(name.length, ...run.map((e) => e.keyRange.end - e.keyRange.start));
+      removal.push(...hclPads(text, doc.uri, run, width));
+      entryText = entryText.replace(/^([^=]*?) =/, (_m, k: string) => `${k.padEnd(width)} =`);
+    }
+    return [...removal, { uri: doc.uri, range: { start: at, end: at }, newText: `${json ? ',' : ''}${eol}${indent}${entryText}` }];
+  }
+  if (!isAbsent(r.body, 'properties', 'protectedSettings')) return undefined;
+  const indent = indentBefore(text, settingsEntry.keyRange.start);
+  const property = printer.objectProperty?.(r, ['properties', 'protectedSettings'], [`${inner}${entryText}`], indent ?? '', eol);
+  const end = settings!.range.end;
+  const lineEnd = lineEndAt(text, end);
+  if (indent === undefined || !property || !/^[ \t]*,?[ \t]*(?:(?:\/\/|#)[^\r\n]*)?$/.test(text.slice(end, lineEnd))) return undefined;
+  const at = json ? end : lineEnd;
+  return [...removal, { uri: doc.uri, range: { start: at, end: at }, newText: `${json ? ',' : ''}${eol}${indent}${property}` }];
+}
+
+/**
+ * The run of one-line entries of an HCL object on consecutive lines that holds `around` (or, when `skip` is removed, its
+ * neighbours, which its removal may join), as the text reads once `skip` is gone: `terraform fmt` aligns `=` per run.
+ */
+function hclRun(text: string, entries: readonly ObjectEntry[], skip?: ObjectEntry, around?: ObjectEntry): ObjectEntry[] {
+  const oneLine = (e: ObjectEntry) => !text.slice(e.keyRange.start, e.value.range.end).includes('\n');
+  const lineStart = (o: number) => text.lastIndexOf('\n', o - 1) + 1;
+  const gone = skip ? { start: lineStart(skip.keyRange.start), end: lineEndAt(text, skip.value.range.end) + 1 } : undefined;
+  const adjacent = (a: ObjectEntry, b: ObjectEntry) => {
+    let between = text.slice(a.value.range.end, b.keyRange.start);
+    if (gone && gone.start >= a.value.range.end && gone.end <= b.keyRange.start)
+      between = text.slice(a.value.range.end, gone.start) + text.slice(gone.end, b.keyRange.start);
+    return /^[ \t]*(?:(?:#|\/\/)[^\n]*)?\r?\n[ \t]*$/.test(between);
+  };
+  const list = entries.filter((e) => e !== skip).sort((a, b) => a.keyRange.start - b.keyRange.start);
+  const after = skip ? list.findIndex((e) => e.keyRange.start > skip.keyRange.start) : -1;
+  const index = skip ? (after < 0 ? list.length - 1 : Math.max(0, after - 1)) : list.indexOf(around!);
+  if (index < 0 || !list[index] || !oneLine(list[index])) return [];
+  let from = index;
+  while (from > 0 && oneLine(list[from - 1]) && adjacent(list[from - 1], list[from])) from--;
+  let to = index;
+  while (to + 1 < list.length && oneLine(list[to + 1]) && adjacent(list[to], list[to + 1])) to++;
+  return list.slice(from, to + 1);
+}
+
+/** Edits that pad the keys of a run of HCL entries so that their `=` align at `width` (the longest key by default). */
+function hclPads(
+  text: string,
+  uri: string,
+  run: readonly ObjectEntry[],
+  width = Math.max(0, ...run.map((e) => e.keyRange.end - e.keyRange.start)),
+): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const e of run) {
+    const from = e.keyRange.end;
+    const to = text.indexOf('=', from);
+    const pad = ' '.repeat(width - (e.keyRange.end - e.keyRange.start) + 1);
+    if (to > from && !text.slice(from, to).trim() && text.slice(from, to) !== pad) edits.push({ uri, range: { start: from, end: to }, newText: pad });
+  }
+  return edits;
 }
 
 /** Applies edits to a text (for tests and the CLI); edits must not overlap. */

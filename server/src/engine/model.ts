@@ -125,6 +125,11 @@ export interface UnknownValue extends ValueBase {
   lastSegmentOf?: Value;
   /** `split(x, sep)` of a value that is not known: what `last(...)` of it reads. */
   splitOf?: { value: Value; separator: string };
+  /**
+   * A point in time: `add` added to `base` (`dateTimeAdd`, Terraform `timeadd`), or with no base the time the
+   * deployment runs (`utcNow()`, `timestamp()`). What a registration token's lifetime is read from.
+   */
+  time?: { base?: Value; add?: Value };
 }
 
 export type Value = StringValue | NumberValue | BooleanValue | NullValue | ObjectValue | ArrayValue | RefValue | ChoiceValue | UnknownValue;
@@ -309,6 +314,8 @@ export interface Finding {
   key: string;
   /** The decision this finding shares with other rules' findings, which are then reported as one (finding-groups.ts). */
   group?: FindingGroup;
+  /** The other rules whose findings this one stands for, once a group is reported as one. */
+  alsoRules?: string[];
 }
 
 /**
@@ -332,6 +339,11 @@ export interface Fix {
   intent: FixIntent;
 }
 
+/** An object a fix writes (`merge-properties`): literals, and objects of them. */
+export interface FixObject {
+  readonly [key: string]: string | number | boolean | FixObject;
+}
+
 /** What a fix changes, independent of the language it is written in; adapters' printers render it as edits. */
 export type FixIntent =
   /**
@@ -347,6 +359,12 @@ export type FixIntent =
   | { kind: 'replace-role'; resource: string; fromGuid: string; toGuid: string; toName: string }
   /** Set a property (ARM path) of a resource to a literal. */
   | { kind: 'set-property'; resource: string; path: string[]; value: string | number | boolean }
+  /**
+   * Merge `value` into the object at `path` (ARM path) of a resource: what is absent is added (an absent object whole,
+   * one edit per object that gains properties), what is written is set as `set-property` sets it (a session host's
+   * `securityProfile` with its `uefiSettings`).
+   */
+  | { kind: 'merge-properties'; resource: string; path: string[]; value: FixObject }
   /** Add the string `value` to the list at `path` of the resource body, written as its last item is (an id to a policy's apps). */
   | { kind: 'add-list-item'; resource: string; path: string[]; value: string }
   /** Replace the item `from` of the list at `path` with `to`, in its quotes (one app id for another). */
@@ -367,14 +385,43 @@ export type FixIntent =
    * lines and, in JSON, the comma that separates it.
    */
   | { kind: 'remove-entry'; uri: string; key: Range; value: Range }
+  /**
+   * Rewrite the property whose key and value are written at `key` and `value` of `uri` (its text from key to value is
+   * `from`) as `toKey` and `toValue`, written as they are given: a time_rotating's `rotation_days = 30` as `rotation_hours = 8`.
+   */
+  | { kind: 'replace-entry'; uri: string; key: Range; value: Range; from: string; toKey: string; toValue: string }
   /** Add a private endpoint for `resource` and the sub-resource `groupId` after its declaration (a skeleton to complete). */
   | { kind: 'add-private-endpoint'; resource: string; groupId: string }
   /** Add a diagnostic setting sending `resource`'s `allLogs` to a Log Analytics workspace after its declaration (a skeleton to complete). */
   | { kind: 'add-diagnostic-setting'; resource: string }
+  /** Add the Guest Attestation extension to the VM or scale set `resource`, after its declaration. */
+  | { kind: 'add-guest-attestation'; resource: string }
+  /** Add a Defender for Servers Plan 2 pricing for the subscription at the end of the document `uri` (a skeleton to review). */
+  | { kind: 'add-defender-plan'; uri: string }
   /** Move a resource to another API version: the `@version` of a Bicep or azapi type, an ARM `apiVersion` literal. */
   | { kind: 'set-api-version'; resource: string; apiVersion: string }
   /** Remove a whole resource declaration (a Terraform block, a Bicep resource), with the blank line after it. */
   | { kind: 'remove-resource'; resource: string }
+  /**
+   * Make the parameter or variable `name` declared in `uri` secret and drop its default: Bicep `@secure()`, ARM
+   * `securestring` / `secureObject`, Terraform `sensitive = true`. The value must then come from the deployment.
+   * `keepDefault`: an empty default (`null`, `''`) that holds no secret stays.
+   */
+  | { kind: 'secure-parameter'; uri: string; name: string; keepDefault?: boolean }
+  /**
+   * Move the entry `key` of an extension's `properties.settings` (readable in the VM's instance view) to
+   * `properties.protectedSettings`, created when absent; when the protected settings hold `key` already, only remove it
+   * from the settings. Never offered for a literal written in the entry: the move would write it anew.
+   */
+  | { kind: 'move-to-protected-settings'; resource: string; key: string }
+  /**
+   * Replace the host pool registration token written at `range` of `uri` (the JWT's characters, in a string literal of
+   * its own) with a read of the pool's token at deployment: `resource` is the Bicep or ARM host pool
+   * (`listRegistrationTokens()`), or the Terraform `azurerm_virtual_desktop_host_pool_registration_info` (`.token`).
+   */
+  | { kind: 'reference-registration-token'; uri: string; range: Range; resource: string }
+  /** Make the output `name` declared in `uri` secret: Bicep `@secure()`, ARM `securestring` / `secureObject`, Terraform `sensitive = true`. */
+  | { kind: 'secure-output'; uri: string; name: string }
   /** Several of the above in one edit (a finding about several properties of one resource). */
   | { kind: 'several'; intents: FixIntent[] }
   /** Add a Conditional Access policy requiring MFA for Azure Virtual Desktop next to the given document. */

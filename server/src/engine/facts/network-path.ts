@@ -179,6 +179,8 @@ export class NetworkFacts {
     if (this.paths) return this.paths;
     const paths: HostPath[] = [];
     for (const h of this.graph.sessionHosts) {
+      // Scale sets are read below, from their own network profile.
+      if (h.kind === 'scaleSet') continue;
       if (h.vm.source.existing || !registers(h)) continue;
       paths.push(this.vmPath(h.vm));
     }

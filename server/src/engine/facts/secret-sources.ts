@@ -24,11 +24,12 @@ export interface SecretSource {
   text?: string;
 }
 
-const byUri = new WeakMap<AvdGraph, Map<string, Document>>();
+// By the documents array: a graph swapped in place after an edit (graph/incremental.ts) gets a new one.
+const byUri = new WeakMap<readonly Document[], Map<string, Document>>();
 
 function documentsByUri(graph: AvdGraph): Map<string, Document> {
-  let m = byUri.get(graph);
-  if (!m) byUri.set(graph, (m = new Map(graph.documents.map((d) => [d.uri, d]))));
+  let m = byUri.get(graph.documents);
+  if (!m) byUri.set(graph.documents, (m = new Map(graph.documents.map((d) => [d.uri, d]))));
   return m;
 }
 
@@ -87,4 +88,20 @@ export function secretSources(graph: AvdGraph, uri: string, value: Value): Secre
     if (text !== undefined) return { kind: 'literal', at, when, text };
     return { kind: 'unknown', at, when };
   });
+}
+
+/**
+ * The parameter of `uri` that is not secure and that a value from elsewhere (a caller's module argument, a parameters
+ * file) passes through where the template uses it by name (`adminPassword: pw`, `[parameters('pw')]`): a secure
+ * parameter or a Key Vault reference passed to it lands in the module's deployment history in plain text. Bicep and ARM
+ * only (Terraform keeps a sensitive value sensitive through module variables); read from the use's text, so a value
+ * reached through a variable or an expression is not seen.
+ */
+export function passesThrough(graph: AvdGraph, uri: string, value: Value): SecretSource['declaration'] {
+  const doc = documentsByUri(graph).get(uri);
+  if (!doc || (doc.language !== 'bicep' && doc.language !== 'arm') || !value.origin || value.origin.uri === uri) return undefined;
+  const used = doc.text.slice(value.range.start, value.range.end);
+  const name = doc.language === 'bicep' ? /^([A-Za-z_]\w*)$/.exec(used)?.[1] : /^"\[parameters\('([^']+)'\)\]"$/i.exec(used)?.[1];
+  const symbol = name && doc.symbols.find((s) => s.kind === 'param' && s.name.toLowerCase() === name.toLowerCase());
+  return symbol && !symbol.secure ? { doc, symbol } : undefined;
 }

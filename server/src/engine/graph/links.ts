@@ -53,6 +53,8 @@ export const FACT_TYPES = [
   'microsoft.authorization/policyassignments',
   'microsoft.authorization/policysetdefinitions',
   'microsoft.compute/virtualmachinescalesets',
+  // A scale set's extension resources say whether it registers session hosts, and with which pool (session-hosts.ts).
+  'microsoft.compute/virtualmachinescalesets/extensions',
   'microsoft.insights/diagnosticsettings',
   'microsoft.security/pricings',
   'microsoft.virtualmachineimages/imagetemplates',

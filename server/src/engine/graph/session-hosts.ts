@@ -1,14 +1,35 @@
-import type { Resource, Value } from '../model';
-import { cases, getPath, knownBoolean, knownString, splitString } from '../values';
+import type { ObjectEntry, ObjectValue, Resource, Value } from '../model';
+import { arrayItems, cases, get, getPath, knownBoolean, knownString, splitString } from '../values';
 import type { HostPoolNode } from './host-pools';
 import { linkHint, linkPathsOf, linkValue, TYPES } from './links';
-import { parentNameOf, resourceName, typeIs } from './resources';
+import { parentNameOf, resourceName, typeIs, typeOf } from './resources';
 import { nearest, type Targets } from './targets';
 
 export type JoinType = 'entra' | 'ad' | 'mixed' | 'unknown';
 
+/**
+ * Scale sets whose instances can be session hosts: ARM's, and Terraform's Windows, flexible (orchestrated) and legacy
+ * ones, which keep their HCL shape (the mapping table leaves them out).
+ */
+export const SCALE_SET_TYPES: ReadonlySet<string> = new Set([
+  'microsoft.compute/virtualmachinescalesets',
+  'terraform:azurerm_windows_virtual_machine_scale_set',
+  'terraform:azurerm_orchestrated_virtual_machine_scale_set',
+  'terraform:azurerm_virtual_machine_scale_set',
+]);
+
+/** A scale set's extension declared as a resource of its own (Terraform's `azurerm_virtual_machine_scale_set_extension` maps to it). */
+export const SCALE_SET_EXTENSION = 'microsoft.compute/virtualmachinescalesets/extensions';
+
 export interface SessionHostNode {
+  /** The virtual machine, or the scale set whose instances are the session hosts (see `kind`). */
   vm: Resource;
+  /** A virtual machine, or a scale set: its settings sit under `properties.virtualMachineProfile` (ARM). */
+  kind: 'vm' | 'scaleSet';
+  /**
+   * Extensions and run commands declared as resources of their own. A scale set's inline extensions are not here (they
+   * are part of its body, which an edit may move): inlineExtensions() reads them.
+   */
   extensions: Resource[];
   hostPool?: HostPoolNode;
   /** How the host was linked to its pool: the DSC registration settings, the registration token, a tag. */
@@ -21,15 +42,20 @@ export interface SessionHostNode {
 /** Virtual machines with their extensions, linked to the host pool they register with. */
 export function sessionHostNodes(targets: Targets, poolOf: Map<Resource, HostPoolNode>): SessionHostNode[] {
   const nodes = new Map<Resource, SessionHostNode>();
-  const node = (vm: Resource) => {
+  const node = (vm: Resource, kind: SessionHostNode['kind']) => {
     let n = nodes.get(vm);
-    if (!n) nodes.set(vm, (n = { vm, extensions: [], joinType: 'unknown' }));
+    if (!n) nodes.set(vm, (n = { vm, kind, extensions: [], joinType: 'unknown' }));
     return n;
   };
-  for (const vm of targets.ofType(TYPES.vm)) node(vm);
+  for (const vm of targets.ofType(TYPES.vm)) node(vm, 'vm');
+  for (const t of SCALE_SET_TYPES) for (const ss of targets.ofType(t)) node(ss, 'scaleSet');
   for (const ext of [...targets.ofType(TYPES.extension), ...targets.ofType(TYPES.runCommand)]) {
     const vm = extensionParent(targets, ext);
-    if (vm) node(vm).extensions.push(ext);
+    if (vm) node(vm, 'vm').extensions.push(ext);
+  }
+  for (const ext of targets.ofType(SCALE_SET_EXTENSION)) {
+    const ss = scaleSetParent(targets, ext);
+    if (ss) node(ss, 'scaleSet').extensions.push(ext);
   }
   for (const n of nodes.values()) {
     joinType(n);
@@ -41,7 +67,84 @@ export function sessionHostNodes(targets: Targets, poolOf: Map<Resource, HostPoo
     }
   }
   // A VM counts as a session host when it is linked to a pool or registers with one (DSC / agent extension).
-  return [...nodes.values()].filter((n) => n.hostPool || n.extensions.some(isAvdAgentExtension));
+  return [...nodes.values()].filter((n) => n.hostPool || allExtensions(n).some(isAvdAgentExtension));
+}
+
+function scaleSetParent(targets: Targets, ext: Resource): Resource | undefined {
+  const byRef = targets.target(linkValue(ext, TYPES.extension, 'parent'), undefined, ext);
+  if (byRef) return SCALE_SET_TYPES.has(typeOf(byRef)) ? byRef : undefined;
+  const parentName = parentNameOf(ext);
+  if (!parentName) return undefined;
+  for (const t of SCALE_SET_TYPES) {
+    const ss = targets.nearestNamed(t, parentName, ext);
+    if (ss) return ss;
+  }
+  return undefined;
+}
+
+/** The extensions that tell a host's pool and join type: its own resources, and a scale set's inline ones. */
+function allExtensions(n: SessionHostNode): Resource[] {
+  return n.kind === 'scaleSet' ? [...n.extensions, ...inlineExtensions(n.vm)] : n.extensions;
+}
+
+const inlineCache = new WeakMap<Resource, Resource[]>();
+const inline = new WeakSet<Resource>();
+
+/**
+ * A scale set's inline extensions (ARM `virtualMachineProfile.extensionProfile.extensions`, Terraform `extension`
+ * blocks), each read as an extension resource of ARM shape (`name`, `properties.publisher`, `type`, `settings`,
+ * `protectedSettings`, ...) that stands where the extension is written. Empty for other resources.
+ */
+export function inlineExtensions(host: Resource): Resource[] {
+  let list = inlineCache.get(host);
+  if (!list) {
+    list = [];
+    if (SCALE_SET_TYPES.has(typeOf(host))) {
+      const arm = arrayItems(get(host.body, 'properties', 'virtualMachineProfile', 'extensionProfile', 'extensions')) ?? [];
+      const hcl = host.body.entries.filter((e) => e.key === 'extension').map((e) => e.value);
+      for (const item of [...arm, ...hcl]) {
+        if (item.kind !== 'object') continue;
+        const body = arm.includes(item) ? item : armShaped(item);
+        const r: Resource = {
+          key: `${host.key}|extension@${list.length}`,
+          type: 'Microsoft.Compute/virtualMachineScaleSets/extensions',
+          body,
+          source: { ...host.source, range: item.range, headRange: item.range, symbol: undefined, nativeType: undefined },
+        };
+        inline.add(r);
+        list.push(r);
+      }
+    }
+    inlineCache.set(host, list);
+  }
+  return list;
+}
+
+/** Terraform's extension attribute names, as ARM's properties of an extension. */
+const HCL_EXTENSION: Record<string, string> = {
+  publisher: 'publisher',
+  type: 'type',
+  type_handler_version: 'typeHandlerVersion',
+  auto_upgrade_minor_version: 'autoUpgradeMinorVersion',
+  auto_upgrade_minor_version_enabled: 'autoUpgradeMinorVersion',
+  settings: 'settings',
+  protected_settings: 'protectedSettings',
+};
+
+function armShaped(block: ObjectValue): ObjectValue {
+  const props: ObjectEntry[] = [];
+  const top: ObjectEntry[] = [];
+  for (const e of block.entries) {
+    const key = HCL_EXTENSION[e.key];
+    // Read through the entry: a lazy entry's value is a getter, which a spread would drop.
+    if (key) props.push({ key, keyRange: e.keyRange, value: e.value });
+    else top.push(e);
+  }
+  const empty = { start: block.range.start, end: block.range.start };
+  return {
+    ...block,
+    entries: [...top, { key: 'properties', keyRange: empty, value: { kind: 'object', entries: props, range: block.range, open: block.open } }],
+  };
 }
 
 function extensionParent(targets: Targets, ext: Resource): Resource | undefined {
@@ -57,7 +160,7 @@ function extensionParent(targets: Targets, ext: Resource): Resource | undefined 
 function joinType(n: SessionHostNode): void {
   let entra: Resource | undefined;
   let ad: Resource | undefined;
-  for (const ext of n.extensions) {
+  for (const ext of allExtensions(n)) {
     // An extension deployed only under a condition not known to hold (the identity solution a parameter picks) does not
     // tell the join type; a loop's count does not make it uncertain.
     if (ext.source.condition && knownBoolean(ext.source.condition) !== true) continue;
@@ -70,11 +173,13 @@ function joinType(n: SessionHostNode): void {
     }
   }
   n.joinType = entra && ad ? 'mixed' : entra ? 'entra' : ad ? 'ad' : 'unknown';
-  n.joinEvidence = entra ?? ad;
+  const evidence = entra ?? ad;
+  // An inline extension is part of the scale set's body: the scale set itself is what stays in place after an edit.
+  n.joinEvidence = evidence && inline.has(evidence) ? n.vm : evidence;
 }
 
 function linkHostPool(targets: Targets, n: SessionHostNode): { pool: Resource; link: SessionHostNode['link'] } | undefined {
-  for (const ext of n.extensions) {
+  for (const ext of allExtensions(n)) {
     // A Custom Script or run command that registers the VM with the pool's token (`listRegistrationTokens()`).
     const facts = factsOf(ext);
     for (const token of [...facts.tokens, ...facts.secrets]) {

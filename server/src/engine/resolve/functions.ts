@@ -183,9 +183,19 @@ const PER_DEPLOYMENT: ReadonlySet<string> = new Set(['utcnow', 'newguid']);
  * `HostPool-${utcNow()}` are not taken for one. Undefined for any other function.
  */
 export function perDeploymentCall(name: string, args: Value[], range: Range, uri: string): Value | undefined {
-  if (!PER_DEPLOYMENT.has(name.replace(/^sys\./i, '').toLowerCase())) return undefined;
-  const v = unknownCall(name, args, range);
+  const bare = name.replace(/^sys\./i, '').toLowerCase();
+  if (!PER_DEPLOYMENT.has(bare)) return undefined;
+  const v = bare === 'utcnow' ? timeCall(name, args, range, {}) : unknownCall(name, args, range);
   return v.kind === 'unknown' && v.key ? { ...v, key: `${v.key}@${uri}` } : v;
+}
+
+/**
+ * `dateTimeAdd(base, duration)` (Terraform `timeadd`), or with no base the time the deployment runs (`utcNow()`,
+ * `timestamp()`): unknown, but it keeps what it adds to what (UnknownValue.time).
+ */
+export function timeCall(name: string, args: Value[], range: Range, time: { base?: Value; add?: Value }): Value {
+  const v = unknownCall(name, args, range);
+  return v.kind === 'unknown' ? { ...v, time } : v;
 }
 
 function asStringValue(v: Value, range: Range): StringValue {
@@ -452,6 +462,7 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
     return { kind: 'object', entries, range: r };
   },
   array: (a, r) => (a[0]?.kind === 'array' ? a[0] : a[0] && isKnown(a[0]) ? { kind: 'array', items: [a[0]], range: r } : unknownCall('array', a, r)),
+  datetimeadd: (a, r) => timeCall('dateTimeAdd', a, r, { base: a[0], add: a[1] }),
   first: (a, r) => {
     if (a[0]?.kind === 'ref') return { ...a[0], path: [...a[0].path, '0'], range: r };
     return a[0]?.kind === 'array' && a[0].items.length ? a[0].items[0] : unknownCall('first', a, r);

@@ -1,5 +1,5 @@
 import type { Range, StringPart, Value } from '../../model';
-import { callFunction, unknownCall } from '../../resolve/functions';
+import { callFunction, timeCall, unknownCall } from '../../resolve/functions';
 import { concatStrings, entry, isKnown, knownString, unknown } from '../../values';
 
 /**
@@ -93,6 +93,8 @@ const TF: Record<string, Impl> = {
   replace: (a, r) => callFunction('replace', a, r),
   trimspace: (a, r) => callFunction('trim', a, r),
   contains: (a, r) => callFunction('contains', a, r),
+  timestamp: (a, r) => timeCall('timestamp', a, r, {}),
+  timeadd: (a, r) => timeCall('timeadd', a, r, { base: a[0], add: a[1] }),
   tostring: (a, r) => a[0] ?? unknown(r),
   tolist: (a, r) => a[0] ?? unknown(r),
   toset: (a, r) => a[0] ?? unknown(r),

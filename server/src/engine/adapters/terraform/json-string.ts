@@ -12,6 +12,8 @@ const SENTINEL_RE = /__avdsec_hole_(\d+)__/g;
 export function jsonStringToValue(v: StringValue): Value | undefined {
   let text = '';
   const src: number[] = [];
+  // The document each character is written in: an interpolated value (a .tfvars string) is written in another.
+  const uris: (string | undefined)[] = [];
   const holes: Extract<StringPart, { kind: 'hole' }>[] = [];
   let inString = false;
   let uri: string | undefined;
@@ -23,13 +25,17 @@ export function jsonStringToValue(v: StringValue): Value | undefined {
         if (c === '"' && !isEscaped(text)) inString = !inString;
         text += c;
         src.push(p.source ? (p.source.offsets ? p.source.offsets[i] : p.source.start + i) : -1);
+        uris.push(p.source?.uri);
       }
     } else {
       const s = SENTINEL(holes.length);
       holes.push(p);
       const piece = inString ? s : `"${s}"`;
       text += piece;
-      for (let i = 0; i < piece.length; i++) src.push(p.range.start);
+      for (let i = 0; i < piece.length; i++) {
+        src.push(p.range.start);
+        uris.push(uri);
+      }
     }
   }
   src.push(v.range.end);
@@ -56,7 +62,7 @@ export function jsonStringToValue(v: StringValue): Value | undefined {
       case 'array':
         return { kind: 'array', items: (n.children ?? []).map(convert), range };
       case 'string':
-        return stringValue(n, text, src, holes, range, uri);
+        return stringValue(n, text, src, uris, holes, range);
       case 'number':
         return { kind: 'number', value: Number(n.value), range };
       case 'boolean':
@@ -76,7 +82,14 @@ function isEscaped(text: string): boolean {
   return n % 2 === 1;
 }
 
-function stringValue(n: JsonNode, text: string, src: number[], holes: Extract<StringPart, { kind: 'hole' }>[], range: Range, uri: string | undefined): Value {
+function stringValue(
+  n: JsonNode,
+  text: string,
+  src: number[],
+  uris: (string | undefined)[],
+  holes: Extract<StringPart, { kind: 'hole' }>[],
+  range: Range,
+): Value {
   const decoded = String(n.value);
   const raw = text.slice(n.offset + 1, n.offset + n.length - 1);
   const verbatim = !raw.includes('\\');
@@ -85,9 +98,14 @@ function stringValue(n: JsonNode, text: string, src: number[], holes: Extract<St
   const textPart = (from: number, to: number) => {
     if (to <= from) return;
     const piece = decoded.slice(from, to);
-    if (verbatim && uri) {
+    const uri = uris[n.offset + 1 + from];
+    const oneDocument = uris.slice(n.offset + 1 + from, n.offset + 1 + to).every((u) => u === uri);
+    if (verbatim && uri && oneDocument) {
       const offsets: number[] = [];
       for (let i = from; i <= to; i++) offsets.push(src[n.offset + 1 + i]);
+      // The end is one past the last character where it is written (the next one may be written elsewhere).
+      const end = n.offset + 1 + to;
+      if (uris[end] !== uri || src[end] !== src[end - 1] + 1) offsets[offsets.length - 1] = offsets[offsets.length - 2] + 1;
       if (offsets.every((o) => o >= 0)) {
         parts.push({ kind: 'text', text: piece, source: { uri, start: offsets[0], end: offsets[offsets.length - 1], offsets } });
         return;

@@ -133,6 +133,31 @@ const TABLE: Record<string, TfMapping> = {
     },
     json: ['settings', 'protected_settings'],
   },
+  // Scale sets keep their type and HCL shape (facts/network-path.ts reads their blocks); these entries only let a fix
+  // add the hardening attributes, under their own names.
+  azurerm_windows_virtual_machine_scale_set: {
+    armType: 'terraform:azurerm_windows_virtual_machine_scale_set',
+    attrs: { secure_boot_enabled: ['secure_boot_enabled'], vtpm_enabled: ['vtpm_enabled'], encryption_at_host_enabled: ['encryption_at_host_enabled'] },
+  },
+  azurerm_orchestrated_virtual_machine_scale_set: {
+    armType: 'terraform:azurerm_orchestrated_virtual_machine_scale_set',
+    attrs: { encryption_at_host_enabled: ['encryption_at_host_enabled'] },
+  },
+  azurerm_virtual_machine_scale_set_extension: {
+    armType: 'Microsoft.Compute/virtualMachineScaleSets/extensions',
+    attrs: {
+      name: ['name'],
+      // The scale set is the extension's parent, as Bicep's `parent` is read.
+      virtual_machine_scale_set_id: ['parent'],
+      publisher: ['properties', 'publisher'],
+      type: ['properties', 'type'],
+      type_handler_version: ['properties', 'typeHandlerVersion'],
+      auto_upgrade_minor_version: ['properties', 'autoUpgradeMinorVersion'],
+      settings: ['properties', 'settings'],
+      protected_settings: ['properties', 'protectedSettings'],
+    },
+    json: ['settings', 'protected_settings'],
+  },
   azurerm_virtual_machine_run_command: {
     armType: 'Microsoft.Compute/virtualMachines/runCommands',
     // The VM is the run command's parent, as Bicep's `parent` is read; `source { script }` keeps its HCL names.
