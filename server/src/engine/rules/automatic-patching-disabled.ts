@@ -1,5 +1,6 @@
 import { displayName, relatedResource } from '../facts/host-pools';
-import { imageBuild } from '../facts/image-build';
+import { imageBuildFor } from '../facts/image-build';
+import { hardeningPaths, hostLabel } from '../facts/vm-security';
 import type { SessionHostNode } from '../graph';
 import { caseNote, fitting } from '../message';
 import type { Fix, RelatedInfo, Value } from '../model';
@@ -16,16 +17,14 @@ interface Setting {
   what: string;
 }
 
-const WINDOWS = ['properties', 'osProfile', 'windowsConfiguration'];
-const SETTINGS: readonly Setting[] = [
-  { path: [...WINDOWS, 'enableAutomaticUpdates'], off: (v) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' },
-  { path: [...WINDOWS, 'patchSettings', 'patchMode'], off: isManual, safe: 'AutomaticByOS', what: 'sets patch mode Manual' },
-  // azurerm 4.x and 3.x names, and the legacy azurerm_virtual_machine block.
-  { path: ['automatic_updates_enabled'], off: (v) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' },
-  { path: ['enable_automatic_updates'], off: (v) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' },
-  { path: ['os_profile_windows_config', 'enable_automatic_upgrades'], off: (v) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' },
-  { path: ['patch_mode'], off: isManual, safe: 'AutomaticByOS', what: 'sets patch mode Manual' },
-];
+/** The host's update settings: ARM's (a VM's or a scale set's profile), or Terraform's (azurerm 4.x and 3.x names, the legacy blocks). */
+function settingsOf(host: SessionHostNode): Setting[] {
+  const paths = hardeningPaths(host.vm);
+  return [
+    ...paths.automaticUpdates.map((path) => ({ path, off: (v: Value) => knownBoolean(v) === false, safe: true, what: 'turns off automatic updates' })),
+    ...paths.patchMode.map((path) => ({ path, off: isManual, safe: 'AutomaticByOS', what: 'sets patch mode Manual' })),
+  ];
+}
 
 function isManual(v: Value): boolean {
   return knownString(v)?.toLowerCase() === 'manual';
@@ -34,14 +33,16 @@ function isManual(v: Value): boolean {
 function check(host: SessionHostNode, ctx: RuleContext): void {
   const vm = host.vm;
   if (vm.source.existing) return;
+  // A scale set that upgrades its OS image automatically is patched by replacing its instances' image.
+  if (hardeningPaths(vm).automaticOsUpgrade.some((path) => knownBoolean(get(vm.body, ...path)) === true)) return;
   const found: { setting: Setting; value: Value; when: string }[] = [];
-  for (const setting of SETTINGS) {
+  for (const setting of settingsOf(host)) {
     const v = get(vm.body, ...setting.path);
     if (!v) continue;
     for (const c of cases(v)) if (setting.off(c.value)) found.push({ setting, value: c.value, when: c.when });
   }
   if (!found.length) return;
-  const images = imageBuild(ctx.graph);
+  const images = imageBuildFor(ctx.graph, vm);
   const imageNote: RelatedInfo[] = images ? [relatedResource(images, `${displayName(images)} builds images, which may be patched and redeployed instead`)] : [];
   // AutomaticByOS needs automatic updates on: one fix sets every value that is off, or none when one is conditional.
   const intents = found.map((f) => ({ kind: 'set-property' as const, resource: vm.key, path: f.setting.path, value: f.setting.safe }));
@@ -50,6 +51,7 @@ function check(host: SessionHostNode, ctx: RuleContext): void {
     : [fix('Turn on automatic patching', intents.length === 1 ? intents[0] : { kind: 'several', intents }, true)];
   const [first, ...rest] = found;
   const what = [...new Set(found.map((f) => f.setting.what))].join(' and ');
+  const subject = hostLabel(host, displayName(vm));
   const related: RelatedInfo[] = [
     ...(first.when ? [{ uri: vm.source.uri, range: first.value.range, message: caseNote(first.when) }] : []),
     ...rest.map((f) => ({ uri: vm.source.uri, range: f.value.range, message: f.when ? caseNote(f.when) : `The host also ${f.setting.what}` })),
@@ -60,9 +62,9 @@ function check(host: SessionHostNode, ctx: RuleContext): void {
     at: first.value.range,
     value: first.value,
     message: fitting(
-      `Session host ${displayName(vm)} ${what}: security fixes reach it only when someone installs them, leaving known flaws open in between.`,
-      `Session host ${displayName(vm)} ${what}: security fixes reach it only when someone installs them.`,
-      `Session host ${displayName(vm)} ${what}.`,
+      `${subject} ${what}: security fixes reach it only when someone installs them, leaving known flaws open in between.`,
+      `${subject} ${what}: security fixes reach it only when someone installs them.`,
+      `${subject} ${what}.`,
     ),
     shift: images ? -1 : 0,
     related,
@@ -77,7 +79,7 @@ export default defineRule({
   level: 'info',
   severity: 'low',
   boundary: ['vm', 'kernel'],
-  summary: 'Finds session hosts with automatic Windows updates turned off or patch mode Manual.',
+  summary: 'Finds session host VMs and scale sets with automatic Windows updates turned off or patch mode Manual.',
   docs,
   appliesTo: 'sessionHost',
   check,

@@ -1,9 +1,11 @@
 import { deploymentRoots } from '../facts/deployment-roots';
 import { displayName, relatedResource } from '../facts/host-pools';
-import { imageBuild } from '../facts/image-build';
+import { imageBuildFor } from '../facts/image-build';
+import { hostLabel } from '../facts/vm-security';
+import { inlineExtensions } from '../graph/session-hosts';
 import { fitting } from '../message';
-import type { RelatedInfo, Resource, Value } from '../model';
-import { type Deployment, defineRule, type RuleContext } from '../rule';
+import type { Fix, RelatedInfo, Resource, Value } from '../model';
+import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import { cases, get, knownString } from '../values';
 import docs from './defender-for-servers-missing.md';
 
@@ -32,7 +34,8 @@ function check(deployment: Deployment, ctx: RuleContext): void {
   const hosts = ctx.graph.sessionHosts.filter((h) => !h.vm.source.existing);
   if (!hosts.length) return;
   // Defender's endpoint agent deployed on a host says the plan is handled (by policy or another repository).
-  if (hosts.some((h) => h.extensions.some((e) => knownString(get(e.body, 'properties', 'publisher'))?.toLowerCase() === DEFENDER_PUBLISHER))) return;
+  const publisher = (e: Resource) => knownString(get(e.body, 'properties', 'publisher'))?.toLowerCase();
+  if (hosts.some((h) => [...h.extensions, ...inlineExtensions(h.vm)].some((e) => publisher(e) === DEFENDER_PUBLISHER))) return;
   const free: { plan: Resource; value: Value }[] = [];
   for (const r of deployment.resources) {
     const tier = serversPlan(r);
@@ -45,13 +48,12 @@ function check(deployment: Deployment, ctx: RuleContext): void {
       free.push({ plan: r, value: c.value });
     }
   }
-  const images = imageBuild(ctx.graph);
-  const shift = images ? -1 : 0;
-  const imageNote: RelatedInfo[] = images
-    ? [relatedResource(images, `${displayName(images)} builds images, which may carry their own endpoint protection`)]
-    : [];
+  // An image build in the same deployment root: its images may carry their own endpoint protection.
+  const imageNote = (images: Resource | undefined): RelatedInfo[] =>
+    images ? [relatedResource(images, `${displayName(images)} builds images, which may carry their own endpoint protection`)] : [];
   if (free.length) {
     for (const { plan, value } of free) {
+      const images = imageBuildFor(ctx.graph, plan);
       ctx.report({
         uri: plan.source.uri,
         at: value.range,
@@ -60,8 +62,8 @@ function check(deployment: Deployment, ctx: RuleContext): void {
           'Defender for Servers is set to the Free tier: session hosts get no endpoint detection and response, so malware on a host goes unnoticed.',
           'Defender for Servers is set to the Free tier: session hosts get no endpoint detection and response.',
         ),
-        shift,
-        related: imageNote,
+        shift: images ? -1 : 0,
+        related: imageNote(images),
         key: `${plan.key}|pricingTier`,
       });
     }
@@ -73,9 +75,11 @@ function check(deployment: Deployment, ctx: RuleContext): void {
   )) {
     const [first, ...others] = root.members;
     const vm = first.resource;
-    const subject = `Session host ${displayName(vm)}${others.length ? ` and ${others.length} more` : ''}`;
+    const host = hosts.find((h) => h.vm === vm)!;
+    const subject = `${hostLabel(host, displayName(vm))}${others.length ? ` and ${others.length} more` : ''}`;
+    const images = root.members.map((m) => imageBuildFor(ctx.graph, m.resource)).find((x) => x);
     const verb = others.length ? 'are' : 'is';
-    const declared = first.at.uri === vm.source.uri && first.at.range === vm.source.headRange ? [] : [relatedResource(vm, `Session host ${displayName(vm)}`)];
+    const declared = first.at.uri === vm.source.uri && first.at.range === vm.source.headRange ? [] : [relatedResource(vm, hostLabel(host, displayName(vm)))];
     ctx.report({
       uri: first.at.uri,
       at: first.at.range,
@@ -84,11 +88,27 @@ function check(deployment: Deployment, ctx: RuleContext): void {
         `${subject} ${verb} not covered by Defender for Servers here: malware on a host may go unnoticed.`,
         `${subject} ${verb} not covered by Defender for Servers here.`,
       ),
-      shift,
-      related: [...declared, ...imageNote],
+      shift: images ? -1 : 0,
+      related: [...declared, ...imageNote(images)],
       key: `${root.unit}|defender-for-servers`,
+      fixes: planFix(ctx, first.at.uri),
     });
   }
+}
+
+/**
+ * The Defender plan skeleton, at the end of the root's document: offered where it can be declared, in a Bicep file
+ * that deploys to the subscription, or in Terraform, whose provider targets a subscription (which one, this
+ * configuration may not say). Never preferred: the plan is billed per server, for the whole subscription.
+ */
+function planFix(ctx: RuleContext, uri: string): Fix[] {
+  const doc = ctx.graph.documents.find((d) => d.uri === uri);
+  const offered =
+    doc?.language === 'terraform' ||
+    (doc?.language === 'bicep' && doc.resources.some((r) => !r.source.scopePath && r.source.deploymentScope === 'subscription'));
+  return offered
+    ? [fix('Turn on Defender for Servers Plan 2 for the subscription (a skeleton; needs subscription scope)', { kind: 'add-defender-plan', uri })]
+    : [];
 }
 
 export default defineRule({

@@ -91,7 +91,7 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
       if (role === VM_ADMIN_LOGIN && hosts.length && hosts.every((h) => h.joinType === 'ad')) continue;
       const direct = directAssignment(pool.resource);
       // One desktop visible (not in a loop): the scope holds more only once others are deployed there.
-      const single = !inferred && hosts.length === 1 && !hosts[0].vm.source.loop;
+      const single = !inferred && hosts.length === 1 && hosts[0].kind === 'vm' && !hosts[0].vm.source.loop;
       const shift = -(direct ? 0 : 1) - (inferred ? 1 : 0) - (single ? 1 : 0) - (viaManagementGroup ? 1 : 0);
       verdicts.push({ pool, hosts, endUser, direct, shift });
     }
@@ -142,7 +142,10 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext<typeof OPTIONS>): void {
     // The catalog's fix: when the template declares exactly one VM, and it is a desktop of the pool, scope the grant to it.
     const vms = ctx.graph.sessionHosts.filter((h) => sameTemplate(h.vm, ra.resource));
     // ARM writes a VM scope as an expression avdsec does not write.
-    const only = vms.length === 1 && !vms[0].vm.source.loop && hosts.includes(vms[0]) && ra.resource.source.language !== 'arm' ? vms[0] : undefined;
+    const only =
+      vms.length === 1 && vms[0].kind === 'vm' && !vms[0].vm.source.loop && hosts.includes(vms[0]) && ra.resource.source.language !== 'arm'
+        ? vms[0]
+        : undefined;
     ctx.report({
       uri: ra.resource.source.uri,
       at: written ? written.range : ra.resource.source.headRange,
