@@ -149,6 +149,16 @@ const FSLOGIX_WORDS = /vhdlocations|ccdlocations|fslogix|profile|odfc|cloudcache
 const FSLOGIX_KEYS = /vhdlocation|ccdlocation|fslogix|profile(?:s|container|path|share)|odfc|cloudcache/i;
 const APP_ATTACH_WORDS = /app-?_?attach|msix/i;
 
+/**
+ * What the words around a value in session host configuration say a storage account is for, as path evidence is told:
+ * `keys` are the property keys that lead to it, `text` the strings around it.
+ */
+export function purposeOfWords(keys: string, text: string): 'profiles' | 'app-attach' | undefined {
+  if (APP_ATTACH_WORDS.test(keys) || APP_ATTACH_WORDS.test(text)) return 'app-attach';
+  if (FSLOGIX_KEYS.test(keys) || FSLOGIX_WORDS.test(text)) return 'profiles';
+  return undefined;
+}
+
 /** The share's own name: the last segment of `account/default/share`, or Terraform's `name`. */
 function shareName(share: Resource): string | undefined {
   const name = resourceName(share);

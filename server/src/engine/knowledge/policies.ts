@@ -155,6 +155,12 @@ export const POLICIES: readonly PolicyInfo[] = [
     defaultEffect: 'DeployIfNotExists',
     effects: DINE,
   },
+  {
+    guid: '8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54',
+    name: 'Storage accounts should prevent shared key access',
+    defaultEffect: 'Audit',
+    effects: AUDIT_DENY,
+  },
   // Session host hardening and monitoring (issue 18)
   {
     guid: 'c95b54ad-0614-4633-ab29-104b01235cbf',
@@ -318,6 +324,7 @@ const BY_RULE: Readonly<Record<string, readonly string[]>> = {
     '6edd7eda-6dd8-40f7-810d-67160c639cd9',
     '9f766f00-8d11-464e-80e1-4091d7874074',
   ],
+  'profile-storage-shared-key': ['8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54'],
   'session-host-unrestricted-egress': ['fc5e4038-4584-4632-8c85-c0448d374b2c'],
   'session-host-not-trusted-launch': ['c95b54ad-0614-4633-ab29-104b01235cbf', 'b03bb370-5249-4ea4-9fce-2552e87e45fa'],
   'trusted-launch-incomplete': [

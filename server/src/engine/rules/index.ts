@@ -37,3 +37,9 @@ export { default as defenderForServersMissing } from './defender-for-servers-mis
 export { default as automaticPatchingDisabled } from './automatic-patching-disabled';
 export { default as hostPoolDiagnosticsMissing } from './host-pool-diagnostics-missing';
 export { default as workspaceDiagnosticsMissing } from './workspace-diagnostics-missing';
+export { default as registrationTokenHardcoded } from './registration-token-hardcoded';
+export { default as registrationTokenExposed } from './registration-token-exposed';
+export { default as registrationTokenLongLived } from './registration-token-long-lived';
+export { default as domainJoinSecretUnprotected } from './domain-join-secret-unprotected';
+export { default as adminPasswordUnprotected } from './admin-password-unprotected';
+export { default as profileStorageSharedKey } from './profile-storage-shared-key';
