@@ -76,6 +76,7 @@ describe('one finding for a host pool that writes no RDP properties', () => {
         assert.equal(found.length, 1, found.map((f) => `${f.ruleId}: ${f.message}`).join('\n'));
         const [f] = found;
         assert.equal(f.ruleId, 'rdp-drive-redirection');
+        assert.deepEqual(f.alsoRules, ['rdp-clipboard-redirection', 'rdp-usb-redirection', 'rdp-device-redirection']);
         assert.equal(f.level, 'info');
         assert.equal(
           f.message,

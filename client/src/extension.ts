@@ -14,6 +14,9 @@ import {
 } from 'vscode-languageclient/node';
 import { documentSelector, fileWatcherPattern } from './configuration';
 import { registerFixOnSave } from './fix-on-save';
+import { OverviewPage, SHOW_OVERVIEW } from './overview-page';
+import { OVERVIEW_VIEW, type OverviewNode, OverviewTree, REFRESH_OVERVIEW } from './overview-view';
+import { reveal, REVEAL } from './reveal';
 import { ServerStatus, SHOW_OUTPUT } from './status';
 
 let client: LanguageClient | undefined;
@@ -47,6 +50,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   fallback = c.createDefaultErrorHandler();
   client = c;
   status.attach(c);
+  const tree = new OverviewTree(c, (m) => outputChannel.warn(m));
+  const page = new OverviewPage(c, (m) => outputChannel.warn(m));
 
   context.subscriptions.push(
     outputChannel,
@@ -62,6 +67,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
     commands.registerCommand(SHOW_OUTPUT, () => outputChannel.show(true)),
     registerFixOnSave(() => client, outputChannel),
+    tree,
+    window.createTreeView(OVERVIEW_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
+    commands.registerCommand(REFRESH_OVERVIEW, () => tree.refresh()),
+    page,
+    commands.registerCommand(SHOW_OVERVIEW, (node?: OverviewNode) => page.show(node)),
+    commands.registerCommand(REVEAL, reveal),
   );
 
   try {

@@ -73,7 +73,13 @@ describe('extension package (vsce package --no-dependencies)', function () {
     const contributed = (pkg.contributes.commands as { command: string; title: string; category: string }[])
       .map((c) => `${c.category}: ${c.title} (${c.command})`)
       .sort();
-    assert.deepEqual(contributed, ['avdsec: Restart Server (avdsec.restartServer)', 'avdsec: Show Output (avdsec.showOutputChannel)']);
+    assert.deepEqual(contributed, [
+      'avdsec: Refresh AVD Security View (avdsec.overview.refresh)',
+      'avdsec: Restart Server (avdsec.restartServer)',
+      'avdsec: Reveal in Code (avdsec.reveal)',
+      'avdsec: Show AVD Security Overview of This Host Pool (avdsec.showOverview)',
+      'avdsec: Show Output (avdsec.showOutputChannel)',
+    ]);
     const client = fs
       .readdirSync(path.join(ROOT, 'client', 'src'))
       .map((f) => fs.readFileSync(path.join(ROOT, 'client', 'src', f), 'utf8'))

@@ -21,6 +21,11 @@ export class CompiledTemplates {
     this.cache = undefined;
   }
 
+  /** Whether `uri` is a template compiled from a Bicep file of the workspace (whose findings its source reports). */
+  isCopy(uri: string): boolean {
+    return this.pairs().has(uri);
+  }
+
   /** The findings of `uri` once matched with its compiled copies or its source; `own` gives a file's own findings. */
   apply(uri: string, found: Finding[], own: (uri: string) => Finding[]): Finding[] {
     const pairs = this.pairs();

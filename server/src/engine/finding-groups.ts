@@ -61,6 +61,7 @@ function merge(members: Finding[]): Finding {
     ...lead,
     level,
     message: lead.group!.message(members.flatMap((m) => m.group!.items)),
+    alsoRules: members.slice(1).map((m) => m.ruleId),
     related: related(members),
     // A member's own fix for all its properties is part of the one above.
     fixes: [

@@ -17,6 +17,7 @@ import { documentFindings, runRules } from './analyze';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
+import { overview, type Overview } from './overview';
 import { buildGraph, linkFacts, linkSignature, ssoSignature, swapDocument, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
@@ -373,6 +374,17 @@ export class Workspace {
   }
 
   /** Per host pool, what the graph links and how (`avdsec graph`, the LSP graph request). */
+  /** Each host pool's security overview (overview.ts), from every document's findings under its own configuration. */
+  overview(configOf: (uri: string) => AvdsecConfig): Overview {
+    const findings = this.uris().flatMap((u) => this.findings(u, configOf(u), { includeSuppressed: true }));
+    return overview(
+      this.graph(),
+      findings,
+      (id, uri) => configOf(uri).rules[id]?.level !== 'off',
+      (uri) => configOf(uri).compiledTemplates !== 'report' && this.compiled.isCopy(uri),
+    );
+  }
+
   graphReport(): GraphReport {
     const graph = this.graph();
     return graphReport(graph, (uri) => (this.files.get(uri)?.inputs ?? []).map((i) => ({ uri: i.uri, label: i.label })));

@@ -19,7 +19,9 @@ import { codeActions, type EditCapabilities, FIX_ALL_KIND } from './code-actions
 import { configDiagnostics } from './config-diagnostics';
 import { notCheckedDiagnostic, toDiagnostic } from './diagnostics';
 import { completion } from './completion';
-import { hover } from './hover';
+import { hover, onHostPoolHead } from './hover';
+import { overviewHoverAt, overviewPage, overviewResult, workspaceOverview } from './overview';
+import { OVERVIEW_PAGE_REQUEST, OVERVIEW_REQUEST, type OverviewPageParams, type OverviewPageResult, type OverviewResult } from '../protocol/overview';
 import { SettingsCache } from './settings';
 import { type ServerStatus, STATUS_REQUEST } from '../protocol/status';
 import { GRAPH_REQUEST, type GraphResult } from '../protocol/graph';
@@ -343,10 +345,27 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     return ws ? graphResult(ws.engine.graphReport(), (u) => ws!.textDocument(u)) : null;
   });
 
+  connection.onRequest(OVERVIEW_REQUEST, async (): Promise<OverviewResult | null> => {
+    await ready;
+    return ws ? overviewResult(await workspaceOverview(ws, configOf), (u) => ws!.textDocument(u)) : null;
+  });
+
+  connection.onRequest(OVERVIEW_PAGE_REQUEST, async (params: OverviewPageParams): Promise<OverviewPageResult | null> => {
+    await ready;
+    return ws ? overviewPage(ws, await workspaceOverview(ws, configOf), params ?? {}) : null;
+  });
+
   connection.onHover(async (p) => {
     await ready;
     try {
-      return ws ? hover(ws, p.textDocument.uri, p.position) : null;
+      if (!ws) return null;
+      const h = hover(ws, p.textDocument.uri, p.position);
+      // On a host pool's declaration, the compact overview follows the boundary notes.
+      const text = ws.textDocument(p.textDocument.uri);
+      const pool = h && text && onHostPoolHead(ws, p.textDocument.uri, text.offsetAt(p.position));
+      if (!h || !pool || typeof h.contents !== 'object' || !('value' in h.contents)) return h;
+      const compact = overviewHoverAt(await workspaceOverview(ws, configOf), p.textDocument.uri, text!.offsetAt(p.position));
+      return compact ? { ...h, contents: { kind: 'markdown', value: `${h.contents.value}\n\n---\n\n${compact}` } } : h;
     } catch (e) {
       connection.console.error(`[avdsec] hover failed: ${(e as Error).stack ?? e}`);
       return null;
