@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { policiesOf, policyDefinitionId } from '../server/src/engine/knowledge/policies';
 import { mcsbControlsOf, mcsbLabel, mcsbUri } from '../server/src/engine/knowledge/mcsb';
+import { META_RULES, type MetaRule } from '../server/src/engine/meta-rules';
 import { securitySeverity } from '../server/src/engine/rule';
 import type { OptionSpec } from '../server/src/engine/config';
 import type { Rule } from '../server/src/engine/rule';
@@ -69,6 +70,12 @@ function rulePage(rule: Rule): string {
     '',
     ...(body ? [body, ''] : []),
   ].join('\n');
+}
+
+/** The page of a finding about avdsec's input (invalid-suppression, module-cycle): its help link, not a rule to configure. */
+function metaPage(m: MetaRule): string {
+  const facts = ['| | |', '|---|---|', `| Level | \`${m.level}\` |`, "| In `.avdsec.json` | not configurable: it reports on avdsec's own input |"];
+  return [banner('server/src/engine/meta-rules.ts'), '', `# ${m.id}`, '', `${m.title}.`, '', ...facts, '', m.docs.trimEnd(), ''].join('\n');
 }
 
 function indexPage(): string {
@@ -167,6 +174,7 @@ function read(rel: string): string | undefined {
 export function renderDocs(): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of RULES) out.set(`${RULES_DIR}/${r.id}.md`, rulePage(r));
+  for (const m of META_RULES) out.set(`${RULES_DIR}/${m.id}.md`, metaPage(m));
   out.set(`${RULES_DIR}/README.md`, indexPage());
   for (const f of CI_FILES) {
     const text = read(f);

@@ -25,6 +25,13 @@ describe('CLI bundle (dist/cli.js) in a process of its own', () => {
     for (const command of ['scan', 'init', 'rules']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
   });
 
+  it('exits 2 with the usage on standard error when run bare', () => {
+    const bare = avdsecProcess([]);
+    assert.equal(bare.status, 2);
+    assert.equal(bare.stdout, '');
+    assert.match(bare.stderr, /^Usage: avdsec \[options\] \[command\]\n/);
+  });
+
   it('exits 2 on usage errors, with the message of the option parser', () => {
     const format = avdsecProcess(['scan', '.', '--format', 'xml'], tempTree({ 'pooled.json': POOLED_ARM }));
     assert.equal(format.status, 2);
@@ -54,5 +61,34 @@ describe('CLI bundle (dist/cli.js) in a process of its own', () => {
     assert.equal(log.version, '2.1.0');
     assert.equal(log.runs[0].tool.driver.version, VERSION);
     assert.ok(log.runs[0].results.some((x: { ruleId: string }) => x.ruleId === 'pooled-host-local-admin'));
+  });
+});
+
+/** `avdsec-language-server` asked for help or its version answers, as a command does, instead of waiting for an editor. */
+describe('language server bundle (dist/server.js) from a shell', () => {
+  const SERVER = path.join(ROOT, 'dist', 'server.js');
+  const server = (args: string[]) => spawnSync(process.execPath, [SERVER, ...args], { encoding: 'utf8', timeout: 60_000, input: '' });
+
+  it('prints its usage with --help and its version with --version, and exits 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const help = server([flag]);
+      assert.equal(help.status, 0, help.stderr);
+      assert.equal(help.stderr, '');
+      assert.match(help.stdout, /^Usage: avdsec-language-server --stdio \| --node-ipc \| --socket=<port> \| --pipe=<name>\n/);
+    }
+    for (const flag of ['--version', '-V']) {
+      const version = server([flag]);
+      assert.equal(version.status, 0, version.stderr);
+      assert.equal(version.stdout, `${VERSION}\n`);
+    }
+  });
+
+  it('exits 2 with the usage on standard error, and no stack trace, when no transport is given', () => {
+    const r = server([]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^avdsec-language-server: no transport given/);
+    assert.match(r.stderr, /Usage: avdsec-language-server/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 });

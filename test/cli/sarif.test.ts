@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { securitySeverity } from '../../server/src/engine/rule';
 import { mcsbControlsOf } from '../../server/src/engine/knowledge/mcsb';
+import { META_RULES } from '../../server/src/engine/meta-rules';
 import { RULES } from '../../server/src/engine/registry';
 import { ROOT } from '../harness/engine';
 import { avdsec, examplesTree } from './run';
@@ -73,7 +74,7 @@ describe('CLI SARIF', () => {
     const rules = log.runs[0].tool.driver.rules!;
     assert.deepEqual(
       rules.map((r) => r.id),
-      RULES.map((r) => r.id),
+      [...RULES, ...META_RULES].map((r) => r.id),
     );
     const level = { error: 'error', warning: 'warning', info: 'note', hint: 'note' } as const;
     for (const [i, rule] of RULES.entries()) {

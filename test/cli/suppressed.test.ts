@@ -17,7 +17,7 @@ describe('CLI --show-suppressed', () => {
       report.findings.filter((f) => f.ruleId === RULE),
       [],
     );
-    assert.deepEqual(Object.keys(report.summary), ['files', 'findings']);
+    assert.deepEqual(Object.keys(report.summary), ['files', 'findings', 'byLevel']);
     assert.ok(report.findings.every((f) => !('suppressed' in f)));
 
     const shown = await avdsec(['scan', '.', '--format', 'json', '--show-suppressed'], dir);

@@ -12,11 +12,11 @@ import { CASES, type Finding, HOVER_TEXT, hoverPosition, resolveCaseFile, scan, 
 import { CodeServer } from './support/code-server';
 import { chromiumPath, codeServerEntry, missingPrerequisite } from './support/prereqs';
 import { packagedVsix, ROOT } from './support/vsix';
+import { SCREENSHOTS } from './support/screenshots';
 import { poll, type ProblemRow, Workbench } from './support/workbench';
 
 /** The README's screenshots come from this language's checks, refreshed by each run. */
 const SCREENSHOTS_FROM = 'Bicep';
-const SCREENSHOTS = path.join(ROOT, 'docs', 'images');
 const FAILURE_SCREENSHOTS = path.join(ROOT, 'test-results', 'editors');
 
 const slug = (s: string) =>

@@ -1,4 +1,11 @@
 import { RULES } from '../engine/registry';
+import { REPOSITORY_URL } from '../engine/rule';
+
+/**
+ * The JSON schema of .avdsec.json as published with the rule pages (schemas/avdsec.schema.json on the main branch), as
+ * raw JSON: editors that read `$schema` (VS Code, JetBrains) validate and complete the file with it.
+ */
+export const CONFIG_SCHEMA_URL = `${REPOSITORY_URL.replace('https://github.com/', 'https://raw.githubusercontent.com/')}/main/schemas/avdsec.schema.json`;
 
 /** Wraps a sentence into `//` comment lines of at most `width` characters, with the given indent. */
 function comment(text: string, indent: string, width = 118): string[] {
@@ -22,8 +29,11 @@ export function starterConfig(eol = '\n'): string {
   const out: string[] = [];
   out.push(
     '// avdsec configuration. The editor extension and `avdsec scan` both read the nearest .avdsec.json above each file.',
-    '// Everything below is commented out at its default: remove the // in front of a line to change it.',
+    '// Every setting below is commented out at its default: remove the // in front of a line to change it. "$schema" lets',
+    '// editors validate and complete this file.',
     '{',
+    `  "$schema": "${CONFIG_SCHEMA_URL}",`,
+    '',
     ...comment(
       'Other configuration files this one builds on, relative to this file. Later files win over earlier ones, and this file wins over all; rules merge per rule id.',
       '  ',

@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { CONFIG_FILE_NAME } from '../engine/config';
+import { Command, Option } from 'commander';
+import { CONFIG_FILE_NAME, emptyConfig } from '../engine/config';
 import { renderFix } from '../engine/fix';
-import type { Finding, Level } from '../engine/model';
+import type { Finding, Level, Range } from '../engine/model';
 import { loadGrammars } from '../host/grammars';
 import { mcsbControlsOf } from '../engine/knowledge/mcsb';
+import { META_RULES } from '../engine/meta-rules';
+import { overviewHtml, overviewMarkdown } from '../engine/overview-render';
 import { RULES } from '../engine/registry';
 import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
@@ -28,28 +30,46 @@ class UsageError extends Error {}
 /** Where the CLI writes: a stream of the process, or anything that takes text. */
 export interface CliOutput {
   write(text: string): unknown;
-  /** A terminal: text output is colored (unless --no-color) and the help wraps at its width. */
+  /** A terminal: text output is colored (unless --color never, or NO_COLOR) and the help wraps at its width. */
   isTTY?: boolean;
   columns?: number;
 }
 
-/** What the CLI touches of its process: the standard streams and the working directory; nothing else of it. */
+/** What the CLI touches of its process: the standard streams, the working directory and its environment; nothing else of it. */
 export interface CliIo {
   stdout: CliOutput;
   stderr: CliOutput;
   /** Absolute: relative paths of the command line are resolved against it, and the report's paths are relative to it. */
   cwd: string;
+  /** The environment variables the output depends on (NO_COLOR, TERM); none when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
+
+type ColorWhen = 'auto' | 'always' | 'never';
 
 interface ScanOptions {
   format: 'text' | 'json' | 'sarif';
   output?: string;
   config?: string;
   failOn: Level | 'never';
+  /** Findings below it are neither reported nor counted for --fail-on. */
+  minLevel: Level;
+  failOnParseError?: boolean;
+  quiet?: boolean;
   color: boolean;
   fix?: boolean;
   fixDryRun?: boolean;
   showSuppressed?: boolean;
+}
+
+/**
+ * Whether standard output gets colors: `--color always|never` (`--no-color` is never), else (auto) when it is a
+ * terminal and neither NO_COLOR (any value but empty, https://no-color.org) nor TERM=dumb says otherwise.
+ */
+function useColor(when: ColorWhen | boolean | undefined, io: CliIo): boolean {
+  if (when === false || when === 'never') return false;
+  if (when === 'always') return true;
+  return !!io.stdout.isTTY && !io.env?.NO_COLOR && io.env?.TERM !== 'dumb';
 }
 
 /** Engine URIs are forward-slash paths, whatever the OS. */
@@ -150,8 +170,13 @@ function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded
   const { cwd } = io;
   const uris = ws.uris();
   const config = (uri: string) => configOf.get(uri)!.config;
-  const fails = (list: Finding[]) => opts.failOn !== 'never' && list.some((f) => !f.suppressed && atLeast(f.level, opts.failOn as Level));
+  // The errors so far, configuration problems aside, are files that could not be read; syntax errors are counted below.
+  let unparsed = errors.filter((e) => e.kind !== 'config').length;
+  const note = (line: string) => {
+    if (!opts.quiet) io.stderr.write(`avdsec: ${line}\n`);
+  };
 
+  let dryRun: { diff: string; count: string } | undefined;
   if (opts.fix || opts.fixDryRun) {
     const outcome = applyFixes(ws, uris, config);
     for (const uri of outcome.broken)
@@ -164,24 +189,22 @@ function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded
         .map(([uri, c]) => unifiedDiff(reporter.relative(uri), c.before, c.after))
         .join('')
         .replace(/^([-+@].*)$/gm, (line) => paint(line.startsWith('@@') ? '36' : line.startsWith('+') ? '32' : '31', line));
-      emit(diff, opts, io);
-      const remaining = uris.flatMap((uri) => ws.findings(uri, config(uri)));
-      io.stderr.write(`avdsec: --fix-dry-run: would apply ${count}; ${remaining.length} finding${remaining.length === 1 ? '' : 's'} would remain\n`);
-      for (const e of errors) io.stderr.write(`avdsec: ${escapeControls(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${escapeControls(e.message)}\n`);
-      return fails(remaining) ? EXIT.findings : EXIT.ok;
-    }
-    let refused = 0;
-    for (const [uri, c] of changed) {
-      const written = writeFixedFile(fromUri(uri), c.before, c.after, roots);
-      if (written.ok) texts.set(uri, c.after);
-      else {
-        // The report is about the text that was read, without the fixes that were not written.
-        ws.set(uri, c.before);
-        errors.push({ file: reporter.relative(uri), message: written.message });
-        refused++;
+      // The workspace now holds the fixed texts: what follows judges them as a scan of the fixed files would.
+      dryRun = { diff, count };
+    } else {
+      let refused = 0;
+      for (const [uri, c] of changed) {
+        const written = writeFixedFile(fromUri(uri), c.before, c.after, roots);
+        if (written.ok) texts.set(uri, c.after);
+        else {
+          // The report is about the text that was read, without the fixes that were not written.
+          ws.set(uri, c.before);
+          errors.push({ file: reporter.relative(uri), message: written.message });
+          refused++;
+        }
       }
+      note(`applied ${count}${refused ? `, but ${refused} file${refused === 1 ? ' was' : 's were'} not written (see the errors)` : ''}`);
     }
-    io.stderr.write(`avdsec: applied ${count}${refused ? `, but ${refused} file${refused === 1 ? ' was' : 's were'} not written (see the errors)` : ''}\n`);
   }
 
   const findings: Finding[] = [];
@@ -198,17 +221,40 @@ function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded
         message: `${n} syntax error${n === 1 ? '' : 's'}, the first at line ${at.line}, column ${at.column}: ${first.message}; the rest of the file was still checked`,
       });
     }
-    for (const f of ws.findings(uri, config(uri), { includeSuppressed: !!opts.showSuppressed })) findings.push(f);
+    if (doc.syntaxErrors.length) unparsed++;
+    for (const f of ws.findings(uri, config(uri), { includeSuppressed: !!opts.showSuppressed && !dryRun }))
+      if (atLeast(f.level, opts.minLevel)) findings.push(f);
   }
   findings.sort((a, b) => a.uri.localeCompare(b.uri) || a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
 
-  const active = findings.filter((f) => !f.suppressed).length;
+  const active = findings.filter((f) => !f.suppressed);
+  const fails = (opts.failOn !== 'never' && active.some((f) => atLeast(f.level, opts.failOn as Level))) || (!!opts.failOnParseError && unparsed > 0);
+  const code = fails ? EXIT.findings : EXIT.ok;
+  const problem = (e: ReportError) => `avdsec: ${escapeControls(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${escapeControls(e.message)}\n`;
+
+  if (dryRun) {
+    emit(dryRun.diff, opts, io);
+    note(
+      `--fix-dry-run: would apply ${dryRun.count}; ${active.length} finding${active.length === 1 ? '' : 's'} would remain ` +
+        `(exit code ${code}, as a scan of the fixed files would give)`,
+    );
+    for (const e of errors) io.stderr.write(problem(e));
+    return code;
+  }
+
+  const byLevel = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const f of active) byLevel[f.level]++;
   const report: Report = {
     tool: { name: 'avdsec', version: VERSION },
     findings: findings.map((f) => reporter.finding(f)),
     errors,
     skipped,
-    summary: { files: texts.size, findings: active, ...(opts.showSuppressed ? { suppressed: findings.length - active } : {}) },
+    summary: {
+      files: texts.size,
+      findings: active.length,
+      byLevel,
+      ...(opts.showSuppressed ? { suppressed: findings.length - active.length } : {}),
+    },
   };
   if (opts.format === 'json') emit(formatJson(report), opts, io);
   else if (opts.format === 'sarif') {
@@ -225,9 +271,13 @@ function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded
       }),
     }));
     emit(formatSarif(report, details, pathToFileURL(cwd + path.sep).href), opts, io);
-  } else emit(formatText(report, opts.color && !opts.output), opts, io);
+  } else {
+    emit(formatText(report, opts.color && !opts.output, { quiet: !!opts.quiet }), opts, io);
+    // --quiet keeps the findings alone in the output; what could not be read still gets said, on standard error.
+    if (opts.quiet) for (const e of errors) io.stderr.write(problem(e));
+  }
 
-  return fails(findings) ? EXIT.findings : EXIT.ok;
+  return code;
 }
 
 /** `avdsec init`: a commented starter .avdsec.json in the current folder. */
@@ -236,6 +286,23 @@ function initCommand(force: boolean, io: CliIo): number {
   if (fs.existsSync(file) && !force) throw new UsageError(`${CONFIG_FILE_NAME} already exists here; use --force to overwrite it`);
   fs.writeFileSync(file, starterConfig());
   io.stdout.write(`Wrote ${CONFIG_FILE_NAME}: every rule is listed at its default level, commented out.\n`);
+  return EXIT.ok;
+}
+
+/** `avdsec report`: the overview of every host pool, as a page or as Markdown, with links to the code. */
+function reportCommand({ ws, reporter, configOf, errors }: Loaded, opts: { format: 'html' | 'markdown'; output?: string }, io: CliIo): number {
+  const o = ws.overview((uri) => configOf.get(uri)?.config ?? emptyConfig());
+  // Links are relative to where the report is read from: its own folder when written to a file.
+  const base = opts.output ? path.dirname(path.resolve(io.cwd, opts.output)) : io.cwd;
+  const link = (uri: string, range: Range) => {
+    const file = fromUri(uri);
+    const line = reporter.range(uri, range).start.line;
+    const rel = path.relative(base, file).split(path.sep).join('/');
+    return { href: `${encodeURI(rel)}#L${line}`, label: `${reporter.relative(uri)}:${line}` };
+  };
+  const out = opts.format === 'html' ? overviewHtml(o, link, { summary: true }) : overviewMarkdown(o, link);
+  emit(out, { output: opts.output } as ScanOptions, io);
+  for (const e of errors) io.stderr.write(`avdsec: ${escapeControls(e.file)}: ${escapeControls(e.message)}\n`);
   return EXIT.ok;
 }
 
@@ -252,21 +319,28 @@ function rulesCommand(format: 'text' | 'json', io: CliIo): number {
       options: r.options,
       mcsb: mcsbControlsOf(r.id),
     }));
-    io.stdout.write(JSON.stringify({ tool: { name: 'avdsec', version: VERSION }, rules }, null, 2) + '\n');
+    // The findings about avdsec's input (a suppression, a module cycle) after the rules: same shape, not configurable.
+    const meta = META_RULES.map((m) => ({
+      id: m.id,
+      title: m.title,
+      level: m.level,
+      severity: m.severity,
+      boundary: [],
+      summary: m.summary,
+      helpUri: m.helpUri,
+      options: {},
+      mcsb: [],
+      configurable: false,
+    }));
+    io.stdout.write(JSON.stringify({ tool: { name: 'avdsec', version: VERSION }, rules: [...rules, ...meta] }, null, 2) + '\n');
   } else {
-    const width = Math.max(...RULES.map((r) => r.id.length));
-    const controls = RULES.map((r) => mcsbControlsOf(r.id).join(','));
+    const all = [...RULES, ...META_RULES];
+    const width = Math.max(...all.map((r) => r.id.length));
+    const controls = all.map((r) => mcsbControlsOf(r.id).join(','));
     const cw = Math.max(...controls.map((c) => c.length));
-    RULES.forEach((r, i) => io.stdout.write(`${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${controls[i].padEnd(cw)}  ${r.title}\n`));
+    all.forEach((r, i) => io.stdout.write(`${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${controls[i].padEnd(cw)}  ${r.title}\n`));
   }
   return EXIT.ok;
-}
-
-function choice<T extends string>(values: readonly T[]) {
-  return (v: string): T => {
-    if (!(values as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
-    return v as T;
-  };
 }
 
 /** The help wraps at the terminal's width, and at commander's default when the output is no terminal. */
@@ -300,16 +374,33 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-c, --config <file>', 'use this configuration file instead of the nearest .avdsec.json')
     .addOption(
-      new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this level')
-        .argParser(choice(['error', 'warning', 'info', 'hint', 'never'] as const))
+      new Option('--fail-on <level>', 'exit with 1 when a finding is at or above this level (never: only usage and fatal errors change the exit code)')
+        .choices(['error', 'warning', 'info', 'hint', 'never'])
         .default('error'),
     )
+    .addOption(
+      new Option('--min-level <level>', 'report only findings at or above this level: those below are left out of every format and do not count for --fail-on')
+        .choices(['error', 'warning', 'info', 'hint'])
+        .default('hint'),
+    )
+    .option('--fail-on-parse-error', 'also exit with 1 when a file could not be read or parsed (a file listed under errors, not a configuration problem)')
+    .option(
+      '-q, --quiet',
+      'print only the findings: no summary line, no skipped files and no notes (files that could not be read still go to standard error); JSON and SARIF are unchanged',
+    )
     .option('--fix', 'apply the preferred fixes to the files, then report what remains')
-    .option('--fix-dry-run', 'print the preferred fixes as a unified diff; change nothing')
+    .option('--fix-dry-run', 'print the preferred fixes as a unified diff and change nothing; exits as a scan of the fixed files would')
     .option('--show-suppressed', 'also list the findings that suppression comments silence, marked as suppressed')
-    .option('--no-color', 'plain text output')
-    .action(async (paths: string[], opts: ScanOptions) => {
-      code = await scan(paths, { ...opts, color: opts.color && !!io.stdout.isTTY }, io);
+    .addOption(
+      new Option('--color <when>', 'color the text output and the diff: auto (a terminal, unless NO_COLOR is set), always or never').choices([
+        'auto',
+        'always',
+        'never',
+      ]),
+    )
+    .option('--no-color', 'plain text output (--color never)')
+    .action(async (paths: string[], opts: Omit<ScanOptions, 'color'> & { color?: ColorWhen | boolean }) => {
+      code = await scan(paths, { ...opts, color: useColor(opts.color, io) }, io);
     });
 
   program
@@ -335,6 +426,21 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
 
   program
+    .command('report')
+    .description('write a security overview of every host pool: a summary table, then per host pool its sections, a diagram and the findings behind them')
+    .argument('[paths...]', 'files or folders to read')
+    .addOption(
+      new Option('-f, --format <format>', 'report format: html (a page with inline diagrams, no script) or markdown (for a pull request comment)')
+        .choices(['html', 'markdown'])
+        .default('markdown'),
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of standard output (links to the code are relative to its folder)')
+    .option('-c, --config <file>', 'use this configuration file instead of the nearest .avdsec.json')
+    .action(async (paths: string[], opts: { format: 'html' | 'markdown'; output?: string; config?: string }) => {
+      code = await withFiles(paths, opts.config, io, (loaded) => reportCommand(loaded, opts, io));
+    });
+
+  program
     .command('rules')
     .description('list the rules')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -342,6 +448,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       code = rulesCommand(opts.format, io);
     });
 
+  // Bare `avdsec` is a usage error: the help goes to standard error, as for a wrong option.
+  if (argv.length <= 2) {
+    program.outputHelp({ error: true });
+    return EXIT.fatal;
+  }
   try {
     await program.parseAsync(argv, { from: 'node' });
   } catch (e) {
@@ -359,7 +470,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
+  main(process.argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -49,8 +49,11 @@ export interface Report {
   findings: ReportFinding[];
   errors: ReportError[];
   skipped: ReportNote[];
-  /** `suppressed` only with --show-suppressed; `findings` never counts suppressed findings. */
-  summary: { files: number; findings: number; suppressed?: number };
+  /**
+   * `findings` never counts suppressed findings, nor those below --min-level; `byLevel` splits the same count by level;
+   * `suppressed` only with --show-suppressed.
+   */
+  summary: { files: number; findings: number; byLevel: Record<Level, number>; suppressed?: number };
 }
 
 /** An error as the JSON outputs write it: `{file, message}`, with a configuration problem's line and column in the message. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
 import type { Level } from '../engine/model';
 import { policiesOf, policyDefinitionId } from '../engine/knowledge/policies';
-import { securitySeverity } from '../engine/rule';
+import { META_RULES } from '../engine/meta-rules';
+import { REPOSITORY_URL, securitySeverity } from '../engine/rule';
 import { MCSB, MCSB_CONTROLS, type McsbControl, mcsbControlsOf, mcsbUri } from '../engine/knowledge/mcsb';
 import { RULES } from '../engine/registry';
 import type { Report, ReportError, ReportNote, ReportRange } from './report';
@@ -59,7 +60,8 @@ function notification(e: ReportError | ReportNote, level: Sarif.Notification.lev
  * render as edits, and suppressions when suppressed findings are listed.
  */
 export function formatSarif(report: Report, details: SarifDetail[], rootUri: string): string {
-  const ruleIndex = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
+  // The findings about avdsec's input (invalid-suppression, module-cycle) come after the rules, so rule indexes stay put.
+  const ruleIndex = new Map<string, number>([...RULES, ...META_RULES].map((r, i) => [r.id, i]));
   // The benchmark as a taxonomy: each rule relates to the controls it supports, so code scanning can group by control.
   const controls = Object.keys(MCSB_CONTROLS) as McsbControl[];
   const taxonomy: Sarif.ToolComponent = {
@@ -91,6 +93,18 @@ export function formatSarif(report: Report, details: SarifDetail[], rootUri: str
       ...(policiesOf(r.id).length ? { azurePolicies: policiesOf(r.id).map((p) => ({ id: policyDefinitionId(p.guid), name: p.name })) } : {}),
     },
   }));
+  for (const m of META_RULES) {
+    rules.push({
+      id: m.id,
+      name: m.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+      shortDescription: { text: m.title },
+      fullDescription: { text: m.summary },
+      helpUri: m.helpUri,
+      help: { text: `${m.summary} ${m.helpUri}`, markdown: `# ${m.id}\n\n${m.docs}` },
+      defaultConfiguration: { level: SARIF_LEVEL[m.level] },
+      properties: { tags: m.tags, precision: 'high' },
+    });
+  }
   const results: Sarif.Result[] = report.findings.map((f, i) => {
     const result: Sarif.Result = {
       ruleId: f.ruleId,
@@ -126,7 +140,7 @@ export function formatSarif(report: Report, details: SarifDetail[], rootUri: str
             name: 'avdsec',
             version: report.tool.version,
             semanticVersion: report.tool.version,
-            informationUri: 'https://github.com/avdsec/avdsec',
+            informationUri: REPOSITORY_URL,
             rules,
           },
         },

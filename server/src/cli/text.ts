@@ -17,8 +17,11 @@ export function escapeControls(s: string): string {
   );
 }
 
-/** `file(line,col): level rule-id: message`, one finding per line, then the errors and a summary. */
-export function formatText(report: Report, color: boolean): string {
+/**
+ * `file(line,col): level rule-id: message`, one finding per line, then the errors and a summary. `quiet`: the findings
+ * alone (the caller says what could not be read elsewhere).
+ */
+export function formatText(report: Report, color: boolean, { quiet = false }: { quiet?: boolean } = {}): string {
   const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const esc = escapeControls;
   const lines: string[] = [];
@@ -35,6 +38,7 @@ export function formatText(report: Report, color: boolean): string {
     for (const r of f.related) lines.push(`    ${esc(r.file)}(${r.range.start.line},${r.range.start.column}): ${esc(r.message)}`);
     if (f.fixes.length && !f.suppressed) lines.push(`    fix: ${esc(f.fixes.map((x) => x.title).join(' | '))}`);
   }
+  if (quiet) return lines.length ? lines.join('\n') + '\n' : '';
   for (const e of report.errors) lines.push(`${esc(e.file)}${e.line ? `(${e.line},${e.column})` : ''}: ${paint('31', 'error')} ${esc(e.message)}`);
   for (const s of report.skipped) lines.push(`${esc(s.file)}: ${paint('2', 'skipped')} ${esc(s.message)}`);
   const active = report.findings.filter((f) => !f.suppressed);

@@ -3,8 +3,11 @@ import type { AvdGraph, AppGroupNode, ApplicationNode, HostPoolNode, RoleAssignm
 import type { Fix, FindingGroup, Level, Range, RelatedInfo, Resource, Severity, Value } from './model';
 import { catalogEntry, type RuleId } from './rule-catalog';
 
-/** Rule docs live next to each rule; the help link of a rule is its doc page. */
-export const DOCS_BASE = 'https://github.com/avdsec/avdsec/blob/main/server/src/engine/rules';
+/** The repository, as package.json's `repository` names it: the rule pages and the configuration schema are published there. */
+export const REPOSITORY_URL = 'https://github.com/avdsec/avdsec';
+
+/** The published rule pages, docs/rules/<id>.md as `npm run docs` writes them: the help link of a rule is its page. */
+export const DOCS_BASE = `${REPOSITORY_URL}/blob/main/docs/rules`;
 
 /** The AVD security boundary a rule protects (Microsoft's list plus identity, management plane and data egress). */
 export type Boundary = 'network' | 'kernel' | 'process' | 'user' | 'session' | 'vm' | 'vsm' | 'identity' | 'management-plane' | 'data-egress';

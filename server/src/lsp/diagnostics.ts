@@ -2,6 +2,7 @@ import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-langu
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { INVALID_SUPPRESSION } from '../engine/analyze';
 import type { Finding, Level, Range, SyntaxError } from '../engine/model';
+import { metaRuleById } from '../engine/meta-rules';
 import { ruleById } from '../engine/registry';
 
 const SEVERITY: Record<Level, DiagnosticSeverity> = {
@@ -31,7 +32,8 @@ export function toDiagnostic(f: Finding, doc: TextDocument, docOf: (uri: string)
     message: f.message,
     data: { key: f.key } satisfies DiagnosticData,
   };
-  if (rule) d.codeDescription = { href: rule.helpUri };
+  const help = rule?.helpUri ?? metaRuleById(f.ruleId)?.helpUri;
+  if (help) d.codeDescription = { href: help };
   if (f.ruleId === INVALID_SUPPRESSION) d.tags = [DiagnosticTag.Unnecessary];
   const related = f.related
     .map((r) => {

@@ -1,7 +1,23 @@
 import { Console } from 'node:console';
 import { type Connection, createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { VERSION } from '../engine/version';
 import { grammarsDir } from '../host/files';
 import { startServer } from './server';
+
+const USAGE = `Usage: avdsec-language-server --stdio | --node-ipc | --socket=<port> | --pipe=<name>
+
+The avdsec language server: diagnostics, quick fixes and hovers for Azure Virtual Desktop settings in Bicep, ARM JSON
+and Terraform, over the Language Server Protocol. Editors start it; the avdsec command scans from a shell.
+
+Options:
+  --stdio                  speak the protocol on standard input and output
+  --node-ipc               speak it over Node IPC (how VS Code starts it)
+  --socket=<port>          connect to this TCP port on the local machine
+  --pipe=<name>            connect to this named pipe or Unix socket
+  --clientProcessId=<pid>  exit when this process (the editor) has ended
+  -V, --version            print the version and exit
+  -h, --help               print this help and exit
+`;
 
 /**
  * How long a message may stay shorter than its Content-Length before the input counts as broken: 5 s, or
@@ -52,6 +68,29 @@ function stdioConnection(): Connection {
   return connection;
 }
 
-// `avdsec-language-server --stdio`, or --node-ipc / --socket=N / --pipe=NAME as the library reads them (VS Code uses IPC).
-const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
-startServer(connection, grammarsDir(__dirname));
+/** The transports the library reads from the command line (`--socket N` and `--pipe NAME` too). */
+function isTransport(arg: string): boolean {
+  return arg === '--stdio' || arg === '--node-ipc' || /^--(socket|pipe)(=.|$)/.test(arg);
+}
+
+function main(args: string[]): void {
+  // A person trying the command gets an answer, not a server waiting on the terminal or a stack trace.
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (args.includes('--version') || args.includes('-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  if (!args.some(isTransport)) {
+    process.stderr.write(`avdsec-language-server: no transport given: --stdio, --node-ipc, --socket=<port> or --pipe=<name>\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  // `--stdio`, or --node-ipc / --socket=N / --pipe=NAME as the library reads them (VS Code uses IPC).
+  const connection = args.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
+  startServer(connection, grammarsDir(__dirname));
+}
+
+main(process.argv.slice(2));

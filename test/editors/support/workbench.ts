@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
 // The functions passed to page.evaluate() run in the browser. The test project has no DOM library, so the little of
@@ -318,6 +320,7 @@ export class Workbench {
 
   /** Saves a screenshot of the whole window (CSS animations such as the hover's fade-in finished first). */
   async screenshot(file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     await this.page.screenshot({ path: file, animations: 'disabled' });
   }
 
