@@ -42,6 +42,8 @@ describe('the security overview of a host pool', () => {
   it('shows good only where the code writes the safe setting (a hardened deployment)', async () => {
     const [p] = await overviewOf(path.join(FIXTURES, 'overview', 'hardened'));
     const good = [
+      'token-lifetime',
+      'credentials',
       'join',
       'identities',
       'sso',
@@ -100,6 +102,39 @@ describe('the security overview of a host pool', () => {
     assert.equal(line(p, 'feed-logs').state, 'absent');
     assert.equal(p.sections.find((s) => s.id === 'hardening')!.state, 'absent');
     assert.equal(p.sections.find((s) => s.id === 'redirection')!.state, 'unknown');
+  });
+
+  it('reaches every state in every section across the fixtures (what the code cannot lack is never "not in this code")', async () => {
+    const dirs = [
+      path.join(FIXTURES, 'overview', 'hardened'),
+      path.join(FIXTURES, 'overview', 'unknown'),
+      path.join(FIXTURES, 'overview', 'exposed'),
+      path.join(ROOT, 'examples', 'bicep'),
+      path.join(FIXTURES, 'rules', 'cloud-identity-on-ad-joined-hosts', 'tf-cloud-users'),
+    ];
+    const seen = new Map<string, Set<LineState>>();
+    for (const dir of dirs)
+      for (const p of await overviewOf(dir))
+        for (const s of p.sections) for (const l of s.lines) (seen.get(s.id) ?? seen.set(s.id, new Set()).get(s.id)!).add(l.state);
+    const all: LineState[] = ['absent', 'finding', 'good', 'unknown'];
+    const expected: Record<string, LineState[]> = {
+      trust: all,
+      identity: all,
+      // The pool's own sign-in and RDP properties are always there: known, found at fault, or not readable.
+      authentication: ['finding', 'good', 'unknown'],
+      redirection: ['finding', 'good', 'unknown'],
+      network: all,
+      hardening: all,
+      secrets: all,
+      monitoring: ['absent', 'finding', 'good'],
+    };
+    for (const [section, states] of Object.entries(expected))
+      assert.deepEqual([...(seen.get(section) ?? [])].filter((s) => states.includes(s)).sort(), states, section);
+    // The exposed pool: a host that shows no join type, and a password written in the code.
+    const [exposed] = await overviewOf(path.join(FIXTURES, 'overview', 'exposed'));
+    assert.equal(line(exposed, 'join').state, 'unknown');
+    assert.equal(line(exposed, 'credentials').state, 'finding');
+    assert.equal(line(exposed, 'credentials').level, 'error');
   });
 
   it('says a line is unknown when its rules are turned off, rather than good', async () => {

@@ -1,4 +1,7 @@
+import { adminPassword } from './facts/credentials';
 import { logCoverage } from './facts/diagnostic-settings';
+import { secretSources } from './facts/secret-sources';
+import { currentTime, expiryCases } from './facts/token-lifetime';
 import { displayName, poolTypeCases } from './facts/host-pools';
 import { coversAvd } from './facts/conditional-access';
 import { endpointFor, publicAccessCases } from './facts/private-endpoints';
@@ -320,8 +323,33 @@ const SECTIONS: { id: SectionId; title: string; lines: LineSpec[] }[] = [
     title: 'Secrets',
     lines: [
       { id: 'token', label: 'Registration token flow', rules: ['registration-token-hardcoded', 'registration-token-exposed'], probe: () => UNKNOWN() },
-      { id: 'token-lifetime', label: 'Registration token lifetime', rules: ['registration-token-long-lived'], probe: () => UNKNOWN() },
-      hostsLine('credentials', 'Domain-join and admin credentials', ['domain-join-secret-unprotected', 'admin-password-unprotected'], () => undefined),
+      {
+        id: 'token-lifetime',
+        label: 'Registration token lifetime',
+        rules: ['registration-token-long-lived'],
+        probe(p) {
+          const v = get(p.pool.resource.body, 'properties', 'registrationInfo', 'expirationTime');
+          if (!v) return UNKNOWN('no registration token issued here');
+          const expiries = expiryCases(v, p.graph);
+          const hours = expiries.map((e) => (e.kind === 'after' ? e.hours : (e.at - currentTime()) / 3_600_000));
+          // The rule's default maximum: a day.
+          return expiries.length && hours.every((h) => h > 0 && h <= 24)
+            ? { state: 'good', detail: `at most ${Math.ceil(Math.max(...hours))} hours` }
+            : UNKNOWN();
+        },
+      },
+      hostsLine('credentials', 'Domain-join and admin credentials', ['domain-join-secret-unprotected', 'admin-password-unprotected'], (p) =>
+        // Good when every host's administrator password comes from a secure input or a reference (Key Vault).
+        p.pool.sessionHosts.every((h) => {
+          const pw = adminPassword(h.vm);
+          return (
+            !!pw &&
+            secretSources(p.graph, h.vm.source.uri, pw.value).every((s) => s.kind === 'reference' || (s.kind === 'parameter' && s.declaration?.symbol.secure))
+          );
+        })
+          ? { detail: 'administrator passwords from secure inputs or Key Vault' }
+          : undefined,
+      ),
       { id: 'storage-key', label: 'Profile storage keys', rules: ['profile-storage-shared-key'], probe: () => UNKNOWN() },
     ],
   },
@@ -371,6 +399,10 @@ function findingsOf(pool: HostPoolNode, graph: AvdGraph, findings: readonly Find
   const places = [pool.resource, ...pool.sessionHosts.flatMap((h) => [h.vm, ...h.extensions]), ...pool.appGroups.map((g) => g.resource)].map(location);
   for (const ws of graph.workspaces) if (ws.appGroups.some((g) => pool.appGroups.includes(g))) places.push(location(ws.resource));
   const keys = new Set([pool.resource.key, ...pool.sessionHosts.map((h) => h.vm.key), ...pool.appGroups.map((g) => g.resource.key)]);
+  // Grants that reach the pool: over its session hosts, or to its users on its application groups.
+  for (const ra of graph.roleAssignments) if (ra.covers.some((h) => h.hostPool === pool)) keys.add(ra.resource.key);
+  const groups = new Set(pool.appGroups.map((g) => g.resource));
+  for (const uses of graph.endUsers.values()) for (const u of uses) if (groups.has(u.appGroup)) keys.add(u.assignment.key);
   return findings.filter((f) => {
     const resource = f.key.split('|')[1];
     if (resource && keys.has(resource)) return true;
