@@ -1,9 +1,10 @@
-import type { AvdGraph } from '../graph';
+import type { AvdGraph, HostPoolNode } from '../graph';
 import { typeIs } from '../graph';
 import { SCALE_SET_EXTENSION } from '../graph/session-hosts';
 import type { Document, DocumentSymbolInfo, Fix, Location, Range, RelatedInfo, Resource, Value } from '../model';
 import { caseNote, fitting } from '../message';
-import { fix } from '../rule';
+import { fix, type Report } from '../rule';
+import { displayName, sessionHostConfiguration } from './host-pools';
 import { cases, entry, get, getPath, knownString } from '../values';
 import { passesThrough, type SecretSource, secretSources } from './secret-sources';
 
@@ -423,3 +424,44 @@ export const SESSION_HOST_CONFIGURATION_CREDENTIALS = {
   domain: ['properties', 'domainInfo', 'activeDirectoryInfo', 'domainCredentials'],
   vmAdmin: ['properties', 'vmAdminCredentials'],
 } as const;
+
+/**
+ * The findings on a pool's session host configuration (preview), which names credentials by Key Vault secret URIs:
+ * each written value that is not one (the password at the rule's level, the user name one lower). `whose` names them
+ * in messages ("local administrator", "domain-join").
+ */
+export function configurationCredentialReports(
+  graph: AvdGraph,
+  pool: HostPoolNode,
+  which: keyof typeof SESSION_HOST_CONFIGURATION_CREDENTIALS,
+  whose: string,
+): Report[] {
+  const config = sessionHostConfiguration(graph, pool);
+  const path = SESSION_HOST_CONFIGURATION_CREDENTIALS[which];
+  const creds = config && get(config.body, ...path);
+  if (!config || !creds) return [];
+  const out: Report[] = [];
+  for (const [field, what, shift] of [
+    ['passwordKeyVaultSecretUri', 'password', 0],
+    ['usernameKeyVaultSecretUri', 'user name', -1],
+  ] as const) {
+    const v = get(creds, field);
+    if (!v) continue;
+    for (const c of cases(v)) {
+      if (!notKeyVaultSecretUri(c.value)) continue;
+      out.push({
+        uri: config.source.uri,
+        at: v.range,
+        value: c.value,
+        message: fitting(
+          `The session host configuration of host pool ${displayName(pool.resource)} writes the ${whose} ${what} where a Key Vault secret URI belongs, in plain text.`,
+          `The session host configuration of host pool ${displayName(pool.resource)} gives the ${whose} ${what} in plain text, not as a Key Vault secret URI.`,
+        ),
+        shift,
+        related: c.when ? [{ uri: config.source.uri, range: v.range, message: caseNote(c.when) }] : [],
+        key: `${config.key}|${path.join('.')}.${field}|${c.when}`,
+      });
+    }
+  }
+  return out;
+}

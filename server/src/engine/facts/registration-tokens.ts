@@ -1,5 +1,6 @@
 import type { AvdGraph } from '../graph';
 import { TYPES } from '../graph/links';
+import { SCALE_SET_EXTENSION } from '../graph/session-hosts';
 import { typeIs } from '../graph/resources';
 import { targetsOf } from '../graph/targets';
 import type { Location, Range, RefValue, Resource, Value } from '../model';
@@ -274,3 +275,16 @@ export function tokenSinks(r: Resource): (ValueAt & { path: string[]; public: bo
   const type = r.type.toLowerCase().split('@')[0];
   return TOKEN_SINKS.filter((s) => s.type === type).flatMap((s) => valuesAt(r, s.path).map((v) => ({ ...v, path: s.path, public: !!s.public })));
 }
+
+/** Where a script or an extension may carry a token in its text (a command line, a script, a parameter). */
+export const SCRIPT_AREAS: Record<string, string[][]> = {
+  [TYPES.extension]: [
+    ['properties', 'settings'],
+    ['properties', 'protectedSettings'],
+  ],
+  [SCALE_SET_EXTENSION]: [
+    ['properties', 'settings'],
+    ['properties', 'protectedSettings'],
+  ],
+  [TYPES.runCommand]: [['properties', 'parameters'], ['properties', 'protectedParameters'], ['properties', 'source'], ['parameter'], ['protected_parameter']],
+};

@@ -1,18 +1,7 @@
-import {
-  adminPassword,
-  notKeyVaultSecretUri,
-  secretFixes,
-  secretKey,
-  secretMessage,
-  secretRelated,
-  SESSION_HOST_CONFIGURATION_CREDENTIALS,
-  unprotectedSecrets,
-} from '../facts/credentials';
-import { displayName, sessionHostConfiguration } from '../facts/host-pools';
+import { adminPassword, configurationCredentialReports, secretFixes, secretKey, secretMessage, secretRelated, unprotectedSecrets } from '../facts/credentials';
+import { displayName } from '../facts/host-pools';
 import type { HostPoolNode, SessionHostNode } from '../graph';
-import { caseNote, fitting } from '../message';
 import { defineRule, type RuleContext } from '../rule';
-import { cases, get } from '../values';
 import docs from './admin-password-unprotected.md';
 
 function checkHost(host: SessionHostNode, ctx: RuleContext): void {
@@ -40,33 +29,9 @@ function checkHost(host: SessionHostNode, ctx: RuleContext): void {
   }
 }
 
-/** A session host configuration (preview) names its local administrator's credentials by Key Vault secret URIs. */
+/** A session host configuration (preview) names the credentials by Key Vault secret URIs. */
 function checkConfiguration(pool: HostPoolNode, ctx: RuleContext): void {
-  const config = sessionHostConfiguration(ctx.graph, pool);
-  const creds = config && get(config.body, ...SESSION_HOST_CONFIGURATION_CREDENTIALS.vmAdmin);
-  if (!config || !creds) return;
-  for (const [field, what, shift] of [
-    ['passwordKeyVaultSecretUri', 'password', 0],
-    ['usernameKeyVaultSecretUri', 'user name', -1],
-  ] as const) {
-    const v = get(creds, field);
-    if (!v) continue;
-    for (const c of cases(v)) {
-      if (!notKeyVaultSecretUri(c.value)) continue;
-      ctx.report({
-        uri: config.source.uri,
-        at: v.range,
-        value: c.value,
-        message: fitting(
-          `The session host configuration of host pool ${displayName(pool.resource)} writes the local administrator ${what} where a Key Vault secret URI belongs, in plain text.`,
-          `The session host configuration of host pool ${displayName(pool.resource)} gives the administrator ${what} in plain text, not as a Key Vault secret URI.`,
-        ),
-        shift,
-        related: c.when ? [{ uri: config.source.uri, range: v.range, message: caseNote(c.when) }] : [],
-        key: `${config.key}|properties.vmAdminCredentials.${field}|${c.when}`,
-      });
-    }
-  }
+  for (const r of configurationCredentialReports(ctx.graph, pool, 'vmAdmin', 'local administrator')) ctx.report(r);
 }
 
 function check(subject: SessionHostNode | HostPoolNode, ctx: RuleContext): void {

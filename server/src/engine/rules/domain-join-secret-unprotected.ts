@@ -2,21 +2,20 @@ import {
   bicepLinterNote,
   type DomainJoinSecret,
   domainJoinSecrets,
-  notKeyVaultSecretUri,
+  configurationCredentialReports,
   secretFixes,
   secretKey,
   secretMessage,
   secretRelated,
-  SESSION_HOST_CONFIGURATION_CREDENTIALS,
   unprotectedSecrets,
 } from '../facts/credentials';
-import { displayName, sessionHostConfiguration } from '../facts/host-pools';
+import { displayName } from '../facts/host-pools';
 import type { HostPoolNode, SessionHostNode } from '../graph';
 import { inlineExtensions } from '../graph/session-hosts';
-import { caseNote, fitting } from '../message';
+import { fitting } from '../message';
 import type { Fix } from '../model';
 import { defineRule, fix, type RuleContext } from '../rule';
-import { cases, entry, get } from '../values';
+import { entry, get } from '../values';
 import docs from './domain-join-secret-unprotected.md';
 
 function checkHost(host: SessionHostNode, ctx: RuleContext): void {
@@ -85,33 +84,9 @@ function reportSource(secret: DomainJoinSecret, what: string, ctx: RuleContext):
   }
 }
 
-/** A session host configuration (preview) names the domain-join credentials by Key Vault secret URIs. */
+/** A session host configuration (preview) names the credentials by Key Vault secret URIs. */
 function checkConfiguration(pool: HostPoolNode, ctx: RuleContext): void {
-  const config = sessionHostConfiguration(ctx.graph, pool);
-  const creds = config && get(config.body, ...SESSION_HOST_CONFIGURATION_CREDENTIALS.domain);
-  if (!config || !creds) return;
-  for (const [field, what, shift] of [
-    ['passwordKeyVaultSecretUri', 'password', 0],
-    ['usernameKeyVaultSecretUri', 'user name', -1],
-  ] as const) {
-    const v = get(creds, field);
-    if (!v) continue;
-    for (const c of cases(v)) {
-      if (!notKeyVaultSecretUri(c.value)) continue;
-      ctx.report({
-        uri: config.source.uri,
-        at: v.range,
-        value: c.value,
-        message: fitting(
-          `The session host configuration of host pool ${displayName(pool.resource)} writes the domain-join ${what} where a Key Vault secret URI belongs, in plain text.`,
-          `The session host configuration of host pool ${displayName(pool.resource)} gives the domain-join ${what} in plain text, not as a Key Vault secret URI.`,
-        ),
-        shift,
-        related: c.when ? [{ uri: config.source.uri, range: v.range, message: caseNote(c.when) }] : [],
-        key: `${config.key}|properties.domainInfo.activeDirectoryInfo.domainCredentials.${field}|${c.when}`,
-      });
-    }
-  }
+  for (const r of configurationCredentialReports(ctx.graph, pool, 'domain', 'domain-join')) ctx.report(r);
 }
 
 function check(subject: SessionHostNode | HostPoolNode, ctx: RuleContext): void {

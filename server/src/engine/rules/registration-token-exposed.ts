@@ -1,4 +1,5 @@
-import { carriedToken, isJwt, type Place, placeOf, tokenSinks, type ValueAt, valuesAt } from '../facts/registration-tokens';
+import { carriedToken, isJwt, type Place, placeOf, SCRIPT_AREAS, tokenSinks, type ValueAt, valuesAt } from '../facts/registration-tokens';
+import { SCALE_SET_EXTENSION } from '../graph/session-hosts';
 import { secretSources } from '../facts/secret-sources';
 import type { AvdGraph } from '../graph';
 import { TYPES } from '../graph/links';
@@ -10,7 +11,6 @@ import { cases, entry, get, knownString } from '../values';
 import docs from './registration-token-exposed.md';
 
 const SCALE_SET = 'microsoft.compute/virtualmachinescalesets';
-const SCALE_SET_EXTENSION = 'microsoft.compute/virtualmachinescalesets/extensions';
 const DEPLOYMENT = 'microsoft.resources/deployments';
 
 /** Places anyone who can read the resource sees, per resource type, and how a message names them. */
@@ -131,22 +131,6 @@ function namedTokenPieces(uri: string, v: Value, place: Place, out: Piece[], dep
   }
 }
 
-const SCRIPT_TEXT: Record<string, string[][]> = {
-  [TYPES.extension]: [
-    ['properties', 'settings'],
-    ['properties', 'protectedSettings'],
-  ],
-  [SCALE_SET_EXTENSION]: [
-    ['properties', 'settings'],
-    ['properties', 'protectedSettings'],
-  ],
-  [TYPES.runCommand]: [
-    ['properties', 'parameters'],
-    ['properties', 'protectedParameters'],
-    ['properties', 'source'],
-  ],
-};
-
 function check(deployment: Deployment, ctx: RuleContext): void {
   const graph = ctx.graph;
   const byUri = new Map(graph.documents.map((d) => [d.uri, d]));
@@ -220,7 +204,7 @@ function check(deployment: Deployment, ctx: RuleContext): void {
     if (!doc || (doc.language !== 'bicep' && doc.language !== 'arm')) continue;
     const pieces: { piece: Piece; named: boolean }[] = tokenSinks(r).map((s) => ({ piece: { value: s.value, range: s.at }, named: false }));
     const named: Piece[] = [];
-    for (const path of SCRIPT_TEXT[typeOf(r)] ?? []) for (const v of valuesAt(r, path)) namedTokenPieces(r.source.uri, v.value, v, named);
+    for (const path of SCRIPT_AREAS[typeOf(r)] ?? []) for (const v of valuesAt(r, path)) namedTokenPieces(r.source.uri, v.value, v, named);
     pieces.push(...named.map((piece) => ({ piece, named: true })));
     for (const { piece, named: byName } of pieces) {
       const note: RelatedInfo = {

@@ -1,4 +1,4 @@
-import { isRegistrationJwt, jwtsIn, tokenSinks, valuesAt, type WrittenJwt, writtenJwts } from '../facts/registration-tokens';
+import { isRegistrationJwt, jwtsIn, SCRIPT_AREAS, tokenSinks, valuesAt, type WrittenJwt, writtenJwts } from '../facts/registration-tokens';
 import type { AvdGraph } from '../graph';
 import { TYPES } from '../graph/links';
 import { typeOf } from '../graph/resources';
@@ -9,20 +9,6 @@ import { entry, get } from '../values';
 import docs from './registration-token-hardcoded.md';
 
 const TF_REGISTRATION_INFO = 'terraform:azurerm_virtual_desktop_host_pool_registration_info';
-const SCALE_SET_EXTENSION = 'microsoft.compute/virtualmachinescalesets/extensions';
-
-/** Where a script or an extension may carry a token in its text (a command line, a script, a parameter). */
-const SCRIPT_AREAS: Record<string, string[][]> = {
-  [TYPES.extension]: [
-    ['properties', 'settings'],
-    ['properties', 'protectedSettings'],
-  ],
-  [SCALE_SET_EXTENSION]: [
-    ['properties', 'settings'],
-    ['properties', 'protectedSettings'],
-  ],
-  [TYPES.runCommand]: [['properties', 'parameters'], ['properties', 'protectedParameters'], ['properties', 'source'], ['parameter'], ['protected_parameter']],
-};
 
 /** Names of inputs that say they hold a registration token (`registrationToken`, `hostpoolToken`, `avd_registration_key`). */
 const TOKEN_NAME = /(regist|host_?pool|pool|avd|wvd|agent).*(token|key)|^(registration_?info_?)?token$/i;
