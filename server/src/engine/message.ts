@@ -31,10 +31,7 @@ export function list(items: readonly string[], last = 'and'): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
 }
 
-/**
- * A secret (a token, a password) as a message or a related line may name it: its first three characters and a mark
- * (`eyJ…(redacted)`), never more, so that no output shows what it is.
- */
-export function maskSecret(text: string): string {
-  return `${text.trim().slice(0, 3)}…(redacted)`;
+/** The text with its first letter in capitals: a phrase that begins a sentence. */
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

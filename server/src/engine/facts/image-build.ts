@@ -1,4 +1,5 @@
 import type { AvdGraph } from '../graph';
+import { SCALE_SET } from '../graph/session-hosts';
 import { typeOf } from '../graph/resources';
 import type { Document, Resource, Value } from '../model';
 import { get, knownString } from '../values';
@@ -63,7 +64,6 @@ export function imageBuildFor(graph: AvdGraph, r: Resource): Resource | undefine
 }
 
 const VM = 'microsoft.compute/virtualmachines';
-const SCALE_SET = 'microsoft.compute/virtualmachinescalesets';
 
 /**
  * Where a VM's or scale set's image comes from, as written: the marketplace (publisher, offer, sku), a custom image

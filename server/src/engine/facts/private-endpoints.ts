@@ -3,7 +3,6 @@ import { type AvdGraph, identityKey, resourceName } from '../graph';
 import { unwrap } from '../graph/identity';
 import { type Targets, targetsOf } from '../graph/targets';
 import type { Document, Resource, Value } from '../model';
-import { valueKey } from '../resolve/functions';
 import { parseResourceId } from '../resource-id';
 import { arrayItems, cases, get, isAbsent, knownString } from '../values';
 import { deploymentRoots } from './deployment-roots';
@@ -278,23 +277,6 @@ export function carriesGlobalEndpoint(graph: AvdGraph, ws: Resource): boolean {
 /** Whether some private endpoint of the workspace may be the deployment's `global` one. */
 export function globalEndpointMayExist(graph: AvdGraph): boolean {
   return endpointLinks(graph).some((l) => mayServe(l, 'global') && isAvdType(l.targetType) && (!l.targetType || l.targetType === WORKSPACE));
-}
-
-/**
- * What one document says that the network rules of other documents read: its private endpoints and the public network
- * access of its host pools and workspaces. An edit that changes it may change findings in other documents.
- */
-export function networkSignature(doc: Document): string {
-  const out: string[] = [];
-  for (const r of doc.resources) {
-    const t = typeOf(r);
-    if (isEndpoint(t)) out.push(`pe ${r.key} ${valueKey(r.body)}`);
-    else if (t === HOST_POOL || t === WORKSPACE) {
-      const v = get(r.body, 'properties', 'publicNetworkAccess');
-      out.push(`pna ${r.key} ${v ? valueKey(v) : '-'}`);
-    }
-  }
-  return out.join('\n');
 }
 
 /** A host pool's or workspace's public network access: `enabled` also when absent (the service default). */

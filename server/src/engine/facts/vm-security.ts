@@ -1,4 +1,5 @@
 import type { SessionHostNode } from '../graph';
+import { SCALE_SET } from '../graph/session-hosts';
 import { typeOf } from '../graph/resources';
 import type { Range, Resource, Value } from '../model';
 import { get, isAbsent, knownBoolean, knownString } from '../values';
@@ -37,8 +38,6 @@ export interface HardeningPaths {
   /** A scale set's automatic OS image upgrade: its instances are then patched by replacing their image. */
   automaticOsUpgrade: string[][];
 }
-
-const SCALE_SET = 'microsoft.compute/virtualmachinescalesets';
 
 function armPaths(base: string[]): HardeningPaths {
   const profile = [...base, 'securityProfile'];

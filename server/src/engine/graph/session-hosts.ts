@@ -11,8 +11,11 @@ export type JoinType = 'entra' | 'ad' | 'mixed' | 'unknown';
  * Scale sets whose instances can be session hosts: ARM's, and Terraform's Windows, flexible (orchestrated) and legacy
  * ones, which keep their HCL shape (the mapping table leaves them out).
  */
+/** The ARM type of a scale set (what azapi and ARM write). */
+export const SCALE_SET = 'microsoft.compute/virtualmachinescalesets';
+
 export const SCALE_SET_TYPES: ReadonlySet<string> = new Set([
-  'microsoft.compute/virtualmachinescalesets',
+  SCALE_SET,
   'terraform:azurerm_windows_virtual_machine_scale_set',
   'terraform:azurerm_orchestrated_virtual_machine_scale_set',
   'terraform:azurerm_virtual_machine_scale_set',

@@ -434,9 +434,3 @@ export function initiativeByGuid(guid: string): InitiativeInfo | undefined {
 export function initiativeByName(name: string): InitiativeInfo | undefined {
   return INITIATIVE_BY_NAME.get(name.trim().toLowerCase());
 }
-
-/** The built-in initiatives that hold a policy. */
-export function initiativesOf(guid: string): readonly InitiativeInfo[] {
-  const g = guid.toLowerCase();
-  return INITIATIVES.filter((i) => i.members.some((m) => m.guid === g));
-}

@@ -2,7 +2,7 @@ import { displayName, poolTypeCases, pooledCases, relatedResource } from '../fac
 import { appGroupGrant, externalIdentity, type PrincipalEvidence } from '../facts/principals';
 import { rdpCases } from '../facts/rdp';
 import type { HostPoolNode, RoleAssignmentNode } from '../graph';
-import { caseNote, fitting } from '../message';
+import { caseNote, fitting, capitalize } from '../message';
 import type { RelatedInfo } from '../model';
 import { findRdp } from '../rdp';
 import { defineRule, type RuleContext } from '../rule';
@@ -46,10 +46,6 @@ function prerequisites(pool: HostPoolNode): Prerequisites {
   return { unmet, related };
 }
 
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 function check(ra: RoleAssignmentNode, ctx: RuleContext): void {
   const grant = appGroupGrant(ctx.graph, ra);
   const pool = grant?.appGroup.hostPool;
@@ -88,7 +84,7 @@ function check(ra: RoleAssignmentNode, ctx: RuleContext): void {
   }
 
   const pre = prerequisites(pool);
-  const Who = capital(who.label);
+  const Who = capitalize(who.label);
   let message: string;
   let shift = 0;
   if (pooled.length) {

@@ -17,7 +17,7 @@ import {
   shadows,
   subnetPrefixes,
 } from '../facts/security-rules';
-import { fitting } from '../message';
+import { fitting, capitalize } from '../message';
 import type { Fix, FixIntent, RelatedInfo, Resource, Value } from '../model';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import { cases, knownString } from '../values';
@@ -123,10 +123,6 @@ function portsText(rule: SecurityRule, ports: Port[]): string {
   return tcp && udp ? 'RDP (TCP 3389 and UDP 3390)' : tcp ? 'RDP (TCP 3389)' : 'RDP Shortpath (UDP 3390)';
 }
 
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 function report(ctx: RuleContext, rule: SecurityRule, nsg: Resource, source: Value, exposures: Exposure[]): void {
   const name = ruleName(rule);
   const ruleText = name !== undefined ? `Rule '${name.length > 40 ? name.slice(0, 39) + '…' : name}'` : 'A rule';
@@ -149,7 +145,7 @@ function report(ctx: RuleContext, rule: SecurityRule, nsg: Resource, source: Val
     related.push(at(b.link.by ?? b.holder, b.link.at, `NSG ${displayName(b.nsg)} ${on} blocks it for now`));
     break;
   }
-  for (const h of hosts.slice(1, 4)) related.push(at(h.host, undefined, `${capital(h.label)} is behind it too`));
+  for (const h of hosts.slice(1, 4)) related.push(at(h.host, undefined, `${capitalize(h.label)} is behind it too`));
   ctx.report({
     uri: rule.owner.source.uri,
     at: source.range,
@@ -166,13 +162,13 @@ function report(ctx: RuleContext, rule: SecurityRule, nsg: Resource, source: Val
 function pathInfo(use: NsgUse, nsg: Resource): RelatedInfo[] {
   const out: RelatedInfo[] = [];
   const nicEntry = use.path.nics.find((n) => n.nic === use.nic);
-  out.push(at(use.path.host, nicEntry?.at, `${capital(use.path.label)} uses ${use.nic.label}`));
+  out.push(at(use.path.host, nicEntry?.at, `${capitalize(use.path.label)} uses ${use.nic.label}`));
   if (use.via === 'subnet' && use.subnet) {
     const ip = use.nic.ipConfigs.find((i) => i.subnet.items.includes(use.subnet!));
-    out.push(at(use.nic.resource, ip?.subnet.at, `${capital(use.nic.label)} is in ${use.subnet.label}`));
-    out.push(at(use.link.by ?? use.subnet.resource, use.link.at, `${capital(use.subnet.label)} applies NSG ${displayName(nsg)}`));
+    out.push(at(use.nic.resource, ip?.subnet.at, `${capitalize(use.nic.label)} is in ${use.subnet.label}`));
+    out.push(at(use.link.by ?? use.subnet.resource, use.link.at, `${capitalize(use.subnet.label)} applies NSG ${displayName(nsg)}`));
   } else {
-    out.push(at(use.link.by ?? use.nic.resource, use.link.at, `${capital(use.nic.label)} applies NSG ${displayName(nsg)}`));
+    out.push(at(use.link.by ?? use.nic.resource, use.link.at, `${capitalize(use.nic.label)} applies NSG ${displayName(nsg)}`));
   }
   return out;
 }

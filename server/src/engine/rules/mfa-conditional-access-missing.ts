@@ -1,8 +1,7 @@
-import { mfaVerdict } from '../facts/conditional-access';
+import { mfaVerdict, policyName } from '../facts/conditional-access';
 import { displayName, relatedResource } from '../facts/host-pools';
 import { deploymentRoots } from '../facts/deployment-roots';
 import type { Fix, RelatedInfo, Resource } from '../model';
-import { get, knownString } from '../values';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import docs from './mfa-conditional-access-missing.md';
 import { fitting } from '../message';
@@ -70,11 +69,6 @@ function check(_deployment: Deployment, ctx: RuleContext<typeof OPTIONS>): void 
       key: `${root.unit}|conditional-access`,
     });
   }
-}
-
-function policyName(p: Resource): string {
-  const n = knownString(get(p.body, 'displayName'));
-  return n !== undefined ? `'${n}'` : displayName(p);
 }
 
 function kindOf(r: Resource): string {

@@ -1,5 +1,5 @@
 import { carriedToken, isJwt, type Place, placeOf, SCRIPT_AREAS, tokenSinks, type ValueAt, valuesAt } from '../facts/registration-tokens';
-import { SCALE_SET_EXTENSION } from '../graph/session-hosts';
+import { SCALE_SET_EXTENSION, SCALE_SET } from '../graph/session-hosts';
 import { secretSources } from '../facts/secret-sources';
 import type { AvdGraph } from '../graph';
 import { TYPES } from '../graph/links';
@@ -10,7 +10,6 @@ import { type Deployment, defineRule, fix, type Report, type RuleContext } from 
 import { cases, entry, get, knownString } from '../values';
 import docs from './registration-token-exposed.md';
 
-const SCALE_SET = 'microsoft.compute/virtualmachinescalesets';
 const DEPLOYMENT = 'microsoft.resources/deployments';
 
 /** Places anyone who can read the resource sees, per resource type, and how a message names them. */

@@ -1,7 +1,7 @@
 import { displayName } from '../facts/host-pools';
 import { type HostPath, type IpConfig, type Link, NET, type NetworkFacts, networkFacts, type NicNode } from '../facts/network-path';
 import { allowsInternetIn, ruleSet } from '../facts/security-rules';
-import { caseNote, fitting } from '../message';
+import { caseNote, fitting, capitalize } from '../message';
 import type { Fix, RelatedInfo, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
@@ -25,7 +25,7 @@ function check(_deployment: Deployment, ctx: RuleContext): void {
           const blocker = blockingNsg(net, nic, ip);
           const related: RelatedInfo[] = [];
           if (c.when) related.push({ uri: nic.resource.source.uri, range: c.value.range, message: caseNote(c.when) });
-          related.push(info(path.host, at, `${capital(path.label)} uses ${nic.label}`));
+          related.push(info(path.host, at, `${capitalize(path.label)} uses ${nic.label}`));
           if (address.resource) related.push(info(address.resource, undefined, `Public IP address ${displayName(address.resource)} is declared here`));
           if (blocker)
             related.push(info(blocker.link.by ?? blocker.holder, blocker.link.at, `NSG ${displayName(blocker.nsg)} lets no internet traffic in for now`));
@@ -58,22 +58,18 @@ function removeFix(nic: NicNode, ip: IpConfig, when: string): Fix[] {
   ];
 }
 
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 function message(path: HostPath, nic: NicNode, ip: IpConfig): string {
   const why = 'it can be reached from the internet, which Azure Virtual Desktop never needs';
   if (ip.publicIpIsConfiguration) {
     return fitting(
-      `${capital(path.label)} gives each instance a public IP address: ${why}.`,
-      `${capital(path.label)} gives each instance a public IP address reachable from the internet.`,
+      `${capitalize(path.label)} gives each instance a public IP address: ${why}.`,
+      `${capitalize(path.label)} gives each instance a public IP address reachable from the internet.`,
     );
   }
   return fitting(
-    `${capital(nic.label)} of ${path.label} has a public IP address: ${why}.`,
-    `${capital(path.label)} has a public IP address: ${why}.`,
-    `${capital(path.label)} has a public IP address reachable from the internet.`,
+    `${capitalize(nic.label)} of ${path.label} has a public IP address: ${why}.`,
+    `${capitalize(path.label)} has a public IP address: ${why}.`,
+    `${capitalize(path.label)} has a public IP address reachable from the internet.`,
   );
 }
 

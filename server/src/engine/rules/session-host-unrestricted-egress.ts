@@ -1,6 +1,6 @@
 import { displayName } from '../facts/host-pools';
 import { blocks, hclShaped, type HostPath, NET, type NetworkFacts, networkFacts, type NicNode, type SubnetNode } from '../facts/network-path';
-import { caseNote, fitting } from '../message';
+import { caseNote, fitting, capitalize } from '../message';
 import type { RelatedInfo, Resource, Value } from '../model';
 import { type Deployment, defineRule, type RuleContext } from '../rule';
 import { arrayItems, cases, get, isAbsent, knownBoolean, knownString } from '../values';
@@ -100,10 +100,6 @@ function sendsToFirewall(net: NetworkFacts, rt: Resource): boolean | undefined {
   return unknown ? undefined : false;
 }
 
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 function report(
   ctx: RuleContext<typeof OPTIONS>,
   net: NetworkFacts,
@@ -115,9 +111,9 @@ function report(
   const first = users[0];
   const more = users.length > 1 ? ` and ${users.length - 1} more` : '';
   const message = fitting(
-    `${capital(subnet.label)} of ${first.path.label}${more} reaches the internet directly, not through a firewall: nothing limits what sessions send out.`,
-    `${capital(subnet.label)} of ${first.path.label}${more} reaches the internet directly, not through a firewall.`,
-    `${capital(subnet.label)} of session hosts reaches the internet directly, not through a firewall.`,
+    `${capitalize(subnet.label)} of ${first.path.label}${more} reaches the internet directly, not through a firewall: nothing limits what sessions send out.`,
+    `${capitalize(subnet.label)} of ${first.path.label}${more} reaches the internet directly, not through a firewall.`,
+    `${capitalize(subnet.label)} of session hosts reaches the internet directly, not through a firewall.`,
   );
   const anchor = outbound.value ?? subnet.anchor;
   const related: RelatedInfo[] = [];
@@ -126,8 +122,8 @@ function report(
     related.push(info(subnet.resource, subnet.anchor, 'Default outbound access stays on unless the subnet turns it off'));
   }
   const nicEntry = first.path.nics.find((n) => n.nic === first.nic);
-  related.push(info(first.path.host, nicEntry?.at, `${capital(first.path.label)} uses ${first.nic.label}`));
-  related.push(info(first.nic.resource, first.at, `${capital(first.nic.label)} is in ${subnet.label}`));
+  related.push(info(first.path.host, nicEntry?.at, `${capitalize(first.path.label)} uses ${first.nic.label}`));
+  related.push(info(first.nic.resource, first.at, `${capitalize(first.nic.label)} is in ${subnet.label}`));
   for (const rt of routeTables) related.push(info(rt, undefined, `Route table ${displayName(rt)} sends no 0.0.0.0/0 route to a firewall or appliance`));
   const nat = net.subnetNatGateway(subnet);
   for (const g of nat.items) related.push(info(g, undefined, `NAT gateway ${displayName(g)} gives a fixed address but filters nothing`));
