@@ -1,6 +1,6 @@
 import type { AvdGraph, HostPoolNode } from '../graph';
 import { identityKey, indexBy, location, parentNameOf, poolTypeOf, resourceGroupOf } from '../graph';
-import type { RelatedInfo, Resource, Value } from '../model';
+import type { Document, RelatedInfo, Resource, Value } from '../model';
 import { clip } from '../message';
 import { cases, describe, get, knownString } from '../values';
 
@@ -80,15 +80,32 @@ const SESSION_HOST_CONFIGURATION = 'microsoft.desktopvirtualization/hostpools/se
  * and manages sign-in to them, so users need no VM login grant of their own. Found by its `pool/config` name.
  */
 export function sessionHostConfiguration(graph: AvdGraph, pool: HostPoolNode): Resource | undefined {
+  const c = configurations(graph);
   const poolName = identityKey(get(pool.resource.body, 'name'));
+  return c.byParent.get(pool.resource.key) ?? (poolName !== undefined ? c.byPoolName.get(poolName) : undefined);
+}
+
+/**
+ * The workspace's session host configurations by the pool they name, indexed once per version of the documents (an
+ * edit gives the graph a new documents array): rules ask for every pool, and a scan of all resources per pool would
+ * make thousands of pools quadratic.
+ */
+const configurationIndex = new WeakMap<readonly Document[], { byParent: Map<string, Resource>; byPoolName: Map<string, Resource> }>();
+
+function configurations(graph: AvdGraph): { byParent: Map<string, Resource>; byPoolName: Map<string, Resource> } {
+  let c = configurationIndex.get(graph.documents);
+  if (c) return c;
+  c = { byParent: new Map(), byPoolName: new Map() };
   for (const r of graph.byKey.values()) {
     if (r.type.toLowerCase() !== SESSION_HOST_CONFIGURATION || r.source.existing) continue;
     // Bicep's `parent: hostPool`, Terraform azapi's `parent_id`; else ARM's `pool/config` name.
     const parent = get(r.body, 'parent') ?? get(r.body, 'parentId') ?? get(r.body, 'parent_id');
-    if (parent?.kind === 'ref' && parent.target === pool.resource.key) return r;
-    if (poolName !== undefined && identityKey(parentNameOf(r)) === poolName) return r;
+    if (parent?.kind === 'ref' && parent.target !== undefined && !c.byParent.has(parent.target)) c.byParent.set(parent.target, r);
+    const name = identityKey(parentNameOf(r));
+    if (name !== undefined && !c.byPoolName.has(name)) c.byPoolName.set(name, r);
   }
-  return undefined;
+  configurationIndex.set(graph.documents, c);
+  return c;
 }
 
 export interface JoinLadder {
