@@ -13,7 +13,7 @@ import { RULES } from '../engine/registry';
 import { VERSION } from '../engine/version';
 import { Workspace } from '../engine/workspace';
 import { ConfigResolver, scanRoots } from '../host/config-files';
-import { type Discovered, discoverFiles, grammarsDir, readSourceFile } from '../host/files';
+import { type Discovered, discoverFiles, grammarsDir, isInside, readSourceFile } from '../host/files';
 import { resolveRoots, type ScanRoot, writeFixedFile } from '../host/fixed-files';
 import { applyFixes, unifiedDiff } from './fix';
 import { graphJson, graphText } from './graph';
@@ -99,6 +99,8 @@ interface Loaded {
   configOf: Map<string, ReturnType<ConfigResolver['forFile']>>;
   errors: ReportError[];
   skipped: ReportNote[];
+  /** When files were named: the only ones reported on (the others were read as their deployment's context). */
+  reported?: Set<string>;
 }
 
 /** Finds the files of `paths` (default: the current folder), reads them into a workspace and runs `use` on it. */
@@ -110,11 +112,21 @@ async function withFiles<T>(paths: string[], configOption: string | undefined, i
   const found = discoverFiles(targets, io.cwd);
   if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(', ')}`);
   const roots = resolveRoots(targets, io.cwd);
+  const named = namedFiles(targets, io.cwd);
+  const context = named.length ? withContext(found, named, io.cwd) : undefined;
 
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));
   // A process that runs the CLI several times (the tests) must not fill the WebAssembly memory with the trees of past runs.
   try {
-    return await use({ ws, roots, ...(await readFiles(ws, found, resolver, io.cwd)) });
+    const read = await readFiles(ws, context?.found ?? found, resolver, io.cwd);
+    if (!context) return await use({ ws, roots, ...read });
+    const reported = new Set(context.reported.map(toUri));
+    // Only what concerns the files scanned: the context's own errors and skipped files are another scan's to report.
+    const names = new Set(
+      [...found.files, ...found.errors.map((e) => e.file), ...found.skipped.map((e) => e.file)].map((f) => read.reporter.relative(toUri(f))),
+    );
+    const mine = (n: { file: string; kind?: string }) => n.kind === 'config' || names.has(n.file);
+    return await use({ ws, roots, ...read, errors: read.errors.filter(mine), skipped: read.skipped.filter(mine), reported });
   } finally {
     ws.dispose();
   }
@@ -124,6 +136,33 @@ async function scan(paths: string[], opts: ScanOptions, io: CliIo): Promise<numb
   if (opts.fix && opts.fixDryRun) throw new UsageError('use --fix or --fix-dry-run, not both');
   if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
   return withFiles(paths, opts.config, io, (loaded) => check(loaded, opts, io));
+}
+
+/** The files (not folders) among the paths of the command line, absolute. */
+function namedFiles(targets: readonly string[], cwd: string): string[] {
+  return targets.map((p) => path.resolve(cwd, p)).filter((abs) => fs.statSync(abs, { throwIfNoEntry: false })?.isFile());
+}
+
+/**
+ * Where the deployment of a named file may be: the repository it is in (the nearest folder with `.git`), else the
+ * current folder when the file is inside it, else its own folder. Nothing outside is read.
+ */
+function contextRoot(file: string, cwd: string): string {
+  for (let d = path.dirname(file); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) break;
+  }
+  return isInside(file, cwd) ? cwd : path.dirname(file);
+}
+
+/**
+ * Named files are checked in the repository they are in, as an editor checks a file in its workspace folder: the
+ * modules they call and the files that call them, parameters and variables files, their Terraform directory, and the
+ * resources other files link to by name all count. Findings are reported only in the files found under the given paths.
+ */
+function withContext(found: Discovered, named: string[], cwd: string): { found: Discovered; reported: string[] } {
+  const context = discoverFiles([...new Set(named.map((f) => contextRoot(f, cwd)))], cwd).files;
+  return { found: { ...found, files: [...new Set([...found.files, ...context])].sort() }, reported: found.files };
 }
 
 /** Reads the files found into the workspace: what was read, with its configuration, and what was not. */
@@ -166,9 +205,9 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
 }
 
 /** Checks the files read, fixes them when asked to, and writes the report; returns the exit code. */
-function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded, opts: ScanOptions, io: CliIo): number {
+function check({ ws, roots, reporter, texts, configOf, errors, skipped, reported }: Loaded, opts: ScanOptions, io: CliIo): number {
   const { cwd } = io;
-  const uris = ws.uris();
+  const uris = reported ? ws.uris().filter((u) => reported.has(u)) : ws.uris();
   const config = (uri: string) => configOf.get(uri)!.config;
   // The errors so far, configuration problems aside, are files that could not be read; syntax errors are counted below.
   let unparsed = errors.filter((e) => e.kind !== 'config').length;
@@ -250,7 +289,7 @@ function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded
     errors,
     skipped,
     summary: {
-      files: texts.size,
+      files: uris.length,
       findings: active.length,
       byLevel,
       ...(opts.showSuppressed ? { suppressed: findings.length - active.length } : {}),
@@ -264,7 +303,7 @@ function check({ ws, roots, reporter, texts, configOf, errors, skipped }: Loaded
       identity: f.key.split(rootUri).join(''),
       fixes: f.fixes.flatMap((x): SarifFix[] => {
         const set = x.intent.kind === 'set-config' ? undefined : renderFix(x.intent, ctx);
-        if (!set || set.creates.length || !set.edits.length || set.edits.some((e) => !texts.has(e.uri))) return [];
+        if (!set || set.creates.length || !set.edits.length || set.edits.some((e) => !texts.has(e.uri) || (reported && !reported.has(e.uri)))) return [];
         return [
           { title: x.title, changes: set.edits.map((e) => ({ file: reporter.relative(e.uri), range: reporter.range(e.uri, e.range), text: e.newText })) },
         ];
@@ -368,7 +407,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('scan')
-    .description('scan files and folders (default: the current folder) for insecure AVD settings')
+    .description(
+      'scan files and folders (default: the current folder) for insecure AVD settings. A file named here is checked with the ' +
+        'rest of its repository as context (the modules it calls and the templates that call it, parameters and tfvars files, ' +
+        'the other files of its Terraform directory), as the editor checks it; findings are reported only in the files and ' +
+        'folders given (a pre-commit hook passes the changed files)',
+    )
     .argument('[paths...]', 'files or folders to scan')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
