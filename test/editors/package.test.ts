@@ -15,6 +15,7 @@ function expectedFiles(): string[] {
     'extension/readme.md',
     'extension/LICENSE.txt',
     ...(fs.existsSync(path.join(ROOT, 'CHANGELOG.md')) ? ['extension/changelog.md'] : []),
+    'extension/images/icon.png',
     'extension/dist/extension.js',
     'extension/dist/server.js',
     'extension/grammars/grammars.json',
@@ -32,7 +33,7 @@ describe('extension package (vsce package --no-dependencies)', function () {
     entries = await listVsix(vsix);
   });
 
-  it('holds exactly the bundles, grammars, schema, README, LICENSE and manifest', () => {
+  it('holds exactly the bundles, grammars, schema, icon, README, CHANGELOG, LICENSE and manifest', () => {
     assert.deepEqual(entries.map((e) => e.name).sort(), expectedFiles());
   });
 
@@ -53,7 +54,9 @@ describe('extension package (vsce package --no-dependencies)', function () {
     assert.equal(pkg.license, 'MIT');
     assert.match(pkg.repository.url, /^https:\/\/github\.com\/avdsec\/avdsec/);
     const names = new Set(entries.map((e) => e.name));
-    const referenced: string[] = [pkg.main, ...(pkg.contributes.jsonValidation ?? []).map((j: { url: string }) => j.url)];
+    assert.deepEqual(pkg.categories, ['Linters', 'Azure']);
+    assert.equal(pkg.preview, true);
+    const referenced: string[] = [pkg.main, pkg.icon, ...(pkg.contributes.jsonValidation ?? []).map((j: { url: string }) => j.url)];
     for (const ref of referenced.filter((r) => !/^https?:/.test(r))) {
       assert.ok(names.has(`extension/${path.posix.normalize(ref)}`), `${ref} is referenced by package.json but not packaged`);
     }
