@@ -6,3 +6,4 @@ export { detectLanguage } from '../../server/src/engine/parse';
 export { loadGrammars } from '../../server/src/host/grammars';
 export { Workspace } from '../../server/src/engine/workspace';
 export { applyTextEdits, renderFix } from '../../server/src/engine/fix';
+export { measureRules } from '../../server/src/engine/analyze';

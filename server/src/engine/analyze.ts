@@ -71,6 +71,14 @@ function deploymentOf(graph: AvdGraph): Deployment {
   return d;
 }
 
+/** Where rule checks add their time (ms per rule id) while a benchmark measures them; undefined otherwise. */
+let ruleTimes: Map<string, number> | undefined;
+
+/** Adds each rule's time in its checks to `sink` from now on (undefined stops): the benchmarks' per-rule cost table. */
+export function measureRules(sink: Map<string, number> | undefined): void {
+  ruleTimes = sink;
+}
+
 /**
  * Runs every enabled rule over its subjects in focus (the documents whose findings are wanted: every document when
  * `focus` is undefined) and applies the configured levels. `documentFindings` narrows the result to one document and
@@ -81,9 +89,9 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
   const findings: Finding[] = [];
   const enabled = (id: string) => rules.some((r) => r.id === id) && config.rules[id]?.level !== 'off';
   const settings = { redirectionProfile: config.redirectionProfile ?? 'balanced' };
-  for (const rule of rules) {
+  const run = (rule: Rule) => {
     const rc = config.rules[rule.id];
-    if (rc?.level === 'off') continue;
+    if (rc?.level === 'off') return;
     const base = rc?.level ?? rule.level;
     // A control the workspace also enforces by Azure Policy: every finding of the rule is one level lower and names the
     // assignment (the rule page, the hover and SARIF name the policies).
@@ -102,7 +110,7 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
       const uris = focus ?? judged.byUri.keys();
       for (const uri of uris) for (const r of judged.byUri.get(uri) ?? []) findings.push(finding(rule, base, r));
       if (judged.crash) findings.push(crashFinding(rule, graph, judged.crash));
-      continue;
+      return;
     }
     const context = ctx((r) => findings.push(finding(rule, base, r)));
     let crash: Error | undefined;
@@ -118,6 +126,14 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
       }
     }
     if (crash) findings.push(crashFinding(rule, graph, crash));
+  };
+  for (const rule of rules) {
+    if (!ruleTimes) run(rule);
+    else {
+      const started = performance.now();
+      run(rule);
+      ruleTimes.set(rule.id, (ruleTimes.get(rule.id) ?? 0) + performance.now() - started);
+    }
   }
   return findings;
 }
