@@ -4,6 +4,7 @@ import { targetsOf, type Targets } from '../graph/targets';
 import type { Document, RefValue, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
 import { cases, entry, knownBoolean, knownString } from '../values';
+import { someDocumentMentions } from './mentions';
 import { ACCOUNT_TYPES } from './profile-storage';
 
 /**
@@ -76,7 +77,11 @@ export function storageKeyFlows(graph: AvdGraph): KeyFlow[] {
   return found;
 }
 
+/** What a key read writes in some file: `listKeys()`, a Terraform key or connection string attribute. */
+const KEY_WORDS = /listkeys|_access_key|_connection_string/i;
+
 function readFlows(graph: AvdGraph): KeyFlow[] {
+  if (!someDocumentMentions(graph.documents, KEY_WORDS)) return [];
   const targets = targetsOf(graph.documents);
   const out: KeyFlow[] = [];
   for (const r of graph.byKey.values()) {
@@ -85,12 +90,13 @@ function readFlows(graph: AvdGraph): KeyFlow[] {
     const to = HOST_RECEIVERS.test(type) ? 'host' : SCRIPT_RECEIVERS.test(type) ? 'deployment-script' : undefined;
     if (!to) continue;
     let mounts: boolean | undefined;
-    walk(r.body, { keys: [], texts: [], when: '' }, 0, (ref, at) => {
+    walk(r.body, { when: '' }, 0, (ref, at) => {
+      if (!readsKey(ref)) return;
       const read = keyRead(targets, ref, r);
       if (!read) return;
-      const text = at.texts.join(' ');
+      const text = items(at.texts).map(knownText).join(' ');
       mounts ??= mountsShare(r.body);
-      out.push({ receiver: r, to, read: ref, ...read, keys: at.keys.join(' '), text, mounts, when: at.when });
+      out.push({ receiver: r, to, read: ref, ...read, keys: items(at.keys).join(' '), text, mounts, when: at.when });
     });
   }
   return out;
@@ -116,11 +122,25 @@ function mountsShare(v: Value | undefined, depth = 0): boolean {
   }
 }
 
+/** A path of keys or strings walked so far, newest last, shared by the branches below it (joined only for a key read). */
+interface Chain<T> {
+  item: T;
+  prev?: Chain<T>;
+}
+
 interface At {
-  keys: string[];
-  texts: string[];
+  keys?: Chain<string>;
+  texts?: Chain<Value & { kind: 'string' }>;
   when: string;
 }
+
+function items<T>(c: Chain<T> | undefined): T[] {
+  const out: T[] = [];
+  for (let x = c; x; x = x.prev) out.push(x.item);
+  return out.reverse();
+}
+
+const knownText = (v: Value & { kind: 'string' }) => v.parts.map((p) => (p.kind === 'text' ? p.text : ' ')).join('');
 
 const joinCases = (a: string, b: string) => (a && b && a !== b ? `${a} and ${b}` : a || b);
 
@@ -132,8 +152,8 @@ function walk(v: Value | undefined, at: At, depth: number, visit: (ref: RefValue
       visit(v, at);
       return;
     case 'string': {
-      const text = v.parts.map((p) => (p.kind === 'text' ? p.text : ' ')).join('');
-      const inner = { ...at, texts: [...at.texts, text] };
+      if (!v.parts.some((p) => p.kind === 'hole')) return;
+      const inner = { ...at, texts: { item: v, prev: at.texts } };
       for (const p of v.parts) if (p.kind === 'hole') walk(p.value, inner, depth + 1, visit);
       return;
     }
@@ -143,8 +163,8 @@ function walk(v: Value | undefined, at: At, depth: number, visit: (ref: RefValue
     case 'object': {
       // A run command's `{ name: 'StorageAccountKey', value: ... }` says what its value is by its name.
       const name = depth > 0 ? knownString(entry(v, 'name')?.value) : undefined;
-      const keys = name !== undefined ? [...at.keys, name] : at.keys;
-      for (const e of v.entries) if (!SKIPPED.has(e.key.toLowerCase())) walk(e.value, { ...at, keys: [...keys, e.key] }, depth + 1, visit);
+      const keys = name !== undefined ? { item: name, prev: at.keys } : at.keys;
+      for (const e of v.entries) if (!SKIPPED.has(e.key.toLowerCase())) walk(e.value, { ...at, keys: { item: e.key, prev: keys } }, depth + 1, visit);
       return;
     }
     case 'array':
@@ -153,6 +173,12 @@ function walk(v: Value | undefined, at: At, depth: number, visit: (ref: RefValue
     default:
       return;
   }
+}
+
+/** Whether a reference's path reads an access key (`listKeys`, a Terraform key attribute): the cheap test before resolving it. */
+function readsKey(ref: RefValue): boolean {
+  if (ref.path.length && KEY_ATTRIBUTES.has(ref.path[0].toLowerCase())) return true;
+  return ref.path.some((p) => p.toLowerCase() === 'listkeys');
 }
 
 /** The storage account a reference reads an access key of, when it reads one. */

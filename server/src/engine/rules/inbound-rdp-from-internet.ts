@@ -1,5 +1,5 @@
 import { displayName } from '../facts/host-pools';
-import { hclShaped, type Link, type NetworkFacts, networkFacts, type NsgUse } from '../facts/network-path';
+import { hclShaped, type Link, NET, type NetworkFacts, networkFacts, type NsgUse } from '../facts/network-path';
 import {
   coversDestination,
   coversPort,
@@ -36,6 +36,8 @@ interface Exposure {
 
 function check(_deployment: Deployment, ctx: RuleContext): void {
   const net = networkFacts(ctx.graph);
+  // No security group anywhere: no rule to open a port, and no need to follow every host's interfaces.
+  if (!net.ofType(NET.nsg).length) return;
   const uses = new Map<Resource, NsgUse[]>();
   for (const path of net.hostPaths()) {
     for (const use of net.nsgUses(path)) {

@@ -1,4 +1,5 @@
 import { displayName } from '../facts/host-pools';
+import { someDocumentMentions } from '../facts/mentions';
 import { type HostPath, type IpConfig, type Link, NET, type NetworkFacts, networkFacts, type NicNode } from '../facts/network-path';
 import { allowsInternetIn, ruleSet } from '../facts/security-rules';
 import { caseNote, fitting, capitalize } from '../message';
@@ -8,7 +9,11 @@ import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import { cases, entry, get } from '../values';
 import docs from './session-host-public-ip.md';
 
+/** How every kind of public address is written: ARM `publicIPAddress` and `publicIPAddressConfiguration`, Terraform `public_ip_address_id` and `public_ip_address`. */
+const PUBLIC_IP_WORDS = /publicip|public_ip/i;
+
 function check(_deployment: Deployment, ctx: RuleContext): void {
+  if (!someDocumentMentions(ctx.graph.documents, PUBLIC_IP_WORDS)) return;
   const net = networkFacts(ctx.graph);
   const seen = new Set<string>();
   for (const path of net.hostPaths()) {
