@@ -45,6 +45,15 @@ export function relatedResource(r: Resource, message: string): RelatedInfo {
  * symbolic name, else what the name is computed from.
  */
 export function displayName(r: Resource): string {
+  let d = displayNames.get(r);
+  if (d === undefined) displayNames.set(r, (d = computeDisplayName(r)));
+  return d;
+}
+
+/** Each resource's display name: messages, related lines and keys ask for it many times per check. */
+const displayNames = new WeakMap<Resource, string>();
+
+function computeDisplayName(r: Resource): string {
   const name = get(r.body, 'name');
   if (name?.kind === 'string') {
     const text = name.parts.map((p) => (p.kind === 'text' ? p.text : '…')).join('');

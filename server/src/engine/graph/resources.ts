@@ -47,5 +47,15 @@ export function sameTemplate(a: Resource, b: Resource): boolean {
 
 /** The resource type in lower case, without the API version Bicep and extension types keep (`Microsoft.Graph/groups@v1.0`). */
 export function typeOf(r: Resource): string {
-  return r.type.toLowerCase().split('@')[0];
+  let t = lowerTypes.get(r.type);
+  if (t === undefined) {
+    t = r.type.toLowerCase().split('@')[0];
+    // Types are few (the resource types a workspace declares); a file of made-up ones must not grow the cache forever.
+    if (lowerTypes.size > 10_000) lowerTypes.clear();
+    lowerTypes.set(r.type, t);
+  }
+  return t;
 }
+
+/** typeOf's answers: it is asked for every resource by every rule and graph reader. */
+const lowerTypes = new Map<string, string>();

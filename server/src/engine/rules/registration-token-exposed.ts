@@ -340,11 +340,12 @@ function nestedParameters(graph: AvdGraph, r: Resource, report: (r: Report) => v
   const declared = get(template, 'parameters');
   const name = r.source.symbol ?? '';
   for (const e of passed?.kind === 'object' ? passed.entries : []) {
-    const value = get(e.value, 'value');
-    if (!carriedToken(graph, value)) continue;
+    // The declaration first: it is cheap to read, and a secure one makes the value's origin moot.
     const decl = entry(declared, e.key);
     const type = knownString(get(decl?.value, 'type'));
     if (!decl || type === undefined || /^secure/i.test(type)) continue;
+    const value = get(e.value, 'value');
+    if (!carriedToken(graph, value)) continue;
     report({
       uri: r.source.uri,
       at: decl.keyRange,
@@ -356,8 +357,9 @@ function nestedParameters(graph: AvdGraph, r: Resource, report: (r: Report) => v
       key: `${r.source.uri}#${name}/${e.key}|parameter`,
     });
   }
-  const outputs = graph.documents.find((d) => d.uri === r.source.uri)?.facts.deploymentOutputs?.get(r.key);
   const declaredOutputs = get(template, 'outputs');
+  if (declaredOutputs?.kind !== 'object' || !declaredOutputs.entries.length) return;
+  const outputs = graph.documents.find((d) => d.uri === r.source.uri)?.facts.deploymentOutputs?.get(r.key);
   for (const e of declaredOutputs?.kind === 'object' ? declaredOutputs.entries : []) {
     const type = knownString(get(e.value, 'type'));
     if (type === undefined || /^secure/i.test(type)) continue;
