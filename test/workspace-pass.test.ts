@@ -165,41 +165,34 @@ describe('workspace: one pass through the workspace', () => {
           '/ws/fixtures/host-pool-sso-disabled/bicep-module-argument/modules/hostpool.bicep',
         ),
       ],
-      // A Terraform directory is one configuration: its other files are read again with it.
+      // A Terraform directory is one configuration, but an edit that leaves its file's declarations (block names, locals,
+      // variables) as they were reaches only the files that read that file's values: variables.tf and the tfvars read
+      // nothing of main.tf.
       [
         '/ws/tf/main.tf',
         (t) => t.replace('"hp-tf"', '"hp-tf2"'),
-        once(
-          '/ws/tf/main.tf',
-          '/ws/tf/variables.tf',
-          '/ws/tf/terraform.tfvars',
-          '/ws/tf/prod.tfvars',
-          '/ws/tf/modules/pool/main.tf',
-          '/ws/tf/modules/pool/variables.tf',
-          '/ws/tf/modules/hosts/main.tf',
-        ),
+        once('/ws/tf/main.tf', '/ws/tf/modules/pool/main.tf', '/ws/tf/modules/pool/variables.tf', '/ws/tf/modules/hosts/main.tf'),
       ],
-      ['/ws/tf/modules/pool/main.tf', (t) => t.replace('"Pooled"', '"Personal"'), once('/ws/tf/modules/pool/main.tf', '/ws/tf/modules/pool/variables.tf')],
+      ['/ws/tf/modules/pool/main.tf', (t) => t.replace('"Pooled"', '"Personal"'), once('/ws/tf/modules/pool/main.tf')],
       // Edits that leave the values a document passes, and where they are written, as they were: its callees stay.
       ['/ws/chain/main.bicep', (t) => `${t}// the chain\n`, once('/ws/chain/main.bicep')],
       ['/ws/chain/b.bicep', (t) => `${t}output done bool = true\n`, once('/ws/chain/b.bicep')],
       [
         '/ws/tf/main.tf',
         (t) => t.replace(/resource_group_name = var.rg\n}\n$/, 'resource_group_name = var.rg\n  role = "reader"\n}\n'),
-        once('/ws/tf/main.tf', '/ws/tf/variables.tf', '/ws/tf/terraform.tfvars', '/ws/tf/prod.tfvars', '/ws/tf/modules/hosts/main.tf'),
+        once('/ws/tf/main.tf', '/ws/tf/modules/hosts/main.tf'),
+      ],
+      // A declaration added: any file of the directory may now resolve a name differently, so all are read again.
+      [
+        '/ws/tf/main.tf',
+        (t) => `${t}\nlocals {\n  unused = "x"\n}\n`,
+        once('/ws/tf/main.tf', '/ws/tf/variables.tf', '/ws/tf/terraform.tfvars', '/ws/tf/prod.tfvars'),
       ],
       // The RDP properties main.tf passes to the pool now come from a line lower; the hosts module takes nothing from prod.tfvars.
       [
         '/ws/tf/prod.tfvars',
         (t) => `# production\n${t}`,
-        once(
-          '/ws/tf/prod.tfvars',
-          '/ws/tf/main.tf',
-          '/ws/tf/variables.tf',
-          '/ws/tf/terraform.tfvars',
-          '/ws/tf/modules/pool/main.tf',
-          '/ws/tf/modules/pool/variables.tf',
-        ),
+        once('/ws/tf/prod.tfvars', '/ws/tf/main.tf', '/ws/tf/variables.tf', '/ws/tf/modules/pool/main.tf', '/ws/tf/modules/pool/variables.tf'),
       ],
     ];
     for (const [uri, change, expected] of cases) {
@@ -234,6 +227,56 @@ describe('workspace: one pass through the workspace', () => {
     assert.ok(!summary(ws.findings('/ws/tf/variables.tf', emptyConfig())).some((f) => f.startsWith('host-pool-sso-disabled')));
     ws.dispose();
     fresh.dispose();
+  });
+
+  it('in a Terraform directory, reads again the files that read an edited file, and gives the findings of a fresh workspace', async () => {
+    const dir = '/ws/tfdir';
+    const texts = new Map([
+      [`${dir}/locals.tf`, `locals {\n  rdp = "drivestoredirect:s:*;"\n}\n`],
+      [
+        `${dir}/pools.tf`,
+        [
+          'resource "azurerm_virtual_desktop_host_pool" "a" {\n  name = "hp-a"\n  location = "westeurope"\n  resource_group_name = "rg"\n  type = "Pooled"\n  load_balancer_type = "BreadthFirst"\n  custom_rdp_properties = local.rdp\n}\n',
+          'resource "azurerm_virtual_desktop_application_group" "ag" {\n  name = "ag-a"\n  location = "westeurope"\n  resource_group_name = "rg"\n  type = "Desktop"\n  host_pool_id = azurerm_virtual_desktop_host_pool.a.id\n}\n',
+        ].join(''),
+      ],
+      [
+        `${dir}/workspaces.tf`,
+        'resource "azurerm_virtual_desktop_workspace" "one" {\n  name = "ws-one"\n  location = "westeurope"\n  resource_group_name = "rg"\n}\nresource "azurerm_virtual_desktop_workspace" "two" {\n  name = "ws-two"\n  location = "westeurope"\n  resource_group_name = "rg"\n  public_network_access_enabled = false\n}\n',
+      ],
+      [
+        `${dir}/associations.tf`,
+        'resource "azurerm_virtual_desktop_workspace_application_group_association" "a" {\n  workspace_id = azurerm_virtual_desktop_workspace.one.id\n  application_group_id = azurerm_virtual_desktop_application_group.ag.id\n}\n',
+      ],
+      [
+        `${dir}/rbac.tf`,
+        'resource "azurerm_role_assignment" "admins" {\n  scope = "/subscriptions/s/resourceGroups/rg"\n  role_definition_name = "Virtual Machine Administrator Login"\n  principal_id = "00000000-0000-0000-0000-000000000001"\n  description = "Admins of ${azurerm_virtual_desktop_host_pool.a.name}"\n}\n',
+      ],
+    ]);
+    const ws = new Workspace(await grammars());
+    for (const [uri, text] of texts) ws.set(uri, text);
+    allFindings(ws, texts.keys());
+    const counts = countAdapts(ws);
+    const steps: [string, (t: string) => string, string[]][] = [
+      // A value another file reads (rbac.tf reads the pool's name): the reader is read again.
+      [`${dir}/pools.tf`, (t) => t.replace('"hp-a"', '"hp-b"'), [`${dir}/pools.tf`, `${dir}/rbac.tf`]],
+      // A value nobody else reads: the file alone.
+      [`${dir}/pools.tf`, (t) => t.replace('"BreadthFirst"', '"DepthFirst"'), [`${dir}/pools.tf`, `${dir}/rbac.tf`]],
+      [`${dir}/locals.tf`, (t) => t.replace('drivestoredirect:s:*;', 'drivestoredirect:s:;'), [`${dir}/locals.tf`, `${dir}/pools.tf`]],
+      [`${dir}/rbac.tf`, (t) => t.replace('Admins of', 'Administrators of'), [`${dir}/rbac.tf`]],
+      // The association now adds the group to the other workspace: where a block adds to is a declaration.
+      [`${dir}/associations.tf`, (t) => t.replace('workspace.one.id', 'workspace.two.id'), [...texts.keys()]],
+      // A block renamed: every file may resolve differently.
+      [`${dir}/workspaces.tf`, (t) => t.replace('"one"', '"first"'), [...texts.keys()]],
+    ];
+    for (const [uri, change, read] of steps) {
+      counts.clear();
+      edit(ws, texts, uri, change);
+      const found = allFindings(ws, texts.keys());
+      assert.deepEqual(found, freshFindings(ws, texts), `after editing ${uri}`);
+      assert.deepEqual([...counts.keys()].sort(), [...read].sort(), `read again after editing ${uri}`);
+    }
+    ws.dispose();
   });
 
   const bicepCycle = () =>

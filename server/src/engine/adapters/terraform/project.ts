@@ -31,6 +31,8 @@ interface TfFile {
   failure?: SyntaxError;
   /** Whether the tree was parsed from a rewritten text (long whitespace runs as comments): never re-used by an edit. */
   rewritten?: boolean;
+  /** What the file declares to its directory (declarationSignature): while it stays, an edit reaches only its readers. */
+  declares?: string;
 }
 
 type Parsed = Pick<TfFile, 'tree' | 'failure' | 'rewritten'>;
@@ -64,10 +66,19 @@ interface TfModule {
   blocks: Map<string, Declared<HclBlock>>;
   /** Values from terraform.tfvars and *.auto.tfvars, which Terraform loads by itself. */
   tfvars: Map<string, Declared<HclAttribute>>;
-  cache: Map<string, { v: Value; uri?: string } | 'pending'>;
+  cache: Map<string, Cached | 'pending'>;
   providers: string[];
   /** Blocks that add to another resource's lists (the mapping's `joins`), by the key of that resource. */
   joins?: Map<string, { address: string; block: Declared<HclBlock>; join: TfJoin }[]>;
+  /** The files of every block that may add to another's lists, and what their targets read: every reader of `joins` reads them. */
+  joinReads?: Set<string>;
+}
+
+/** A module-level value, with the files its evaluation read (its own declaration's among them). */
+interface Cached {
+  v: Value;
+  uri?: string;
+  reads: Set<string>;
 }
 
 /**
@@ -80,6 +91,13 @@ export class TerraformProject {
   /** Values passed to each module directory by module blocks and variables files elsewhere. */
   private readonly inputs = new Map<string, readonly TemplateInput[]>();
   private parser: Parser | undefined;
+  /**
+   * The files of its directory each file's model read values or declarations of (itself left out): after an edit that
+   * leaves a file's declarations as they were, only its readers are read again. Recorded by each adapt.
+   */
+  private readonly readsOf = new Map<string, Set<string>>();
+  /** Where the evaluation running now records the files it reads (an adapt, or a module-level value inside it). */
+  private reading: Set<string> | undefined;
   /** The grammars' generation the trees were made in: an older one means its WebAssembly instance died. */
   private generation: number;
 
@@ -181,9 +199,15 @@ export class TerraformProject {
       parsed = this.parse(text);
     }
     if (old?.tree && this.generation === this.grammars.generation) old.tree.delete();
-    this.files.set(uri, { uri, text, language, ...parsed });
+    const declares = parsed.tree ? declarationSignature(parsed.tree, language) : undefined;
+    this.files.set(uri, { uri, text, language, ...parsed, declares });
     this.modules.delete(dirOf(uri));
-    return this.siblings(uri);
+    const siblings = this.siblings(uri);
+    // Same declarations: the other files read the same names, and only those that read this file's values may change.
+    // Otherwise (a name added, removed or renamed, a tree lost) any of them may resolve differently.
+    if (old && old.language === language && declares !== undefined && old.declares === declares)
+      return siblings.filter((u) => this.readsOf.get(u)?.has(uri) ?? true);
+    return siblings;
   }
 
   remove(uri: string): string[] {
@@ -191,6 +215,7 @@ export class TerraformProject {
     if (!f) return [];
     if (this.generation === this.grammars.generation) f.tree?.delete();
     this.files.delete(uri);
+    this.readsOf.delete(uri);
     this.modules.delete(dirOf(uri));
     return this.siblings(uri);
   }
@@ -211,6 +236,7 @@ export class TerraformProject {
     }
     this.parser = undefined;
     this.files.clear();
+    this.readsOf.clear();
     this.modules.clear();
   }
 
@@ -260,6 +286,7 @@ export class TerraformProject {
       text: file.text,
       variable: (name, range) =>
         this.cached(m, `var.${name}`, range, () => {
+          this.note(m.variables.get(name)?.file);
           const provided = m.tfvars.get(name);
           if (provided) return this.typed(m, name, { v: this.evaluateIn(m, provided.file, provided.decl.value), uri: provided.file.uri });
           const inputs = this.inputs.get(m.dir) ?? [];
@@ -273,6 +300,7 @@ export class TerraformProject {
       local: (name, range) =>
         this.cached(m, `local.${name}`, range, () => {
           const decl = m.locals.get(name);
+          this.note(decl?.file);
           return decl ? { v: this.evaluateIn(m, decl.file, decl.decl.value), uri: decl.file.uri } : { v: unknown(range, `local.${name}`) };
         }),
       address: (kind, type, name, path, range) => {
@@ -280,6 +308,9 @@ export class TerraformProject {
         const key = TerraformProject.key(m.dir, address);
         const decl = m.blocks.get(address);
         const attr = path[0];
+        // A reference to the block itself or its id reads only that it is declared (declarationSignature); an attribute
+        // reads the block's text, whether it writes that attribute or not.
+        if (attr && attr !== 'id') this.note(decl?.file);
         // An attribute ARM keeps on another resource (a registration token is the host pool's): a reference into that one.
         const reads = decl && attr ? tfMapping(type)?.reads?.[attr] : undefined;
         const of = reads && decl && items(decl.decl.body).attributes.find((x) => x.name === reads.of);
@@ -354,22 +385,37 @@ export class TerraformProject {
   }
 
   private evaluateIn(m: TfModule, file: TfFile, node: import('web-tree-sitter').Node): Value {
+    this.note(file);
     return new TfEvaluator(this.scope(m, file)).evaluate(node);
+  }
+
+  /** Records that the evaluation running now reads a file's declarations or values. */
+  private note(file: TfFile | undefined): void {
+    if (file && this.reading) this.reading.add(file.uri);
   }
 
   /** Module-level values are evaluated once per module version; a cycle gives an unknown. */
   private cached(m: TfModule, key: string, range: Range, compute: () => { v: Value; uri?: string }): Value {
     const hit = m.cache.get(key);
     if (hit === 'pending') return unknown(range, key);
-    if (hit) return relocate(hit.v, range, hit.uri ? { uri: hit.uri, range: hit.v.range } : undefined);
+    const outer = this.reading;
+    if (hit) {
+      for (const u of hit.reads) outer?.add(u);
+      return relocate(hit.v, range, hit.uri ? { uri: hit.uri, range: hit.v.range } : undefined);
+    }
     m.cache.set(key, 'pending');
+    const reads = new Set<string>();
+    this.reading = reads;
     let r: { v: Value; uri?: string };
     try {
       r = compute();
     } catch {
       r = { v: unknown(range, key) };
+    } finally {
+      this.reading = outer;
     }
-    m.cache.set(key, r);
+    m.cache.set(key, { ...r, reads });
+    for (const u of reads) outer?.add(u);
     return relocate(r.v, range, r.uri ? { uri: r.uri, range: r.v.range } : undefined);
   }
 
@@ -386,9 +432,22 @@ export class TerraformProject {
     const doc: Document = { uri, language: file.language, text: file.text, version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
     if (!file.tree || !usable) {
       doc.syntaxErrors.push(file.failure && !file.failure.retry ? file.failure : RESTARTING);
+      this.readsOf.delete(uri);
       return doc;
     }
-    const tree = file.tree;
+    const reads = new Set<string>();
+    this.reading = reads;
+    try {
+      this.read(doc, file, file.tree, uri);
+    } finally {
+      this.reading = undefined;
+      reads.delete(uri);
+      this.readsOf.set(uri, reads);
+    }
+    return doc;
+  }
+
+  private read(doc: Document, file: TfFile, tree: Tree, uri: string): void {
     doc.syntaxErrors = syntaxErrors(tree.rootNode, file.text);
     doc.suppressions = suppressions(tree, doc);
     try {
@@ -404,13 +463,12 @@ export class TerraformProject {
         }
         // terraform.tfvars and *.auto.tfvars always apply; other variables files are chosen per run with -var-file.
         if (!isAutoTfvars(uri)) doc.facts.inputs = [{ uri, targets: [`${m.dir}/`], label: `variables file ${fileName(uri)}`, values }];
-        return doc;
+        return;
       }
       for (const b of blocks) this.declaration(doc, m, scope, b);
     } catch (e) {
       doc.syntaxErrors.push({ message: `avdsec could not read this file: ${(e as Error).message}`, range: { start: 0, end: 0 } });
     }
-    return doc;
   }
 
   private declaration(doc: Document, m: TfModule, scope: TfScope, b: HclBlock): void {
@@ -503,21 +561,25 @@ export class TerraformProject {
   private joined(m: TfModule, key: string, range: Range): { path: string[]; value: Value }[] | undefined {
     if (!m.joins) {
       m.joins = new Map();
+      const outer = this.reading;
+      this.reading = m.joinReads = new Set();
       for (const [address, block] of m.blocks) {
         const join = address.startsWith('data.') ? undefined : tfMapping(block.decl.labelTexts[0] ?? '')?.joins;
         const into = join && items(block.decl.body).attributes.find((a) => a.name === join.into);
         if (!join || !into) continue;
-        const target = this.cached(m, `${address}.${join.into}`, nodeRange(into.value), () => ({
-          v: this.evaluateIn(m, block.file, into.value),
-          uri: block.file.uri,
-        }));
+        // Not through evaluateIn: the text of `into` is part of its file's declarations (declarationSignature), so only
+        // what it reads elsewhere (a local, another block) makes a resource's model depend on it.
+        // Nor through the cache, whose entry for the attribute may have recorded its own file when another reader asked first.
+        const target = new TfEvaluator(this.scope(m, block.file)).evaluate(into.value);
         // Only a reference to the resource's id says which resource it is; a written id may name one outside the configuration.
         if (target.kind !== 'ref' || !target.target || target.path.join('.') !== 'id') continue;
         let list = m.joins.get(target.target);
         if (!list) m.joins.set(target.target, (list = []));
         list.push({ address, block, join });
       }
+      this.reading = outer;
     }
+    for (const u of m.joinReads ?? []) this.reading?.add(u);
     return m.joins.get(key)?.flatMap(({ address, block, join }) => {
       const a = items(block.decl.body).attributes.find((x) => x.name === join.value);
       if (!a) return [];
@@ -529,6 +591,28 @@ export class TerraformProject {
       ];
     });
   }
+}
+
+/**
+ * What a file declares to the other files of its directory: its blocks' types and labels, its locals, the providers
+ * it requires, the names a variables file sets. Values are left out: who reads them is recorded per reader.
+ */
+function declarationSignature(tree: Tree, language: Language): string {
+  const { blocks, attributes } = items(bodyOf(tree.rootNode));
+  if (language === 'tfvars') return attributes.map((a) => a.name).join('\n');
+  const out: string[] = [];
+  for (const b of blocks) {
+    out.push(`${b.type} ${b.labelTexts.join(' ')}`);
+    // Which resource a block adds to (the mapping's `joins`): every resource's model reads it.
+    const join = b.type === 'resource' ? tfMapping(b.labelTexts[0] ?? '')?.joins : undefined;
+    const into = join && items(b.body).attributes.find((a) => a.name === join.into);
+    if (into) out.push(`join ${into.value.text}`);
+    if (b.type === 'locals') for (const a of items(b.body).attributes) out.push(`local ${a.name}`);
+    if (b.type === 'terraform')
+      for (const inner of items(b.body).blocks)
+        if (inner.type === 'required_providers') for (const a of items(inner.body).attributes) out.push(`provider ${a.name}`);
+  }
+  return out.join('\n');
 }
 
 function suppressions(tree: Tree, doc: Document): Suppression[] {
