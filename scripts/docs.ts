@@ -148,9 +148,15 @@ function version(): string {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 }
 
-/** The CI examples pin the package version: `npx --yes avdsec@<version>`. */
+/**
+ * The CI examples pin the release: `avdsec/avdsec@v<version>`, `refs/tags/v<version>`, `rev: v<version>`,
+ * `releases/download/v<version>/` and `avdsec-<version>.tgz`.
+ */
 function pinVersion(text: string): string {
-  return text.replace(/\bavdsec@\d+\.\d+\.\d+(?:-[\w.]+)?/g, `avdsec@${version()}`);
+  return text.replace(
+    /(\bavdsec\/avdsec@v|\brefs\/tags\/v|\brev: v|\/releases\/download\/v|\bavdsec-)\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.(?!tgz\b)[0-9A-Za-z]+)*)?/g,
+    `$1${version()}`,
+  );
 }
 
 /** docs/ci.md holds each CI file under an `<!-- include: ci/<file> -->` line, in a fenced block. */

@@ -15,12 +15,12 @@ function readDoc(rel: string): string {
   return fs.readFileSync(path.join(ROOT, rel), 'utf8');
 }
 
-/** The avdsec command lines of a CI script: the arguments after `avdsec@<version>`, and that version. */
+/** The avdsec command lines of a CI script run from the packed package: the arguments after `avdsec`, and its version. */
 function avdsecCommands(script: string): { version: string; args: string[] }[] {
   return script
     .split('\n')
-    .map((line) => /\bnpx --yes avdsec@(\S+) (.*)$/.exec(line.trim()))
-    .filter((m): m is RegExpExecArray => !!m)
+    .map((line) => /\bnpx --yes --package \.\/avdsec-(\d\S*)\.tgz avdsec (.*)$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => !!m && !m[2].includes('['))
     .map((m) => ({ version: m[1], args: m[2].trim().split(/\s+/) }));
 }
 
@@ -63,45 +63,62 @@ describe('docs/', () => {
       }
     });
 
-    it('GitHub Actions: scans to SARIF with the pinned version and uploads that file with upload-sarif', () => {
+    it('GitHub Actions: runs the action of this release to SARIF and uploads that file with upload-sarif', () => {
       const wf = parseYaml(readDoc('docs/ci/github-actions.yml'));
       const job = wf.jobs.avdsec;
       assert.equal(job.permissions['security-events'], 'write');
-      const steps = job.steps as { run?: string; uses?: string; with?: Record<string, unknown>; if?: string }[];
-      const scans = steps.flatMap((s) => (s.run ? avdsecCommands(s.run) : []));
+      const steps = job.steps as { run?: string; uses?: string; with?: Record<string, string>; if?: string }[];
+      assert.ok(!steps.some((s) => s.run?.includes('avdsec')), 'the scan is the action, not a command from the registry');
+      const scans = steps.filter((s) => s.uses?.startsWith('avdsec/avdsec@'));
       assert.equal(scans.length, 1);
       const [scan] = scans;
-      assert.equal(scan.version, VERSION);
-      assert.equal(scan.args[0], 'scan');
-      assert.equal(option(scan.args, '--format'), 'sarif');
+      assert.equal(scan.uses, `avdsec/avdsec@v${VERSION}`);
+      const inputs = (parseYaml(readDoc('action.yml')) as { inputs: Record<string, unknown> }).inputs;
+      for (const name of Object.keys(scan.with ?? {})) assert.ok(name in inputs, `action.yml has no input ${name}`);
+      assert.equal(scan.with!.format, 'sarif');
       const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
       assert.match(upload.uses!, /@v\d+$/);
-      assert.equal(upload.with!.sarif_file, option(scan.args, '--output'));
-      assert.ok(steps.indexOf(upload) > steps.findIndex((s) => s.run?.includes('avdsec')));
+      assert.equal(upload.with!.sarif_file, scan.with!.output);
+      assert.ok(steps.indexOf(upload) > steps.indexOf(scan));
       assert.match(upload.if!, /!cancelled\(\)/, 'the upload runs when the scan failed the job');
     });
 
-    it('Azure Pipelines: writes SARIF into the folder it publishes as CodeAnalysisLogs, and gates on errors', () => {
+    it('Azure Pipelines: the template of this release writes SARIF into the folder published as CodeAnalysisLogs, and gates on errors', () => {
       const pipeline = parseYaml(readDoc('docs/ci/azure-pipelines.yml'));
-      const steps = pipeline.steps as { script?: string; task?: string; inputs?: Record<string, string>; condition?: string }[];
-      const commands = steps.flatMap((s) => (s.script ? avdsecCommands(s.script) : []));
-      assert.ok(commands.every((c) => c.version === VERSION && c.args[0] === 'scan'));
-      const sarif = commands.find((c) => option(c.args, '--format') === 'sarif')!;
-      const gate = commands.find((c) => option(c.args, '--fail-on') === 'error')!;
-      assert.ok(sarif && gate);
+      const repo = (pipeline.resources.repositories as { repository: string; name: string; ref: string }[]).find((r) => r.name === 'avdsec/avdsec')!;
+      assert.equal(repo.ref, `refs/tags/v${VERSION}`);
+      const steps = pipeline.steps as {
+        template?: string;
+        task?: string;
+        inputs?: Record<string, string>;
+        parameters?: Record<string, string>;
+        condition?: string;
+      }[];
+      const scan = steps.find((s) => s.template === `templates/azure-pipelines/avdsec.yml@${repo.repository}`)!;
+      const template = parseYaml(readDoc('templates/azure-pipelines/avdsec.yml')) as { parameters: { name: string; default?: string; values?: string[] }[] };
+      const params = new Map(template.parameters.map((p) => [p.name, p]));
+      for (const [name, value] of Object.entries(scan.parameters!)) {
+        assert.ok(params.has(name), `the template has no parameter ${name}`);
+        assert.ok(!params.get(name)!.values || params.get(name)!.values!.includes(value), `${name}: ${value}`);
+      }
+      assert.ok(scan.parameters!.package.endsWith(`/releases/download/v${VERSION}/avdsec-${VERSION}.tgz`), scan.parameters!.package);
+      assert.equal(scan.parameters!.failOn, 'error');
+      const output = scan.parameters!.output ?? params.get('output')!.default!;
+      assert.equal(scan.parameters!.format ?? params.get('format')!.default, 'sarif');
       const publish = steps.find((s) => s.task?.startsWith('PublishBuildArtifacts@'))!;
       assert.equal(publish.inputs!.ArtifactName, 'CodeAnalysisLogs');
-      assert.equal(path.posix.dirname(option(sarif.args, '--output')!), publish.inputs!.PathtoPublish);
+      assert.equal(path.posix.dirname(output), publish.inputs!.PathtoPublish);
       assert.equal(publish.condition, 'succeededOrFailed()');
     });
 
-    it('the command lines run as written with this version of the CLI', async () => {
-      const scripts = [
-        ...(parseYaml(readDoc('docs/ci/github-actions.yml')).jobs.avdsec.steps as { run?: string }[]).map((s) => s.run ?? ''),
-        ...(parseYaml(readDoc('docs/ci/azure-pipelines.yml')).steps as { script?: string }[]).map((s) => s.script ?? ''),
-      ];
+    it('the command lines of docs/ci.md run as written with this version of the CLI', async () => {
+      const blocks = [...readDoc('docs/ci.md').matchAll(/^```(?:yaml|sh)\n([^]*?)^```$/gm)].map((m) => m[1]);
+      const commands = blocks.flatMap(avdsecCommands);
+      assert.ok(commands.length > 0);
       const dir = examplesTree();
-      for (const { args } of scripts.flatMap(avdsecCommands)) {
+      for (const { version, args } of commands) {
+        assert.equal(version, VERSION);
+        assert.equal(args[0], 'scan');
         const resolved = args.map((a) => a.replace('$(Build.ArtifactStagingDirectory)', 'staging'));
         const r = await avdsec(resolved, dir);
         // The examples hold findings at the error level: a gate on errors fails, --fail-on never does not.
