@@ -15,10 +15,17 @@ export interface PoolTypeCase {
 
 /** The host pool's type in each case it can take (a ternary, an @allowed parameter). Azure enums compare case-insensitively. */
 export function poolTypeCases(hp: Resource): PoolTypeCase[] {
-  const v = poolTypeOf(hp);
-  if (!v) return [{ type: undefined, when: '' }];
-  return cases(v).map((c) => ({ type: knownString(c.value)?.trim().toLowerCase(), when: c.when, value: c.value }));
+  let found = poolTypes.get(hp);
+  if (!found) {
+    const v = poolTypeOf(hp);
+    found = v ? cases(v).map((c) => ({ type: knownString(c.value)?.trim().toLowerCase(), when: c.when, value: c.value })) : [{ type: undefined, when: '' }];
+    poolTypes.set(hp, found);
+  }
+  return found;
 }
+
+/** Each pool's type cases: most rules ask, for every grant and session host they judge. */
+const poolTypes = new WeakMap<Resource, PoolTypeCase[]>();
 
 /** The cases in which the pool is pooled (multi-session); empty when it never is or the type is unknown. */
 export function pooledCases(hp: Resource): PoolTypeCase[] {

@@ -19,9 +19,11 @@ const OPTIONS = {
 function check(pool: HostPoolNode, ctx: RuleContext<typeof OPTIONS>): void {
   const hp = pool.resource;
   const v: Value | undefined = get(hp.body, 'properties', 'validationEnvironment');
-  if (!v || labels(hp).some((t) => saysAny(t, ctx.options.validationWords))) return;
+  if (!v) return;
   // A value that is not known to be true (a parameter without default, false) stays silent.
   const on = cases(v).filter((c) => knownBoolean(c.value) === true);
+  // The pool's labels last: reading its tags evaluates them, and most pools are no validation environment anyway.
+  if (!on.length || labels(hp).some((t) => saysAny(t, ctx.options.validationWords))) return;
   for (const c of on) {
     ctx.report({
       uri: hp.source.uri,
