@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the editor tests (npm run test:editors) need:
-#   - Debian packages: chromium (driven by playwright-core), neovim (0.7, built-in LSP client),
+#   - Debian packages: chromium (driven by playwright-core), neovim (0.7, built-in LSP client), emacs-nox and
+#     elpa-eglot (Emacs 28 with Eglot), pre-commit (the hook test),
 #     libkrb5-dev and ripgrep (needed by code-server's native modules and search);
 #   - code-server (VS Code in the browser), built offline from the npm registry into a cache folder outside the repository:
 #     ${AVDSEC_EDITORS_CACHE:-$HOME/.cache/avdsec-editors}/code-server-<version>.
@@ -31,7 +32,12 @@ run() { "$@" >>"$LOG" 2>&1; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+# test/editors/emacs.test.ts: Emacs 28 and Eglot (built into Emacs 29, a package for Debian 12's Emacs 28).
+command -v emacs >/dev/null 2>&1 || missing+=(emacs-nox)
+dpkg-query -W -f='${Status}' elpa-eglot 2>/dev/null | grep -q 'ok installed' || missing+=(elpa-eglot)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+# test/editors/ci-integrations.test.ts installs the avdsec hook with pre-commit.
+command -v pre-commit >/dev/null 2>&1 || missing+=(pre-commit)
 [ -x /usr/bin/krb5-config ] || dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'ok installed' || missing+=(libkrb5-dev)
 # code-server's native modules are rebuilt with node-gyp.
 { command -v make && command -v g++; } >/dev/null 2>&1 || missing+=(build-essential)

@@ -1,19 +1,43 @@
--- Drives Neovim's built-in LSP client (0.7: vim.lsp.start_client; vim.lsp.start is 0.8+) against the avdsec language
--- server, headless: `nvim --headless -u NONE FILE... -c 'luafile test/editors/neovim-lsp.lua'`.
--- Every file on the argument list is attached; the diagnostics published for each, a hover and the code actions at
--- given positions are written as JSON to $AVDSEC_RESULT for test/editors/neovim.test.ts to check.
+-- Watches Neovim's built-in LSP client run the avdsec language server as a user's init.lua starts it (the Neovim 0.7
+-- setup of docs/editors.md), headless:
+--   nvim --headless --noplugin -u init.lua -i NONE -n --cmd 'luafile test/editors/neovim-lsp.lua' FILE... \
+--     -c 'lua AvdsecNeovimTest()'
+-- Loaded with --cmd, before init.lua, so that it sees every message the server sends; then `-c 'lua AvdsecNeovimTest()'`
+-- loads every file on the argument list (the setup attaches the server by file type), waits for the
+-- diagnostics, asks for a hover and the code actions at given positions, optionally turns a rule off in the client's
+-- settings, and writes all of it as JSON to $AVDSEC_RESULT for test/editors/neovim.test.ts to check.
 --
 -- Environment:
 --   AVDSEC_RESULT      file to write the JSON result to
---   AVDSEC_SERVER_CMD  JSON array: the server command, e.g. ["node", "dist/server.js", "--stdio"]
---   AVDSEC_ROOT        the workspace folder
---   AVDSEC_HOVER       JSON {"file": path, "line": 0-based, "character": 0-based}: where to ask for a hover
+--   AVDSEC_HOVER       JSON {"file": path, "line": 0-based, "character": 0-based}: where to ask for a hover (optional)
 --   AVDSEC_EXPECT      JSON {path: number}: how many diagnostics to wait for in each file (the CLI's count)
+--   AVDSEC_RULE_OFF    a rule id: after the checks above, set settings.avdsec.rules[id] = 'off' in the client's
+--                      config, tell the server (workspace/didChangeConfiguration), and record the diagnostics then
 --   AVDSEC_TIMEOUT_MS  how long to wait for diagnostics and answers (default 30000)
 
 local out = (assert(os.getenv('AVDSEC_RESULT'), 'AVDSEC_RESULT is not set'))
 local timeout = tonumber(os.getenv('AVDSEC_TIMEOUT_MS') or '30000')
-local result = { nvim = vim.version(), files = {}, hover = vim.NIL, codeActions = {}, log = {}, errors = {} }
+local result = {
+  nvim = vim.version(),
+  files = {},
+  filetypes = {},
+  clients = {},
+  hover = vim.NIL,
+  codeActions = {},
+  afterSettings = vim.NIL,
+  log = {},
+  errors = {},
+}
+
+local published = {} -- uri -> diagnostics (the latest publication)
+local default_publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
+  published[params.uri] = params.diagnostics
+  return default_publish(err, params, ctx, config)
+end
+vim.lsp.handlers['window/logMessage'] = function(_, params)
+  table.insert(result.log, params.message)
+end
 
 local function finish()
   local f = assert(io.open(out, 'w'))
@@ -26,60 +50,64 @@ local function fail(msg)
   table.insert(result.errors, tostring(msg))
 end
 
-local FILETYPES = { bicep = 'bicep', bicepparam = 'bicep-params', tf = 'terraform', tfvars = 'terraform-vars', json = 'json' }
+-- vim.lsp.buf_get_clients is 0.7's way; vim.lsp.get_clients replaces it from 0.10.
+local function clients_of(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr })
+  end
+  return vim.tbl_values(vim.lsp.buf_get_clients(bufnr))
+end
+
+local function avdsec_client(bufnr)
+  for _, c in ipairs(clients_of(bufnr)) do
+    if c.name == 'avdsec' then
+      return c
+    end
+  end
+end
 
 local function main()
-  local cmd = vim.json.decode((assert(os.getenv('AVDSEC_SERVER_CMD'), 'AVDSEC_SERVER_CMD is not set')))
-  local root = (assert(os.getenv('AVDSEC_ROOT'), 'AVDSEC_ROOT is not set'))
-  local hover_at = vim.json.decode(os.getenv('AVDSEC_HOVER') or 'null')
+  local hover_env = os.getenv('AVDSEC_HOVER')
+  local hover_at = (hover_env and hover_env ~= '') and vim.json.decode(hover_env) or nil
   local expect = vim.json.decode(os.getenv('AVDSEC_EXPECT') or '{}')
+  local rule_off = os.getenv('AVDSEC_RULE_OFF')
 
-  local published = {} -- uri -> diagnostics (the latest publication)
-  local ready = false
-  local client_id = vim.lsp.start_client({
-    name = 'avdsec',
-    cmd = cmd,
-    root_dir = root,
-    workspace_folders = { { uri = vim.uri_from_fname(root), name = 'examples' } },
-    handlers = {
-      ['textDocument/publishDiagnostics'] = function(_, params)
-        published[params.uri] = params.diagnostics
-      end,
-      ['window/logMessage'] = function(_, params)
-        table.insert(result.log, params.message)
-      end,
-    },
-    on_init = function()
-      ready = true
-    end,
-    on_exit = function(code, signal)
-      result.exit = { code = code, signal = signal }
-    end,
-  })
-  if not client_id then
-    return fail('vim.lsp.start_client returned nil')
-  end
-
-  -- Attach every file given on the command line.
+  -- Load every file given on the command line: file type detection and the setup's FileType autocommand do the rest.
   local buffers = {}
   for _, name in ipairs(vim.fn.argv()) do
     local path = vim.fn.fnamemodify(name, ':p')
     local bufnr = vim.fn.bufadd(path)
     vim.fn.bufload(bufnr)
-    local ext = path:match('%.([%w]+)$') or ''
-    vim.api.nvim_buf_set_option(bufnr, 'filetype', FILETYPES[ext] or ext)
-    if not vim.lsp.buf_attach_client(bufnr, client_id) then
-      fail('buf_attach_client failed for ' .. path)
-    end
     buffers[path] = bufnr
+    result.filetypes[path] = vim.api.nvim_buf_get_option(bufnr, 'filetype')
   end
 
-  local client = vim.lsp.get_client_by_id(client_id)
-  vim.wait(timeout, function()
-    return ready or result.exit ~= nil
-  end, 50)
-  if not ready then
-    return fail('the server did not initialize within ' .. timeout .. ' ms')
+  local function attached()
+    for _, bufnr in pairs(buffers) do
+      local c = avdsec_client(bufnr)
+      if not c or not c.initialized then
+        return false
+      end
+    end
+    return true
+  end
+  if not vim.wait(timeout, attached, 50) then
+    local missing = {}
+    for path, bufnr in pairs(buffers) do
+      if not avdsec_client(bufnr) then
+        table.insert(missing, path .. ' (filetype ' .. result.filetypes[path] .. ')')
+      end
+    end
+    return fail('no initialized avdsec client attached within ' .. timeout .. ' ms to: ' .. table.concat(missing, ', '))
+  end
+  local seen = {}
+  local client
+  for _, bufnr in pairs(buffers) do
+    client = avdsec_client(bufnr)
+    if not seen[client.id] then
+      seen[client.id] = true
+      table.insert(result.clients, { cmd = client.config.cmd, root = client.config.root_dir })
+    end
   end
   result.capabilities = {
     hover = client.server_capabilities.hoverProvider or false,
@@ -104,7 +132,7 @@ local function main()
     result.files[path] = published[vim.uri_from_fname(path)] or vim.NIL
   end
 
-  if hover_at ~= vim.NIL and hover_at ~= nil then
+  if hover_at then
     local bufnr = buffers[hover_at.file]
     if not bufnr then
       fail('hover file is not attached: ' .. hover_at.file)
@@ -139,14 +167,51 @@ local function main()
     end
   end
 
-  vim.lsp.stop_client(client_id)
+  -- The editor-only rule levels: where the setup keeps them (settings.avdsec.rules) is where the server reads them.
+  if rule_off and rule_off ~= '' then
+    local settings = client.config.settings
+    settings.avdsec = settings.avdsec or {}
+    settings.avdsec.rules = settings.avdsec.rules or {}
+    settings.avdsec.rules[rule_off] = 'off'
+    client.notify('workspace/didChangeConfiguration', { settings = settings })
+    local function gone()
+      for path, _ in pairs(buffers) do
+        for _, d in ipairs(published[vim.uri_from_fname(path)] or {}) do
+          if d.code == rule_off then
+            return false
+          end
+        end
+      end
+      return true
+    end
+    if not vim.wait(timeout, gone, 50) then
+      fail(rule_off .. ' was still reported ' .. timeout .. ' ms after it was turned off in the settings')
+    end
+    result.afterSettings = {}
+    for path, _ in pairs(buffers) do
+      result.afterSettings[path] = published[vim.uri_from_fname(path)] or vim.NIL
+    end
+  end
+
+  for id, _ in pairs(seen) do
+    vim.lsp.stop_client(id)
+  end
   vim.wait(5000, function()
-    return client.is_stopped()
+    for id, _ in pairs(seen) do
+      if not vim.lsp.client_is_stopped(id) then
+        return false
+      end
+    end
+    return true
   end, 50)
 end
 
-local ok, err = xpcall(main, debug.traceback)
-if not ok then
-  fail(err)
+-- Called by `-c 'lua AvdsecNeovimTest()'`, once Neovim has loaded init.lua and the first file. (Not from a VimEnter
+-- autocommand: files loaded there do not all get their file type in Neovim 0.7, even with nested = true.)
+function AvdsecNeovimTest()
+  local ok, err = xpcall(main, debug.traceback)
+  if not ok then
+    fail(err)
+  end
+  finish()
 end
-finish()

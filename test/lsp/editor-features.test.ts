@@ -105,6 +105,28 @@ describe('language server: editor settings, config problems, fix all, disable co
     assert.equal(s.stderr, '');
   });
 
+  it('takes avdsec settings pushed with didChangeConfiguration from a client it cannot ask, and registers only what the client takes', async () => {
+    dir = tempTree({ 'pooled.json': POOLED_ARM });
+    server = new ServerProcess();
+    const registered: string[] = [];
+    server.connection.onRequest('client/registerCapability', (p: { registrations: { method: string }[] }) => {
+      registered.push(...p.registrations.map((r) => r.method));
+      return null;
+    });
+    // Neovim 0.7 and Eglot: no workspace/configuration, no dynamic registration of didChangeConfiguration.
+    await server.initialize(pathToFileURL(dir).href, { textDocument: { publishDiagnostics: { relatedInformation: true } } });
+    const uri = uriOf('pooled.json');
+    const before = await server.waitForDiagnostics(uri, (d) => !!byCode(d, SSO) && !!byCode(d, MFA));
+    // MFA is info here (one level below its default, as nothing in the workspace shows Conditional Access); as an error, a warning.
+    assert.equal(severityOf(before, MFA), 3);
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: { avdsec: { rules: { [SSO]: 'off', [MFA]: 'error' } } } });
+    const diags = await server.waitForDiagnostics(uri, (d) => !byCode(d, SSO) && severityOf(d, MFA) === 2);
+    assert.ok(byCode(diags, ADMIN));
+    assert.equal(server.configurationRequests.length, 0);
+    assert.ok(!registered.includes('workspace/didChangeConfiguration'), registered.join(', '));
+    assert.equal(server.stderr, '');
+  });
+
   it('publishes the problems of .avdsec.json in that file, from the editor while it is open, from disk otherwise', async () => {
     const bad = '{\n  "rules": {\n    "no-such-rule": "warning",\n    "host-pool-sso-disabled": "loud"\n  }\n}\n';
     const s = await start({ 'pooled.json': POOLED_ARM, 'nested/.avdsec.json': bad });

@@ -47,6 +47,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   let folders: string[] = [];
   let caps: EditCapabilities = { documentChanges: false, createFiles: false };
   let watchRegistration = false;
+  let configurationRegistration = false;
   const published = new Map<string, string>();
   const publishedConfigs = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -89,6 +90,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     );
     const c = params.capabilities;
     settings.supported = !!c.workspace?.configuration;
+    configurationRegistration = settings.supported && !!c.workspace?.didChangeConfiguration?.dynamicRegistration;
     caps = {
       documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
       createFiles: !!c.workspace?.workspaceEdit?.resourceOperations?.includes('create'),
@@ -113,7 +115,8 @@ export function startServer(connection: Connection, grammarsDir: string): void {
 
   connection.onInitialized(async () => {
     const registrationFailed = (e: unknown) => connection.console.warn(`[avdsec] the client refused a registration: ${(e as Error).message}`);
-    if (settings.supported) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
+    // Only a client that says it takes this registration (Eglot does not, and warns at every start).
+    if (configurationRegistration) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
     if (watchRegistration) {
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
@@ -330,8 +333,8 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     schedule(DEBOUNCE_MS, config ? undefined : p.changes[0]?.uri);
   });
 
-  connection.onDidChangeConfiguration(() => {
-    settings.clear();
+  connection.onDidChangeConfiguration((p) => {
+    settings.changed(p.settings);
     schedule(0);
   });
 

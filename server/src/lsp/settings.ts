@@ -5,11 +5,13 @@ import { DEFAULT_SETTINGS, RULE_LEVEL_SETTINGS, type RuleLevelSetting, type Sett
 export class SettingsCache {
   private readonly cache = new Map<string, Promise<Settings>>();
   supported = false;
+  /** What a client without `workspace/configuration` pushed with `workspace/didChangeConfiguration` (its `avdsec` section). */
+  private pushed: Settings = DEFAULT_SETTINGS;
 
   constructor(private readonly connection: Connection) {}
 
   get(uri: string): Promise<Settings> {
-    if (!this.supported) return Promise.resolve(DEFAULT_SETTINGS);
+    if (!this.supported) return Promise.resolve(this.pushed);
     let s = this.cache.get(uri);
     if (!s) {
       s = this.connection.workspace
@@ -19,6 +21,17 @@ export class SettingsCache {
       this.cache.set(uri, s);
     }
     return s;
+  }
+
+  /**
+   * The client says settings changed. A client that cannot be asked (Neovim 0.7 by default, some other LSP clients)
+   * sends them here, the whole settings object or `{ avdsec: ... }`; the others are asked again.
+   */
+  changed(settings: unknown): void {
+    this.cache.clear();
+    if (this.supported || !settings || typeof settings !== 'object') return;
+    const section = (settings as Record<string, unknown>).avdsec;
+    if (section !== undefined) this.pushed = normalize(section);
   }
 
   clear(): void {
