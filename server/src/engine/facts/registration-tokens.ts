@@ -1,7 +1,7 @@
 import type { AvdGraph } from '../graph';
 import { TYPES } from '../graph/links';
 import { SCALE_SET_EXTENSION } from '../graph/session-hosts';
-import { typeIs } from '../graph/resources';
+import { typeIs, typeOf } from '../graph/resources';
 import { targetsOf } from '../graph/targets';
 import type { Location, Range, RefValue, Resource, Value } from '../model';
 import { entry, get } from '../values';
@@ -218,6 +218,10 @@ export const TOKEN_SINKS: { type: string; path: string[]; public?: boolean }[] =
   { type: TYPES.extension, path: ['properties', 'settings', 'properties', 'registrationInfoTokenCredential', 'Password'], public: true },
 ];
 
+/** TOKEN_SINKS by resource type: every rule about tokens asks for every resource. */
+const SINKS_BY_TYPE = new Map<string, typeof TOKEN_SINKS>();
+for (const sink of TOKEN_SINKS) SINKS_BY_TYPE.set(sink.type, [...(SINKS_BY_TYPE.get(sink.type) ?? []), sink]);
+
 /** A value read at a path of a resource, in one case, with where in the resource's document it shows. */
 export interface ValueAt {
   value: Value;
@@ -272,8 +276,9 @@ export function valuesAt(r: Resource, path: readonly string[]): ValueAt[] {
 
 /** The values a resource passes where a registration token goes, with their paths and whether the place is public. */
 export function tokenSinks(r: Resource): (ValueAt & { path: string[]; public: boolean })[] {
-  const type = r.type.toLowerCase().split('@')[0];
-  return TOKEN_SINKS.filter((s) => s.type === type).flatMap((s) => valuesAt(r, s.path).map((v) => ({ ...v, path: s.path, public: !!s.public })));
+  const sinks = SINKS_BY_TYPE.get(typeOf(r));
+  if (!sinks) return [];
+  return sinks.flatMap((s) => valuesAt(r, s.path).map((v) => ({ ...v, path: s.path, public: !!s.public })));
 }
 
 /** Where a script or an extension may carry a token in its text (a command line, a script, a parameter). */
