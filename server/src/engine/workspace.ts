@@ -91,6 +91,13 @@ export class Workspace {
   private readonly unsure = new Set<string>();
   /** Documents read while their parser was restarting (after an abort on another file): read again once it is back. */
   private readonly retrying = new Set<string>();
+  /**
+   * Counts the changes that can leave a document to read (a file set or deleted, a model forgotten, a document whose
+   * callers changed); `readAll` is the count when every document was last read. The graph asks before each file's
+   * findings: without this, a scan of n files walked all n documents n times.
+   */
+  private changes = 0;
+  private readAll = -1;
 
   constructor(
     readonly grammars: Grammars,
@@ -112,6 +119,7 @@ export class Workspace {
    * .avdsec.json); the parameters files whose pairing changed are read again, and so are the templates they serve.
    */
   setParameterFiles(templatesOf: (uri: string) => readonly string[]): void {
+    this.changes++;
     this.templatesOf = templatesOf;
     for (const f of this.files.values()) {
       if (f.language !== 'arm-parameters') continue;
@@ -129,6 +137,7 @@ export class Workspace {
 
   /** Adds or updates a file. Returns false (and forgets the file) when avdsec does not read it. */
   set(uri: string, text: string, version = 0, changes?: TextChange[]): boolean {
+    this.changes++;
     const language = detectLanguage(uri, text);
     const old = this.files.get(uri);
     if (!language) {
@@ -173,6 +182,7 @@ export class Workspace {
   }
 
   private recheck(uris: string[]): void {
+    this.changes++;
     for (const u of uris) if (this.files.get(u)?.doc) this.unsure.add(u);
   }
 
@@ -198,6 +208,7 @@ export class Workspace {
   }
 
   delete(uri: string): void {
+    this.changes++;
     const old = this.files.get(uri);
     if (this.files.delete(uri)) {
       this.graphCache = undefined;
@@ -240,6 +251,7 @@ export class Workspace {
   }
 
   private invalidate(uri: string): void {
+    this.changes++;
     this.compiled.changed();
     this.neutralForGraph.delete(uri);
     this.neutralForLinks.delete(uri);
@@ -369,8 +381,19 @@ export class Workspace {
   }
 
   documents(): Document[] {
-    this.read(this.uris());
+    this.readEverything();
     return this.uris().map((u) => this.files.get(u)!.doc!);
+  }
+
+  /** Reads every document not read yet, or whose callers changed; nothing when nothing changed since the last time. */
+  private readEverything(): void {
+    // Reading may forget models it had passed (a Terraform file read again forgets its readers): again until it forgets
+    // none, as the walk over every document did at each call before.
+    for (let round = 0; round < 8 && this.readAll !== this.changes; round++) {
+      const before = this.changes;
+      this.read(this.uris());
+      if (this.changes === before) this.readAll = before;
+    }
   }
 
   /** Per host pool, what the graph links and how (`avdsec graph`, the LSP graph request). */
@@ -397,7 +420,7 @@ export class Workspace {
   graph(): AvdGraph {
     this.recover();
     // Documents whose inputs changed are read again first: the graph swaps them in with the edited ones.
-    this.read(this.uris());
+    this.readEverything();
     if (this.graphCache && this.replaced.size) {
       for (const [uri, prev] of this.replaced) {
         const next = this.document(uri);

@@ -34,7 +34,7 @@ export function readRegularFile(file: string, limit: number, options: { noFollow
     if (!stat.isFile()) return { ok: false, reason: `not a regular file (${fileKind(stat)})` };
     if (stat.size > limit) return { ok: false, reason: `over the ${formatSize(limit)} limit`, tooLarge: { size: stat.size, head: readAt(fd, 4096) } };
     // The size can be wrong (files under /proc say 0) or change while reading: read at most one byte over the limit.
-    const bytes = readAt(fd, limit + 1);
+    const bytes = readAt(fd, limit + 1, stat.size);
     if (bytes.length > limit)
       return { ok: false, reason: `over the ${formatSize(limit)} limit`, tooLarge: { size: bytes.length, head: bytes.subarray(0, 4096) } };
     return { ok: true, bytes, mode: stat.mode & 0o7777 };
@@ -45,16 +45,22 @@ export function readRegularFile(file: string, limit: number, options: { noFollow
   }
 }
 
-/** Up to `max` bytes from the start of an open file. */
-function readAt(fd: number, max: number): Buffer {
+/**
+ * Up to `max` bytes from the start of an open file. The first read asks for the size the file says it has (`expected`)
+ * and one byte more, so that most files take one read into a buffer of their size; the rest goes in 1 MB chunks. Only
+ * the bytes read are kept (the buffers are not zeroed first, and what a read did not fill is cut off).
+ */
+function readAt(fd: number, max: number, expected = 0): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
+  let want = Math.max(1, Math.min(expected + 1, 1024 * 1024 * 64));
   while (total < max) {
-    const chunk = Buffer.alloc(Math.min(max - total, 1024 * 1024));
+    const chunk = Buffer.allocUnsafe(Math.min(max - total, want));
     const n = fs.readSync(fd, chunk, 0, chunk.length, total);
     if (n === 0) break;
     chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
     total += n;
+    want = 1024 * 1024;
   }
   return Buffer.concat(chunks, total);
 }
