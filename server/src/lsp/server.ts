@@ -156,7 +156,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     const all = ws.engine.uris();
     const linksChanged = ws.engine.linksChanged();
     const touched = ws.engine.takeTouched();
-    const uris = everything || linksChanged ? all : all.filter((u) => changed.has(u) || touched.has(u));
+    const pending = everything || linksChanged ? all : all.filter((u) => changed.has(u) || touched.has(u));
+    // The documents open in the editor first: their diagnostics are the ones the user is looking at.
+    const uris = [...pending.filter((u) => ws!.isOpen(u)), ...pending.filter((u) => !ws!.isOpen(u))];
     const removed = [...changed].filter((u) => !ws!.engine.has(u) && !ws!.isConfigFile(u) && !ws!.tooLargeMessage(u));
     const wasEverything = everything;
     everything = false;
