@@ -228,6 +228,11 @@ export interface DocumentFacts {
   outputs?: Map<string, ObjectEntry>;
   /** The outputs of the nested deployments an ARM template holds, by the key of the `Microsoft.Resources/deployments` resource. */
   deploymentOutputs?: Map<string, ObjectValue>;
+  /**
+   * The values an ARM nested deployment with inner scope passes to its template's parameters, by the deployment's
+   * resource key and the parameter's name: evaluated once, when the template or a rule first reads them.
+   */
+  nestedParameterValues?: Map<string, ReadonlyMap<string, () => Value>>;
   /** An ARM template Bicep compiled (`metadata._generator.name` is `bicep`). */
   compiledFromBicep?: boolean;
   /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */

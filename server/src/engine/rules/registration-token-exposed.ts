@@ -339,12 +339,15 @@ function nestedParameters(graph: AvdGraph, r: Resource, report: (r: Report) => v
   const passed = get(r.body, 'properties', 'parameters');
   const declared = get(template, 'parameters');
   const name = r.source.symbol ?? '';
+  const doc = graph.documents.find((d) => d.uri === r.source.uri);
+  // The values the template itself reads: evaluated once for both.
+  const given = doc?.facts.nestedParameterValues?.get(r.key);
   for (const e of passed?.kind === 'object' ? passed.entries : []) {
     // The declaration first: it is cheap to read, and a secure one makes the value's origin moot.
     const decl = entry(declared, e.key);
     const type = knownString(get(decl?.value, 'type'));
     if (!decl || type === undefined || /^secure/i.test(type)) continue;
-    const value = get(e.value, 'value');
+    const value = given?.get(e.key)?.() ?? get(e.value, 'value');
     if (!carriedToken(graph, value)) continue;
     report({
       uri: r.source.uri,
@@ -359,7 +362,7 @@ function nestedParameters(graph: AvdGraph, r: Resource, report: (r: Report) => v
   }
   const declaredOutputs = get(template, 'outputs');
   if (declaredOutputs?.kind !== 'object' || !declaredOutputs.entries.length) return;
-  const outputs = graph.documents.find((d) => d.uri === r.source.uri)?.facts.deploymentOutputs?.get(r.key);
+  const outputs = doc?.facts.deploymentOutputs?.get(r.key);
   for (const e of declaredOutputs?.kind === 'object' ? declaredOutputs.entries : []) {
     const type = knownString(get(e.value, 'type'));
     if (type === undefined || /^secure/i.test(type)) continue;

@@ -472,12 +472,18 @@ class TemplateReader {
     const inner = stringOf(prop(prop(properties, 'expressionEvaluationOptions'), 'scope'))?.toLowerCase() === 'inner';
     const provided = new Map<string, () => Value>();
     if (inner) {
+      const values = new Map<string, () => Value>();
       for (const p of props(prop(properties, 'parameters'))) {
         const valueNode = prop(p.value, 'value');
         let cached: Value | undefined;
-        if (valueNode) provided.set(p.key, () => (cached ??= this.value(valueNode, outerScope)));
-        else if (prop(p.value, 'reference')) provided.set(p.key, () => (cached ??= this.keyVaultReference(p.value, outerScope) ?? unknown(nodeRange(p.value))));
+        if (valueNode) {
+          const passed = () => (cached ??= this.value(valueNode, outerScope));
+          provided.set(p.key, passed);
+          values.set(p.key, passed);
+        } else if (prop(p.value, 'reference'))
+          provided.set(p.key, () => (cached ??= this.keyVaultReference(p.value, outerScope) ?? unknown(nodeRange(p.value))));
       }
+      (this.doc.facts.nestedParameterValues ??= new Map()).set(this.key(ctx.path, symbol), values);
     }
     const rgNode = prop(n, 'resourceGroup');
     const subNode = prop(n, 'subscriptionId');
