@@ -97,6 +97,32 @@ describe('CLI: scan FILE... checks the named files with their repository as cont
     assert.deepEqual(lines(one), lines(whole, 'avd/hosts.bicep'));
   });
 
+  it("never takes the home folder whole as the context of a file outside a repository, only the file's own folder", async () => {
+    // The caller in the home folder links to the module in a folder below it.
+    const files = caseFiles('registration-token-exposed/arm-settings-from-module', '');
+    const home = tempTree({
+      'main.json': files['main.json'].replace('"relativePath": "extension.json"', '"relativePath": "avd/extension.json"'),
+      'avd/extension.json': files['extension.json'],
+    });
+    const saved = process.env.HOME;
+    process.env.HOME = fs.realpathSync(home);
+    try {
+      const whole = await scanJson(home, '.');
+      assert.ok(lines(whole, 'avd/extension.json').length > 0, 'the caller makes the module report');
+      // From the home folder, the module alone: its caller is not read, so it is judged as it is on its own.
+      const named = await scanJson(home, 'avd/extension.json');
+      const alone = await scanJson(tempTree({ 'extension.json': files['extension.json'] }), '.');
+      assert.deepEqual(
+        lines(named).map((l) => l.replace(/^[^:]*/, '')),
+        lines(alone).map((l) => l.replace(/^[^:]*/, '')),
+      );
+      assert.notDeepEqual(lines(named), lines(whole, 'avd/extension.json'));
+    } finally {
+      if (saved === undefined) delete process.env.HOME;
+      else process.env.HOME = saved;
+    }
+  });
+
   it('says so in its help', async () => {
     const r = await avdsec(['scan', '--help']);
     assert.match(

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
@@ -145,14 +146,16 @@ function namedFiles(targets: readonly string[], cwd: string): string[] {
 
 /**
  * Where the deployment of a named file may be: the repository it is in (the nearest folder with `.git`), else the
- * current folder when the file is inside it, else its own folder. Nothing outside is read.
+ * current folder when the file is inside it, else its own folder. Nothing outside is read. The file system's root and
+ * the home folder are never taken whole as a context (a container's working directory is often `/`).
  */
 function contextRoot(file: string, cwd: string): string {
   for (let d = path.dirname(file); ; d = path.dirname(d)) {
     if (fs.existsSync(path.join(d, '.git'))) return d;
     if (path.dirname(d) === d) break;
   }
-  return isInside(file, cwd) ? cwd : path.dirname(file);
+  const tooWide = cwd === path.parse(cwd).root || cwd === os.homedir();
+  return isInside(file, cwd) && !tooWide ? cwd : path.dirname(file);
 }
 
 /**
