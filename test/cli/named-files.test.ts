@@ -97,12 +97,14 @@ describe('CLI: scan FILE... checks the named files with their repository as cont
     assert.deepEqual(lines(one), lines(whole, 'avd/hosts.bicep'));
   });
 
-  it("never takes the home folder whole as the context of a file outside a repository, only the file's own folder", async () => {
+  it("never takes the home folder whole as a named file's context, not even as a repository: only the file's own folder", async () => {
     // The caller in the home folder links to the module in a folder below it.
     const files = caseFiles('registration-token-exposed/arm-settings-from-module', '');
     const home = tempTree({
       'main.json': files['main.json'].replace('"relativePath": "extension.json"', '"relativePath": "avd/extension.json"'),
       'avd/extension.json': files['extension.json'],
+      // A home folder kept in git (dotfiles) is no repository either.
+      '.git/HEAD': 'ref: refs/heads/main\n',
     });
     const saved = process.env.HOME;
     process.env.HOME = fs.realpathSync(home);

@@ -150,12 +150,13 @@ function namedFiles(targets: readonly string[], cwd: string): string[] {
  * the home folder are never taken whole as a context (a container's working directory is often `/`).
  */
 function contextRoot(file: string, cwd: string): string {
+  const tooWide = (d: string) => d === path.parse(d).root || d === os.homedir();
   for (let d = path.dirname(file); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return d;
+    // A home folder kept in git (dotfiles) is no repository of infrastructure code.
+    if (fs.existsSync(path.join(d, '.git'))) return tooWide(d) ? path.dirname(file) : d;
     if (path.dirname(d) === d) break;
   }
-  const tooWide = cwd === path.parse(cwd).root || cwd === os.homedir();
-  return isInside(file, cwd) && !tooWide ? cwd : path.dirname(file);
+  return isInside(file, cwd) && !tooWide(cwd) ? cwd : path.dirname(file);
 }
 
 /**
