@@ -5,7 +5,7 @@ import { linkNeutralEdit } from '../../server/src/engine/adapters/arm/adapter';
 import { type JsonNode, parseJson, patchJson } from '../../server/src/engine/adapters/arm/json';
 import { bicepLinkNeutralEdit } from '../../server/src/engine/adapters/bicep/link-neutral';
 import { parseBicep } from '../../server/src/engine/adapters/bicep/parser';
-import { buildGraph, linkFacts, linkSignature, swapDocument } from '../../server/src/engine/graph';
+import { buildGraph, linkFacts, linkSignature, linkSignatures, swapDocument } from '../../server/src/engine/graph';
 import { LINKS, linkPaths, linksProperty, type Path } from '../../server/src/engine/graph/links';
 import type { Document, ObjectValue, Resource, Value } from '../../server/src/engine/model';
 import { Workspace } from '../../server/src/engine/workspace';
@@ -101,8 +101,10 @@ describe('graph: what links what is declared once (graph/links.ts)', () => {
     const docs = originals.map(wrap);
     const graph = buildGraph(docs);
     assert.ok(graph.sessionHosts.length > 20 && graph.roleAssignments.length > 20 && graph.caPolicies.length > 5);
+    // All documents' signatures in one pass are each document's own.
+    const together = linkSignatures(graph, new Set(docs.map((d) => d.uri)));
     docs.forEach((d, i) => {
-      linkSignature(graph, d.uri);
+      assert.equal(together.get(d.uri), linkSignature(graph, d.uri), d.uri);
       assert.ok(swapDocument(graph, d, wrap(originals[i])));
     });
     assert.deepEqual([...outside].sort(), []);

@@ -18,7 +18,7 @@ import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
 import { overview, type Overview } from './overview';
-import { buildGraph, linkFacts, linkSignature, ssoSignature, swapDocument, type AvdGraph } from './graph';
+import { buildGraph, linkFacts, linkSignatures, ssoSignature, swapDocument, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
 import { detectLanguage, type Grammars } from './parse';
@@ -278,6 +278,10 @@ export class Workspace {
   linksChanged(): boolean {
     const graph = this.graph();
     let changed = false;
+    const signed = linkSignatures(
+      graph,
+      new Set([...this.dirtyLinks].filter((uri) => this.files.has(uri) && !(this.neutralForLinks.has(uri) && this.signatures.has(uri)))),
+    );
     for (const uri of this.dirtyLinks) {
       const doc = this.files.get(uri)?.doc;
       const sso = doc ? ssoSignature(doc) : undefined;
@@ -285,7 +289,7 @@ export class Workspace {
       if (sso === undefined) this.ssoSignatures.delete(uri);
       else this.ssoSignatures.set(uri, sso);
       if (this.neutralForLinks.has(uri) && this.signatures.has(uri)) continue;
-      const sig = this.files.has(uri) ? linkSignature(graph, uri) : undefined;
+      const sig = signed.get(uri);
       if (sig !== this.signatures.get(uri)) changed = true;
       if (sig === undefined) this.signatures.delete(uri);
       else this.signatures.set(uri, sig);

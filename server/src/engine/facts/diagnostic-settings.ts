@@ -135,20 +135,43 @@ export type LogCoverage = { kind: 'none' } | { kind: 'unknown' } | { kind: 'some
  * this resource, makes the answer unknown.
  */
 export function logCoverage(graph: AvdGraph, subject: Resource): LogCoverage {
-  const type = typeOf(subject);
-  const mine: DiagnosticLink[] = [];
-  let unknown = false;
-  for (const l of diagnosticLinks(graph)) {
-    if (l.target) {
-      if (l.target.key === subject.key) mine.push(l);
-    } else if (!l.targetType || l.targetType === type) unknown = true;
-  }
+  const index = coverageIndex(diagnosticLinks(graph));
+  const mine = index.byTarget.get(subject.key) ?? [];
+  const unknown = index.anyUnread || index.unreadTypes.has(typeOf(subject));
   if (mine.some((l) => l.categories === 'all')) return { kind: 'some', settings: mine.map((l) => l.setting), categories: 'all' };
   if (unknown || mine.some((l) => l.categories === 'unknown')) return { kind: 'unknown' };
   if (!mine.length) return { kind: 'none' };
   const categories = new Set<string>();
   for (const l of mine) (l.categories as ReadonlySet<string>).forEach((c) => categories.add(c));
   return { kind: 'some', settings: mine.map((l) => l.setting), categories };
+}
+
+interface CoverageIndex {
+  /** The settings whose target is followed, by the target's key, in the order of the settings. */
+  byTarget: Map<string, DiagnosticLink[]>;
+  /** The types of the targets not followed whose ids still say their type. */
+  unreadTypes: Set<string>;
+  /** A setting whose target says nothing, not even its type. */
+  anyUnread: boolean;
+}
+
+const coverageIndexes = new WeakMap<readonly DiagnosticLink[], CoverageIndex>();
+
+/** The diagnostic links by target, once per version of the documents: each resource asks (pools, groups, workspaces). */
+function coverageIndex(links: readonly DiagnosticLink[]): CoverageIndex {
+  let index = coverageIndexes.get(links);
+  if (index) return index;
+  index = { byTarget: new Map(), unreadTypes: new Set(), anyUnread: false };
+  for (const l of links) {
+    if (l.target) {
+      const list = index.byTarget.get(l.target.key);
+      if (list) list.push(l);
+      else index.byTarget.set(l.target.key, [l]);
+    } else if (!l.targetType) index.anyUnread = true;
+    else index.unreadTypes.add(l.targetType);
+  }
+  coverageIndexes.set(links, index);
+  return index;
 }
 
 /** What is missing of a resource's logs: every setting, or the `required` categories (as written) its settings leave out. */

@@ -14,25 +14,39 @@ import { principalOf, type RoleAssignmentNode, type RoleCase, roleSource } from 
  * depend on. When an edit leaves it unchanged, no other document's findings can change.
  */
 export function linkSignature(graph: AvdGraph, uri: string): string {
-  const out: string[] = [];
-  const mine = (r: Resource) => r.source.uri === uri;
+  return linkSignatures(graph, new Set([uri])).get(uri)!;
+}
+
+/**
+ * The link signatures of several documents in one pass over the graph: a workspace's first check asks for all of
+ * them, and a pass per document made it quadratic (10,000 files took minutes).
+ */
+export function linkSignatures(graph: AvdGraph, uris: ReadonlySet<string>): Map<string, string> {
+  const out = new Map<string, string[]>();
+  for (const u of uris) out.set(u, []);
+  const add = (uri: string, line: string) => out.get(uri)?.push(line);
   for (const hp of graph.hostPools) {
-    if (!mine(hp.resource)) continue;
+    if (!out.has(hp.resource.source.uri)) continue;
     const poolType = poolTypeOf(hp.resource) ?? { kind: 'null', range: { start: 0, end: 0 } };
     const types = cases(poolType).map((c) => identityKey(c.value));
-    out.push(
+    add(
+      hp.resource.source.uri,
       `hp ${hp.resource.key} ${identityKey(resourceName(hp.resource))} ${identityKey(resourceGroupOf(hp.resource))} ${types.join('|')} ${!!hp.resource.source.existing}`,
     );
   }
   // Resources other files' findings are judged by (principals, the network path, endpoints, storage, policy assignments).
-  for (const d of graph.documents)
-    if (d.uri === uri) for (const r of d.resources) if (FACTS.has(r.type.split('@')[0].toLowerCase())) out.push(`fact ${r.key} ${valueKey(r.body)}`);
+  for (const d of graph.documents) {
+    const lines = out.get(d.uri);
+    if (lines) for (const r of d.resources) if (FACTS.has(r.type.split('@')[0].toLowerCase())) lines.push(`fact ${r.key} ${valueKey(r.body)}`);
+  }
   for (const h of graph.sessionHosts) {
-    if (mine(h.vm) || h.extensions.some(mine))
-      out.push(`sh ${h.vm.key} ${identityKey(resourceGroupOf(h.vm))} ${h.joinType} ${h.hostPool?.resource.key} ${h.extensions.map((e) => e.key).join(',')}`);
+    const owners = new Set([h.vm.source.uri, ...h.extensions.map((e) => e.source.uri)].filter((u) => out.has(u)));
+    if (!owners.size) continue;
+    const line = `sh ${h.vm.key} ${identityKey(resourceGroupOf(h.vm))} ${h.joinType} ${h.hostPool?.resource.key} ${h.extensions.map((e) => e.key).join(',')}`;
+    for (const u of owners) add(u, line);
   }
   for (const ra of graph.roleAssignments) {
-    if (!mine(ra.resource)) continue;
+    if (!out.has(ra.resource.source.uri)) continue;
     const scope =
       ra.scope.kind === 'vm'
         ? ra.scope.vm.key
@@ -41,21 +55,25 @@ export function linkSignature(graph: AvdGraph, uri: string): string {
           : ra.scope.kind === 'other'
             ? ra.scope.target?.key
             : '';
-    out.push(`ra ${ra.resource.key} ${ra.roles.map((r) => r.role?.guid).join(',')} ${ra.scope.kind}:${scope} ${identityKey(ra.principal)} ${ra.covers.length}`);
+    add(
+      ra.resource.source.uri,
+      `ra ${ra.resource.key} ${ra.roles.map((r) => r.role?.guid).join(',')} ${ra.scope.kind}:${scope} ${identityKey(ra.principal)} ${ra.covers.length}`,
+    );
   }
-  for (const g of graph.appGroups) if (mine(g.resource)) out.push(`ag ${g.resource.key} ${g.hostPool?.resource.key}`);
-  for (const a of graph.applications) if (mine(a.resource)) out.push(`app ${a.resource.key} ${a.appGroup?.resource.key}`);
-  for (const w of graph.workspaces) if (mine(w.resource)) out.push(`ws ${w.resource.key} ${w.appGroups.map((g) => g.resource.key).join(',')}`);
-  for (const p of graph.caPolicies) if (mine(p)) out.push(`ca ${p.key} ${valueKey(p.body)}`);
+  for (const g of graph.appGroups) add(g.resource.source.uri, `ag ${g.resource.key} ${g.hostPool?.resource.key}`);
+  for (const a of graph.applications) add(a.resource.source.uri, `app ${a.resource.key} ${a.appGroup?.resource.key}`);
+  for (const w of graph.workspaces) add(w.resource.source.uri, `ws ${w.resource.key} ${w.appGroups.map((g) => g.resource.key).join(',')}`);
+  for (const p of graph.caPolicies) if (out.has(p.source.uri)) add(p.source.uri, `ca ${p.key} ${valueKey(p.body)}`);
   for (const d of graph.documents)
-    if (d.uri === uri)
-      out.push(
+    if (out.has(d.uri))
+      add(
+        d.uri,
         `doc ${d.resources.length} ${(d.facts.providers ?? []).join(',')} ${d.resources
           .filter((r) => /desktopvirtualization/i.test(r.type))
           .map((r) => r.key)
           .join(',')}`,
       );
-  return out.join('\n');
+  return new Map([...out].map(([u, lines]) => [u, lines.join('\n')]));
 }
 
 const FACTS: ReadonlySet<string> = new Set(FACT_TYPES);

@@ -3,7 +3,7 @@ export type { ApplicationNode } from './applications';
 export { type AvdGraph, buildGraph } from './build';
 export { type HostPoolNode, poolTypeOf } from './host-pools';
 export { identityKey, indexBy } from './identity';
-export { linkFacts, linkSignature, ssoSignature, swapDocument } from './incremental';
+export { linkFacts, linkSignature, linkSignatures, ssoSignature, swapDocument } from './incremental';
 export { linksProperty } from './links';
 export { location, parentNameOf, resourceGroupOf, resourceName, sameTemplate, typeIs, typeOf } from './resources';
 export type { EndUsers, RoleAssignmentNode, RoleCase, ScopeInfo } from './role-assignments';
