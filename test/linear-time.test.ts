@@ -68,8 +68,11 @@ describe(`linear time on adversarial inputs (${Math.round(SIZE / 1024)} KB, RDP 
       const e = engine();
       const limit = (MS_PER_MB * input.text.length) / MB + ALLOWANCE_MS;
       let big = await analyze(e, input);
-      // A garbage collection can land in one run: a second run decides.
+      // A garbage collection can land in one run: a second run decides. On a loaded machine (CI beside other jobs) both
+      // can be slow: an input over the limit gets the best of three more runs before it fails (a real regression is slow
+      // in every run; the limit stays what it is).
       if (big.ms > limit / 2) big = await analyze(e, input, 2);
+      if (big.ms > limit) big = await analyze(e, input, 3);
       if (process.env.LINEAR_VERBOSE) console.log(`      ${big.ms.toFixed(0)} ms of ${limit.toFixed(0)} ${input.name}`);
       assert.deepEqual(big.problems, [], 'no adapter or rule may fail on it');
       assert.ok(big.ms <= limit, `${big.ms.toFixed(0)} ms of CPU for ${(input.text.length / 1024).toFixed(0)} KB, over ${limit.toFixed(0)} ms`);
