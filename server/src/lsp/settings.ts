@@ -34,10 +34,6 @@ export class SettingsCache {
     if (section !== undefined) this.pushed = normalize(section);
   }
 
-  clear(): void {
-    this.cache.clear();
-  }
-
   forget(uri: string): void {
     this.cache.delete(uri);
   }

@@ -189,7 +189,8 @@ function walk(v: Value | undefined, path: string[], depth: number, visit: (s: St
   }
 }
 
-function textOf(s: StringValue): string {
+/** A string's known text, each interpolated part a space. */
+export function textOf(s: StringValue): string {
   return s.parts.map((p) => (p.kind === 'text' ? p.text : ' ')).join('');
 }
 

@@ -1,11 +1,11 @@
 import type { AvdGraph } from '../graph';
 import { typeOf } from '../graph/resources';
 import { targetsOf, type Targets } from '../graph/targets';
-import type { Document, RefValue, Resource, Value } from '../model';
+import type { Document, RefValue, Resource, StringValue, Value } from '../model';
 import { parseResourceId } from '../resource-id';
 import { cases, entry, knownBoolean, knownString } from '../values';
 import { someDocumentMentions } from './mentions';
-import { ACCOUNT_TYPES } from './profile-storage';
+import { ACCOUNT_TYPES, textOf } from './profile-storage';
 
 /**
  * Storage account access keys and the settings that let them work: where a key read at deployment (ARM and Bicep
@@ -94,7 +94,7 @@ function readFlows(graph: AvdGraph): KeyFlow[] {
       if (!readsKey(ref)) return;
       const read = keyRead(targets, ref, r);
       if (!read) return;
-      const text = items(at.texts).map(knownText).join(' ');
+      const text = items(at.texts).map(textOf).join(' ');
       mounts ??= mountsShare(r.body);
       out.push({ receiver: r, to, read: ref, ...read, keys: items(at.keys).join(' '), text, mounts, when: at.when });
     });
@@ -107,10 +107,7 @@ function mountsShare(v: Value | undefined, depth = 0): boolean {
   if (!v || depth > 24) return false;
   switch (v.kind) {
     case 'string':
-      return (
-        MOUNT_WORDS.test(v.parts.map((p) => (p.kind === 'text' ? p.text : ' ')).join('')) ||
-        v.parts.some((p) => p.kind === 'hole' && mountsShare(p.value, depth + 1))
-      );
+      return MOUNT_WORDS.test(textOf(v)) || v.parts.some((p) => p.kind === 'hole' && mountsShare(p.value, depth + 1));
     case 'choice':
       return v.options.some((o) => mountsShare(o.value, depth + 1));
     case 'object':
@@ -130,7 +127,7 @@ interface Chain<T> {
 
 interface At {
   keys?: Chain<string>;
-  texts?: Chain<Value & { kind: 'string' }>;
+  texts?: Chain<StringValue>;
   when: string;
 }
 
@@ -139,8 +136,6 @@ function items<T>(c: Chain<T> | undefined): T[] {
   for (let x = c; x; x = x.prev) out.push(x.item);
   return out.reverse();
 }
-
-const knownText = (v: Value & { kind: 'string' }) => v.parts.map((p) => (p.kind === 'text' ? p.text : ' ')).join('');
 
 const joinCases = (a: string, b: string) => (a && b && a !== b ? `${a} and ${b}` : a || b);
 

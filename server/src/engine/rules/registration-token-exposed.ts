@@ -197,7 +197,7 @@ function check(deployment: Deployment, ctx: RuleContext): void {
       }
     }
   }
-  for (const r of resources) if (typeOf(r) === DEPLOYMENT) nestedParameters(graph, r, report);
+  for (const r of resources) if (typeOf(r) === DEPLOYMENT) nestedParameters(graph, byUri.get(r.source.uri), r, report);
   for (const r of resources) {
     const doc = byUri.get(r.source.uri);
     if (!doc || (doc.language !== 'bicep' && doc.language !== 'arm')) continue;
@@ -333,13 +333,12 @@ function parameterReport(doc: Document, s: DocumentSymbolInfo, note: RelatedInfo
  * A nested deployment with its template written inline (what Bicep compiles a module to): a parameter it passes the
  * token to, declared without `securestring` in the inner template. Its outputs that return the token, the same.
  */
-function nestedParameters(graph: AvdGraph, r: Resource, report: (r: Report) => void): void {
+function nestedParameters(graph: AvdGraph, doc: Document | undefined, r: Resource, report: (r: Report) => void): void {
   const template = get(r.body, 'properties', 'template');
   if (template?.kind !== 'object') return;
   const passed = get(r.body, 'properties', 'parameters');
   const declared = get(template, 'parameters');
   const name = r.source.symbol ?? '';
-  const doc = graph.documents.find((d) => d.uri === r.source.uri);
   // The values the template itself reads: evaluated once for both.
   const given = doc?.facts.nestedParameterValues?.get(r.key);
   for (const e of passed?.kind === 'object' ? passed.entries : []) {
