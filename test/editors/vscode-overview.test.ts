@@ -281,13 +281,18 @@ describe('VS Code (code-server in Chromium): the "AVD Security" view and the ove
   /** The page shows `pool`: its title, where it is declared, the eight sections and the diagram. */
   async function assertPageOf(name: string, declaredAt: string): Promise<void> {
     const frame = pageFrame();
-    await poll(
-      `the overview page of ${name}`,
-      60_000,
-      async () => ((await frame.locator('h1').innerText({ timeout: 5_000 })) === `AVD security: ${name}` ? true : undefined),
-      async () => frame.locator('h1').innerText({ timeout: 1_000 }),
-    );
     const declared = frame.locator('section p', { hasText: 'Declared at' }).locator('a').first();
+    // The three example pools share one name: the page of the pool shown before has the same title, so the wait is
+    // for where the pool is declared too (the page is replaced after the click, not at once).
+    await poll(
+      `the overview page of ${name} declared at ${declaredAt}`,
+      60_000,
+      async () =>
+        (await frame.locator('h1').innerText({ timeout: 5_000 })) === `AVD security: ${name}` && (await declared.innerText({ timeout: 5_000 })) === declaredAt
+          ? true
+          : undefined,
+      async () => `${await frame.locator('h1').innerText({ timeout: 1_000 })}, declared at ${await declared.innerText({ timeout: 1_000 })}`,
+    );
     assert.equal(await declared.innerText(), declaredAt);
     assert.match((await declared.getAttribute('href')) ?? '', /^command:avdsec\.reveal\?/);
     const titles = (await frame.locator('table.lines tbody th').allInnerTexts()).map((t) => t.split('\n')[0].trim());
