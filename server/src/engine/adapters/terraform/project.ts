@@ -251,24 +251,12 @@ export class TerraformProject {
     m = { dir, variables: new Map(), locals: new Map(), blocks: new Map(), tfvars: new Map(), cache: new Map(), providers: [] };
     for (const file of this.files.values()) {
       if (dirOf(file.uri) !== dir || !file.tree) continue;
-      const { blocks, attributes } = items(bodyOf(file.tree.rootNode));
-      if (file.language === 'tfvars') {
-        if (isAutoTfvars(file.uri)) for (const a of attributes) m.tfvars.set(a.name, { file, decl: a });
-        continue;
-      }
-      for (const b of blocks) {
-        const [l0, l1] = b.labelTexts;
-        if (b.type === 'variable' && l0) m.variables.set(l0, { file, decl: b });
-        else if (b.type === 'locals') for (const a of items(b.body).attributes) m.locals.set(a.name, { file, decl: a });
-        else if (b.type === 'resource' && l0 && l1) m.blocks.set(`${l0}.${l1}`, { file, decl: b });
-        else if (b.type === 'data' && l0 && l1) m.blocks.set(`data.${l0}.${l1}`, { file, decl: b });
-        else if (b.type === 'provider' && l0) m.providers.push(l0);
-        else if (b.type === 'terraform') {
-          for (const inner of items(b.body).blocks) {
-            if (inner.type === 'required_providers') for (const a of items(inner.body).attributes) m.providers.push(a.name);
-          }
-        }
-      }
+      const own = contributionOf(file.tree, file.language === 'tfvars' ? (isAutoTfvars(file.uri) ? 'auto-tfvars' : 'tfvars') : 'terraform');
+      for (const [name, decl] of own.tfvars) m.tfvars.set(name, { file, decl });
+      for (const [name, decl] of own.variables) m.variables.set(name, { file, decl });
+      for (const [name, decl] of own.locals) m.locals.set(name, { file, decl });
+      for (const [address, decl] of own.blocks) m.blocks.set(address, { file, decl });
+      m.providers.push(...own.providers);
     }
     m.providers = [...new Set(m.providers)];
     this.modules.set(dir, m);
@@ -646,4 +634,45 @@ function pointAfter(start: { row: number; column: number }, inserted: string): {
 function sensitive(attributes: readonly HclAttribute[], scope: TfScope): boolean {
   const a = attributes.find((x) => x.name === 'sensitive');
   return !!a && knownBoolean(new TfEvaluator(scope).evaluate(a.value)) === true;
+}
+
+/** What one file declares to its module directory, in the order written (a later declaration of a name wins). */
+interface Contribution {
+  variables: [string, HclBlock][];
+  locals: [string, HclAttribute][];
+  blocks: [string, HclBlock][];
+  tfvars: [string, HclAttribute][];
+  providers: string[];
+}
+
+/**
+ * A file's declarations, listed once per syntax tree: an edit of one file of a directory lists the directory's
+ * declarations again, and listing a tree crosses into WebAssembly at every node. The other files keep their trees.
+ */
+const contributions = new WeakMap<Tree, Contribution>();
+
+function contributionOf(tree: Tree, kind: 'terraform' | 'tfvars' | 'auto-tfvars'): Contribution {
+  const known = contributions.get(tree);
+  if (known) return known;
+  const out: Contribution = { variables: [], locals: [], blocks: [], tfvars: [], providers: [] };
+  const { blocks, attributes } = items(bodyOf(tree.rootNode));
+  if (kind !== 'terraform') {
+    if (kind === 'auto-tfvars') for (const a of attributes) out.tfvars.push([a.name, a]);
+  } else {
+    for (const b of blocks) {
+      const [l0, l1] = b.labelTexts;
+      if (b.type === 'variable' && l0) out.variables.push([l0, b]);
+      else if (b.type === 'locals') for (const a of items(b.body).attributes) out.locals.push([a.name, a]);
+      else if (b.type === 'resource' && l0 && l1) out.blocks.push([`${l0}.${l1}`, b]);
+      else if (b.type === 'data' && l0 && l1) out.blocks.push([`data.${l0}.${l1}`, b]);
+      else if (b.type === 'provider' && l0) out.providers.push(l0);
+      else if (b.type === 'terraform') {
+        for (const inner of items(b.body).blocks) {
+          if (inner.type === 'required_providers') for (const a of items(inner.body).attributes) out.providers.push(a.name);
+        }
+      }
+    }
+  }
+  contributions.set(tree, out);
+  return out;
 }
