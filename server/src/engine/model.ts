@@ -233,6 +233,12 @@ export interface DocumentFacts {
    * resource key and the parameter's name: evaluated once, when the template or a rule first reads them.
    */
   nestedParameterValues?: Map<string, ReadonlyMap<string, () => Value>>;
+  /**
+   * What an ARM nested deployment with inner scope declares, by the deployment's resource key, read from the JSON
+   * without evaluating it: the parameters it is passed (in order), and the types its template gives its parameters and
+   * outputs. Undefined for a deployment whose template writes a type as an expression.
+   */
+  nestedDeclarations?: Map<string, NestedDeclarations>;
   /** An ARM template Bicep compiled (`metadata._generator.name` is `bicep`). */
   compiledFromBicep?: boolean;
   /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */
@@ -242,6 +248,16 @@ export interface DocumentFacts {
    * the graph can take this version in place of the previous one without comparing link facts.
    */
   linkNeutral?: boolean;
+}
+
+/** See DocumentFacts.nestedDeclarations. */
+export interface NestedDeclarations {
+  /** The keys of `properties.parameters`, as written and in order. */
+  passed: string[];
+  /** The template's parameters by lower-case name (the last of a name wins, as ARM reads it): type and key. */
+  parameters: ReadonlyMap<string, { type?: string; keyRange: Range }>;
+  /** The template's outputs, in order: name, type and key. */
+  outputs: { name: string; type?: string; keyRange: Range }[];
 }
 
 /**

@@ -334,30 +334,34 @@ function parameterReport(doc: Document, s: DocumentSymbolInfo, note: RelatedInfo
  * token to, declared without `securestring` in the inner template. Its outputs that return the token, the same.
  */
 function nestedParameters(graph: AvdGraph, doc: Document | undefined, r: Resource, report: (r: Report) => void): void {
+  const declared = doc?.facts.nestedDeclarations?.get(r.key);
+  const given = doc?.facts.nestedParameterValues?.get(r.key);
+  // What the template declares, read without evaluating the template (a compiled module's template is most of the file).
+  if (declared && given) {
+    for (const key of declared.passed) {
+      const decl = declared.parameters.get(key.toLowerCase());
+      if (!decl || decl.type === undefined || /^secure/i.test(decl.type)) continue;
+      reportParameter(graph, r, key, decl.keyRange, given.get(key)?.(), report);
+    }
+    if (!declared.outputs.length) return;
+    const outputs = doc?.facts.deploymentOutputs?.get(r.key);
+    for (const o of declared.outputs) {
+      if (o.type === undefined || /^secure/i.test(o.type)) continue;
+      reportOutput(graph, r, o.name, o.keyRange, entry(outputs, o.name)?.value, report);
+    }
+    return;
+  }
   const template = get(r.body, 'properties', 'template');
   if (template?.kind !== 'object') return;
   const passed = get(r.body, 'properties', 'parameters');
-  const declared = get(template, 'parameters');
-  const name = r.source.symbol ?? '';
+  const parameters = get(template, 'parameters');
   // The values the template itself reads: evaluated once for both.
-  const given = doc?.facts.nestedParameterValues?.get(r.key);
   for (const e of passed?.kind === 'object' ? passed.entries : []) {
     // The declaration first: it is cheap to read, and a secure one makes the value's origin moot.
-    const decl = entry(declared, e.key);
+    const decl = entry(parameters, e.key);
     const type = knownString(get(decl?.value, 'type'));
     if (!decl || type === undefined || /^secure/i.test(type)) continue;
-    const value = given?.get(e.key)?.() ?? get(e.value, 'value');
-    if (!carriedToken(graph, value)) continue;
-    report({
-      uri: r.source.uri,
-      at: decl.keyRange,
-      message: fitting(
-        `Parameter ${e.key} carries the host pool registration token but is not secure: ${HISTORY}.`,
-        `Parameter ${e.key} carries the host pool registration token but is not secure: the deployment history keeps it.`,
-      ),
-      related: [{ uri: r.source.uri, range: value!.range, message: 'The token is passed here' }],
-      key: `${r.source.uri}#${name}/${e.key}|parameter`,
-    });
+    reportParameter(graph, r, e.key, decl.keyRange, given?.get(e.key)?.() ?? get(e.value, 'value'), report);
   }
   const declaredOutputs = get(template, 'outputs');
   if (declaredOutputs?.kind !== 'object' || !declaredOutputs.entries.length) return;
@@ -365,17 +369,35 @@ function nestedParameters(graph: AvdGraph, doc: Document | undefined, r: Resourc
   for (const e of declaredOutputs?.kind === 'object' ? declaredOutputs.entries : []) {
     const type = knownString(get(e.value, 'type'));
     if (type === undefined || /^secure/i.test(type)) continue;
-    if (!carriedToken(graph, entry(outputs, e.key)?.value)) continue;
-    report({
-      uri: r.source.uri,
-      at: e.keyRange,
-      message: fitting(
-        `Output '${e.key}' returns the host pool registration token and is not secure: ${HISTORY}.`,
-        `Output '${e.key}' returns the host pool registration token and is not secure: the deployment history keeps it.`,
-      ),
-      key: `${r.source.uri}#${name}/${e.key}|output`,
-    });
+    reportOutput(graph, r, e.key, e.keyRange, entry(outputs, e.key)?.value, report);
   }
+}
+
+function reportParameter(graph: AvdGraph, r: Resource, key: string, at: Range, value: Value | undefined, report: (r: Report) => void): void {
+  if (!carriedToken(graph, value)) return;
+  report({
+    uri: r.source.uri,
+    at,
+    message: fitting(
+      `Parameter ${key} carries the host pool registration token but is not secure: ${HISTORY}.`,
+      `Parameter ${key} carries the host pool registration token but is not secure: the deployment history keeps it.`,
+    ),
+    related: [{ uri: r.source.uri, range: value!.range, message: 'The token is passed here' }],
+    key: `${r.source.uri}#${r.source.symbol ?? ''}/${key}|parameter`,
+  });
+}
+
+function reportOutput(graph: AvdGraph, r: Resource, name: string, at: Range, value: Value | undefined, report: (r: Report) => void): void {
+  if (!carriedToken(graph, value)) return;
+  report({
+    uri: r.source.uri,
+    at,
+    message: fitting(
+      `Output '${name}' returns the host pool registration token and is not secure: ${HISTORY}.`,
+      `Output '${name}' returns the host pool registration token and is not secure: the deployment history keeps it.`,
+    ),
+    key: `${r.source.uri}#${r.source.symbol ?? ''}/${name}|output`,
+  });
 }
 
 export default defineRule({

@@ -2,6 +2,7 @@ import { isRegistrationJwt, jwtsIn, SCRIPT_AREAS, tokenSinks, valuesAt, type Wri
 import type { AvdGraph } from '../graph';
 import { TYPES } from '../graph/links';
 import { typeOf } from '../graph/resources';
+import { someDocumentMentions } from '../facts/mentions';
 import { caseNote, fitting } from '../message';
 import type { Document, Fix, Location, Range, RelatedInfo, Resource } from '../model';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
@@ -83,8 +84,16 @@ interface Found {
   key: string;
 }
 
+/**
+ * What a file must hold for one of its values to be a JWT: its text (a JWT opens with `eyJ`), or an escape that may
+ * spell it (JSON's, Bicep's and HCL's `\u`).
+ */
+const MAY_WRITE_JWT = /eyJ|\\[uU]/;
+
 function check(deployment: Deployment, ctx: RuleContext): void {
   const graph = ctx.graph;
+  // Every finding is a JWT written in some file: when no file can hold one, there is nothing to walk.
+  if (!someDocumentMentions(graph.documents, MAY_WRITE_JWT)) return;
   const byUri = new Map(graph.documents.map((d) => [d.uri, d]));
   const seen = new Set<string>();
   const found: Found[] = [];

@@ -3,6 +3,7 @@ import type {
   Document,
   DocumentSymbolInfo,
   Language,
+  NestedDeclarations,
   ObjectEntry,
   ObjectValue,
   Range,
@@ -484,6 +485,8 @@ class TemplateReader {
           provided.set(p.key, () => (cached ??= this.keyVaultReference(p.value, outerScope) ?? unknown(nodeRange(p.value))));
       }
       (this.doc.facts.nestedParameterValues ??= new Map()).set(this.key(ctx.path, symbol), values);
+      const declarations = nestedDeclarations(properties, template);
+      if (declarations) (this.doc.facts.nestedDeclarations ??= new Map()).set(this.key(ctx.path, symbol), declarations);
     }
     const rgNode = prop(n, 'resourceGroup');
     const subNode = prop(n, 'subscriptionId');
@@ -563,4 +566,22 @@ export function linkNeutralEdit(path: readonly JsonNode[]): boolean {
     }
     return !linksProperty(type, name) && !path.slice(i + 4).some((n, k, rest) => n.type === 'property' && n.children?.[0] === rest[k + 1]);
   }
+}
+
+/**
+ * What a nested deployment passes and its template declares, from the JSON alone (DocumentFacts.nestedDeclarations);
+ * undefined when a type is written as an expression, which only evaluating it can read.
+ */
+function nestedDeclarations(properties: JsonNode | undefined, template: JsonNode): NestedDeclarations | undefined {
+  let computed = false;
+  const typeOf = (declaration: JsonNode): string | undefined => {
+    const type = stringOf(prop(declaration, 'type'));
+    if (type?.startsWith('[')) computed = true;
+    return type;
+  };
+  const parameters = new Map<string, { type?: string; keyRange: Range }>();
+  for (const p of props(prop(template, 'parameters'))) parameters.set(p.key.toLowerCase(), { type: typeOf(p.value), keyRange: nodeRange(p.keyNode) });
+  const outputs = props(prop(template, 'outputs')).map((p) => ({ name: p.key, type: typeOf(p.value), keyRange: nodeRange(p.keyNode) }));
+  if (computed) return undefined;
+  return { passed: props(prop(properties, 'parameters')).map((p) => p.key), parameters, outputs };
 }
