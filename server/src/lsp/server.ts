@@ -32,11 +32,12 @@ import { isConfigUri, ServerWorkspace } from './workspace';
 const DEBOUNCE_MS = 200;
 /**
  * The typing debounce. A keystroke after a pause (nothing pending or running, and the last keystroke longer ago than a
- * check costs) is checked at once, after MIN_DEBOUNCE_MS: the user typed and waits. Within a burst each keystroke waits
+ * check costs) is checked at once, after MIN_DEBOUNCE_MS: the user typed and waits, and the few milliseconds only let
+ * the edits an editor sends together (a paste and its formatting) arrive first. Within a burst each keystroke waits
  * half of what the last check cost (at most MAX_DEBOUNCE_MS), so the burst is checked once; a check a newer keystroke
  * makes useless stops at its next boundary anyway.
  */
-const MIN_DEBOUNCE_MS = 10;
+const MIN_DEBOUNCE_MS = 2;
 const MAX_DEBOUNCE_MS = 500;
 /** How long a check runs before it lets waiting messages (edits, hovers) in. */
 const YIELD_MS = 15;
