@@ -171,4 +171,37 @@ describe('registration-token-exposed: a token passed through variables, paramete
     assert.deepEqual(await findings('not-a-token'), []);
     assert.deepEqual(await findings('not-a-token', true), []);
   });
+
+  it('reports an output of a nested template of outer scope, and nothing for a linked template', async () => {
+    const outer = {
+      type: 'Microsoft.Resources/deployments',
+      apiVersion: '2022-09-01',
+      name: 'outer',
+      properties: {
+        mode: 'Incremental',
+        template: {
+          $schema: SCHEMA,
+          contentVersion: '1.0.0.0',
+          resources: [],
+          outputs: { tok: { type: 'string', value: TOKEN }, safe: { type: 'securestring', value: TOKEN } },
+        },
+      },
+    };
+    const linked = {
+      type: 'Microsoft.Resources/deployments',
+      apiVersion: '2022-09-01',
+      name: 'linked',
+      properties: { mode: 'Incremental', templateLink: { uri: 'https://example.com/t.json' }, parameters: { tok: { value: TOKEN } } },
+    };
+    const text = JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', resources: [outer, linked] }, null, 2);
+    const uri = '/ws/outer.json';
+    const ws = await workspaceOf(new Map([[uri, text]]));
+    const lines = new LineIndex(text);
+    const found = ws
+      .findings(uri, emptyConfig())
+      .filter((f) => f.ruleId === 'registration-token-exposed')
+      .map((f) => `${text.split('\n')[lines.position(f.range.start).line].trim()} ${f.message.split(':')[0]}`);
+    ws.dispose();
+    assert.deepEqual(found, ['"tok": { Output \'tok\' returns the host pool registration token and is not secure']);
+  });
 });

@@ -234,9 +234,9 @@ export interface DocumentFacts {
    */
   nestedParameterValues?: Map<string, ReadonlyMap<string, () => Value>>;
   /**
-   * What an ARM nested deployment with inner scope declares, by the deployment's resource key, read from the JSON
-   * without evaluating it: the parameters it is passed (in order), and the types its template gives its parameters and
-   * outputs. Undefined for a deployment whose template writes a type as an expression.
+   * What an ARM nested deployment declares, by the deployment's resource key, read from the JSON without evaluating
+   * it: the parameters it is passed (in order), and the types its template gives its parameters and outputs (none for
+   * a linked template). Undefined for a deployment whose template writes a type as an expression.
    */
   nestedDeclarations?: Map<string, NestedDeclarations>;
   /** An ARM template Bicep compiled (`metadata._generator.name` is `bicep`). */

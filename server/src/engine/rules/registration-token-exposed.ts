@@ -337,11 +337,12 @@ function nestedParameters(graph: AvdGraph, doc: Document | undefined, r: Resourc
   const declared = doc?.facts.nestedDeclarations?.get(r.key);
   const given = doc?.facts.nestedParameterValues?.get(r.key);
   // What the template declares, read without evaluating the template (a compiled module's template is most of the file).
-  if (declared && given) {
+  // Values passed to a template of outer scope are evaluated below, as the deployment's body gives them.
+  if (declared && (given || !declared.passed.length)) {
     for (const key of declared.passed) {
       const decl = declared.parameters.get(key.toLowerCase());
       if (!decl || decl.type === undefined || /^secure/i.test(decl.type)) continue;
-      reportParameter(graph, r, key, decl.keyRange, given.get(key)?.(), report);
+      reportParameter(graph, r, key, decl.keyRange, given?.get(key)?.(), report);
     }
     if (!declared.outputs.length) return;
     const outputs = doc?.facts.deploymentOutputs?.get(r.key);

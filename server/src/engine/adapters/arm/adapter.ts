@@ -465,6 +465,11 @@ class TemplateReader {
   private nestedDeployment(n: JsonNode, symbol: string, ctx: TemplateContext, outerScope: ArmScope): void {
     const properties = prop(n, 'properties');
     const template = prop(properties, 'template');
+    const key = this.key(ctx.path, symbol);
+    // What it passes and declares, whether or not it deploys (a linked template, or one written as an expression,
+    // declares nothing here).
+    const declarations = template?.type === 'object' ? nestedDeclarations(properties, template) : { passed: [], parameters: new Map(), outputs: [] };
+    if (declarations) (this.doc.facts.nestedDeclarations ??= new Map()).set(key, declarations);
     // A deployment whose condition is false under the known values deploys nothing.
     const condition = prop(n, 'condition');
     if (condition && knownBoolean(this.value(condition, outerScope)) === false) return;
@@ -484,9 +489,7 @@ class TemplateReader {
         } else if (prop(p.value, 'reference'))
           provided.set(p.key, () => (cached ??= this.keyVaultReference(p.value, outerScope) ?? unknown(nodeRange(p.value))));
       }
-      (this.doc.facts.nestedParameterValues ??= new Map()).set(this.key(ctx.path, symbol), values);
-      const declarations = nestedDeclarations(properties, template);
-      if (declarations) (this.doc.facts.nestedDeclarations ??= new Map()).set(this.key(ctx.path, symbol), declarations);
+      (this.doc.facts.nestedParameterValues ??= new Map()).set(key, values);
     }
     const rgNode = prop(n, 'resourceGroup');
     const subNode = prop(n, 'subscriptionId');
