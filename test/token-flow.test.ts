@@ -117,12 +117,10 @@ function template(token: string): string {
 }
 
 /**
- * The rule's findings on a template's text, each as the line it points at and its message's first words. `escaped`
- * writes every `(` as `\u0028`: the same template to JSON, which a shortcut reading the text must not tell apart.
+ * The rule's findings in a template, each as the line it points at (written as `shown` writes it) and its message's
+ * first words.
  */
-async function findings(token: string, escaped = false): Promise<string[]> {
-  const plain = template(token);
-  const text = escaped ? plain.replace(/\(/g, '\\u0028') : plain;
+async function findingsIn(text: string, shown = text): Promise<string[]> {
   const uri = '/ws/main.json';
   const ws = await workspaceOf(new Map([[uri, text]]));
   const lines = new LineIndex(text);
@@ -131,10 +129,16 @@ async function findings(token: string, escaped = false): Promise<string[]> {
     .filter((f) => f.ruleId === 'registration-token-exposed')
     .map((f) => {
       const line = lines.position(f.range.start).line;
-      return `${line + 1}: ${plain.split('\n')[line].trim()} ${f.message.split(':')[0]}`;
+      return `${line + 1}: ${shown.split('\n')[line].trim()} ${f.message.split(':')[0]}`;
     });
   ws.dispose();
   return out.sort();
+}
+
+/** `escaped` writes every `(` as `\u0028`: the same template to JSON, which a shortcut reading the text must not tell apart. */
+async function findings(token: string, escaped = false): Promise<string[]> {
+  const plain = template(token);
+  return findingsIn(escaped ? plain.replace(/\(/g, '\\u0028') : plain, plain);
 }
 
 describe('registration-token-exposed: a token passed through variables, parameters and nested deployments', () => {
@@ -193,15 +197,8 @@ describe('registration-token-exposed: a token passed through variables, paramete
       name: 'linked',
       properties: { mode: 'Incremental', templateLink: { uri: 'https://example.com/t.json' }, parameters: { tok: { value: TOKEN } } },
     };
-    const text = JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', resources: [outer, linked] }, null, 2);
-    const uri = '/ws/outer.json';
-    const ws = await workspaceOf(new Map([[uri, text]]));
-    const lines = new LineIndex(text);
-    const found = ws
-      .findings(uri, emptyConfig())
-      .filter((f) => f.ruleId === 'registration-token-exposed')
-      .map((f) => `${text.split('\n')[lines.position(f.range.start).line].trim()} ${f.message.split(':')[0]}`);
-    ws.dispose();
-    assert.deepEqual(found, ['"tok": { Output \'tok\' returns the host pool registration token and is not secure']);
+    const found = await findingsIn(JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', resources: [outer, linked] }, null, 2));
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0], /^\d+: "tok": \{ Output 'tok' returns the host pool registration token and is not secure$/);
   });
 });
