@@ -279,6 +279,45 @@ describe('workspace: one pass through the workspace', () => {
     ws.dispose();
   });
 
+  it('in a Terraform directory, values that read an edited file are evaluated again, through locals that read locals', async () => {
+    const dir = '/ws/tfchain';
+    const texts = new Map([
+      [`${dir}/names.tf`, `locals {\n  prefix = "hp"\n  unused = "x"\n}\n`],
+      [`${dir}/variables.tf`, `variable "rdp" {\n  default = "drivestoredirect:s:*;"\n}\n`],
+      [`${dir}/locals.tf`, `locals {\n  label = "\${local.prefix}-label"\n  rdp = "\${var.rdp}audiomode:i:0;"\n}\n`],
+      [
+        `${dir}/pools.tf`,
+        'resource "azurerm_virtual_desktop_host_pool" "a" {\n  name = "${local.prefix}-a"\n  location = "westeurope"\n  resource_group_name = "rg"\n  type = "Pooled"\n  load_balancer_type = "BreadthFirst"\n  custom_rdp_properties = local.rdp\n}\n',
+      ],
+      [
+        `${dir}/rbac.tf`,
+        'resource "azurerm_role_assignment" "admins" {\n  scope = "/subscriptions/s/resourceGroups/rg"\n  role_definition_name = "Virtual Machine Administrator Login"\n  principal_id = "00000000-0000-0000-0000-000000000001"\n  description = local.label\n}\n',
+      ],
+    ]);
+    const ws = new Workspace(await grammars());
+    for (const [uri, text] of texts) ws.set(uri, text);
+    allFindings(ws, texts.keys());
+    const counts = countAdapts(ws);
+    const steps: [string, (t: string) => string, string[]][] = [
+      // local.label reads local.prefix: both are evaluated again, and the files that read either are read again.
+      [`${dir}/names.tf`, (t) => t.replace('"hp"', '"pool"'), [`${dir}/names.tf`, `${dir}/pools.tf`, `${dir}/rbac.tf`]],
+      // A variable's default that local.rdp reads, which the pool reads; local.label stays as it was.
+      [`${dir}/variables.tf`, (t) => t.replace('drivestoredirect:s:*;', 'drivestoredirect:s:;'), [`${dir}/variables.tf`, `${dir}/pools.tf`]],
+      // A local nobody reads, in a file others read: local.rdp stays as it was.
+      [`${dir}/names.tf`, (t) => t.replace('"x"', '"y"'), [`${dir}/names.tf`, `${dir}/pools.tf`, `${dir}/rbac.tf`]],
+      [`${dir}/pools.tf`, (t) => t.replace('"BreadthFirst"', '"DepthFirst"'), [`${dir}/pools.tf`]],
+      [`${dir}/variables.tf`, (t) => t.replace('drivestoredirect:s:;', 'drivestoredirect:s:*;'), [`${dir}/variables.tf`, `${dir}/pools.tf`]],
+    ];
+    for (const [uri, change, read] of steps) {
+      counts.clear();
+      edit(ws, texts, uri, change);
+      const found = allFindings(ws, texts.keys());
+      assert.deepEqual(found, freshFindings(ws, texts), `after editing ${uri}`);
+      assert.deepEqual([...counts.keys()].sort(), [...read].sort(), `read again after editing ${uri}`);
+    }
+    ws.dispose();
+  });
+
   const bicepCycle = () =>
     new Map([
       ['/ws/a.bicep', `param rdp string = 'audiomode:i:0;'\nmodule b 'b.bicep' = {\n  name: 'b'\n  params: { rdp: rdp }\n}\n${POOL("'hp-a'", 'rdp')}`],

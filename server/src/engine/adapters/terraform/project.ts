@@ -88,6 +88,11 @@ interface Cached {
 export class TerraformProject {
   private readonly files = new Map<string, TfFile>();
   private readonly modules = new Map<string, TfModule>();
+  /**
+   * Per module directory, the module-level values an edit left as they were (they read nothing of the edited file, and
+   * its declarations stayed): the directory's next table starts with them instead of evaluating them again.
+   */
+  private readonly kept = new Map<string, Map<string, Cached | 'pending'>>();
   /** Values passed to each module directory by module blocks and variables files elsewhere. */
   private readonly inputs = new Map<string, readonly TemplateInput[]>();
   private parser: Parser | undefined;
@@ -158,6 +163,7 @@ export class TerraformProject {
     this.generation = this.grammars.generation;
     this.parser = undefined;
     this.modules.clear();
+    this.kept.clear();
     for (const f of this.files.values()) {
       if (!f.tree && !f.failure?.retry) continue;
       Object.assign(f, { tree: undefined, failure: undefined, rewritten: undefined }, this.parse(f.text));
@@ -201,12 +207,17 @@ export class TerraformProject {
     if (old?.tree && this.generation === this.grammars.generation) old.tree.delete();
     const declares = parsed.tree ? declarationSignature(parsed.tree, language) : undefined;
     this.files.set(uri, { uri, text, language, ...parsed, declares });
-    this.modules.delete(dirOf(uri));
+    const dir = dirOf(uri);
+    const previous = this.modules.get(dir)?.cache ?? this.kept.get(dir);
+    this.modules.delete(dir);
+    this.kept.delete(dir);
     const siblings = this.siblings(uri);
     // Same declarations: the other files read the same names, and only those that read this file's values may change.
     // Otherwise (a name added, removed or renamed, a tree lost) any of them may resolve differently.
-    if (old && old.language === language && declares !== undefined && old.declares === declares)
+    if (old && old.language === language && declares !== undefined && old.declares === declares) {
+      if (previous) this.kept.set(dir, notReading(previous, uri));
       return siblings.filter((u) => this.readsOf.get(u)?.has(uri) ?? true);
+    }
     return siblings;
   }
 
@@ -217,6 +228,7 @@ export class TerraformProject {
     this.files.delete(uri);
     this.readsOf.delete(uri);
     this.modules.delete(dirOf(uri));
+    this.kept.delete(dirOf(uri));
     return this.siblings(uri);
   }
 
@@ -226,6 +238,7 @@ export class TerraformProject {
     if (old.length === inputs.length && old.every((x, i) => x === inputs[i])) return;
     this.inputs.set(dir, inputs);
     this.modules.delete(dir);
+    this.kept.delete(dir);
   }
 
   /** Frees every tree and the parser (WebAssembly memory, which the JS garbage collector does not see filling up). */
@@ -238,6 +251,7 @@ export class TerraformProject {
     this.files.clear();
     this.readsOf.clear();
     this.modules.clear();
+    this.kept.clear();
   }
 
   siblings(uri: string): string[] {
@@ -248,7 +262,8 @@ export class TerraformProject {
   private module(dir: string): TfModule {
     let m = this.modules.get(dir);
     if (m) return m;
-    m = { dir, variables: new Map(), locals: new Map(), blocks: new Map(), tfvars: new Map(), cache: new Map(), providers: [] };
+    m = { dir, variables: new Map(), locals: new Map(), blocks: new Map(), tfvars: new Map(), cache: this.kept.get(dir) ?? new Map(), providers: [] };
+    this.kept.delete(dir);
     for (const file of this.files.values()) {
       if (dirOf(file.uri) !== dir || !file.tree) continue;
       const own = contributionOf(file.tree, file.language === 'tfvars' ? (isAutoTfvars(file.uri) ? 'auto-tfvars' : 'tfvars') : 'terraform');
@@ -674,5 +689,12 @@ function contributionOf(tree: Tree, kind: 'terraform' | 'tfvars' | 'auto-tfvars'
     }
   }
   contributions.set(tree, out);
+  return out;
+}
+
+/** The module-level values whose evaluation read nothing of `uri` (each records the files it read). */
+function notReading(cache: ReadonlyMap<string, Cached | 'pending'>, uri: string): Map<string, Cached | 'pending'> {
+  const out = new Map<string, Cached | 'pending'>();
+  for (const [key, c] of cache) if (c !== 'pending' && !c.reads.has(uri)) out.set(key, c);
   return out;
 }
