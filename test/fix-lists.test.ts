@@ -136,6 +136,17 @@ describe('a fix that moves the API version', () => {
     assert.ok(fixed?.includes('"apiVersion": "2024-04-03"'));
     assert.equal(await after('/w/azuredeploy.json', arm(true), (resource) => ({ kind: 'set-api-version', resource, apiVersion: '2024-04-03' })), undefined);
   });
+
+  it('writes the version in the case the ARM key is written in, and gives up on a version no API has (found by the fuzzer)', async () => {
+    const arm = (version: string) =>
+      `{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n  "resources": [\n    { "type": "Microsoft.DesktopVirtualization/workspaces", "APIVERSION": "${version}", "name": "ws" }\n  ]\n}\n`;
+    const move = (resource: string): FixIntent => ({ kind: 'set-api-version', resource, apiVersion: '2024-04-03' });
+    assert.ok((await after('/w/azuredeploy.json', arm('2022-09-09'), move))?.includes('"APIVERSION": "2024-04-03"'));
+    // A mutated template once made the version a 100,000-character pattern, which threw instead of offering no fix.
+    assert.equal(await after('/w/azuredeploy.json', arm(`2024${'-04'.repeat(40_000)}`), move), undefined);
+    const bicep = `resource ws 'Microsoft.DesktopVirtualization/workspaces@2024${'-04'.repeat(40_000)}' = {\n  name: 'ws'\n}\n`;
+    assert.equal(await after('/w/main.bicep', bicep, move), undefined);
+  });
 });
 
 describe('a fix that adds a private endpoint skeleton', () => {

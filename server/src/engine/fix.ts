@@ -522,15 +522,25 @@ function setApiVersion(key: string, apiVersion: string, ctx: FixContext): TextEd
   const r = ctx.resource(key);
   const doc = r && ctx.document(r.source.uri);
   const current = r?.apiVersion;
-  if (!r || !doc || !current || !/^[\w.-]+$/.test(apiVersion)) return undefined;
+  // An API version is a date and a suffix: anything longer was not written as one (and is no pattern to search for).
+  if (!r || !doc || !current || current.length > 64 || !/^[\w.-]+$/.test(apiVersion)) return undefined;
   const { start, end } = r.source.range;
   const text = doc.text.slice(start, end);
-  const escaped = current.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = doc.language === 'arm' ? new RegExp(`("apiVersion"\\s*:\\s*")${escaped}(")`, 'gi') : new RegExp(`(@)${escaped}(['"])`, 'g');
-  const found = [...text.matchAll(pattern)];
-  if (found.length !== 1) return undefined;
-  const at = start + found[0].index! + found[0][1].length;
-  return [{ uri: doc.uri, range: { start: at, end: at + current.length }, newText: apiVersion }];
+  // Where the current version starts in each place the declaration writes it: after `"apiVersion": "` (ARM, any case)
+  // or after `@` followed by a quote (Bicep and azapi type strings).
+  const at: number[] = [];
+  if (doc.language === 'arm') {
+    const lower = current.toLowerCase();
+    for (const m of text.matchAll(/"apiVersion"\s*:\s*"/gi)) {
+      const from = m.index! + m[0].length;
+      if (text.slice(from, from + current.length).toLowerCase() === lower && text[from + current.length] === '"') at.push(from);
+    }
+  } else {
+    for (let i = text.indexOf(`@${current}`); i >= 0; i = text.indexOf(`@${current}`, i + 1))
+      if (text[i + 1 + current.length] === "'" || text[i + 1 + current.length] === '"') at.push(i + 1);
+  }
+  if (at.length !== 1) return undefined;
+  return [{ uri: doc.uri, range: { start: start + at[0], end: start + at[0] + current.length }, newText: apiVersion }];
 }
 
 /**
