@@ -116,16 +116,32 @@ export class OverviewTree implements TreeDataProvider<OverviewNode>, Disposable 
     );
   }
 
-  /** Diagnostics come in bursts (one notification per file): refresh once the burst is over. */
+  /**
+   * Diagnostics come in bursts (one notification per file): once the burst is over, the view refreshes if the overview
+   * changed. Most bursts (a file opened, a keystroke in an RDP comment) leave it as it was, and a refresh the user did
+   * not need collapses nothing but races their clicks: VS Code logs an error for a row clicked while it is rebuilt.
+   */
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.refresh();
+      void this.refreshIfChanged();
     }, 300);
   }
 
+  /** The overview the view shows (as sent), and one fetched for the next refresh. */
+  private shown: string | undefined;
+  private next: OverviewPoolResult[] | undefined;
+
+  private async refreshIfChanged(): Promise<void> {
+    const pools = await this.pools();
+    if (JSON.stringify(pools) === this.shown) return;
+    this.next = pools;
+    this.changed.fire(undefined);
+  }
+
   refresh(): void {
+    this.next = undefined;
     this.changed.fire(undefined);
   }
 
@@ -141,7 +157,12 @@ export class OverviewTree implements TreeDataProvider<OverviewNode>, Disposable 
   }
 
   async getChildren(node?: OverviewNode): Promise<OverviewNode[]> {
-    if (!node) return (await this.pools()).map((pool) => ({ kind: 'pool', pool }));
+    if (!node) {
+      const pools = this.next ?? (await this.pools());
+      this.next = undefined;
+      this.shown = JSON.stringify(pools);
+      return pools.map((pool) => ({ kind: 'pool', pool }));
+    }
     switch (node.kind) {
       case 'pool':
         return node.pool.sections.map((section) => ({ kind: 'section', pool: node.pool, section }));
