@@ -127,6 +127,28 @@ function freshFindings(ws: Workspace, texts: Map<string, string>): Map<string, s
   return out;
 }
 
+/** An edit of one file, and the documents it must read again. */
+type Step = [uri: string, change: (text: string) => string, readAgain: string[]];
+
+/**
+ * Edits a workspace of `texts` step by step: after each edit the findings must be those of a fresh workspace, and the
+ * documents read again exactly the step's.
+ */
+async function editInTurn(texts: Map<string, string>, steps: Step[]): Promise<void> {
+  const ws = new Workspace(await grammars());
+  for (const [uri, text] of texts) ws.set(uri, text);
+  allFindings(ws, texts.keys());
+  const counts = countAdapts(ws);
+  for (const [uri, change, read] of steps) {
+    counts.clear();
+    edit(ws, texts, uri, change);
+    const found = allFindings(ws, texts.keys());
+    assert.deepEqual(found, freshFindings(ws, texts), `after editing ${uri}`);
+    assert.deepEqual([...counts.keys()].sort(), [...read].sort(), `read again after editing ${uri}`);
+  }
+  ws.dispose();
+}
+
 describe('workspace: one pass through the workspace', () => {
   it('reads each document once during one check, callers before the templates they pass values to', async () => {
     const texts = files();
@@ -253,11 +275,7 @@ describe('workspace: one pass through the workspace', () => {
         'resource "azurerm_role_assignment" "admins" {\n  scope = "/subscriptions/s/resourceGroups/rg"\n  role_definition_name = "Virtual Machine Administrator Login"\n  principal_id = "00000000-0000-0000-0000-000000000001"\n  description = "Admins of ${azurerm_virtual_desktop_host_pool.a.name}"\n}\n',
       ],
     ]);
-    const ws = new Workspace(await grammars());
-    for (const [uri, text] of texts) ws.set(uri, text);
-    allFindings(ws, texts.keys());
-    const counts = countAdapts(ws);
-    const steps: [string, (t: string) => string, string[]][] = [
+    const steps: Step[] = [
       // A value another file reads (rbac.tf reads the pool's name): the reader is read again.
       [`${dir}/pools.tf`, (t) => t.replace('"hp-a"', '"hp-b"'), [`${dir}/pools.tf`, `${dir}/rbac.tf`]],
       // A value nobody else reads: the file alone.
@@ -269,14 +287,7 @@ describe('workspace: one pass through the workspace', () => {
       // A block renamed: every file may resolve differently.
       [`${dir}/workspaces.tf`, (t) => t.replace('"one"', '"first"'), [...texts.keys()]],
     ];
-    for (const [uri, change, read] of steps) {
-      counts.clear();
-      edit(ws, texts, uri, change);
-      const found = allFindings(ws, texts.keys());
-      assert.deepEqual(found, freshFindings(ws, texts), `after editing ${uri}`);
-      assert.deepEqual([...counts.keys()].sort(), [...read].sort(), `read again after editing ${uri}`);
-    }
-    ws.dispose();
+    await editInTurn(texts, steps);
   });
 
   it('in a Terraform directory, values that read an edited file are evaluated again, through locals that read locals', async () => {
@@ -294,11 +305,7 @@ describe('workspace: one pass through the workspace', () => {
         'resource "azurerm_role_assignment" "admins" {\n  scope = "/subscriptions/s/resourceGroups/rg"\n  role_definition_name = "Virtual Machine Administrator Login"\n  principal_id = "00000000-0000-0000-0000-000000000001"\n  description = local.label\n}\n',
       ],
     ]);
-    const ws = new Workspace(await grammars());
-    for (const [uri, text] of texts) ws.set(uri, text);
-    allFindings(ws, texts.keys());
-    const counts = countAdapts(ws);
-    const steps: [string, (t: string) => string, string[]][] = [
+    const steps: Step[] = [
       // local.label reads local.prefix: both are evaluated again, and the files that read either are read again.
       [`${dir}/names.tf`, (t) => t.replace('"hp"', '"pool"'), [`${dir}/names.tf`, `${dir}/pools.tf`, `${dir}/rbac.tf`]],
       // A variable's default that local.rdp reads, which the pool reads; local.label stays as it was.
@@ -308,14 +315,7 @@ describe('workspace: one pass through the workspace', () => {
       [`${dir}/pools.tf`, (t) => t.replace('"BreadthFirst"', '"DepthFirst"'), [`${dir}/pools.tf`]],
       [`${dir}/variables.tf`, (t) => t.replace('drivestoredirect:s:;', 'drivestoredirect:s:*;'), [`${dir}/variables.tf`, `${dir}/pools.tf`]],
     ];
-    for (const [uri, change, read] of steps) {
-      counts.clear();
-      edit(ws, texts, uri, change);
-      const found = allFindings(ws, texts.keys());
-      assert.deepEqual(found, freshFindings(ws, texts), `after editing ${uri}`);
-      assert.deepEqual([...counts.keys()].sort(), [...read].sort(), `read again after editing ${uri}`);
-    }
-    ws.dispose();
+    await editInTurn(texts, steps);
   });
 
   const bicepCycle = () =>
