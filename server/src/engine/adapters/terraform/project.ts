@@ -31,7 +31,7 @@ interface TfFile {
   failure?: SyntaxError;
   /** Whether the tree was parsed from a rewritten text (long whitespace runs as comments): never re-used by an edit. */
   rewritten?: boolean;
-  /** What the file declares to its directory (declarationSignature): while it stays, an edit reaches only its readers. */
+  /** What the file declares to its directory (Contribution.signature): while it stays, an edit reaches only its readers. */
   declares?: string;
 }
 
@@ -205,7 +205,7 @@ export class TerraformProject {
       parsed = this.parse(text);
     }
     if (old?.tree && this.generation === this.grammars.generation) old.tree.delete();
-    const declares = parsed.tree ? declarationSignature(parsed.tree, language) : undefined;
+    const declares = parsed.tree ? contributionOf(parsed.tree, contributionKind(uri, language)).signature : undefined;
     this.files.set(uri, { uri, text, language, ...parsed, declares });
     const dir = dirOf(uri);
     const previous = this.modules.get(dir)?.cache ?? this.kept.get(dir);
@@ -266,7 +266,7 @@ export class TerraformProject {
     this.kept.delete(dir);
     for (const file of this.files.values()) {
       if (dirOf(file.uri) !== dir || !file.tree) continue;
-      const own = contributionOf(file.tree, file.language === 'tfvars' ? (isAutoTfvars(file.uri) ? 'auto-tfvars' : 'tfvars') : 'terraform');
+      const own = contributionOf(file.tree, contributionKind(file.uri, file.language));
       for (const [name, decl] of own.tfvars) m.tfvars.set(name, { file, decl });
       for (const [name, decl] of own.variables) m.variables.set(name, { file, decl });
       for (const [name, decl] of own.locals) m.locals.set(name, { file, decl });
@@ -311,7 +311,7 @@ export class TerraformProject {
         const key = TerraformProject.key(m.dir, address);
         const decl = m.blocks.get(address);
         const attr = path[0];
-        // A reference to the block itself or its id reads only that it is declared (declarationSignature); an attribute
+        // A reference to the block itself or its id reads only that it is declared (Contribution.signature); an attribute
         // reads the block's text, whether it writes that attribute or not.
         if (attr && attr !== 'id') this.note(decl?.file);
         // An attribute ARM keeps on another resource (a registration token is the host pool's): a reference into that one.
@@ -570,7 +570,7 @@ export class TerraformProject {
         const join = address.startsWith('data.') ? undefined : tfMapping(block.decl.labelTexts[0] ?? '')?.joins;
         const into = join && items(block.decl.body).attributes.find((a) => a.name === join.into);
         if (!join || !into) continue;
-        // Not through evaluateIn: the text of `into` is part of its file's declarations (declarationSignature), so only
+        // Not through evaluateIn: the text of `into` is part of its file's declarations (Contribution.signature), so only
         // what it reads elsewhere (a local, another block) makes a resource's model depend on it.
         // Nor through the cache, whose entry for the attribute may have recorded its own file when another reader asked first.
         const target = new TfEvaluator(this.scope(m, block.file)).evaluate(into.value);
@@ -594,28 +594,6 @@ export class TerraformProject {
       ];
     });
   }
-}
-
-/**
- * What a file declares to the other files of its directory: its blocks' types and labels, its locals, the providers
- * it requires, the names a variables file sets. Values are left out: who reads them is recorded per reader.
- */
-function declarationSignature(tree: Tree, language: Language): string {
-  const { blocks, attributes } = items(bodyOf(tree.rootNode));
-  if (language === 'tfvars') return attributes.map((a) => a.name).join('\n');
-  const out: string[] = [];
-  for (const b of blocks) {
-    out.push(`${b.type} ${b.labelTexts.join(' ')}`);
-    // Which resource a block adds to (the mapping's `joins`): every resource's model reads it.
-    const join = b.type === 'resource' ? tfMapping(b.labelTexts[0] ?? '')?.joins : undefined;
-    const into = join && items(b.body).attributes.find((a) => a.name === join.into);
-    if (into) out.push(`join ${into.value.text}`);
-    if (b.type === 'locals') for (const a of items(b.body).attributes) out.push(`local ${a.name}`);
-    if (b.type === 'terraform')
-      for (const inner of items(b.body).blocks)
-        if (inner.type === 'required_providers') for (const a of items(inner.body).attributes) out.push(`provider ${a.name}`);
-  }
-  return out.join('\n');
 }
 
 function suppressions(tree: Tree, doc: Document): Suppression[] {
@@ -653,6 +631,11 @@ function sensitive(attributes: readonly HclAttribute[], scope: TfScope): boolean
 
 /** What one file declares to its module directory, in the order written (a later declaration of a name wins). */
 interface Contribution {
+  /**
+   * The names it declares and where its blocks add to other resources' lists (the mapping's `joins`), as text: while an
+   * edit leaves it as it was, the directory's other files read the same names, and only the file's readers may change.
+   */
+  signature: string;
   variables: [string, HclBlock][];
   locals: [string, HclAttribute][];
   blocks: [string, HclBlock][];
@@ -666,28 +649,50 @@ interface Contribution {
  */
 const contributions = new WeakMap<Tree, Contribution>();
 
-function contributionOf(tree: Tree, kind: 'terraform' | 'tfvars' | 'auto-tfvars'): Contribution {
+type ContributionKind = 'terraform' | 'tfvars' | 'auto-tfvars';
+
+function contributionKind(uri: string, language: Language): ContributionKind {
+  return language !== 'tfvars' ? 'terraform' : isAutoTfvars(uri) ? 'auto-tfvars' : 'tfvars';
+}
+
+function contributionOf(tree: Tree, kind: ContributionKind): Contribution {
   const known = contributions.get(tree);
   if (known) return known;
-  const out: Contribution = { variables: [], locals: [], blocks: [], tfvars: [], providers: [] };
+  const out: Contribution = { signature: '', variables: [], locals: [], blocks: [], tfvars: [], providers: [] };
   const { blocks, attributes } = items(bodyOf(tree.rootNode));
+  const signature: string[] = [];
   if (kind !== 'terraform') {
+    signature.push(...attributes.map((a) => a.name));
     if (kind === 'auto-tfvars') for (const a of attributes) out.tfvars.push([a.name, a]);
   } else {
     for (const b of blocks) {
       const [l0, l1] = b.labelTexts;
+      signature.push(`${b.type} ${b.labelTexts.join(' ')}`);
+      // Which resource a block adds to (the mapping's `joins`): every resource's model reads it.
+      const join = b.type === 'resource' ? tfMapping(l0 ?? '')?.joins : undefined;
+      const into = join && items(b.body).attributes.find((a) => a.name === join.into);
+      if (into) signature.push(`join ${into.value.text}`);
       if (b.type === 'variable' && l0) out.variables.push([l0, b]);
-      else if (b.type === 'locals') for (const a of items(b.body).attributes) out.locals.push([a.name, a]);
+      else if (b.type === 'locals')
+        for (const a of items(b.body).attributes) {
+          out.locals.push([a.name, a]);
+          signature.push(`local ${a.name}`);
+        }
       else if (b.type === 'resource' && l0 && l1) out.blocks.push([`${l0}.${l1}`, b]);
       else if (b.type === 'data' && l0 && l1) out.blocks.push([`data.${l0}.${l1}`, b]);
       else if (b.type === 'provider' && l0) out.providers.push(l0);
       else if (b.type === 'terraform') {
         for (const inner of items(b.body).blocks) {
-          if (inner.type === 'required_providers') for (const a of items(inner.body).attributes) out.providers.push(a.name);
+          if (inner.type !== 'required_providers') continue;
+          for (const a of items(inner.body).attributes) {
+            out.providers.push(a.name);
+            signature.push(`provider ${a.name}`);
+          }
         }
       }
     }
   }
+  out.signature = signature.join('\n');
   contributions.set(tree, out);
   return out;
 }
