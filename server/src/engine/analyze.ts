@@ -59,6 +59,17 @@ function subjectsOf<K extends NodeKind>(graph: AvdGraph, kind: K, focus: Readonl
   return [...focus].flatMap((uri) => index.get(uri) ?? []);
 }
 
+/** The resources of one document that declare subjects of subject checks (host pools, session host VMs, grants...). */
+export function subjectsDeclaredIn(graph: AvdGraph, uri: string): Resource[] {
+  const focus = new Set([uri]);
+  const out = new Set<Resource>();
+  for (const kind of Object.keys(LISTS) as NodeKind[]) {
+    const declaredBy = DECLARED_BY[kind] as (s: Subjects[typeof kind]) => Resource;
+    for (const s of subjectsOf(graph, kind, focus)) out.add(declaredBy(s));
+  }
+  return [...out];
+}
+
 /** The workspace as one deployment (until deployments are told apart); once per version of the graph's documents. */
 const deployments = new WeakMap<readonly Document[], Deployment>();
 
@@ -70,6 +81,12 @@ function deploymentOf(graph: AvdGraph): Deployment {
   }
   return d;
 }
+
+/**
+ * The resource that declares the subject a finding was reported on, for findings of subject checks (not of rules about
+ * the whole deployment): an edit inside that resource makes the workspace check the subject again first (quickFindings).
+ */
+export const subjectOfFinding = new WeakMap<Finding, string>();
 
 /** Where rule checks add their time (ms per rule id) while a benchmark measures them; undefined otherwise. */
 let ruleTimes: Map<string, number> | undefined;
@@ -85,7 +102,14 @@ export function measureRules(sink: Map<string, number> | undefined): void {
  * applies that document's suppressions. A rule about the whole deployment runs once per graph version and config; each
  * focus gets its findings in the focus.
  */
-export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly Rule[] = RULES, focus?: ReadonlySet<string>): Finding[] {
+export function runRules(
+  graph: AvdGraph,
+  config: AvdsecConfig,
+  rules: readonly Rule[] = RULES,
+  focus?: ReadonlySet<string>,
+  /** Only the subjects these resources declare, and no rule about the whole deployment (quickFindings). */
+  only?: ReadonlySet<string>,
+): Finding[] {
   const findings: Finding[] = [];
   const enabled = (id: string) => rules.some((r) => r.id === id) && config.rules[id]?.level !== 'off';
   const settings = { redirectionProfile: config.redirectionProfile ?? 'balanced' };
@@ -104,6 +128,7 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
       report: enforced ? (r) => report({ ...r, shift: (r.shift ?? 0) - 1, related: [...(r.related ?? []), assignmentNote(enforced)] }) : report,
     });
     if (rule.appliesTo === 'deployment') {
+      if (only) return;
       // Each document's check asks for the same deployment: judge it once per graph version and config, then hand
       // each focus its share (the editor checks documents one by one: 1,000 files would judge it 1,000 times).
       const judged = deploymentReports(rule, deploymentOf(graph), config, rules, ctx);
@@ -112,11 +137,19 @@ export function runRules(graph: AvdGraph, config: AvdsecConfig, rules: readonly 
       if (judged.crash) findings.push(crashFinding(rule, graph, judged.crash));
       return;
     }
-    const context = ctx((r) => findings.push(finding(rule, base, r)));
+    let declaredBy = '';
+    const context = ctx((r) => {
+      const f = finding(rule, base, r);
+      subjectOfFinding.set(f, declaredBy);
+      findings.push(f);
+    });
     let crash: Error | undefined;
     const kinds: readonly NodeKind[] = typeof rule.appliesTo === 'string' ? [rule.appliesTo] : rule.appliesTo;
     for (const kind of kinds) {
+      const declaring = DECLARED_BY[kind] as (s: Subjects[typeof kind]) => Resource;
       for (const subject of subjectsOf(graph, kind, focus)) {
+        declaredBy = declaring(subject).key;
+        if (only && !only.has(declaredBy)) continue;
         try {
           rule.check(subject, context);
         } catch (e) {

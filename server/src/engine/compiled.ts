@@ -26,6 +26,12 @@ export class CompiledTemplates {
     return this.pairs().has(uri);
   }
 
+  /** Whether `uri` is a compiled copy or a file of a copy's Bicep source: its findings are matched with the other's. */
+  isPaired(uri: string): boolean {
+    const pairs = this.pairs();
+    return pairs.has(uri) || [...pairs.values()].some((src) => this.sourceFiles(src).includes(uri));
+  }
+
   /** The findings of `uri` once matched with its compiled copies or its source; `own` gives a file's own findings. */
   apply(uri: string, found: Finding[], own: (uri: string) => Finding[]): Finding[] {
     const pairs = this.pairs();

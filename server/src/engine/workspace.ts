@@ -13,7 +13,8 @@ import { CompiledTemplates } from './compiled';
 import { inputsTargeting, sameInputs } from './resolve/inputs';
 import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
-import { documentFindings, runRules } from './analyze';
+import { documentFindings, runRules, subjectOfFinding, subjectsDeclaredIn } from './analyze';
+import { carryFinding, type TextChange, writtenRanges } from './text-changes';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
@@ -27,12 +28,7 @@ import type { Printer } from './printer';
 /** The engine's finding on a module call that closes a cycle of module calls: not a rule, the model is incomplete. */
 export const MODULE_CYCLE = 'module-cycle';
 
-/** A change to a file's text, in offsets of the text before the change (as LSP incremental sync sends them). */
-export interface TextChange {
-  start: number;
-  oldEnd: number;
-  newText: string;
-}
+export type { TextChange } from './text-changes';
 
 interface FileEntry {
   uri: string;
@@ -62,6 +58,17 @@ export class Workspace {
   private readonly findingsCache = new Map<AvdsecConfig, Map<string, Finding[]>>();
   /** Rule results per config and focus set, shared by the documents with the same focus. */
   private readonly runCache = new Map<AvdsecConfig, Map<string, Finding[]>>();
+  /**
+   * The last rule results per config and focus, kept through edits (runCache is not), with the position in `log` they
+   * were computed at: the editor's first answer after an edit moves them through the edits (quickFindings).
+   */
+  private readonly lastRuns = new Map<AvdsecConfig, Map<string, { seq: number; findings: Finding[] }>>();
+  /**
+   * The latest changes, in order, one entry per `seq`: an edit of a file's text (`changes`), or anything else that may
+   * change findings (a file added, replaced or deleted, links changed), which no earlier result can be carried over.
+   */
+  private readonly log: { seq: number; uri: string; changes?: readonly TextChange[] }[] = [];
+  private seq = 0;
   /** Link signature of each document in the last graph, to tell whether an edit can change other documents' findings. */
   private readonly signatures = new Map<string, string>();
   private readonly dirtyLinks = new Set<string>();
@@ -120,6 +127,7 @@ export class Workspace {
    */
   setParameterFiles(templatesOf: (uri: string) => readonly string[]): void {
     this.changes++;
+    this.logChange('');
     this.templatesOf = templatesOf;
     for (const f of this.files.values()) {
       if (f.language !== 'arm-parameters') continue;
@@ -148,6 +156,7 @@ export class Workspace {
       old.version = version;
       return true;
     }
+    this.logChange(uri, old && old.language === language ? changes : undefined);
     const siblings = old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language) ? this.terraform.remove(uri) : [];
     const entry: FileEntry = { uri, text, version, language };
     // Whether every edit since the graph (and since the last linksChanged) saw this file left its links as they were.
@@ -181,6 +190,11 @@ export class Workspace {
     return true;
   }
 
+  private logChange(uri: string, changes?: readonly TextChange[]): void {
+    this.log.push({ seq: ++this.seq, uri, ...(changes?.length ? { changes } : {}) });
+    if (this.log.length > 256) this.log.splice(0, this.log.length - 128);
+  }
+
   private recheck(uris: string[]): void {
     this.changes++;
     for (const u of uris) if (this.files.get(u)?.doc) this.unsure.add(u);
@@ -209,6 +223,7 @@ export class Workspace {
 
   delete(uri: string): void {
     this.changes++;
+    this.logChange(uri);
     const old = this.files.get(uri);
     if (this.files.delete(uri)) {
       this.graphCache = undefined;
@@ -235,6 +250,8 @@ export class Workspace {
     this.replaced.clear();
     this.findingsCache.clear();
     this.runCache.clear();
+    this.lastRuns.clear();
+    this.log.length = 0;
   }
 
   /** The text the workspace holds for a file, without reading it into the model. */
@@ -296,6 +313,7 @@ export class Workspace {
     }
     this.dirtyLinks.clear();
     this.neutralForLinks.clear();
+    if (changed) this.logChange('');
     return changed;
   }
 
@@ -491,12 +509,68 @@ export class Workspace {
         let m = this.runCache.get(config);
         if (!m) this.runCache.set(config, (m = new Map()));
         m.set(focusKey, all);
+        this.remember(config, focusKey, all);
       }
       found = [...documentFindings(all, doc, { includeSuppressed: options.includeSuppressed, reportUnused: { enabled } }), ...this.cycleFindings(doc)];
       if (!this.printer(doc.language)) found = found.map(withoutEdits);
       byUri.set(key, found);
     }
     return found;
+  }
+
+  private remember(config: AvdsecConfig, focusKey: string, findings: Finding[]): void {
+    let m = this.lastRuns.get(config);
+    if (!m) this.lastRuns.set(config, (m = new Map()));
+    m.set(focusKey, { seq: this.seq, findings });
+  }
+
+  /**
+   * The editor's first answer after typing in `uri`, before the full check (`findings`): the subjects declared by the
+   * resources the edits wrote in (a host pool whose RDP string changed) are checked again against the new model; every
+   * other finding of the last check is carried over, moved through the edits, until the full check replaces it.
+   *
+   * Undefined, and the full check is the answer, unless every change since the last check of this focus is an edit of
+   * `uri`'s text that kept the links (`linksChanged` asked since), each edit lies inside a resource that declares a
+   * subject, and the file is not matched with a compiled copy.
+   */
+  quickFindings(uri: string, config: AvdsecConfig): Finding[] | undefined {
+    if (this.dirtyLinks.size || !this.files.has(uri)) return undefined;
+    const focus = this.calls.focus(uri);
+    const focusKey = [...focus].sort().join('\n');
+    if (this.runCache.get(config)?.has(focusKey)) return undefined;
+    const base = this.lastRuns.get(config)?.get(focusKey);
+    if (!base || base.seq === this.seq || !this.log.length || this.log[0].seq > base.seq + 1) return undefined;
+    const changes: TextChange[] = [];
+    for (const e of this.log) {
+      if (e.seq <= base.seq) continue;
+      if (e.uri !== uri || !e.changes) return undefined;
+      changes.push(...e.changes);
+    }
+    if (config.compiledTemplates !== 'report' && this.compiled.isPaired(uri)) return undefined;
+    const doc = this.document(uri);
+    if (!doc) return undefined;
+    const graph = this.graph();
+    const declaring = subjectsDeclaredIn(graph, uri);
+    const only = new Set<string>();
+    for (const w of writtenRanges(changes)) {
+      const around = declaring.filter((r) => r.source.range.start <= w.start && w.end <= r.source.range.end);
+      if (!around.length) return undefined;
+      for (const r of around) only.add(r.key);
+    }
+    const keys = new Set(doc.resources.map((r) => r.key));
+    const prefix = `${uri}#`;
+    const all: Finding[] = [];
+    for (const f of base.findings) {
+      const subject = subjectOfFinding.get(f);
+      // Checked again below, or declared by a resource the edits removed.
+      if (subject !== undefined && (only.has(subject) || (subject.startsWith(prefix) && !keys.has(subject)))) continue;
+      all.push(carryFinding(f, uri, changes));
+    }
+    all.push(...runRules(graph, config, RULES, focus, only));
+    this.remember(config, focusKey, all);
+    const enabled = (id: string) => config.rules[id]?.level !== 'off';
+    const found = [...documentFindings(all, doc, { reportUnused: { enabled } }), ...this.cycleFindings(doc)];
+    return this.printer(doc.language) ? found : found.map(withoutEdits);
   }
 
   /** The module calls of a document that are not followed because they close a cycle (see CallGraph.takesFrom). */

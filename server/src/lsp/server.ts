@@ -1,6 +1,7 @@
 import {
   CodeActionKind,
   type Connection,
+  type Diagnostic,
   DidChangeConfigurationNotification,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
@@ -11,7 +12,9 @@ import {
   ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type AvdsecConfig, CONFIG_FILE_NAME } from '../engine/config';
+import type { Finding } from '../engine/model';
 import { RULE_IDS } from '../engine/registry';
 import { loadGrammars } from '../host/grammars';
 import { VERSION } from '../engine/version';
@@ -41,6 +44,11 @@ const MIN_DEBOUNCE_MS = 2;
 const MAX_DEBOUNCE_MS = 500;
 /** How long a check runs before it lets waiting messages (edits, hovers) in. */
 const YIELD_MS = 15;
+/**
+ * After the first answer to a keystroke (the edited resource checked again), the full check waits for typing to pause:
+ * as long as the last full check took, at least SETTLE_MIN_MS, so that a keystroke rarely waits behind it.
+ */
+const SETTLE_MIN_MS = 50;
 
 export function startServer(connection: Connection, grammarsDir: string): void {
   const settings = new SettingsCache(connection);
@@ -52,6 +60,16 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   const published = new Map<string, string>();
   const publishedConfigs = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  /** The full check after a first answer, when typing pauses. */
+  let settleTimer: NodeJS.Timeout | undefined;
+  /** Documents typed in since the last full check: their first answer may come from Workspace.quickFindings. */
+  const typed = new Set<string>();
+  /** What the engine said since the last full check (linksChanged, takeTouched), kept through first answers. */
+  let pendingLinks = false;
+  const pendingTouched = new Set<string>();
+  /** Wall time of the last full check after an edit, and first answers published. */
+  let lastFullCost = DEBOUNCE_MS / 2;
+  let firstAnswers = 0;
   /** Documents changed since the last publish; `everything` when settings, config or the file set changed. */
   const changed = new Set<string>();
   /** Bumped by every edit, so a check in progress can see that it is out of date. */
@@ -140,23 +158,79 @@ export function startServer(connection: Connection, grammarsDir: string): void {
    * Re-checks and publishes. After an edit only the edited documents are checked again, unless the edit changed how
    * they link to the rest of the workspace (then every document is, since its findings may have changed).
    */
-  async function publish(): Promise<void> {
+  async function publish(settle = false): Promise<void> {
     await ready;
     if (!ws) return;
     checking = true;
     try {
-      await check();
+      await check(settle);
     } finally {
       checking = false;
     }
   }
 
-  async function check(): Promise<void> {
+  /** A document's diagnostics from its findings, with a first one when the file could not be read at all. */
+  function diagnosticsOf(uri: string, findings: Finding[], text: TextDocument): Diagnostic[] {
+    const diagnostics = findings.map((f) => toDiagnostic(f, text, (u) => ws!.textDocument(u)));
+    const notRead = ws!.engine.document(uri)?.syntaxErrors.find((e) => e.fatal);
+    if (notRead) diagnostics.unshift(notCheckedDiagnostic(notRead, text));
+    return diagnostics;
+  }
+
+  function send(uri: string, diagnostics: Diagnostic[]): void {
+    const key = JSON.stringify(diagnostics);
+    if (published.get(uri) === key) return;
+    published.set(uri, key);
+    void connection.sendDiagnostics({ uri, diagnostics });
+  }
+
+  /**
+   * After typing, each edited document's first answer (Workspace.quickFindings: the resources the edits wrote in are
+   * checked again, the rest of the last check is carried over), then the full check once typing pauses. False when a
+   * document has no first answer: the full check runs now.
+   */
+  async function firstAnswer(started: number): Promise<boolean> {
+    const uris = [...changed];
+    if (!uris.length || !uris.every((u) => typed.has(u) && ws!.isOpen(u))) return false;
+    const gen = generation;
+    const configs = new Map<string, AvdsecConfig>();
+    for (const uri of uris) {
+      if (!(await settings.get(uri)).enable) return false;
+      configs.set(uri, await configOf(uri));
+    }
+    if (generation !== gen) return true;
+    const answers: [string, Diagnostic[]][] = [];
+    for (const uri of uris) {
+      const text = ws!.textDocument(uri);
+      const found = text && ws!.engine.quickFindings(uri, configs.get(uri)!);
+      if (!found) return false;
+      answers.push([uri, diagnosticsOf(uri, found, text)]);
+    }
+    for (const [uri, diagnostics] of answers) send(uri, diagnostics);
+    firstAnswers++;
+    lastCost = Date.now() - started;
+    settleTimer = setTimeout(
+      () => {
+        settleTimer = undefined;
+        publish(true).catch((e) => connection.console.error(`[avdsec] ${(e as Error).stack ?? e}`));
+      },
+      Math.min(MAX_DEBOUNCE_MS, Math.max(SETTLE_MIN_MS, lastFullCost)),
+    );
+    return true;
+  }
+
+  async function check(settle: boolean): Promise<void> {
     if (!ws) return;
     const started = Date.now();
+    pendingLinks = ws.engine.linksChanged() || pendingLinks;
+    for (const u of ws.engine.takeTouched()) pendingTouched.add(u);
+    if (!settle && !everything && !pendingLinks && (await firstAnswer(started))) return;
     const all = ws.engine.uris();
-    const linksChanged = ws.engine.linksChanged();
-    const touched = ws.engine.takeTouched();
+    const linksChanged = pendingLinks;
+    const touched = new Set(pendingTouched);
+    pendingLinks = false;
+    pendingTouched.clear();
+    typed.clear();
     const pending = everything || linksChanged ? all : all.filter((u) => changed.has(u) || touched.has(u));
     // The documents open in the editor first: their diagnostics are the ones the user is looking at.
     const uris = [...pending.filter((u) => ws!.isOpen(u)), ...pending.filter((u) => !ws!.isOpen(u))];
@@ -180,26 +254,21 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       if (await outdated()) break;
       const text = ws.textDocument(uri);
       if (!text) continue;
-      let diagnostics: ReturnType<typeof toDiagnostic>[] = [];
+      let diagnostics: Diagnostic[] = [];
       try {
         if ((await settings.get(uri)).enable) {
           const config = await configOf(uri);
           // Reading the file and linking the graph come first, each a point where a newer edit stops the check.
-          const doc = ws.engine.document(uri);
+          ws.engine.document(uri);
           if (await outdated()) break;
           ws.engine.graph();
           if (await outdated()) break;
-          diagnostics = ws.engine.findings(uri, config).map((f) => toDiagnostic(f, text, (u) => ws!.textDocument(u)));
-          const notRead = doc?.syntaxErrors.find((e) => e.fatal);
-          if (notRead) diagnostics.unshift(notCheckedDiagnostic(notRead, text));
+          diagnostics = diagnosticsOf(uri, ws.engine.findings(uri, config), text);
         }
       } catch (e) {
         connection.console.error(`[avdsec] checking ${uri} failed: ${(e as Error).stack ?? e}`);
       }
-      const key = JSON.stringify(diagnostics);
-      if (published.get(uri) === key) continue;
-      published.set(uri, key);
-      void connection.sendDiagnostics({ uri, diagnostics });
+      send(uri, diagnostics);
     }
     if (i < uris.length) {
       // Stopped by a newer edit: the rest is left to the check that edit scheduled.
@@ -211,7 +280,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     }
     if (i === uris.length && !wasEverything && !linksChanged) {
       // What typing costs: a check of the whole workspace (start, settings) says nothing about the next keystroke.
-      lastCost = Date.now() - started;
+      lastCost = lastFullCost = Date.now() - started;
     }
     await publishTooLarge();
     awaitParser();
@@ -293,6 +362,8 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     if (uri) changed.add(uri);
     else everything = true;
     if (timer) clearTimeout(timer);
+    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer = undefined;
     timer = setTimeout(() => {
       timer = undefined;
       publish().catch((e) => connection.console.error(`[avdsec] ${(e as Error).stack ?? e}`));
@@ -308,6 +379,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   connection.onDidChangeTextDocument(async (p) => {
     await ready;
     ws?.changed(p.textDocument.uri, p.textDocument.version, p.contentChanges);
+    typed.add(p.textDocument.uri);
     schedule(typingDebounce(), p.textDocument.uri);
   });
 
@@ -343,7 +415,17 @@ export function startServer(connection: Connection, grammarsDir: string): void {
 
   connection.onRequest(STATUS_REQUEST, async (): Promise<ServerStatus> => {
     await ready;
-    return { files: ws?.engine.uris().length ?? 0, checks, cancelled, lastCheckMs: lastCost, debounceMs: lastDebounce, tooLarge: ws?.tooLargeUris() ?? [] };
+    return {
+      files: ws?.engine.uris().length ?? 0,
+      checks,
+      cancelled,
+      lastCheckMs: lastCost,
+      lastFullCheckMs: lastFullCost,
+      firstAnswers,
+      settled: !timer && !settleTimer && !checking && !changed.size && !everything,
+      debounceMs: lastDebounce,
+      tooLarge: ws?.tooLargeUris() ?? [],
+    };
   });
 
   connection.onRequest(GRAPH_REQUEST, async (): Promise<GraphResult | null> => {

@@ -10,8 +10,14 @@ export interface ServerStatus {
   /** Checks that ran to the end, and checks stopped because a newer edit arrived (the rest was re-queued). */
   checks: number;
   cancelled: number;
-  /** Wall time of the last check after an edit, in ms; the typing debounce follows it. */
+  /** Wall time of the last check after an edit (a first answer or a full check), in ms; the typing debounce follows it. */
   lastCheckMs: number;
+  /** Wall time of the last full check after an edit (every rule over every subject in focus), in ms. */
+  lastFullCheckMs: number;
+  /** First answers published: after a keystroke, the edited resource checked again before the full check. */
+  firstAnswers: number;
+  /** Nothing scheduled or running: the diagnostics published are those of the full check of every edit so far. */
+  settled: boolean;
   /** How long the server waited after the last keystroke before it checked: 10 ms after a pause, within a burst half of lastCheckMs (at most 500). */
   debounceMs: number;
   /** Files not checked because they are over `maxFileSizeMB`. */

@@ -1,0 +1,153 @@
+import * as assert from 'node:assert/strict';
+import { emptyConfig } from '../server/src/engine/config';
+import type { Finding } from '../server/src/engine/model';
+import type { Grammars } from '../server/src/engine/parse';
+import { grammars } from './harness/engine';
+import { Workspace } from '../server/src/engine/workspace';
+
+const BICEP = (rdp: (i: number) => string) =>
+  [0, 1]
+    .map(
+      (i) => `resource hp${i} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp-${i}'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    customRdpProperty: '${rdp(i)}'
+  }
+}
+`,
+    )
+    .join('\n');
+
+const ARM = (rdp: (i: number) => string) =>
+  JSON.stringify(
+    {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [0, 1].map((i) => ({
+        type: 'Microsoft.DesktopVirtualization/hostPools',
+        apiVersion: '2024-04-03',
+        name: `hp-${i}`,
+        location: 'westeurope',
+        properties: { hostPoolType: 'Pooled', loadBalancerType: 'BreadthFirst', preferredAppGroupType: 'Desktop', customRdpProperty: rdp(i) },
+      })),
+    },
+    null,
+    2,
+  );
+
+const TF = (i: number, rdp: string) => `resource "azurerm_virtual_desktop_host_pool" "hp${i}" {
+  name                     = "hp-${i}"
+  location                 = "westeurope"
+  resource_group_name      = "rg-avd"
+  type                     = "Pooled"
+  load_balancer_type       = "BreadthFirst"
+  preferred_app_group_type = "Desktop"
+  custom_rdp_properties    = "${rdp}"
+}
+`;
+
+const START = 'audiomode:i:0;';
+const TYPED = 'redirectclipboard:i:0;drivestoredirect:s:;';
+
+const cases: { name: string; files: Record<string, string>; edited: string }[] = [
+  { name: 'Bicep', files: { '/ws/main.bicep': BICEP(() => START) }, edited: '/ws/main.bicep' },
+  { name: 'ARM', files: { '/ws/azuredeploy.json': ARM(() => START) }, edited: '/ws/azuredeploy.json' },
+  { name: 'Terraform', files: { '/ws/tf/a.tf': TF(0, START), '/ws/tf/b.tf': TF(1, START) }, edited: '/ws/tf/a.tf' },
+];
+
+/** What a user sees of a finding: rule, level, place, message, related places. */
+const seen = (findings: Finding[]) =>
+  findings.map((f) => JSON.stringify([f.ruleId, f.level, f.range, f.message, f.related.map((r) => [r.uri, r.range, r.message])])).sort();
+
+let g: Grammars;
+
+function workspace(files: Record<string, string>): Workspace {
+  const ws = new Workspace(g);
+  for (const [uri, text] of Object.entries(files)) ws.set(uri, text);
+  return ws;
+}
+
+/** Types `typed` one character at a time at `at` of `uri`, calling `each` with the workspace after every keystroke. */
+function type(ws: Workspace, uri: string, at: number, typed: string, each: (text: string) => void): void {
+  let text = ws.text(uri)!;
+  for (let k = 0; k < typed.length; k++) {
+    const ch = typed[k];
+    ws.set(uri, text.slice(0, at + k) + ch + text.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: ch }]);
+    text = ws.text(uri)!;
+    each(text);
+  }
+}
+
+describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
+  const config = emptyConfig();
+  before(async () => {
+    g = await grammars();
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: equals the full check at every keystroke typed into a host pool's RDP string`, () => {
+      const ws = workspace(c.files);
+      try {
+        // As the server's first check: the links, then the findings.
+        ws.linksChanged();
+        for (const u of ws.uris()) ws.findings(u, config);
+        const answers: string[][] = [];
+        type(ws, c.edited, ws.text(c.edited)!.indexOf(START), TYPED, (text) => {
+          assert.equal(ws.linksChanged(), false);
+          const quick = ws.quickFindings(c.edited, config);
+          assert.ok(quick, 'a first answer');
+          // A fresh workspace of the same texts is the judge.
+          const fresh = workspace({ ...c.files, [c.edited]: text });
+          try {
+            assert.deepEqual(seen(quick), seen(fresh.findings(c.edited, config)));
+          } finally {
+            fresh.dispose();
+          }
+          answers.push(seen(quick));
+          // Every other keystroke is also checked in full, so the next first answer starts from either.
+          if (answers.length % 2) assert.deepEqual(seen(ws.findings(c.edited, config)), seen(quick));
+        });
+        // The edits changed what the first answers say (the clipboard turned off, drives turned off).
+        assert.ok(new Set(answers.map((a) => a.join('\n'))).size >= 3, `answers changed: ${answers.length}`);
+      } finally {
+        ws.dispose();
+      }
+    });
+  }
+
+  it('has no first answer for an edit outside every subject, in another file, or one that changes links', () => {
+    const files = { '/ws/main.bicep': `// a comment\n${BICEP(() => START)}`, '/ws/other.bicep': BICEP(() => START).replace(/hp-/g, 'other-') };
+    const ws = workspace(files);
+    try {
+      const uri = '/ws/main.bicep';
+      ws.linksChanged();
+      for (const u of ws.uris()) ws.findings(u, config);
+      // Not inside a resource that declares a subject.
+      type(ws, uri, ws.text(uri)!.indexOf('comment'), 'x', () => undefined);
+      ws.linksChanged();
+      assert.equal(ws.quickFindings(uri, config), undefined);
+      ws.findings(uri, config);
+      // Inside a host pool, but another file changed too.
+      type(ws, uri, ws.text(uri)!.indexOf(START), 'x', () => undefined);
+      ws.set('/ws/other.bicep', ws.text('/ws/other.bicep')! + '\n');
+      ws.linksChanged();
+      assert.equal(ws.quickFindings(uri, config), undefined);
+      ws.findings(uri, config);
+      // The host pool's name: how it links.
+      type(ws, uri, ws.text(uri)!.indexOf("'hp-0'") + 1, 'x', () => undefined);
+      assert.equal(ws.linksChanged(), true);
+      assert.equal(ws.quickFindings(uri, config), undefined);
+      // Typing in the RDP string again, after a full check.
+      ws.findings(uri, config);
+      type(ws, uri, ws.text(uri)!.indexOf(START), 'y', () => undefined);
+      assert.equal(ws.linksChanged(), false);
+      assert.ok(ws.quickFindings(uri, config));
+    } finally {
+      ws.dispose();
+    }
+  });
+});

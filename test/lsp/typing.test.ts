@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { emptyConfig } from '../../server/src/engine/config';
+import { Workspace } from '../../server/src/engine/workspace';
+import { type ServerStatus, STATUS_REQUEST } from '../../server/src/protocol/status';
+import { tempTree } from '../cli/run';
+import { grammars } from '../harness/engine';
+import { ServerProcess } from './client';
+
+const TEMPLATE = JSON.stringify(
+  {
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [
+      {
+        type: 'Microsoft.DesktopVirtualization/hostPools',
+        apiVersion: '2024-04-03',
+        name: 'hp-typing',
+        location: 'westeurope',
+        properties: {
+          hostPoolType: 'Pooled',
+          loadBalancerType: 'BreadthFirst',
+          preferredAppGroupType: 'Desktop',
+          customRdpProperty: 'audiomode:i:0;',
+          registrationInfo: { registrationTokenOperation: 'Update', expirationTime: '2030-01-01T00:00:00Z', token: 'x' },
+        },
+      },
+    ],
+  },
+  null,
+  2,
+);
+const JWT = 'eyJhbGciOiJub25lIn0.eyJmYWtlIjoidG9rZW4ifQ.fake-signature';
+
+/** What a user sees of a diagnostic. */
+const seen = (d: Diagnostic[]) => d.map((x) => JSON.stringify([x.code, x.severity, x.range, x.message])).sort();
+
+describe('language server: typing', function () {
+  this.timeout(60_000);
+  let server: ServerProcess;
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  const status = () => server.connection.sendRequest(STATUS_REQUEST) as Promise<ServerStatus>;
+  async function settled(): Promise<ServerStatus> {
+    for (;;) {
+      const s = await status();
+      if (s.settled) return s;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it('answers a keystroke in a host pool at once, and the full check when typing pauses equals a fresh check', async () => {
+    const dir = tempTree({ 'azuredeploy.json': TEMPLATE });
+    const uri = pathToFileURL(path.join(dir, 'azuredeploy.json')).href;
+    server = new ServerProcess();
+    await server.initialize(pathToFileURL(dir).href, { workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } });
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: TEMPLATE } });
+    await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'rdp-clipboard-redirection'));
+    const before = await settled();
+
+    let doc = TextDocument.create(uri, 'json', 1, TEMPLATE);
+    const paste = async (after: string, text: string) => {
+      const at = doc.positionAt(doc.getText().indexOf(after) + after.length);
+      const change = { range: { start: at, end: at }, text };
+      doc = TextDocument.update(doc, [change], doc.version + 1);
+      await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+    };
+
+    // The host pool's RDP string turns the clipboard off: the pool is checked again before the rest.
+    await paste('"customRdpProperty": "', 'redirectclipboard:i:0;');
+    await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'rdp-clipboard-redirection'));
+    assert.ok((await status()).firstAnswers > before.firstAnswers, 'a first answer was published');
+
+    // A token written into the pool: a rule about the whole deployment judges it, in the full check after the pause.
+    await paste('"token": "', JWT);
+    const after = await settled();
+    assert.ok(after.checks > before.checks, 'a full check ran');
+    const published = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'registration-token-hardcoded'));
+
+    // The judge: a fresh workspace of the same text.
+    const ws = new Workspace(await grammars());
+    try {
+      ws.set(uri, doc.getText());
+      const fresh = ws.findings(uri, emptyConfig()).map((f) => ({
+        code: f.ruleId,
+        severity: { error: 1, warning: 2, info: 3, hint: 4 }[f.level],
+        range: { start: doc.positionAt(f.range.start), end: doc.positionAt(f.range.end) },
+        message: f.message,
+      }));
+      assert.deepEqual(seen(published), seen(fresh as Diagnostic[]));
+    } finally {
+      ws.dispose();
+    }
+    assert.equal(server.stderr, '');
+  });
+});
