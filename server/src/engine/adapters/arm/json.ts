@@ -249,15 +249,45 @@ export function patchJson(
 
 type MutableNode = { -readonly [K in keyof JsonNode]: JsonNode[K] };
 
-/** Moves every node after `at` by `delta` and grows the nodes that contain `at`; subtrees that end before it are skipped. */
-function shift(n: JsonNode, at: number, delta: number): void {
+/**
+ * Moves every node after `at` by `delta` and grows the nodes that contain `at`. Only the path down to `at` is compared:
+ * the children before it are skipped by a binary search, those after it move whole (a 2.4 MB template has 110,000 nodes).
+ */
+function shift(root: JsonNode, at: number, delta: number): void {
+  let node: JsonNode | undefined = root;
+  while (node) {
+    if (node.offset >= at) {
+      moveAll(node, delta);
+      return;
+    }
+    const m = node as MutableNode;
+    m.length += delta;
+    if (node.colonOffset !== undefined && node.colonOffset >= at) m.colonOffset = node.colonOffset + delta;
+    const kids = node.children;
+    let inside: JsonNode | undefined;
+    if (kids) {
+      let lo = 0;
+      let hi = kids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (kids[mid].offset + kids[mid].length <= at) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < kids.length; i++) {
+        if (kids[i].offset < at) inside = kids[i];
+        else moveAll(kids[i], delta);
+      }
+    }
+    node = inside;
+  }
+}
+
+function moveAll(n: JsonNode, delta: number): void {
   const m = n as MutableNode;
-  if (n.offset + n.length <= at) return;
-  if (n.offset < at) m.length += delta;
-  else m.offset += delta;
-  if (n.colonOffset !== undefined && n.colonOffset >= at) m.colonOffset = n.colonOffset + delta;
+  m.offset += delta;
+  if (n.colonOffset !== undefined) m.colonOffset = n.colonOffset + delta;
   const kids = n.children;
-  if (kids) for (let i = 0; i < kids.length; i++) shift(kids[i], at, delta);
+  if (kids) for (let i = 0; i < kids.length; i++) moveAll(kids[i], delta);
 }
 
 /** Text that cannot end or escape a JSON string. */
