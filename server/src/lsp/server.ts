@@ -192,8 +192,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
    * document has no first answer: the full check runs now.
    */
   async function firstAnswer(started: number): Promise<boolean> {
-    const uris = [...changed];
-    if (!uris.length || !uris.every((u) => typed.has(u) && ws!.isOpen(u))) return false;
+    // The other changed documents (left by a full check a keystroke stopped, changed on disk) wait for the full check.
+    const uris = [...changed].filter((u) => typed.has(u) && ws!.isOpen(u));
+    if (!uris.length) return false;
     const gen = generation;
     const configs = new Map<string, AvdsecConfig>();
     for (const uri of uris) {
