@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { emptyConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/model';
+import { RULES } from '../server/src/engine/registry';
 import type { Grammars } from '../server/src/engine/parse';
-import { grammars } from './harness/engine';
+import { FIXTURES, grammars } from './harness/engine';
 import { Workspace } from '../server/src/engine/workspace';
 
 const BICEP = (rdp: (i: number) => string) =>
@@ -49,6 +52,8 @@ const TF = (i: number, rdp: string) => `resource "azurerm_virtual_desktop_host_p
   custom_rdp_properties    = "${rdp}"
 }
 `;
+
+const WHOLE_DEPLOYMENT = new Set(RULES.filter((r) => r.appliesTo === 'deployment').map((r) => r.id));
 
 const START = 'audiomode:i:0;';
 const TYPED = 'redirectclipboard:i:0;drivestoredirect:s:;';
@@ -113,6 +118,41 @@ describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
         });
         // The edits changed what the first answers say (the clipboard turned off, drives turned off).
         assert.ok(new Set(answers.map((a) => a.join('\n'))).size >= 3, `answers changed: ${answers.length}`);
+      } finally {
+        ws.dispose();
+      }
+    });
+  }
+
+  for (const [language, file] of [
+    ['Bicep', 'bicep-ad-only/main.bicep'],
+    ['ARM', 'arm-ad-only/azuredeploy.json'],
+    ['Terraform', 'tf-ad-only/main.tf'],
+  ]) {
+    it(`${language}: checks again the subjects linked to the edited one, whose findings name it (a session host renamed)`, () => {
+      const uri = `/ws/${path.basename(file)}`;
+      const text = fs.readFileSync(path.join(FIXTURES, 'rules', 'legacy-entra-password-sign-in', file), 'utf8');
+      const ws = workspace({ [uri]: text });
+      try {
+        ws.linksChanged();
+        const before = seen(ws.findings(uri, config));
+        // The host pool's finding names its session host: typing in the host's name changes the pool's finding.
+        assert.ok(before.some((f) => f.includes("Session host 'avd-ad-0'")));
+        // The VM's name, not the NIC's (avd-ad-0-nic), which the graph links by.
+        type(ws, uri, ws.text(uri)!.search(/avd-ad-0['"]/) + 1, 'q', (now) => {
+          assert.equal(ws.linksChanged(), false);
+          const quick = ws.quickFindings(uri, config);
+          assert.ok(quick, 'a first answer');
+          assert.ok(seen(quick).some((f) => f.includes("Session host 'aqvd-ad-0'")));
+          const fresh = workspace({ [uri]: now });
+          try {
+            // Rules about the whole deployment (Defender names the host too) are judged again by the full check.
+            const bySubject = (f: Finding[]) => seen(f.filter((x) => !WHOLE_DEPLOYMENT.has(x.ruleId)));
+            assert.deepEqual(bySubject(quick), bySubject(fresh.findings(uri, config)));
+          } finally {
+            fresh.dispose();
+          }
+        });
       } finally {
         ws.dispose();
       }

@@ -59,17 +59,6 @@ function subjectsOf<K extends NodeKind>(graph: AvdGraph, kind: K, focus: Readonl
   return [...focus].flatMap((uri) => index.get(uri) ?? []);
 }
 
-/** The resources of one document that declare subjects of subject checks (host pools, session host VMs, grants...). */
-export function subjectsDeclaredIn(graph: AvdGraph, uri: string): Resource[] {
-  const focus = new Set([uri]);
-  const out = new Set<Resource>();
-  for (const kind of Object.keys(LISTS) as NodeKind[]) {
-    const declaredBy = DECLARED_BY[kind] as (s: Subjects[typeof kind]) => Resource;
-    for (const s of subjectsOf(graph, kind, focus)) out.add(declaredBy(s));
-  }
-  return [...out];
-}
-
 /** The workspace as one deployment (until deployments are told apart); once per version of the graph's documents. */
 const deployments = new WeakMap<readonly Document[], Deployment>();
 

@@ -13,7 +13,8 @@ import { CompiledTemplates } from './compiled';
 import { inputsTargeting, sameInputs } from './resolve/inputs';
 import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
-import { documentFindings, runRules, subjectOfFinding, subjectsDeclaredIn } from './analyze';
+import { documentFindings, runRules, subjectOfFinding } from './analyze';
+import { subjectsNear } from './graph/neighbours';
 import { carryFinding, type TextChange, writtenRanges } from './text-changes';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
@@ -525,12 +526,14 @@ export class Workspace {
   }
 
   /**
-   * The editor's first answer after typing in `uri`, before the full check (`findings`): the subjects declared by the
-   * resources the edits wrote in (a host pool whose RDP string changed) are checked again against the new model; every
-   * other finding of the last check is carried over, moved through the edits, until the full check replaces it.
+   * The editor's first answer after typing in `uri`, before the full check (`findings`): the subjects of the resources
+   * the edits wrote in (a host pool whose RDP string changed, a VM by its extension) and the subjects linked to them
+   * (graph/neighbours.ts) are checked again against the new model. Every other finding of the last check is carried
+   * over, moved through the edits, until the full check replaces it: those of the rules about the whole deployment, and
+   * of subjects related otherwise (by resource group, by a private endpoint for the whole deployment).
    *
    * Undefined, and the full check is the answer, unless every change since the last check of this focus is an edit of
-   * `uri`'s text that kept the links (`linksChanged` asked since), each edit lies inside a resource that declares a
+   * `uri`'s text that kept the links (`linksChanged` asked since), the innermost resource around each edit belongs to a
    * subject, and the file is not matched with a compiled copy.
    */
   quickFindings(uri: string, config: AvdsecConfig): Finding[] | undefined {
@@ -550,13 +553,20 @@ export class Workspace {
     const doc = this.document(uri);
     if (!doc) return undefined;
     const graph = this.graph();
-    const declaring = subjectsDeclaredIn(graph, uri);
-    const only = new Set<string>();
+    // The innermost resource around each edit (a pool inside a nested deployment, an extension inside its VM).
+    const touched = new Set<Resource>();
     for (const w of writtenRanges(changes)) {
-      const around = declaring.filter((r) => r.source.range.start <= w.start && w.end <= r.source.range.end);
-      if (!around.length) return undefined;
-      for (const r of around) only.add(r.key);
+      let inner: Resource | undefined;
+      for (const r of doc.resources) {
+        const at = r.source.range;
+        if (at.start <= w.start && w.end <= at.end && (!inner || at.end - at.start < inner.source.range.end - inner.source.range.start)) inner = r;
+      }
+      if (!inner) return undefined;
+      touched.add(inner);
     }
+    const near = subjectsNear(graph, touched);
+    if (!near) return undefined;
+    const only = new Set([...near].map((r) => r.key));
     const keys = new Set(doc.resources.map((r) => r.key));
     const prefix = `${uri}#`;
     const all: Finding[] = [];
