@@ -53,7 +53,7 @@ const TF = (i: number, rdp: string) => `resource "azurerm_virtual_desktop_host_p
 }
 `;
 
-const WHOLE_DEPLOYMENT = new Set(RULES.filter((r) => r.appliesTo === 'deployment').map((r) => r.id));
+const WHOLE_DEPLOYMENT = new Set<string>(RULES.filter((r) => r.appliesTo === 'deployment').map((r) => r.id));
 
 const START = 'audiomode:i:0;';
 const TYPED = 'redirectclipboard:i:0;drivestoredirect:s:;';
