@@ -274,11 +274,20 @@ export function valuesAt(r: Resource, path: readonly string[]): ValueAt[] {
   return out;
 }
 
+type TokenSink = ValueAt & { path: string[]; public: boolean };
+
+/** Per resource (a version's resources do not change): the token rules each ask for every resource's sinks. */
+const sinksOf = new WeakMap<Resource, TokenSink[]>();
+
 /** The values a resource passes where a registration token goes, with their paths and whether the place is public. */
-export function tokenSinks(r: Resource): (ValueAt & { path: string[]; public: boolean })[] {
-  const sinks = SINKS_BY_TYPE.get(typeOf(r));
-  if (!sinks) return [];
-  return sinks.flatMap((s) => valuesAt(r, s.path).map((v) => ({ ...v, path: s.path, public: !!s.public })));
+export function tokenSinks(r: Resource): readonly TokenSink[] {
+  let found = sinksOf.get(r);
+  if (!found) {
+    const sinks = SINKS_BY_TYPE.get(typeOf(r));
+    found = sinks ? sinks.flatMap((s) => valuesAt(r, s.path).map((v) => ({ ...v, path: s.path, public: !!s.public }))) : [];
+    sinksOf.set(r, found);
+  }
+  return found;
 }
 
 /** Where a script or an extension may carry a token in its text (a command line, a script, a parameter). */
