@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { grammars } from '../test/harness/engine';
-import { type Campaign, folderCampaign, incrementalCampaign, mutationCampaign } from '../test/harness/fuzz';
+import { type Campaign, firstAnswerCampaign, folderCampaign, incrementalCampaign, mutationCampaign } from '../test/harness/fuzz';
 
 const MB = 1024 * 1024;
 
@@ -46,9 +46,10 @@ async function main(): Promise<number> {
     const m = mutationCampaign(g, campaign(count, seed, 'mutations'));
     incrementalCampaign(g, campaign(Math.ceil(count / 2), seed + 1, 'incremental'));
     folderCampaign(g, campaign(Math.ceil(count / 5), seed + 2, 'folders'));
+    const first = firstAnswerCampaign(g, campaign(Math.ceil(count / 2), seed + 3, 'first answers'));
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(
-      `fuzz: seed ${seed} passed: ${count} mutations (slowest analysis ${m.slowestMs.toFixed(0)} ms of CPU, ${m.fixes} fixes applied), ${Math.ceil(count / 2)} incremental and ${Math.ceil(count / 5)} folder edits in ${(seconds / 60).toFixed(1)} min\n`,
+      `fuzz: seed ${seed} passed: ${count} mutations (slowest analysis ${m.slowestMs.toFixed(0)} ms of CPU, ${m.fixes} fixes applied), ${Math.ceil(count / 2)} incremental and ${Math.ceil(count / 5)} folder edits, ${first.answered} first answers to ${first.inputs} edits, in ${(seconds / 60).toFixed(1)} min\n`,
     );
     // Memory after the first tenth of the inputs and at the end: freed workspaces must leave nothing behind.
     if (samples.length >= 4) {

@@ -5,6 +5,8 @@ import { emptyConfig } from '../../server/src/engine/config';
 import { applyTextEdits, renderFix } from '../../server/src/engine/fix';
 import { PARSE_BUDGET } from '../../server/src/engine/adapters/terraform/project';
 import type { Grammars } from '../../server/src/engine/parse';
+import type { Finding } from '../../server/src/engine/model';
+import { RULES } from '../../server/src/engine/registry';
 import { Workspace } from '../../server/src/engine/workspace';
 import { ADVERSARIAL_NAMES, adversarialInput } from './adversarial';
 import { FIXTURES, listFiles, ROOT } from './engine';
@@ -246,6 +248,9 @@ export function exercise(g: Grammars, uri: string, text: string, context: string
   }
 }
 
+/** Rules about the whole deployment: a first answer carries their findings until the full check. */
+const WHOLE_DEPLOYMENT = new Set<string>(RULES.filter((r) => r.appliesTo === 'deployment').map((r) => r.id));
+
 export interface Campaign {
   count: number;
   seed: number;
@@ -301,23 +306,27 @@ export function mutationCampaign(g: Grammars, c: Campaign): CampaignResult {
 }
 
 /** An edit applied incrementally (ARM tree patch, Terraform re-parse, link shortcuts) must find what a fresh workspace finds. */
+/** An edit of one of the seed texts: half of them just inside a string, where an ARM edit is patched instead of parsed. */
+function randomEdit(texts: { name: string; text: string }[], r: () => number) {
+  const typed = ['x', 'Pooled', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', '[', ']', "'", 'é', '😀', ...HOSTILE, ' '.repeat(300), '\n'.repeat(300)];
+  const base = texts[Math.floor(r() * texts.length)];
+  const text = r() < 0.3 ? mutate(base.text, r) : base.text;
+  let start = Math.floor(r() * (text.length + 1));
+  if (r() < 0.5) start = text.indexOf('"', start) + 1 || start;
+  const oldEnd = Math.min(text.length, start + (r() < 0.3 ? Math.floor(r() * 6) : 0));
+  const newText = r() < 0.2 ? '' : typed[Math.floor(r() * typed.length)];
+  return { name: base.name, text, start, oldEnd, newText, next: text.slice(0, start) + newText + text.slice(oldEnd) };
+}
+
 export function incrementalCampaign(g: Grammars, c: Campaign): CampaignResult {
   const texts = seeds(/\.(json|tf|bicep)$/);
   const r = rng(c.seed);
   const summary = (ws: Workspace, uri: string) =>
     ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
-  const typed = ['x', 'Pooled', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', '[', ']', "'", 'é', '😀', ...HOSTILE, ' '.repeat(300), '\n'.repeat(300)];
   for (let i = 0; i < c.count; i++) {
-    const base = texts[Math.floor(r() * texts.length)];
-    const text = r() < 0.3 ? mutate(base.text, r) : base.text;
-    const uri = `/fuzz/${i}/${base.name}`;
-    // Half of the edits go just inside a string, where an ARM edit is patched instead of parsed.
-    let start = Math.floor(r() * (text.length + 1));
-    if (r() < 0.5) start = text.indexOf('"', start) + 1 || start;
-    const oldEnd = Math.min(text.length, start + (r() < 0.3 ? Math.floor(r() * 6) : 0));
-    const newText = r() < 0.2 ? '' : typed[Math.floor(r() * typed.length)];
-    const next = text.slice(0, start) + newText + text.slice(oldEnd);
-    const context = `edit ${i} of ${base.name} at ${start} (seed ${c.seed})`;
+    const { name, text, start, oldEnd, newText, next } = randomEdit(texts, r);
+    const uri = `/fuzz/${i}/${name}`;
+    const context = `edit ${i} of ${name} at ${start} (seed ${c.seed})`;
     const ws = new Workspace(g);
     const fresh = new Workspace(g);
     try {
@@ -338,6 +347,47 @@ export function incrementalCampaign(g: Grammars, c: Campaign): CampaignResult {
     if (c.progress && (i + 1) % (c.every ?? 1000) === 0) c.progress(i + 1);
   }
   return { inputs: c.count, slowestMs: 0, fixes: 0 };
+}
+
+/**
+ * An edit's first answer (Workspace.quickFindings, what the editor publishes before the full check) must find what a
+ * fresh workspace finds, but for the rules about the whole deployment: the full check that follows judges those.
+ * Also returns how many edits got a first answer (`answered`).
+ */
+export function firstAnswerCampaign(g: Grammars, c: Campaign): CampaignResult & { answered: number } {
+  const texts = seeds(/\.(json|tf|bicep)$/);
+  const r = rng(c.seed);
+  const config = emptyConfig();
+  const bySubject = (findings: Finding[]) =>
+    findings.filter((f) => !WHOLE_DEPLOYMENT.has(f.ruleId)).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  let answered = 0;
+  for (let i = 0; i < c.count; i++) {
+    const { name, text, start, oldEnd, newText, next } = randomEdit(texts, r);
+    const uri = `/fuzz/${i}/${name}`;
+    const context = `first answer to edit ${i} of ${name} at ${start} (seed ${c.seed})`;
+    const ws = new Workspace(g);
+    const fresh = new Workspace(g);
+    try {
+      ws.set(uri, text, 1);
+      ws.linksChanged();
+      ws.findings(uri, config);
+      ws.set(uri, next, 2, [{ start, oldEnd, newText }]);
+      if (ws.linksChanged()) continue;
+      const quick = ws.quickFindings(uri, config);
+      if (!quick) continue;
+      answered++;
+      fresh.set(uri, next, 2);
+      assert.deepEqual(bySubject(quick), bySubject(fresh.findings(uri, config)), context);
+    } catch (e) {
+      if (c.dump) fs.writeFileSync(c.dump, JSON.stringify({ text, start, oldEnd, newText }));
+      throw new Error(`${context}: ${(e as Error).stack ?? e}`, { cause: e });
+    } finally {
+      ws.dispose();
+      fresh.dispose();
+    }
+    if (c.progress && (i + 1) % (c.every ?? 1000) === 0) c.progress(i + 1);
+  }
+  return { inputs: c.count, slowestMs: 0, fixes: 0, answered };
 }
 
 /** An edit in one file of a folder of linked files must find, in every file, what a fresh workspace finds. */
