@@ -205,8 +205,14 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     const answers: [string, Diagnostic[]][] = [];
     for (const uri of uris) {
       const text = ws!.textDocument(uri);
-      const found = text && ws!.engine.quickFindings(uri, configs.get(uri)!);
-      if (!found) return false;
+      let found: Finding[] | undefined;
+      try {
+        found = text && ws!.engine.quickFindings(uri, configs.get(uri)!);
+      } catch (e) {
+        // The full check is still the answer.
+        connection.console.error(`[avdsec] the first answer for ${uri} failed: ${(e as Error).stack ?? e}`);
+      }
+      if (!found || !text) return false;
       answers.push([uri, diagnosticsOf(uri, found, text)]);
     }
     // After an edit the places move: comparing would cost more than sending (a 2.4 MB template has 1,000 findings).
