@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
@@ -7,7 +8,7 @@ import { emptyConfig } from '../../server/src/engine/config';
 import { Workspace } from '../../server/src/engine/workspace';
 import { type ServerStatus, STATUS_REQUEST } from '../../server/src/protocol/status';
 import { tempTree } from '../cli/run';
-import { grammars } from '../harness/engine';
+import { FIXTURES, grammars } from '../harness/engine';
 import { ServerProcess } from './client';
 
 const TEMPLATE = JSON.stringify(
@@ -97,6 +98,36 @@ describe('language server: typing', function () {
     } finally {
       ws.dispose();
     }
+    assert.equal(server.stderr, '');
+  });
+
+  it('turning single sign-on on in a pool reaches the Conditional Access policy of another file once typing pauses', async () => {
+    const policy = fs
+      .readFileSync(path.join(FIXTURES, 'rules', 'conditional-access-misses-sso-apps', 'tf-azuread-avd-only', 'conditional_access.tf'), 'utf8')
+      .split('\n')
+      .filter((l) => !/^#\s*\^/.test(l))
+      .join('\n');
+    const providers = fs.readFileSync(path.join(FIXTURES, 'rules', 'conditional-access-misses-sso-apps', 'tf-azuread-avd-only', 'providers.tf'), 'utf8');
+    const pool = TEMPLATE.replace('audiomode:i:0;', 'audiomode:i:0;enablerdsaadauth:i:0;');
+    const dir = tempTree({ 'identity/conditional_access.tf': policy, 'identity/providers.tf': providers, 'pool/azuredeploy.json': pool });
+    const uri = pathToFileURL(path.join(dir, 'pool', 'azuredeploy.json')).href;
+    const ca = pathToFileURL(path.join(dir, 'identity', 'conditional_access.tf')).href;
+    server = new ServerProcess();
+    await server.initialize(pathToFileURL(dir).href, { workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } });
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: pool } });
+    await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'host-pool-sso-disabled'));
+    const before = await settled();
+    await server.waitForDiagnostics(ca, (d) => !d.some((x) => x.code === 'conditional-access-misses-sso-apps'));
+
+    const doc = TextDocument.create(uri, 'json', 1, pool);
+    const at = doc.positionAt(pool.indexOf('enablerdsaadauth:i:0') + 'enablerdsaadauth:i:'.length);
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '1' }],
+    });
+    await server.waitForDiagnostics(ca, (d) => d.some((x) => x.code === 'conditional-access-misses-sso-apps'));
+    await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'host-pool-sso-disabled'));
+    assert.ok((await settled()).firstAnswers > before.firstAnswers, 'the pool got a first answer');
     assert.equal(server.stderr, '');
   });
 });

@@ -84,6 +84,8 @@ export class Workspace {
   private readonly neutralForLinks = new Set<string>();
   /** Each file's own host pools' single sign-on state (ssoSignature), which neutral edits may change too. */
   private readonly ssoSignatures = new Map<string, string>();
+  /** Documents whose single sign-on state a `linksChanged({ singleSignOn: false })` left to compare. */
+  private readonly dirtySso = new Set<string>();
 
   private readonly terraform: TerraformProject;
   private readonly tfPrinter: Printer;
@@ -291,9 +293,13 @@ export class Workspace {
 
   /**
    * Whether the changes since the last call may have changed findings in documents other than the changed ones: false
-   * when every changed document links to the rest exactly as before (same host pools, hosts, grants, policies).
+   * when every changed document links to the rest exactly as before (same host pools, hosts, grants, policies) and its
+   * pools turn single sign-on on and off as before.
+   *
+   * `singleSignOn: false` leaves that last comparison to the next call (it evaluates every pool's RDP string): the
+   * editor's first answer does not need it, since only other files' Conditional Access findings depend on it.
    */
-  linksChanged(): boolean {
+  linksChanged(options: { singleSignOn?: boolean } = {}): boolean {
     const graph = this.graph();
     let changed = false;
     const signed = linkSignatures(
@@ -301,11 +307,7 @@ export class Workspace {
       new Set([...this.dirtyLinks].filter((uri) => this.files.has(uri) && !(this.neutralForLinks.has(uri) && this.signatures.has(uri)))),
     );
     for (const uri of this.dirtyLinks) {
-      const doc = this.files.get(uri)?.doc;
-      const sso = doc ? ssoSignature(doc) : undefined;
-      if (sso !== this.ssoSignatures.get(uri)) changed = true;
-      if (sso === undefined) this.ssoSignatures.delete(uri);
-      else this.ssoSignatures.set(uri, sso);
+      this.dirtySso.add(uri);
       if (this.neutralForLinks.has(uri) && this.signatures.has(uri)) continue;
       const sig = signed.get(uri);
       if (sig !== this.signatures.get(uri)) changed = true;
@@ -314,6 +316,16 @@ export class Workspace {
     }
     this.dirtyLinks.clear();
     this.neutralForLinks.clear();
+    if (options.singleSignOn !== false) {
+      for (const uri of this.dirtySso) {
+        const doc = this.files.get(uri)?.doc;
+        const sso = doc ? ssoSignature(doc) : undefined;
+        if (sso !== this.ssoSignatures.get(uri)) changed = true;
+        if (sso === undefined) this.ssoSignatures.delete(uri);
+        else this.ssoSignatures.set(uri, sso);
+      }
+      this.dirtySso.clear();
+    }
     if (changed) this.logChange('');
     return changed;
   }

@@ -232,9 +232,12 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   async function check(settle: boolean): Promise<void> {
     if (!ws) return;
     const started = Date.now();
-    pendingLinks = ws.engine.linksChanged() || pendingLinks;
+    const quick = !settle && !everything;
+    // A first answer leaves single sign-on to the full check: only other files' Conditional Access findings read it.
+    pendingLinks = ws.engine.linksChanged({ singleSignOn: !quick }) || pendingLinks;
     for (const u of ws.engine.takeTouched()) pendingTouched.add(u);
-    if (!settle && !everything && !pendingLinks && (await firstAnswer(started))) return;
+    if (quick && !pendingLinks && (await firstAnswer(started))) return;
+    if (quick) pendingLinks = ws.engine.linksChanged() || pendingLinks;
     const all = ws.engine.uris();
     const linksChanged = pendingLinks;
     const touched = new Set(pendingTouched);
