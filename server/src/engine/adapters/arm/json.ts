@@ -1,5 +1,6 @@
 import { findNodeAtOffset, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Range, SyntaxError } from '../../model';
+import type { TextChange } from '../../text-changes';
 
 export type JsonNode = Node;
 
@@ -216,7 +217,7 @@ export interface ParsedJson {
 export function patchJson(
   before: ParsedJson,
   text: string,
-  edit: { start: number; oldEnd: number; newText: string },
+  edit: TextChange,
   removed: string,
   /** Called with the nodes from the root to the edited string before anything moves. */
   located?: (path: readonly JsonNode[]) => void,

@@ -14,13 +14,7 @@ import { TfEvaluator, type TfScope } from './evaluate';
 import { type TfJoin, tfMapping } from './mapping';
 import { instancesKey, readBlock } from './resources';
 import { applyTypeDefaults } from './type-defaults';
-
-/** A change to a file's text, in offsets of the text before the change. */
-export interface TfTextChange {
-  start: number;
-  oldEnd: number;
-  newText: string;
-}
+import type { TextChange } from '../../text-changes';
 
 interface TfFile {
   uri: string;
@@ -181,7 +175,7 @@ export class TerraformProject {
   }
 
   /** Sets a file's text; with `changes`, the previous tree is edited and re-used. Returns the uris in the same directory. */
-  update(uri: string, text: string, language: Language, changes?: TfTextChange[]): string[] {
+  update(uri: string, text: string, language: Language, changes?: readonly TextChange[]): string[] {
     this.current();
     const old = this.files.get(uri);
     let parsed: Parsed;
