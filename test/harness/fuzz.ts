@@ -305,7 +305,8 @@ export function mutationCampaign(g: Grammars, c: Campaign): CampaignResult {
   return { inputs: c.count, slowestMs: slowest, fixes };
 }
 
-/** An edit applied incrementally (ARM tree patch, Terraform re-parse, link shortcuts) must find what a fresh workspace finds. */
+type Edit = ReturnType<typeof randomEdit>;
+
 /** An edit of one of the seed texts: half of them just inside a string, where an ARM edit is patched instead of parsed. */
 function randomEdit(texts: { name: string; text: string }[], r: () => number) {
   const typed = ['x', 'Pooled', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', '[', ']', "'", 'é', '😀', ...HOSTILE, ' '.repeat(300), '\n'.repeat(300)];
@@ -318,34 +319,45 @@ function randomEdit(texts: { name: string; text: string }[], r: () => number) {
   return { name: base.name, text, start, oldEnd, newText, next: text.slice(0, start) + newText + text.slice(oldEnd) };
 }
 
-export function incrementalCampaign(g: Grammars, c: Campaign): CampaignResult {
+/**
+ * Runs `check` on `c.count` random edits of the seed texts, each with a workspace of its own and a fresh one (both
+ * freed after), and says which edit failed (written to `c.dump` when asked).
+ */
+function editCampaign(g: Grammars, c: Campaign, what: string, check: (ws: Workspace, fresh: Workspace, uri: string, e: Edit, context: string) => void): void {
   const texts = seeds(/\.(json|tf|bicep)$/);
   const r = rng(c.seed);
-  const summary = (ws: Workspace, uri: string) =>
-    ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
   for (let i = 0; i < c.count; i++) {
-    const { name, text, start, oldEnd, newText, next } = randomEdit(texts, r);
-    const uri = `/fuzz/${i}/${name}`;
-    const context = `edit ${i} of ${name} at ${start} (seed ${c.seed})`;
+    const e = randomEdit(texts, r);
+    const uri = `/fuzz/${i}/${e.name}`;
+    const context = `${what} ${i} of ${e.name} at ${e.start} (seed ${c.seed})`;
     const ws = new Workspace(g);
     const fresh = new Workspace(g);
     try {
-      ws.set(uri, text, 1);
-      ws.findings(uri, emptyConfig());
-      ws.linksChanged();
-      ws.set(uri, next, 2, [{ start, oldEnd, newText }]);
-      ws.linksChanged();
-      fresh.set(uri, next, 2);
-      assert.deepEqual(summary(ws, uri), summary(fresh, uri), context);
-    } catch (e) {
-      if (c.dump) fs.writeFileSync(c.dump, JSON.stringify({ text, start, oldEnd, newText }));
-      throw new Error(`${context}: ${(e as Error).stack ?? e}`, { cause: e });
+      check(ws, fresh, uri, e, context);
+    } catch (err) {
+      if (c.dump) fs.writeFileSync(c.dump, JSON.stringify({ text: e.text, start: e.start, oldEnd: e.oldEnd, newText: e.newText }));
+      throw new Error(`${context}: ${(err as Error).stack ?? err}`, { cause: err });
     } finally {
       ws.dispose();
       fresh.dispose();
     }
     if (c.progress && (i + 1) % (c.every ?? 1000) === 0) c.progress(i + 1);
   }
+}
+
+/** An edit applied incrementally (ARM tree patch, Terraform re-parse, link shortcuts) must find what a fresh workspace finds. */
+export function incrementalCampaign(g: Grammars, c: Campaign): CampaignResult {
+  const summary = (ws: Workspace, uri: string) =>
+    ws.findings(uri, emptyConfig()).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  editCampaign(g, c, 'edit', (ws, fresh, uri, e, context) => {
+    ws.set(uri, e.text, 1);
+    ws.findings(uri, emptyConfig());
+    ws.linksChanged();
+    ws.set(uri, e.next, 2, [{ start: e.start, oldEnd: e.oldEnd, newText: e.newText }]);
+    ws.linksChanged();
+    fresh.set(uri, e.next, 2);
+    assert.deepEqual(summary(ws, uri), summary(fresh, uri), context);
+  });
   return { inputs: c.count, slowestMs: 0, fixes: 0 };
 }
 
@@ -355,38 +367,22 @@ export function incrementalCampaign(g: Grammars, c: Campaign): CampaignResult {
  * Also returns how many edits got a first answer (`answered`).
  */
 export function firstAnswerCampaign(g: Grammars, c: Campaign): CampaignResult & { answered: number } {
-  const texts = seeds(/\.(json|tf|bicep)$/);
-  const r = rng(c.seed);
   const config = emptyConfig();
   const bySubject = (findings: Finding[]) =>
     findings.filter((f) => !WHOLE_DEPLOYMENT.has(f.ruleId)).map((f) => `${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
   let answered = 0;
-  for (let i = 0; i < c.count; i++) {
-    const { name, text, start, oldEnd, newText, next } = randomEdit(texts, r);
-    const uri = `/fuzz/${i}/${name}`;
-    const context = `first answer to edit ${i} of ${name} at ${start} (seed ${c.seed})`;
-    const ws = new Workspace(g);
-    const fresh = new Workspace(g);
-    try {
-      ws.set(uri, text, 1);
-      ws.linksChanged();
-      ws.findings(uri, config);
-      ws.set(uri, next, 2, [{ start, oldEnd, newText }]);
-      if (ws.linksChanged()) continue;
-      const quick = ws.quickFindings(uri, config);
-      if (!quick) continue;
-      answered++;
-      fresh.set(uri, next, 2);
-      assert.deepEqual(bySubject(quick), bySubject(fresh.findings(uri, config)), context);
-    } catch (e) {
-      if (c.dump) fs.writeFileSync(c.dump, JSON.stringify({ text, start, oldEnd, newText }));
-      throw new Error(`${context}: ${(e as Error).stack ?? e}`, { cause: e });
-    } finally {
-      ws.dispose();
-      fresh.dispose();
-    }
-    if (c.progress && (i + 1) % (c.every ?? 1000) === 0) c.progress(i + 1);
-  }
+  editCampaign(g, c, 'first answer to edit', (ws, fresh, uri, e, context) => {
+    ws.set(uri, e.text, 1);
+    ws.linksChanged();
+    ws.findings(uri, config);
+    ws.set(uri, e.next, 2, [{ start: e.start, oldEnd: e.oldEnd, newText: e.newText }]);
+    if (ws.linksChanged()) return;
+    const quick = ws.quickFindings(uri, config);
+    if (!quick) return;
+    answered++;
+    fresh.set(uri, e.next, 2);
+    assert.deepEqual(bySubject(quick), bySubject(fresh.findings(uri, config)), context);
+  });
   return { inputs: c.count, slowestMs: 0, fixes: 0, answered };
 }
 
