@@ -163,6 +163,30 @@ describe('terraform: one bad file costs one file', function () {
     });
   });
 
+  describe('a parse that takes too much memory', () => {
+    it('is given up at its budget, before the memory every tree shares is exhausted: the instance stays', async () => {
+      const g = await grammars();
+      const ws = new Workspace(g, { terraformParseBudget: { baseMs: 60_000, msPerMB: 0, memoryMB: 8, memoryPerByte: 0 } });
+      try {
+        ws.set('/t/main.tf', HOST_POOL);
+        const before = summary(ws, '/t/main.tf');
+        const generation = g.generation;
+        // Each unmatched bracket is another error for tree-sitter to recover from: tens of MB for these 800 KB.
+        ws.set('/t/junk.tf', ')'.repeat(800_000));
+        assert.deepEqual(
+          ws.document('/t/junk.tf')!.syntaxErrors.map((e) => e.message),
+          ['avdsec did not read this file: the Terraform parser gave up after it took 8 MB'],
+        );
+        assert.equal(g.generation, generation, 'no abort: the instance and its trees stay');
+        assert.deepEqual(summary(ws, '/t/main.tf'), before);
+        ws.set('/t/later.tf', 'locals {\n  a = 1\n}\n');
+        assert.deepEqual(ws.document('/t/later.tf')!.syntaxErrors, []);
+      } finally {
+        ws.dispose();
+      }
+    });
+  });
+
   describe('an abort inside WebAssembly (out of memory)', () => {
     it('costs the file that caused it: the parser is replaced, every other file is read again and later files parse', async () => {
       // A small memory cap makes a few hundred KB of unbalanced brackets exhaust it, as megabytes do at the real cap.

@@ -10,6 +10,8 @@ export interface TreeSitterInstance {
   readonly terraform: TsLanguage;
   /** After an abort: turns the instance's functions into no-ops, so that the finalizers of its objects do nothing. */
   retire(): void;
+  /** The size of the instance's WebAssembly memory now, in bytes: it only grows (every live tree is in it). */
+  memoryBytes(): number;
 }
 
 type EditFields = ConstructorParameters<TreeSitter['Edit']>[0];
@@ -51,6 +53,11 @@ export class Grammars {
     const p = new this.current.ts.Parser();
     p.setLanguage(language);
     return p;
+  }
+
+  /** The current instance's WebAssembly memory, in bytes (a parse that grows it too far is given up: ParseBudget). */
+  memoryBytes(): number {
+    return this.current.memoryBytes();
   }
 
   edit(fields: EditFields): Edit {

@@ -86,6 +86,13 @@ export interface RuleDefinition<K extends SubjectKind = SubjectKind, O extends R
    * focus. Several node kinds may be listed for a rule that reports on whichever of them a deployment has.
    */
   appliesTo: K | readonly Exclude<K, 'deployment'>[];
+  /**
+   * Whether a finding of the rule follows from its subject's own file and the files that file calls or sits beside
+   * (a pool's RDP string, a VM's security profile): no file elsewhere in the workspace can remove it, only change its
+   * level. These are what a document opened before the workspace is read shows first (the opening answer). A rule that
+   * judges an absence (no diagnostic setting, no private endpoint) or reads resources anywhere is not local.
+   */
+  local?: boolean;
   /** Options the rule reads from .avdsec.json, each with its type, default and description. */
   options?: O;
   /** The RDP properties the rule judges (lower case): hovers on them link to the rule. */

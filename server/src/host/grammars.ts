@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import { Grammars, type TreeSitter, type TreeSitterInstance } from '../engine/parse';
 
 /**
- * The WebAssembly memory each tree-sitter instance may grow to. Real Terraform files need a few MB; a hostile one
- * (megabytes of unbalanced brackets) would take the 2 GB maximum before it aborts the instance. At this cap it aborts
- * sooner and the editor keeps its memory; Grammars then switches to a fresh instance.
+ * The WebAssembly memory each tree-sitter instance may grow to: the module's maximum, 2 GB. Every Terraform tree of the
+ * workspace lives in it (about 50 bytes per byte of text: 1 GB for the 3,300 Terraform files of a 10,000-file
+ * monorepo), so it cannot be a per-file limit. A hostile file (megabytes of unbalanced brackets) is stopped by its own
+ * parse's budget first (ParseBudget.memoryMB); if an abort happens anyway, Grammars switches to a fresh instance.
  */
-export const PARSER_MEMORY_MB = 512;
+export const PARSER_MEMORY_MB = 2048;
 
 export interface GrammarOptions {
   /** The memory cap of each instance, in MB (at least 32, the initial size). */
@@ -53,6 +54,8 @@ function instanceLoader(dir: string, memoryMB: number): () => Promise<TreeSitter
     return {
       ts,
       terraform: await ts.Language.load(grammar),
+      // Node's WebAssembly types leave out `buffer`; the memory has one.
+      memoryBytes: () => (wasmMemory as unknown as { buffer: ArrayBuffer }).buffer.byteLength,
       retire: () => {
         // Trees and parsers of a dead instance free themselves through finalizers that call into it: they must not throw.
         for (const [name, value] of Object.entries(module)) if (name.startsWith('_') && typeof value === 'function') module[name] = () => 0;

@@ -12,7 +12,7 @@ import {
   ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type AvdsecConfig, CONFIG_FILE_NAME } from '../engine/config';
 import type { Finding } from '../engine/model';
 import { RULE_IDS } from '../engine/registry';
@@ -49,6 +49,8 @@ const YIELD_MS = 15;
  * as long as the last full check took, at least SETTLE_MIN_MS, so that a keystroke rarely waits behind it.
  */
 const SETTLE_MIN_MS = 50;
+/** While the folders are read at start, how long the reading runs before it lets waiting messages in. */
+const INDEX_SLICE_MS = 20;
 
 export function startServer(connection: Connection, grammarsDir: string): void {
   const settings = new SettingsCache(connection);
@@ -70,6 +72,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   /** Wall time of the last full check after an edit, and first answers published. */
   let lastFullCost = DEBOUNCE_MS / 2;
   let firstAnswers = 0;
+  /** Whether the folders are being read (then a document opened gets an opening answer), and opening answers sent. */
+  let indexing = false;
+  let openingAnswers = 0;
   /** Documents changed since the last publish; `everything` when settings, config or the file set changed. */
   const changed = new Set<string>();
   /** Bumped by every edit, so a check in progress can see that it is out of date. */
@@ -145,11 +150,14 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     }
     await ready;
     const started = Date.now();
+    indexing = true;
     try {
-      const n = await ws!.index(folders);
+      const n = await ws!.index(folders, INDEX_SLICE_MS);
       log(`indexed ${n} files in ${Date.now() - started} ms`);
     } catch (e) {
       connection.console.error(`[avdsec] indexing the workspace failed: ${(e as Error).message}`);
+    } finally {
+      indexing = false;
     }
     schedule(0);
   });
@@ -163,9 +171,36 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     if (!ws) return;
     checking = true;
     try {
-      await check(settle);
+      // The full check follows the reading of the folders (it schedules one when done).
+      if (indexing) await openingAnswer();
+      else await check(settle);
     } finally {
       checking = false;
+    }
+  }
+
+  /**
+   * While the folders are read (seconds in a large workspace), each document opened or typed in is judged on its own
+   * neighbourhood by the local rules (ServerWorkspace.openingFindings); the full check replaces those diagnostics.
+   */
+  async function openingAnswer(): Promise<void> {
+    for (const uri of [...changed]) {
+      const text = ws!.textDocument(uri);
+      if (!ws!.isOpen(uri) || !text) continue;
+      let diagnostics: Diagnostic[] = [];
+      try {
+        if ((await settings.get(uri)).enable) {
+          const answer = ws!.openingFindings(uri, await configOf(uri));
+          const textOf = (u: string) => (u === uri ? text : answer.texts.has(u) ? TextDocument.create(u, '', 0, answer.texts.get(u)!) : undefined);
+          diagnostics = answer.findings.map((f) => toDiagnostic(f, text, textOf));
+          if (answer.notRead) diagnostics.unshift(notCheckedDiagnostic(answer.notRead, text));
+        }
+      } catch (e) {
+        connection.console.error(`[avdsec] the opening answer for ${uri} failed: ${(e as Error).stack ?? e}`);
+        continue;
+      }
+      send(uri, diagnostics, false);
+      openingAnswers++;
     }
   }
 
@@ -435,7 +470,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       lastCheckMs: lastCost,
       lastFullCheckMs: lastFullCost,
       firstAnswers,
-      settled: !timer && !settleTimer && !checking && !changed.size && !everything,
+      indexing,
+      openingAnswers,
+      settled: !indexing && !timer && !settleTimer && !checking && !changed.size && !everything,
       debounceMs: lastDebounce,
       tooLarge: ws?.tooLargeUris() ?? [],
     };

@@ -2,8 +2,11 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type AvdsecConfig, CONFIG_FILE_NAME, type ConfiguredLevel, emptyConfig, parseConfig } from '../engine/config';
-import { RULE_IDS } from '../engine/registry';
-import type { Grammars } from '../engine/parse';
+import type { Finding, SyntaxError } from '../engine/model';
+import { RULE_IDS, RULES } from '../engine/registry';
+import { detectLanguage, type Grammars } from '../engine/parse';
+import { dirOf } from '../engine/resolve/paths';
+import { declaredTargets } from '../engine/resolve/targets';
 import { type TextChange, Workspace } from '../engine/workspace';
 import { ConfigResolver, ConfigRoots, type LoadedConfig, ruleOptions } from '../host/config-files';
 import type { DiskProblem } from './config-diagnostics';
@@ -46,10 +49,14 @@ export class ServerWorkspace {
   private folders: string[] = [];
   /** Files not checked because they are over `maxFileSizeMB`, with the message that says so. */
   private readonly tooLarge = new Map<string, string>();
+  /** The source files the folders hold, by folder uri (found at start): an opening answer reads its files from them. */
+  private readonly discovered = new Map<string, string[]>();
+  /** Configs with every rule that is not local turned off, for opening answers (see Rule.local). */
+  private readonly localOnly = new WeakMap<AvdsecConfig, AvdsecConfig>();
 
   /** `log` reaches the client's output (the server passes its connection's console). */
   constructor(
-    grammars: Grammars,
+    private readonly grammars: Grammars,
     private readonly log: { info(message: string): void; warn(message: string): void },
   ) {
     this.engine = new Workspace(grammars);
@@ -64,7 +71,11 @@ export class ServerWorkspace {
     });
   }
 
-  async index(folderUris: string[]): Promise<number> {
+  /**
+   * Reads the folders' files. Every `sliceMs` it lets waiting messages in (a document opened, a hover): in a large
+   * workspace the reading takes seconds, and an opened document gets its opening answer meanwhile.
+   */
+  async index(folderUris: string[], sliceMs = Infinity): Promise<number> {
     this.folders = folderUris.map(uriToPath).filter((p): p is string => !!p);
     this.roots = new ConfigRoots(this.folders);
     this.configs = new ConfigResolver(this.roots);
@@ -72,14 +83,81 @@ export class ServerWorkspace {
     const { files, errors, skipped } = discoverFiles(this.folders, process.cwd());
     for (const e of errors) this.log.warn(`[avdsec] not read: ${e.file}: ${e.message}`);
     for (const e of skipped) this.log.info(`[avdsec] skipped: ${e.file}: ${e.message}`);
-    let n = 0;
+    this.discovered.clear();
     for (const file of files) {
+      const uri = pathToUri(file);
+      const dir = this.discovered.get(dirOf(uri));
+      if (dir) dir.push(uri);
+      else this.discovered.set(dirOf(uri), [uri]);
+    }
+    let n = 0;
+    let slice = performance.now();
+    for (const file of files) {
+      if (performance.now() - slice > sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       const uri = pathToUri(file);
       if (isConfigUri(uri)) this.configFiles.add(uri);
       if (this.open.has(uri) || this.config(uri).isExcluded(file)) continue;
       if (this.readFromDisk(uri)) n++;
     }
     return n;
+  }
+
+  /**
+   * The findings of an open document judged on its own neighbourhood, for a document opened while the workspace is
+   * still being read: the files of its folder (its parameters and variables files, the rest of its Terraform
+   * configuration) and the files it calls, down the chain, in a workspace of their own. Only the local rules run
+   * (Rule.local): what they find no other file can remove, while an absence (no diagnostic setting here) may be
+   * answered anywhere. With the texts of the files read, for the places of related information.
+   */
+  openingFindings(uri: string, config: AvdsecConfig): { findings: Finding[]; texts: Map<string, string>; notRead?: SyntaxError } {
+    const doc = this.open.get(uri);
+    const scratch = new Workspace(this.grammars);
+    try {
+      scratch.setParameterFiles((u) => {
+        const file = uriToPath(u);
+        return file ? this.configs.forFile(file).parameterTemplates(file).map(pathToUri) : [];
+      });
+      const texts = new Map<string, string>();
+      const queue = [uri, ...(this.discovered.get(dirOf(uri)) ?? [])];
+      while (queue.length) {
+        const u = queue.shift()!;
+        if (texts.has(u)) continue;
+        const text = this.open.get(u)?.getText() ?? this.diskText(u);
+        if (text === undefined || !scratch.set(u, text)) continue;
+        texts.set(u, text);
+        const language = detectLanguage(u, text);
+        for (const t of language ? declaredTargets(u, language, text) : [])
+          queue.push(...(t.endsWith('/') ? (this.discovered.get(t.slice(0, -1)) ?? []) : [t]));
+      }
+      const findings = doc && texts.has(uri) ? scratch.findings(uri, this.localRules(config)) : [];
+      const notRead = scratch.document(uri)?.syntaxErrors.find((e) => e.fatal);
+      return { findings, texts, ...(notRead ? { notRead } : {}) };
+    } finally {
+      scratch.dispose();
+    }
+  }
+
+  /** A file's text from disk for an opening answer, under the rules the index reads by; undefined when it would skip it. */
+  private diskText(uri: string): string | undefined {
+    const file = uriToPath(uri);
+    if (!file || this.roots.refusal(file) !== undefined) return undefined;
+    const loaded = this.config(uri);
+    if (loaded.isExcluded(file)) return undefined;
+    const r = readSourceFile(file, loaded.config.maxFileSizeMB);
+    return r.ok ? r.text : undefined;
+  }
+
+  private localRules(config: AvdsecConfig): AvdsecConfig {
+    let local = this.localOnly.get(config);
+    if (!local) {
+      const rules = { ...config.rules };
+      for (const r of RULES) if (!r.local) rules[r.id] = { ...(rules[r.id] ?? { options: {} }), level: 'off' };
+      this.localOnly.set(config, (local = { ...config, rules }));
+    }
+    return local;
   }
 
   /**

@@ -16,9 +16,13 @@ export interface ServerStatus {
   lastFullCheckMs: number;
   /** First answers published: after a keystroke, the edited resource checked again before the full check. */
   firstAnswers: number;
+  /** Whether the workspace folders are still being read (at start): documents opened meanwhile get opening answers. */
+  indexing: boolean;
+  /** Opening answers published: a document opened while the folders are read, judged on its neighbourhood by the local rules. */
+  openingAnswers: number;
   /** Nothing scheduled or running: the diagnostics published are those of the full check of every edit so far. */
   settled: boolean;
-  /** How long the server waited after the last keystroke before it checked: 10 ms after a pause, within a burst half of lastCheckMs (at most 500). */
+  /** How long the server waited after the last keystroke before it checked: 2 ms after a pause, within a burst half of lastCheckMs (at most 500). */
   debounceMs: number;
   /** Files not checked because they are over `maxFileSizeMB`. */
   tooLarge: string[];

@@ -46,5 +46,6 @@ export default defineRule({
   summary: 'Finds session host VMs and scale sets without encryption at host, except confidential VMs whose OS disk is encrypted with the VM guest state.',
   docs,
   appliesTo: 'sessionHost',
+  local: true,
   check,
 });

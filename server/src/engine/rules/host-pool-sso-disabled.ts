@@ -134,6 +134,7 @@ export default defineRule({
   summary: 'Finds host pools whose RDP properties leave Microsoft Entra single sign-on (enablerdsaadauth:i:1) off.',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: [PROPERTY],
   check,
 });

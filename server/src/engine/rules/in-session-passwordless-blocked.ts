@@ -103,6 +103,7 @@ export default defineRule({
     'Finds host pools whose RDP properties turn smart card or WebAuthn redirection off (redirectsmartcards:i:0, redirectwebauthn:i:0), which pushes sign-ins inside the session to passwords.',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: METHODS.map((m) => m.name),
   check,
 });

@@ -78,6 +78,7 @@ export default defineRule({
   summary: 'Finds host pools whose RDP properties use targetisaadjoined:i:1 (password-only sign-in to Entra joined hosts) instead of single sign-on.',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: [LEGACY],
   check,
 });

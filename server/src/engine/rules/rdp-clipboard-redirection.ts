@@ -26,6 +26,7 @@ export default defineRule({
   summary: 'Finds host pools whose RDP properties share the clipboard between client and session (redirectclipboard:i:1, or absent).',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: [CLIPBOARD.name],
   check(pool, ctx) {
     for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [CLIPBOARD])) ctx.report(r);

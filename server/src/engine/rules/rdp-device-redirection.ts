@@ -53,6 +53,7 @@ export default defineRule({
   summary: 'Finds host pools whose RDP properties redirect client printers, serial (COM) ports or MTP/PTP devices (set on, or absent).',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: [PRINTERS.name, COM_PORTS.name, DEVICES.name],
   check(pool, ctx) {
     for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [PRINTERS, COM_PORTS, DEVICES])) ctx.report(r);

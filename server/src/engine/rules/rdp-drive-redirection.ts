@@ -33,6 +33,7 @@ export default defineRule({
   summary: 'Finds host pools whose RDP properties redirect local drives of the client (drivestoredirect other than empty, or absent).',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: [DRIVES.name],
   check(pool, ctx) {
     for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [DRIVES])) ctx.report(r);

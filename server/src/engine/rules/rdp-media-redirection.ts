@@ -46,6 +46,7 @@ export default defineRule({
   summary: 'Finds host pools whose RDP properties redirect client cameras, the microphone or the client location.',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: [CAMERA.name, MICROPHONE.name, LOCATION.name],
   check(pool, ctx) {
     for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [CAMERA, MICROPHONE, LOCATION])) ctx.report(r);

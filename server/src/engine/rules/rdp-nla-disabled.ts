@@ -45,6 +45,7 @@ export default defineRule({
   summary: 'Finds host pools whose RDP properties turn CredSSP off (enablecredsspsupport:i:0), which disables Network Level Authentication.',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: [PROPERTY],
   check,
 });

@@ -389,5 +389,6 @@ export default defineRule({
     'Finds host pool RDP properties that are malformed, run together, of the wrong type, out of range, set twice with different values, unknown, or ignored by Azure Virtual Desktop.',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   check,
 });

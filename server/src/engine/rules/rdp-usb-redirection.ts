@@ -30,6 +30,7 @@ export default defineRule({
   summary: 'Finds host pools whose RDP properties pass client USB devices to the session at a low level (usbdevicestoredirect other than empty, or absent).',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   judges: [USB.name],
   check(pool, ctx) {
     for (const r of redirectionReports(pool, ctx.settings.redirectionProfile, [USB])) ctx.report(r);

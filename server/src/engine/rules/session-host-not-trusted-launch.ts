@@ -103,5 +103,6 @@ export default defineRule({
   docs,
   // Session hosts (VMs and scale sets), and the session host configuration of a pool, which creates its hosts.
   appliesTo: ['sessionHost', 'hostPool'],
+  local: true,
   check,
 });

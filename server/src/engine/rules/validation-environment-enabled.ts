@@ -55,6 +55,7 @@ export default defineRule({
   summary: 'Finds host pools marked as validation environments (validationEnvironment true) whose name and tags do not say they are for validation.',
   docs,
   appliesTo: 'hostPool',
+  local: true,
   options: OPTIONS,
   check,
 });

@@ -38,13 +38,20 @@ const RESTARTING: SyntaxError = {
   retry: true,
 };
 
-/** How long tree-sitter may take on a file before it gives up on it: far above what real files take (~1 s per MB). */
+/**
+ * How long tree-sitter may take on a file, and how much it may grow the WebAssembly memory, before it gives up on it:
+ * far above what real files take (about 1 s and 50 MB per MB of text). The memory budget keeps a hostile file from
+ * taking the memory every other file's tree lives in.
+ */
 export interface ParseBudget {
   baseMs: number;
   msPerMB: number;
+  /** Growth of the WebAssembly memory a parse may cause: `memoryMB`, plus `memoryPerByte` bytes per byte of text. */
+  memoryMB?: number;
+  memoryPerByte?: number;
 }
 
-export const PARSE_BUDGET: ParseBudget = { baseMs: 1000, msPerMB: 3000 };
+export const PARSE_BUDGET: ParseBudget = { baseMs: 1000, msPerMB: 3000, memoryMB: 64, memoryPerByte: 200 };
 
 interface Declared<T> {
   file: TfFile;
@@ -119,15 +126,21 @@ export class TerraformProject {
     if (!this.current()) return { failure: RESTARTING };
     const budget = this.budget.baseMs + (this.budget.msPerMB * text.length) / (1024 * 1024);
     const deadline = performance.now() + budget;
+    const growth = (this.budget.memoryMB ?? Infinity) * 1024 * 1024 + (this.budget.memoryPerByte ?? 0) * text.length;
+    const memoryLimit = this.grammars.memoryBytes() + growth;
+    let tooLarge = false;
+    const stop = () => performance.now() > deadline || (tooLarge = this.grammars.memoryBytes() > memoryLimit);
     try {
       this.parser ??= this.grammars.newParser();
       const reuse = old?.tree && !old.rewritten && !guard.rewritten ? old.tree : undefined;
-      const tree = this.parser.parse(guard.text, reuse, { progressCallback: () => performance.now() > deadline }) ?? undefined;
+      const tree = this.parser.parse(guard.text, reuse, { progressCallback: stop }) ?? undefined;
       if (tree) return { tree, rewritten: guard.rewritten };
       this.parser.reset();
       return {
         failure: {
-          message: `avdsec did not read this file: the Terraform parser gave up after ${(budget / 1000).toFixed(1)} s`,
+          message: tooLarge
+            ? `avdsec did not read this file: the Terraform parser gave up after it took ${Math.round(growth / (1024 * 1024))} MB`
+            : `avdsec did not read this file: the Terraform parser gave up after ${(budget / 1000).toFixed(1)} s`,
           range: { start: 0, end: 0 },
           fatal: true,
         },

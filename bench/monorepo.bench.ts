@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { Bench, BenchRow } from './harness';
+import { mixedWorkspace } from './lib/inputs';
+import { BenchServer } from './lib/lsp';
+import { procMemory } from './lib/measure';
+
+/** Copies of the 1,000-file workspace (BENCH_MONOREPO_COPIES; 10 by default: 10,000 files). */
+const COPIES = Number(process.env.BENCH_MONOREPO_COPIES ?? 10);
+
+/**
+ * A monorepo: the 1,000-file workspace ten times, as `copy-<k>/` folders. The server starts on it and the editor opens
+ * one team's main.bicep at once, as a user opening a file from the explorer does: the time to its first diagnostics
+ * (the opening answer, while the folders are read), to the full check of the whole workspace, and the server's peak
+ * RSS over both.
+ */
+const bench: Bench = {
+  name: `monorepo: ${COPIES * 1000} files, a file opened at start`,
+  async run(): Promise<BenchRow[]> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avdsec-monorepo-'));
+    const server = new BenchServer();
+    try {
+      const files = mixedWorkspace(1000);
+      for (let k = 0; k < COPIES; k++) {
+        for (const [rel, text] of files) {
+          const file = path.join(dir, `copy-${k}`, rel);
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, text);
+        }
+      }
+      const file = path.join(
+        dir,
+        'copy-0',
+        [...files.keys()].find((f) => f.endsWith('main.bicep'))!,
+      );
+      const uri = pathToFileURL(file).href;
+      let hwm = 0;
+      const sampler = setInterval(() => (hwm = Math.max(hwm, procMemory(server.pid)?.hwm ?? 0)), 100);
+      const t0 = performance.now();
+      const first = server.next(uri, (d) => d.length > 0, 600_000);
+      await server.initialize(pathToFileURL(dir).href);
+      await server.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'bicep', version: 1, text: fs.readFileSync(file, 'utf8') },
+      });
+      const opened = await first;
+      const firstMb = hwm / 1048576;
+      for (;;) {
+        const status = (await server.connection.sendRequest('avdsec/status')) as { settled: boolean; indexing: boolean };
+        if (status.settled) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const settled = performance.now();
+      clearInterval(sampler);
+      hwm = Math.max(hwm, procMemory(server.pid)?.hwm ?? 0);
+      return [
+        { name: "opened file's first diagnostics after start", value: (opened.at - t0) / 1000, unit: 's', limit: { max: 1 } },
+        { name: 'whole workspace checked after start', value: (settled - t0) / 1000, unit: 's' },
+        { name: 'server peak RSS until the first diagnostics', value: firstMb, unit: 'MB' },
+        { name: 'server peak RSS until the whole workspace is checked', value: hwm / 1048576, unit: 'MB', limit: { max: 1024 } },
+      ];
+    } finally {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default bench;

@@ -1,0 +1,107 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { type ServerStatus, STATUS_REQUEST } from '../../server/src/protocol/status';
+import { tempTree } from '../cli/run';
+import { ServerProcess } from './client';
+
+/** The opened file: its pool is a module in another folder, which gets the RDP string from here. */
+const MAIN = `module pool '../shared/pool.bicep' = {
+  name: 'pool'
+  params: {
+    rdp: 'drivestoredirect:s:*;enablerdsaadauth:i:1'
+  }
+}
+`;
+
+const POOL = `param rdp string
+
+resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp-app'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    customRdpProperty: rdp
+  }
+}
+`;
+
+/** The pool's diagnostic setting, in a folder the opened file does not reach: only the whole workspace sees it. */
+const DIAGNOSTICS = `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' existing = {
+  name: 'hp-app'
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diag-app'
+  scope: hostPool
+  properties: {
+    workspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-avd'
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+  }
+}
+`;
+
+/** Terraform files with nothing for avdsec to find: they make reading the folders take seconds, as a monorepo does. */
+function filler(count: number): Record<string, string> {
+  const vars = Array.from({ length: 40 }, (_, i) => `variable "setting_${i}" {\n  type    = string\n  default = "value-${i}"\n}\n`).join('\n');
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`platform/team-${i}/variables.tf`, vars]));
+}
+
+const seen = (d: Diagnostic[]) => d.map((x) => JSON.stringify([x.code, x.range])).sort();
+
+describe('language server: a document opened while the workspace is read', function () {
+  this.timeout(120_000);
+  let server: ServerProcess;
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('gets the local rules’ findings from its neighbourhood at once, and the full check agrees with them', async () => {
+    const dir = tempTree({ 'app/main.bicep': MAIN, 'shared/pool.bicep': POOL, 'monitoring/diagnostics.bicep': DIAGNOSTICS, ...filler(1500) });
+    const uri = pathToFileURL(path.join(dir, 'app', 'main.bicep')).href;
+    server = new ServerProcess();
+    const status = () => server.connection.sendRequest(STATUS_REQUEST) as Promise<ServerStatus>;
+    await server.initialize(pathToFileURL(dir).href, { workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } });
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'bicep', version: 1, text: MAIN } });
+
+    const opening = await server.waitForDiagnostics(uri, (d) => d.length > 0);
+    const then = await status();
+    assert.ok(then.indexing, `the answer came while the folders were read (${then.files} files read)`);
+    assert.equal(then.openingAnswers, 1);
+    // The pool's module, in another folder, was read: the finding lands at the argument written here.
+    const drives = opening.find((d) => d.code === 'rdp-drive-redirection');
+    assert.ok(drives, JSON.stringify(opening));
+    assert.equal(drives.range.start.line, 3);
+    // What a file elsewhere may answer (a diagnostic setting, a Conditional Access policy) waits for the whole workspace.
+    assert.ok(!opening.some((d) => d.code === 'host-pool-diagnostics-missing' || d.code === 'mfa-conditional-access-missing'), JSON.stringify(opening));
+
+    let s = then;
+    while (!s.settled) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      s = await status();
+    }
+    assert.ok(!s.indexing && s.checks > 0);
+    const full = server.current(uri)!;
+    assert.ok(
+      full.some((d) => d.code === 'mfa-conditional-access-missing'),
+      JSON.stringify(full),
+    );
+    // Nothing the opening answer said is taken back: the diagnostic setting elsewhere answers the absence it did not judge.
+    const fullSeen = new Set(seen(full));
+    assert.deepEqual(
+      seen(opening).filter((d) => !fullSeen.has(d)),
+      [],
+    );
+    assert.ok(!full.some((d) => d.code === 'host-pool-diagnostics-missing'), JSON.stringify(full));
+    assert.equal(server.stderr, '');
+  });
+});
