@@ -154,6 +154,8 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     try {
       const n = await ws!.index(folders, INDEX_SLICE_MS);
       log(`indexed ${n} files in ${Date.now() - started} ms`);
+      // Their models too, in slices: the first full check then has only the graph and the rules left to do at once.
+      await ws!.readDocuments(INDEX_SLICE_MS);
     } catch (e) {
       connection.console.error(`[avdsec] indexing the workspace failed: ${(e as Error).message}`);
     } finally {

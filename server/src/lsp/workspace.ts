@@ -106,6 +106,26 @@ export class ServerWorkspace {
   }
 
   /**
+   * Reads every document's model (what the first full check would do at once), letting waiting messages in every
+   * `sliceMs`: in a large workspace this takes seconds, and documents opened or typed in meanwhile get opening answers.
+   */
+  async readDocuments(sliceMs: number): Promise<void> {
+    let slice = performance.now();
+    for (const uri of this.engine.uris()) {
+      if (performance.now() - slice > sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+      try {
+        this.engine.document(uri);
+      } catch (e) {
+        // The full check reads it again and reports the failure.
+        this.log.warn(`[avdsec] reading ${uri} failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /**
    * The findings of an open document judged on its own neighbourhood, for a document opened while the workspace is
    * still being read: the files of its folder (its parameters and variables files, the rest of its Terraform
    * configuration) and the files it calls, down the chain, in a workspace of their own. Only the local rules run

@@ -16,7 +16,7 @@ export interface ServerStatus {
   lastFullCheckMs: number;
   /** First answers published: after a keystroke, the edited resource checked again before the full check. */
   firstAnswers: number;
-  /** Whether the workspace folders are still being read (at start): documents opened meanwhile get opening answers. */
+  /** Whether the workspace folders are still being read at start (files, then models): documents opened meanwhile get opening answers. */
   indexing: boolean;
   /** Opening answers published: a document opened while the folders are read, judged on its neighbourhood by the local rules. */
   openingAnswers: number;
