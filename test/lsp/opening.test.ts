@@ -84,13 +84,25 @@ describe('language server: a document opened while the workspace is read', funct
     // What a file elsewhere may answer (a diagnostic setting, a Conditional Access policy) waits for the whole workspace.
     assert.ok(!opening.some((d) => d.code === 'host-pool-diagnostics-missing' || d.code === 'mfa-conditional-access-missing'), JSON.stringify(opening));
 
-    let s = then;
+    // Typing meanwhile is answered the same way: the drives are no longer redirected.
+    const at = { line: 3, character: MAIN.split('\n')[3].indexOf('s:*') + 2 };
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' }],
+    });
+    const typed = await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'rdp-drive-redirection'));
+    const now = await status();
+    assert.ok(now.indexing && now.openingAnswers === 2, JSON.stringify(now));
+    assert.ok(typed.length > 0, 'the other findings stay');
+
+    let s = now;
     while (!s.settled) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       s = await status();
     }
     assert.ok(!s.indexing && s.checks > 0);
     const full = server.current(uri)!;
+    assert.ok(!full.some((d) => d.code === 'rdp-drive-redirection'), JSON.stringify(full));
     assert.ok(
       full.some((d) => d.code === 'mfa-conditional-access-missing'),
       JSON.stringify(full),
@@ -98,7 +110,7 @@ describe('language server: a document opened while the workspace is read', funct
     // Nothing the opening answer said is taken back: the diagnostic setting elsewhere answers the absence it did not judge.
     const fullSeen = new Set(seen(full));
     assert.deepEqual(
-      seen(opening).filter((d) => !fullSeen.has(d)),
+      seen(typed).filter((d) => !fullSeen.has(d)),
       [],
     );
     assert.ok(!full.some((d) => d.code === 'host-pool-diagnostics-missing'), JSON.stringify(full));

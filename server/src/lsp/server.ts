@@ -75,6 +75,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   /** Whether the folders are being read (then a document opened gets an opening answer), and opening answers sent. */
   let indexing = false;
   let openingAnswers = 0;
+  const openingVersions = new Map<string, number>();
   /** Documents changed since the last publish; `everything` when settings, config or the file set changed. */
   const changed = new Set<string>();
   /** Bumped by every edit, so a check in progress can see that it is out of date. */
@@ -160,6 +161,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       connection.console.error(`[avdsec] indexing the workspace failed: ${(e as Error).message}`);
     } finally {
       indexing = false;
+      openingVersions.clear();
     }
     schedule(0);
   });
@@ -188,7 +190,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   async function openingAnswer(): Promise<void> {
     for (const uri of [...changed]) {
       const text = ws!.textDocument(uri);
-      if (!ws!.isOpen(uri) || !text) continue;
+      // A document answered at this version already (another document was opened or typed in).
+      if (!ws!.isOpen(uri) || !text || openingVersions.get(uri) === text.version) continue;
+      openingVersions.set(uri, text.version);
       let diagnostics: Diagnostic[] = [];
       try {
         if ((await settings.get(uri)).enable) {
@@ -436,6 +440,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   connection.onDidCloseTextDocument(async (p) => {
     await ready;
     ws?.closed(p.textDocument.uri);
+    openingVersions.delete(p.textDocument.uri);
     settings.forget(p.textDocument.uri);
     schedule(DEBOUNCE_MS, p.textDocument.uri);
   });
