@@ -197,6 +197,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       try {
         if ((await settings.get(uri)).enable) {
           const answer = ws!.openingFindings(uri, await configOf(uri));
+          if (!answer) continue;
           const textOf = (u: string) => (u === uri ? text : answer.texts.has(u) ? TextDocument.create(u, '', 0, answer.texts.get(u)!) : undefined);
           diagnostics = answer.findings.map((f) => toDiagnostic(f, text, textOf));
           if (answer.notRead) diagnostics.unshift(notCheckedDiagnostic(answer.notRead, text));

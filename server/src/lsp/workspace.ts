@@ -32,6 +32,9 @@ export function isConfigUri(uri: string): boolean {
  * The server's files: the editor's open documents (their text wins) and the rest of the workspace folders, read
  * from disk at start and kept current from file-change notifications, so cross-file facts are known before a file opens.
  */
+/** The most files an opening answer reads (ServerWorkspace.openingFindings). */
+const MAX_NEIGHBOURHOOD = 400;
+
 /** One object for documents outside any folder: findings are cached per config object. */
 const NO_CONFIG = { config: emptyConfig(), problems: [], isExcluded: () => false, parameterTemplates: () => [] };
 
@@ -132,8 +135,9 @@ export class ServerWorkspace {
    * (Rule.local): what they find no other file can remove, while an absence (no diagnostic setting here) may be
    * answered anywhere. With the texts of the files read, for the places of related information.
    */
-  openingFindings(uri: string, config: AvdsecConfig): { findings: Finding[]; texts: Map<string, string>; notRead?: SyntaxError } {
+  openingFindings(uri: string, config: AvdsecConfig): { findings: Finding[]; texts: Map<string, string>; notRead?: SyntaxError } | undefined {
     const doc = this.open.get(uri);
+    if (!doc || this.tooLarge.has(uri)) return undefined;
     const scratch = new Workspace(this.grammars);
     try {
       scratch.setParameterFiles((u) => {
@@ -145,14 +149,17 @@ export class ServerWorkspace {
       while (queue.length) {
         const u = queue.shift()!;
         if (texts.has(u)) continue;
-        const text = this.open.get(u)?.getText() ?? this.diskText(u);
+        // A neighbourhood this large is no quicker to read than the workspace: the full check answers.
+        if (texts.size >= MAX_NEIGHBOURHOOD) return undefined;
+        const open = this.open.get(u);
+        const text = open ? (this.tooLarge.has(u) ? undefined : open.getText()) : this.diskText(u);
         if (text === undefined || !scratch.set(u, text)) continue;
         texts.set(u, text);
         const language = detectLanguage(u, text);
         for (const t of language ? declaredTargets(u, language, text) : [])
           queue.push(...(t.endsWith('/') ? (this.discovered.get(t.slice(0, -1)) ?? []) : [t]));
       }
-      const findings = doc && texts.has(uri) ? scratch.findings(uri, this.localRules(config)) : [];
+      const findings = texts.has(uri) ? scratch.findings(uri, this.localRules(config)) : [];
       const notRead = scratch.document(uri)?.syntaxErrors.find((e) => e.fatal);
       return { findings, texts, ...(notRead ? { notRead } : {}) };
     } finally {
