@@ -4,19 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { RULES } from '../server/src/engine/registry';
 import { ServerWorkspace } from '../server/src/lsp/workspace';
 import { tempTree } from './cli/run';
-import { grammars } from './harness/engine';
+import { bicepHostPool, grammars } from './harness/engine';
 
-const POOL = (rdp: string) => `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: 'hp-app'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    customRdpProperty: ${rdp}
-  }
-}
-`;
+const POOL = (rdp: string) => bicepHostPool(`'hp-app'`, rdp);
 
 const LOCAL = new Set<string>(RULES.filter((r) => r.local).map((r) => r.id));
 

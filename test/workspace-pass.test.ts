@@ -3,20 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emptyConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/model';
-import { FIXTURES, grammars, listFiles, uriOf } from './harness/engine';
+import { bicepHostPool, FIXTURES, grammars, listFiles, uriOf } from './harness/engine';
 import { Workspace } from '../server/src/engine/workspace';
 
-const POOL = (name: string, rdp: string) => `resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: ${name}
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    customRdpProperty: ${rdp}
-  }
-}
-`;
+const POOL = bicepHostPool;
 
 const TF_POOL = `resource "azurerm_virtual_desktop_host_pool" "this" {
   name                  = var.name

@@ -1,3 +1,5 @@
+import { bicepHostPool } from './engine';
+
 /**
  * Inputs written to make a linter slow rather than wrong: long runs of whitespace and repeated tokens where a regex
  * might backtrack, format strings made of `{0:` and `%0`, huge RDP values, thousands of suppression comments, deep
@@ -15,17 +17,7 @@ type Generator = (size: number) => { file: string; text: string };
 
 const repeatTo = (unit: string, size: number) => unit.repeat(Math.max(1, Math.floor(size / unit.length)));
 
-const bicepPool = (rdp: string, name = 'hp') => `resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: '${name}'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    customRdpProperty: ${rdp}
-  }
-}
-`;
+const bicepPool = (rdp: string, name = 'hp') => bicepHostPool(`'${name}'`, rdp);
 
 const armTemplate = (resources: string, extra = '') => `{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",

@@ -9,6 +9,19 @@ import { Workspace } from '../../server/src/engine/workspace';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
+/** A pooled host pool in Bicep; `name` and `rdp` are Bicep expressions (a quoted string, a parameter's name). */
+export const bicepHostPool = (name: string, rdp: string) => `resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: ${name}
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    customRdpProperty: ${rdp}
+  }
+}
+`;
+
 export function grammars(): Promise<Grammars> {
   return loadGrammars(path.join(ROOT, 'grammars'));
 }

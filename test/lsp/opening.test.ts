@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { type ServerStatus, STATUS_REQUEST } from '../../server/src/protocol/status';
 import { tempTree } from '../cli/run';
+import { bicepHostPool } from '../harness/engine';
 import { ServerProcess } from './client';
 
 /** The opened file: its pool is a module in another folder, which gets the RDP string from here. */
@@ -15,19 +16,7 @@ const MAIN = `module pool '../shared/pool.bicep' = {
 }
 `;
 
-const POOL = `param rdp string
-
-resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: 'hp-app'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    customRdpProperty: rdp
-  }
-}
-`;
+const POOL = `param rdp string\n\n${bicepHostPool(`'hp-app'`, 'rdp')}`;
 
 /** The pool's diagnostic setting, in a folder the opened file does not reach: only the whole workspace sees it. */
 const DIAGNOSTICS = `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' existing = {
