@@ -156,7 +156,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       const n = await ws!.index(folders, INDEX_SLICE_MS);
       log(`indexed ${n} files in ${Date.now() - started} ms`);
       // Their models too, in slices: the first full check then has only the graph and the rules left to do at once.
-      await ws!.readDocuments(INDEX_SLICE_MS);
+      await ws!.readDocuments();
     } catch (e) {
       connection.console.error(`[avdsec] indexing the workspace failed: ${(e as Error).message}`);
     } finally {

@@ -34,6 +34,11 @@ export function isConfigUri(uri: string): boolean {
  */
 /** The most files an opening answer reads (ServerWorkspace.openingFindings). */
 const MAX_NEIGHBOURHOOD = 400;
+/**
+ * Below this many files the folders are read at once, as before opening answers: in about a second, after which every
+ * document gets the full check's diagnostics first, not a partial answer replaced moments later.
+ */
+const SLICED_FROM_FILES = 500;
 
 /** One object for documents outside any folder: findings are cached per config object. */
 const NO_CONFIG = { config: emptyConfig(), problems: [], isExcluded: () => false, parameterTemplates: () => [] };
@@ -54,6 +59,8 @@ export class ServerWorkspace {
   private readonly tooLarge = new Map<string, string>();
   /** The source files the folders hold, by folder uri (found at start): an opening answer reads its files from them. */
   private readonly discovered = new Map<string, string[]>();
+  /** How long reading the folders runs before it lets waiting messages in (index, readDocuments). */
+  private sliceMs = Infinity;
   /** Configs with every rule that is not local turned off, for opening answers (see Rule.local). */
   private readonly localOnly = new WeakMap<AvdsecConfig, AvdsecConfig>();
 
@@ -75,8 +82,8 @@ export class ServerWorkspace {
   }
 
   /**
-   * Reads the folders' files. Every `sliceMs` it lets waiting messages in (a document opened, a hover): in a large
-   * workspace the reading takes seconds, and an opened document gets its opening answer meanwhile.
+   * Reads the folders' files. In a workspace of SLICED_FROM_FILES files or more it lets waiting messages in (a document
+   * opened, a hover) every `sliceMs`: the reading takes seconds, and an opened document gets its opening answer meanwhile.
    */
   async index(folderUris: string[], sliceMs = Infinity): Promise<number> {
     this.folders = folderUris.map(uriToPath).filter((p): p is string => !!p);
@@ -86,6 +93,7 @@ export class ServerWorkspace {
     const { files, errors, skipped } = discoverFiles(this.folders, process.cwd());
     for (const e of errors) this.log.warn(`[avdsec] not read: ${e.file}: ${e.message}`);
     for (const e of skipped) this.log.info(`[avdsec] skipped: ${e.file}: ${e.message}`);
+    this.sliceMs = files.length >= SLICED_FROM_FILES ? sliceMs : Infinity;
     this.discovered.clear();
     for (const file of files) {
       const uri = pathToUri(file);
@@ -96,7 +104,7 @@ export class ServerWorkspace {
     let n = 0;
     let slice = performance.now();
     for (const file of files) {
-      if (performance.now() - slice > sliceMs) {
+      if (performance.now() - slice > this.sliceMs) {
         await new Promise((resolve) => setImmediate(resolve));
         slice = performance.now();
       }
@@ -109,13 +117,13 @@ export class ServerWorkspace {
   }
 
   /**
-   * Reads every document's model (what the first full check would do at once), letting waiting messages in every
-   * `sliceMs`: in a large workspace this takes seconds, and documents opened or typed in meanwhile get opening answers.
+   * Reads every document's model (what the first full check would do at once), in the slices of `index`: in a large
+   * workspace this takes seconds, and documents opened or typed in meanwhile get opening answers.
    */
-  async readDocuments(sliceMs: number): Promise<void> {
+  async readDocuments(): Promise<void> {
     let slice = performance.now();
     for (const uri of this.engine.uris()) {
-      if (performance.now() - slice > sliceMs) {
+      if (performance.now() - slice > this.sliceMs) {
         await new Promise((resolve) => setImmediate(resolve));
         slice = performance.now();
       }
