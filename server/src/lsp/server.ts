@@ -206,6 +206,9 @@ export function startServer(connection: Connection, grammarsDir: string): void {
         connection.console.error(`[avdsec] the opening answer for ${uri} failed: ${(e as Error).stack ?? e}`);
         continue;
       }
+      // Asking the client for settings let other messages in: once the folders are read, the full check has published
+      // (or will) and this answer is out of date.
+      if (!indexing || openingVersions.get(uri) !== text.version) return;
       send(uri, diagnostics, false);
       openingAnswers++;
     }
