@@ -22,13 +22,13 @@ describe('opening answers: a document judged on its neighbourhood', () => {
   }
 
   it('reads the files beside it and the modules it calls, and runs only the local rules', async () => {
-    const main = `param rdp string = 'drivestoredirect:s:*'\n\nmodule pool '../shared/pool.bicep' = {\n  name: 'pool'\n  params: {\n    rdp: rdp\n  }\n}\n`;
-    const { ws, uri } = await opened({ 'app/main.bicep': main, 'shared/pool.bicep': `param rdp string\n\n${POOL('rdp')}` }, 'app/main.bicep');
+    const main = `param rdp string = 'drivestoredirect:s:*'\n\nmodule pool '../modules/pool.bicep' = {\n  name: 'pool'\n  params: {\n    rdp: rdp\n  }\n}\n`;
+    const { ws, uri } = await opened({ 'app/main.bicep': main, 'modules/pool.bicep': `param rdp string\n\n${POOL('rdp')}` }, 'app/main.bicep');
     try {
       const answer = ws.openingFindings(uri, ws.configFor(uri))!;
       assert.deepEqual([...answer.texts.keys()].map((u) => u.slice(u.lastIndexOf('/', u.lastIndexOf('/') - 1) + 1)).sort(), [
         'app/main.bicep',
-        'shared/pool.bicep',
+        'modules/pool.bicep',
       ]);
       assert.ok(answer.findings.some((f) => f.ruleId === 'rdp-drive-redirection' && f.uri === uri));
       assert.deepEqual(

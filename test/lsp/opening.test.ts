@@ -8,7 +8,7 @@ import { bicepHostPool } from '../harness/engine';
 import { ServerProcess } from './client';
 
 /** The opened file: its pool is a module in another folder, which gets the RDP string from here. */
-const MAIN = `module pool '../shared/pool.bicep' = {
+const MAIN = `module pool '../modules/pool.bicep' = {
   name: 'pool'
   params: {
     rdp: 'drivestoredirect:s:*;enablerdsaadauth:i:1'
@@ -55,7 +55,7 @@ describe('language server: a document opened while the workspace is read', funct
   });
 
   it('gets the local rules’ findings from its neighbourhood at once, and the full check agrees with them', async () => {
-    const dir = tempTree({ 'app/main.bicep': MAIN, 'shared/pool.bicep': POOL, 'monitoring/diagnostics.bicep': DIAGNOSTICS, ...filler(1500) });
+    const dir = tempTree({ 'app/main.bicep': MAIN, 'modules/pool.bicep': POOL, 'monitoring/diagnostics.bicep': DIAGNOSTICS, ...filler(1500) });
     const uri = pathToFileURL(path.join(dir, 'app', 'main.bicep')).href;
     server = new ServerProcess();
     const status = () => server.connection.sendRequest(STATUS_REQUEST) as Promise<ServerStatus>;
