@@ -75,10 +75,24 @@ export class ServerWorkspace {
 
   /** The engine asks the configurations which templates a parameters file serves (`parameterFiles`). */
   private pairParameterFiles(): void {
-    this.engine.setParameterFiles((uri) => {
-      const file = uriToPath(uri);
-      return file ? this.configs.forFile(file).parameterTemplates(file).map(pathToUri) : [];
-    });
+    this.engine.setParameterFiles(this.parameterTemplates);
+  }
+
+  private readonly parameterTemplates = (uri: string): string[] => {
+    const file = uriToPath(uri);
+    return file ? this.configs.forFile(file).parameterTemplates(file).map(pathToUri) : [];
+  };
+
+  /**
+   * After `sliceMs` of work since the last pause, a pause that lets the waiting messages in; otherwise undefined, and
+   * the caller goes on without awaiting (an await per file would let other handlers in between files too).
+   */
+  private slicer(): () => Promise<void> | undefined {
+    let slice = performance.now();
+    return () => {
+      if (performance.now() - slice <= this.sliceMs) return undefined;
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => void (slice = performance.now()));
+    };
   }
 
   /**
@@ -102,12 +116,10 @@ export class ServerWorkspace {
       else this.discovered.set(dirOf(uri), [uri]);
     }
     let n = 0;
-    let slice = performance.now();
+    const slice = this.slicer();
     for (const file of files) {
-      if (performance.now() - slice > this.sliceMs) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
+      const pause = slice();
+      if (pause) await pause;
       const uri = pathToUri(file);
       if (isConfigUri(uri)) this.configFiles.add(uri);
       if (this.open.has(uri) || this.config(uri).isExcluded(file)) continue;
@@ -121,12 +133,10 @@ export class ServerWorkspace {
    * workspace this takes seconds, and documents opened or typed in meanwhile get opening answers.
    */
   async readDocuments(): Promise<void> {
-    let slice = performance.now();
+    const slice = this.slicer();
     for (const uri of this.engine.uris()) {
-      if (performance.now() - slice > this.sliceMs) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
+      const pause = slice();
+      if (pause) await pause;
       try {
         this.engine.document(uri);
       } catch (e) {
@@ -148,10 +158,7 @@ export class ServerWorkspace {
     if (!doc || this.tooLarge.has(uri)) return undefined;
     const scratch = new Workspace(this.grammars);
     try {
-      scratch.setParameterFiles((u) => {
-        const file = uriToPath(u);
-        return file ? this.configs.forFile(file).parameterTemplates(file).map(pathToUri) : [];
-      });
+      scratch.setParameterFiles(this.parameterTemplates);
       const texts = new Map<string, string>();
       const queue = [uri, ...(this.discovered.get(dirOf(uri)) ?? [])];
       while (queue.length) {
