@@ -1,7 +1,7 @@
 // Root hooks of the editor suite. The suite starts browsers, code-server, editors and language servers; one left
 // running keeps mocha (and CI, which waits for its output to close) alive after the last test. Once every test has
 // run, this names what is still running, so the log shows the leak, and ends it, so the run always finishes.
-import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 
 interface Proc {
   pid: number;
@@ -9,13 +9,22 @@ interface Proc {
   args: string;
 }
 
+/** The processes of this machine, read from /proc (no dependency on ps). */
 function processes(): Proc[] {
-  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+  const found: Proc[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // The command name in field 2 may hold spaces and parentheses; the fields after its last ')' are plain.
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const args = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      found.push({ pid: Number(name), ppid, args });
+    } catch {
+      // ended while being read
+    }
+  }
+  return found;
 }
 
 /** Every process below this one, children first found first. */
@@ -38,7 +47,7 @@ export const mochaHooks = {
     // Give processes stopped in the suites' own after hooks a moment to exit.
     await new Promise((r) => setTimeout(r, 2000));
     // tsx's esbuild service is the test process's own helper; it ends with it.
-    const left = descendants().filter((p) => !/^ps\b/.test(p.args) && !/\besbuild --service\b/.test(p.args));
+    const left = descendants().filter((p) => p.args !== '' && !/\besbuild --service\b/.test(p.args));
     const resources = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
     if (left.length === 0) return;
     process.stderr.write(
