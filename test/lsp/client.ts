@@ -31,6 +31,8 @@ export class ServerProcess {
   settings: Record<string, unknown> = {};
   /** The `workspace/configuration` requests the server made, item by item. */
   readonly configurationRequests: { scopeUri?: string; section?: string }[] = [];
+  /** Awaited before a `workspace/configuration` request is answered: a test holds an answer back with it, as a slow client would. */
+  configurationGate?: (items: { scopeUri?: string; section?: string }[]) => Promise<void> | undefined;
 
   /** `nodeArgs` go before the server's script (a `--require` preload), `env` replaces the environment. */
   constructor(options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
@@ -55,8 +57,9 @@ export class ServerProcess {
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.log.push(p.message);
     });
-    this.connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => {
+    this.connection.onRequest('workspace/configuration', async (p: { items: { scopeUri?: string; section?: string }[] }) => {
       this.configurationRequests.push(...p.items);
+      await this.configurationGate?.(p.items);
       return p.items.map((i) => (i.section === 'avdsec' ? this.settings : null));
     });
     this.connection.onRequest('client/registerCapability', () => null);

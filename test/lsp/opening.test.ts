@@ -44,6 +44,18 @@ function filler(count: number): Record<string, string> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`platform/team-${i}/variables.tf`, vars]));
 }
 
+/** The server's status once it has settled; fails when it does not within `ms`. */
+async function untilSettled(status: () => Promise<ServerStatus>, ms = 60_000): Promise<ServerStatus> {
+  const until = Date.now() + ms;
+  let s = await status();
+  while (!s.settled) {
+    assert.ok(Date.now() < until, `the server did not settle within ${ms / 1000} s: ${JSON.stringify(s)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    s = await status();
+  }
+  return s;
+}
+
 const seen = (d: Diagnostic[]) => d.map((x) => JSON.stringify([x.code, x.range])).sort();
 
 describe('language server: a document opened while the workspace is read', function () {
@@ -84,11 +96,7 @@ describe('language server: a document opened while the workspace is read', funct
     assert.ok(now.indexing && now.openingAnswers === 2, JSON.stringify(now));
     assert.ok(typed.length > 0, 'the other findings stay');
 
-    let s = now;
-    while (!s.settled) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      s = await status();
-    }
+    const s = await untilSettled(status);
     assert.ok(!s.indexing && s.checks > 0);
     const full = server.current(uri)!;
     assert.ok(!full.some((d) => d.code === 'rdp-drive-redirection'), JSON.stringify(full));
@@ -103,6 +111,50 @@ describe('language server: a document opened while the workspace is read', funct
       [],
     );
     assert.ok(!full.some((d) => d.code === 'host-pool-diagnostics-missing'), JSON.stringify(full));
+    assert.equal(server.stderr, '');
+  });
+
+  it('drops an opening answer that the end of the reading overtook (a client slow to give the settings)', async () => {
+    const dir = tempTree({ 'app/main.bicep': MAIN, 'modules/pool.bicep': POOL, ...filler(1500) });
+    const uri = pathToFileURL(path.join(dir, 'app', 'main.bicep')).href;
+    server = new ServerProcess();
+    const status = () => server.connection.sendRequest(STATUS_REQUEST) as Promise<ServerStatus>;
+    // The opening answer asks for the document's settings; that first answer is held until the folders are read and the
+    // full check has published, as Eglot's was when this race showed up. Later requests are answered at once.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const askedOnce = new Promise<void>((resolve) => (asked = resolve));
+    let holding = true;
+    server.configurationGate = (items) => {
+      if (!holding || !items.some((i) => i.scopeUri === uri)) return undefined;
+      holding = false;
+      asked();
+      return held;
+    };
+    await server.initialize(pathToFileURL(dir).href, { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: false } } });
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'bicep', version: 1, text: MAIN } });
+    await askedOnce;
+    assert.ok((await status()).indexing, 'the settings were asked for while the folders were read');
+
+    while ((await status()).indexing) await new Promise((resolve) => setTimeout(resolve, 20));
+    // New settings: the full check asks for them again (answered at once) instead of waiting on the held answer.
+    await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const full = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'mfa-conditional-access-missing'), 60_000);
+    assert.equal((await status()).openingAnswers, 0);
+
+    const late: string[][] = [];
+    server.onPublish.push((p) => void (p.uri === uri && late.push(p.diagnostics.map((d) => String(d.code)))));
+    release();
+    // The check that waited on the held answer stops, out of date; the files it had left are checked again, by a check
+    // of their own since the newer one has run. The opening answer resumes within milliseconds of its reply: a second
+    // is the window it would publish in.
+    await untilSettled(status, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = await status();
+    assert.deepEqual(late, [], 'the opening answer was published after the full check');
+    assert.equal(after.openingAnswers, 0);
+    assert.deepEqual(seen(server.current(uri)!), seen(full));
     assert.equal(server.stderr, '');
   });
 });

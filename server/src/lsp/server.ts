@@ -333,6 +333,13 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       for (const rest of uris.slice(i)) changed.add(rest);
       if (wasEverything) everything = true;
       cancelled++;
+      // That check may have run already, while this one waited (for settings the client was slow to give): then nothing
+      // else would pick the rest up. Without a new generation, so that a check running now is not stopped.
+      if (!timer)
+        timer = setTimeout(() => {
+          timer = undefined;
+          publish().catch((e) => connection.console.error(`[avdsec] ${(e as Error).stack ?? e}`));
+        }, 0);
     } else {
       checks++;
     }
