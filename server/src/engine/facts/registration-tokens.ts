@@ -3,7 +3,7 @@ import { TYPES } from '../graph/links';
 import { SCALE_SET_EXTENSION } from '../graph/session-hosts';
 import { typeIs, typeOf } from '../graph/resources';
 import { targetsOf } from '../graph/targets';
-import type { Location, Range, RefValue, Resource, Value } from '../model';
+import type { Document, Location, Range, RefValue, Resource, Value } from '../model';
 import { entry, get } from '../values';
 
 /**
@@ -131,8 +131,19 @@ const TF_REGISTRATION_INFO = 'terraform:azurerm_virtual_desktop_host_pool_regist
  * workspace writes a token to, and Terraform's `nonsensitive()` (which the evaluator keeps only as a key).
  */
 export function carriedToken(graph: AvdGraph, v: Value | undefined): CarriedToken | undefined {
-  return carried(graph, v, 0, new Set());
+  if (!v) return undefined;
+  // Rules ask again for the values inside a value they asked for (each level of a setting); the answer depends only on
+  // the documents, as targetsOf's does.
+  let known = answers.get(graph.documents);
+  if (!known) answers.set(graph.documents, (known = new WeakMap()));
+  const before = known.get(v);
+  if (before !== undefined) return before ?? undefined;
+  const found = carried(graph, v, 0, new Set());
+  known.set(v, found ?? null);
+  return found;
 }
+
+const answers = new WeakMap<readonly Document[], WeakMap<Value, CarriedToken | null>>();
 
 function carried(graph: AvdGraph, v: Value | undefined, depth: number, seen: Set<Value>): CarriedToken | undefined {
   if (!v || depth > 24 || seen.has(v)) return undefined;
