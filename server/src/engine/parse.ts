@@ -1,4 +1,4 @@
-import type { Edit, Language as TsLanguage, Parser } from 'web-tree-sitter';
+import type { Edit, Language as TsLanguage, Parser, Tree } from 'web-tree-sitter';
 import type { Language } from './model';
 
 /** The web-tree-sitter module: the host loads a fresh copy for each WebAssembly instance (see Grammars.abandon). */
@@ -12,6 +12,25 @@ export interface TreeSitterInstance {
   retire(): void;
   /** The size of the instance's WebAssembly memory now, in bytes: it only grows (every live tree is in it). */
   memoryBytes(): number;
+  /** A walk of a tree quicker than web-tree-sitter's TreeCursor (direct calls into the instance), if the host has one. */
+  walk?(tree: Tree): TreeWalk;
+}
+
+/**
+ * A walk over a tree-sitter tree, node by node in document order, as a `TreeCursor` answers it: how a Terraform tree
+ * is copied out of WebAssembly memory (adapters/terraform/syntax.ts).
+ */
+export interface TreeWalk {
+  typeId(): number;
+  startIndex(): number;
+  endIndex(): number;
+  isNamed(): boolean;
+  isMissing(): boolean;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  /** Frees the cursor. */
+  done(): void;
 }
 
 type EditFields = ConstructorParameters<TreeSitter['Edit']>[0];
@@ -53,6 +72,11 @@ export class Grammars {
     const p = new this.current.ts.Parser();
     p.setLanguage(language);
     return p;
+  }
+
+  /** A walk over a tree of the current instance: the host's quick one, or `fallback` (web-tree-sitter's TreeCursor). */
+  walk(tree: Tree, fallback: (tree: Tree) => TreeWalk): TreeWalk {
+    return this.current.walk?.(tree) ?? fallback(tree);
   }
 
   /** The current instance's WebAssembly memory, in bytes (a parse that grows it too far is given up: ParseBudget). */

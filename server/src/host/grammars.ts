@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Grammars, type TreeSitter, type TreeSitterInstance } from '../engine/parse';
+import type { Tree } from 'web-tree-sitter';
+import { Grammars, type TreeSitter, type TreeSitterInstance, type TreeWalk } from '../engine/parse';
 
 /**
  * The WebAssembly memory each tree-sitter instance may grow to: the module's maximum, 2 GB. Every Terraform tree of the
@@ -56,10 +57,60 @@ function instanceLoader(dir: string, memoryMB: number): () => Promise<TreeSitter
       terraform: await ts.Language.load(grammar),
       // Node's WebAssembly types leave out `buffer`; the memory has one.
       memoryBytes: () => (wasmMemory as unknown as { buffer: ArrayBuffer }).buffer.byteLength,
+      walk: quickWalk(module),
       retire: () => {
         // Trees and parsers of a dead instance free themselves through finalizers that call into it: they must not throw.
         for (const [name, value] of Object.entries(module)) if (name.startsWith('_') && typeof value === 'function') module[name] = () => 0;
       },
+    };
+  };
+}
+
+type WasmCall = (tree: number) => number;
+
+/** The instance's functions a walk calls (web-tree-sitter's Tree.rootNode and TreeCursor wrap each of them). */
+const WALK_CALLS = [
+  'ts_tree_root_node_wasm',
+  'ts_tree_cursor_new_wasm',
+  'ts_tree_cursor_delete_wasm',
+  'ts_tree_cursor_current_node_type_id_wasm',
+  'ts_tree_cursor_start_index_wasm',
+  'ts_tree_cursor_end_index_wasm',
+  'ts_tree_cursor_current_node_is_named_wasm',
+  'ts_tree_cursor_current_node_is_missing_wasm',
+  'ts_tree_cursor_goto_first_child_wasm',
+  'ts_tree_cursor_goto_next_sibling_wasm',
+  'ts_tree_cursor_goto_parent_wasm',
+] as const;
+
+/**
+ * A walk that calls the instance's cursor functions directly. web-tree-sitter's TreeCursor copies the cursor into the
+ * instance's transfer buffer before every call and back after each move, about 1 microsecond a node, which made
+ * copying a Terraform tree (SyntaxTree) cost as much as parsing it. These functions read the cursor from that buffer
+ * and moves write it back, so with nothing else running during the walk it stays there: the root node is written to
+ * the buffer, a cursor made from it, walked, and deleted as it is at the end. It relies on the pinned web-tree-sitter
+ * (package.json); test/terraform/syntax.test.ts checks it against TreeCursor and Node.
+ */
+function quickWalk(module: Record<string, unknown>): ((tree: Tree) => TreeWalk) | undefined {
+  if (!WALK_CALLS.every((name) => typeof module[`_${name}`] === 'function')) return undefined;
+  return (tree) => {
+    // The functions of the instance at the time of the walk (retire replaces them).
+    const [root, create, remove, typeId, start, end, named, missing, firstChild, nextSibling, parent] = WALK_CALLS.map(
+      (name) => module[`_${name}`] as WasmCall,
+    ) as [WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall];
+    const address = (tree as unknown as { 0: number })[0];
+    root(address);
+    create(address);
+    return {
+      typeId: () => typeId(address),
+      startIndex: () => start(address),
+      endIndex: () => end(address),
+      isNamed: () => named(address) === 1,
+      isMissing: () => missing(address) === 1,
+      gotoFirstChild: () => firstChild(address) === 1,
+      gotoNextSibling: () => nextSibling(address) === 1,
+      gotoParent: () => parent(address) === 1,
+      done: () => void remove(address),
     };
   };
 }

@@ -1,5 +1,5 @@
 import { pushAll } from '../../arrays';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, binaryOperation, conditional, not } from '../../resolve/functions';
 import { dirOf } from '../../resolve/paths';

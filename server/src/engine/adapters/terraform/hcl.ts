@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import type { Range, SyntaxError } from '../../model';
 
 /** Helpers over tree-sitter-terraform's syntax tree (node types: config_file > body > block | attribute). */

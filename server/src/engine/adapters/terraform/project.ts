@@ -1,4 +1,5 @@
 import type { Parser, Tree } from 'web-tree-sitter';
+import { cursorWalk, SyntaxTree, type SyntaxNode } from './syntax';
 import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, SyntaxError, TemplateInput, Value } from '../../model';
 import { combineInputs } from '../../resolve/inputs';
 import { baseName as fileName, dirOf, isAutoTfvars } from '../../resolve/paths';
@@ -21,7 +22,12 @@ interface TfFile {
   text: string;
   language: Language;
   /** Undefined when the file was refused or the parser failed on it (`failure` says why). */
-  tree?: Tree;
+  tree?: SyntaxTree;
+  /**
+   * tree-sitter's own tree, kept only while the file is edited (a text set with changes): the next edit re-parses
+   * from it. A file read from disk keeps only its copy (SyntaxTree), so its WebAssembly memory is free for the next.
+   */
+  native?: Tree;
   failure?: SyntaxError;
   /** Whether the tree was parsed from a rewritten text (long whitespace runs as comments): never re-used by an edit. */
   rewritten?: boolean;
@@ -29,7 +35,7 @@ interface TfFile {
   declares?: string;
 }
 
-type Parsed = Pick<TfFile, 'tree' | 'failure' | 'rewritten'>;
+type Parsed = Pick<TfFile, 'tree' | 'native' | 'failure' | 'rewritten'>;
 
 const RESTARTING: SyntaxError = {
   message: 'avdsec did not read this file: the Terraform parser is restarting after a failure on another file',
@@ -119,7 +125,7 @@ export class TerraformProject {
    * its WebAssembly instance costs that file only. After an abort the grammars switch to a fresh instance and every
    * other file is parsed again in it.
    */
-  private parse(text: string, old?: TfFile): Parsed {
+  private parse(text: string, old?: TfFile, keepNative = false): Parsed {
     const guard = guardHcl(text);
     if (!guard.ok)
       return { failure: { message: `avdsec did not read this file: ${guard.message}`, range: { start: guard.offset, end: guard.offset + 1 }, fatal: true } };
@@ -132,9 +138,18 @@ export class TerraformProject {
     const stop = () => performance.now() > deadline || (tooLarge = this.grammars.memoryBytes() > memoryLimit);
     try {
       this.parser ??= this.grammars.newParser();
-      const reuse = old?.tree && !old.rewritten && !guard.rewritten ? old.tree : undefined;
-      const tree = this.parser.parse(guard.text, reuse, { progressCallback: stop }) ?? undefined;
-      if (tree) return { tree, rewritten: guard.rewritten };
+      const reuse = old?.native && !old.rewritten && !guard.rewritten ? old.native : undefined;
+      const native = this.parser.parse(guard.text, reuse, { progressCallback: stop }) ?? undefined;
+      if (native) {
+        const language = this.grammars.terraform;
+        let tree: SyntaxTree;
+        try {
+          tree = new SyntaxTree(guard.text, language.types, this.grammars.walk(native, cursorWalk));
+        } finally {
+          if (!keepNative) native.delete();
+        }
+        return { tree, native: keepNative ? native : undefined, rewritten: guard.rewritten };
+      }
       this.parser.reset();
       return {
         failure: {
@@ -161,8 +176,9 @@ export class TerraformProject {
   }
 
   /**
-   * Whether the trees are from the grammars' live instance: after a restart, the trees of the dead one are dropped (not
-   * deleted: their memory went with the instance) and every file is parsed again. False when no instance can parse.
+   * Whether the parser is from the grammars' live instance. After a restart, the files the dead instance did not read
+   * are parsed again; the others keep their trees (copies in the JavaScript heap), and lose tree-sitter's own trees of
+   * edited files (not deleted: their memory went with the instance). False when no instance can parse.
    */
   private current(): boolean {
     if (!this.grammars.usable()) return false;
@@ -172,7 +188,8 @@ export class TerraformProject {
     this.modules.clear();
     this.kept.clear();
     for (const f of this.files.values()) {
-      if (!f.tree && !f.failure?.retry) continue;
+      f.native = undefined;
+      if (!f.failure?.retry) continue;
       Object.assign(f, { tree: undefined, failure: undefined, rewritten: undefined }, this.parse(f.text));
     }
     return this.generation === this.grammars.generation;
@@ -182,20 +199,24 @@ export class TerraformProject {
     return this.files.has(uri);
   }
 
-  tree(uri: string): Tree | undefined {
+  tree(uri: string): SyntaxTree | undefined {
     this.current();
     return this.files.get(uri)?.tree;
   }
 
-  /** Sets a file's text; with `changes`, the previous tree is edited and re-used. Returns the uris in the same directory. */
+  /**
+   * Sets a file's text. With `changes` (an edit in the editor) tree-sitter's tree is kept, and the next edit re-parses
+   * from it. Returns the uris in the same directory.
+   */
   update(uri: string, text: string, language: Language, changes?: readonly TextChange[]): string[] {
     this.current();
     const old = this.files.get(uri);
     let parsed: Parsed;
-    if (old?.tree && !old.rewritten && changes?.length) {
+    const edited = !!changes?.length;
+    if (old?.native && !old.rewritten && edited) {
       let current = old.text;
-      for (const c of changes) {
-        old.tree.edit(
+      for (const c of changes!) {
+        old.native.edit(
           this.grammars.edit({
             startIndex: c.start,
             oldEndIndex: c.oldEnd,
@@ -207,11 +228,11 @@ export class TerraformProject {
         );
         current = current.slice(0, c.start) + c.newText + current.slice(c.oldEnd);
       }
-      parsed = this.parse(text, current === text ? old : undefined);
+      parsed = this.parse(text, current === text ? old : undefined, true);
     } else {
-      parsed = this.parse(text);
+      parsed = this.parse(text, undefined, edited);
     }
-    if (old?.tree && this.generation === this.grammars.generation) old.tree.delete();
+    if (old?.native && this.generation === this.grammars.generation) old.native.delete();
     const declares = parsed.tree ? contributionOf(parsed.tree, contributionKind(uri, language)).signature : undefined;
     this.files.set(uri, { uri, text, language, ...parsed, declares });
     const dir = dirOf(uri);
@@ -231,7 +252,7 @@ export class TerraformProject {
   remove(uri: string): string[] {
     const f = this.files.get(uri);
     if (!f) return [];
-    if (this.generation === this.grammars.generation) f.tree?.delete();
+    if (this.generation === this.grammars.generation) f.native?.delete();
     this.files.delete(uri);
     this.readsOf.delete(uri);
     this.modules.delete(dirOf(uri));
@@ -251,7 +272,7 @@ export class TerraformProject {
   /** Frees every tree and the parser (WebAssembly memory, which the JS garbage collector does not see filling up). */
   dispose(): void {
     if (this.generation === this.grammars.generation) {
-      for (const f of this.files.values()) f.tree?.delete();
+      for (const f of this.files.values()) f.native?.delete();
       this.parser?.delete();
     }
     this.parser = undefined;
@@ -394,7 +415,7 @@ export class TerraformProject {
     return undefined;
   }
 
-  private evaluateIn(m: TfModule, file: TfFile, node: import('web-tree-sitter').Node): Value {
+  private evaluateIn(m: TfModule, file: TfFile, node: SyntaxNode): Value {
     this.note(file);
     return new TfEvaluator(this.scope(m, file)).evaluate(node);
   }
@@ -457,7 +478,7 @@ export class TerraformProject {
     return doc;
   }
 
-  private read(doc: Document, file: TfFile, tree: Tree, uri: string): void {
+  private read(doc: Document, file: TfFile, tree: SyntaxTree, uri: string): void {
     doc.syntaxErrors = syntaxErrors(tree.rootNode, file.text);
     doc.suppressions = suppressions(tree, doc);
     try {
@@ -603,7 +624,7 @@ export class TerraformProject {
   }
 }
 
-function suppressions(tree: Tree, doc: Document): Suppression[] {
+function suppressions(tree: SyntaxTree, doc: Document): Suppression[] {
   const out: Suppression[] = [];
   if (!doc.text.includes('avdsec-disable')) return out;
   for (const c of tree.rootNode.descendantsOfType('comment')) {
@@ -654,7 +675,7 @@ interface Contribution {
  * A file's declarations, listed once per syntax tree: an edit of one file of a directory lists the directory's
  * declarations again, and listing a tree crosses into WebAssembly at every node. The other files keep their trees.
  */
-const contributions = new WeakMap<Tree, Contribution>();
+const contributions = new WeakMap<SyntaxTree, Contribution>();
 
 type ContributionKind = 'terraform' | 'tfvars' | 'auto-tfvars';
 
@@ -662,7 +683,7 @@ function contributionKind(uri: string, language: Language): ContributionKind {
   return language !== 'tfvars' ? 'terraform' : isAutoTfvars(uri) ? 'auto-tfvars' : 'tfvars';
 }
 
-function contributionOf(tree: Tree, kind: ContributionKind): Contribution {
+function contributionOf(tree: SyntaxTree, kind: ContributionKind): Contribution {
   const known = contributions.get(tree);
   if (known) return known;
   const out: Contribution = { signature: '', variables: [], locals: [], blocks: [], tfvars: [], providers: [] };

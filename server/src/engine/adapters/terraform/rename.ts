@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import type { Document, Range, TextEdit } from '../../model';
 import { bodyOf, type HclAttribute, items, namedChildren, nodeRange } from './hcl';
 import type { TerraformProject } from './project';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import type { ObjectEntry, Value } from '../../model';
 import { cases, choice } from '../../values';
 import { namedChildren, nodeRange } from './hcl';
