@@ -185,11 +185,16 @@ export class ServerWorkspace {
   /** A file's text from disk for an opening answer, under the rules the index reads by; undefined when it would skip it. */
   private diskText(uri: string): string | undefined {
     const file = uriToPath(uri);
+    if (file && this.config(uri).isExcluded(file)) return undefined;
+    const r = this.readSource(uri);
+    return r?.ok ? r.text : undefined;
+  }
+
+  /** A file of the workspace folders, read as a source file; undefined outside them (a symbolic link out is not followed). */
+  private readSource(uri: string): ReturnType<typeof readSourceFile> | undefined {
+    const file = uriToPath(uri);
     if (!file || this.roots.refusal(file) !== undefined) return undefined;
-    const loaded = this.config(uri);
-    if (loaded.isExcluded(file)) return undefined;
-    const r = readSourceFile(file, loaded.config.maxFileSizeMB);
-    return r.ok ? r.text : undefined;
+    return readSourceFile(file, this.config(uri).config.maxFileSizeMB);
   }
 
   private localRules(config: AvdsecConfig): AvdsecConfig {
@@ -208,12 +213,11 @@ export class ServerWorkspace {
    */
   readFromDisk(uri: string): boolean {
     if (this.open.has(uri)) return false;
-    const file = uriToPath(uri);
-    if (!file || this.roots.refusal(file) !== undefined) {
+    const r = this.readSource(uri);
+    if (!r) {
       this.engine.delete(uri);
       return false;
     }
-    const r = readSourceFile(file, this.config(uri).config.maxFileSizeMB);
     if (!r.ok) {
       if (r.tooLarge && r.isSource) this.tooLarge.set(uri, r.message);
       else this.tooLarge.delete(uri);
