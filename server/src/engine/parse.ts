@@ -13,7 +13,7 @@ export interface TreeSitterInstance {
   /** The size of the instance's WebAssembly memory now, in bytes: it only grows (every live tree is in it). */
   memoryBytes(): number;
   /** A walk of a tree quicker than web-tree-sitter's TreeCursor (direct calls into the instance), if the host has one. */
-  walk?(tree: Tree): TreeWalk;
+  walk?(tree: Tree): TreeWalk | undefined;
 }
 
 /**

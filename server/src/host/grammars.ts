@@ -91,14 +91,16 @@ const WALK_CALLS = [
  * the buffer, a cursor made from it, walked, and deleted as it is at the end. It relies on the pinned web-tree-sitter
  * (package.json); test/terraform/syntax.test.ts checks it against TreeCursor and Node.
  */
-function quickWalk(module: Record<string, unknown>): ((tree: Tree) => TreeWalk) | undefined {
+function quickWalk(module: Record<string, unknown>): ((tree: Tree) => TreeWalk | undefined) | undefined {
   if (!WALK_CALLS.every((name) => typeof module[`_${name}`] === 'function')) return undefined;
   return (tree) => {
     // The functions of the instance at the time of the walk (retire replaces them).
     const [root, create, remove, typeId, start, end, named, missing, firstChild, nextSibling, parent] = WALK_CALLS.map(
       (name) => module[`_${name}`] as WasmCall,
     ) as [WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall, WasmCall];
-    const address = (tree as unknown as { 0: number })[0];
+    const address = (tree as unknown as { 0?: unknown })[0];
+    // Not the Tree this walk was written for: the caller falls back to the TreeCursor.
+    if (typeof address !== 'number' || address === 0) return undefined;
     root(address);
     create(address);
     return {
