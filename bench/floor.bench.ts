@@ -115,7 +115,7 @@ const bench: Bench = {
         const before = last ? liveBytes() : 0;
         let result: ReturnType<typeof analyze> | undefined;
         const sums = { set: 0, adapt: 0, graph: 0, rules: 0 };
-        // Workspaces are disposed after the timing, as the CLI does after a scan: their trees live in WebAssembly memory.
+        // Workspaces are disposed after the timing, as the CLI does after a scan: their parsers live in WebAssembly memory.
         const made: Workspace[] = [];
         gc();
         const at = timed(() => {

@@ -4,10 +4,11 @@ import type { Tree } from 'web-tree-sitter';
 import { Grammars, type TreeSitter, type TreeSitterInstance, type TreeWalk } from '../engine/parse';
 
 /**
- * The WebAssembly memory each tree-sitter instance may grow to: the module's maximum, 2 GB. Every Terraform tree of the
- * workspace lives in it (about 50 bytes per byte of text: 1 GB for the 3,300 Terraform files of a 10,000-file
- * monorepo), so it cannot be a per-file limit. A hostile file (megabytes of unbalanced brackets) is stopped by its own
- * parse's budget first (ParseBudget.memoryMB); if an abort happens anyway, Grammars switches to a fresh instance.
+ * The WebAssembly memory each tree-sitter instance may grow to: the module's maximum, 2 GB. It holds the tree being
+ * parsed (about 50 bytes per byte of text) and the trees of the files edited in the editor, kept for their next
+ * incremental parse; every other file keeps only a copy in the JavaScript heap (SyntaxTree). So it is no per-file
+ * limit: a hostile file (megabytes of unbalanced brackets) is stopped by its own parse's budget first
+ * (ParseBudget.memoryMB); if an abort happens anyway, Grammars switches to a fresh instance.
  */
 export const PARSER_MEMORY_MB = 2048;
 
