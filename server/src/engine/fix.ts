@@ -149,7 +149,10 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       // All or nothing: a part that cannot be written makes the whole fix unavailable.
       const sets = intent.intents.map((i) => renderFix(i, ctx));
       if (sets.some((x) => !x)) return undefined;
-      return wrap(dedupe(sets.flatMap((x) => x!.edits)));
+      const edits = dedupe(sets.flatMap((x) => x!.edits));
+      // Parts written each against the original text may collide (a file whose syntax error the parser read around):
+      // applied together they would garble it, so the fix is not offered.
+      return overlapping(edits) ? undefined : wrap(edits);
     }
     case 'suppress': {
       const doc = ctx.document(intent.uri);
@@ -615,6 +618,19 @@ function suppress(doc: Document, printer: Printer, ruleId: string, offset: numbe
   const indent = /^[ \t]*/.exec(doc.text.slice(lineStart))![0];
   const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
   return [{ uri: doc.uri, range: { start: lineStart, end: lineStart }, newText: `${indent}${printer.suppressionComment(ruleId)}${eol}` }];
+}
+
+/** Whether two edits of a file change the same text (insertions at one place do not: they are applied in order). */
+function overlapping(edits: readonly TextEdit[]): boolean {
+  const sorted = [...edits].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start - b.range.start || a.range.end - b.range.end));
+  let end = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i]!;
+    if (i > 0 && sorted[i - 1]!.uri !== e.uri) end = -1;
+    if (e.range.start < end) return true;
+    end = Math.max(end, e.range.end);
+  }
+  return false;
 }
 
 function dedupe(edits: TextEdit[]): TextEdit[] {
