@@ -231,3 +231,33 @@ describe('ARM JSON: an edit inside a string patches the tree instead of parsing 
     for (const [name, text, needle] of linking) it(`may link: ${name}`, () => assert.equal(linkNeutralEdit(pathAt(text, needle)), false));
   });
 });
+
+describe('ARM JSON: what rules cache for a graph follows the version an edit swapped in', () => {
+  // Found by the fuzzer (seed 3537): the graph swaps a new version's resources in place (swapDocument), so a cache keyed
+  // by the graph object kept the old version's VM, and a key handed to session hosts was said to go to "a virtual machine".
+  it('a comment edit leaves every finding as a fresh read of the new text gives it', async () => {
+    const g = await grammars();
+    const text = fs.readFileSync(path.join(FIXTURES, 'rules', 'profile-storage-shared-key', 'arm-key-to-host', 'azuredeploy.json'), 'utf8');
+    const at = text.indexOf(' ', text.indexOf('//') + 2);
+    const next = text.slice(0, at) + '\\' + text.slice(at + 1);
+    const ws = new Workspace(g);
+    const fresh = new Workspace(g);
+    try {
+      ws.set('/ws/azuredeploy.json', text, 1);
+      ws.findings('/ws/azuredeploy.json', emptyConfig());
+      ws.linksChanged();
+      ws.set('/ws/azuredeploy.json', next, 2, [{ start: at, oldEnd: at + 1, newText: '\\' }]);
+      ws.linksChanged();
+      fresh.set('/ws/azuredeploy.json', next, 2);
+      const after = summary(ws.findings('/ws/azuredeploy.json', emptyConfig()));
+      assert.deepEqual(after, summary(fresh.findings('/ws/azuredeploy.json', emptyConfig())));
+      assert.ok(
+        after.some((f) => /handed to session hosts/.test(f)),
+        after.join('\n'),
+      );
+    } finally {
+      ws.dispose();
+      fresh.dispose();
+    }
+  });
+});

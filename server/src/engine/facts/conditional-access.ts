@@ -1,6 +1,6 @@
 import { AVD_APP_ID, REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from '../knowledge/apps';
 import type { AvdGraph } from '../graph';
-import type { Resource, Value } from '../model';
+import type { Document, Resource, Value } from '../model';
 import { clip } from '../message';
 import { arrayItems, get, isAbsent, knownString } from '../values';
 import { displayName } from './host-pools';
@@ -232,14 +232,14 @@ export interface MfaVerdict {
   entraTooling: boolean;
 }
 
-const verdicts = new WeakMap<AvdGraph, MfaVerdict>();
+const verdicts = new WeakMap<readonly Document[], MfaVerdict>();
 
 /**
  * Whether the workspace's Conditional Access policies require MFA for AVD, once per graph: everything it reads (policies,
  * resource types, providers) is a link, so a graph swapped in place after an edit keeps it.
  */
 export function mfaVerdict(graph: AvdGraph): MfaVerdict {
-  let v = verdicts.get(graph);
+  let v = verdicts.get(graph.documents);
   if (v) return v;
   const policies = graph.caPolicies.filter((p) => !p.source.existing);
   const coverage = policies.map((p) => ({ key: p.key, coverage: coversAvd(p) }));
@@ -252,6 +252,6 @@ export function mfaVerdict(graph: AvdGraph): MfaVerdict {
     targetType: MFA_TARGET_TYPES.find((t) => types.has(t)),
     entraTooling: graph.documents.some((d) => d.facts.providers?.some((p) => p === 'azuread' || p === 'msgraph')),
   };
-  verdicts.set(graph, v);
+  verdicts.set(graph.documents, v);
   return v;
 }

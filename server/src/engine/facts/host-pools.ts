@@ -73,7 +73,7 @@ function computeDisplayName(r: Resource): string {
   return name && name.kind !== 'null' ? `(named by ${clip(describe(name), 28)})` : 'without a name';
 }
 
-const unlinked = new WeakMap<AvdGraph, { pools: HostPoolNode[]; byResourceGroup: Map<string, HostPoolNode[]> }>();
+const unlinked = new WeakMap<readonly Document[], { pools: HostPoolNode[]; byResourceGroup: Map<string, HostPoolNode[]> }>();
 
 /**
  * Pooled host pools with no visible session host (deployed apart from their hosts), and the same by resource group:
@@ -81,10 +81,10 @@ const unlinked = new WeakMap<AvdGraph, { pools: HostPoolNode[]; byResourceGroup:
  * its links, so this answer).
  */
 export function unlinkedPooledPools(graph: AvdGraph): { pools: HostPoolNode[]; byResourceGroup: Map<string, HostPoolNode[]> } {
-  let u = unlinked.get(graph);
+  let u = unlinked.get(graph.documents);
   if (!u) {
     const pools = graph.hostPools.filter((hp) => !hp.resource.source.existing && !hp.sessionHosts.length && pooledCases(hp.resource).length);
-    unlinked.set(graph, (u = { pools, byResourceGroup: indexBy(pools, (hp) => resourceGroupOf(hp.resource)) }));
+    unlinked.set(graph.documents, (u = { pools, byResourceGroup: indexBy(pools, (hp) => resourceGroupOf(hp.resource)) }));
   }
   return u;
 }

@@ -2,7 +2,7 @@ import { coversApps, coversAvd, knownStrings, policyName, present, SSO_TARGET } 
 import { displayName, relatedResource } from '../facts/host-pools';
 import { rdpCases, tokensOf } from '../facts/rdp';
 import type { AvdGraph } from '../graph';
-import type { RelatedInfo, Resource } from '../model';
+import type { Document, RelatedInfo, Resource } from '../model';
 import { defineRule, fix, type RuleContext } from '../rule';
 import { REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from '../knowledge/apps';
 import { get } from '../values';
@@ -11,17 +11,17 @@ import { caseNote, fitting } from '../message';
 
 const ID = 'conditional-access-misses-sso-apps';
 
-const covered = new WeakMap<AvdGraph, boolean>();
+const covered = new WeakMap<readonly Document[], boolean>();
 
 /**
  * Whether some enabled policy requires MFA for the single sign-on apps (or may: one avdsec cannot fully read), once per
  * graph: policies are read whole as links, so an edit of one builds a new graph.
  */
 function ssoCovered(graph: AvdGraph): boolean {
-  let c = covered.get(graph);
+  let c = covered.get(graph.documents);
   if (c === undefined) {
     c = graph.caPolicies.some((p) => !p.source.existing && coversApps(p, SSO_TARGET).covers !== 'no');
-    covered.set(graph, c);
+    covered.set(graph.documents, c);
   }
   return c;
 }

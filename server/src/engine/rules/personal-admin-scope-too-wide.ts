@@ -4,7 +4,7 @@ import type { AvdGraph, HostPoolNode, RoleAssignmentNode, SessionHostNode } from
 import { identityKey, resourceGroupOf, sameTemplate } from '../graph';
 import { VM_ADMIN_LOGIN } from '../knowledge/roles';
 import { caseNote, fitting } from '../message';
-import type { RelatedInfo, Resource } from '../model';
+import type { Document, RelatedInfo, Resource } from '../model';
 import { cases, get, knownString } from '../values';
 import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './personal-admin-scope-too-wide.md';
@@ -31,14 +31,14 @@ function directAssignment(hp: Resource): boolean {
   return !!v && cases(v).every((c) => knownString(c.value)?.trim().toLowerCase() === 'direct');
 }
 
-const unlinked = new WeakMap<AvdGraph, HostPoolNode[]>();
+const unlinked = new WeakMap<readonly Document[], HostPoolNode[]>();
 
 /** Personal host pools with no visible session host: a grant over the scope that holds one is still a likely risk. */
 function hostlessPersonalPools(graph: AvdGraph): HostPoolNode[] {
-  let pools = unlinked.get(graph);
+  let pools = unlinked.get(graph.documents);
   if (!pools) {
     pools = graph.hostPools.filter((hp) => !hp.resource.source.existing && !hp.sessionHosts.length && personalWhen(hp.resource));
-    unlinked.set(graph, pools);
+    unlinked.set(graph.documents, pools);
   }
   return pools;
 }

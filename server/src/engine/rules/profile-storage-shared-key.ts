@@ -3,7 +3,7 @@ import { type Evidence, type EvidenceKind, profileStorage, type ProfileStorage, 
 import { identitySource, isTerraformAccount, type KeyFlow, type SharedKeyCase, sharedKeyCases, sharedKeyPath, storageKeyFlows } from '../facts/storage-keys';
 import type { AvdGraph } from '../graph';
 import { caseNote, fitting } from '../message';
-import type { Fix, RelatedInfo, Resource } from '../model';
+import type { Document, Fix, RelatedInfo, Resource } from '../model';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import { get, isAbsent } from '../values';
 import docs from './profile-storage-shared-key.md';
@@ -104,13 +104,13 @@ function flowMessage(name: string | undefined, kind: EvidenceKind, who: string):
 }
 
 /** The resources of the graph's session hosts: their VMs, extensions and run commands. */
-const hostParts = new WeakMap<AvdGraph, Set<Resource>>();
+const hostParts = new WeakMap<readonly Document[], Set<Resource>>();
 
 function sessionHostParts(graph: AvdGraph): Set<Resource> {
-  let parts = hostParts.get(graph);
+  let parts = hostParts.get(graph.documents);
   if (!parts) {
     parts = new Set(graph.sessionHosts.flatMap((h) => [h.vm, ...h.extensions]));
-    hostParts.set(graph, parts);
+    hostParts.set(graph.documents, parts);
   }
   return parts;
 }
