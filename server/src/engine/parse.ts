@@ -10,7 +10,7 @@ export interface TreeSitterInstance {
   readonly terraform: TsLanguage;
   /** After an abort: turns the instance's functions into no-ops, so that the finalizers of its objects do nothing. */
   retire(): void;
-  /** The size of the instance's WebAssembly memory now, in bytes: it only grows (every live tree is in it). */
+  /** The size of the instance's WebAssembly memory now, in bytes: it only grows (every tree being parsed or kept is in it). */
   memoryBytes(): number;
   /** A walk of a tree quicker than web-tree-sitter's TreeCursor (direct calls into the instance), if the host has one. */
   walk?(tree: Tree): TreeWalk | undefined;

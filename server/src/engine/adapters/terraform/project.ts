@@ -122,8 +122,8 @@ export class TerraformProject {
 
   /**
    * Parses a text, never throwing: a file the guard refuses (too deep), that takes tree-sitter too long, or that aborts
-   * its WebAssembly instance costs that file only. After an abort the grammars switch to a fresh instance and every
-   * other file is parsed again in it.
+   * its WebAssembly instance costs that file only. After an abort the grammars switch to a fresh instance; the other
+   * files keep their copies (SyntaxTree), and those the dead instance did not read are parsed in the new one.
    */
   private parse(text: string, old?: TfFile, keepNative = false): Parsed {
     const guard = guardHcl(text);
@@ -269,7 +269,7 @@ export class TerraformProject {
     this.kept.delete(dir);
   }
 
-  /** Frees every tree and the parser (WebAssembly memory, which the JS garbage collector does not see filling up). */
+  /** Frees tree-sitter's trees and parser (WebAssembly memory, which the JS garbage collector does not see filling up). */
   dispose(): void {
     if (this.generation === this.grammars.generation) {
       for (const f of this.files.values()) f.native?.delete();
@@ -673,7 +673,7 @@ interface Contribution {
 
 /**
  * A file's declarations, listed once per syntax tree: an edit of one file of a directory lists the directory's
- * declarations again, and listing a tree crosses into WebAssembly at every node. The other files keep their trees.
+ * declarations again, and the other files keep their trees, so theirs are listed from here.
  */
 const contributions = new WeakMap<SyntaxTree, Contribution>();
 

@@ -30,8 +30,7 @@ export interface SyntaxNode {
 
 const NAMED = 1;
 const MISSING = 2;
-const ERROR = 4;
-const HAS_ERROR = 8;
+const HAS_ERROR = 4;
 
 /** The walk web-tree-sitter's public `TreeCursor` gives (the host may give a quicker one: TreeSitterInstance.walk). */
 export function cursorWalk(tree: Tree): TreeWalk {
@@ -78,8 +77,8 @@ export class SyntaxTree {
     let flags = new Uint8Array(capacity);
     let parents = new Int32Array(capacity);
     let count = 0;
-    // The open ancestors of the node the walk is at.
-    const stack: number[] = [];
+    // The parent of the node the walk is at.
+    let parent = -1;
     try {
       for (;;) {
         if (count === capacity) {
@@ -97,21 +96,21 @@ export class SyntaxTree {
         let f = walk.isNamed() ? NAMED : 0;
         // Only an empty node can be one the parser inserted; tree-sitter's id 65535 is an error node.
         if (start === end && walk.isMissing()) f |= MISSING | HAS_ERROR;
-        if (id === 65535) f |= ERROR | HAS_ERROR;
+        if (id === 65535) f |= HAS_ERROR;
         types[count] = id;
         starts[count] = start;
         ends[count] = end;
         flags[count] = f;
-        parents[count] = stack.length ? stack[stack.length - 1]! : -1;
+        parents[count] = parent;
         const index = count++;
         if (walk.gotoFirstChild()) {
-          stack.push(index);
+          parent = index;
           continue;
         }
         let moved = false;
         while (!moved) {
           if (walk.gotoNextSibling()) moved = true;
-          else if (walk.gotoParent()) stack.pop();
+          else if (walk.gotoParent()) parent = parents[parent]!;
           else break;
         }
         if (!moved) break;
