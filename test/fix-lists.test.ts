@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { emptyConfig } from '../server/src/engine/config';
 import { applyTextEdits, renderFix } from '../server/src/engine/fix';
 import type { FixIntent } from '../server/src/engine/model';
 import { get, knownString } from '../server/src/engine/values';
 import { Workspace } from '../server/src/engine/workspace';
-import { grammars } from './harness/engine';
+import { FIXTURES, grammars } from './harness/engine';
 
 /** The text of `uri` after the intent's edits, or undefined when the fix cannot be written. */
 async function after(uri: string, text: string, intent: (key: string) => FixIntent): Promise<string | undefined> {
@@ -319,4 +322,40 @@ describe('fixes that merge an object and add a session host hardening skeleton',
       ws.dispose();
     }
   });
+});
+
+describe('the Shortpath fix (one merge of the transport settings)', () => {
+  for (const [dir, file] of [
+    ['arm-public-pool', 'azuredeploy.json'],
+    ['bicep-public-pool', 'main.bicep'],
+  ]) {
+    it(`adds publicUDP and relayUDP together to a pool that writes neither (${dir})`, async () => {
+      const uri = path.join(FIXTURES, 'rules', 'shortpath-public-udp', dir, file);
+      const text = fs.readFileSync(uri, 'utf8');
+      const g = await grammars();
+      const ws = new Workspace(g);
+      const fixedWs = new Workspace(g);
+      try {
+        ws.set(uri, text);
+        const absent = ws
+          .findings(uri, emptyConfig())
+          .filter((f) => f.ruleId === 'shortpath-public-udp')
+          .find((f) => f.level === 'hint');
+        assert.ok(absent, 'the fixture has a pool that writes neither setting');
+        const fix = absent.fixes.find((f) => /Shortpath/.test(f.title));
+        assert.ok(fix, 'the pool that writes neither setting gets the fix');
+        const set = renderFix(fix.intent, ws.fixContext());
+        assert.ok(set);
+        const fixed = applyTextEdits(text, set.edits);
+        fixedWs.set(uri, fixed);
+        assert.deepEqual(fixedWs.document(uri)!.syntaxErrors, []);
+        const left = fixedWs.findings(uri, emptyConfig()).filter((f) => f.ruleId === 'shortpath-public-udp');
+        assert.ok(!left.some((f) => f.level === 'hint'), JSON.stringify(left.map((f) => f.message)));
+        for (const p of ['publicUDP', 'relayUDP']) assert.equal(fixed.split(p).length - text.split(p).length, 1, `${p} added once`);
+      } finally {
+        ws.dispose();
+        fixedWs.dispose();
+      }
+    });
+  }
 });

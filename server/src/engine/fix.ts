@@ -149,10 +149,7 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
       // All or nothing: a part that cannot be written makes the whole fix unavailable.
       const sets = intent.intents.map((i) => renderFix(i, ctx));
       if (sets.some((x) => !x)) return undefined;
-      const edits = dedupe(sets.flatMap((x) => x!.edits));
-      // Parts written each against the original text may collide (a file whose syntax error the parser read around):
-      // applied together they would garble it, so the fix is not offered.
-      return overlapping(edits) ? undefined : wrap(edits);
+      return wrap(dedupe(sets.flatMap((x) => x!.edits)));
     }
     case 'suppress': {
       const doc = ctx.document(intent.uri);
@@ -178,8 +175,13 @@ export function renderFix(intent: FixIntent, ctx: FixContext): EditSet | undefin
   }
 }
 
+/**
+ * The edits of a fix, or undefined when there are none or they overlap. Edits written each against the original text
+ * (the parts of a `several`, merge-properties' settings and additions) may collide in a file whose syntax error the
+ * parser read around: applied together they would garble it, so the fix is not offered.
+ */
 function wrap(edits: TextEdit[] | undefined): EditSet | undefined {
-  return edits && edits.length ? { edits, creates: [] } : undefined;
+  return edits && edits.length && !overlapping(edits) ? { edits, creates: [] } : undefined;
 }
 
 function setRdpProperty(key: string, properties: readonly { name: string; value: string }[], ctx: FixContext): TextEdit[] | undefined {

@@ -82,7 +82,8 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
   }));
   if (access.when) related.push({ uri: hp.source.uri, range: access.value?.range ?? hp.source.headRange, message: caseNote(access.when) });
   const names = [...new Set(faults.map((f) => f.name))];
-  const intents: FixIntent[] = names.map((n) => ({ kind: 'set-property', resource: hp.key, path: ['properties', n], value: 'Disabled' }));
+  // One merge, not a set per property: two properties added to one object would each rewrite the last one (ARM's comma).
+  const intent: FixIntent = { kind: 'merge-properties', resource: hp.key, path: ['properties'], value: Object.fromEntries(names.map((n) => [n, 'Disabled'])) };
   const message = held
     ? fitting(
         `Host pool ${name} is held to Private Link, yet RDP Shortpath may carry its sessions over public UDP paths that bypass it.`,
@@ -100,11 +101,7 @@ function check(pool: HostPoolNode, ctx: RuleContext): void {
     // Shortpath is a performance feature: on a pool open to public networks it is only information.
     shift: (held ? 0 : -1) - (written.length ? 0 : 1),
     related,
-    // Two properties added to one object in one edit collide in ARM JSON (each rewrites the last property to add a comma).
-    fixes:
-      faults.length - written.length <= 1
-        ? [fix('Turn off RDP Shortpath over public networks', intents.length === 1 ? intents[0] : { kind: 'several', intents }, held)]
-        : [],
+    fixes: [fix('Turn off RDP Shortpath over public networks', intent, held)],
     key: `${hp.key}|shortpath-public-udp`,
   });
 }
