@@ -115,6 +115,15 @@ export function scanRoots(paths: readonly string[], cwd: string, configFile?: st
   return new ConfigRoots([...folders]);
 }
 
+/** Whether anything is at `f` (a dangling symlink too); true when that cannot be told, so that the caller looks closer. */
+function hasEntry(f: string): boolean {
+  try {
+    return fs.lstatSync(f, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return true;
+  }
+}
+
 function realpath(f: string): string | undefined {
   try {
     return fs.realpathSync(f);
@@ -263,12 +272,14 @@ export class ConfigResolver {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
     const candidate = path.join(dir, CONFIG_FILE_NAME);
+    // Most folders have none: one lstat, where realpath would throw (a scan asks for every folder it reads files in).
+    const present = hasEntry(candidate);
     let result: LoadedConfig;
-    if (this.roots.escapes(candidate)) {
+    if (present && this.roots.escapes(candidate)) {
       const message = 'cannot read the configuration: a symlink to a file outside the workspace';
       this.byFile.set(candidate, (result = { ...DEFAULTS, file: candidate, sources: [candidate], problems: [{ file: candidate, message }] }));
     } else if (!this.roots.holds(dir)) result = DEFAULTS;
-    else if (fs.existsSync(candidate)) result = this.load(candidate);
+    else if (present && fs.existsSync(candidate)) result = this.load(candidate);
     else {
       const parent = path.dirname(dir);
       result = parent === dir ? DEFAULTS : this.forDir(parent);
