@@ -159,6 +159,56 @@ describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
     });
   }
 
+  it('leaves it to the full check when a finding placed on one chosen subject moves to another (the global private endpoint)', () => {
+    const pool = (i: number, access: string) => `resource hp${i} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp-${i}'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    publicNetworkAccess: '${access}'
+  }
+}
+`;
+    const uri = '/ws/main.bicep';
+    const global = (f: Finding[]) => f.filter((x) => x.ruleId === 'private-access-without-endpoint' && x.message.includes('global')).map((x) => x.range.start);
+    const ws = workspace({ [uri]: `${pool(0, 'Disabled')}\n${pool(1, 'Disabled')}` });
+    try {
+      ws.linksChanged();
+      const before = ws.findings(uri, config);
+      // Reported once, on the first pool closed to public networks.
+      const first = ws.text(uri)!.indexOf("'Microsoft.");
+      const second = ws.text(uri)!.indexOf("'Microsoft.", first + 1);
+      assert.deepEqual(global(before), [first]);
+      // The first pool opens to public networks: the finding belongs on the second, which the first answer does not check.
+      const at = ws.text(uri)!.indexOf("'Disabled'") + 1;
+      ws.set(uri, ws.text(uri)!.slice(0, at) + 'Enabled' + ws.text(uri)!.slice(at + 'Disabled'.length), 2, [
+        { start: at, oldEnd: at + 'Disabled'.length, newText: 'Enabled' },
+      ]);
+      assert.equal(ws.linksChanged(), false);
+      assert.equal(ws.quickFindings(uri, config), undefined);
+      const after = ws.findings(uri, config);
+      assert.deepEqual(global(after), [second - 'Disabled'.length + 'Enabled'.length]);
+      // And back: the finding returns to the first pool.
+      ws.set(uri, ws.text(uri)!.slice(0, at) + 'Disabled' + ws.text(uri)!.slice(at + 'Enabled'.length), 3, [
+        { start: at, oldEnd: at + 'Enabled'.length, newText: 'Disabled' },
+      ]);
+      assert.equal(ws.linksChanged(), false);
+      assert.equal(ws.quickFindings(uri, config), undefined);
+      assert.deepEqual(global(ws.findings(uri, config)), [first]);
+      // An edit that leaves the choice as it was keeps its first answer (the first pool's location).
+      const loc = ws.text(uri)!.indexOf('westeurope') + 4;
+      ws.set(uri, ws.text(uri)!.slice(0, loc) + 'x' + ws.text(uri)!.slice(loc), 4, [{ start: loc, oldEnd: loc, newText: 'x' }]);
+      assert.equal(ws.linksChanged(), false);
+      const quick = ws.quickFindings(uri, config);
+      assert.ok(quick, 'a first answer');
+      assert.deepEqual(global(quick), [first]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('has no first answer for an edit outside every subject, in another file, or one that changes links', () => {
     const files = { '/ws/main.bicep': `// a comment\n${BICEP(() => START)}`, '/ws/other.bicep': BICEP(() => START).replace(/hp-/g, 'other-') };
     const ws = workspace(files);

@@ -77,6 +77,9 @@ function deploymentOf(graph: AvdGraph): Deployment {
  */
 export const subjectOfFinding = new WeakMap<Finding, string>();
 
+/** The findings made from reports placed on a chosen subject (Report.chosen). */
+export const chosenFindings = new WeakSet<Finding>();
+
 /** Where rule checks add their time (ms per rule id) while a benchmark measures them; undefined otherwise. */
 let ruleTimes: Map<string, number> | undefined;
 
@@ -130,6 +133,7 @@ export function runRules(
     const context = ctx((r) => {
       const f = finding(rule, base, r);
       subjectOfFinding.set(f, declaredBy);
+      if (r.chosen) chosenFindings.add(f);
       findings.push(f);
     });
     let crash: Error | undefined;

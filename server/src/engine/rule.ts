@@ -55,6 +55,12 @@ export interface Report {
   key: string;
   /** The decision the finding shares with other rules' findings (see FindingGroup). */
   group?: FindingGroup;
+  /**
+   * The finding is about the deployment and sits on one subject the rule chose among several (the first workspace or
+   * pool closed to public networks): an edit of another subject can move it, so the editor's first answer, which
+   * checks only the edited subjects again, leaves such a change to the full check.
+   */
+  chosen?: true;
 }
 
 export interface RuleContext<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {

@@ -13,7 +13,7 @@ import { CompiledTemplates } from './compiled';
 import { inputsTargeting, sameInputs } from './resolve/inputs';
 import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
-import { documentFindings, runRules, subjectOfFinding } from './analyze';
+import { chosenFindings, documentFindings, runRules, subjectOfFinding } from './analyze';
 import { subjectsNear } from './graph/neighbours';
 import { carryFinding, type TextChange, writtenRanges } from './text-changes';
 import type { AvdsecConfig } from './config';
@@ -546,7 +546,8 @@ export class Workspace {
    *
    * Undefined, and the full check is the answer, unless every change since the last check of this focus is an edit of
    * `uri`'s text that kept the links (`linksChanged` asked since), the innermost resource around each edit belongs to a
-   * subject, and the file is not matched with a compiled copy.
+   * subject, and the file is not matched with a compiled copy; also when a finding placed on a subject chosen among
+   * several (Report.chosen) comes or goes among those checked again, since it may now belong on another.
    */
   quickFindings(uri: string, config: AvdsecConfig): Finding[] | undefined {
     if (this.dirtyLinks.size || !this.files.has(uri)) return undefined;
@@ -582,13 +583,21 @@ export class Workspace {
     const keys = new Set(doc.resources.map((r) => r.key));
     const prefix = `${uri}#`;
     const all: Finding[] = [];
+    const chosenBefore = new Set<string>();
     for (const f of base.findings) {
       const subject = subjectOfFinding.get(f);
       // Checked again below, or declared by a resource the edits removed.
-      if (subject !== undefined && (only.has(subject) || (subject.startsWith(prefix) && !keys.has(subject)))) continue;
+      if (subject !== undefined && (only.has(subject) || (subject.startsWith(prefix) && !keys.has(subject)))) {
+        if (chosenFindings.has(f)) chosenBefore.add(f.key);
+        continue;
+      }
       all.push(carryFinding(f, uri, changes));
     }
-    all.push(...runRules(graph, config, RULES, focus, only));
+    const fresh = runRules(graph, config, RULES, focus, only);
+    // A finding on a subject chosen among several came or went: it may belong on one this answer did not check again.
+    const chosenNow = fresh.filter((f) => chosenFindings.has(f));
+    if (chosenNow.length !== chosenBefore.size || chosenNow.some((f) => !chosenBefore.has(f.key))) return undefined;
+    all.push(...fresh);
     this.remember(config, focusKey, all);
     const enabled = (id: string) => config.rules[id]?.level !== 'off';
     const found = [...documentFindings(all, doc, { reportUnused: { enabled } }), ...this.cycleFindings(doc)];

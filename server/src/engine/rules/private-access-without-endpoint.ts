@@ -104,6 +104,7 @@ function check(subject: HostPoolNode | WorkspaceNode, ctx: RuleContext<typeof OP
         },
       ],
       key: `${r.key}|private-endpoint|global`,
+      chosen: true,
     });
   }
 }
