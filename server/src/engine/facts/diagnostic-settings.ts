@@ -15,6 +15,8 @@ import { arrayItems, cases, get, knownBoolean, knownString } from '../values';
 const SETTING = 'microsoft.insights/diagnosticsettings';
 const TF_SETTING = 'terraform:azurerm_monitor_diagnostic_setting';
 const PROVIDER_CHILD = /^(microsoft\.desktopvirtualization\/[a-z]+)\/providers\/(microsoft\.insights\/)?diagnosticsettings$/;
+/** The target type of a subscription's or management group's own setting, which is no resource's. */
+const SUBSCRIPTION = 'microsoft.resources/subscriptions';
 /** The category groups that hold every category of Azure Virtual Desktop's resources. */
 const FULL_GROUPS = ['alllogs', 'audit'];
 
@@ -58,7 +60,11 @@ function readLinks(documents: readonly Document[]): DiagnosticLink[] {
       const target = named.length === 1 ? targets.deployed(named[0]) : undefined;
       return { setting: r, target, targetType: parentType, categories };
     }
-    return link(targets, r, get(r.body, 'scope') ?? get(r.body, 'parentId'), categories);
+    const scope = get(r.body, 'scope') ?? get(r.body, 'parentId');
+    // Without a scope a setting is the subscription's own (its Activity Log, as AVM's subscription module deploys it):
+    // it sends no resource's logs. A body that may hold more than it shows may hold the scope.
+    if (!scope && r.body.kind === 'object' && !r.body.open) return { setting: r, targetType: SUBSCRIPTION, categories };
+    return link(targets, r, scope, categories);
   });
 }
 
@@ -71,6 +77,8 @@ function link(targets: Targets, setting: Resource, id: Value | undefined, catego
   if (target) return { setting, target, categories };
   const v = unwrap(id);
   const parsed = v ? parseResourceId(v) : undefined;
+  // A subscription's or management group's own setting (its Activity Log) sends no resource's logs.
+  if (parsed?.kind === 'subscription' || parsed?.kind === 'managementGroup') return { setting, targetType: SUBSCRIPTION, categories };
   return { setting, targetType: parsed?.kind === 'resource' ? parsed.type?.toLowerCase() : undefined, categories };
 }
 
