@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { type AvdsecConfig, emptyConfig } from '../server/src/engine/config';
 import { applyFixes } from '../server/src/engine/fix-all';
 import type { Finding } from '../server/src/engine/model';
 import { Workspace } from '../server/src/engine/workspace';
-import { grammars, uriOf } from './harness/engine';
+import { FIXTURES, grammars, uriOf } from './harness/engine';
 
 /**
  * A host pool that writes no RDP properties made one decision for every redirection (drives, clipboard, USB, other
@@ -174,6 +176,28 @@ describe('one finding for a host pool that writes no RDP properties', () => {
     try {
       const ids = redirections(ws.findings(uri, emptyConfig())).map((f) => f.ruleId);
       assert.deepEqual(ids.sort(), ['rdp-clipboard-redirection', 'rdp-device-redirection', 'rdp-drive-redirection', 'rdp-usb-redirection']);
+    } finally {
+      ws.dispose();
+    }
+  });
+});
+
+describe('one finding for one decision reached through several cases', () => {
+  it("reports a module's default once, with every caller that takes it (Terraform optional() defaults)", async () => {
+    const g = await grammars();
+    const ws = new Workspace(g);
+    const dir = path.join(FIXTURES, 'rules', 'rdp-clipboard-redirection', 'tf-optional-defaults');
+    for (const rel of ['main.tf', 'modules/pool/main.tf']) ws.set(uriOf(path.join(dir, rel)), fs.readFileSync(path.join(dir, rel), 'utf8'));
+    try {
+      const uri = uriOf(path.join(dir, 'modules/pool/main.tf'));
+      const clipboard = ws.findings(uri, emptyConfig()).filter((f) => f.ruleId === 'rdp-clipboard-redirection');
+      // Finance leaves rdp_properties out and sales passes null: both take the default, one decision in one place.
+      assert.equal(clipboard.length, 1);
+      const cases = clipboard[0].related.map((r) => r.message).join('\n');
+      assert.match(cases, /finance/);
+      assert.match(cases, /sales/);
+      assert.doesNotMatch(cases, /engineering/);
+      assert.equal(clipboard[0].fixes.filter((x) => x.preferred).length, 1);
     } finally {
       ws.dispose();
     }

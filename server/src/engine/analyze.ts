@@ -5,7 +5,7 @@ import type { Document, Finding, Range, Resource, Suppression } from './model';
 import { lastAtOrBefore, lineIndexOf } from './positions';
 import type { Deployment, Report, Rule, RuleContext, SubjectKind, Subjects } from './rule';
 import { RULES, RULE_IDS } from './registry';
-import { mergeGroups } from './finding-groups';
+import { mergeGroups, mergeRepeats } from './finding-groups';
 
 /** Meta finding for a suppression comment that names no known rule. */
 export const INVALID_SUPPRESSION = 'invalid-suppression';
@@ -407,7 +407,7 @@ export function documentFindings(all: Finding[], doc: Document, options: Documen
       });
     });
   }
-  return mergeGroups(out, RULE_ORDER).sort((a, b) => a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
+  return mergeGroups(mergeRepeats(out), RULE_ORDER).sort((a, b) => a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId));
 }
 
 const RULE_ORDER = RULES.map((r) => r.id);

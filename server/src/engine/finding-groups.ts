@@ -88,3 +88,53 @@ function related(members: Finding[]): RelatedInfo[] {
     }
   return out;
 }
+
+/**
+ * One finding for one rule's decision at one place: the same message at the same range, reached through several cases
+ * (each parameters file of a template whose default is the value) or several resources (a module called twice, the
+ * value written in the module). The first stays, with the related information and fixes the others add.
+ */
+export function mergeRepeats(findings: Finding[]): Finding[] {
+  const byPlace = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.suppressed) continue;
+    const k = `${f.ruleId}\u0000${f.level}\u0000${f.uri}\u0000${f.range.start}:${f.range.end}\u0000${f.message}`;
+    const same = byPlace.get(k);
+    if (same) same.push(f);
+    else byPlace.set(k, [f]);
+  }
+  const merged = new Map<Finding, Finding | null>();
+  for (const same of byPlace.values()) {
+    if (same.length < 2) continue;
+    const [lead, ...rest] = same;
+    const related = [...lead.related];
+    const fixes = [...lead.fixes];
+    const relatedKey = (r: RelatedInfo) => `${r.uri}\u0000${r.range.start}:${r.range.end}\u0000${r.message}`;
+    const seenRelated = new Set(related.map(relatedKey));
+    const seenFixes = new Set(fixes.map((x) => JSON.stringify(x)));
+    for (const f of rest) {
+      for (const r of f.related) {
+        const k = relatedKey(r);
+        if (seenRelated.has(k)) continue;
+        seenRelated.add(k);
+        related.push(r);
+      }
+      for (const x of f.fixes) {
+        const k = JSON.stringify(x);
+        if (seenFixes.has(k)) continue;
+        seenFixes.add(k);
+        fixes.push(x);
+      }
+    }
+    // Copies: the findings themselves are shared with the rule results cached for other documents.
+    merged.set(lead, { ...lead, related, fixes });
+    for (const f of rest) merged.set(f, null);
+  }
+  if (!merged.size) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const m = merged.get(f);
+    if (m !== null) out.push(m ?? f);
+  }
+  return out;
+}
