@@ -95,16 +95,22 @@ function related(members: Finding[]): RelatedInfo[] {
  * value written in the module). The first stays, with the related information and fixes the others add.
  */
 export function mergeRepeats(findings: Finding[]): Finding[] {
-  const byPlace = new Map<string, Finding[]>();
+  // By where they start, then the same rule, level, end and message: no key string per finding (a template has 1,000).
+  const byStart = new Map<number, Finding[][]>();
+  let repeats = false;
   for (const f of findings) {
     if (f.suppressed) continue;
-    const k = `${f.ruleId}\u0000${f.level}\u0000${f.uri}\u0000${f.range.start}:${f.range.end}\u0000${f.message}`;
-    const same = byPlace.get(k);
-    if (same) same.push(f);
-    else byPlace.set(k, [f]);
+    let lists = byStart.get(f.range.start);
+    if (!lists) byStart.set(f.range.start, (lists = []));
+    const same = lists.find(([g]) => g.ruleId === f.ruleId && g.level === f.level && g.range.end === f.range.end && g.uri === f.uri && g.message === f.message);
+    if (same) {
+      same.push(f);
+      repeats = true;
+    } else lists.push([f]);
   }
+  if (!repeats) return findings;
   const merged = new Map<Finding, Finding | null>();
-  for (const same of byPlace.values()) {
+  for (const same of [...byStart.values()].flat()) {
     if (same.length < 2) continue;
     const [lead, ...rest] = same;
     const related = [...lead.related];
@@ -130,7 +136,6 @@ export function mergeRepeats(findings: Finding[]): Finding[] {
     merged.set(lead, { ...lead, related, fixes });
     for (const f of rest) merged.set(f, null);
   }
-  if (!merged.size) return findings;
   const out: Finding[] = [];
   for (const f of findings) {
     const m = merged.get(f);

@@ -244,11 +244,13 @@ export function nodeRange(n: JsonNode): Range {
 /** Child property of an object node by key (case-insensitive, as ARM reads keys); the last one wins. */
 export function prop(n: JsonNode | undefined, key: string): JsonNode | undefined {
   if (!n || n.type !== 'object' || !n.children) return undefined;
-  const lower = key.toLowerCase();
+  let lower: string | undefined;
   for (let i = n.children.length - 1; i >= 0; i--) {
     const p = n.children[i];
     const k = p.children?.[0];
-    if (k && typeof k.value === 'string' && k.value.toLowerCase() === lower) return p.children?.[1];
+    if (!k || typeof k.value !== 'string' || k.value.length !== key.length) continue;
+    // Keys are nearly always written as asked for: lower-casing each one cost a string per key per lookup.
+    if (k.value === key || k.value.toLowerCase() === (lower ??= key.toLowerCase())) return p.children?.[1];
   }
   return undefined;
 }
