@@ -1,3 +1,4 @@
+import { typeOf } from '../graph/resources';
 import { AVD_APP_ID, REMOTE_DESKTOP_APP_ID, WINDOWS_CLOUD_LOGIN_APP_ID } from '../knowledge/apps';
 import type { AvdGraph } from '../graph';
 import type { Document, Resource, Value } from '../model';
@@ -244,7 +245,7 @@ export function mfaVerdict(graph: AvdGraph): MfaVerdict {
   const policies = graph.caPolicies.filter((p) => !p.source.existing);
   const coverage = policies.map((p) => ({ key: p.key, coverage: coversAvd(p) }));
   const types = new Set<string>();
-  for (const d of graph.documents) for (const r of d.resources) if (!r.source.existing) types.add(r.type.toLowerCase());
+  for (const d of graph.documents) for (const r of d.resources) if (!r.source.existing) types.add(typeOf(r));
   v = {
     policies: policies.length,
     verdicts: coverage,

@@ -5,6 +5,7 @@ import type { Fix, RelatedInfo, Resource } from '../model';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import docs from './mfa-conditional-access-missing.md';
 import { fitting } from '../message';
+import { typeOf } from '../graph/resources';
 
 const ID = 'mfa-conditional-access-missing';
 
@@ -21,7 +22,7 @@ function check(_deployment: Deployment, ctx: RuleContext<typeof OPTIONS>): void 
   const { policies, verdicts, covered, targetType, entraTooling } = mfaVerdict(ctx.graph);
   if (covered || !targetType) return;
   // The resources the graph links (a plan's copy of a declared resource is not one of them).
-  const targets = [...ctx.graph.byKey.values()].filter((r) => !r.source.existing && r.type.toLowerCase() === targetType);
+  const targets = [...ctx.graph.byKey.values()].filter((r) => !r.source.existing && typeOf(r) === targetType);
   // The catalog's ladder: policies in code but none for AVD is an error; Entra managed in code but no policy, the
   // rule's level; no Entra tooling at all (Bicep and ARM cannot express Conditional Access), one level lower.
   const shift = policies ? 1 : entraTooling ? 0 : -1;
