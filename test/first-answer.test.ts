@@ -8,22 +8,20 @@ import type { Grammars } from '../server/src/engine/parse';
 import { FIXTURES, grammars } from './harness/engine';
 import { Workspace } from '../server/src/engine/workspace';
 
-const BICEP = (rdp: (i: number) => string) =>
-  [0, 1]
-    .map(
-      (i) => `resource hp${i} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+/** A pooled host pool `hp-<i>` in Bicep, with one more property (`extra`, a line of its properties). */
+const bicepPool = (i: number, extra: string) => `resource hp${i} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
   name: 'hp-${i}'
   location: 'westeurope'
   properties: {
     hostPoolType: 'Pooled'
     loadBalancerType: 'BreadthFirst'
     preferredAppGroupType: 'Desktop'
-    customRdpProperty: '${rdp(i)}'
+    ${extra}
   }
 }
-`,
-    )
-    .join('\n');
+`;
+
+const BICEP = (rdp: (i: number) => string) => [0, 1].map((i) => bicepPool(i, `customRdpProperty: '${rdp(i)}'`)).join('\n');
 
 const ARM = (rdp: (i: number) => string) =>
   JSON.stringify(
@@ -160,17 +158,7 @@ describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
   }
 
   it('leaves it to the full check when a finding placed on one chosen subject moves to another (the global private endpoint)', () => {
-    const pool = (i: number, access: string) => `resource hp${i} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: 'hp-${i}'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    publicNetworkAccess: '${access}'
-  }
-}
-`;
+    const pool = (i: number, access: string) => bicepPool(i, `publicNetworkAccess: '${access}'`);
     const uri = '/ws/main.bicep';
     const global = (f: Finding[]) => f.filter((x) => x.ruleId === 'private-access-without-endpoint' && x.message.includes('global')).map((x) => x.range.start);
     const ws = workspace({ [uri]: `${pool(0, 'Disabled')}\n${pool(1, 'Disabled')}` });
