@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
@@ -16,6 +15,7 @@ import { Workspace } from '../engine/workspace';
 import { ConfigResolver, scanRoots } from '../host/config-files';
 import { type Discovered, discoverFiles, grammarsDir, isInside, readSourceFile } from '../host/files';
 import { resolveRoots, type ScanRoot, writeFixedFile } from '../host/fixed-files';
+import { Repositories, tooWide } from '../host/repositories';
 import { applyFixes, unifiedDiff } from './fix';
 import { graphJson, graphText } from './graph';
 import { starterConfig } from './init';
@@ -114,9 +114,12 @@ async function withFiles<T>(paths: string[], configOption: string | undefined, i
   if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(', ')}`);
   const roots = resolveRoots(targets, io.cwd);
   const named = namedFiles(targets, io.cwd);
-  const context = named.length ? withContext(found, named, io.cwd) : undefined;
+  const repositories = new Repositories();
+  const context = named.length ? withContext(found, named, io.cwd, repositories) : undefined;
 
   const ws = new Workspace(await loadGrammars(grammarsDir(__dirname)));
+  // Repositories scanned together (`avdsec scan repo-a repo-b`) are projects of their own.
+  ws.setProjects((uri) => repositories.of(fromUri(uri)));
   // A process that runs the CLI several times (the tests) must not fill the WebAssembly memory with the trees of past runs.
   try {
     const read = await readFiles(ws, context?.found ?? found, resolver, io.cwd);
@@ -149,13 +152,9 @@ function namedFiles(targets: readonly string[], cwd: string): string[] {
  * current folder when the file is inside it, else its own folder. Nothing outside is read. The file system's root and
  * the home folder are never taken whole as a context (a container's working directory is often `/`).
  */
-function contextRoot(file: string, cwd: string): string {
-  const tooWide = (d: string) => d === path.parse(d).root || d === os.homedir();
-  for (let d = path.dirname(file); ; d = path.dirname(d)) {
-    // A home folder kept in git (dotfiles) is no repository of infrastructure code.
-    if (fs.existsSync(path.join(d, '.git'))) return tooWide(d) ? path.dirname(file) : d;
-    if (path.dirname(d) === d) break;
-  }
+function contextRoot(file: string, cwd: string, repositories: Repositories): string {
+  const repo = repositories.of(file);
+  if (repo) return repo;
   return isInside(file, cwd) && !tooWide(cwd) ? cwd : path.dirname(file);
 }
 
@@ -164,8 +163,8 @@ function contextRoot(file: string, cwd: string): string {
  * modules they call and the files that call them, parameters and variables files, their Terraform directory, and the
  * resources other files link to by name all count. Findings are reported only in the files found under the given paths.
  */
-function withContext(found: Discovered, named: string[], cwd: string): { found: Discovered; reported: string[] } {
-  const context = discoverFiles([...new Set(named.map((f) => contextRoot(f, cwd)))], cwd).files;
+function withContext(found: Discovered, named: string[], cwd: string, repositories: Repositories): { found: Discovered; reported: string[] } {
+  const context = discoverFiles([...new Set(named.map((f) => contextRoot(f, cwd, repositories)))], cwd).files;
   return { found: { ...found, files: [...new Set([...found.files, ...context])].sort() }, reported: found.files };
 }
 

@@ -128,6 +128,19 @@ export class Workspace {
    * Sets which templates each parameters file serves beyond what its name says (the hosts read `parameterFiles` of
    * .avdsec.json); the parameters files whose pairing changed are read again, and so are the templates they serve.
    */
+  /**
+   * Which project (repository) each document belongs to: the host knows where `.git` is, the engine does not. What one
+   * project cannot resolve then stays within it (see AvdGraph.project). One project for all until this is called.
+   */
+  setProjects(projectOf: (uri: string) => string): void {
+    this.projectOf = projectOf;
+    this.changes++;
+    this.logChange('');
+    this.graphCache = undefined;
+  }
+
+  private projectOf: (uri: string) => string = () => '';
+
   setParameterFiles(templatesOf: (uri: string) => readonly string[]): void {
     this.changes++;
     this.logChange('');
@@ -472,7 +485,7 @@ export class Workspace {
     if (!this.graphCache) {
       this.replaced.clear();
       this.neutralForGraph.clear();
-      this.graphCache = buildGraph(this.documents());
+      this.graphCache = buildGraph(this.documents(), this.projectOf);
     }
     return this.graphCache;
   }

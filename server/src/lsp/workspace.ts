@@ -9,6 +9,7 @@ import { dirOf } from '../engine/resolve/paths';
 import { declaredTargets } from '../engine/resolve/targets';
 import { type TextChange, Workspace } from '../engine/workspace';
 import { ConfigResolver, ConfigRoots, type LoadedConfig, ruleOptions } from '../host/config-files';
+import { Repositories } from '../host/repositories';
 import type { DiskProblem } from './config-diagnostics';
 import { discoverFiles, oversizeBytes, startsLikeSource, readSourceFile, readTextIfExists, tooLargeMessage } from '../host/files';
 
@@ -71,12 +72,21 @@ export class ServerWorkspace {
   ) {
     this.engine = new Workspace(grammars);
     this.pairParameterFiles();
+    this.engine.setProjects(this.projectOf);
   }
 
   /** The engine asks the configurations which templates a parameters file serves (`parameterFiles`). */
   private pairParameterFiles(): void {
     this.engine.setParameterFiles(this.parameterTemplates);
   }
+
+  /** Workspace folders from several repositories (a multi-root workspace) are projects of their own. */
+  private readonly repositories = new Repositories();
+
+  private readonly projectOf = (uri: string): string => {
+    const file = uriToPath(uri);
+    return file ? this.repositories.of(file) : '';
+  };
 
   private readonly parameterTemplates = (uri: string): string[] => {
     const file = uriToPath(uri);
@@ -159,6 +169,7 @@ export class ServerWorkspace {
     const scratch = new Workspace(this.grammars);
     try {
       scratch.setParameterFiles(this.parameterTemplates);
+      scratch.setProjects(this.projectOf);
       const texts = new Map<string, string>();
       const queue = [uri, ...(this.discovered.get(dirOf(uri)) ?? [])];
       while (queue.length) {

@@ -143,9 +143,10 @@ export type LogCoverage = { kind: 'none' } | { kind: 'unknown' } | { kind: 'some
  * this resource, makes the answer unknown.
  */
 export function logCoverage(graph: AvdGraph, subject: Resource): LogCoverage {
-  const index = coverageIndex(diagnosticLinks(graph));
+  const index = coverageIndex(graph, diagnosticLinks(graph));
   const mine = index.byTarget.get(subject.key) ?? [];
-  const unknown = index.anyUnread || index.unreadTypes.has(typeOf(subject));
+  const unread = index.unread.get(graph.project(subject.source.uri));
+  const unknown = !!unread && (unread.any || unread.types.has(typeOf(subject)));
   if (mine.some((l) => l.categories === 'all')) return { kind: 'some', settings: mine.map((l) => l.setting), categories: 'all' };
   if (unknown || mine.some((l) => l.categories === 'unknown')) return { kind: 'unknown' };
   if (!mine.length) return { kind: 'none' };
@@ -157,26 +158,32 @@ export function logCoverage(graph: AvdGraph, subject: Resource): LogCoverage {
 interface CoverageIndex {
   /** The settings whose target is followed, by the target's key, in the order of the settings. */
   byTarget: Map<string, DiagnosticLink[]>;
-  /** The types of the targets not followed whose ids still say their type. */
-  unreadTypes: Set<string>;
-  /** A setting whose target says nothing, not even its type. */
-  anyUnread: boolean;
+  /**
+   * By project (AvdGraph.project), the settings whose target is not followed: the types their ids still say, and
+   * whether one says nothing, not even its type. Such a setting may send the logs of any resource of its project.
+   */
+  unread: Map<string, { types: Set<string>; any: boolean }>;
 }
 
 const coverageIndexes = new WeakMap<readonly DiagnosticLink[], CoverageIndex>();
 
 /** The diagnostic links by target, once per version of the documents: each resource asks (pools, groups, workspaces). */
-function coverageIndex(links: readonly DiagnosticLink[]): CoverageIndex {
+function coverageIndex(graph: AvdGraph, links: readonly DiagnosticLink[]): CoverageIndex {
   let index = coverageIndexes.get(links);
   if (index) return index;
-  index = { byTarget: new Map(), unreadTypes: new Set(), anyUnread: false };
+  index = { byTarget: new Map(), unread: new Map() };
   for (const l of links) {
     if (l.target) {
       const list = index.byTarget.get(l.target.key);
       if (list) list.push(l);
       else index.byTarget.set(l.target.key, [l]);
-    } else if (!l.targetType) index.anyUnread = true;
-    else index.unreadTypes.add(l.targetType);
+      continue;
+    }
+    const project = graph.project(l.setting.source.uri);
+    let unread = index.unread.get(project);
+    if (!unread) index.unread.set(project, (unread = { types: new Set(), any: false }));
+    if (!l.targetType) unread.any = true;
+    else unread.types.add(l.targetType);
   }
   coverageIndexes.set(links, index);
   return index;

@@ -203,9 +203,15 @@ export function endpointFor(graph: AvdGraph, subject: Resource, sub: AvdSubResou
     }
     if (l.targetType !== undefined && l.targetType !== typeOf(subject)) continue;
     if (differentName(l.targetName, resourceName(subject))) continue;
+    if (!sameProject(graph, l.endpoint, subject)) continue;
     maybe ??= l;
   }
   return maybe ? { kind: 'maybe', link: maybe } : { kind: 'none' };
+}
+
+/** Whether two resources are of one project (AvdGraph.project): an endpoint whose target is not known may be any of its own. */
+function sameProject(graph: AvdGraph, a: Resource, b: Resource): boolean {
+  return a.source.uri === b.source.uri || graph.project(a.source.uri) === graph.project(b.source.uri);
 }
 
 /** Two names that are both known and differ. */
@@ -270,13 +276,19 @@ export function carriesGlobalEndpoint(graph: AvdGraph, ws: Resource): boolean {
   return endpointLinks(graph).some((l) =>
     l.target
       ? l.target.key === ws.key && mayServe(l, 'global')
-      : !!l.groups?.includes('global') && (l.targetType === undefined || l.targetType === WORKSPACE) && !differentName(l.targetName, resourceName(ws)),
+      : !!l.groups?.includes('global') &&
+        (l.targetType === undefined || l.targetType === WORKSPACE) &&
+        !differentName(l.targetName, resourceName(ws)) &&
+        sameProject(graph, l.endpoint, ws),
   );
 }
 
-/** Whether some private endpoint of the workspace may be the deployment's `global` one. */
-export function globalEndpointMayExist(graph: AvdGraph): boolean {
-  return endpointLinks(graph).some((l) => mayServe(l, 'global') && isAvdType(l.targetType) && (!l.targetType || l.targetType === WORKSPACE));
+/** Whether some private endpoint of the project (AvdGraph.project) may be the deployment's `global` one. */
+export function globalEndpointMayExist(graph: AvdGraph, project: string): boolean {
+  return endpointLinks(graph).some(
+    (l) =>
+      mayServe(l, 'global') && isAvdType(l.targetType) && (!l.targetType || l.targetType === WORKSPACE) && graph.project(l.endpoint.source.uri) === project,
+  );
 }
 
 /** A host pool's or workspace's public network access: `enabled` also when absent (the service default). */

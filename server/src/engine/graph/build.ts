@@ -31,9 +31,17 @@ export interface AvdGraph {
   /** Some resource carries values of a Terraform plan (plan-overlay.ts): an edit rebuilds the graph. */
   overlaid: boolean;
   documents: Document[];
+  /**
+   * The project (repository) a document belongs to; one for all unless the host says otherwise (Workspace.setProjects).
+   * What one project cannot resolve (a diagnostic setting or private endpoint whose target is a parameter) may be any
+   * resource of that project, not of another repository scanned beside it.
+   */
+  project: (uri: string) => string;
 }
 
-export function buildGraph(documents: Document[]): AvdGraph {
+const ONE_PROJECT = (): string => '';
+
+export function buildGraph(documents: Document[], project: (uri: string) => string = ONE_PROJECT): AvdGraph {
   const targets = new Targets(documents);
   const hostPools = hostPoolNodes(targets);
   const poolOf = new Map(hostPools.map((h) => [h.resource, h]));
@@ -56,5 +64,6 @@ export function buildGraph(documents: Document[]): AvdGraph {
     byKey: targets.byKey,
     overlaid: targets.overlaid,
     documents,
+    project,
   };
 }

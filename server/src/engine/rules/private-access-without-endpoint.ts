@@ -87,7 +87,8 @@ function check(subject: HostPoolNode | WorkspaceNode, ctx: RuleContext<typeof OP
       });
     }
   }
-  if (globalSubject(ctx.graph) === r && !globalEndpointMayExist(ctx.graph)) {
+  const project = ctx.graph.project(r.source.uri);
+  if (globalSubject(ctx.graph, project) === r && !globalEndpointMayExist(ctx.graph, project)) {
     ctx.report({
       uri: r.source.uri,
       at: r.source.headRange,
@@ -109,21 +110,25 @@ function check(subject: HostPoolNode | WorkspaceNode, ctx: RuleContext<typeof OP
   }
 }
 
-const globalSubjects = new WeakMap<readonly Document[], Resource | null>();
+const globalSubjects = new WeakMap<readonly Document[], Map<string, Resource | null>>();
 
 /**
- * The one resource the missing `global` private endpoint is reported on, for the deployment: the first workspace closed
- * to public networks, else the first host pool that keeps clients off them.
+ * The one resource the missing `global` private endpoint is reported on, for the deployment of a project (a
+ * repository: AvdGraph.project): its first workspace closed to public networks, else its first host pool that keeps
+ * clients off them.
  */
-function globalSubject(graph: AvdGraph): Resource | undefined {
-  let s = globalSubjects.get(graph.documents);
+function globalSubject(graph: AvdGraph, project: string): Resource | undefined {
+  let byProject = globalSubjects.get(graph.documents);
+  if (!byProject) globalSubjects.set(graph.documents, (byProject = new Map()));
+  let s = byProject.get(project);
   if (s === undefined) {
-    const closes = (r: Resource, modes: PublicAccess[]) => !r.source.existing && publicAccessCases(r).some((c) => c.mode && modes.includes(c.mode));
+    const closes = (r: Resource, modes: PublicAccess[]) =>
+      !r.source.existing && graph.project(r.source.uri) === project && publicAccessCases(r).some((c) => c.mode && modes.includes(c.mode));
     s =
       graph.workspaces.find((w) => closes(w.resource, ['disabled']))?.resource ??
       graph.hostPools.find((p) => closes(p.resource, ['disabled', 'hosts-only']))?.resource ??
       null;
-    globalSubjects.set(graph.documents, s);
+    byProject.set(project, s);
   }
   return s ?? undefined;
 }
