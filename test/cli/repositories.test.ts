@@ -3,7 +3,7 @@
 // resource of its own repository, not of the others.
 import * as assert from 'node:assert/strict';
 import type { Report } from '../../server/src/cli/report';
-import { DIAGNOSTICS_BY_NAME, POOL } from '../harness/repositories';
+import { DIAGNOSTICS_BY_NAME, POOL, TWO_REPOSITORIES } from '../harness/repositories';
 import { avdsec, tempTree } from './run';
 
 /** A workspace closed to public networks and a private endpoint whose target and sub-resource are parameters. */
@@ -49,13 +49,7 @@ const scan = async (cwd: string, ...paths: string[]) => {
 
 describe('avdsec scan of several repositories', () => {
   it("keeps one repository's diagnostic setting on a pool named by parameter to that repository's pools", async () => {
-    const dir = tempTree({
-      'a/.git/HEAD': 'ref: refs/heads/main\n',
-      'a/pool.bicep': POOL('hp-a'),
-      'a/diagnostics.json': DIAGNOSTICS_BY_NAME,
-      'b/.git/HEAD': 'ref: refs/heads/main\n',
-      'b/pool.bicep': POOL('hp-b'),
-    });
+    const dir = tempTree(TWO_REPOSITORIES);
     const both = await scan(dir, 'a', 'b');
     // The setting may be hp-a's: silent there. It is no setting of repository b's: hp-b has none.
     assert.ok(!both.includes('a/pool.bicep host-pool-diagnostics-missing'), both.join('\n'));

@@ -31,3 +31,15 @@ export const DIAGNOSTICS_BY_NAME = JSON.stringify(
   null,
   2,
 );
+
+/**
+ * Two repositories: a's host pool and a diagnostic setting on a pool named by parameter (may be a's), b's host pool
+ * (no setting of its own repository may be its).
+ */
+export const TWO_REPOSITORIES = {
+  'a/.git/HEAD': 'ref: refs/heads/main\n',
+  'a/pool.bicep': POOL('hp-a'),
+  'a/diagnostics.json': DIAGNOSTICS_BY_NAME,
+  'b/.git/HEAD': 'ref: refs/heads/main\n',
+  'b/pool.bicep': POOL('hp-b'),
+};

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tempTree } from '../cli/run';
-import { DIAGNOSTICS_BY_NAME, POOL } from '../harness/repositories';
+import { POOL, TWO_REPOSITORIES } from '../harness/repositories';
 import { ServerProcess } from './client';
 
 describe('language server with workspace folders from two repositories', function () {
@@ -13,13 +13,7 @@ describe('language server with workspace folders from two repositories', functio
   });
 
   it("keeps one repository's diagnostic setting on a pool named by parameter to that repository's pools", async () => {
-    const dir = tempTree({
-      'a/.git/HEAD': 'ref: refs/heads/main\n',
-      'a/pool.bicep': POOL('hp-a'),
-      'a/diagnostics.json': DIAGNOSTICS_BY_NAME,
-      'b/.git/HEAD': 'ref: refs/heads/main\n',
-      'b/pool.bicep': POOL('hp-b'),
-    });
+    const dir = tempTree(TWO_REPOSITORIES);
     const folder = (name: string) => ({ uri: pathToFileURL(path.join(dir, name)).href, name });
     server = new ServerProcess();
     await server.connection.sendRequest('initialize', {
