@@ -119,15 +119,13 @@ export class Workspace {
 
   /** The templates the configuration pairs a parameters file with (`parameterFiles`); the host says. */
   private templatesOf: (uri: string) => readonly string[] = () => [];
+  /** The project of each document (setProjects). */
+  private projectOf: (uri: string) => string = () => '';
 
   private pairedTemplates(uri: string, language: Language): readonly string[] {
     return language === 'arm-parameters' ? this.templatesOf(uri) : [];
   }
 
-  /**
-   * Sets which templates each parameters file serves beyond what its name says (the hosts read `parameterFiles` of
-   * .avdsec.json); the parameters files whose pairing changed are read again, and so are the templates they serve.
-   */
   /**
    * Which project (repository) each document belongs to: the host knows where `.git` is, the engine does not. What one
    * project cannot resolve then stays within it (see AvdGraph.project). One project for all until this is called.
@@ -139,8 +137,10 @@ export class Workspace {
     this.graphCache = undefined;
   }
 
-  private projectOf: (uri: string) => string = () => '';
-
+  /**
+   * Sets which templates each parameters file serves beyond what its name says (the hosts read `parameterFiles` of
+   * .avdsec.json); the parameters files whose pairing changed are read again, and so are the templates they serve.
+   */
   setParameterFiles(templatesOf: (uri: string) => readonly string[]): void {
     this.changes++;
     this.logChange('');
