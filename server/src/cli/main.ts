@@ -153,8 +153,9 @@ function namedFiles(targets: readonly string[], cwd: string): string[] {
  * the home folder are never taken whole as a context (a container's working directory is often `/`).
  */
 function contextRoot(file: string, cwd: string, repositories: Repositories): string {
-  const repo = repositories.of(file);
-  if (repo) return repo;
+  const git = repositories.gitFolder(file);
+  // A home folder kept in git (dotfiles) is no repository of infrastructure code.
+  if (git) return tooWide(git) ? path.dirname(file) : git;
   return isInside(file, cwd) && !tooWide(cwd) ? cwd : path.dirname(file);
 }
 

@@ -9,22 +9,30 @@ export function tooWide(dir: string): boolean {
 
 /**
  * The repository each file is in: the nearest folder above it with a `.git` entry, as git finds it (a folder, or the
- * file of a worktree or submodule), caching each folder's answer. Files in no repository share one project ('').
+ * file of a worktree or submodule), caching each folder's answer. Files in no repository, or in one too wide to be
+ * a repository of infrastructure code, share one project ('').
  */
 export class Repositories {
-  private readonly byDir = new Map<string, string>();
+  /** The nearest folder with `.git` at or above each folder asked about; null when there is none. */
+  private readonly byDir = new Map<string, string | null>();
 
   of(file: string): string {
-    return this.forDir(path.dirname(path.resolve(file)));
+    const git = this.gitFolder(file);
+    return git && !tooWide(git) ? git : '';
   }
 
-  private forDir(dir: string): string {
-    let repo = this.byDir.get(dir);
-    if (repo !== undefined) return repo;
+  /** The nearest folder with a `.git` entry above `file`, too wide or not; undefined when there is none. */
+  gitFolder(file: string): string | undefined {
+    return this.forDir(path.dirname(path.resolve(file))) ?? undefined;
+  }
+
+  private forDir(dir: string): string | null {
+    let git = this.byDir.get(dir);
+    if (git !== undefined) return git;
     const parent = path.dirname(dir);
-    if (fs.existsSync(path.join(dir, '.git'))) repo = tooWide(dir) ? '' : dir;
-    else repo = parent === dir ? '' : this.forDir(parent);
-    this.byDir.set(dir, repo);
-    return repo;
+    if (fs.existsSync(path.join(dir, '.git'))) git = dir;
+    else git = parent === dir ? null : this.forDir(parent);
+    this.byDir.set(dir, git);
+    return git;
   }
 }
