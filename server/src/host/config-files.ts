@@ -6,6 +6,7 @@ import { LineIndex } from '../engine/positions';
 import { RULE_IDS, ruleById } from '../engine/registry';
 import { isInside, MAX_CONFIG_BYTES } from './files';
 import { readRegularFile } from './regular-files';
+import { Repositories } from './repositories';
 
 /** A problem in a configuration file, at a 1-based line and UTF-16 column when it is about a place in the file. */
 export interface ConfigFileProblem {
@@ -99,17 +100,13 @@ export class ConfigRoots {
  */
 export function scanRoots(paths: readonly string[], cwd: string, configFile?: string): ConfigRoots {
   const folders = new Set<string>();
+  const repositories = new Repositories();
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     const dir = fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory() ? abs : path.dirname(abs);
     folders.add(dir);
-    for (let d = dir; ; d = path.dirname(d)) {
-      if (fs.existsSync(path.join(d, '.git'))) {
-        folders.add(d);
-        break;
-      }
-      if (path.dirname(d) === d) break;
-    }
+    const git = repositories.gitFolderAt(dir);
+    if (git) folders.add(git);
   }
   if (configFile) folders.add(path.dirname(path.resolve(cwd, configFile)));
   return new ConfigRoots([...folders]);

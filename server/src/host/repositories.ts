@@ -23,7 +23,12 @@ export class Repositories {
 
   /** The nearest folder with a `.git` entry above `file`, too wide or not; undefined when there is none. */
   gitFolder(file: string): string | undefined {
-    return this.forDir(path.dirname(path.resolve(file))) ?? undefined;
+    return this.gitFolderAt(path.dirname(path.resolve(file)));
+  }
+
+  /** The same for a folder: itself when it has `.git`, else the nearest above it. */
+  gitFolderAt(dir: string): string | undefined {
+    return this.forDir(dir) ?? undefined;
   }
 
   private forDir(dir: string): string | null {
