@@ -236,8 +236,8 @@ export interface MfaVerdict {
 const verdicts = new WeakMap<readonly Document[], MfaVerdict>();
 
 /**
- * Whether the workspace's Conditional Access policies require MFA for AVD, once per graph: everything it reads (policies,
- * resource types, providers) is a link, so a graph swapped in place after an edit keeps it.
+ * Whether the workspace's Conditional Access policies require MFA for AVD, once per version of the documents (the
+ * graph is swapped in place after an edit, so it cannot be the key).
  */
 export function mfaVerdict(graph: AvdGraph): MfaVerdict {
   let v = verdicts.get(graph.documents);

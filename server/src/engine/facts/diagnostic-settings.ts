@@ -61,9 +61,11 @@ function readLinks(documents: readonly Document[]): DiagnosticLink[] {
       return { setting: r, target, targetType: parentType, categories };
     }
     const scope = get(r.body, 'scope') ?? get(r.body, 'parentId');
-    // Without a scope a setting is the subscription's own (its Activity Log, as AVM's subscription module deploys it):
-    // it sends no resource's logs. A body that may hold more than it shows may hold the scope.
-    if (!scope && r.body.kind === 'object' && !r.body.open) return { setting: r, targetType: SUBSCRIPTION, categories };
+    // Without a scope, a setting deployed at subscription or management group scope is that scope's own (its Activity
+    // Log, as AVM's subscription module deploys it): it sends no resource's logs. A body that may hold more than it
+    // shows may hold the scope; at resource group scope, an unread legacy name may be any resource's.
+    const ownScope = r.source.deploymentScope === 'subscription' || r.source.deploymentScope === 'managementGroup';
+    if (!scope && ownScope && r.body.kind === 'object' && !r.body.open) return { setting: r, targetType: SUBSCRIPTION, categories };
     return link(targets, r, scope, categories);
   });
 }

@@ -15,7 +15,7 @@ const covered = new WeakMap<readonly Document[], boolean>();
 
 /**
  * Whether some enabled policy requires MFA for the single sign-on apps (or may: one avdsec cannot fully read), once per
- * graph: policies are read whole as links, so an edit of one builds a new graph.
+ * version of the documents.
  */
 function ssoCovered(graph: AvdGraph): boolean {
   let c = covered.get(graph.documents);
