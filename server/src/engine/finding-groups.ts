@@ -76,17 +76,18 @@ function merge(members: Finding[]): Finding {
 /** Each rule's related information under its id; what they share (the case, where the value is used) once. */
 function related(members: Finding[]): RelatedInfo[] {
   const shared = (message: string) => message.startsWith('Case: ') || message === 'The value is used here';
+  return distinctRelated(members.flatMap((m) => m.related.map((r) => (shared(r.message) ? r : { ...r, message: `[${m.ruleId}] ${r.message}` }))));
+}
+
+/** Related information, each place with its message once, in order. */
+function distinctRelated(all: readonly RelatedInfo[]): RelatedInfo[] {
   const seen = new Set<string>();
-  const out: RelatedInfo[] = [];
-  for (const m of members)
-    for (const r of m.related) {
-      const message = shared(r.message) ? r.message : `[${m.ruleId}] ${r.message}`;
-      const k = `${r.uri}\u0000${r.range.start}:${r.range.end}\u0000${message}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      out.push({ ...r, message });
-    }
-  return out;
+  return all.filter((r) => {
+    const k = `${r.uri}\u0000${r.range.start}:${r.range.end}\u0000${r.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /**
@@ -113,27 +114,17 @@ export function mergeRepeats(findings: Finding[]): Finding[] {
   for (const same of [...byStart.values()].flat()) {
     if (same.length < 2) continue;
     const [lead, ...rest] = same;
-    const related = [...lead.related];
-    const fixes = [...lead.fixes];
-    const relatedKey = (r: RelatedInfo) => `${r.uri}\u0000${r.range.start}:${r.range.end}\u0000${r.message}`;
-    const seenRelated = new Set(related.map(relatedKey));
-    const seenFixes = new Set(fixes.map((x) => JSON.stringify(x)));
-    for (const f of rest) {
-      for (const r of f.related) {
-        const k = relatedKey(r);
-        if (seenRelated.has(k)) continue;
-        seenRelated.add(k);
-        related.push(r);
-      }
-      for (const x of f.fixes) {
+    const seenFixes = new Set<string>();
+    const fixes = same
+      .flatMap((f) => f.fixes)
+      .filter((x) => {
         const k = JSON.stringify(x);
-        if (seenFixes.has(k)) continue;
+        if (seenFixes.has(k)) return false;
         seenFixes.add(k);
-        fixes.push(x);
-      }
-    }
+        return true;
+      });
     // Copies: the findings themselves are shared with the rule results cached for other documents.
-    merged.set(lead, { ...lead, related, fixes });
+    merged.set(lead, { ...lead, related: distinctRelated(same.flatMap((f) => f.related)), fixes });
     for (const f of rest) merged.set(f, null);
   }
   const out: Finding[] = [];
