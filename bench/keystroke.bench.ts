@@ -155,7 +155,11 @@ const bench: Bench = {
       { input: inputs.armClassic(), file: 'main.json', label: 'ARM 2.4 MB', limit: 100, edits: editCount(40) },
       { input: inputs.terraform(), file: 'pool-00.tf', label: 'Terraform 1 MB module, one file', limit: 100, edits: editCount(40) },
     ];
-    const cases = [...quiet.map((c) => ({ ...c, load: false })), ...quiet.map((c) => ({ ...c, label: `${c.label}, one core loaded`, load: true }))];
+    // BENCH_KEYSTROKE_ONLY=bicep|arm|terraform[,loaded|quiet]: one input, to profile it (BENCH_SERVER_PROFILE).
+    const only = (process.env.BENCH_KEYSTROKE_ONLY ?? '').toLowerCase().split(',');
+    const cases = [...quiet.map((c) => ({ ...c, load: false })), ...quiet.map((c) => ({ ...c, label: `${c.label}, one core loaded`, load: true }))].filter(
+      (c) => (!only[0] || c.label.toLowerCase().startsWith(only[0])) && (!only[1] || (only[1] === 'loaded') === c.load),
+    );
     for (const c of cases) {
       // Another process that keeps one core busy for the whole session (a build, a browser).
       const busy = c.load ? spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }) : undefined;

@@ -21,6 +21,7 @@ import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
 import { overview, type Overview } from './overview';
 import { buildGraph, linkFacts, linkSignatures, ssoSignature, swapDocument, type AvdGraph } from './graph';
+import type { Carried } from './graph/carried';
 import { RULES } from './registry';
 import type { Document, Finding, Language, Resource, TemplateInput } from './model';
 import { detectLanguage, type Grammars } from './parse';
@@ -82,6 +83,8 @@ export class Workspace {
    */
   private readonly neutralForGraph = new Set<string>();
   private readonly neutralForLinks = new Set<string>();
+  /** The position in `log` the graph is up to date with: the edits after it are those the next swap takes in. */
+  private graphSeq = 0;
   /** Each file's own host pools' single sign-on state (ssoSignature), which neutral edits may change too. */
   private readonly ssoSignatures = new Map<string, string>();
   /** Documents whose single sign-on state a `linksChanged({ singleSignOn: false })` left to compare. */
@@ -470,15 +473,24 @@ export class Workspace {
     // Documents whose inputs changed are read again first: the graph swaps them in with the edited ones.
     this.readEverything();
     if (this.graphCache && this.replaced.size) {
+      const from = this.graphCache.documents;
+      const single = this.replaced.size === 1;
+      let carried: Carried | undefined;
       for (const [uri, prev] of this.replaced) {
         const next = this.document(uri);
-        const same = next && (this.neutralForGraph.has(uri) || linkFacts(prev) === linkFacts(next));
-        const swapped = same ? swapDocument(this.graphCache, prev, next) : undefined;
-        if (!swapped) {
+        const neutral = this.neutralForGraph.has(uri);
+        const same = next && (neutral || linkFacts(prev) === linkFacts(next));
+        const swap = same ? swapDocument(this.graphCache, prev, next) : undefined;
+        if (!swap) {
           this.graphCache = undefined;
           break;
         }
+        // Only edits of the document's own text inside what the graph does not read: an edit that changed its inputs
+        // or its variables changes values of resources whose text stayed as it was.
+        const changed = single && neutral && next ? this.editedResources(uri, next) : undefined;
+        if (changed) carried = { from, swap, changed };
       }
+      if (this.graphCache) this.graphCache.carried = carried;
       this.replaced.clear();
       this.neutralForGraph.clear();
     }
@@ -487,7 +499,25 @@ export class Workspace {
       this.neutralForGraph.clear();
       this.graphCache = buildGraph(this.documents(), this.projectOf);
     }
+    this.graphSeq = this.seq;
     return this.graphCache;
+  }
+
+  /**
+   * The resources of `doc` (`uri`'s new version) around the edits made to its text since the graph was last brought
+   * up to date: each resource an edit wrote in, and those that hold it. Undefined when anything else changed since.
+   */
+  private editedResources(uri: string, doc: Document): Set<Resource> | undefined {
+    if (!this.log.length || this.log[0].seq > this.graphSeq + 1) return undefined;
+    const changes: TextChange[] = [];
+    for (const e of this.log) {
+      if (e.seq <= this.graphSeq) continue;
+      if (e.uri !== uri || !e.changes) return undefined;
+      changes.push(...e.changes);
+    }
+    if (!changes.length) return undefined;
+    const written = writtenRanges(changes);
+    return new Set(doc.resources.filter((r) => written.some((w) => r.source.range.start <= w.start && w.end <= r.source.range.end)));
   }
 
   /** Reads again the documents that waited for a restarting parser, once it is back. */

@@ -1,5 +1,6 @@
 import { typeOf } from '../graph/resources';
 import type { AvdGraph } from '../graph';
+import { carryOver } from '../graph/carried';
 import { unwrap } from '../graph/identity';
 import { type Targets, targetsOf } from '../graph/targets';
 import type { Document, Resource, Value } from '../model';
@@ -34,9 +35,19 @@ export interface DiagnosticLink {
 
 const factsByDocuments = new WeakMap<readonly Document[], DiagnosticLink[]>();
 
-/** The diagnostic settings of the workspace, once per version of its documents. */
+/**
+ * The diagnostic settings of the workspace, once per version of its documents; after an edit that wrote in no setting
+ * and kept the links (typing in a host pool's RDP string), the last version's, moved to the new resources.
+ */
 export function diagnosticLinks(graph: AvdGraph): DiagnosticLink[] {
-  let f = factsByDocuments.get(graph.documents);
+  let f =
+    factsByDocuments.get(graph.documents) ??
+    carryOver(
+      graph,
+      factsByDocuments,
+      (r) => isSetting(typeOf(r)),
+      (before, now) => before.map((l) => ({ ...l, setting: now(l.setting), target: l.target && now(l.target) })),
+    );
   if (!f) factsByDocuments.set(graph.documents, (f = readLinks(graph.documents)));
   return f;
 }

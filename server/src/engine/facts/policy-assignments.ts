@@ -1,5 +1,6 @@
 import { typeOf } from '../graph/resources';
 import type { AvdGraph } from '../graph';
+import { carryOver } from '../graph/carried';
 import { identityKey, unwrap } from '../graph/identity';
 import {
   type InitiativeInfo,
@@ -244,7 +245,19 @@ function setMembers(set: Resource): { id: Value | undefined; parameters: Value |
 const countedCache = new WeakMap<readonly Document[], Counted[]>();
 
 function countedOf(graph: AvdGraph): Counted[] {
-  let counted = countedCache.get(graph.documents);
+  let counted =
+    countedCache.get(graph.documents) ??
+    carryOver(
+      graph,
+      countedCache,
+      (r) => ASSIGNMENT_TYPES.has(typeOf(r)) || DEFINITION_TYPES.has(typeOf(r)) || SET_TYPES.has(typeOf(r)),
+      (before, now) =>
+        before.map((c) => ({
+          ...c,
+          assignment: now(c.assignment),
+          ...(c.initiative?.resource ? { initiative: { ...c.initiative, resource: now(c.initiative.resource) } } : {}),
+        })),
+    );
   if (counted) return counted;
   const resources = [...graph.byKey.values()];
   const sets = new Map<string, Resource>();

@@ -1,4 +1,5 @@
 import type { Document, Resource } from '../model';
+import type { Carried } from './carried';
 import { type AppGroupNode, appGroupNodes } from './app-groups';
 import { type ApplicationNode, applicationNodes } from './applications';
 import { conditionalAccessPolicies } from './conditional-access';
@@ -37,11 +38,21 @@ export interface AvdGraph {
    * resource of that project, not of another repository scanned beside it.
    */
   project: (uri: string) => string;
+  /** Set by the workspace when the last swap took in one document's own edit that kept its links (see carried.ts). */
+  carried?: Carried;
 }
 
 const ONE_PROJECT = (): string => '';
 
 export function buildGraph(documents: Document[], project: (uri: string) => string = ONE_PROJECT): AvdGraph {
+  // Asked for resource after resource (the unresolved settings and endpoints of each project), and a host finds a
+  // document's repository on disk.
+  const projects = new Map<string, string>();
+  const projectOf = (uri: string): string => {
+    let p = projects.get(uri);
+    if (p === undefined) projects.set(uri, (p = project(uri)));
+    return p;
+  };
   const targets = new Targets(documents);
   const hostPools = hostPoolNodes(targets);
   const poolOf = new Map(hostPools.map((h) => [h.resource, h]));
@@ -64,6 +75,6 @@ export function buildGraph(documents: Document[], project: (uri: string) => stri
     byKey: targets.byKey,
     overlaid: targets.overlaid,
     documents,
-    project,
+    project: projectOf,
   };
 }

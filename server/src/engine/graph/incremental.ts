@@ -137,9 +137,9 @@ function computeLinkFacts(doc: Document): string {
 
 /**
  * The graph with `next`'s resources in place of `prev`'s, when both have the same link facts (see `linkFacts`):
- * no linking is redone. Undefined when the resources do not pair up by key.
+ * no linking is redone. Answers each old resource's new version; undefined when the resources do not pair up by key.
  */
-export function swapDocument(graph: AvdGraph, prev: Document, next: Document): AvdGraph | undefined {
+export function swapDocument(graph: AvdGraph, prev: Document, next: Document): ReadonlyMap<Resource, Resource> | undefined {
   if (graph.overlaid || prev.resources.length !== next.resources.length) return undefined;
   const swap = new Map<Resource, Resource>();
   const byKey = new Map(next.resources.map((r) => [r.key, r]));
@@ -184,5 +184,5 @@ export function swapDocument(graph: AvdGraph, prev: Document, next: Document): A
     graph.byKey.set(to.key, to);
   }
   graph.documents = graph.documents.map((d) => (d === prev ? next : d));
-  return graph;
+  return swap;
 }
