@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { emptyConfig } from '../server/src/engine/config';
 import { diagnosticLinks } from '../server/src/engine/facts/diagnostic-settings';
 import { enforcingAssignment } from '../server/src/engine/facts/policy-assignments';
 import type { Finding } from '../server/src/engine/model';
 import type { Grammars } from '../server/src/engine/parse';
 import { Workspace } from '../server/src/engine/workspace';
-import { grammars } from './harness/engine';
+import { FIXTURES, grammars } from './harness/engine';
 
 /**
  * Facts about the whole deployment are computed once per version of the documents. After an edit that kept the links
@@ -223,6 +225,37 @@ describe('facts about the whole deployment carried over an edit that kept the li
         assert.equal(a.assignment, ws.graph().byKey.get(a.assignment.key), 'the new version of the assignment');
         if (k % 4 === 0) assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, now), `full check after ${k + 1} characters`);
       }
+    } finally {
+      ws.dispose();
+    }
+  });
+  it('typing before a role assignment moves its role to the new text, read when a rule asks (graph/incremental.ts lazyRoles)', () => {
+    // The pool's RDP string comes before the session host and the role assignment its finding points at.
+    const uri = '/ws/pooled.json';
+    const text = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
+    const ws = new Workspace(g);
+    try {
+      ws.set(uri, text, 1);
+      ws.linksChanged();
+      const first = seen(ws.findings(uri, config));
+      assert.ok(
+        first.some((f) => f.includes('pooled-host-local-admin')),
+        first.join('\n'),
+      );
+      const at = text.indexOf(START);
+      const typed = 'redirectclipboard:i:0;';
+      for (let k = 0; k < typed.length; k++) {
+        const before = ws.text(uri)!;
+        ws.set(uri, before.slice(0, at + k) + typed[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: typed[k] }]);
+        const now = ws.text(uri)!;
+        assert.equal(ws.linksChanged(), false);
+        const quick = ws.quickFindings(uri, config);
+        assert.ok(quick, 'a first answer');
+        assert.deepEqual(seen(quick), fresh(uri, now), `first answer after ${k + 1} characters`);
+        // Full checks after some keystrokes only: the next swaps take role assignments whose roles were never read.
+        if (k % 4 === 3) assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, now), `full check after ${k + 1} characters`);
+      }
+      assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, ws.text(uri)!));
     } finally {
       ws.dispose();
     }

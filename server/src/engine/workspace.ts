@@ -480,14 +480,14 @@ export class Workspace {
         const next = this.document(uri);
         const neutral = this.neutralForGraph.has(uri);
         const same = next && (neutral || linkFacts(prev) === linkFacts(next));
-        const swap = same ? swapDocument(this.graphCache, prev, next) : undefined;
+        // Only edits of the document's own text inside what the graph does not read: an edit that changed its inputs
+        // or its variables changes values of resources whose text stayed as it was.
+        const changed = same && single && neutral ? this.editedResources(uri, next) : undefined;
+        const swap = same ? swapDocument(this.graphCache, prev, next, changed ? (r) => !changed.has(r) : undefined) : undefined;
         if (!swap) {
           this.graphCache = undefined;
           break;
         }
-        // Only edits of the document's own text inside what the graph does not read: an edit that changed its inputs
-        // or its variables changes values of resources whose text stayed as it was.
-        const changed = single && neutral && next ? this.editedResources(uri, next) : undefined;
         if (changed) carried = { from, swap, changed };
       }
       if (this.graphCache) this.graphCache.carried = carried;

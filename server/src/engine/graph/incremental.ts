@@ -139,7 +139,12 @@ function computeLinkFacts(doc: Document): string {
  * The graph with `next`'s resources in place of `prev`'s, when both have the same link facts (see `linkFacts`):
  * no linking is redone. Answers each old resource's new version; undefined when the resources do not pair up by key.
  */
-export function swapDocument(graph: AvdGraph, prev: Document, next: Document): ReadonlyMap<Resource, Resource> | undefined {
+export function swapDocument(
+  graph: AvdGraph,
+  prev: Document,
+  next: Document,
+  unchanged: (r: Resource) => boolean = () => false,
+): ReadonlyMap<Resource, Resource> | undefined {
   if (graph.overlaid || prev.resources.length !== next.resources.length) return undefined;
   const swap = new Map<Resource, Resource>();
   const byKey = new Map(next.resources.map((r) => [r.key, r]));
@@ -153,9 +158,15 @@ export function swapDocument(graph: AvdGraph, prev: Document, next: Document): R
   const s = (r: Resource) => swap.get(r) ?? r;
   // Role cases and principals are values of the new resources (their ranges moved); the roles they name did not.
   const roleUpdates = new Map<RoleAssignmentNode, { roles: RoleCase[]; principal: Value | undefined }>();
+  const later: [RoleAssignmentNode, Resource][] = [];
   for (const ra of graph.roleAssignments) {
     const next = swap.get(ra.resource);
     if (!next) continue;
+    // The text of a role assignment an edit did not write in still gives the same cases: read when asked (see lazyRoles).
+    if (unchanged(next)) {
+      later.push([ra, next]);
+      continue;
+    }
     const source = roleSource(next);
     const now = source ? cases(source) : [];
     if (now.length !== ra.roles.length) return undefined;
@@ -177,6 +188,7 @@ export function swapDocument(graph: AvdGraph, prev: Document, next: Document): R
     const u = roleUpdates.get(ra);
     if (u) Object.assign(ra, u);
   }
+  for (const [ra, r] of later) lazyRoles(ra, r);
   graph.caPolicies = graph.caPolicies.map(s);
   for (const list of graph.endUsers.values()) for (const u of list) Object.assign(u, { assignment: s(u.assignment), appGroup: s(u.appGroup) });
   for (const [from, to] of swap) {
@@ -185,4 +197,37 @@ export function swapDocument(graph: AvdGraph, prev: Document, next: Document): R
   }
   graph.documents = graph.documents.map((d) => (d === prev ? next : d));
   return swap;
+}
+
+const lastRead = new WeakMap<RoleAssignmentNode, RoleCase[]>();
+
+/**
+ * A role assignment's role cases and principal as values of `r`, its new version, read on first use: a keystroke's
+ * first answer judges a few subjects, and a large template holds hundreds of role assignments whose values only moved.
+ */
+function lazyRoles(ra: RoleAssignmentNode, r: Resource): void {
+  // Not read yet since the last swap: its roles as they were read last, which name the same roles.
+  const before = Object.getOwnPropertyDescriptor(ra, 'roles')?.get ? lastRead.get(ra)! : ra.roles;
+  lastRead.set(ra, before);
+  let roles: RoleCase[] | undefined;
+  let principal: { value: Value | undefined } | undefined;
+  Object.defineProperty(ra, 'roles', {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      if (!roles) {
+        const source = roleSource(r);
+        const now = source ? cases(source) : [];
+        roles = before.map((rc, i) => (now[i] ? { ...rc, value: now[i].value, when: now[i].when } : rc));
+      }
+      return roles;
+    },
+    set: (v: RoleCase[]) => void (roles = v),
+  });
+  Object.defineProperty(ra, 'principal', {
+    configurable: true,
+    enumerable: true,
+    get: () => (principal ??= { value: principalOf(r) }).value,
+    set: (v: Value | undefined) => void (principal = { value: v }),
+  });
 }
