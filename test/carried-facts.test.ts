@@ -260,4 +260,43 @@ describe('facts about the whole deployment carried over an edit that kept the li
       ws.dispose();
     }
   });
+  it('typing in the RDP string of the pool the global private endpoint is reported on keeps that choice, moved to the new text', () => {
+    const pool = (i: number) => `resource hp${i} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp-${i}'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    publicNetworkAccess: 'Disabled'
+    customRdpProperty: '${START}'
+  }
+}
+`;
+    const uri = '/ws/private.bicep';
+    const ws = new Workspace(g);
+    try {
+      ws.set(uri, pool(0) + pool(1), 1);
+      ws.linksChanged();
+      const first = seen(ws.findings(uri, config));
+      assert.ok(
+        first.some((f) => f.includes('global')),
+        first.join('\n'),
+      );
+      const at = ws.text(uri)!.indexOf(START);
+      const typed = 'redirectclipboard:i:0;';
+      for (let k = 0; k < typed.length; k++) {
+        const before = ws.text(uri)!;
+        ws.set(uri, before.slice(0, at + k) + typed[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: typed[k] }]);
+        const now = ws.text(uri)!;
+        assert.equal(ws.linksChanged(), false);
+        const quick = ws.quickFindings(uri, config);
+        assert.ok(quick, 'a first answer');
+        assert.deepEqual(seen(quick), fresh(uri, now), `first answer after ${k + 1} characters`);
+        if (k % 3 === 2) assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, now), `full check after ${k + 1} characters`);
+      }
+    } finally {
+      ws.dispose();
+    }
+  });
 });

@@ -23,7 +23,8 @@ import { overview, type Overview } from './overview';
 import { buildGraph, linkFacts, linkSignatures, ssoSignature, swapDocument, type AvdGraph } from './graph';
 import type { Carried } from './graph/carried';
 import { RULES } from './registry';
-import type { Document, Finding, Language, Resource, TemplateInput } from './model';
+import type { Document, Finding, Language, ObjectEntry, Range, Resource, TemplateInput } from './model';
+import { entry } from './values';
 import { detectLanguage, type Grammars } from './parse';
 import type { Printer } from './printer';
 
@@ -507,7 +508,7 @@ export class Workspace {
    * The resources of `doc` (`uri`'s new version) around the edits made to its text since the graph was last brought
    * up to date: each resource an edit wrote in, and those that hold it. Undefined when anything else changed since.
    */
-  private editedResources(uri: string, doc: Document): Set<Resource> | undefined {
+  private editedResources(uri: string, doc: Document): Map<Resource, ReadonlySet<string> | undefined> | undefined {
     if (!this.log.length || this.log[0].seq > this.graphSeq + 1) return undefined;
     const changes: TextChange[] = [];
     for (const e of this.log) {
@@ -517,7 +518,23 @@ export class Workspace {
     }
     if (!changes.length) return undefined;
     const written = writtenRanges(changes);
-    return new Set(doc.resources.filter((r) => written.some((w) => r.source.range.start <= w.start && w.end <= r.source.range.end)));
+    const inside = (w: Range, r: Range) => r.start <= w.start && w.end <= r.end;
+    const around = doc.resources.filter((r) => written.some((w) => inside(w, r.source.range)));
+    const changed = new Map<Resource, ReadonlySet<string> | undefined>();
+    for (const r of around) {
+      // Those that hold another (a nested deployment, a parent): the edits lie in its template or its children.
+      const holds = around.some((o) => o !== r && inside(o.source.range, r.source.range));
+      changed.set(
+        r,
+        holds
+          ? undefined
+          : propertiesWritten(
+              r,
+              written.filter((w) => inside(w, r.source.range)),
+            ),
+      );
+    }
+    return changed;
   }
 
   /** Reads again the documents that waited for a restarting parser, once it is back. */
@@ -716,4 +733,23 @@ function withoutEdits(f: Finding): Finding {
 /** A document avdsec reads nothing from (a file of no known language, or one its adapter could not place). */
 function emptyDocument(f: { uri: string; language: Document['language']; text: string; version: number }): Document {
   return { uri: f.uri, language: f.language, text: f.text, version: f.version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
+}
+
+/**
+ * The names (lower case) of the entries of a resource's `properties` that the written ranges lie in: each is the last
+ * entry whose key starts before it (no value is read). Undefined when one lies before them all or outside `properties`.
+ */
+function propertiesWritten(r: Resource, written: readonly Range[]): ReadonlySet<string> | undefined {
+  const at = entry(r.body, 'properties');
+  const properties = at?.value;
+  if (!at || properties?.kind !== 'object') return undefined;
+  const names = new Set<string>();
+  for (const w of written) {
+    if (w.start < at.keyRange.end || w.end > properties.range.end) return undefined;
+    let e: ObjectEntry | undefined;
+    for (const x of properties.entries) if (x.keyRange.start <= w.start) e = x;
+    if (!e) return undefined;
+    names.add(e.key.toLowerCase());
+  }
+  return names;
 }

@@ -1,3 +1,4 @@
+import { carryOver } from '../graph/carried';
 import { typeOf } from '../graph/resources';
 import { type AvdGraph, identityKey, resourceName } from '../graph';
 import { unwrap } from '../graph/identity';
@@ -324,4 +325,35 @@ export function publicAccessCases(r: Resource): PublicAccessCase[] {
     const mode = b === true ? 'enabled' : b === false ? 'disabled' : s !== undefined ? MODES.get(s) : undefined;
     return { mode, value: c.value, when: c.when };
   });
+}
+
+const globalSubjects = new WeakMap<readonly Document[], Map<string, Resource | null>>();
+
+/**
+ * The one resource the missing `global` private endpoint is reported on, for the deployment of a project (a
+ * repository: AvdGraph.project): its first workspace closed to public networks, else its first host pool that keeps
+ * clients off them. Once per version of the documents; after an edit that kept the links and wrote in no pool's or
+ * workspace's public network access, the last version's choice in its new version.
+ */
+export function globalSubject(graph: AvdGraph, project: string): Resource | undefined {
+  let byProject =
+    globalSubjects.get(graph.documents) ??
+    carryOver(
+      graph,
+      globalSubjects,
+      (r, properties) => (typeOf(r) === HOST_POOL || typeOf(r) === WORKSPACE) && (!properties || properties.has('publicnetworkaccess')),
+      (before, now) => new Map([...before].map(([k, s]) => [k, s && now(s)])),
+    );
+  if (!byProject) globalSubjects.set(graph.documents, (byProject = new Map()));
+  let s = byProject.get(project);
+  if (s === undefined) {
+    const closes = (r: Resource, modes: PublicAccess[]) =>
+      !r.source.existing && graph.project(r.source.uri) === project && publicAccessCases(r).some((c) => c.mode && modes.includes(c.mode));
+    s =
+      graph.workspaces.find((w) => closes(w.resource, ['disabled']))?.resource ??
+      graph.hostPools.find((p) => closes(p.resource, ['disabled', 'hosts-only']))?.resource ??
+      null;
+    byProject.set(project, s);
+  }
+  return s ?? undefined;
 }

@@ -12,8 +12,11 @@ export interface Carried {
   from: readonly Document[];
   /** The resources of the edited document, each old version to its new one. */
   swap: ReadonlyMap<Resource, Resource>;
-  /** The new versions of the resources around the edits: each one an edit wrote in and those that hold it. */
-  changed: ReadonlySet<Resource>;
+  /**
+   * The new versions of the resources around the edits (each one an edit wrote in and those that hold it), with the
+   * names (lower case) of the entries of `properties` the edits wrote in; undefined when an edit lies elsewhere in it.
+   */
+  changed: ReadonlyMap<Resource, ReadonlySet<string> | undefined>;
 }
 
 /**
@@ -25,13 +28,13 @@ export interface Carried {
 export function carryOver<T>(
   graph: AvdGraph,
   cache: WeakMap<readonly Document[], T>,
-  reads: (r: Resource) => boolean,
+  reads: (r: Resource, properties: ReadonlySet<string> | undefined) => boolean,
   move: (before: T, now: (r: Resource) => Resource) => T,
 ): T | undefined {
   const carried = graph.carried;
   const before = carried && cache.get(carried.from);
   if (!carried || before === undefined) return undefined;
-  for (const r of carried.changed) if (reads(r)) return undefined;
+  for (const [r, properties] of carried.changed) if (reads(r, properties)) return undefined;
   const answer = move(before, (r) => carried.swap.get(r) ?? r);
   cache.set(graph.documents, answer);
   return answer;

@@ -6,12 +6,13 @@ import {
   endpointFor,
   endpointLinks,
   globalEndpointMayExist,
+  globalSubject,
   type PublicAccess,
   publicAccessCases,
 } from '../facts/private-endpoints';
-import type { AvdGraph, HostPoolNode, WorkspaceNode } from '../graph';
+import type { HostPoolNode, WorkspaceNode } from '../graph';
 import { caseNote, fitting } from '../message';
-import type { Document, RelatedInfo, Resource } from '../model';
+import type { RelatedInfo } from '../model';
 import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './private-access-without-endpoint.md';
 
@@ -108,29 +109,6 @@ function check(subject: HostPoolNode | WorkspaceNode, ctx: RuleContext<typeof OP
       chosen: true,
     });
   }
-}
-
-const globalSubjects = new WeakMap<readonly Document[], Map<string, Resource | null>>();
-
-/**
- * The one resource the missing `global` private endpoint is reported on, for the deployment of a project (a
- * repository: AvdGraph.project): its first workspace closed to public networks, else its first host pool that keeps
- * clients off them.
- */
-function globalSubject(graph: AvdGraph, project: string): Resource | undefined {
-  let byProject = globalSubjects.get(graph.documents);
-  if (!byProject) globalSubjects.set(graph.documents, (byProject = new Map()));
-  let s = byProject.get(project);
-  if (s === undefined) {
-    const closes = (r: Resource, modes: PublicAccess[]) =>
-      !r.source.existing && graph.project(r.source.uri) === project && publicAccessCases(r).some((c) => c.mode && modes.includes(c.mode));
-    s =
-      graph.workspaces.find((w) => closes(w.resource, ['disabled']))?.resource ??
-      graph.hostPools.find((p) => closes(p.resource, ['disabled', 'hosts-only']))?.resource ??
-      null;
-    byProject.set(project, s);
-  }
-  return s ?? undefined;
 }
 
 export default defineRule({
