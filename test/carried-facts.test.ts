@@ -299,4 +299,82 @@ describe('facts about the whole deployment carried over an edit that kept the li
       ws.dispose();
     }
   });
+  it('typing in a module caller carries the facts over with the module read again for its inputs, whose resources count as changed', () => {
+    const main = `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: 'hp-mod'
+  location: 'westeurope'
+  properties: {
+    hostPoolType: 'Pooled'
+    loadBalancerType: 'BreadthFirst'
+    preferredAppGroupType: 'Desktop'
+    customRdpProperty: '${START}'
+  }
+}
+
+module logs 'modules/logs.bicep' = {
+  name: 'logs'
+  params: {
+    poolName: hostPool.name
+    category: 'Checkpoint'
+  }
+}
+`;
+    const logs = `param poolName string
+param category string
+
+resource pool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' existing = {
+  name: poolName
+}
+
+resource poolDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'diag'
+  scope: pool
+  properties: {
+    workspaceId: '${WORKSPACE_ID}'
+    logs: [
+      {
+        category: category
+        enabled: true
+      }
+    ]
+  }
+}
+`;
+    const files = { '/ws/main.bicep': main, '/ws/modules/logs.bicep': logs };
+    const judge = (text: string) => {
+      const ws = new Workspace(g);
+      try {
+        ws.set('/ws/main.bicep', text);
+        ws.set('/ws/modules/logs.bicep', logs);
+        return seen([...ws.findings('/ws/main.bicep', config), ...ws.findings('/ws/modules/logs.bicep', config)]);
+      } finally {
+        ws.dispose();
+      }
+    };
+    const ws = new Workspace(g);
+    try {
+      for (const [uri, text] of Object.entries(files)) ws.set(uri, text, 1);
+      ws.linksChanged();
+      const first = seen([...ws.findings('/ws/main.bicep', config), ...ws.findings('/ws/modules/logs.bicep', config)]);
+      assert.ok(
+        first.some((f) => f.includes('host-pool-diagnostics-missing') && f.includes('Connection')),
+        first.join('\n'),
+      );
+      const uri = '/ws/main.bicep';
+      const at = main.indexOf(START);
+      const typed = 'redirectclipboard:i:0;';
+      for (let k = 0; k < typed.length; k++) {
+        const before = ws.text(uri)!;
+        ws.set(uri, before.slice(0, at + k) + typed[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: typed[k] }]);
+        ws.linksChanged();
+        // The module is read again (the values it is passed moved), and the facts carry over all the same.
+        assert.ok(ws.graph().carried, 'carried over');
+        assert.ok([...ws.graph().carried!.changed.keys()].some((r) => r.source.uri === '/ws/modules/logs.bicep'));
+        const now = ws.text(uri)!;
+        assert.deepEqual(seen([...ws.findings(uri, config), ...ws.findings('/ws/modules/logs.bicep', config)]), judge(now), `after ${k + 1} characters`);
+      }
+    } finally {
+      ws.dispose();
+    }
+  });
 });

@@ -475,22 +475,26 @@ export class Workspace {
     this.readEverything();
     if (this.graphCache && this.replaced.size) {
       const from = this.graphCache.documents;
-      const single = this.replaced.size === 1;
-      let carried: Carried | undefined;
+      // What facts may carry over (graph/carried.ts): one document typed in, inside what the graph does not read, and
+      // the documents it passes values to, read again for their inputs, each resource of which counts as changed.
+      const typed = [...this.replaced.keys()].filter((u) => this.neutralForGraph.has(u));
+      const typedDoc = typed.length === 1 ? this.document(typed[0]) : undefined;
+      const changed = typedDoc ? this.editedResources(typed[0], typedDoc) : undefined;
+      const swaps = new Map<Resource, Resource>();
       for (const [uri, prev] of this.replaced) {
         const next = this.document(uri);
         const neutral = this.neutralForGraph.has(uri);
         const same = next && (neutral || linkFacts(prev) === linkFacts(next));
-        // Only edits of the document's own text inside what the graph does not read: an edit that changed its inputs
-        // or its variables changes values of resources whose text stayed as it was.
-        const changed = same && single && neutral ? this.editedResources(uri, next) : undefined;
-        const swap = same ? swapDocument(this.graphCache, prev, next, changed ? (r) => !changed.has(r) : undefined) : undefined;
+        const edited = changed && uri === typed[0];
+        const swap = same ? swapDocument(this.graphCache, prev, next, edited ? (r) => !changed.has(r) : undefined) : undefined;
         if (!swap) {
           this.graphCache = undefined;
           break;
         }
-        if (changed) carried = { from, swap, changed };
+        swap.forEach((to, before) => swaps.set(before, to));
+        if (changed && !edited) for (const r of next!.resources) changed.set(r, undefined);
       }
+      const carried: Carried | undefined = changed && { from, swap: swaps, changed };
       if (this.graphCache) this.graphCache.carried = carried;
       this.replaced.clear();
       this.neutralForGraph.clear();
