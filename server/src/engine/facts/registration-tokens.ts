@@ -292,14 +292,15 @@ const sinksOf = new WeakMap<Resource, TokenSink[]>();
 
 /** The values a resource passes where a registration token goes, with their paths and whether the place is public. */
 export function tokenSinks(r: Resource): readonly TokenSink[] {
+  const sinks = SINKS_BY_TYPE.get(typeOf(r));
+  // Most resources are of no type a token goes to: nothing to keep for them.
+  if (!sinks) return NO_SINKS;
   let found = sinksOf.get(r);
-  if (!found) {
-    const sinks = SINKS_BY_TYPE.get(typeOf(r));
-    found = sinks ? sinks.flatMap((s) => valuesAt(r, s.path).map((v) => ({ ...v, path: s.path, public: !!s.public }))) : [];
-    sinksOf.set(r, found);
-  }
+  if (!found) sinksOf.set(r, (found = sinks.flatMap((s) => valuesAt(r, s.path).map((v) => ({ ...v, path: s.path, public: !!s.public })))));
   return found;
 }
+
+const NO_SINKS: readonly TokenSink[] = [];
 
 /** Where a script or an extension may carry a token in its text (a command line, a script, a parameter). */
 export const SCRIPT_AREAS: Record<string, string[][]> = {

@@ -157,8 +157,9 @@ function check(deployment: Deployment, ctx: RuleContext): void {
   for (const r of resources) {
     const type = typeOf(r);
     // Public settings, parameters and scripts.
-    const areas = [...(PUBLIC_AREAS[type] ?? [])];
+    let areas = PUBLIC_AREAS[type] ?? [];
     if (type === SCALE_SET) {
+      areas = [...areas];
       const items = get(r.body, 'properties', 'virtualMachineProfile', 'extensionProfile', 'extensions');
       if (items?.kind === 'array')
         items.items.forEach((_, i) =>
@@ -199,11 +200,14 @@ function check(deployment: Deployment, ctx: RuleContext): void {
   }
   for (const r of resources) if (typeOf(r) === DEPLOYMENT) nestedParameters(graph, byUri.get(r.source.uri), r, report);
   for (const r of resources) {
+    const sinks = tokenSinks(r);
+    const scripts = SCRIPT_AREAS[typeOf(r)];
+    if (!sinks.length && !scripts) continue;
     const doc = byUri.get(r.source.uri);
     if (!doc || (doc.language !== 'bicep' && doc.language !== 'arm')) continue;
-    const pieces: { piece: Piece; named: boolean }[] = tokenSinks(r).map((s) => ({ piece: { value: s.value, range: s.at }, named: false }));
+    const pieces: { piece: Piece; named: boolean }[] = sinks.map((s) => ({ piece: { value: s.value, range: s.at }, named: false }));
     const named: Piece[] = [];
-    for (const path of SCRIPT_AREAS[typeOf(r)] ?? []) for (const v of valuesAt(r, path)) namedTokenPieces(r.source.uri, v.value, v, named);
+    for (const path of scripts ?? []) for (const v of valuesAt(r, path)) namedTokenPieces(r.source.uri, v.value, v, named);
     pieces.push(...named.map((piece) => ({ piece, named: true })));
     for (const { piece, named: byName } of pieces) {
       const note: RelatedInfo = {
@@ -334,7 +338,7 @@ function parameterReport(doc: Document, s: DocumentSymbolInfo, note: RelatedInfo
  * token to, declared without `securestring` in the inner template. Its outputs that return the token, the same.
  */
 function nestedParameters(graph: AvdGraph, doc: Document | undefined, r: Resource, report: (r: Report) => void): void {
-  const declared = doc?.facts.nestedDeclarations?.get(r.key)?.();
+  const declared = doc?.facts.nestedDeclarations?.get(r.key);
   const given = doc?.facts.nestedParameterValues?.get(r.key);
   // What the template declares, read without evaluating the template (a compiled module's template is most of the file).
   // Values passed to a template of outer scope are evaluated below, as the deployment's body gives them.

@@ -468,12 +468,8 @@ class TemplateReader {
     const key = this.key(ctx.path, symbol);
     // What it passes and declares, whether or not it deploys (a linked template, or one written as an expression,
     // declares nothing here).
-    // Read when a rule first asks (a keystroke's first answer asks for none), never from a tree a later edit moved.
-    let declarations: NestedDeclarations | undefined | null = template?.type === 'object' ? null : { passed: [], parameters: new Map(), outputs: [] };
-    (this.doc.facts.nestedDeclarations ??= new Map()).set(key, () => {
-      if (declarations === null) declarations = this.parsed.stale ? undefined : nestedDeclarations(properties, template!);
-      return declarations;
-    });
+    const declarations = template?.type === 'object' ? nestedDeclarations(properties, template) : { passed: [], parameters: new Map(), outputs: [] };
+    if (declarations) (this.doc.facts.nestedDeclarations ??= new Map()).set(key, declarations);
     // A deployment whose condition is false under the known values deploys nothing.
     const condition = prop(n, 'condition');
     if (condition && knownBoolean(this.value(condition, outerScope)) === false) return;
