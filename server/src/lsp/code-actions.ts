@@ -15,7 +15,7 @@ import { renderFix } from '../engine/fix';
 import type { EditSet, Fix, TextEdit } from '../engine/model';
 import { FIX_ALL_KIND } from '../protocol/code-actions';
 import { readTextIfExists } from '../host/files';
-import { type DiagnosticData, toLspRange } from './diagnostics';
+import { findingKey, toLspRange } from './diagnostics';
 import { pathToUri, type ServerWorkspace } from './workspace';
 
 export interface EditCapabilities {
@@ -81,7 +81,8 @@ export function codeActions(ws: ServerWorkspace, params: CodeActionParams, confi
     const disables = new Map<string, CodeAction>();
     for (const d of params.context.diagnostics) {
       if (d.source !== 'avdsec') continue;
-      const f = byKey.get((d.data as DiagnosticData | undefined)?.key ?? '');
+      const key = findingKey(d, uri);
+      const f = key === undefined ? undefined : byKey.get(key);
       if (!f) continue;
       for (const fix of f.fixes) {
         const edit = fixEdit(ws, uri, fix, caps);

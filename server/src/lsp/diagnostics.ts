@@ -12,9 +12,25 @@ const SEVERITY: Record<Level, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** What a diagnostic carries back to the server, so a code action finds its finding again. */
-export interface DiagnosticData {
-  key: string;
+/**
+ * What a diagnostic carries back to the server, so a code action finds its finding again: the finding's key without
+ * what the diagnostic says already (its rule id, the `code`), and without the document's URI where the key starts with
+ * it (`d`). A large template publishes a thousand diagnostics at each keystroke; the full key was a sixth of them.
+ */
+export type DiagnosticData = { k: string; d?: 1 } | { key: string };
+
+export function diagnosticData(f: Finding, uri: string): DiagnosticData {
+  const rule = `${f.ruleId}|`;
+  if (!f.key.startsWith(rule)) return { key: f.key };
+  const rest = f.key.slice(rule.length);
+  return rest.startsWith(uri) ? { k: rest.slice(uri.length), d: 1 } : { k: rest };
+}
+
+/** The key of the finding a diagnostic of `uri` was made from (see DiagnosticData), when it says one. */
+export function findingKey(d: Diagnostic, uri: string): string | undefined {
+  const data = d.data as Partial<{ k: unknown; d: unknown; key: unknown }> | undefined;
+  if (typeof data?.k === 'string' && typeof d.code === 'string') return `${d.code}|${data.d === 1 ? uri : ''}${data.k}`;
+  return typeof data?.key === 'string' ? data.key : undefined;
 }
 
 export function toLspRange(doc: TextDocument, r: Range) {
@@ -30,7 +46,7 @@ export function toDiagnostic(f: Finding, doc: TextDocument, docOf: (uri: string)
     code: f.ruleId,
     source: 'avdsec',
     message: f.message,
-    data: { key: f.key } satisfies DiagnosticData,
+    data: diagnosticData(f, doc.uri),
   };
   const help = rule?.helpUri ?? metaRuleById(f.ruleId)?.helpUri;
   if (help) d.codeDescription = { href: help };
