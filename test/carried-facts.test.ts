@@ -18,18 +18,20 @@ import { FIXTURES, grammars } from './harness/engine';
 const START = 'audiomode:i:0;';
 const WORKSPACE_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law';
 
-/** A host pool whose diagnostic setting leaves out Connection, Management and HostRegistration; `Error` is one it sends. */
-const BICEP = `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: 'hp-carried'
+/** A pooled host pool in Bicep, with more lines in its properties (an RDP string typed into at START by default). */
+const bicepPool = (symbol: string, name: string, extra: string[] = []) => `resource ${symbol} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+  name: '${name}'
   location: 'westeurope'
   properties: {
     hostPoolType: 'Pooled'
     loadBalancerType: 'BreadthFirst'
     preferredAppGroupType: 'Desktop'
-    customRdpProperty: '${START}'
-  }
+${[...extra, `customRdpProperty: '${START}'`].map((l) => `    ${l}\n`).join('')}  }
 }
+`;
 
+/** A host pool whose diagnostic setting leaves out Connection, Management and HostRegistration; `Error` is one it sends. */
+const BICEP = `${bicepPool('hostPool', 'hp-carried')}
 resource poolDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'diag-carried'
   scope: hostPool
@@ -81,18 +83,7 @@ const ARM = JSON.stringify(
 );
 
 /** A host pool open to public networks, and a Deny assignment of the built-in policy that closes host pools. */
-const POLICY = `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: 'hp-policy'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    publicNetworkAccess: 'Enabled'
-    customRdpProperty: '${START}'
-  }
-}
-
+const POLICY = `${bicepPool('hostPool', 'hp-policy', ["publicNetworkAccess: 'Enabled'"])}
 resource closePools 'Microsoft.Authorization/policyAssignments@2024-04-01' = {
   name: 'deny-public-host-pools'
   properties: {
@@ -114,12 +105,65 @@ describe('facts about the whole deployment carried over an edit that kept the li
     g = await grammars();
   });
 
-  /** The findings of a fresh workspace that holds only `text`: the judge. */
-  function fresh(uri: string, text: string): string[] {
+  /** The findings of `uris` in a workspace of `files`. */
+  function findingsOf(ws: Workspace, uris: readonly string[]): string[] {
+    return seen(uris.flatMap((u) => ws.findings(u, config)));
+  }
+
+  /** The findings of `uris` in a fresh workspace of the same texts: the judge. */
+  function fresh(files: Record<string, string>, uris: readonly string[]): string[] {
     const ws = new Workspace(g);
     try {
-      ws.set(uri, text);
-      return seen(ws.findings(uri, config));
+      for (const [uri, text] of Object.entries(files)) ws.set(uri, text);
+      return findingsOf(ws, uris);
+    } finally {
+      ws.dispose();
+    }
+  }
+
+  const TYPED = 'redirectclipboard:i:0;';
+
+  /**
+   * Types TYPED one character at a time at START in `uri`, in a workspace of `files` checked in full first, as the server
+   * does: after each keystroke the first answer (unless `firstAnswer` is false), and at every `fullEvery`-th the full
+   * check, equal those of a fresh workspace. `found` says what the first check must find; `after` looks at the workspace
+   * after each keystroke. The full check at the end is judged too.
+   */
+  function typing(t: {
+    files: Record<string, string>;
+    uri: string;
+    found: (findings: string[]) => boolean;
+    fullEvery: number;
+    firstAnswer?: boolean;
+    after?: (ws: Workspace) => void;
+  }): void {
+    const uris = Object.keys(t.files);
+    const ws = new Workspace(g);
+    try {
+      for (const [uri, text] of Object.entries(t.files)) ws.set(uri, text, 1);
+      ws.linksChanged();
+      const first = findingsOf(ws, uris);
+      assert.ok(t.found(first), first.join('\n'));
+      const at = ws.text(t.uri)!.indexOf(START);
+      const texts = { ...t.files };
+      for (let k = 0; k < TYPED.length; k++) {
+        const before = ws.text(t.uri)!;
+        ws.set(t.uri, before.slice(0, at + k) + TYPED[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: TYPED[k] }]);
+        texts[t.uri] = ws.text(t.uri)!;
+        if (t.firstAnswer !== false) {
+          assert.equal(ws.linksChanged(), false);
+          const quick = ws.quickFindings(t.uri, config);
+          assert.ok(quick, 'a first answer');
+          assert.deepEqual(seen(quick), fresh(texts, [t.uri]), `first answer after ${k + 1} characters`);
+        } else ws.linksChanged();
+        t.after?.(ws);
+        // Some keystrokes are also checked in full, so the next first answer starts from either.
+        if (k % t.fullEvery === t.fullEvery - 1) assert.deepEqual(findingsOf(ws, uris), fresh(texts, uris), `full check after ${k + 1} characters`);
+      }
+      const last = findingsOf(ws, uris);
+      assert.deepEqual(last, fresh(texts, uris));
+      // The typed pool's clipboard is off: the answers are the new text's.
+      assert.ok(first.some((f) => f.includes('rdp-clipboard-redirection')) && last.length < first.length, last.join('\n'));
     } finally {
       ws.dispose();
     }
@@ -139,39 +183,21 @@ describe('facts about the whole deployment carried over an edit that kept the li
     ['ARM', '/ws/azuredeploy.json', ARM],
   ]) {
     it(`${language}: typing in the RDP string carries the diagnostic settings over, and every answer equals a fresh read`, () => {
-      const ws = new Workspace(g);
-      try {
-        ws.set(uri, text, 1);
-        ws.linksChanged();
-        const first = seen(ws.findings(uri, config));
-        assert.ok(
-          first.some((f) => f.includes('host-pool-diagnostics-missing') && f.includes('Connection, Management, HostRegistration')),
-          first.join('\n'),
-        );
-        const categories = diagnosticLinks(ws.graph())[0].categories;
-        const typed = 'redirectclipboard:i:0;';
-        const at = ws.text(uri)!.indexOf(START);
-        for (let k = 0; k < typed.length; k++) {
-          const before = ws.text(uri)!;
-          ws.set(uri, before.slice(0, at + k) + typed[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: typed[k] }]);
-          const now = ws.text(uri)!;
-          assert.equal(ws.linksChanged(), false);
-          const quick = ws.quickFindings(uri, config);
-          assert.ok(quick, 'a first answer');
-          assert.deepEqual(seen(quick), fresh(uri, now), `first answer after ${k + 1} characters`);
+      let categories: unknown;
+      typing({
+        files: { [uri]: text },
+        uri,
+        found: (f) => f.some((x) => x.includes('host-pool-diagnostics-missing') && x.includes('Connection, Management, HostRegistration')),
+        fullEvery: 3,
+        after: (ws) => {
           // The settings were not read again: the first version's answer, moved to the new resources.
           const links = diagnosticLinks(ws.graph());
+          categories ??= links[0].categories;
           assert.equal(links[0].categories, categories, 'carried over');
           assert.equal(links[0].setting, ws.graph().byKey.get(links[0].setting.key), 'the new version of the setting');
           assert.equal(links[0].target, ws.graph().byKey.get(links[0].target!.key), 'the new version of the host pool');
-          // Some keystrokes are also checked in full, so the next first answer starts from either.
-          if (k % 3 === 0) assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, now), `full check after ${k + 1} characters`);
-        }
-        // The clipboard turned off shows in the answers: they are the new text's.
-        assert.ok(!seen(ws.findings(uri, config)).some((f) => f.includes('rdp-clipboard-redirection')));
-      } finally {
-        ws.dispose();
-      }
+        },
+      });
     });
 
     // A setting is read whole (graph/links.ts FACT_TYPES): an edit in one never keeps the links, and nothing carries over.
@@ -186,7 +212,7 @@ describe('facts about the whole deployment carried over an edit that kept the li
         const now = replace(ws, uri, 'Error', 'Management', 2);
         ws.linksChanged();
         const after = seen(ws.findings(uri, config));
-        assert.deepEqual(after, fresh(uri, now));
+        assert.deepEqual(after, fresh({ [uri]: now }, [uri]));
         assert.notDeepEqual(after, before);
         assert.ok(
           after.some((f) => f.includes('sends no Connection, Error, HostRegistration')),
@@ -200,117 +226,37 @@ describe('facts about the whole deployment carried over an edit that kept the li
   }
 
   it('typing in the RDP string carries the policy assignments over to the new resources', () => {
-    const uri = '/ws/policy.bicep';
-    const ws = new Workspace(g);
-    try {
-      ws.set(uri, POLICY, 1);
-      ws.linksChanged();
-      const first = seen(ws.findings(uri, config));
-      assert.ok(
-        first.some((f) => f.includes('host-pool-public-network') && f.includes('deny-public-host-pools')),
-        first.join('\n'),
-      );
-      const at = ws.text(uri)!.indexOf(START);
-      const typed = 'use multimon:i:1;';
-      for (let k = 0; k < typed.length; k++) {
-        const before = ws.text(uri)!;
-        ws.set(uri, before.slice(0, at + k) + typed[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: typed[k] }]);
-        const now = ws.text(uri)!;
-        assert.equal(ws.linksChanged(), false);
-        const quick = ws.quickFindings(uri, config);
-        assert.ok(quick, 'a first answer');
-        assert.deepEqual(seen(quick), fresh(uri, now), `first answer after ${k + 1} characters`);
+    typing({
+      files: { '/ws/policy.bicep': POLICY },
+      uri: '/ws/policy.bicep',
+      found: (f) => f.some((x) => x.includes('host-pool-public-network') && x.includes('deny-public-host-pools')),
+      fullEvery: 4,
+      after: (ws) => {
         const a = enforcingAssignment(ws.graph(), 'host-pool-public-network');
         assert.ok(a);
         assert.equal(a.assignment, ws.graph().byKey.get(a.assignment.key), 'the new version of the assignment');
-        if (k % 4 === 0) assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, now), `full check after ${k + 1} characters`);
-      }
-    } finally {
-      ws.dispose();
-    }
+      },
+    });
   });
-  it('typing before a role assignment moves its role to the new text, read when a rule asks (graph/incremental.ts lazyRoles)', () => {
-    // The pool's RDP string comes before the session host and the role assignment its finding points at.
-    const uri = '/ws/pooled.json';
-    const text = fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8');
-    const ws = new Workspace(g);
-    try {
-      ws.set(uri, text, 1);
-      ws.linksChanged();
-      const first = seen(ws.findings(uri, config));
-      assert.ok(
-        first.some((f) => f.includes('pooled-host-local-admin')),
-        first.join('\n'),
-      );
-      const at = text.indexOf(START);
-      const typed = 'redirectclipboard:i:0;';
-      for (let k = 0; k < typed.length; k++) {
-        const before = ws.text(uri)!;
-        ws.set(uri, before.slice(0, at + k) + typed[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: typed[k] }]);
-        const now = ws.text(uri)!;
-        assert.equal(ws.linksChanged(), false);
-        const quick = ws.quickFindings(uri, config);
-        assert.ok(quick, 'a first answer');
-        assert.deepEqual(seen(quick), fresh(uri, now), `first answer after ${k + 1} characters`);
-        // Full checks after some keystrokes only: the next swaps take role assignments whose roles were never read.
-        if (k % 4 === 3) assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, now), `full check after ${k + 1} characters`);
-      }
-      assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, ws.text(uri)!));
-    } finally {
-      ws.dispose();
-    }
-  });
-  it('typing in the RDP string of the pool the global private endpoint is reported on keeps that choice, moved to the new text', () => {
-    const pool = (i: number) => `resource hp${i} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: 'hp-${i}'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    publicNetworkAccess: 'Disabled'
-    customRdpProperty: '${START}'
-  }
-}
-`;
-    const uri = '/ws/private.bicep';
-    const ws = new Workspace(g);
-    try {
-      ws.set(uri, pool(0) + pool(1), 1);
-      ws.linksChanged();
-      const first = seen(ws.findings(uri, config));
-      assert.ok(
-        first.some((f) => f.includes('global')),
-        first.join('\n'),
-      );
-      const at = ws.text(uri)!.indexOf(START);
-      const typed = 'redirectclipboard:i:0;';
-      for (let k = 0; k < typed.length; k++) {
-        const before = ws.text(uri)!;
-        ws.set(uri, before.slice(0, at + k) + typed[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: typed[k] }]);
-        const now = ws.text(uri)!;
-        assert.equal(ws.linksChanged(), false);
-        const quick = ws.quickFindings(uri, config);
-        assert.ok(quick, 'a first answer');
-        assert.deepEqual(seen(quick), fresh(uri, now), `first answer after ${k + 1} characters`);
-        if (k % 3 === 2) assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, now), `full check after ${k + 1} characters`);
-      }
-    } finally {
-      ws.dispose();
-    }
-  });
-  it('typing in a module caller carries the facts over with the module read again for its inputs, whose resources count as changed', () => {
-    const main = `resource hostPool 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: 'hp-mod'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    customRdpProperty: '${START}'
-  }
-}
 
+  it('typing before a role assignment moves its role to the new text, read when a rule asks (graph/incremental.ts lazyRoles)', () => {
+    // The pool's RDP string comes before the session host and the role assignment its finding points at. Full checks
+    // after some keystrokes only: the next swaps take role assignments whose roles were never read.
+    typing({
+      files: { '/ws/pooled.json': fs.readFileSync(path.join(FIXTURES, 'cli', 'pooled.json'), 'utf8') },
+      uri: '/ws/pooled.json',
+      found: (f) => f.some((x) => x.includes('pooled-host-local-admin')),
+      fullEvery: 4,
+    });
+  });
+
+  it('typing in the RDP string of the pool the global private endpoint is reported on keeps that choice, moved to the new text', () => {
+    const pool = (i: number) => bicepPool(`hp${i}`, `hp-${i}`, ["publicNetworkAccess: 'Disabled'"]);
+    typing({ files: { '/ws/private.bicep': pool(0) + pool(1) }, uri: '/ws/private.bicep', found: (f) => f.some((x) => x.includes('global')), fullEvery: 3 });
+  });
+
+  it('typing in a module caller carries the facts over with the module read again for its inputs, whose resources count as changed', () => {
+    const main = `${bicepPool('hostPool', 'hp-mod')}
 module logs 'modules/logs.bicep' = {
   name: 'logs'
   params: {
@@ -340,41 +286,18 @@ resource poolDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-previ
   }
 }
 `;
-    const files = { '/ws/main.bicep': main, '/ws/modules/logs.bicep': logs };
-    const judge = (text: string) => {
-      const ws = new Workspace(g);
-      try {
-        ws.set('/ws/main.bicep', text);
-        ws.set('/ws/modules/logs.bicep', logs);
-        return seen([...ws.findings('/ws/main.bicep', config), ...ws.findings('/ws/modules/logs.bicep', config)]);
-      } finally {
-        ws.dispose();
-      }
-    };
-    const ws = new Workspace(g);
-    try {
-      for (const [uri, text] of Object.entries(files)) ws.set(uri, text, 1);
-      ws.linksChanged();
-      const first = seen([...ws.findings('/ws/main.bicep', config), ...ws.findings('/ws/modules/logs.bicep', config)]);
-      assert.ok(
-        first.some((f) => f.includes('host-pool-diagnostics-missing') && f.includes('Connection')),
-        first.join('\n'),
-      );
-      const uri = '/ws/main.bicep';
-      const at = main.indexOf(START);
-      const typed = 'redirectclipboard:i:0;';
-      for (let k = 0; k < typed.length; k++) {
-        const before = ws.text(uri)!;
-        ws.set(uri, before.slice(0, at + k) + typed[k] + before.slice(at + k), k + 2, [{ start: at + k, oldEnd: at + k, newText: typed[k] }]);
-        ws.linksChanged();
+    typing({
+      files: { '/ws/main.bicep': main, '/ws/modules/logs.bicep': logs },
+      uri: '/ws/main.bicep',
+      found: (f) => f.some((x) => x.includes('host-pool-diagnostics-missing') && x.includes('Connection')),
+      fullEvery: 1,
+      // The module's findings are the full check's to give.
+      firstAnswer: false,
+      after: (ws) => {
         // The module is read again (the values it is passed moved), and the facts carry over all the same.
         assert.ok(ws.graph().carried, 'carried over');
         assert.ok([...ws.graph().carried!.changed.keys()].some((r) => r.source.uri === '/ws/modules/logs.bicep'));
-        const now = ws.text(uri)!;
-        assert.deepEqual(seen([...ws.findings(uri, config), ...ws.findings('/ws/modules/logs.bicep', config)]), judge(now), `after ${k + 1} characters`);
-      }
-    } finally {
-      ws.dispose();
-    }
+      },
+    });
   });
 });
