@@ -19,8 +19,20 @@ export interface DeploymentRoot {
 
 const CALLERS: ReadonlySet<Document['language']> = new Set(['bicep', 'arm', 'terraform']);
 
-/** The deployment roots that deploy `resources`, each with them in source order. */
-export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[]): DeploymentRoot[] {
+interface Calls {
+  unitOf: (d: { uri: string; language: Document['language'] }) => string;
+  /** The roots above each unit, with the call in the root that leads down to it. */
+  rootsOf: (unit: string) => { unit: string; at?: Location }[];
+  compiled: ReadonlySet<string>;
+  templateDirs: ReadonlySet<string>;
+}
+
+/** Who calls each unit, once per version of the documents: rules and facts ask for the roots of one resource at a time. */
+const callsByDocuments = new WeakMap<readonly Document[], Calls>();
+
+function callsOf(graph: AvdGraph): Calls {
+  let calls = callsByDocuments.get(graph.documents);
+  if (calls) return calls;
   const unitOf = (d: { uri: string; language: Document['language'] }) => (d.language === 'terraform' ? `${dirOf(d.uri)}/` : d.uri);
   const units = new Set(graph.documents.map(unitOf));
   // Who calls each unit, and where.
@@ -35,14 +47,31 @@ export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[])
       list.push({ unit: unitOf(d), at: { uri: input.uri, range: input.at } });
     }
   }
-  // The roots above a unit, each with the call in the root that leads down to it.
-  const rootsOf = (unit: string, seen: Set<string> = new Set()): { unit: string; at?: Location }[] => {
-    const up = parents.get(unit);
-    if (!up?.length) return [{ unit }];
+  const up = (unit: string, seen: Set<string>): { unit: string; at?: Location }[] => {
+    const callers = parents.get(unit);
+    if (!callers?.length) return [{ unit }];
     if (seen.has(unit)) return [];
     seen.add(unit);
-    return up.flatMap((p) => rootsOf(p.unit, new Set(seen)).map((r) => ({ unit: r.unit, at: r.at ?? p.at })));
+    return callers.flatMap((p) => up(p.unit, new Set(seen)).map((r) => ({ unit: r.unit, at: r.at ?? p.at })));
   };
+  const roots = new Map<string, { unit: string; at?: Location }[]>();
+  calls = {
+    unitOf,
+    rootsOf: (unit) => {
+      let r = roots.get(unit);
+      if (!r) roots.set(unit, (r = up(unit, new Set())));
+      return r;
+    },
+    compiled: new Set(graph.documents.filter((d) => d.facts.compiledFromBicep).map((d) => d.uri)),
+    templateDirs: new Set(graph.documents.filter((d) => CALLERS.has(d.language)).map((d) => `${dirOf(d.uri)}/`)),
+  };
+  callsByDocuments.set(graph.documents, calls);
+  return calls;
+}
+
+/** The deployment roots that deploy `resources`, each with them in source order. */
+export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[]): DeploymentRoot[] {
+  const { unitOf, rootsOf, compiled, templateDirs } = callsOf(graph);
   const byUnit = new Map<string, { resource: Resource; at: Location }[]>();
   for (const r of resources) {
     const home = unitOf(r.source);
@@ -50,13 +79,11 @@ export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[])
       const at = root.at ?? { uri: r.source.uri, range: r.source.headRange };
       let members = byUnit.get(root.unit);
       if (!members) byUnit.set(root.unit, (members = []));
-      // A module called twice deploys its resources twice: once per call.
-      if (!members.some((m) => m.resource === r && m.at.uri === at.uri && m.at.range.start === at.range.start)) members.push({ resource: r, at });
+      // A module called twice deploys its resources twice: once per call (the same call twice is dropped below).
+      members.push({ resource: r, at });
     }
   }
-  const compiled = new Set(graph.documents.filter((d) => d.facts.compiledFromBicep).map((d) => d.uri));
   const byFolder = new Map<string, { unit: string; members: { resource: Resource; at: Location }[] }[]>();
-  const templateDirs = new Set(graph.documents.filter((d) => CALLERS.has(d.language)).map((d) => `${dirOf(d.uri)}/`));
   for (const [unit, members] of byUnit) {
     const folder = rootFolder(unit, templateDirs);
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), { unit, members }]);
