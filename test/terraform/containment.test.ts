@@ -88,6 +88,34 @@ describe('terraform: one bad file costs one file', function () {
       });
     });
 
+    it('keeps the start of a long comment and shortens the rest, so that an error elsewhere stays fast (found by the fuzzer, seed 3705)', async () => {
+      const words = 'avdsec-disable-next-line x, '.repeat(10_000);
+      const pool = `resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name = "hp"\n  type = "Pooled"\n}\n`;
+      // A stray character makes the syntax error; the long comment sits in an object, in a line comment and in a block.
+      const broken = `resource "azurerm_virtual_machine_extension" "e" {\n  na\uFFFDme = "x"\n  settings = jsonencode({\n    # ${words}\n  })\n}\n`;
+      for (const text of [pool + broken, `${pool + broken}// ${words}\r\n`, `${pool + broken}/* ${words}\n${words} */\n`]) {
+        const r = guardHcl(text);
+        assert.ok(r.ok && r.rewritten);
+        assert.equal(r.text.length, text.length);
+        // The comment's start stays (a suppression is written there); what follows holds no word of it.
+        const at = text.indexOf('# avdsec');
+        assert.equal(r.text.slice(at, at + 256), text.slice(at, at + 256));
+        assert.ok(!r.text.slice(at + 300, at + words.length).includes('avdsec-disable'));
+        assert.equal(r.text.slice(0, at), text.slice(0, at));
+        // Before, tree-sitter's error recovery took 2.6 s of CPU on the first text and gave up on it.
+        await readQuickly(text, (doc) => {
+          assert.ok(
+            doc.syntaxErrors.every((e) => !e.fatal),
+            JSON.stringify(doc.syntaxErrors.slice(0, 3)),
+          );
+          assert.equal(doc.resources.length, 2, 'the host pool and the extension are still read');
+        });
+      }
+      // A short comment stays as it is.
+      const short = `a = 1 # ${'x'.repeat(200)}\n`;
+      assert.deepEqual(guardHcl(short), { ok: true, text: short, rewritten: false });
+    });
+
     it('cuts a long blank run that ends the file inside an unterminated string or heredoc (found by the fuzzer, seed 202)', async () => {
       const run = ' '.repeat(100_000);
       const head = `resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name = "hp"\n  custom_rdp_properties = `;

@@ -9,11 +9,17 @@
  * - a long blank run at the end of a file that ends inside a string or heredoc is cut off (see the end of guardHcl);
  * - block comments side by side on one line, longer than RUN_LIMIT together, become one blank block comment of the
  *   same length (a suppression among them is lost: it can only make avdsec report more);
+ * - a comment longer than RUN_LIMIT keeps its first RUN_LIMIT characters (where a suppression is written); when the
+ *   file holds a syntax error, tree-sitter's recovery reads the rest again and again (293 KB of words in one comment:
+ *   2.6 s). The rest of a block comment becomes blank (line breaks kept), the rest of a line comment short comment
+ *   lines of the same length in all (a blank run that long in one line comment is as slow: 20 s at the end of a file);
  * - nesting (brackets, braces, parentheses, template interpolations) deeper than HCL_DEPTH_LIMIT refuses the file.
  */
 
 export const HCL_DEPTH_LIMIT = 256;
 const RUN_LIMIT = 256;
+/** What the rest of a long line comment becomes (see above), repeated: a line break, then a short comment. */
+const COMMENT_LINES = `\n#${' '.repeat(62)}`;
 
 export type HclGuard = { ok: true; text: string; rewritten: boolean } | { ok: false; message: string; offset: number };
 
@@ -39,6 +45,15 @@ export function guardHcl(text: string, depthLimit = HCL_DEPTH_LIMIT): HclGuard {
   const comment = (start: number, end: number) => {
     if (end - start < 4) return;
     (out ??= []).push(text.slice(copied, start), '/*', text.slice(start + 2, end - 2), '*/');
+    copied = end;
+  };
+  // The rest of a long comment from `start` (not between the two halves of a surrogate pair) to `end`.
+  const tail = (start: number, end: number, line: boolean) => {
+    const from = text.charCodeAt(start - 1) >= 0xd800 && text.charCodeAt(start - 1) <= 0xdbff ? start - 1 : start;
+    (out ??= []).push(
+      text.slice(copied, from),
+      line ? COMMENT_LINES.repeat(Math.ceil((end - from) / COMMENT_LINES.length)).slice(0, end - from) : text.slice(from, end).replace(/[^\r\n]/g, ' '),
+    );
     copied = end;
   };
   const blankComment = (start: number, end: number) => {
@@ -113,7 +128,9 @@ export function guardHcl(text: string, depthLimit = HCL_DEPTH_LIMIT): HclGuard {
     const ch = text[i];
     if (ch === '#' || (ch === '/' && text[i + 1] === '/')) {
       const e = text.indexOf('\n', i);
-      i = e < 0 ? n : e;
+      const end = e < 0 ? n : e;
+      if (end - i > RUN_LIMIT) tail(i + RUN_LIMIT, end, true);
+      i = end;
       continue;
     }
     if (ch === '/' && text[i + 1] === '*') {
@@ -141,6 +158,7 @@ export function guardHcl(text: string, depthLimit = HCL_DEPTH_LIMIT): HclGuard {
         comments++;
       }
       if (comments > 1 && j - i > RUN_LIMIT && j <= lineEnd) blankComment(i, j);
+      else if (comments === 1 && e - i > RUN_LIMIT) tail(i + RUN_LIMIT, e, false);
       i = j;
       continue;
     }
