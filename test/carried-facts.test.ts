@@ -225,6 +225,34 @@ describe('facts about the whole deployment carried over an edit that kept the li
     });
   }
 
+  it('lets go of the version before an edit once every document was checked, and the next edit carries from this one', () => {
+    const uri = '/ws/main.bicep';
+    const ws = new Workspace(g);
+    try {
+      ws.set(uri, BICEP, 1);
+      ws.linksChanged();
+      ws.findings(uri, config);
+      const categories = diagnosticLinks(ws.graph())[0].categories;
+      const type = (version: number) => {
+        const text = ws.text(uri)!;
+        const at = text.indexOf(START);
+        ws.set(uri, text.slice(0, at) + 'x' + text.slice(at), version, [{ start: at, oldEnd: at, newText: 'x' }]);
+        ws.linksChanged();
+      };
+      type(2);
+      assert.ok(ws.graph().carried, 'the version before is kept for the facts');
+      ws.findings(uri, config);
+      // What the server does after a full check.
+      ws.forgetCarried();
+      assert.equal(ws.graph().carried, undefined);
+      type(3);
+      assert.ok(ws.graph().carried);
+      assert.equal(diagnosticLinks(ws.graph())[0].categories, categories, 'carried from the version checked in full');
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('typing in the RDP string carries the policy assignments over to the new resources', () => {
     typing({
       files: { '/ws/policy.bicep': POLICY },

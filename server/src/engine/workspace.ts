@@ -513,14 +513,8 @@ export class Workspace {
    * up to date: each resource an edit wrote in, and those that hold it. Undefined when anything else changed since.
    */
   private editedResources(uri: string, doc: Document): Map<Resource, ReadonlySet<string> | undefined> | undefined {
-    if (!this.log.length || this.log[0].seq > this.graphSeq + 1) return undefined;
-    const changes: TextChange[] = [];
-    for (const e of this.log) {
-      if (e.seq <= this.graphSeq) continue;
-      if (e.uri !== uri || !e.changes) return undefined;
-      changes.push(...e.changes);
-    }
-    if (!changes.length) return undefined;
+    const changes = this.editsSince(this.graphSeq, uri);
+    if (!changes?.length) return undefined;
     const written = writtenRanges(changes);
     const inside = (w: Range, r: Range) => r.start <= w.start && w.end <= r.end;
     const around = doc.resources.filter((r) => written.some((w) => inside(w, r.source.range)));
@@ -539,6 +533,29 @@ export class Workspace {
       );
     }
     return changed;
+  }
+
+  /**
+   * The edits of `uri`'s text logged after `seq`, in order; undefined when the log no longer reaches back that far or
+   * anything else changed since (another file, a file read again, a setting).
+   */
+  private editsSince(seq: number, uri: string): TextChange[] | undefined {
+    if (!this.log.length || this.log[0].seq > seq + 1) return undefined;
+    const changes: TextChange[] = [];
+    for (const e of this.log) {
+      if (e.seq <= seq) continue;
+      if (e.uri !== uri || !e.changes) return undefined;
+      changes.push(...e.changes);
+    }
+    return changes;
+  }
+
+  /**
+   * Lets go of the version before the last edit (graph/carried.ts), which keeps that version's facts about the whole
+   * workspace alive: once every document was checked, the facts of this version are there for the next edit to carry.
+   */
+  forgetCarried(): void {
+    if (this.graphCache) this.graphCache.carried = undefined;
   }
 
   /** Reads again the documents that waited for a restarting parser, once it is back. */
@@ -619,13 +636,9 @@ export class Workspace {
     const focusKey = [...focus].sort().join('\n');
     if (this.runCache.get(config)?.has(focusKey)) return undefined;
     const base = this.lastRuns.get(config)?.get(focusKey);
-    if (!base || base.seq === this.seq || !this.log.length || this.log[0].seq > base.seq + 1) return undefined;
-    const changes: TextChange[] = [];
-    for (const e of this.log) {
-      if (e.seq <= base.seq) continue;
-      if (e.uri !== uri || !e.changes) return undefined;
-      changes.push(...e.changes);
-    }
+    if (!base || base.seq === this.seq) return undefined;
+    const changes = this.editsSince(base.seq, uri);
+    if (!changes) return undefined;
     if (config.compiledTemplates !== 'report' && this.compiled.isPaired(uri)) return undefined;
     const doc = this.document(uri);
     if (!doc) return undefined;

@@ -342,6 +342,8 @@ export function startServer(connection: Connection, grammarsDir: string): void {
         }, 0);
     } else {
       checks++;
+      // Every document is checked: the facts of this version are there for the next edit to carry over.
+      ws.engine.forgetCarried();
     }
     if (i === uris.length && !wasEverything && !linksChanged) {
       // What typing costs: a check of the whole workspace (start, settings) says nothing about the next keystroke.
