@@ -122,6 +122,32 @@ describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
     });
   }
 
+  for (const c of cases) {
+    it(`${c.name}: has a first answer when the editor sends the whole text, not the edit (the edit is found between the texts)`, () => {
+      const ws = workspace(c.files);
+      try {
+        ws.linksChanged();
+        for (const u of ws.uris()) ws.findings(u, config);
+        const at = ws.text(c.edited)!.indexOf(START) + START.indexOf('0');
+        for (const [k, digit] of ['2', '1', '0'].entries()) {
+          const text = ws.text(c.edited)!;
+          ws.set(c.edited, text.slice(0, at) + digit + text.slice(at + 1), k + 2);
+          assert.equal(ws.linksChanged(), false);
+          const quick = ws.quickFindings(c.edited, config);
+          assert.ok(quick, 'a first answer');
+          const fresh = workspace({ ...c.files, [c.edited]: ws.text(c.edited)! });
+          try {
+            assert.deepEqual(seen(quick), seen(fresh.findings(c.edited, config)));
+          } finally {
+            fresh.dispose();
+          }
+        }
+      } finally {
+        ws.dispose();
+      }
+    });
+  }
+
   for (const [language, file] of [
     ['Bicep', 'bicep-ad-only/main.bicep'],
     ['ARM', 'arm-ad-only/azuredeploy.json'],

@@ -9,6 +9,27 @@ export interface TextChange {
 }
 
 /**
+ * The one change that turns `before` into `after`: the part between their common start and end. It never splits a
+ * CRLF or a surrogate pair, so each side of it stays whole text.
+ */
+export function changeBetween(before: string, after: string): TextChange {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  if (start > 0 && (before[start - 1] === '\r' || isHighSurrogate(before.charCodeAt(start - 1)))) start--;
+  const end = before.length - tail;
+  const splitsPair = isHighSurrogate(before.charCodeAt(end - 1)) || isHighSurrogate(after.charCodeAt(after.length - tail - 1));
+  if (tail > 0 && ((before[end] === '\n' && before[end - 1] === '\r') || splitsPair)) tail--;
+  return { start, oldEnd: before.length - tail, newText: after.slice(start, after.length - tail) };
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/**
  * Where an offset of the text before `c` is in the text after it. An offset inside the replaced text goes to the end
  * of the new text, so a range over replaced text keeps its start and covers what replaced it.
  */

@@ -15,7 +15,7 @@ import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
 import { chosenFindings, documentFindings, runRules, subjectOfFinding } from './analyze';
 import { subjectsNear } from './graph/neighbours';
-import { carryFinding, type TextChange, writtenRanges } from './text-changes';
+import { carryFinding, changeBetween, type TextChange, writtenRanges } from './text-changes';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
@@ -176,6 +176,8 @@ export class Workspace {
       old.version = version;
       return true;
     }
+    // A client that sends whole texts, or a file changed on disk: the edit is what lies between the common start and end.
+    if (old && old.language === language && !changes?.length) changes = [changeBetween(old.text, text)];
     this.logChange(uri, old && old.language === language ? changes : undefined);
     const siblings = old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language) ? this.terraform.remove(uri) : [];
     const entry: FileEntry = { uri, text, version, language };

@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver';
 import { type AvdsecConfig, setRuleOption } from '../engine/config';
 import { renderFix } from '../engine/fix';
+import { changeBetween } from '../engine/text-changes';
 import type { EditSet, Fix, TextEdit } from '../engine/model';
 import { FIX_ALL_KIND } from '../protocol/code-actions';
 import { readTextIfExists } from '../host/files';
@@ -139,15 +140,10 @@ function fixAll(ws: ServerWorkspace, uri: string, config: AvdsecConfig, caps: Ed
   return edit ? { title: 'Fix all auto-fixable avdsec problems', kind: FIX_ALL_KIND, edit } : undefined;
 }
 
-/** One edit from `before` to `after`: the part between their common start and end (never splitting a CRLF). */
+/** One edit from `before` to `after`: the part between their common start and end. */
 function minimalEdit(uri: string, before: string, after: string): TextEdit {
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let tail = 0;
-  while (tail < before.length - start && tail < after.length - start && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
-  if (start > 0 && before[start - 1] === '\r') start--;
-  if (tail > 0 && before[before.length - tail] === '\n' && before[before.length - tail - 1] === '\r') tail--;
-  return { uri, range: { start, end: before.length - tail }, newText: after.slice(start, after.length - tail) };
+  const c = changeBetween(before, after);
+  return { uri, range: { start: c.start, end: c.oldEnd }, newText: c.newText };
 }
 
 export type { Diagnostic };
