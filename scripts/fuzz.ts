@@ -1,13 +1,13 @@
 /**
  * Long fuzzing campaigns (test/harness/fuzz.ts): `npm run fuzz -- --count 100000 --seed 7`.
- *   --count N   mutated and adversarial inputs (default 10,000); with them N/2 incremental edits and N/5 folder edits
+ *   --count N   mutated and adversarial inputs (default 10,000); with them N/2 incremental edits, N/5 folder edits and N/5 typing sessions
  *   --seed S    the seed (default: the time); printed first, so that any run can be repeated
  *   --dump F    write the failing input to F
  * Prints progress with memory (a leak shows as growth), and exits 1 at the first failure, naming the seed and input.
  */
 import { parseArgs } from 'node:util';
 import { grammars } from '../test/harness/engine';
-import { type Campaign, firstAnswerCampaign, folderCampaign, incrementalCampaign, mutationCampaign } from '../test/harness/fuzz';
+import { type Campaign, firstAnswerCampaign, folderCampaign, incrementalCampaign, mutationCampaign, typingCampaign } from '../test/harness/fuzz';
 
 const MB = 1024 * 1024;
 
@@ -19,7 +19,9 @@ async function main(): Promise<number> {
     process.stderr.write('usage: npm run fuzz -- [--count N] [--seed S] [--dump FILE]\n');
     return 2;
   }
-  process.stdout.write(`fuzz: seed ${seed}, ${count} mutations, ${Math.ceil(count / 2)} incremental edits, ${Math.ceil(count / 5)} folder edits\n`);
+  process.stdout.write(
+    `fuzz: seed ${seed}, ${count} mutations, ${Math.ceil(count / 2)} incremental edits, ${Math.ceil(count / 5)} folder edits, ${Math.ceil(count / 5)} typing sessions\n`,
+  );
   const g = await grammars();
   const started = performance.now();
   const memory = () => {
@@ -47,9 +49,10 @@ async function main(): Promise<number> {
     incrementalCampaign(g, campaign(Math.ceil(count / 2), seed + 1, 'incremental'));
     folderCampaign(g, campaign(Math.ceil(count / 5), seed + 2, 'folders'));
     const first = firstAnswerCampaign(g, campaign(Math.ceil(count / 2), seed + 3, 'first answers'));
+    const typing = typingCampaign(g, campaign(Math.ceil(count / 5), seed + 4, 'typing'));
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(
-      `fuzz: seed ${seed} passed: ${count} mutations (slowest analysis ${m.slowestMs.toFixed(0)} ms of CPU, ${m.fixes} fixes applied), ${Math.ceil(count / 2)} incremental and ${Math.ceil(count / 5)} folder edits, ${first.answered} first answers to ${first.inputs} edits, in ${(seconds / 60).toFixed(1)} min\n`,
+      `fuzz: seed ${seed} passed: ${count} mutations (slowest analysis ${m.slowestMs.toFixed(0)} ms of CPU, ${m.fixes} fixes applied), ${Math.ceil(count / 2)} incremental and ${Math.ceil(count / 5)} folder edits, ${first.answered} first answers to ${first.inputs} edits, ${typing.inputs} typing sessions (${typing.answered} first answers), in ${(seconds / 60).toFixed(1)} min\n`,
     );
     // Memory after the first tenth of the inputs and at the end: freed workspaces must leave nothing behind.
     if (samples.length >= 4) {

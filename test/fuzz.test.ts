@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
 import { Workspace } from '../server/src/engine/workspace';
 import { FIXTURES, grammars, ROOT } from './harness/engine';
-import { exercise, firstAnswerCampaign, folderCampaign, incrementalCampaign, mutationCampaign } from './harness/fuzz';
+import { exercise, firstAnswerCampaign, folderCampaign, incrementalCampaign, mutationCampaign, typingCampaign } from './harness/fuzz';
 
 /**
  * The fuzzer (test/harness/fuzz.ts) on a few hundred inputs: no exception may escape, no analysis may take over 2 s,
@@ -48,6 +48,11 @@ describe(`fuzzing every adapter, rule and printer (${COUNT} mutations, seed ${SE
   it("an edit's first answer finds what a fresh workspace finds, but for the rules about the whole deployment", async () => {
     const { answered } = firstAnswerCampaign(await grammars(), { count: Math.ceil(COUNT / 2), seed: SEED + 3, dump: process.env.FUZZ_DUMP });
     assert.ok(answered > 0, 'some edits got a first answer');
+  });
+
+  it('keystrokes typed one after another into a string find, after each, what a fresh workspace finds', async () => {
+    const { answered } = typingCampaign(await grammars(), { count: Math.ceil(COUNT / 5), seed: SEED + 4, dump: process.env.FUZZ_DUMP });
+    assert.ok(answered > 0, 'some keystrokes got a first answer');
   });
 
   it('an edit applied incrementally in a folder of several files finds, in every file, what a fresh workspace finds', async () => {

@@ -1,10 +1,12 @@
 import { adaptArm, linkNeutralEdit } from './adapters/arm/adapter';
 import { plainBicepEdit } from './adapters/bicep/link-neutral';
+import { patchBicep } from './adapters/bicep/patch';
+import type { Program } from './adapters/bicep/syntax';
 import { type ParsedJson, parseJson, patchJson } from './adapters/arm/json';
 import { adaptGraphJson } from './adapters/graph-json/adapter';
 import { adaptTerraformPlan } from './adapters/terraform-plan/adapter';
 import { armPrinter } from './adapters/arm/print';
-import { adaptBicep } from './adapters/bicep/adapter';
+import { adaptBicep, parseBicepFile } from './adapters/bicep/adapter';
 import { bicepPrinter } from './adapters/bicep/print';
 import { conditionalAccessPolicyTf } from './adapters/terraform/conditional-access';
 import { terraformPrinter } from './adapters/terraform/print';
@@ -43,6 +45,8 @@ interface FileEntry {
   inputs?: readonly TemplateInput[];
   /** ARM JSON: the tree of `text`, kept so that the next edit inside a string can patch it instead of parsing again. */
   json?: ParsedJson;
+  /** Bicep: the tree of `text`, kept so that the next edit inside a string can patch it (patchBicep). */
+  bicep?: Program;
   /**
    * Bicep: the text the last edit typed, when it could only change one string; the adapter says whether the string is
    * one the graph does not link by, and whether this may skip the link comparison (see neutralForGraph).
@@ -197,8 +201,10 @@ export class Workspace {
     const before = this.calls.set(uri, language, text, this.pairedTemplates(uri, language));
     if (language === 'bicep' && old?.language === 'bicep' && changes?.length === 1) {
       const c = changes[0];
-      if (plainBicepEdit(c.newText, old.text.slice(c.start, c.oldEnd)))
+      if (plainBicepEdit(c.newText, old.text.slice(c.start, c.oldEnd))) {
         entry.edited = { start: c.start, end: c.start + c.newText.length, graph: neutralGraph, links: neutralLinks };
+        if (old.bicep) entry.bicep = patchBicep(old.bicep, text, c);
+      }
     }
     this.stale(uri, old);
     if (neutral && neutralGraph) this.neutralForGraph.add(uri);
@@ -422,7 +428,7 @@ export class Workspace {
       case 'tfplan':
         return adaptTerraformPlan(f.uri, f.text, f.version);
       case 'bicep':
-        return adaptBicep(f.uri, f.text, f.version, f.language, { inputs, edited: f.edited });
+        return adaptBicep(f.uri, f.text, f.version, f.language, { inputs, edited: f.edited, program: (f.bicep ??= parseBicepFile(f.text)) });
       case 'bicepparam':
         return adaptBicep(f.uri, f.text, f.version, f.language);
       case 'terraform':

@@ -26,6 +26,8 @@ export interface BicepOptions {
   inputs?: readonly TemplateInput[];
   /** The range of the new text an edit typed (a plain edit, see plainBicepEdit): `facts.linkNeutral` says whether links may have changed. */
   edited?: { start: number; end: number };
+  /** The tree of `text`, when the caller has it (parsed before, or patched after an edit: see patchBicep). */
+  program?: Program;
 }
 
 function scopeOfTarget(v: string | undefined): DeploymentScope {
@@ -43,12 +45,21 @@ function scopeOfTarget(v: string | undefined): DeploymentScope {
 
 const range = (n: { start: number; end: number }): Range => ({ start: n.start, end: n.end });
 
+/** The tree of a Bicep file; undefined when the parser gave up (adaptBicep then says so). */
+export function parseBicepFile(text: string): Program | undefined {
+  try {
+    return parseBicep(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Turns a Bicep file into the model. Never throws. */
 export function adaptBicep(uri: string, text: string, version: number, language: Language, options: BicepOptions = {}): Document {
   let program: Program;
   const doc: Document = { uri, language, text, version, resources: [], syntaxErrors: [], suppressions: [], facts: {}, symbols: [] };
   try {
-    program = parseBicep(text, { params: language === 'bicepparam' });
+    program = options.program ?? parseBicep(text, { params: language === 'bicepparam' });
   } catch (e) {
     doc.syntaxErrors.push({ message: `avdsec could not parse this file: ${(e as Error).message}`, range: { start: 0, end: 0 } });
     return doc;
@@ -106,6 +117,7 @@ class BicepReader {
     const scope: BicepScope = {
       uri: doc.uri,
       text: doc.text,
+      stale: () => program.stale === true,
       parameter: (name, r) => this.parameter(name, r),
       variable: (name, r) => this.variable(name, r),
       resourceKey: (name) => (this.resources.has(name) ? this.key(name) : undefined),

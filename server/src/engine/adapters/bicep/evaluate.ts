@@ -18,6 +18,8 @@ import type { Expression, ObjectExpression, SpreadExpression, StringExpression, 
 export interface BicepScope {
   uri: string;
   text: string;
+  /** Whether a later edit moved the tree in place (see patchBicep): what was not read before is unknown now. */
+  stale(): boolean;
   parameter(name: string, range: Range): Value;
   /** Undefined when no variable has that name. */
   variable(name: string, range: Range): Value | undefined;
@@ -48,7 +50,7 @@ export class BicepEvaluator {
   ) {}
 
   evaluate(e: Expression | SpreadExpression): Value {
-    if (this.depth > MAX_DEPTH) return unknown(rangeOf(e));
+    if (this.depth > MAX_DEPTH || this.scope.stale()) return unknown(rangeOf(e));
     this.depth++;
     try {
       return this.eval(e);

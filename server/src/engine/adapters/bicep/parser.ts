@@ -121,7 +121,7 @@ const NO_DECORATORS: S.Decorator[] = Object.freeze([]) as unknown as S.Decorator
 const NO_EXPRESSIONS: S.Expression[] = Object.freeze([]) as unknown as S.Expression[];
 const NO_CHILDREN: S.Node[] = Object.freeze([]) as unknown as S.Node[];
 
-class Segment implements S.StringSegment {
+export class Segment implements S.StringSegment {
   /** The offsets once computed; before that, the source when the segment has escapes to decode again. */
   #offsets: number[] | string | undefined;
 

@@ -104,6 +104,11 @@ export interface Program extends Range {
   directives: Directive[];
   tokens: TokenStream;
   eof: Token;
+  /**
+   * Set when an edit moved this tree's nodes in place (patchBicep): the documents read from it before must not read it
+   * again (their text is the old one). Their values not read yet then read as unknown.
+   */
+  stale?: boolean;
 }
 
 /** A name. `missing` when the source lacks it: then `name` is '' and the range is empty. */
