@@ -127,11 +127,19 @@ export class Segment implements S.StringSegment {
 
   constructor(
     readonly text: string,
-    readonly start: number,
-    readonly end: number,
+    public start: number,
+    public end: number,
     escapedSource: string | undefined,
   ) {
     this.#offsets = escapedSource;
+  }
+
+  /** Moves the segment by `delta` in `source`, the text after an edit before it (see patchBicep). */
+  move(delta: number, source: string): void {
+    const escaped = typeof this.#offsets === 'string' || (Array.isArray(this.#offsets) && !this.verbatim);
+    this.start += delta;
+    this.end += delta;
+    this.#offsets = escaped ? source : undefined;
   }
 
   get verbatim(): boolean {

@@ -2,7 +2,7 @@ import type { TextChange } from '../../text-changes';
 import { bicepLinkNeutralEdit, plainBicepEdit } from './link-neutral';
 import { decodeEscapes } from './lexer';
 import { Segment } from './parser';
-import type { Program, StringExpression, StringSegment } from './syntax';
+import type { Program, Range, StringExpression, StringSegment } from './syntax';
 import { pathAt } from './visit';
 
 /**
@@ -19,14 +19,20 @@ export function patchBicep(before: Program, text: string, edit: TextChange): Pro
   const path = pathAt(before, edit.start);
   const str = path[path.length - 1] as StringExpression;
   const segment = str.segments[0];
-  if (str.segments.length !== 1 || edit.start < segment.start || edit.oldEnd > segment.end) return undefined;
+  if (str.segments.length !== 1 || !(segment instanceof Segment) || edit.start < segment.start || edit.oldEnd > segment.end) return undefined;
   const delta = edit.newText.length - (edit.oldEnd - edit.start);
   const end = segment.end + delta;
   // A segment with escapes decodes them again (the edit cannot add one: it holds no backslash).
   const value = segment.verbatim ? text.slice(segment.start, end) : decodeEscapes(text, segment.start, end);
   const edited = new Segment(value, segment.start, end, segment.verbatim ? undefined : text);
+  const { nodes, segments } = placesOf(before);
   before.stale = true;
-  new Mover(edit, delta, text, segment, edited).statements(before.statements);
+  for (const n of nodes) move(n, edit, delta);
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i];
+    if (s === segment) segments[i] = str.segments[0] = edited;
+    else if (s.start > edit.start) s.move(delta, text);
+  }
   str.value = value;
   moveTokens(before, edit, delta);
   for (const c of before.comments) move(c, edit, delta);
@@ -35,11 +41,13 @@ export function patchBicep(before: Program, text: string, edit: TextChange): Pro
     for (const code of d.codes) move(code, edit, delta);
   }
   move(before.eof, edit, delta);
-  return { ...before, text, end: before.end + delta, stale: undefined };
+  const after: Program = { ...before, text, end: before.end + delta, stale: undefined };
+  places.set(after, { nodes, segments });
+  return after;
 }
 
 /** Moves a range of the text before `edit` to where it is after it. */
-function move(r: { start: number; end: number }, edit: TextChange, delta: number): void {
+function move(r: Range, edit: TextChange, delta: number): void {
   // Nothing starts or ends inside the edited string's content but its segment, which the edit extends at either end.
   if (r.start > edit.start && r.start >= edit.oldEnd) r.start += delta;
   if (r.end >= edit.oldEnd) r.end += delta;
@@ -61,41 +69,39 @@ function moveTokens(program: Program, edit: TextChange, delta: number): void {
   }
 }
 
-type Movable = { start: number; end: number } & Record<string, unknown>;
+/**
+ * Every node and string segment of a tree, in flat lists: found once by walking the tree, then moved by a loop at each
+ * keystroke (walking 13,000 nodes of an 88 KB file took 2 ms). Edits that patch keep the tree's shape, so the patched
+ * tree has the same lists.
+ */
+interface Places {
+  nodes: Range[];
+  segments: Segment[];
+}
 
-class Mover {
-  constructor(
-    private readonly edit: TextChange,
-    private readonly delta: number,
-    private readonly text: string,
-    private readonly segment: StringSegment,
-    private readonly edited: Segment,
-  ) {}
+const places = new WeakMap<Program, Places>();
 
-  statements(statements: readonly object[]): void {
-    for (const s of statements) this.node(s as Movable);
+function placesOf(program: Program): Places {
+  let found = places.get(program);
+  if (!found) {
+    found = { nodes: [], segments: [] };
+    for (const s of program.statements) collect(s as unknown as Record<string, unknown>, found);
+    places.set(program, found);
   }
+  return found;
+}
 
-  /** Moves a node and what it holds; a node that ends before the edit is left as it is, with all it holds. */
-  private node(n: Movable): void {
-    if (n.end < this.edit.start) return;
-    for (const key in n) {
-      const v = n[key];
-      if (typeof v !== 'object' || v === null) continue;
-      if (key === 'segments') this.segments(v as StringSegment[]);
-      else if (Array.isArray(v)) {
-        for (const item of v) if (typeof item === 'object' && item !== null && typeof (item as Movable).start === 'number') this.node(item as Movable);
-      } else if (typeof (v as Movable).start === 'number') this.node(v as Movable);
-    }
-    move(n, this.edit, this.delta);
-  }
-
-  /** Segments keep their decoded text: one after the edit is made again at its new place, the edited one is replaced. */
-  private segments(segments: StringSegment[]): void {
-    for (let i = 0; i < segments.length; i++) {
-      const s = segments[i];
-      if (s === this.segment) segments[i] = this.edited;
-      else if (s.start > this.edit.start) segments[i] = new Segment(s.text, s.start + this.delta, s.end + this.delta, s.verbatim ? undefined : this.text);
-    }
+function collect(n: Record<string, unknown>, into: Places): void {
+  into.nodes.push(n as unknown as Range);
+  for (const key in n) {
+    const v = n[key];
+    if (typeof v !== 'object' || v === null) continue;
+    if (key === 'segments') {
+      for (const s of v as StringSegment[]) if (s instanceof Segment) into.segments.push(s);
+    } else if (Array.isArray(v)) {
+      for (const item of v) if (isRange(item)) collect(item as Record<string, unknown>, into);
+    } else if (isRange(v)) collect(v as Record<string, unknown>, into);
   }
 }
+
+const isRange = (v: unknown): boolean => typeof v === 'object' && v !== null && typeof (v as Range).start === 'number';
