@@ -198,7 +198,6 @@ export class Workspace {
       });
     }
     this.files.set(uri, entry);
-    const before = this.calls.set(uri, language, text, this.pairedTemplates(uri, language));
     if (language === 'bicep' && old?.language === 'bicep' && changes?.length === 1) {
       const c = changes[0];
       if (plainBicepEdit(c.newText, old.text.slice(c.start, c.oldEnd))) {
@@ -206,6 +205,8 @@ export class Workspace {
         if (old.bicep) entry.bicep = patchBicep(old.bicep, text, c);
       }
     }
+    // A patched tree was typed into inside a resource's property: no module or `using` line changed, the calls stay.
+    const before = entry.bicep ? this.calls.targetsOf(uri) : this.calls.set(uri, language, text, this.pairedTemplates(uri, language));
     this.stale(uri, old);
     if (neutral && neutralGraph) this.neutralForGraph.add(uri);
     if (neutral && neutralLinks) this.neutralForLinks.add(uri);
