@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emptyConfig } from '../server/src/engine/config';
 import { diagnosticLinks } from '../server/src/engine/facts/diagnostic-settings';
+import { sessionHostConfiguration } from '../server/src/engine/facts/host-pools';
 import { enforcingAssignment } from '../server/src/engine/facts/policy-assignments';
 import type { Finding } from '../server/src/engine/model';
 import type { Grammars } from '../server/src/engine/parse';
@@ -281,6 +282,35 @@ describe('facts about the whole deployment carried over an edit that kept the li
   it('typing in the RDP string of the pool the global private endpoint is reported on keeps that choice, moved to the new text', () => {
     const pool = (i: number) => bicepPool(`hp${i}`, `hp-${i}`, ["publicNetworkAccess: 'Disabled'"]);
     typing({ files: { '/ws/private.bicep': pool(0) + pool(1) }, uri: '/ws/private.bicep', found: (f) => f.some((x) => x.includes('global')), fullEvery: 3 });
+  });
+
+  it("typing in the RDP string carries the pool's session host configuration over; an edit in the configuration reads it again", () => {
+    const file = fs
+      .readFileSync(path.join(FIXTURES, 'rules', 'session-host-not-trusted-launch', 'bicep-configuration-standard', 'main.bicep'), 'utf8')
+      .replace("managementType: 'Automated'", `managementType: 'Automated'\n    customRdpProperty: '${START}'`);
+    const uri = '/ws/main.bicep';
+    const configuration = (ws: Workspace) => sessionHostConfiguration(ws.graph(), ws.graph().hostPools[0]);
+    typing({
+      files: { [uri]: file },
+      uri,
+      found: (f) => f.some((x) => x.includes('session-host-not-trusted-launch')),
+      fullEvery: 3,
+      after: (ws) => assert.equal(configuration(ws), ws.graph().byKey.get(`${uri}#configuration`), 'the new version of the configuration'),
+    });
+    const ws = new Workspace(g);
+    try {
+      ws.set(uri, file, 1);
+      ws.linksChanged();
+      ws.findings(uri, config);
+      const now = replace(ws, uri, "type: 'Standard'", "type: 'TrustedLaunch'", 2);
+      assert.equal(ws.linksChanged(), false);
+      const after = seen(ws.findings(uri, config));
+      assert.deepEqual(after, fresh({ [uri]: now }, [uri]));
+      assert.ok(!after.some((x) => x.includes('session-host-not-trusted-launch')), after.join('\n'));
+      assert.equal(configuration(ws), ws.graph().byKey.get(`${uri}#configuration`));
+    } finally {
+      ws.dispose();
+    }
   });
 
   it('typing in a module caller carries the facts over with the module read again for its inputs, whose resources count as changed', () => {

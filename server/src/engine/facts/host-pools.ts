@@ -1,5 +1,6 @@
 import type { AvdGraph, HostPoolNode } from '../graph';
-import { identityKey, indexBy, location, parentNameOf, poolTypeOf, resourceGroupOf } from '../graph';
+import { identityKey, indexBy, location, parentNameOf, poolTypeOf, resourceGroupOf, typeOf } from '../graph';
+import { carryOver } from '../graph/carried';
 import type { Document, RelatedInfo, Resource, Value } from '../model';
 import { clip } from '../message';
 import { cases, describe, get, knownString } from '../values';
@@ -109,11 +110,22 @@ export function sessionHostConfiguration(graph: AvdGraph, pool: HostPoolNode): R
 const configurationIndex = new WeakMap<readonly Document[], { byParent: Map<string, Resource>; byPoolName: Map<string, Resource> }>();
 
 function configurations(graph: AvdGraph): { byParent: Map<string, Resource>; byPoolName: Map<string, Resource> } {
-  let c = configurationIndex.get(graph.documents);
+  let c =
+    configurationIndex.get(graph.documents) ??
+    // A keystroke in no session host configuration keeps them (and the pool keys and names they give).
+    carryOver(
+      graph,
+      configurationIndex,
+      (r) => typeOf(r) === SESSION_HOST_CONFIGURATION,
+      (before, now) => ({
+        byParent: new Map([...before.byParent].map(([k, r]) => [k, now(r)])),
+        byPoolName: new Map([...before.byPoolName].map(([k, r]) => [k, now(r)])),
+      }),
+    );
   if (c) return c;
   c = { byParent: new Map(), byPoolName: new Map() };
   for (const r of graph.byKey.values()) {
-    if (r.type.toLowerCase() !== SESSION_HOST_CONFIGURATION || r.source.existing) continue;
+    if (typeOf(r) !== SESSION_HOST_CONFIGURATION || r.source.existing) continue;
     // Bicep's `parent: hostPool`, Terraform azapi's `parent_id`; else ARM's `pool/config` name.
     const parent = get(r.body, 'parent') ?? get(r.body, 'parentId') ?? get(r.body, 'parent_id');
     if (parent?.kind === 'ref' && parent.target !== undefined && !c.byParent.has(parent.target)) c.byParent.set(parent.target, r);
