@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { emptyConfig } from '../server/src/engine/config';
 import { diagnosticLinks } from '../server/src/engine/facts/diagnostic-settings';
 import { sessionHostConfiguration } from '../server/src/engine/facts/host-pools';
+import { endpointLinks } from '../server/src/engine/facts/private-endpoints';
 import { enforcingAssignment } from '../server/src/engine/facts/policy-assignments';
 import type { Finding } from '../server/src/engine/model';
 import type { Grammars } from '../server/src/engine/parse';
@@ -312,6 +313,58 @@ describe('facts about the whole deployment carried over an edit that kept the li
       ws.dispose();
     }
   });
+
+  // A link holds values of its endpoint's document (the id it is written with): carried only when no endpoint is in the
+  // edited document, whose places the edit moves.
+  for (const [where, split] of [
+    ['in another file, carried', true],
+    ['after the pool in the same file, read again', false],
+  ] as const) {
+    it(`typing in the RDP string with private endpoints ${where}: each link's endpoint and id are the new text's`, () => {
+      const fixture = fs
+        .readFileSync(path.join(FIXTURES, 'rules', 'private-access-without-endpoint', 'bicep-wrong-sub-resource', 'main.bicep'), 'utf8')
+        .replace("publicNetworkAccess: 'EnabledForSessionHostsOnly'", `publicNetworkAccess: 'EnabledForSessionHostsOnly'\n    customRdpProperty: '${START}'`);
+      const at = fixture.indexOf('resource hpClientsPrivateEndpoint');
+      // Split: the endpoints go to a template of their own, which names the pool and the workspace by their ids.
+      const files: Record<string, string> = split
+        ? {
+            '/ws/main.bicep': fixture.slice(0, at),
+            '/ws/endpoints.bicep': `param location string = resourceGroup().location\nparam subnetId string\n\n${fixture
+              .slice(at)
+              .replace('clientsPrivatePool.id', "resourceId('Microsoft.DesktopVirtualization/hostPools', 'hp-clients-private')")
+              .replace('globalWorkspace.id', "resourceId('Microsoft.DesktopVirtualization/workspaces', 'ws-global')")}`,
+          }
+        : { '/ws/main.bicep': fixture };
+      let groups: unknown;
+      const ids = (ws: Workspace) =>
+        endpointLinks(ws.graph())
+          .map((l) => `${l.endpoint.key} ${l.id?.range.start}-${l.id?.range.end} ${l.target?.key}`)
+          .sort();
+      typing({
+        files,
+        uri: '/ws/main.bicep',
+        found: (f) => f.some((x) => x.includes('private-access-without-endpoint')),
+        fullEvery: 2,
+        after: (ws) => {
+          const fresh = new Workspace(g);
+          try {
+            for (const u of ws.uris()) fresh.set(u, ws.text(u)!);
+            assert.deepEqual(ids(ws), ids(fresh));
+            const links = endpointLinks(ws.graph());
+            assert.ok(links.length >= 2 && links.every((l) => l.target && ws.graph().byKey.get(l.endpoint.key) === l.endpoint));
+            // Carried links keep what they held (the list of sub-resources); links read again are made anew.
+            if (groups !== undefined) {
+              if (split) assert.equal(links[0].groups, groups, 'carried over');
+              else assert.notEqual(links[0].groups, groups, 'read again');
+            }
+            groups = links[0].groups;
+          } finally {
+            fresh.dispose();
+          }
+        },
+      });
+    });
+  }
 
   it('typing in a module caller carries the facts over with the module read again for its inputs, whose resources count as changed', () => {
     const main = `${bicepPool('hostPool', 'hp-mod')}
