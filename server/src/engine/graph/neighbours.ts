@@ -14,9 +14,18 @@ type SubjectNode = HostPoolNode | SessionHostNode | AppGroupNode | ApplicationNo
 
 const declaring = (n: SubjectNode): Resource => ('vm' in n ? n.vm : n.resource);
 
+/**
+ * Per graph: a swap (incremental.ts) keeps the graph and its nodes, and is made only for edits that kept the links, so
+ * the nodes link as they did. Every keystroke's first answer asks.
+ */
+const linksOf = new WeakMap<AvdGraph, Map<SubjectNode, SubjectNode[]>>();
+
 /** The graph's subjects with the subjects each links to, both ways: a pool and its hosts and groups, a grant and what it covers. */
 function links(graph: AvdGraph): Map<SubjectNode, SubjectNode[]> {
+  const known = linksOf.get(graph);
+  if (known) return known;
   const out = new Map<SubjectNode, SubjectNode[]>();
+  linksOf.set(graph, out);
   const add = (a: SubjectNode, b: SubjectNode) => {
     const list = out.get(a);
     if (list) list.push(b);
