@@ -51,24 +51,21 @@ const factsByDocuments = new WeakMap<readonly Document[], EndpointFacts>();
 
 /** The private endpoint connections of the workspace, once per version of its documents. */
 export function endpointLinks(graph: AvdGraph): EndpointLink[] {
-  let f = factsByDocuments.get(graph.documents) ?? carriedLinks(graph);
+  let f =
+    factsByDocuments.get(graph.documents) ??
+    // The last version's links after a keystroke that kept the links, unless an endpoint is in the edited document: a
+    // link holds values of its endpoint's document (the id, the target's name), whose places the edit moved.
+    carryOver(
+      graph,
+      factsByDocuments,
+      (r) => isEndpoint(typeOf(r)),
+      (facts, now, swapped) =>
+        facts.links.some((l) => swapped(l.endpoint))
+          ? undefined
+          : { links: facts.links.map((l) => ({ ...l, endpoint: now(l.endpoint), ...(l.target ? { target: now(l.target) } : {}) })) },
+    );
   if (!f) factsByDocuments.set(graph.documents, (f = { links: readLinks(graph.documents) }));
   return f.links;
-}
-
-/**
- * The last version's links after a keystroke that kept the links, when no endpoint is in the edited document: a link
- * holds values of its endpoint's document (the id, the target's name), whose places an edit of that document moves.
- */
-function carriedLinks(graph: AvdGraph): EndpointFacts | undefined {
-  const before = graph.carried && factsByDocuments.get(graph.carried.from);
-  if (!before || before.links.some((l) => graph.carried!.swap.has(l.endpoint))) return undefined;
-  return carryOver(
-    graph,
-    factsByDocuments,
-    (r) => isEndpoint(typeOf(r)),
-    (facts, now) => ({ links: facts.links.map((l) => ({ ...l, endpoint: now(l.endpoint), ...(l.target ? { target: now(l.target) } : {}) })) }),
-  );
 }
 
 function readLinks(documents: readonly Document[]): EndpointLink[] {

@@ -22,20 +22,26 @@ export interface Carried {
 /**
  * A fact's answer for the graph's documents carried over from its answer for the documents before the last swap (in
  * `cache`), when no resource around the edits is one the fact reads (`reads`); `move` gives the answer with each
- * resource in its new version. Undefined when that answer is not there or may have changed: the fact is computed again.
- * An edit that keeps the links changes only the values written in the edited resources, as the graph assumes.
+ * resource in its new version (`now`; `swapped` says whether a resource is of the edited document, whose values' places
+ * the edits moved), or undefined when it cannot. Undefined when that answer is not there or may have changed: the fact
+ * is computed again. An edit that keeps the links changes only the values written in the edited resources, as the
+ * graph assumes.
  */
 export function carryOver<T>(
   graph: AvdGraph,
   cache: WeakMap<readonly Document[], T>,
   reads: (r: Resource, properties: ReadonlySet<string> | undefined) => boolean,
-  move: (before: T, now: (r: Resource) => Resource) => T,
+  move: (before: T, now: (r: Resource) => Resource, swapped: (r: Resource) => boolean) => T | undefined,
 ): T | undefined {
   const carried = graph.carried;
   const before = carried && cache.get(carried.from);
   if (!carried || before === undefined) return undefined;
   for (const [r, properties] of carried.changed) if (reads(r, properties)) return undefined;
-  const answer = move(before, (r) => carried.swap.get(r) ?? r);
-  cache.set(graph.documents, answer);
+  const answer = move(
+    before,
+    (r) => carried.swap.get(r) ?? r,
+    (r) => carried.swap.has(r),
+  );
+  if (answer !== undefined) cache.set(graph.documents, answer);
   return answer;
 }
