@@ -9,7 +9,7 @@ import { enforcingAssignment } from '../server/src/engine/facts/policy-assignmen
 import type { Finding } from '../server/src/engine/model';
 import type { Grammars } from '../server/src/engine/parse';
 import { Workspace } from '../server/src/engine/workspace';
-import { FIXTURES, grammars } from './harness/engine';
+import { bicepHostPool, FIXTURES, grammars } from './harness/engine';
 
 /**
  * Facts about the whole deployment are computed once per version of the documents. After an edit that kept the links
@@ -21,16 +21,7 @@ const START = 'audiomode:i:0;';
 const WORKSPACE_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law';
 
 /** A pooled host pool in Bicep, with more lines in its properties (an RDP string typed into at START by default). */
-const bicepPool = (symbol: string, name: string, extra: string[] = []) => `resource ${symbol} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: '${name}'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-${[...extra, `customRdpProperty: '${START}'`].map((l) => `    ${l}\n`).join('')}  }
-}
-`;
+const bicepPool = (symbol: string, name: string, lines: string[] = []) => bicepHostPool(`'${name}'`, `'${START}'`, { symbol, lines });
 
 /** A host pool whose diagnostic setting leaves out Connection, Management and HostRegistration; `Error` is one it sends. */
 const BICEP = `${bicepPool('hostPool', 'hp-carried')}

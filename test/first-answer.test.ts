@@ -5,21 +5,11 @@ import { emptyConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/model';
 import { RULES } from '../server/src/engine/registry';
 import type { Grammars } from '../server/src/engine/parse';
-import { FIXTURES, grammars } from './harness/engine';
+import { bicepHostPool, FIXTURES, grammars } from './harness/engine';
 import { Workspace } from '../server/src/engine/workspace';
 
-/** A pooled host pool `hp-<i>` in Bicep, with one more property (`extra`, a line of its properties). */
-const bicepPool = (i: number, extra: string) => `resource hp${i} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
-  name: 'hp-${i}'
-  location: 'westeurope'
-  properties: {
-    hostPoolType: 'Pooled'
-    loadBalancerType: 'BreadthFirst'
-    preferredAppGroupType: 'Desktop'
-    ${extra}
-  }
-}
-`;
+/** A pooled host pool `hp-<i>` in Bicep, with one more property (`line`, a line of its properties). */
+const bicepPool = (i: number, line: string) => bicepHostPool(`'hp-${i}'`, undefined, { symbol: `hp${i}`, lines: [line] });
 
 const BICEP = (rdp: (i: number) => string) => [0, 1].map((i) => bicepPool(i, `customRdpProperty: '${rdp(i)}'`)).join('\n');
 

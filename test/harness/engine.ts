@@ -9,16 +9,20 @@ import { Workspace } from '../../server/src/engine/workspace';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
-/** A pooled host pool in Bicep; `name` and `rdp` are Bicep expressions (a quoted string, a parameter's name). */
-export const bicepHostPool = (name: string, rdp: string) => `resource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
+/**
+ * A pooled host pool in Bicep; `name` and `rdp` are Bicep expressions (a quoted string, a parameter's name), and no RDP
+ * string is written when `rdp` is undefined. `symbol` names the resource (`hp`); `lines` are more lines of its
+ * properties, before the RDP string.
+ */
+export const bicepHostPool = (name: string, rdp: string | undefined, o: { symbol?: string; lines?: readonly string[] } = {}) =>
+  `resource ${o.symbol ?? 'hp'} 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {
   name: ${name}
   location: 'westeurope'
   properties: {
     hostPoolType: 'Pooled'
     loadBalancerType: 'BreadthFirst'
     preferredAppGroupType: 'Desktop'
-    customRdpProperty: ${rdp}
-  }
+${[...(o.lines ?? []), ...(rdp === undefined ? [] : [`customRdpProperty: ${rdp}`])].map((l) => `    ${l}\n`).join('')}  }
 }
 `;
 
