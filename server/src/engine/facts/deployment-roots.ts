@@ -86,15 +86,18 @@ export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[])
   const byFolder = new Map<string, { unit: string; members: { resource: Resource; at: Location }[] }[]>();
   for (const [unit, members] of byUnit) {
     const folder = rootFolder(unit, templateDirs);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), { unit, members }]);
+    const list = byFolder.get(folder);
+    if (list) list.push({ unit, members });
+    else byFolder.set(folder, [{ unit, members }]);
   }
   // Deepest last: a folder joins the nearest folder above it that holds a root.
   const folders = [...byFolder.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
   const out = new Map<string, { unit: string; members: { resource: Resource; at: Location }[] }[]>();
   for (const folder of folders) {
-    const above = folders.filter((f) => f !== folder && folder.startsWith(f) && out.has(f)).sort((a, b) => b.length - a.length)[0];
-    const into = above ?? folder;
-    out.set(into, [...(out.get(into) ?? []), ...byFolder.get(folder)!]);
+    const into = nearestAbove(folder, out) ?? folder;
+    const list = out.get(into);
+    if (list) list.push(...byFolder.get(folder)!);
+    else out.set(into, [...byFolder.get(folder)!]);
   }
   return [...out].map(([unit, units]) => {
     // Units in path order, the root folder's own templates before its subfolders'.
@@ -109,6 +112,16 @@ export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[])
     });
     return { unit, members };
   });
+}
+
+/** The longest folder of `roots` that `folder` (`a/b/`) is inside of, itself excepted: its prefixes up to a `/`. */
+function nearestAbove(folder: string, roots: ReadonlyMap<string, unknown>): string | undefined {
+  for (let i = folder.lastIndexOf('/', folder.length - 2); i >= 0; i = folder.lastIndexOf('/', i - 1)) {
+    const above = folder.slice(0, i + 1);
+    if (roots.has(above)) return above;
+    if (i === 0) break;
+  }
+  return undefined;
 }
 
 /**

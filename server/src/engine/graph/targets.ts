@@ -54,10 +54,10 @@ export class Targets {
       index = new Map();
       for (const r of this.ofType(type)) {
         // A module several deployments call names its resource by each caller's value: any of them finds it.
-        for (const k of nameOptions(resourceName(r)).flatMap((n) => this.outputs.chainKeys(n))) {
-          let list = index.get(k);
-          if (!list) index.set(k, (list = []));
-          if (!list.includes(r)) list.push(r);
+        for (const k of new Set(nameOptions(resourceName(r)).flatMap((n) => this.outputs.chainKeys(n)))) {
+          const list = index.get(k);
+          if (list) list.push(r);
+          else index.set(k, [r]);
         }
       }
       this.byTypeAndName.set(type, index);
@@ -102,7 +102,7 @@ export class Targets {
    */
   nearestNamed(type: string, name: Value | undefined, from?: Resource): Resource | undefined {
     const named = this.named(type, name);
-    const deployed = named.filter((m) => !m.source.existing);
+    const deployed = deployedOnly(named);
     const matches = deployed.length ? deployed : named;
     const match = from ? nearest(matches, from) : matches.length === 1 ? matches[0] : undefined;
     return match && this.deployed(match);
@@ -121,13 +121,7 @@ export class Targets {
     this.aliases.set(r, r);
     const type = r.type.toLowerCase();
     const name = this.outputs.resolve(resourceName(r));
-    const one = (n: Value | undefined): Resource | undefined =>
-      n?.kind === 'ref'
-        ? this.target(n, type, r)
-        : nearest(
-            this.named(type, n).filter((c) => !c.source.existing),
-            r,
-          );
+    const one = (n: Value | undefined): Resource | undefined => (n?.kind === 'ref' ? this.target(n, type, r) : nearest(deployedOnly(this.named(type, n)), r));
     let found: Resource | undefined;
     if (name?.kind === 'choice') {
       // A module several deployments call: the one resource its cases that can be followed lead to.
@@ -151,14 +145,56 @@ export class Targets {
  */
 export function nearest(candidates: Resource[], from: Resource): Resource | undefined {
   if (candidates.length <= 1) return candidates[0];
-  const sameDoc = candidates.filter((c) => c.source.uri === from.source.uri);
-  if (sameDoc.length) return sameDoc.length === 1 ? sameDoc[0] : undefined;
+  const s = spreadOf(candidates);
+  const sameDoc = s.byUri.get(from.source.uri);
+  if (sameDoc) return sameDoc.length === 1 ? sameDoc[0] : undefined;
   // A Bicep deployment and the template compiled from it declare the same resources: each links within its own form.
-  const sameForm = candidates.filter((c) => !c.source.compiled === !from.source.compiled);
+  const sameForm = from.source.compiled ? s.compiled : s.written;
   if (sameForm.length && sameForm.length < candidates.length) return nearest(sameForm, from);
-  const folder = dirOf(from.source.uri);
-  const sameFolder = candidates.filter((c) => dirOf(c.source.uri) === folder);
-  return sameFolder.length === 1 ? sameFolder[0] : undefined;
+  const sameFolder = s.byFolder.get(dirOf(from.source.uri));
+  return sameFolder?.length === 1 ? sameFolder[0] : undefined;
+}
+
+/** A list of candidates by document, by form (written or compiled) and by folder. */
+interface Spread {
+  byUri: Map<string, Resource[]>;
+  written: Resource[];
+  compiled: Resource[];
+  byFolder: Map<string, Resource[]>;
+}
+
+/**
+ * The index's lists are asked about again and again: in a monorepo whose teams name their resources alike, hundreds of
+ * hosts look for their pool among hundreds of pools of one name. Kept per list, which the index keeps unchanged.
+ */
+const spreads = new WeakMap<readonly Resource[], Spread>();
+
+function spreadOf(candidates: readonly Resource[]): Spread {
+  let s = spreads.get(candidates);
+  if (s) return s;
+  s = { byUri: new Map(), written: [], compiled: [], byFolder: new Map() };
+  for (const c of candidates) {
+    push(s.byUri, c.source.uri, c);
+    (c.source.compiled ? s.compiled : s.written).push(c);
+    push(s.byFolder, dirOf(c.source.uri), c);
+  }
+  spreads.set(candidates, s);
+  return s;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const deployedLists = new WeakMap<readonly Resource[], Resource[]>();
+
+/** The candidates the workspace deploys (not `existing` declarations), once per list. */
+function deployedOnly(candidates: Resource[]): Resource[] {
+  let d = deployedLists.get(candidates);
+  if (!d) deployedLists.set(candidates, (d = candidates.filter((c) => !c.source.existing)));
+  return d;
 }
 
 /** The names a value may be: each case of a choice (at most 64), or the value itself. */

@@ -4,7 +4,7 @@ import { imageBuildFor } from '../facts/image-build';
 import { hostLabel } from '../facts/vm-security';
 import { inlineExtensions } from '../graph/session-hosts';
 import { fitting } from '../message';
-import type { Fix, RelatedInfo, Resource, Value } from '../model';
+import type { Document, Fix, RelatedInfo, Resource, Value } from '../model';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import { cases, get, knownString } from '../values';
 import docs from './defender-for-servers-missing.md';
@@ -69,13 +69,15 @@ function check(deployment: Deployment, ctx: RuleContext): void {
     }
     return;
   }
+  const hostOf = new Map(hosts.map((h) => [h.vm, h]));
+  const docs = new Map(ctx.graph.documents.map((d) => [d.uri, d]));
   for (const root of deploymentRoots(
     ctx.graph,
     hosts.map((h) => h.vm),
   )) {
     const [first, ...others] = root.members;
     const vm = first.resource;
-    const host = hosts.find((h) => h.vm === vm)!;
+    const host = hostOf.get(vm)!;
     const subject = `${hostLabel(host, displayName(vm))}${others.length ? ` and ${others.length} more` : ''}`;
     const images = root.members.map((m) => imageBuildFor(ctx.graph, m.resource)).find((x) => x);
     const verb = others.length ? 'are' : 'is';
@@ -91,7 +93,7 @@ function check(deployment: Deployment, ctx: RuleContext): void {
       shift: images ? -1 : 0,
       related: [...declared, ...imageNote(images)],
       key: `${root.unit}|defender-for-servers`,
-      fixes: planFix(ctx, first.at.uri),
+      fixes: planFix(docs.get(first.at.uri), first.at.uri),
     });
   }
 }
@@ -101,8 +103,7 @@ function check(deployment: Deployment, ctx: RuleContext): void {
  * that deploys to the subscription, or in Terraform, whose provider targets a subscription (which one, this
  * configuration may not say). Never preferred: the plan is billed per server, for the whole subscription.
  */
-function planFix(ctx: RuleContext, uri: string): Fix[] {
-  const doc = ctx.graph.documents.find((d) => d.uri === uri);
+function planFix(doc: Document | undefined, uri: string): Fix[] {
   const offered =
     doc?.language === 'terraform' ||
     (doc?.language === 'bicep' && doc.resources.some((r) => !r.source.scopePath && r.source.deploymentScope === 'subscription'));
