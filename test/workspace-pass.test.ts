@@ -5,6 +5,7 @@ import { emptyConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/model';
 import { bicepHostPool, FIXTURES, grammars, listFiles, uriOf } from './harness/engine';
 import { Workspace } from '../server/src/engine/workspace';
+import { RULES } from '../server/src/engine/registry';
 
 const POOL = bicepHostPool;
 
@@ -414,5 +415,72 @@ describe('workspace: one pass through the workspace', () => {
     ws.delete('/ws/p/parameters/main.json');
     assert.deepEqual(allFindings(ws, texts.keys()), before);
     ws.dispose();
+  });
+});
+
+describe('workspace: a full check prepared in steps (Workspace.prepare)', () => {
+  const deploymentRules = new Set(RULES.filter((r) => r.appliesTo === 'deployment').map((r) => r.id));
+
+  it('reads each document once, a step each, and the findings after it are those of a workspace that never prepared', async () => {
+    const texts = files();
+    const ws = new Workspace(await grammars());
+    for (const [uri, text] of texts) ws.set(uri, text);
+    const counts = countAdapts(ws);
+    const config = emptyConfig();
+    let steps = 0;
+    for (const _ of ws.prepare(config)) steps++;
+    const all = once(...texts.keys());
+    assert.deepEqual(unexpected(counts, texts.keys(), all), []);
+    // A step per document read, per document whose links are read ahead, per kind of node, per rule about the deployment.
+    assert.ok(steps >= 2 * texts.size + deploymentRules.size, `${steps} steps`);
+    // Each rule about the whole deployment counts its checks while the findings are asked for.
+    const ran: string[] = [];
+    const spied = RULES.filter((r) => deploymentRules.has(r.id)).map((r) => {
+      const check = r.check;
+      (r as { check: typeof check }).check = (...args: Parameters<typeof check>) => {
+        ran.push(r.id);
+        check(...args);
+      };
+      return () => void ((r as { check: typeof check }).check = check);
+    });
+    let found: Map<string, string[]>;
+    try {
+      found = new Map([...texts.keys()].sort().map((uri) => [uri, summary(ws.findings(uri, config))]));
+    } finally {
+      for (const restore of spied) restore();
+    }
+    assert.deepEqual(found, freshFindings(ws, texts));
+    assert.deepEqual(unexpected(counts, texts.keys(), all), []);
+    // What the steps judged is what the findings use: no rule about the whole deployment ran again.
+    assert.deepEqual(ran, []);
+    ws.dispose();
+  });
+
+  it('an edit between the steps: the steps go on, and the findings are those of the new texts', async () => {
+    const ws0 = new Workspace(await grammars());
+    for (const [uri, text] of files()) ws0.set(uri, text);
+    const total = [...ws0.prepare(emptyConfig())].length;
+    ws0.dispose();
+    // After each step: reading the documents, reading their links, linking, judging.
+    for (let at = 1; at < total; at++) {
+      const texts = files();
+      const ws = new Workspace(await grammars());
+      for (const [uri, text] of texts) ws.set(uri, text);
+      const steps = ws.prepare(emptyConfig());
+      for (let i = 0; i < at; i++) steps.next();
+      // A host pool made personal; at every other step, a module's pool renamed too (the graph links it by another name).
+      edit(ws, texts, '/ws/arm/azuredeploy.json', (t) => t.replace('"hostPoolType": "Pooled"', '"hostPoolType": "Personal"'));
+      if (at % 2) edit(ws, texts, '/ws/fixtures/host-pool-sso-disabled/bicep-module-argument/main.bicep', (t) => t.replace("'hp-module'", "'hp-renamed'"));
+      while (!steps.next().done);
+      // The graph links the models of the new texts, not those the steps had read.
+      const graph = ws.graph();
+      assert.deepEqual(
+        [...texts.keys()].filter((uri) => !graph.documents.includes(ws.document(uri)!)),
+        [],
+        `edited after step ${at}`,
+      );
+      assert.deepEqual(allFindings(ws, texts.keys()), freshFindings(ws, texts), `edited after step ${at}`);
+      ws.dispose();
+    }
   });
 });

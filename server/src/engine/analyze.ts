@@ -103,22 +103,11 @@ export function runRules(
   only?: ReadonlySet<string>,
 ): Finding[] {
   const findings: Finding[] = [];
-  const enabled = (id: string) => rules.some((r) => r.id === id) && config.rules[id]?.level !== 'off';
-  const settings = { redirectionProfile: config.redirectionProfile ?? 'balanced' };
   const run = (rule: Rule) => {
     const rc = config.rules[rule.id];
     if (rc?.level === 'off') return;
     const base = rc?.level ?? rule.level;
-    // A control the workspace also enforces by Azure Policy: every finding of the rule is one level lower and names the
-    // assignment (the rule page, the hover and SARIF name the policies).
-    const enforced = policiesOf(rule.id).length ? enforcingAssignment(graph, rule.id) : undefined;
-    const ctx = (report: (r: Report) => void): RuleContext => ({
-      graph,
-      options: optionValues(rule.options, rc?.options) as RuleContext['options'],
-      settings,
-      ruleEnabled: enabled,
-      report: enforced ? (r) => report({ ...r, shift: (r.shift ?? 0) - 1, related: [...(r.related ?? []), assignmentNote(enforced)] }) : report,
-    });
+    const ctx = contextOf(graph, config, rules, rule);
     if (rule.appliesTo === 'deployment') {
       if (only) return;
       // Each document's check asks for the same deployment: judge it once per graph version and config, then hand
@@ -162,6 +151,32 @@ export function runRules(
     }
   }
   return findings;
+}
+
+/** What a rule's checks see: the graph, its options, and where its reports go. */
+function contextOf(graph: AvdGraph, config: AvdsecConfig, rules: readonly Rule[], rule: Rule): (report: (r: Report) => void) => RuleContext {
+  const rc = config.rules[rule.id];
+  const enabled = (id: string) => rules.some((r) => r.id === id) && config.rules[id]?.level !== 'off';
+  const settings = { redirectionProfile: config.redirectionProfile ?? 'balanced' };
+  // A control the workspace also enforces by Azure Policy: every finding of the rule is one level lower and names the
+  // assignment (the rule page, the hover and SARIF name the policies).
+  const enforced = policiesOf(rule.id).length ? enforcingAssignment(graph, rule.id) : undefined;
+  return (report) => ({
+    graph,
+    options: optionValues(rule.options, rc?.options) as RuleContext['options'],
+    settings,
+    ruleEnabled: enabled,
+    report: enforced ? (r) => report({ ...r, shift: (r.shift ?? 0) - 1, related: [...(r.related ?? []), assignmentNote(enforced)] }) : report,
+  });
+}
+
+/**
+ * Judges a rule about the whole deployment now, as the first runRules with these rules and this config would, which
+ * then finds it judged: a host checking a large workspace judges them one at a time, with other work in between.
+ */
+export function judgeDeployment(graph: AvdGraph, config: AvdsecConfig, rule: Rule, rules: readonly Rule[] = RULES): void {
+  if (rule.appliesTo !== 'deployment' || config.rules[rule.id]?.level === 'off') return;
+  deploymentReports(rule, deploymentOf(graph), config, rules, contextOf(graph, config, rules, rule));
 }
 
 interface Judged {

@@ -15,14 +15,14 @@ import { CompiledTemplates } from './compiled';
 import { inputsTargeting, sameInputs } from './resolve/inputs';
 import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
-import { chosenFindings, documentFindings, runRules, subjectOfFinding } from './analyze';
+import { chosenFindings, documentFindings, judgeDeployment, runRules, subjectOfFinding } from './analyze';
 import { subjectsNear } from './graph/neighbours';
 import { carryFinding, changeBetween, type TextChange, writtenRanges } from './text-changes';
 import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
 import { overview, type Overview } from './overview';
-import { buildGraph, linkFacts, linkSignatures, ssoSignature, swapDocument, type AvdGraph } from './graph';
+import { buildGraph, graphSteps, linkFacts, linkSignatures, readLinkValues, ssoSignature, swapDocument, type AvdGraph } from './graph';
 import type { Carried } from './graph/carried';
 import { RULES } from './registry';
 import type { Document, Finding, Language, ObjectEntry, Range, Resource, TemplateInput } from './model';
@@ -58,6 +58,9 @@ interface FileEntry {
  * The engine's view of a set of files (a workspace folder, a CLI scan): parses each file once per change, links the
  * AVD graph across them, and runs the rules. Pure: it is handed text, never reads the disk.
  */
+/** Documents whose link signatures one step of Workspace.prepare computes. */
+const SIGNED_PER_STEP = 200;
+
 export class Workspace {
   private readonly files = new Map<string, FileEntry>();
   private graphCache: AvdGraph | undefined;
@@ -328,10 +331,7 @@ export class Workspace {
   linksChanged(options: { singleSignOn?: boolean } = {}): boolean {
     const graph = this.graph();
     let changed = false;
-    const signed = linkSignatures(
-      graph,
-      new Set([...this.dirtyLinks].filter((uri) => this.files.has(uri) && !(this.neutralForLinks.has(uri) && this.signatures.has(uri)))),
-    );
+    const signed = this.signaturesFor(graph, this.unsigned());
     for (const uri of this.dirtyLinks) {
       this.dirtySso.add(uri);
       if (this.neutralForLinks.has(uri) && this.signatures.has(uri)) continue;
@@ -354,6 +354,22 @@ export class Workspace {
     }
     if (changed) this.logChange('');
     return changed;
+  }
+
+  /** The documents whose link signatures linksChanged compares next. */
+  private unsigned(): string[] {
+    return [...this.dirtyLinks].filter((uri) => this.files.has(uri) && !(this.neutralForLinks.has(uri) && this.signatures.has(uri)));
+  }
+
+  /** Link signatures for a version of the documents, computed once: Workspace.prepare computes them ahead, in steps. */
+  private signed?: { documents: readonly Document[]; byUri: Map<string, string> };
+
+  private signaturesFor(graph: AvdGraph, uris: readonly string[]): ReadonlyMap<string, string> {
+    if (this.signed?.documents !== graph.documents) this.signed = { documents: graph.documents, byUri: new Map() };
+    const { byUri } = this.signed;
+    const missing = uris.filter((u) => !byUri.has(u));
+    if (missing.length) for (const [u, sig] of linkSignatures(graph, new Set(missing))) byUri.set(u, sig);
+    return byUri;
   }
 
   document(uri: string): Document | undefined {
@@ -590,6 +606,56 @@ export class Workspace {
     const own = this.ownFindings(uri, config, options);
     if (config.compiledTemplates === 'report') return own;
     return this.compiled.apply(uri, own, (u) => this.ownFindings(u, config, options));
+  }
+
+  /**
+   * The work the first `findings` of a full check would do at once, in steps a host can pause between: reading each
+   * document not read yet, linking the graph, judging each rule about the whole deployment under `config`. Findings are
+   * the same whether the steps ran or not. In a workspace of 10,000 files that work takes seconds, and a language
+   * server that did it in one go would keep every request waiting as long.
+   */
+  *prepare(config: AvdsecConfig): Generator<void, void, undefined> {
+    this.recover();
+    for (const uri of this.uris()) {
+      const f = this.files.get(uri);
+      if (!f || (f.doc && !this.unsure.has(uri))) continue;
+      this.read([uri]);
+      yield;
+    }
+    if (!this.graphCache) {
+      // Building the graph reads what links each document: read ahead, a document at a time.
+      for (const uri of this.uris()) {
+        const doc = this.files.get(uri)?.doc;
+        if (!doc) continue;
+        readLinkValues(doc.resources);
+        ssoSignature(doc);
+        yield;
+      }
+      const documents = this.documents();
+      const version = this.changes;
+      const steps = graphSteps(documents, this.projectOf);
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) yield;
+      // Unless something changed between the steps (then graph() builds it again).
+      if (!this.graphCache && this.changes === version) {
+        this.replaced.clear();
+        this.neutralForGraph.clear();
+        this.graphCache = step.value;
+        this.graphSeq = this.seq;
+      }
+    }
+    const graph = this.graph();
+    yield;
+    const unsigned = this.unsigned();
+    for (let i = 0; i < unsigned.length; i += SIGNED_PER_STEP) {
+      this.signaturesFor(graph, unsigned.slice(i, i + SIGNED_PER_STEP));
+      yield;
+    }
+    for (const rule of RULES) {
+      if (rule.appliesTo !== 'deployment') continue;
+      judgeDeployment(this.graph(), config, rule);
+      yield;
+    }
   }
 
   /** What the rules find in one file, before compiled templates are matched with their sources. */

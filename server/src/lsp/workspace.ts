@@ -12,6 +12,7 @@ import { ConfigResolver, ConfigRoots, type LoadedConfig, ruleOptions } from '../
 import { Repositories } from '../host/repositories';
 import type { DiskProblem } from './config-diagnostics';
 import { discoverFiles, oversizeBytes, startsLikeSource, readSourceFile, readTextIfExists, tooLargeMessage } from '../host/files';
+import { letMessagesIn } from './yielding';
 
 export function uriToPath(uri: string): string | undefined {
   try {
@@ -101,7 +102,7 @@ export class ServerWorkspace {
     let slice = performance.now();
     return () => {
       if (performance.now() - slice <= this.sliceMs) return undefined;
-      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => void (slice = performance.now()));
+      return letMessagesIn().then(() => void (slice = performance.now()));
     };
   }
 

@@ -45,6 +45,15 @@ export interface AvdGraph {
 const ONE_PROJECT = (): string => '';
 
 export function buildGraph(documents: Document[], project: (uri: string) => string = ONE_PROJECT): AvdGraph {
+  const steps = graphSteps(documents, project);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** buildGraph in steps, a kind of node each: a language server lets waiting messages in between them. */
+export function* graphSteps(documents: Document[], project: (uri: string) => string = ONE_PROJECT): Generator<void, AvdGraph, undefined> {
   // Asked for resource after resource (the unresolved settings and endpoints of each project), and a host finds a
   // document's repository on disk.
   const projects = new Map<string, string>();
@@ -54,15 +63,21 @@ export function buildGraph(documents: Document[], project: (uri: string) => stri
     return p;
   };
   const targets = new Targets(documents);
+  yield;
   const hostPools = hostPoolNodes(targets);
   const poolOf = new Map(hostPools.map((h) => [h.resource, h]));
+  yield;
   const appGroups = appGroupNodes(targets, poolOf);
   const groupOf = new Map(appGroups.map((g) => [g.resource, g]));
+  yield;
   const applications = applicationNodes(targets, groupOf);
   const workspaces = workspaceNodes(targets, groupOf);
+  yield;
   const sessionHosts = sessionHostNodes(targets, poolOf);
   const hostsByGroup = indexBy(sessionHosts, (h) => resourceGroupOf(h.vm));
+  yield;
   const roleAssignments = roleAssignmentNodes(targets, sessionHosts, hostsByGroup);
+  yield;
   return {
     hostPools,
     sessionHosts,

@@ -83,11 +83,19 @@ const FACTS: ReadonlySet<string> = new Set(FACT_TYPES);
  * leaves the graph as it was, but a policy in another file is judged by it (conditional-access-misses-sso-apps).
  */
 export function ssoSignature(doc: Document): string {
-  return doc.resources
-    .filter((r) => r.type.split('@')[0].toLowerCase() === 'microsoft.desktopvirtualization/hostpools')
-    .map((r) => `${r.key}:${ssoState(r)}`)
-    .join(',');
+  let sig = ssoSignatures.get(doc);
+  if (sig === undefined) {
+    sig = doc.resources
+      .filter((r) => r.type.split('@')[0].toLowerCase() === 'microsoft.desktopvirtualization/hostpools')
+      .map((r) => `${r.key}:${ssoState(r)}`)
+      .join(',');
+    ssoSignatures.set(doc, sig);
+  }
+  return sig;
 }
+
+/** A document's model does not change: Workspace.prepare reads its signature ahead, linksChanged then finds it. */
+const ssoSignatures = new WeakMap<Document, string>();
 
 /**
  * Whether a pool turns single sign-on on, in each case of its RDP string: the Conditional Access rules judge the

@@ -1,10 +1,10 @@
 export type { AppGroupNode } from './app-groups';
 export type { ApplicationNode } from './applications';
-export { type AvdGraph, buildGraph } from './build';
+export { type AvdGraph, buildGraph, graphSteps } from './build';
 export { type HostPoolNode, poolTypeOf } from './host-pools';
 export { identityKey, indexBy } from './identity';
 export { linkFacts, linkSignature, linkSignatures, ssoSignature, swapDocument } from './incremental';
-export { linksProperty } from './links';
+export { linksProperty, readLinkValues } from './links';
 export { location, parentNameOf, resourceGroupOf, resourceName, sameTemplate, typeIs, typeOf } from './resources';
 export type { EndUsers, RoleAssignmentNode, RoleCase, ScopeInfo } from './role-assignments';
 export { isAvdAgentExtension, type JoinType, type SessionHostNode } from './session-hosts';

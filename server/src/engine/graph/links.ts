@@ -228,6 +228,14 @@ export function linkPaths(type: string): Path[] {
   return out;
 }
 
+/**
+ * Reads the values the graph links a document's resources by: building the graph then finds them evaluated. What a
+ * host does ahead, one document at a time (Workspace.prepare), instead of all at once inside buildGraph.
+ */
+export function readLinkValues(resources: readonly Resource[]): void {
+  for (const r of resources) for (const p of linkPaths(r.type.toLowerCase())) getPath(r.body, p);
+}
+
 const all = Object.values(LINKS as Record<string, Record<string, readonly Path[]>>).flatMap((links) => Object.values(links).flat());
 /** Keys under `properties` the graph reads on some resource (lower case). */
 const LINK_PROPERTIES: ReadonlySet<string> = new Set(all.filter((p) => p.length > 1 && p[0].toLowerCase() === 'properties').map((p) => p[1].toLowerCase()));
