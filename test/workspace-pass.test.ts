@@ -228,6 +228,28 @@ describe('workspace: one pass through the workspace', () => {
     ws.dispose();
   });
 
+  it('an edit that leaves an object argument as it was does not read the module again, whether its entries were read or not', async () => {
+    const texts = new Map([
+      [
+        '/ws/o/main.bicep',
+        `var tags = { team: 'avd', cost: 'cc-1' }\nmodule pool 'pool.bicep' = {\n  name: 'pool'\n  params: { tags: tags, rdp: 'audiomode:i:0;' }\n}\n`,
+      ],
+      ['/ws/o/pool.bicep', `param tags object\nparam rdp string\n${POOL("'hp-o'", 'rdp', { lines: ['description: tags.team'] })}`],
+    ]);
+    const ws = new Workspace(await grammars());
+    for (const [uri, text] of texts) ws.set(uri, text);
+    allFindings(ws, texts.keys());
+    const counts = countAdapts(ws);
+    edit(ws, texts, '/ws/o/main.bicep', (t) => `${t}// a note\n`);
+    assert.deepEqual(allFindings(ws, texts.keys()), freshFindings(ws, texts));
+    assert.deepEqual(unexpected(counts, texts.keys(), once('/ws/o/main.bicep')), []);
+    counts.clear();
+    edit(ws, texts, '/ws/o/main.bicep', (t) => t.replace("'cc-1'", "'cc-2'"));
+    assert.deepEqual(allFindings(ws, texts.keys()), freshFindings(ws, texts));
+    assert.deepEqual(unexpected(counts, texts.keys(), once('/ws/o/main.bicep', '/ws/o/pool.bicep')), []);
+    ws.dispose();
+  });
+
   it('reads again the modules a configuration calls when another of its files changes a value it passes', async () => {
     const { ws, texts } = await checked();
     edit(ws, texts, '/ws/tf/main.tf', (t) => t.replace('rdp_properties = var.rdp', 'rdp_properties = local.rdp'));

@@ -1,5 +1,5 @@
-import type { Document, TemplateInput, Value } from '../model';
-import { unknown } from '../values';
+import type { Document, ObjectEntry, TemplateInput, Value } from '../model';
+import { LazyEntry, unknown } from '../values';
 import { valueKey } from './functions';
 
 /** A value that came from another document keeps where it was written as its origin. */
@@ -62,10 +62,15 @@ export function sameInputs(a: readonly TemplateInput[], b: readonly TemplateInpu
   return a.length === b.length && a.every((x, i) => x === b[i] || sameData(x, b[i]));
 }
 
-/** Structural equality of model data: plain objects, arrays, maps and primitives. */
+/** Structural equality of model data: plain objects, arrays, maps and primitives, and entries read on demand. */
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  // An entry is its key and value, whether it was read yet or not (its reader is a closure: never equal to another).
+  if (a instanceof LazyEntry || b instanceof LazyEntry) {
+    const [x, y] = [a as ObjectEntry, b as ObjectEntry];
+    return x.key === y.key && sameData(x.keyRange, y.keyRange) && sameData(x.value, y.value);
+  }
   if (a instanceof Map || b instanceof Map) {
     if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
     const bs = [...b];
