@@ -107,83 +107,127 @@ function lex(src: string): Token[] | undefined {
 /**
  * Evaluates an ARM template expression, the text of a JSON string that starts with `[` (already JSON-decoded):
  * `offsets[i]` is the document offset of decoded character i, or, for text without escapes, `offsets` is the offset of
- * character 0 and the others follow it. Never throws: what it cannot read is unknown.
+ * character 0 and the others follow it. The value is placed at `range` (by default the expression's own). Never
+ * throws: what it cannot read is unknown.
  */
-export function evaluateArmExpression(expr: string, offsets: number[] | number, scope: ArmScope): Value {
-  const at = typeof offsets === 'number' ? (i: number) => offsets + Math.min(i + 1, expr.length) : (i: number) => offsets[Math.min(i + 1, offsets.length - 1)];
-  const whole: Range = { start: at(-1), end: at(expr.length) };
+export function evaluateArmExpression(expr: string, offsets: number[] | number, scope: ArmScope, range?: Range): Value {
   const inner = expr.slice(1, expr.endsWith(']') ? -1 : undefined);
   const tokens = lex(inner);
-  const rangeOf = (s: number, e: number): Range => ({ start: at(s), end: at(e) });
+  const reader = new Reader(expr, offsets, scope, tokens ?? []);
+  const whole = range ?? { start: reader.at(-1), end: reader.at(expr.length) };
   if (!tokens || !tokens.length) return unknown(whole, 'an expression');
-  let pos = 0;
-  let depth = 0;
+  const v = reader.expression();
+  if (!v || reader.pos !== tokens.length) return unknown(whole, 'an expression');
+  return { ...v, range: whole } as Value;
+}
 
-  const peek = (v: string) => pos < tokens.length && tokens[pos].t === 'p' && tokens[pos].v === v;
+/**
+ * Reads one expression's tokens into a value. A class, not closures: a template evaluates thousands of expressions,
+ * and each closure would be an object more to allocate and collect.
+ */
+class Reader {
+  pos = 0;
+  private depth = 0;
 
-  function parsePrimary(): Value | undefined {
-    const tok = tokens![pos];
+  constructor(
+    private readonly expr: string,
+    private readonly offsets: number[] | number,
+    private readonly scope: ArmScope,
+    private readonly tokens: Token[],
+  ) {}
+
+  /** Document offset of the character at `i` of the expression between its brackets. */
+  at(i: number): number {
+    const o = this.offsets;
+    return typeof o === 'number' ? o + Math.min(i + 1, this.expr.length) : o[Math.min(i + 1, o.length - 1)];
+  }
+
+  private rangeOf(s: number, e: number): Range {
+    return { start: this.at(s), end: this.at(e) };
+  }
+
+  /** The document offset of each character of a string token, and of its closing quote. */
+  private offsetsOf(tok: { offs: number[]; e: number }): number[] {
+    const out: number[] = [];
+    for (const o of tok.offs) out.push(this.at(o));
+    out.push(this.at(tok.e - 1));
+    return out;
+  }
+
+  private peek(v: string): boolean {
+    const tok = this.tokens[this.pos];
+    return tok !== undefined && tok.t === 'p' && tok.v === v;
+  }
+
+  private primary(): Value | undefined {
+    const tok = this.tokens[this.pos];
     if (!tok) return undefined;
     if (tok.t === 'str') {
-      pos++;
-      const source: TextSource = { uri: scope.uri, start: at(tok.s), end: at(tok.e), offsets: [...tok.offs.map((o) => at(o)), at(tok.e - 1)] };
-      const v: StringValue = { kind: 'string', parts: [{ kind: 'text', text: tok.v, source }], range: rangeOf(tok.s, tok.e) };
+      this.pos++;
+      // Written as it reads (no doubled quote, no JSON escape): each character follows the one before, as TextSource
+      // says when it has no offsets.
+      const source: TextSource =
+        typeof this.offsets === 'number' && tok.offs.length === tok.v.length && tok.e - tok.s === tok.v.length + 2
+          ? { uri: this.scope.uri, start: this.at(tok.s + 1), end: this.at(tok.e - 1) }
+          : { uri: this.scope.uri, start: this.at(tok.s), end: this.at(tok.e), offsets: this.offsetsOf(tok) };
+      const v: StringValue = { kind: 'string', parts: [{ kind: 'text', text: tok.v, source }], range: this.rangeOf(tok.s, tok.e) };
       return v;
     }
     if (tok.t === 'num') {
-      pos++;
-      return { kind: 'number', value: tok.v, range: rangeOf(tok.s, tok.e) };
+      this.pos++;
+      return { kind: 'number', value: tok.v, range: this.rangeOf(tok.s, tok.e) };
     }
     if (tok.t === 'id') {
-      pos++;
-      if (!peek('(')) return undefined;
-      pos++;
+      this.pos++;
+      if (!this.peek('(')) return undefined;
+      this.pos++;
       const args: Value[] = [];
-      if (!peek(')')) {
+      if (!this.peek(')')) {
         for (;;) {
-          const a = parseExpr();
+          const a = this.expression();
           if (!a) return undefined;
           args.push(a);
-          if (peek(',')) {
-            pos++;
+          if (this.peek(',')) {
+            this.pos++;
             continue;
           }
           break;
         }
       }
-      if (!peek(')')) return undefined;
-      const end = tokens![pos].e;
-      pos++;
-      return call(tok.v, args, rangeOf(tok.s, end));
+      if (!this.peek(')')) return undefined;
+      const end = this.tokens[this.pos].e;
+      this.pos++;
+      return this.call(tok.v, args, this.rangeOf(tok.s, end));
     }
     return undefined;
   }
 
-  function parseExpr(): Value | undefined {
-    if (++depth > 200) return undefined;
-    const start = tokens![pos]?.s ?? 0;
-    let v = parsePrimary();
+  expression(): Value | undefined {
+    if (++this.depth > 200) return undefined;
+    const start = this.tokens[this.pos]?.s ?? 0;
+    let v = this.primary();
     while (v) {
-      if (peek('.')) {
-        pos++;
-        const name = tokens![pos];
+      if (this.peek('.')) {
+        this.pos++;
+        const name = this.tokens[this.pos];
         if (!name || name.t !== 'id') return undefined;
-        pos++;
-        v = accessMember(v, name.v, rangeOf(start, name.e));
-      } else if (peek('[')) {
-        pos++;
-        const index = parseExpr();
-        if (!index || !peek(']')) return undefined;
-        const end = tokens![pos].e;
-        pos++;
-        v = accessIndex(v, index, rangeOf(start, end));
+        this.pos++;
+        v = accessMember(v, name.v, this.rangeOf(start, name.e));
+      } else if (this.peek('[')) {
+        this.pos++;
+        const index = this.expression();
+        if (!index || !this.peek(']')) return undefined;
+        const end = this.tokens[this.pos].e;
+        this.pos++;
+        v = accessIndex(v, index, this.rangeOf(start, end));
       } else break;
     }
-    depth--;
+    this.depth--;
     return v;
   }
 
-  function call(name: string, args: Value[], range: Range): Value {
+  private call(name: string, args: Value[], range: Range): Value {
+    const scope = this.scope;
     const lower = name.toLowerCase();
     const firstString = args[0]?.kind === 'string' && args[0].parts.length === 1 && args[0].parts[0].kind === 'text' ? args[0].parts[0].text : undefined;
     switch (lower) {
@@ -214,10 +258,6 @@ export function evaluateArmExpression(expr: string, offsets: number[] | number, 
         return perDeploymentCall(name, args, range, scope.uri) ?? callFunction(name, args, range);
     }
   }
-
-  const v = parseExpr();
-  if (!v || pos !== tokens.length) return unknown(whole, 'an expression');
-  return { ...v, range: whole } as Value;
 }
 
 /** Whether a JSON string is an ARM expression (`[...]`), as opposed to a literal or an escaped `[[...]`. */

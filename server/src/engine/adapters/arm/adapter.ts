@@ -272,7 +272,7 @@ class TemplateReader {
         const s = typeof n.value === 'string' ? n.value : '';
         // Any escape makes the source longer than the value: same length (plus the quotes) means none.
         if (s.length === n.length - 2) {
-          if (isArmExpression(s)) return { ...evaluateArmExpression(s, n.offset + 1, scope), range } as Value;
+          if (isArmExpression(s)) return evaluateArmExpression(s, n.offset + 1, scope, range);
           const skip = s.startsWith('[[') ? 1 : 0;
           return {
             kind: 'string',
@@ -281,7 +281,7 @@ class TemplateReader {
           };
         }
         const decoded = decodeJsonString(this.doc.text, n.offset, n.offset + n.length);
-        if (isArmExpression(decoded.value)) return { ...evaluateArmExpression(decoded.value, decoded.offsets, scope), range } as Value;
+        if (isArmExpression(decoded.value)) return evaluateArmExpression(decoded.value, decoded.offsets, scope, range);
         const skip = decoded.value.startsWith('[[') ? 1 : 0;
         const offsets = decoded.offsets.slice(skip);
         return {
