@@ -27,7 +27,9 @@ export function patchBicep(before: Program, text: string, edit: TextChange): Pro
   const edited = new Segment(value, segment.start, end, segment.verbatim ? undefined : text);
   const { nodes, segments } = placesOf(before);
   before.stale = true;
-  for (const n of nodes) move(n, edit, delta);
+  // Indexed loops: a patch runs once per keystroke, often before V8 optimizes it, and `for...of` then allocates an
+  // iterator result per node (350 KB per keystroke for 13,000 nodes).
+  for (let i = 0; i < nodes.length; i++) move(nodes[i], edit, delta);
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i];
     if (s === segment) segments[i] = str.segments[0] = edited;
