@@ -471,8 +471,8 @@ export function folderCampaign(g: Grammars, c: Campaign): CampaignResult {
   const r = rng(c.seed);
   const typed = ['x', 'Pooled', 'Personal', ';', ':i:1', 'enablerdsaadauth:i:1;', ' ', "'", '"', '}', '\n'];
   const uriOf = (f: string) => `/fuzz-folder${f.slice(FIXTURES.length).split(path.sep).join('/')}`;
-  const summary = (ws: Workspace, uri: string) =>
-    ws.findings(uri, emptyConfig()).map((f) => `${f.uri} ${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
+  const summary = (ws: Workspace, uri: string, config = emptyConfig()) =>
+    ws.findings(uri, config).map((f) => `${f.uri} ${f.ruleId} ${f.level} ${f.range.start}-${f.range.end} ${f.message}`);
   for (let i = 0; i < c.count; i++) {
     const [dir, files] = multi[Math.floor(r() * multi.length)];
     const texts = new Map(files.map((f) => [uriOf(f), fs.readFileSync(f, 'utf8')]));
@@ -487,15 +487,26 @@ export function folderCampaign(g: Grammars, c: Campaign): CampaignResult {
     const context = `edit ${i} of ${dir}, ${edited.split('/').pop()} at ${start} (seed ${c.seed})`;
     const ws = new Workspace(g);
     const fresh = new Workspace(g);
+    // Half the time, a full check prepared in steps (Workspace.prepare, as the language server runs it), with the edit
+    // made after a random one of them.
+    const prepared = r() < 0.5;
+    const config = emptyConfig();
     try {
       for (const [u, t] of texts) ws.set(u, t, 1);
-      for (const u of uris) ws.findings(u, emptyConfig());
-      ws.linksChanged();
-      ws.takeTouched();
-      ws.set(edited, next, 2, [{ start, oldEnd, newText }]);
+      if (prepared) {
+        const steps = ws.prepare(config);
+        for (let k = Math.floor(r() * 3 * uris.length); k > 0 && !steps.next().done; k--);
+        ws.set(edited, next, 2, [{ start, oldEnd, newText }]);
+        while (!steps.next().done);
+      } else {
+        for (const u of uris) ws.findings(u, config);
+        ws.linksChanged();
+        ws.takeTouched();
+        ws.set(edited, next, 2, [{ start, oldEnd, newText }]);
+      }
       ws.linksChanged();
       for (const [u, t] of texts) fresh.set(u, u === edited ? next : t, u === edited ? 2 : 1);
-      for (const u of uris) assert.deepEqual(summary(ws, u), summary(fresh, u), `${context}: findings of ${u.split('/').pop()}`);
+      for (const u of uris) assert.deepEqual(summary(ws, u, config), summary(fresh, u), `${context}: findings of ${u.split('/').pop()}`);
     } catch (e) {
       throw new Error(`${context}: ${(e as Error).stack ?? e}`, { cause: e });
     } finally {
