@@ -478,6 +478,24 @@ describe('workspace: a full check prepared in steps (Workspace.prepare)', () => 
     ws.dispose();
   });
 
+  it('after a check, an edit that changes links (a file changed on disk) builds the graph again in steps too', async () => {
+    const { ws, texts } = await checked();
+    const config = emptyConfig();
+    for (const uri of texts.keys()) ws.findings(uri, config);
+    // The host pool of another module renamed: its session hosts and grants link by the name.
+    edit(ws, texts, '/ws/fixtures/host-pool-sso-disabled/bicep-module-argument/main.bicep', (t) => t.replace("'hp-module'", "'hp-renamed'"));
+    const steps = [...ws.prepare(config)].length;
+    // A step per document whose links are read ahead, then the graph's kinds of node and the rules.
+    assert.ok(steps > texts.size, `${steps} steps for ${texts.size} documents`);
+    const graph = ws.graph();
+    assert.deepEqual(
+      [...texts.keys()].filter((uri) => !graph.documents.includes(ws.document(uri)!)),
+      [],
+    );
+    assert.deepEqual(allFindings(ws, texts.keys()), freshFindings(ws, texts));
+    ws.dispose();
+  });
+
   it('an edit between the steps: the steps go on, and the findings are those of the new texts', async () => {
     const ws0 = new Workspace(await grammars());
     for (const [uri, text] of files()) ws0.set(uri, text);

@@ -498,6 +498,18 @@ export class Workspace {
     this.recover();
     // Documents whose inputs changed are read again first: the graph swaps them in with the edited ones.
     this.readEverything();
+    this.swapReplaced();
+    if (!this.graphCache) {
+      this.replaced.clear();
+      this.neutralForGraph.clear();
+      this.graphCache = buildGraph(this.documents(), this.projectOf);
+    }
+    this.graphSeq = this.seq;
+    return this.graphCache;
+  }
+
+  /** Swaps the documents read again into the graph when their links stayed; otherwise forgets the graph. */
+  private swapReplaced(): void {
     if (this.graphCache && this.replaced.size) {
       const from = this.graphCache.documents;
       // What facts may carry over (graph/carried.ts): one document typed in, inside what the graph does not read, and
@@ -524,13 +536,6 @@ export class Workspace {
       this.replaced.clear();
       this.neutralForGraph.clear();
     }
-    if (!this.graphCache) {
-      this.replaced.clear();
-      this.neutralForGraph.clear();
-      this.graphCache = buildGraph(this.documents(), this.projectOf);
-    }
-    this.graphSeq = this.seq;
-    return this.graphCache;
   }
 
   /**
@@ -622,6 +627,9 @@ export class Workspace {
       this.read([uri]);
       yield;
     }
+    // Documents read again whose links changed (files changed on disk) make the graph be built again: in steps too.
+    this.readEverything();
+    this.swapReplaced();
     if (!this.graphCache) {
       // Building the graph reads what links each document: read ahead, a document at a time.
       for (const uri of this.uris()) {

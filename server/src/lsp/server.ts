@@ -306,7 +306,10 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     if (!ws) return;
     const started = Date.now();
     const quick = !settle && !everything;
-    if (!quick && !(await prepare())) return;
+    // Unless a keystroke can get its first answer, the full check follows: prepared in steps (files changed on disk, a
+    // document opened, a pause in typing, the workspace read).
+    const typing = quick && [...changed].some((u) => typed.has(u));
+    if (!typing && !(await prepare())) return;
     // A first answer leaves single sign-on to the full check: only other files' Conditional Access findings read it.
     pendingLinks = ws.engine.linksChanged({ singleSignOn: !quick }) || pendingLinks;
     for (const u of ws.engine.takeTouched()) pendingTouched.add(u);
