@@ -54,13 +54,13 @@ interface FileEntry {
   edited?: { start: number; end: number; graph: boolean; links: boolean };
 }
 
+/** Documents whose link signatures one step of Workspace.prepare computes. */
+const SIGNED_PER_STEP = 200;
+
 /**
  * The engine's view of a set of files (a workspace folder, a CLI scan): parses each file once per change, links the
  * AVD graph across them, and runs the rules. Pure: it is handed text, never reads the disk.
  */
-/** Documents whose link signatures one step of Workspace.prepare computes. */
-const SIGNED_PER_STEP = 200;
-
 export class Workspace {
   private readonly files = new Map<string, FileEntry>();
   private graphCache: AvdGraph | undefined;
