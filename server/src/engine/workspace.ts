@@ -342,6 +342,8 @@ export class Workspace {
     }
     this.dirtyLinks.clear();
     this.neutralForLinks.clear();
+    // Kept for this call only: `signatures` holds what the next one compares with.
+    this.signed = undefined;
     if (options.singleSignOn !== false) {
       for (const uri of this.dirtySso) {
         const doc = this.files.get(uri)?.doc;
