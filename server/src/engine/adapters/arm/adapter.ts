@@ -8,6 +8,7 @@ import type {
   ObjectValue,
   Range,
   Resource,
+  ResourceSource,
   Suppression,
   TemplateInput,
   Value,
@@ -322,12 +323,13 @@ class TemplateReader {
     // `"condition": true` is no condition.
     const condition = conditionNode && !(conditionNode.type === 'boolean' && conditionNode.value === true) ? conditionNode : undefined;
     const headRange = nodeRange(typeNode ?? n);
-    const resource: Resource = {
+    const legacy = legacyExtension(type);
+    // Bodies are read on first use: a large compiled template holds many resources that no rule looks at.
+    const resource = new ArmResource(
       key,
       type,
       apiVersion,
-      body: undefined as unknown as ObjectValue,
-      source: {
+      {
         uri: this.doc.uri,
         language: this.doc.language,
         range: nodeRange(n),
@@ -343,27 +345,18 @@ class TemplateReader {
         resourceGroup: ctx.resourceGroup,
         ...(ctx.subscription ? { subscription: ctx.subscription } : {}),
       },
-    };
-    let body: ObjectValue | undefined;
-    const legacy = legacyExtension(type);
-    // Bodies are read on first use: a large compiled template holds many resources that no rule looks at.
-    Object.defineProperty(resource, 'body', {
-      enumerable: true,
-      get: () => {
+      () => {
         // A later edit moved the tree's nodes (patchJson): this document is an old version, and its text no longer
         // matches the tree. Only the workspace's comparison of versions can still ask; an empty body makes it re-link.
-        if (!body && this.parsed.stale) return { kind: 'object', entries: [], range: headRange } satisfies ObjectValue;
-        if (!body) {
-          body = this.body(n, scope);
-          if (parent && !legacy)
-            body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
-          if (legacy && parent)
-            body.entries.push({ key: 'scope', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
-          else if (legacy) addLegacyScope(body, legacy.parentType);
-        }
+        if (this.parsed.stale) return undefined;
+        const body = this.body(n, scope);
+        if (parent && !legacy)
+          body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
+        if (legacy && parent) body.entries.push({ key: 'scope', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
+        else if (legacy) addLegacyScope(body, legacy.parentType);
         return body;
       },
-    });
+    );
     if (legacy) resource.type = legacy.type;
     this.doc.resources.push(resource);
     this.metadataSuppression(n);
@@ -587,4 +580,31 @@ function nestedDeclarations(properties: JsonNode | undefined, template: JsonNode
   const outputs = props(prop(template, 'outputs')).map((p) => ({ name: p.key, type: typeOf(p.value), keyRange: nodeRange(p.keyNode) }));
   if (computed) return undefined;
   return { passed: props(prop(properties, 'parameters')).map((p) => p.key), parameters, outputs };
+}
+
+/**
+ * A resource whose body is made on first read. A class, so that every resource has one shape: a getter defined on each
+ * object (`Object.defineProperty`) made V8 keep its properties in a dictionary, and every read of `type` or `key` by
+ * the graph and the rules a lookup.
+ */
+class ArmResource implements Resource {
+  private made: ObjectValue | undefined;
+
+  constructor(
+    readonly key: string,
+    public type: string,
+    readonly apiVersion: string | undefined,
+    readonly source: ResourceSource,
+    /** Undefined when the tree has moved on (an old version): its body is then empty, and not kept. */
+    private readonly make: () => ObjectValue | undefined,
+  ) {}
+
+  get body(): ObjectValue {
+    if (!this.made) {
+      const made = this.make();
+      if (!made) return { kind: 'object', entries: [], range: this.source.headRange };
+      this.made = made;
+    }
+    return this.made;
+  }
 }
