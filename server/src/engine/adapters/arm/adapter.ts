@@ -325,38 +325,33 @@ class TemplateReader {
     const headRange = nodeRange(typeNode ?? n);
     const legacy = legacyExtension(type);
     // Bodies are read on first use: a large compiled template holds many resources that no rule looks at.
-    const resource = new ArmResource(
-      key,
-      type,
-      apiVersion,
-      {
-        uri: this.doc.uri,
-        language: this.doc.language,
-        range: nodeRange(n),
-        headRange,
-        symbol,
-        conditional: !!condition,
-        ...(condition ? { condition: this.value(condition, scope) } : {}),
-        loop: !!prop(n, 'copy'),
-        ...(this.doc.facts.compiledFromBicep ? { compiled: true } : {}),
-        existing: prop(n, 'existing')?.value === true,
-        scopePath: ctx.path || undefined,
-        deploymentScope: ctx.deploymentScope,
-        resourceGroup: ctx.resourceGroup,
-        ...(ctx.subscription ? { subscription: ctx.subscription } : {}),
-      },
-      () => {
-        // A later edit moved the tree's nodes (patchJson): this document is an old version, and its text no longer
-        // matches the tree. Only the workspace's comparison of versions can still ask; an empty body makes it re-link.
-        if (this.parsed.stale) return undefined;
-        const body = this.body(n, scope);
-        if (parent && !legacy)
-          body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
-        if (legacy && parent) body.entries.push({ key: 'scope', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
-        else if (legacy) addLegacyScope(body, legacy.parentType);
-        return body;
-      },
-    );
+    // Assigned, not spread: each spread of a conditional object made a throwaway object, for thousands of resources.
+    const source: ResourceSource = {
+      uri: this.doc.uri,
+      language: this.doc.language,
+      range: nodeRange(n),
+      headRange,
+      symbol,
+      conditional: !!condition,
+      loop: !!prop(n, 'copy'),
+      existing: prop(n, 'existing')?.value === true,
+      scopePath: ctx.path || undefined,
+      deploymentScope: ctx.deploymentScope,
+      resourceGroup: ctx.resourceGroup,
+    };
+    if (condition) source.condition = this.value(condition, scope);
+    if (this.doc.facts.compiledFromBicep) source.compiled = true;
+    if (ctx.subscription) source.subscription = ctx.subscription;
+    const resource = new ArmResource(key, type, apiVersion, source, () => {
+      // A later edit moved the tree's nodes (patchJson): this document is an old version, and its text no longer
+      // matches the tree. Only the workspace's comparison of versions can still ask; an empty body makes it re-link.
+      if (this.parsed.stale) return undefined;
+      const body = this.body(n, scope);
+      if (parent && !legacy) body.entries.push({ key: 'parent', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
+      if (legacy && parent) body.entries.push({ key: 'scope', keyRange: headRange, value: { kind: 'ref', target: parent.key, path: [], range: headRange } });
+      else if (legacy) addLegacyScope(body, legacy.parentType);
+      return body;
+    });
     if (legacy) resource.type = legacy.type;
     this.doc.resources.push(resource);
     this.metadataSuppression(n);
