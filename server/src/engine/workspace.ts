@@ -375,9 +375,14 @@ export class Workspace {
   }
 
   document(uri: string): Document | undefined {
+    if (this.unread(uri)) this.read([uri]);
+    return this.files.get(uri)?.doc;
+  }
+
+  /** Whether a file is held but has no model, or one its callers may have changed. */
+  private unread(uri: string): boolean {
     const f = this.files.get(uri);
-    if (f && (!f.doc || this.unsure.has(uri))) this.read([uri]);
-    return f?.doc;
+    return !!f && (!f.doc || this.unsure.has(uri));
   }
 
   /**
@@ -386,12 +391,8 @@ export class Workspace {
    * pure step before adapting (inputsTargeting): no adapter asks for another document.
    */
   private read(uris: Iterable<string>): void {
-    const pending = (u: string) => {
-      const f = this.files.get(u);
-      return !!f && (!f.doc || this.unsure.has(u));
-    };
     const readAgain: string[] = [];
-    for (const uri of this.calls.readingOrder(uris, pending)) {
+    for (const uri of this.calls.readingOrder(uris, (u) => this.unread(u))) {
       const f = this.files.get(uri)!;
       this.unsure.delete(uri);
       const inputs = this.inputsOf(uri);
@@ -624,8 +625,7 @@ export class Workspace {
   *prepare(config: AvdsecConfig): Generator<void, void, undefined> {
     this.recover();
     for (const uri of this.uris()) {
-      const f = this.files.get(uri);
-      if (!f || (f.doc && !this.unsure.has(uri))) continue;
+      if (!this.unread(uri)) continue;
       this.read([uri]);
       yield;
     }

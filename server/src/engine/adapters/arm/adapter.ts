@@ -324,7 +324,6 @@ class TemplateReader {
     const condition = conditionNode && !(conditionNode.type === 'boolean' && conditionNode.value === true) ? conditionNode : undefined;
     const headRange = nodeRange(typeNode ?? n);
     const legacy = legacyExtension(type);
-    // Bodies are read on first use: a large compiled template holds many resources that no rule looks at.
     // Assigned, not spread: each spread of a conditional object made a throwaway object, for thousands of resources.
     const source: ResourceSource = {
       uri: this.doc.uri,
@@ -342,7 +341,8 @@ class TemplateReader {
     if (condition) source.condition = this.value(condition, scope);
     if (this.doc.facts.compiledFromBicep) source.compiled = true;
     if (ctx.subscription) source.subscription = ctx.subscription;
-    const resource = new ArmResource(key, type, apiVersion, source, () => {
+    // Bodies are read on first use: a large compiled template holds many resources that no rule looks at.
+    const resource = new ArmResource(key, legacy?.type ?? type, apiVersion, source, () => {
       // A later edit moved the tree's nodes (patchJson): this document is an old version, and its text no longer
       // matches the tree. Only the workspace's comparison of versions can still ask; an empty body makes it re-link.
       if (this.parsed.stale) return undefined;
@@ -352,7 +352,6 @@ class TemplateReader {
       else if (legacy) addLegacyScope(body, legacy.parentType);
       return body;
     });
-    if (legacy) resource.type = legacy.type;
     this.doc.resources.push(resource);
     this.metadataSuppression(n);
     if (ctx.path === '') this.doc.symbols.push({ kind: 'resource', name: symbol, range: headRange });
@@ -587,7 +586,7 @@ class ArmResource implements Resource {
 
   constructor(
     readonly key: string,
-    public type: string,
+    readonly type: string,
     readonly apiVersion: string | undefined,
     readonly source: ResourceSource,
     /** Undefined when the tree has moved on (an old version): its body is then empty, and not kept. */

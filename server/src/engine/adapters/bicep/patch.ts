@@ -74,7 +74,8 @@ function moveTokens(program: Program, edit: TextChange, delta: number): void {
 /**
  * Every node and string segment of a tree, in flat lists: found once by walking the tree, then moved by a loop at each
  * keystroke (walking 13,000 nodes of an 88 KB file took 2 ms). Edits that patch keep the tree's shape, so the patched
- * tree has the same lists.
+ * tree has the same lists. Not visit.ts's `children`: it leaves out what is no syntax child but holds a place of its own
+ * (a call's `namespace`, a copy of its base's name), and sorts each node's children, which moving does not need.
  */
 interface Places {
   nodes: Range[];
