@@ -194,7 +194,7 @@ const bench: Bench = {
         name: `${c.label}: server debounce p50 (part of the above)`,
         value: percentile(s.debounces, 50),
         unit: 'ms',
-        note: `p95 ${percentile(s.debounces, 95).toFixed(0)} ms; 10 ms after a pause, half the last check within a burst; from avdsec/status`,
+        note: `p95 ${percentile(s.debounces, 95).toFixed(0)} ms; none after a pause (the messages read with the keystroke go first), half the last check within a burst; from avdsec/status`,
       });
       rows.push({
         name: `${c.label}: server first answer or check p50 (part of the above)`,

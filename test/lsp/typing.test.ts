@@ -101,6 +101,57 @@ describe('language server: typing', function () {
     assert.equal(server.stderr, '');
   });
 
+  it('checks a keystroke after a pause without a timer, and a burst of edits ends with the findings of its last text', async () => {
+    const dir = tempTree({ 'azuredeploy.json': TEMPLATE });
+    const uri = pathToFileURL(path.join(dir, 'azuredeploy.json')).href;
+    server = new ServerProcess();
+    await server.initialize(pathToFileURL(dir).href, { workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } });
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: TEMPLATE } });
+    await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'rdp-clipboard-redirection'));
+    await settled();
+
+    let doc = TextDocument.create(uri, 'json', 1, TEMPLATE);
+    const type = (after: string, text: string) => {
+      const at = doc.positionAt(doc.getText().indexOf(after) + after.length);
+      const change = { range: { start: at, end: at }, text };
+      doc = TextDocument.update(doc, [change], doc.version + 1);
+      return server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+    };
+
+    // After a pause: checked as soon as the messages read with the keystroke are handled.
+    await type('"customRdpProperty": "', 'redirectclipboard:i:0;');
+    await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'rdp-clipboard-redirection'));
+    assert.equal((await status()).debounceMs, 0);
+    await settled();
+
+    // A burst, sent without waiting: each edit may stop the check of the one before; the last text is what is shown.
+    await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'rdp-drive-redirection'));
+    const sent: Promise<void>[] = [];
+    let typed = 'redirectclipboard:i:0;';
+    for (const ch of 'drivestoredirect:s:;') {
+      sent.push(type(typed, ch));
+      typed += ch;
+    }
+    await Promise.all(sent);
+    await settled();
+    const published = await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'rdp-drive-redirection'));
+    assert.ok(doc.getText().includes('"redirectclipboard:i:0;drivestoredirect:s:;'));
+    const ws = new Workspace(await grammars());
+    try {
+      ws.set(uri, doc.getText());
+      const fresh = ws.findings(uri, emptyConfig()).map((f) => ({
+        code: f.ruleId,
+        severity: { error: 1, warning: 2, info: 3, hint: 4 }[f.level],
+        range: { start: doc.positionAt(f.range.start), end: doc.positionAt(f.range.end) },
+        message: f.message,
+      }));
+      assert.deepEqual(seen(published), seen(fresh as Diagnostic[]));
+    } finally {
+      ws.dispose();
+    }
+    assert.equal(server.stderr, '');
+  });
+
   it('turning single sign-on on in a pool reaches the Conditional Access policy of another file once typing pauses', async () => {
     const policy = fs
       .readFileSync(path.join(FIXTURES, 'rules', 'conditional-access-misses-sso-apps', 'tf-azuread-avd-only', 'conditional_access.tf'), 'utf8')

@@ -31,18 +31,18 @@ import { type ServerStatus, STATUS_REQUEST } from '../protocol/status';
 import { GRAPH_REQUEST, type GraphResult } from '../protocol/graph';
 import { graphResult } from './graph';
 import { isConfigUri, ServerWorkspace } from './workspace';
-import { letMessagesIn } from './yielding';
+import { letMessagesIn, type Pending, runLater } from './yielding';
 
 /** Delay before a check after a file is opened, closed or changed on disk (typing has its own debounce, below). */
 const DEBOUNCE_MS = 200;
 /**
  * The typing debounce. A keystroke after a pause (nothing pending or running, and the last keystroke longer ago than a
- * check costs) is checked at once, after MIN_DEBOUNCE_MS: the user typed and waits, and the few milliseconds only let
- * the edits an editor sends together (a paste and its formatting) arrive first. Within a burst each keystroke waits
+ * check costs) is checked at once: the user typed and waits. It waits only for the messages already read with it (the
+ * edits an editor sends together) to be handled first (runLater with 0). Within a burst each keystroke waits
  * half of what the last check cost (at most MAX_DEBOUNCE_MS), so the burst is checked once; a check a newer keystroke
  * makes useless stops at its next boundary anyway.
  */
-const MIN_DEBOUNCE_MS = 2;
+const MIN_DEBOUNCE_MS = 0;
 const MAX_DEBOUNCE_MS = 500;
 /** How long a check runs before it lets waiting messages (edits, hovers) in. */
 const YIELD_MS = 15;
@@ -69,7 +69,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   /** A digest of each document's diagnostics as last published (10,000 documents' lists weigh 70 MB as text). */
   const published = new Map<string, string>();
   const publishedConfigs = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Pending | undefined;
   /** The full check after a first answer, when typing pauses. */
   let settleTimer: NodeJS.Timeout | undefined;
   /** Documents typed in since the last full check: their first answer may come from Workspace.quickFindings. */
@@ -368,10 +368,10 @@ export function startServer(connection: Connection, grammarsDir: string): void {
       // That check may have run already, while this one waited (for settings the client was slow to give): then nothing
       // else would pick the rest up. Without a new generation, so that a check running now is not stopped.
       if (!timer)
-        timer = setTimeout(() => {
+        timer = runLater(0, () => {
           timer = undefined;
           publish().catch((e) => connection.console.error(`[avdsec] ${(e as Error).stack ?? e}`));
-        }, 0);
+        });
     } else {
       checks++;
       // Every document is checked: the facts of this version are there for the next edit to carry over.
@@ -460,13 +460,13 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     generation++;
     if (uri) changed.add(uri);
     else everything = true;
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     if (settleTimer) clearTimeout(settleTimer);
     settleTimer = undefined;
-    timer = setTimeout(() => {
+    timer = runLater(delay, () => {
       timer = undefined;
       publish().catch((e) => connection.console.error(`[avdsec] ${(e as Error).stack ?? e}`));
-    }, delay);
+    });
   }
 
   connection.onDidOpenTextDocument(async (p) => {
