@@ -56,39 +56,12 @@ describe('language server: typing', function () {
     }
   }
 
-  it('answers a keystroke in a host pool at once, and the full check when typing pauses equals a fresh check', async () => {
-    const dir = tempTree({ 'azuredeploy.json': TEMPLATE });
-    const uri = pathToFileURL(path.join(dir, 'azuredeploy.json')).href;
-    server = new ServerProcess();
-    await server.initialize(pathToFileURL(dir).href, { workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } });
-    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: TEMPLATE } });
-    await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'rdp-clipboard-redirection'));
-    const before = await settled();
-
-    let doc = TextDocument.create(uri, 'json', 1, TEMPLATE);
-    const paste = async (after: string, text: string) => {
-      const at = doc.positionAt(doc.getText().indexOf(after) + after.length);
-      const change = { range: { start: at, end: at }, text };
-      doc = TextDocument.update(doc, [change], doc.version + 1);
-      await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
-    };
-
-    // The host pool's RDP string turns the clipboard off: the pool is checked again before the rest.
-    await paste('"customRdpProperty": "', 'redirectclipboard:i:0;');
-    await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'rdp-clipboard-redirection'));
-    assert.ok((await status()).firstAnswers > before.firstAnswers, 'a first answer was published');
-
-    // A token written into the pool: a rule about the whole deployment judges it, in the full check after the pause.
-    await paste('"token": "', JWT);
-    const after = await settled();
-    assert.ok(after.checks > before.checks, 'a full check ran');
-    const published = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'registration-token-hardcoded'));
-
-    // The judge: a fresh workspace of the same text.
+  /** The judge: the diagnostics published equal the findings of a fresh workspace of the document's text. */
+  async function assertFresh(published: Diagnostic[], doc: TextDocument): Promise<void> {
     const ws = new Workspace(await grammars());
     try {
-      ws.set(uri, doc.getText());
-      const fresh = ws.findings(uri, emptyConfig()).map((f) => ({
+      ws.set(doc.uri, doc.getText());
+      const fresh = ws.findings(doc.uri, emptyConfig()).map((f) => ({
         code: f.ruleId,
         severity: { error: 1, warning: 2, info: 3, hint: 4 }[f.level],
         range: { start: doc.positionAt(f.range.start), end: doc.positionAt(f.range.end) },
@@ -98,28 +71,62 @@ describe('language server: typing', function () {
     } finally {
       ws.dispose();
     }
-    assert.equal(server.stderr, '');
-  });
+  }
 
-  it('checks a keystroke after a pause without a timer, and a burst of edits ends with the findings of its last text', async () => {
+  /** Opens TEMPLATE in a server of its own folder, once its first diagnostics are published. */
+  async function openTemplate(): Promise<string> {
     const dir = tempTree({ 'azuredeploy.json': TEMPLATE });
     const uri = pathToFileURL(path.join(dir, 'azuredeploy.json')).href;
     server = new ServerProcess();
     await server.initialize(pathToFileURL(dir).href, { workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } });
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text: TEMPLATE } });
     await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'rdp-clipboard-redirection'));
-    await settled();
+    return uri;
+  }
 
+  /** A document that sends each insertion to the server as an edit (the promise: once it is written). */
+  function typist(uri: string) {
     let doc = TextDocument.create(uri, 'json', 1, TEMPLATE);
-    const type = (after: string, text: string) => {
-      const at = doc.positionAt(doc.getText().indexOf(after) + after.length);
-      const change = { range: { start: at, end: at }, text };
-      doc = TextDocument.update(doc, [change], doc.version + 1);
-      return server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+    return {
+      get doc() {
+        return doc;
+      },
+      insert(after: string, text: string): Promise<void> {
+        const at = doc.positionAt(doc.getText().indexOf(after) + after.length);
+        const change = { range: { start: at, end: at }, text };
+        doc = TextDocument.update(doc, [change], doc.version + 1);
+        return server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+      },
     };
+  }
+
+  it('answers a keystroke in a host pool at once, and the full check when typing pauses equals a fresh check', async () => {
+    const uri = await openTemplate();
+    const before = await settled();
+    const editor = typist(uri);
+
+    // The host pool's RDP string turns the clipboard off: the pool is checked again before the rest.
+    await editor.insert('"customRdpProperty": "', 'redirectclipboard:i:0;');
+    await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'rdp-clipboard-redirection'));
+    assert.ok((await status()).firstAnswers > before.firstAnswers, 'a first answer was published');
+
+    // A token written into the pool: a rule about the whole deployment judges it, in the full check after the pause.
+    await editor.insert('"token": "', JWT);
+    const after = await settled();
+    assert.ok(after.checks > before.checks, 'a full check ran');
+    const published = await server.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'registration-token-hardcoded'));
+
+    await assertFresh(published, editor.doc);
+    assert.equal(server.stderr, '');
+  });
+
+  it('checks a keystroke after a pause without a timer, and a burst of edits ends with the findings of its last text', async () => {
+    const uri = await openTemplate();
+    await settled();
+    const editor = typist(uri);
 
     // After a pause: checked as soon as the messages read with the keystroke are handled.
-    await type('"customRdpProperty": "', 'redirectclipboard:i:0;');
+    await editor.insert('"customRdpProperty": "', 'redirectclipboard:i:0;');
     await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'rdp-clipboard-redirection'));
     assert.equal((await status()).debounceMs, 0);
     await settled();
@@ -129,26 +136,14 @@ describe('language server: typing', function () {
     const sent: Promise<void>[] = [];
     let typed = 'redirectclipboard:i:0;';
     for (const ch of 'drivestoredirect:s:;') {
-      sent.push(type(typed, ch));
+      sent.push(editor.insert(typed, ch));
       typed += ch;
     }
     await Promise.all(sent);
     await settled();
     const published = await server.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'rdp-drive-redirection'));
-    assert.ok(doc.getText().includes('"redirectclipboard:i:0;drivestoredirect:s:;'));
-    const ws = new Workspace(await grammars());
-    try {
-      ws.set(uri, doc.getText());
-      const fresh = ws.findings(uri, emptyConfig()).map((f) => ({
-        code: f.ruleId,
-        severity: { error: 1, warning: 2, info: 3, hint: 4 }[f.level],
-        range: { start: doc.positionAt(f.range.start), end: doc.positionAt(f.range.end) },
-        message: f.message,
-      }));
-      assert.deepEqual(seen(published), seen(fresh as Diagnostic[]));
-    } finally {
-      ws.dispose();
-    }
+    assert.ok(editor.doc.getText().includes('"redirectclipboard:i:0;drivestoredirect:s:;'));
+    await assertFresh(published, editor.doc);
     assert.equal(server.stderr, '');
   });
 
