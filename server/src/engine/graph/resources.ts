@@ -47,15 +47,24 @@ export function sameTemplate(a: Resource, b: Resource): boolean {
 
 /** The resource type in lower case, without the API version Bicep and extension types keep (`Microsoft.Graph/groups@v1.0`). */
 export function typeOf(r: Resource): string {
-  let t = lowerTypes.get(r.type);
+  let t = typeOfResource.get(r);
   if (t === undefined) {
-    t = r.type.toLowerCase().split('@')[0];
-    // Types are few (the resource types a workspace declares); a file of made-up ones must not grow the cache forever.
-    if (lowerTypes.size > 10_000) lowerTypes.clear();
-    lowerTypes.set(r.type, t);
+    t = lowerTypes.get(r.type);
+    if (t === undefined) {
+      t = r.type.toLowerCase().split('@')[0];
+      // Types are few (the resource types a workspace declares); a file of made-up ones must not grow the cache forever.
+      if (lowerTypes.size > 10_000) lowerTypes.clear();
+      lowerTypes.set(r.type, t);
+    }
+    typeOfResource.set(r, t);
   }
   return t;
 }
 
-/** typeOf's answers: it is asked for every resource by every rule and graph reader. */
+/**
+ * typeOf's answers: it is asked for every resource by every rule and graph reader. By resource first: a template's
+ * type strings are each their own copy of the text, and finding one among the types compares it character by
+ * character, where a resource is found by identity.
+ */
+const typeOfResource = new WeakMap<Resource, string>();
 const lowerTypes = new Map<string, string>();
