@@ -502,13 +502,17 @@ export class Workspace {
     // Documents whose inputs changed are read again first: the graph swaps them in with the edited ones.
     this.readEverything();
     this.swapReplaced();
-    if (!this.graphCache) {
-      this.replaced.clear();
-      this.neutralForGraph.clear();
-      this.graphCache = buildGraph(this.documents(), this.projectOf);
-    }
+    const graph = this.graphCache ?? this.installGraph(buildGraph(this.documents(), this.projectOf));
     this.graphSeq = this.seq;
-    return this.graphCache;
+    return graph;
+  }
+
+  /** A graph built anew: the documents kept for swapping into the old one are no longer needed. */
+  private installGraph(graph: AvdGraph): AvdGraph {
+    this.replaced.clear();
+    this.neutralForGraph.clear();
+    this.graphSeq = this.seq;
+    return (this.graphCache = graph);
   }
 
   /** Swaps the documents read again into the graph when their links stayed; otherwise forgets the graph. */
@@ -647,12 +651,7 @@ export class Workspace {
       let step = steps.next();
       for (; !step.done; step = steps.next()) yield;
       // Unless something changed between the steps (then graph() builds it again).
-      if (!this.graphCache && this.changes === version) {
-        this.replaced.clear();
-        this.neutralForGraph.clear();
-        this.graphCache = step.value;
-        this.graphSeq = this.seq;
-      }
+      if (!this.graphCache && this.changes === version) this.installGraph(step.value);
     }
     const graph = this.graph();
     yield;

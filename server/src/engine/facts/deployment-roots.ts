@@ -1,3 +1,4 @@
+import { pushAll, pushTo } from '../arrays';
 import type { AvdGraph } from '../graph';
 import type { Document, Location, Resource } from '../model';
 import { dirOf } from '../resolve/paths';
@@ -86,9 +87,7 @@ export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[])
   const byFolder = new Map<string, { unit: string; members: { resource: Resource; at: Location }[] }[]>();
   for (const [unit, members] of byUnit) {
     const folder = rootFolder(unit, templateDirs);
-    const list = byFolder.get(folder);
-    if (list) list.push({ unit, members });
-    else byFolder.set(folder, [{ unit, members }]);
+    pushTo(byFolder, folder, { unit, members });
   }
   // Deepest last: a folder joins the nearest folder above it that holds a root.
   const folders = [...byFolder.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
@@ -96,7 +95,7 @@ export function deploymentRoots(graph: AvdGraph, resources: readonly Resource[])
   for (const folder of folders) {
     const into = nearestAbove(folder, out) ?? folder;
     const list = out.get(into);
-    if (list) list.push(...byFolder.get(folder)!);
+    if (list) pushAll(list, byFolder.get(folder)!);
     else out.set(into, [...byFolder.get(folder)!]);
   }
   return [...out].map(([unit, units]) => {

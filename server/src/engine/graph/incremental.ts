@@ -6,7 +6,7 @@ import type { AvdGraph } from './build';
 import { poolTypeOf } from './host-pools';
 import { identityKey } from './identity';
 import { FACT_TYPES, linkPaths } from './links';
-import { resourceGroupOf, resourceName } from './resources';
+import { resourceGroupOf, resourceName, typeOf } from './resources';
 import { principalOf, type RoleAssignmentNode, type RoleCase, roleSource } from './role-assignments';
 
 /**
@@ -37,7 +37,7 @@ export function linkSignatures(graph: AvdGraph, uris: ReadonlySet<string>): Map<
   // Resources other files' findings are judged by (principals, the network path, endpoints, storage, policy assignments).
   for (const d of graph.documents) {
     const lines = out.get(d.uri);
-    if (lines) for (const r of d.resources) if (FACTS.has(r.type.split('@')[0].toLowerCase())) lines.push(`fact ${r.key} ${valueKey(r.body)}`);
+    if (lines) for (const r of d.resources) if (FACTS.has(typeOf(r))) lines.push(`fact ${r.key} ${valueKey(r.body)}`);
   }
   for (const h of graph.sessionHosts) {
     const owners = new Set([h.vm.source.uri, ...h.extensions.map((e) => e.source.uri)].filter((u) => out.has(u)));
@@ -86,7 +86,7 @@ export function ssoSignature(doc: Document): string {
   let sig = ssoSignatures.get(doc);
   if (sig === undefined) {
     sig = doc.resources
-      .filter((r) => r.type.split('@')[0].toLowerCase() === 'microsoft.desktopvirtualization/hostpools')
+      .filter((r) => typeOf(r) === 'microsoft.desktopvirtualization/hostpools')
       .map((r) => `${r.key}:${ssoState(r)}`)
       .join(',');
     ssoSignatures.set(doc, sig);

@@ -1,3 +1,4 @@
+import { pushTo } from '../arrays';
 import { dirOf } from '../resolve/paths';
 import type { Document, Resource, Value } from '../model';
 import { parseResourceId } from '../resource-id';
@@ -55,9 +56,7 @@ export class Targets {
       for (const r of this.ofType(type)) {
         // A module several deployments call names its resource by each caller's value: any of them finds it.
         for (const k of new Set(nameOptions(resourceName(r)).flatMap((n) => this.outputs.chainKeys(n)))) {
-          const list = index.get(k);
-          if (list) list.push(r);
-          else index.set(k, [r]);
+          pushTo(index, k, r);
         }
       }
       this.byTypeAndName.set(type, index);
@@ -174,18 +173,12 @@ function spreadOf(candidates: readonly Resource[]): Spread {
   if (s) return s;
   s = { byUri: new Map(), written: [], compiled: [], byFolder: new Map() };
   for (const c of candidates) {
-    push(s.byUri, c.source.uri, c);
+    pushTo(s.byUri, c.source.uri, c);
     (c.source.compiled ? s.compiled : s.written).push(c);
-    push(s.byFolder, dirOf(c.source.uri), c);
+    pushTo(s.byFolder, dirOf(c.source.uri), c);
   }
   spreads.set(candidates, s);
   return s;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 const deployedLists = new WeakMap<readonly Resource[], Resource[]>();
