@@ -71,7 +71,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
   const publishedConfigs = new Set<string>();
   let timer: Pending | undefined;
   /** The full check after a first answer, when typing pauses. */
-  let settleTimer: NodeJS.Timeout | undefined;
+  let settleTimer: Pending | undefined;
   /** Documents typed in since the last full check: their first answer may come from Workspace.quickFindings. */
   const typed = new Set<string>();
   /** What the engine said since the last full check (linksChanged, takeTouched), kept through first answers. */
@@ -272,13 +272,10 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     for (const [uri, diagnostics] of answers) send(uri, diagnostics, false);
     firstAnswers++;
     lastCost = Date.now() - started;
-    settleTimer = setTimeout(
-      () => {
-        settleTimer = undefined;
-        publish(true).catch((e) => connection.console.error(`[avdsec] ${(e as Error).stack ?? e}`));
-      },
-      Math.min(MAX_DEBOUNCE_MS, Math.max(SETTLE_MIN_MS, lastFullCost)),
-    );
+    settleTimer = runLater(Math.min(MAX_DEBOUNCE_MS, Math.max(SETTLE_MIN_MS, lastFullCost)), () => {
+      settleTimer = undefined;
+      publish(true).catch((e) => connection.console.error(`[avdsec] ${(e as Error).stack ?? e}`));
+    });
     return true;
   }
 
@@ -461,7 +458,7 @@ export function startServer(connection: Connection, grammarsDir: string): void {
     if (uri) changed.add(uri);
     else everything = true;
     timer?.cancel();
-    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer?.cancel();
     settleTimer = undefined;
     timer = runLater(delay, () => {
       timer = undefined;
