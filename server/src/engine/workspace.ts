@@ -70,9 +70,10 @@ export class Workspace {
   private readonly runCache = new Map<AvdsecConfig, Map<string, Finding[]>>();
   /**
    * The last rule results per config and focus, kept through edits (runCache is not), with the position in `log` they
-   * were computed at: the editor's first answer after an edit moves them through the edits (quickFindings).
+   * were computed at: the editor's first answer after an edit moves them through the edits (quickFindings). Weak: a
+   * config replaced (an edit of .avdsec.json) takes its results with it, and their messages hold pieces of old texts.
    */
-  private readonly lastRuns = new Map<AvdsecConfig, Map<string, { seq: number; findings: Finding[] }>>();
+  private lastRuns = new WeakMap<AvdsecConfig, Map<string, { seq: number; findings: Finding[] }>>();
   /**
    * The latest changes, in order, one entry per `seq`: an edit of a file's text (`changes`), or anything else that may
    * change findings (a file added, replaced or deleted, links changed), which no earlier result can be carried over.
@@ -282,7 +283,7 @@ export class Workspace {
     this.replaced.clear();
     this.findingsCache.clear();
     this.runCache.clear();
-    this.lastRuns.clear();
+    this.lastRuns = new WeakMap();
     this.log.length = 0;
   }
 

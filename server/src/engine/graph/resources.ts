@@ -1,5 +1,6 @@
 import { dirOf } from '../resolve/paths';
 import type { Location, Resource, Value } from '../model';
+import { ownString } from '../strings';
 import { choice, splitString } from '../values';
 import { linkValue } from './links';
 
@@ -51,10 +52,10 @@ export function typeOf(r: Resource): string {
   if (t === undefined) {
     t = lowerTypes.get(r.type);
     if (t === undefined) {
-      t = r.type.toLowerCase().split('@')[0];
+      t = ownString(r.type.toLowerCase().split('@')[0]);
       // Types are few (the resource types a workspace declares); a file of made-up ones must not grow the cache forever.
       if (lowerTypes.size > 10_000) lowerTypes.clear();
-      lowerTypes.set(r.type, t);
+      lowerTypes.set(ownString(r.type), t);
     }
     typeOfResource.set(r, t);
   }

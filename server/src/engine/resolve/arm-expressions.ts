@@ -1,4 +1,5 @@
 import type { Range, StringValue, TextSource, Value } from '../model';
+import { ownString } from '../strings';
 import { unknown } from '../values';
 import { accessIndex, accessMember, callFunction, perDeploymentCall, unknownCall } from './functions';
 
@@ -97,7 +98,7 @@ function lex(src: string): Token[] | undefined {
       lexedChars = 0;
     }
     if (src.length <= LEXED_MAX_CHARS / 4) {
-      lexed.set(src, tokens);
+      lexed.set(ownString(src), tokens);
       lexedChars += src.length;
     }
   }

@@ -6,6 +6,7 @@ import { defineRule, fix, type RuleContext } from '../rule';
 import docs from './rdp-property-invalid.md';
 import { inOnePiece, poolName, type RdpCase, rdpCases, rdpReport } from '../facts/rdp';
 import { clip, fitting } from '../message';
+import { ownString } from '../strings';
 
 const ID = 'rdp-property-invalid';
 
@@ -149,7 +150,7 @@ function suggest(name: string): RdpPropertyInfo | undefined {
   }
   const found = best.length === 1 && bestDistance <= 2 ? best[0] : undefined;
   if (suggestions.size >= 10_000) suggestions.clear();
-  suggestions.set(name, found);
+  suggestions.set(ownString(name), found);
   return found;
 }
 
