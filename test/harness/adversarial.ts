@@ -161,6 +161,36 @@ const GENERATORS: Record<string, Generator> = {
     file: 'main.tf',
     text: `variable "s" {\n  type = bool\n}\n${tfPool(`${repeatTo('var.s ? "audiomode:i:0;" : ', n)}"x"`)}`,
   }),
+  // Conditions nested in an object, each on a parameter of several allowed values (found by the fuzzer, seed 4009): each
+  // case of each condition holds the cases below it, a value shared by many, and its key spelled each one out.
+  'bicep: nested conditions on an allowed parameter': (n) => {
+    const depth = Math.max(1, Math.floor(n / 90));
+    const open = "identitySolution == 'EntraId' ? true : {\n  minimumTlsVersion: 'TLS1_2'\n  allowSharedKeyAccess: ";
+    return {
+      file: 'main.bicep',
+      text: `@allowed([\n  'ADDS'\n  'EntraKerberos'\n  'EntraId'\n])\nparam identitySolution string\n${bicepPool(`'audiomode:i:0;'`)}resource st 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: 'stprofiles'\n  location: 'westeurope'\n  kind: 'FileStorage'\n  properties: {\n    allowSharedKeyAccess: ${open.repeat(depth)}false${'\n}'.repeat(depth)}\n  }\n}\n`,
+    };
+  },
+  'arm: nested conditions on an allowed parameter': (n) => {
+    const depth = Math.max(1, Math.floor(n / 110));
+    const open = "if(equals(parameters('identitySolution'), 'EntraId'), true(), createObject('minimumTlsVersion', 'TLS1_2', 'allowSharedKeyAccess', ";
+    const storage = `{ "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-05-01", "name": "stprofiles", "location": "westeurope", "kind": "FileStorage", "properties": { "allowSharedKeyAccess": ${jsonString(`[${open.repeat(depth)}false()${'))'.repeat(depth)}]`)} } }`;
+    return {
+      file: 'azuredeploy.json',
+      text: armTemplate(
+        `${armPool(`"audiomode:i:0;"`)}, ${storage}`,
+        `\n  "parameters": { "identitySolution": { "type": "string", "allowedValues": ["ADDS", "EntraKerberos", "EntraId"] } },`,
+      ),
+    };
+  },
+  'terraform: nested conditions on an allowed variable': (n) => {
+    const depth = Math.max(1, Math.floor(n / 90));
+    const open = 'var.identity == "EntraId" ? true : {\n  min_tls_version = "TLS1_2"\n  shared_access_key_enabled = ';
+    return {
+      file: 'main.tf',
+      text: `variable "identity" {\n  type = string\n  validation {\n    condition     = contains(["ADDS", "EntraKerberos", "EntraId"], var.identity)\n    error_message = "unknown"\n  }\n}\n${tfPool(`"audiomode:i:0;"`)}resource "azurerm_storage_account" "st" {\n  name                     = "stprofiles"\n  resource_group_name      = "rg-avd"\n  location                 = "westeurope"\n  account_kind             = "FileStorage"\n  account_tier             = "Premium"\n  account_replication_type = "LRS"\n  shared_access_key_enabled = ${open.repeat(depth)}false${'\n}'.repeat(depth)}\n}\n`,
+    };
+  },
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),
   'arm: deep arrays': (n) => ({

@@ -1,6 +1,6 @@
 import type { Document, Resource, Value } from '../model';
 import { findRdp, parseRdpString } from '../rdp';
-import { valueKey } from '../resolve/functions';
+import { TOO_LONG_KEY, valueKey } from '../resolve/functions';
 import { cases, get } from '../values';
 import type { AvdGraph } from './build';
 import { poolTypeOf } from './host-pools';
@@ -37,7 +37,7 @@ export function linkSignatures(graph: AvdGraph, uris: ReadonlySet<string>): Map<
   // Resources other files' findings are judged by (principals, the network path, endpoints, storage, policy assignments).
   for (const d of graph.documents) {
     const lines = out.get(d.uri);
-    if (lines) for (const r of d.resources) if (FACTS.has(typeOf(r))) lines.push(`fact ${r.key} ${valueKey(r.body)}`);
+    if (lines) for (const r of d.resources) if (FACTS.has(typeOf(r))) lines.push(`fact ${r.key} ${signatureKey(r.body)}`);
   }
   for (const h of graph.sessionHosts) {
     const owners = new Set([h.vm.source.uri, ...h.extensions.map((e) => e.source.uri)].filter((u) => out.has(u)));
@@ -63,7 +63,7 @@ export function linkSignatures(graph: AvdGraph, uris: ReadonlySet<string>): Map<
   for (const g of graph.appGroups) add(g.resource.source.uri, `ag ${g.resource.key} ${g.hostPool?.resource.key}`);
   for (const a of graph.applications) add(a.resource.source.uri, `app ${a.resource.key} ${a.appGroup?.resource.key}`);
   for (const w of graph.workspaces) add(w.resource.source.uri, `ws ${w.resource.key} ${w.appGroups.map((g) => g.resource.key).join(',')}`);
-  for (const p of graph.caPolicies) if (out.has(p.source.uri)) add(p.source.uri, `ca ${p.key} ${valueKey(p.body)}`);
+  for (const p of graph.caPolicies) if (out.has(p.source.uri)) add(p.source.uri, `ca ${p.key} ${signatureKey(p.body)}`);
   for (const d of graph.documents)
     if (out.has(d.uri))
       add(
@@ -130,7 +130,7 @@ export function linkFacts(doc: Document): string {
 
 function computeLinkFacts(doc: Document): string {
   const out: string[] = [doc.uri, (doc.facts.providers ?? []).join(',')];
-  const k = (v: Value | undefined) => (v ? valueKey(v) : '-');
+  const k = (v: Value | undefined) => (v ? signatureKey(v) : '-');
   for (const r of doc.resources) {
     const t = r.type.toLowerCase();
     out.push(`${r.key} ${t} ${!!r.source.existing} ${r.source.deploymentScope} ${k(r.source.resourceGroup)}`);
@@ -238,4 +238,19 @@ function lazyRoles(ra: RoleAssignmentNode, r: Resource): void {
     get: () => (principal ??= { value: principalOf(r) }).value,
     set: (v: Value | undefined) => void (principal = { value: v }),
   });
+}
+
+const ownKeys = new WeakMap<Value, string>();
+let ownKeyCount = 0;
+
+/**
+ * A value's key in a signature. A value whose key is too long to build gets one of its own, so a new version of it
+ * never looks unchanged: its links are made again.
+ */
+function signatureKey(v: Value): string {
+  const k = valueKey(v);
+  if (k !== TOO_LONG_KEY) return k;
+  let own = ownKeys.get(v);
+  if (own === undefined) ownKeys.set(v, (own = `#${++ownKeyCount}`));
+  return own;
 }

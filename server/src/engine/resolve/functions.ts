@@ -8,26 +8,81 @@ import { choice, concatParts, concatStrings, entry, isKnown, knownBoolean, known
  * two places computing the same thing (the same `resourceGroup().id`, the same `guid(...)`) can be seen as equal.
  */
 
-/** A stable text for a value, used to key unknowns built from it. */
+/**
+ * The longest key valueKey writes out. Values share parts (a variable read twice, the cases of nested conditions), and
+ * a key spells each part out again wherever it is read: keys of nested values grow exponentially with their depth.
+ */
+const MAX_KEY_LENGTH = 1 << 16;
+
+/** What valueKey gives for a value whose key would be longer than MAX_KEY_LENGTH: with a `?`, it equals nothing. */
+export const TOO_LONG_KEY = '?(too long)';
+
+/** A stable text for a value, used to key unknowns built from it; TOO_LONG_KEY when it would be too long to build. */
 export function valueKey(v: Value): string {
+  const w: KeyWriter = { parts: [], length: 0 };
+  return writeKey(v, w) ? w.parts.join('') : TOO_LONG_KEY;
+}
+
+/** Whether two values have the same key, which a key too long to build is not. */
+export function sameKey(a: Value, b: Value): boolean {
+  const k = valueKey(a);
+  return k !== TOO_LONG_KEY && k === valueKey(b);
+}
+
+interface KeyWriter {
+  parts: string[];
+  length: number;
+}
+
+/** Appends `text`; false once the key is over MAX_KEY_LENGTH. */
+function put(w: KeyWriter, text: string): boolean {
+  w.parts.push(text);
+  w.length += text.length;
+  return w.length <= MAX_KEY_LENGTH;
+}
+
+/** Writes `v`'s key; false as soon as it is over MAX_KEY_LENGTH (then the rest is not read). */
+function writeKey(v: Value, w: KeyWriter): boolean {
   switch (v.kind) {
     case 'string':
-      return v.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : `{${valueKey(p.value)}}`)).join('+');
+      for (let i = 0; i < v.parts.length; i++) {
+        const p = v.parts[i];
+        if (i > 0 && !put(w, '+')) return false;
+        if (p.kind === 'text') {
+          if (p.text.length > MAX_KEY_LENGTH || !put(w, JSON.stringify(p.text))) return false;
+        } else if (!put(w, '{') || !writeKey(p.value, w) || !put(w, '}')) return false;
+      }
+      return true;
     case 'number':
     case 'boolean':
-      return String(v.value);
+      return put(w, String(v.value));
     case 'null':
-      return 'null';
+      return put(w, 'null');
     case 'unknown':
-      return v.key ?? '?';
+      return put(w, v.key ?? '?');
     case 'ref':
-      return `ref(${v.target ?? (v.targetId ? valueKey(v.targetId) : '?')}).${v.path.join('.')}`;
+      if (!put(w, 'ref(')) return false;
+      if (v.target !== undefined) {
+        if (!put(w, v.target)) return false;
+      } else if (v.targetId) {
+        if (!writeKey(v.targetId, w)) return false;
+      } else if (!put(w, '?')) return false;
+      return put(w, `).${v.path.join('.')}`);
     case 'choice':
-      return `choice(${v.options.map((o) => valueKey(o.value)).join('|')})`;
+      if (!put(w, 'choice(')) return false;
+      for (let i = 0; i < v.options.length; i++) if ((i > 0 && !put(w, '|')) || !writeKey(v.options[i].value, w)) return false;
+      return put(w, ')');
     case 'object':
-      return `{${v.entries.map((e) => `${e.key}:${valueKey(e.value)}`).join(',')}${v.open ? ',…' : ''}}`;
+      if (!put(w, '{')) return false;
+      for (let i = 0; i < v.entries.length; i++) {
+        const e = v.entries[i];
+        if ((i > 0 && !put(w, ',')) || !put(w, `${e.key}:`) || !writeKey(e.value, w)) return false;
+      }
+      return put(w, v.open ? ',…}' : '}');
     case 'array':
-      return `[${v.items.map(valueKey).join(',')}${v.open ? ',…' : ''}]`;
+      if (!put(w, '[')) return false;
+      for (let i = 0; i < v.items.length; i++) if ((i > 0 && !put(w, ',')) || !writeKey(v.items[i], w)) return false;
+      return put(w, v.open ? ',…]' : ']');
   }
 }
 
@@ -121,7 +176,7 @@ export function overCases(v: Value, f: (c: Value) => Value, range: Range): Value
   collect(out);
   const first = all[0];
   const scalar = (c: Value) => c.kind === 'boolean' || c.kind === 'number' || c.kind === 'null' || knownString(c) !== undefined;
-  if (first && all.every(scalar) && all.every((c) => valueKey(c) === valueKey(first))) return { ...first, range } as Value;
+  if (first && all.every(scalar) && all.every((c) => sameKey(c, first))) return { ...first, range } as Value;
   return out;
 }
 
@@ -330,7 +385,8 @@ function equalsKnown(a: Value, b: Value): boolean | undefined {
   const sb = knownString(b);
   if (sa !== undefined && sb !== undefined) return sa.toLowerCase() === sb.toLowerCase();
   if ((a.kind === 'number' || a.kind === 'boolean') && a.kind === b.kind) return a.value === b.value;
-  return valueKey(a) === valueKey(b);
+  const k = valueKey(a);
+  return k === TOO_LONG_KEY ? undefined : k === valueKey(b);
 }
 
 export type FunctionImpl = (args: Value[], range: Range) => Value;
