@@ -64,6 +64,9 @@ const RDP_VALUES: Record<string, (size: number) => string> = {
 const bicepString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const jsonString = (s: string) => JSON.stringify(s);
 
+/** How many times the doubled-string inputs double their string. */
+const DOUBLINGS = 60;
+
 const GENERATORS: Record<string, Generator> = {
   // Suppression comments: many, with long runs of whitespace and separators between the rule ids.
   'bicep: 10,000 suppressions': (n) => ({
@@ -190,6 +193,25 @@ const GENERATORS: Record<string, Generator> = {
       file: 'main.tf',
       text: `variable "identity" {\n  type = string\n  validation {\n    condition     = contains(["ADDS", "EntraKerberos", "EntraId"], var.identity)\n    error_message = "unknown"\n  }\n}\n${tfPool(`"audiomode:i:0;"`)}resource "azurerm_storage_account" "st" {\n  name                     = "stprofiles"\n  resource_group_name      = "rg-avd"\n  location                 = "westeurope"\n  account_kind             = "FileStorage"\n  account_tier             = "Premium"\n  account_replication_type = "LRS"\n  shared_access_key_enabled = ${open.repeat(depth)}false${'\n}'.repeat(depth)}\n}\n`,
     };
+  },
+  // A string that each variable doubles: 60 lines ask for 2^60 characters (the rest of the input is padding).
+  'bicep: a string doubled by each variable': (n) => {
+    const vars = Array.from({ length: DOUBLINGS }, (_, i) => `var s${i + 1} = '\${s${i}}\${s${i}}'`).join('\n');
+    const text = `var s0 = 'ab'\n${vars}\n${bicepPool(`'audiomode:i:0;\${s${DOUBLINGS}}'`)}`;
+    return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
+  },
+  'arm: a string doubled by each variable': (n) => {
+    const vars = Array.from({ length: DOUBLINGS }, (_, i) => `"s${i + 1}": "[concat(variables('s${i}'), variables('s${i}'))]"`).join(',\n    ');
+    const text = armTemplate(
+      armPool(jsonString(`[concat('audiomode:i:0;', variables('s${DOUBLINGS}'))]`)),
+      `\n  "variables": {\n    "s0": "ab",\n    ${vars}\n  },`,
+    );
+    return { file: 'azuredeploy.json', text: text + repeatTo(' ', n - text.length) };
+  },
+  'terraform: a string doubled by each local': (n) => {
+    const locals = Array.from({ length: DOUBLINGS }, (_, i) => `  s${i + 1} = "\${local.s${i}}\${local.s${i}}"`).join('\n');
+    const text = `locals {\n  s0 = "ab"\n${locals}\n}\n${tfPool(`"audiomode:i:0;\${local.s${DOUBLINGS}}"`)}`;
+    return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
   },
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),

@@ -180,13 +180,28 @@ export function choice(options: { value: Value; when: string }[], range: Range):
   return { kind: 'choice', options, range };
 }
 
-/** Joins string parts, merging adjacent text parts that are contiguous in the same source. */
-export function concatParts(parts: StringPart[]): StringPart[] {
+/**
+ * The most parts and characters a string built from others may hold. A variable that joins another with itself
+ * doubles them, so a few lines can ask for gigabytes; Azure takes no deployment of more than 4 MB anyway.
+ */
+const MAX_STRING_PARTS = 1 << 14;
+const MAX_STRING_CHARS = 1 << 20;
+
+/**
+ * The parts of a string built from `parts` (empty texts left out), placed at `range`. A string over
+ * MAX_STRING_PARTS or MAX_STRING_CHARS is one unknown part.
+ */
+export function concatParts(parts: StringPart[], range: Range): StringPart[] {
   const out: StringPart[] = [];
+  let chars = 0;
   for (const p of parts) {
-    if (p.kind === 'text' && p.text === '' && !p.source) continue;
+    if (p.kind === 'text') {
+      if (p.text === '' && !p.source) continue;
+      chars += p.text.length;
+    }
     out.push(p);
   }
+  if (out.length > MAX_STRING_PARTS || chars > MAX_STRING_CHARS) return [{ kind: 'hole', value: unknown(range, 'a string too long to read'), range }];
   return out;
 }
 
@@ -197,7 +212,7 @@ export function concatStrings(values: Value[], range: Range): Value {
     else if (v.kind === 'number' || v.kind === 'boolean') parts.push({ kind: 'text', text: String(v.value) });
     else parts.push({ kind: 'hole', value: v, range: v.range });
   }
-  return { kind: 'string', parts: concatParts(parts), range };
+  return { kind: 'string', parts: concatParts(parts, range), range };
 }
 
 /** Re-anchors a resolved value at the place that uses it, keeping where it was declared as `origin`. */

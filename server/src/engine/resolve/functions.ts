@@ -307,7 +307,7 @@ function format(args: Value[], range: Range): Value {
     i++;
   }
   literal(fmt.length);
-  return { kind: 'string', parts: concatParts(parts), range };
+  return { kind: 'string', parts: concatParts(parts, range), range };
 }
 
 /** `concat` works on strings or on arrays. */

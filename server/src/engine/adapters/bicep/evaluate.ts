@@ -158,7 +158,7 @@ export class BicepEvaluator {
       else if (v.kind === 'number' || v.kind === 'boolean') parts.push({ kind: 'text', text: String(v.value) });
       else parts.push({ kind: 'hole', value: v, range: rangeOf(x) });
     });
-    return { kind: 'string', parts: concatParts(parts), range };
+    return { kind: 'string', parts: concatParts(parts, range), range };
   }
 
   private segment(seg: StringSegment): StringPart {

@@ -233,7 +233,7 @@ export class TfEvaluator {
       parts.push(this.interpolation(c));
     }
     literal(pos, to);
-    return { kind: 'string', parts: concatParts(inline(parts)), range };
+    return { kind: 'string', parts: concatParts(inline(parts), range), range };
   }
 
   private interpolation(c: Node): StringPart {
@@ -299,7 +299,7 @@ export class TfEvaluator {
       parts.push(this.interpolation(h));
     }
     literal(pos, to);
-    return { kind: 'string', parts: concatParts(inline(parts)), range };
+    return { kind: 'string', parts: concatParts(inline(parts), range), range };
   }
 
   private object(n: Node, range: Range): Value {
