@@ -213,6 +213,30 @@ const GENERATORS: Record<string, Generator> = {
     const text = `locals {\n  s0 = "ab"\n${locals}\n}\n${tfPool(`"audiomode:i:0;\${local.s${DOUBLINGS}}"`)}`;
     return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
   },
+  // An array that each variable doubles (V8 aborted the process at 2^27 items: no exception to catch).
+  'bicep: an array doubled by each variable (concat)': (n) => {
+    const vars = Array.from({ length: DOUBLINGS }, (_, i) => `var a${i + 1} = concat(a${i}, a${i})`).join('\n');
+    const text = `var a0 = ['audiomode:i:0;']\n${vars}\n${bicepPool(`join(a${DOUBLINGS}, '')`)}`;
+    return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
+  },
+  'bicep: an array doubled by each variable (spread)': (n) => {
+    const vars = Array.from({ length: DOUBLINGS }, (_, i) => `var a${i + 1} = [...a${i}, ...a${i}]`).join('\n');
+    const text = `var a0 = ['audiomode:i:0;']\n${vars}\n${bicepPool(`join(a${DOUBLINGS}, '')`)}`;
+    return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
+  },
+  'arm: an array doubled by each variable': (n) => {
+    const vars = Array.from({ length: DOUBLINGS }, (_, i) => `"a${i + 1}": "[concat(variables('a${i}'), variables('a${i}'))]"`).join(',\n    ');
+    const text = armTemplate(
+      armPool(jsonString(`[join(variables('a${DOUBLINGS}'), '')]`)),
+      `\n  "variables": {\n    "a0": ["audiomode:i:0;"],\n    ${vars}\n  },`,
+    );
+    return { file: 'azuredeploy.json', text: text + repeatTo(' ', n - text.length) };
+  },
+  'terraform: a list doubled by each local': (n) => {
+    const locals = Array.from({ length: DOUBLINGS }, (_, i) => `  a${i + 1} = concat(local.a${i}, local.a${i})`).join('\n');
+    const text = `locals {\n  a0 = ["audiomode:i:0;"]\n${locals}\n}\n${tfPool(`join("", local.a${DOUBLINGS})`)}`;
+    return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
+  },
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),
   'arm: deep arrays': (n) => ({

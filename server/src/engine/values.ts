@@ -180,6 +180,14 @@ export function choice(options: { value: Value; when: string }[], range: Range):
   return { kind: 'choice', options, range };
 }
 
+/** The most items an array built from others may hold: an array concatenated with itself doubles. */
+export const MAX_ARRAY_ITEMS = 1 << 16;
+
+/** What an array built from others is when it would hold more than MAX_ARRAY_ITEMS: one whose items are not known. */
+export function tooManyItems(range: Range): ArrayValue {
+  return { kind: 'array', items: [], open: true, range };
+}
+
 /**
  * The most parts and characters a string built from others may hold. A variable that joins another with itself
  * doubles them, so a few lines can ask for gigabytes; Azure takes no deployment of more than 4 MB anyway.

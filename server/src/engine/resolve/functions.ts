@@ -1,6 +1,6 @@
 import { pushAll } from '../arrays';
 import type { ArrayValue, ObjectEntry, Range, StringPart, StringValue, Value } from '../model';
-import { choice, concatParts, concatStrings, entry, isKnown, knownBoolean, knownEquals, knownString, unknown } from '../values';
+import { choice, concatParts, concatStrings, entry, isKnown, knownBoolean, knownEquals, knownString, MAX_ARRAY_ITEMS, tooManyItems, unknown } from '../values';
 
 /**
  * The function library Bicep and ARM template expressions share (Bicep compiles to these ARM functions).
@@ -318,6 +318,7 @@ function concat(args: Value[], range: Range): Value {
     for (const a of args as ArrayValue[]) {
       pushAll(items, a.items);
       open ||= !!a.open;
+      if (items.length > MAX_ARRAY_ITEMS) return tooManyItems(range);
     }
     return { kind: 'array', items, range, open };
   }

@@ -11,7 +11,7 @@ import {
   perDeploymentCall,
   unknownCall,
 } from '../../resolve/functions';
-import { concatParts, conditionText, knownBoolean, knownString, LazyEntry, unknown } from '../../values';
+import { concatParts, conditionText, knownBoolean, knownString, LazyEntry, MAX_ARRAY_ITEMS, tooManyItems, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
@@ -178,6 +178,7 @@ export class BicepEvaluator {
           open ||= !!v.open;
         } else open = true;
       } else out.push(v);
+      if (out.length > MAX_ARRAY_ITEMS) return tooManyItems(range);
     }
     return open ? { kind: 'array', items: out, range, open } : { kind: 'array', items: out, range };
   }

@@ -1,6 +1,6 @@
 import type { Range, StringPart, Value } from '../../model';
 import { callFunction, timeCall, unknownCall } from '../../resolve/functions';
-import { concatStrings, entry, isKnown, knownString, unknown } from '../../values';
+import { concatStrings, entry, isKnown, knownString, MAX_ARRAY_ITEMS, tooManyItems, unknown } from '../../values';
 
 /**
  * Terraform's built-in functions that decide AVD settings in practice. Where Terraform's function has the same
@@ -32,6 +32,7 @@ const TF: Record<string, Impl> = {
   concat: (a, r) => {
     if (a.every((x) => x.kind === 'array')) {
       const items = a.flatMap((x) => (x.kind === 'array' ? x.items : []));
+      if (items.length > MAX_ARRAY_ITEMS) return tooManyItems(r);
       return { kind: 'array', items, range: r, open: a.some((x) => x.kind === 'array' && x.open) || undefined };
     }
     return unknownCall('concat', a, r);
