@@ -237,6 +237,17 @@ const GENERATORS: Record<string, Generator> = {
     const text = `locals {\n  a0 = ["audiomode:i:0;"]\n${locals}\n}\n${tfPool(`join("", local.a${DOUBLINGS})`)}`;
     return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
   },
+  // Loops inside loops over lists of 8,192 items, and a function over such a list in each turn: 67 million turns.
+  'bicep: nested loops over long lists': (n) => {
+    const vars = Array.from({ length: 13 }, (_, i) => `var a${i + 1} = concat(a${i}, a${i})`).join('\n');
+    const text = `var a0 = ['x']\n${vars}\nvar p = [for x in a13: [for y in a13: '\${x}\${y}']]\nvar q = [for x in a13: join(a13, ',')]\n${bicepPool(`'audiomode:i:\${length(p)};\${q[0]}'`)}`;
+    return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
+  },
+  'terraform: nested loops over long lists': (n) => {
+    const locals = Array.from({ length: 13 }, (_, i) => `  a${i + 1} = concat(local.a${i}, local.a${i})`).join('\n');
+    const text = `locals {\n  a0 = ["x"]\n${locals}\n  p = [for x in local.a13 : [for y in local.a13 : "\${x}\${y}"]]\n  q = [for x in local.a13 : join(",", local.a13)]\n}\n${tfPool(`"audiomode:i:\${length(local.p)};\${local.q[0]}"`)}`;
+    return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
+  },
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),
   'arm: deep arrays': (n) => ({

@@ -180,6 +180,27 @@ export function choice(options: { value: Value; when: string }[], range: Range):
   return { kind: 'choice', options, range };
 }
 
+/**
+ * The loop iterations one expression may run, with the loops nested in it and the functions they call over lists: a
+ * loop shares what is left among its items, and a function reads a list only when the list fits in it. Loops over long
+ * lists inside each other would otherwise multiply.
+ */
+export const MAX_ITERATIONS = 1 << 14;
+
+/** What reading `v` whole costs of that budget: its items, entries or parts. */
+export function sizeOf(v: Value): number {
+  switch (v.kind) {
+    case 'array':
+      return v.items.length;
+    case 'object':
+      return v.entries.length;
+    case 'string':
+      return v.parts.length;
+    default:
+      return 1;
+  }
+}
+
 /** The most items an array built from others may hold: an array concatenated with itself doubles. */
 export const MAX_ARRAY_ITEMS = 1 << 16;
 

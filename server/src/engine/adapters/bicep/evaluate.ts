@@ -11,7 +11,7 @@ import {
   perDeploymentCall,
   unknownCall,
 } from '../../resolve/functions';
-import { concatParts, conditionText, knownBoolean, knownString, LazyEntry, MAX_ARRAY_ITEMS, tooManyItems, unknown } from '../../values';
+import { concatParts, conditionText, knownBoolean, knownString, LazyEntry, MAX_ARRAY_ITEMS, MAX_ITERATIONS, sizeOf, tooManyItems, unknown } from '../../values';
 import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
@@ -47,6 +47,8 @@ export class BicepEvaluator {
   constructor(
     private readonly scope: BicepScope,
     private readonly locals: Map<string, Value> = new Map(),
+    /** The loop iterations left to this evaluator (MAX_ITERATIONS). */
+    private readonly iterations = MAX_ITERATIONS,
   ) {}
 
   evaluate(e: Expression | SpreadExpression): Value {
@@ -218,6 +220,8 @@ export class BicepEvaluator {
       return unknown(range, `${name}(…)`);
     }
     const args = e.args.map((a) => this.evaluate(a));
+    // Without a key: building one reads the whole list too.
+    if (args.some((a) => sizeOf(a) > this.iterations)) return unknown(range, `${name}(…)`);
     const lower = name.toLowerCase();
     if (CONTEXT_FUNCTIONS.has(lower)) {
       if (args.length === 0) return unknown(range, `${name}()`, `${lower}()`);
@@ -247,15 +251,17 @@ export class BicepEvaluator {
 
   private forExpression(e: Extract<Expression, { kind: 'for' }>, range: Range): Value {
     const coll = this.evaluate(e.iterable);
+    if (coll.kind !== 'array' || coll.open) return { kind: 'array', items: [], open: true, range };
+    if (coll.items.length > this.iterations) return tooManyItems(range);
     const pairs: [Value, Value][] = [];
-    if (coll.kind === 'array' && !coll.open) coll.items.forEach((v, i) => pairs.push([v, { kind: 'number', value: i, range: v.range }]));
-    else return { kind: 'array', items: [], open: true, range };
+    coll.items.forEach((v, i) => pairs.push([v, { kind: 'number', value: i, range: v.range }]));
+    const each = Math.floor(this.iterations / Math.max(1, pairs.length));
     const items: Value[] = [];
     for (const [item, index] of pairs) {
       const locals = new Map(this.locals);
       if (e.item.name) locals.set(e.item.name, item);
       if (e.index?.name) locals.set(e.index.name, index);
-      const child = new BicepEvaluator(this.scope, locals);
+      const child = new BicepEvaluator(this.scope, locals, each);
       let body: Expression = e.body;
       if (body.kind === 'if') {
         const keep = knownBoolean(child.evaluate(body.condition));

@@ -3,7 +3,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { ObjectEntry, Range, StringPart, Value } from '../../model';
 import { accessIndex, accessMember, binaryOperation, conditional, not } from '../../resolve/functions';
 import { dirOf } from '../../resolve/paths';
-import { choice, concatParts, conditionText, knownBoolean, knownString, str, unknown } from '../../values';
+import { choice, concatParts, conditionText, knownBoolean, knownString, MAX_ITERATIONS, sizeOf, str, tooManyItems, unknown } from '../../values';
 import { decodeQuoted, namedChildren, nodeRange } from './hcl';
 import { callTfFunction } from './functions';
 
@@ -17,6 +17,8 @@ export interface TfScope {
   address(kind: 'resource' | 'data', type: string, name: string, path: string[], range: Range): Value;
   /** Iteration variables of enclosing for-expressions. */
   locals?: Map<string, Value>;
+  /** The loop iterations left to expressions of this scope (MAX_ITERATIONS when not said). */
+  iterations?: number;
   /** What the block's `count` or `for_each` iterates: `count.index` and `each.*` are its current instance. */
   iterating?: Iterating;
 }
@@ -333,11 +335,14 @@ export class TfEvaluator {
       .map((c) => c.text);
     const collNode = namedChildren(intro).find((c) => c.type === 'expression');
     const coll = collNode ? this.evaluate(collNode) : undefined;
+    const iterations = this.scope.iterations ?? MAX_ITERATIONS;
+    if (coll && (coll.kind === 'array' || coll.kind === 'object') && sizeOf(coll) > iterations) return tooManyItems(range);
     const pairs: [Value, Value][] = [];
     if (coll?.kind === 'array' && !coll.open) coll.items.forEach((v, i) => pairs.push([{ kind: 'number', value: i, range: v.range }, v]));
     else if (coll?.kind === 'object' && !coll.open)
       for (const e of coll.entries) pairs.push([{ kind: 'string', parts: [{ kind: 'text', text: e.key }], range: e.keyRange }, e.value]);
     else return { kind: 'array', items: [], open: true, range };
+    const each = Math.floor(iterations / Math.max(1, pairs.length));
     const items: Value[] = [];
     for (const [k, v] of pairs) {
       const locals = new Map(this.scope.locals ?? []);
@@ -345,7 +350,7 @@ export class TfEvaluator {
         locals.set(names[0], k);
         locals.set(names[1], v);
       } else if (names[0]) locals.set(names[0], v);
-      const child = new TfEvaluator({ ...this.scope, locals });
+      const child = new TfEvaluator({ ...this.scope, locals, iterations: each });
       if (cond) {
         const ce = namedChildren(cond).find((c) => c.type === 'expression');
         const keep = ce ? knownBoolean(child.evaluate(ce)) : undefined;
@@ -364,7 +369,8 @@ export class TfEvaluator {
     const argNodes = argsNode ? namedChildren(argsNode).filter((c) => c.type === 'expression') : [];
     const expand = argsNode?.children.some((c) => c?.type === 'ellipsis' || c?.text === '...');
     const args = argNodes.map((a) => this.evaluate(a));
-    if (expand) return unknown(range, `${name}(…)`);
+    // Without a key: building one reads the whole list too.
+    if (expand || args.some((a) => sizeOf(a) > (this.scope.iterations ?? MAX_ITERATIONS))) return unknown(range, `${name}(…)`);
     return callTfFunction(name, args, range);
   }
 
