@@ -248,6 +248,30 @@ const GENERATORS: Record<string, Generator> = {
     const text = `locals {\n  a0 = ["x"]\n${locals}\n  p = [for x in local.a13 : [for y in local.a13 : "\${x}\${y}"]]\n  q = [for x in local.a13 : join(",", local.a13)]\n}\n${tfPool(`"audiomode:i:\${length(local.p)};\${local.q[0]}"`)}`;
     return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
   },
+  // A value that each variable reads three times, in the bodies rules walk (extension settings, a script's
+  // environment): 3^40 paths to its leaves, which walks followed one by one.
+  'bicep: a value shared at each level, in walked bodies': (n) => {
+    const vars = Array.from({ length: DOUBLINGS }, (_, i) => `var v${i + 1} = { l: v${i}, r: v${i}, commandToExecute: v${i} }`).join('\n');
+    const text = `var v0 = { a: 'x', password: 'P@ssw0rd!' }\n${vars}\n${bicepPool(`'audiomode:i:0;'`)}resource vm 'Microsoft.Compute/virtualMachines@2024-03-01' = {\n  name: 'vm'\n  location: 'westeurope'\n  properties: v${DOUBLINGS}\n}\nresource ext 'Microsoft.Compute/virtualMachines/extensions@2024-03-01' = {\n  parent: vm\n  name: 'dsc'\n  location: 'westeurope'\n  properties: {\n    publisher: 'Microsoft.Powershell'\n    type: 'DSC'\n    typeHandlerVersion: '2.73'\n    settings: v${DOUBLINGS}\n    protectedSettings: v${DOUBLINGS}\n  }\n}\nresource script 'Microsoft.Resources/deploymentScripts@2023-08-01' = {\n  name: 'ds'\n  location: 'westeurope'\n  kind: 'AzurePowerShell'\n  properties: {\n    azPowerShellVersion: '11.0'\n    retentionInterval: 'PT1H'\n    environmentVariables: [v${DOUBLINGS}]\n  }\n}\n`;
+    return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
+  },
+  'arm: a value shared at each level, in walked bodies': (n) => {
+    const vars = Array.from(
+      { length: DOUBLINGS },
+      (_, i) => `"v${i + 1}": { "l": "[variables('v${i}')]", "r": "[variables('v${i}')]", "commandToExecute": "[variables('v${i}')]" }`,
+    ).join(',\n    ');
+    const ext = `{ "type": "Microsoft.Compute/virtualMachines/extensions", "apiVersion": "2024-03-01", "name": "vm/dsc", "location": "westeurope", "properties": { "publisher": "Microsoft.Powershell", "type": "DSC", "typeHandlerVersion": "2.73", "settings": "[variables('v${DOUBLINGS}')]", "protectedSettings": "[variables('v${DOUBLINGS}')]" } }`;
+    const text = armTemplate(
+      `${armPool(`"audiomode:i:0;"`)}, ${ext}`,
+      `\n  "variables": {\n    "v0": { "a": "x", "password": "P@ssw0rd!" },\n    ${vars}\n  },`,
+    );
+    return { file: 'azuredeploy.json', text: text + repeatTo(' ', n - text.length) };
+  },
+  'terraform: a value shared at each level, in walked bodies': (n) => {
+    const locals = Array.from({ length: DOUBLINGS }, (_, i) => `  v${i + 1} = { l = local.v${i}, r = local.v${i}, commandToExecute = local.v${i} }`).join('\n');
+    const text = `locals {\n  v0 = { a = "x", password = "P@ssw0rd!" }\n${locals}\n}\n${tfPool(`"audiomode:i:0;"`)}resource "azurerm_virtual_machine_extension" "ext" {\n  name                 = "dsc"\n  virtual_machine_id   = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm"\n  publisher            = "Microsoft.Powershell"\n  type                 = "DSC"\n  type_handler_version = "2.73"\n  settings             = jsonencode(local.v${DOUBLINGS})\n  protected_settings   = jsonencode(local.v${DOUBLINGS})\n}\nresource "azapi_resource" "script" {\n  type      = "Microsoft.Resources/deploymentScripts@2023-08-01"\n  name      = "ds"\n  parent_id = "/subscriptions/x/resourceGroups/rg"\n  body      = { kind = "AzurePowerShell", properties = { environmentVariables = [local.v${DOUBLINGS}] } }\n}\n`;
+    return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
+  },
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),
   'arm: deep arrays': (n) => ({

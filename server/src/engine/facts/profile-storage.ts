@@ -6,6 +6,7 @@ import { nearest, type Targets, targetsOf } from '../graph/targets';
 import { parseResourceId } from '../resource-id';
 import type { Document, Range, Resource, StringPart, StringValue, Value } from '../model';
 import { arrayItems, cases, get, knownString, splitString } from '../values';
+import { visit as spend, visits, type Visits } from '../visits';
 
 /**
  * Storage accounts that hold FSLogix profile containers or MSIX app attach packages, and what the workspace shows of
@@ -168,21 +169,21 @@ function shareName(share: Resource): string | undefined {
 }
 
 /** Walks a value's strings with the keys that lead to them (each case of a choice), to a bounded depth. */
-function walk(v: Value | undefined, path: string[], depth: number, visit: (s: StringValue, path: string[]) => void): void {
-  if (!v || depth > 12) return;
+function walk(v: Value | undefined, path: string[], depth: number, visit: (s: StringValue, path: string[]) => void, budget: Visits = visits()): void {
+  if (!v || depth > 12 || !spend(budget)) return;
   switch (v.kind) {
     case 'string':
       visit(v, path);
-      for (const p of v.parts) if (p.kind === 'hole') walk(p.value, path, depth + 1, visit);
+      for (const p of v.parts) if (p.kind === 'hole') walk(p.value, path, depth + 1, visit, budget);
       return;
     case 'choice':
-      for (const o of v.options) walk(o.value, path, depth + 1, visit);
+      for (const o of v.options) walk(o.value, path, depth + 1, visit, budget);
       return;
     case 'object':
-      for (const e of v.entries) walk(e.value, [...path, e.key], depth + 1, visit);
+      for (const e of v.entries) walk(e.value, [...path, e.key], depth + 1, visit, budget);
       return;
     case 'array':
-      for (const item of v.items) walk(item, path, depth + 1, visit);
+      for (const item of v.items) walk(item, path, depth + 1, visit, budget);
       return;
     default:
       return;

@@ -5,6 +5,7 @@ import { typeIs, typeOf } from '../graph/resources';
 import { targetsOf } from '../graph/targets';
 import type { Document, Location, Range, RefValue, Resource, Value } from '../model';
 import { entry, get } from '../values';
+import { visit, visits, type Visits } from '../visits';
 
 /**
  * Host pool registration tokens as the secrets rules follow them: where a value carries one (a reference to a pool's
@@ -77,15 +78,15 @@ const and = (a: string, b: string) => (a && b ? `${a} and ${b}` : a || b);
  * The JWT-shaped tokens written in the known text of a value (each case, each interpolation's known text, objects
  * and arrays within it), at the characters of the document they are written in (through the parts' source maps).
  */
-export function writtenJwts(v: Value | undefined, when = '', depth = 0): WrittenJwt[] {
-  if (!v || depth > 40) return [];
+export function writtenJwts(v: Value | undefined, when = '', depth = 0, budget: Visits = visits()): WrittenJwt[] {
+  if (!v || depth > 40 || !visit(budget)) return [];
   switch (v.kind) {
     case 'string': {
       const out: WrittenJwt[] = [];
       const single = v.parts.length === 1;
       for (const p of v.parts) {
         if (p.kind === 'hole') {
-          out.push(...writtenJwts(p.value, when, depth + 1));
+          out.push(...writtenJwts(p.value, when, depth + 1, budget));
           continue;
         }
         if (!p.source) continue;
@@ -101,11 +102,11 @@ export function writtenJwts(v: Value | undefined, when = '', depth = 0): Written
       return out;
     }
     case 'object':
-      return v.entries.flatMap((e) => writtenJwts(e.value, when, depth + 1));
+      return v.entries.flatMap((e) => writtenJwts(e.value, when, depth + 1, budget));
     case 'array':
-      return v.items.flatMap((i) => writtenJwts(i, when, depth + 1));
+      return v.items.flatMap((i) => writtenJwts(i, when, depth + 1, budget));
     case 'choice':
-      return v.options.flatMap((o) => writtenJwts(o.value, and(when, o.when), depth + 1));
+      return v.options.flatMap((o) => writtenJwts(o.value, and(when, o.when), depth + 1, budget));
     default:
       return [];
   }

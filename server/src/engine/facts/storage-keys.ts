@@ -6,6 +6,7 @@ import { parseResourceId } from '../resource-id';
 import { cases, entry, knownBoolean, knownString } from '../values';
 import { someDocumentMentions } from './mentions';
 import { ACCOUNT_TYPES, textOf } from './profile-storage';
+import { visit as spend, visits, type Visits } from '../visits';
 
 /**
  * Storage account access keys and the settings that let them work: where a key read at deployment (ARM and Bicep
@@ -140,8 +141,8 @@ function items<T>(c: Chain<T> | undefined): T[] {
 const joinCases = (a: string, b: string) => (a && b && a !== b ? `${a} and ${b}` : a || b);
 
 /** Walks a value to its references, with the keys, strings and cases on the way, to a bounded depth. */
-function walk(v: Value | undefined, at: At, depth: number, visit: (ref: RefValue, at: At) => void): void {
-  if (!v || depth > 24) return;
+function walk(v: Value | undefined, at: At, depth: number, visit: (ref: RefValue, at: At) => void, budget: Visits = visits()): void {
+  if (!v || depth > 24 || !spend(budget)) return;
   switch (v.kind) {
     case 'ref':
       visit(v, at);
@@ -149,21 +150,21 @@ function walk(v: Value | undefined, at: At, depth: number, visit: (ref: RefValue
     case 'string': {
       if (!v.parts.some((p) => p.kind === 'hole')) return;
       const inner = { ...at, texts: { item: v, prev: at.texts } };
-      for (const p of v.parts) if (p.kind === 'hole') walk(p.value, inner, depth + 1, visit);
+      for (const p of v.parts) if (p.kind === 'hole') walk(p.value, inner, depth + 1, visit, budget);
       return;
     }
     case 'choice':
-      for (const o of v.options) walk(o.value, { ...at, when: joinCases(at.when, o.when) }, depth + 1, visit);
+      for (const o of v.options) walk(o.value, { ...at, when: joinCases(at.when, o.when) }, depth + 1, visit, budget);
       return;
     case 'object': {
       // A run command's `{ name: 'StorageAccountKey', value: ... }` says what its value is by its name.
       const name = depth > 0 ? knownString(entry(v, 'name')?.value) : undefined;
       const keys = name !== undefined ? { item: name, prev: at.keys } : at.keys;
-      for (const e of v.entries) if (!SKIPPED.has(e.key.toLowerCase())) walk(e.value, { ...at, keys: { item: e.key, prev: keys } }, depth + 1, visit);
+      for (const e of v.entries) if (!SKIPPED.has(e.key.toLowerCase())) walk(e.value, { ...at, keys: { item: e.key, prev: keys } }, depth + 1, visit, budget);
       return;
     }
     case 'array':
-      for (const item of v.items) walk(item, at, depth + 1, visit);
+      for (const item of v.items) walk(item, at, depth + 1, visit, budget);
       return;
     default:
       return;

@@ -4,6 +4,7 @@ import type { HostPoolNode } from './host-pools';
 import { linkHint, linkPathsOf, linkValue, TYPES } from './links';
 import { parentNameOf, resourceName, typeIs, typeOf } from './resources';
 import { nearest, type Targets } from './targets';
+import { visit, visits, type Visits } from '../visits';
 
 export type JoinType = 'entra' | 'ad' | 'mixed' | 'unknown';
 
@@ -271,8 +272,8 @@ function secretVault(targets: Targets, secret: Resource): Resource | undefined {
 const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set(['dsc', 'customscriptextension', 'customscript']);
 
 /** References to a host pool's registration token anywhere in an extension's or run command's properties. */
-function findTokens(v: Value | undefined, out: Value[], secrets?: Value[], depth = 0): void {
-  if (!v || depth > 40) return;
+function findTokens(v: Value | undefined, out: Value[], secrets?: Value[], depth = 0, budget: Visits = visits()): void {
+  if (!v || depth > 40 || !visit(budget)) return;
   switch (v.kind) {
     case 'ref': {
       const path = v.path.map((p) => p.toLowerCase());
@@ -282,16 +283,16 @@ function findTokens(v: Value | undefined, out: Value[], secrets?: Value[], depth
       return;
     }
     case 'string':
-      for (const p of v.parts) if (p.kind === 'hole') findTokens(p.value, out, secrets, depth + 1);
+      for (const p of v.parts) if (p.kind === 'hole') findTokens(p.value, out, secrets, depth + 1, budget);
       return;
     case 'object':
-      for (const e of v.entries) findTokens(e.value, out, secrets, depth + 1);
+      for (const e of v.entries) findTokens(e.value, out, secrets, depth + 1, budget);
       return;
     case 'array':
-      for (const i of v.items) findTokens(i, out, secrets, depth + 1);
+      for (const i of v.items) findTokens(i, out, secrets, depth + 1, budget);
       return;
     case 'choice':
-      for (const o of v.options) findTokens(o.value, out, secrets, depth + 1);
+      for (const o of v.options) findTokens(o.value, out, secrets, depth + 1, budget);
       return;
     default:
       return;

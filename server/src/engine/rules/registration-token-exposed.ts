@@ -9,6 +9,7 @@ import type { Document, DocumentSymbolInfo, Fix, Location, ObjectEntry, Range, R
 import { type Deployment, defineRule, fix, type Report, type RuleContext } from '../rule';
 import { cases, entry, get, knownString } from '../values';
 import docs from './registration-token-exposed.md';
+import { visit, visits, type Visits } from '../visits';
 
 const DEPLOYMENT = 'microsoft.resources/deployments';
 
@@ -97,8 +98,8 @@ function holdsToken(v: Value): boolean {
 type Piece = { value: Value; range: Range } | { source: Location; range: Range };
 
 /** The pieces of a script's text right after a word that names the token, with where the resource shows the string. */
-function namedTokenPieces(uri: string, v: Value, place: Place, out: Piece[], depth = 0): void {
-  if (depth > 30) return;
+function namedTokenPieces(uri: string, v: Value, place: Place, out: Piece[], depth = 0, budget: Visits = visits()): void {
+  if (depth > 30 || !visit(budget)) return;
   switch (v.kind) {
     case 'string': {
       let before = '';
@@ -106,7 +107,7 @@ function namedTokenPieces(uri: string, v: Value, place: Place, out: Piece[], dep
         const named = /token["'\s:=]*$/i.test(before);
         if (p.kind === 'hole') {
           if (named) out.push({ value: p.value, range: place.at });
-          namedTokenPieces(uri, p.value, placeOf(uri, place, p.value), out, depth + 1);
+          namedTokenPieces(uri, p.value, placeOf(uri, place, p.value), out, depth + 1, budget);
           before = '';
         } else {
           // Text given elsewhere (a parameters file's value of the parameter the script reads).
@@ -117,13 +118,13 @@ function namedTokenPieces(uri: string, v: Value, place: Place, out: Piece[], dep
       return;
     }
     case 'object':
-      for (const e of v.entries) namedTokenPieces(uri, e.value, placeOf(uri, place, e.value), out, depth + 1);
+      for (const e of v.entries) namedTokenPieces(uri, e.value, placeOf(uri, place, e.value), out, depth + 1, budget);
       return;
     case 'array':
-      for (const i of v.items) namedTokenPieces(uri, i, placeOf(uri, place, i), out, depth + 1);
+      for (const i of v.items) namedTokenPieces(uri, i, placeOf(uri, place, i), out, depth + 1, budget);
       return;
     case 'choice':
-      for (const o of v.options) namedTokenPieces(uri, o.value, placeOf(uri, place, o.value), out, depth + 1);
+      for (const o of v.options) namedTokenPieces(uri, o.value, placeOf(uri, place, o.value), out, depth + 1, budget);
       return;
     default:
       return;
