@@ -62,50 +62,55 @@ describe('text retention: caches keep no old version of an edited document', fun
 
   const KEYSTROKES = 40;
 
-  it('typing a new unknown RDP property name at each keystroke keeps no text per keystroke (suggestions by name)', () => {
-    const uri = 'file:///ws/main.bicep';
-    const text = `${bicepHostPool("'hp-0'", "'audiomode:i:0;redirectclipboardzz:i:0;'")}\n${PADDING}\n`;
-    assert.ok(text.length > 1.5 * MB);
+  /**
+   * Opens `text` at `uri`, types over `length` characters at `at` (three keystrokes first, then KEYSTROKES of
+   * `names(k)`, `each` judging each keystroke's findings), and checks that the heap did not keep a version per keystroke.
+   */
+  function keepsNoText(o: {
+    uri: string;
+    text: string;
+    at: number;
+    length: number;
+    names: (k: number) => string;
+    each?: (findings: readonly { ruleId: string }[]) => void;
+    config?: (k: number) => AvdsecConfig;
+  }): void {
     const ws = new Workspace(g);
     try {
-      ws.set(uri, text, 1);
+      ws.set(o.uri, o.text, 1);
       ws.linksChanged();
-      ws.findings(uri, CONFIG);
-      const at = text.indexOf('redirectclipboardzz') + 'redirectclipboard'.length;
-      typeOver(ws, uri, at, 2, 3, (k) => pair(500 + k));
+      ws.findings(o.uri, CONFIG);
+      typeOver(ws, o.uri, o.at, o.length, 3, (k) => o.names(500 + k), undefined, o.config);
       const before = heapAfterGc();
-      typeOver(ws, uri, at, 2, KEYSTROKES, pair, (findings) => {
-        assert.equal(findings.filter((f) => f.ruleId === 'rdp-property-invalid').length, 1, 'the typed name is reported');
-      });
+      typeOver(ws, o.uri, o.at, o.length, KEYSTROKES, o.names, o.each, o.config);
       const grown = heapAfterGc() - before;
-      // One kept version per keystroke would be KEYSTROKES x 1.5 MB (60 MB).
+      // One kept version per keystroke would be KEYSTROKES x the text (60 MB and more).
       assert.ok(grown < 12 * MB, `heap grew ${(grown / MB).toFixed(1)} MB over ${KEYSTROKES} keystrokes`);
     } finally {
       ws.dispose();
     }
+  }
+
+  /** A host pool whose RDP string has the unknown property `redirectclipboardzz`, and where its `zz` starts. */
+  const unknownProperty = () => {
+    const text = `${bicepHostPool("'hp-0'", "'audiomode:i:0;redirectclipboardzz:i:0;'")}\n${PADDING}\n`;
+    return { uri: 'file:///ws/main.bicep', text, at: text.indexOf('redirectclipboardzz') + 'redirectclipboard'.length };
+  };
+  const reported = (findings: readonly { ruleId: string }[]) =>
+    assert.equal(findings.filter((f) => f.ruleId === 'rdp-property-invalid').length, 1, 'the typed name is reported');
+
+  it('typing a new unknown RDP property name at each keystroke keeps no text per keystroke (suggestions by name)', () => {
+    const doc = unknownProperty();
+    assert.ok(doc.text.length > 1.5 * MB);
+    keepsNoText({ ...doc, length: 2, names: pair, each: reported });
   });
 
   it('typing in a resource type at each keystroke keeps no text per keystroke (types in lower case)', () => {
-    const uri = 'file:///ws/main.bicep';
     const text = `resource st 'Microsoft.Storage/storageAccountszz@2023-01-01' = {\n  name: 'stavd'\n  location: 'westeurope'\n}\n${PADDING}\n`;
-    const ws = new Workspace(g);
-    try {
-      ws.set(uri, text, 1);
-      ws.linksChanged();
-      ws.findings(uri, CONFIG);
-      const at = text.indexOf('zz@');
-      typeOver(ws, uri, at, 2, 3, (k) => pair(500 + k));
-      const before = heapAfterGc();
-      typeOver(ws, uri, at, 2, KEYSTROKES, pair);
-      const grown = heapAfterGc() - before;
-      assert.ok(grown < 12 * MB, `heap grew ${(grown / MB).toFixed(1)} MB over ${KEYSTROKES} keystrokes`);
-    } finally {
-      ws.dispose();
-    }
+    keepsNoText({ uri: 'file:///ws/main.bicep', text, at: text.indexOf('zz@'), length: 2, names: pair });
   });
 
-  it("typing in an ARM expression at each keystroke keeps no text per keystroke (expressions' tokens)", () => {
-    const uri = 'file:///ws/azuredeploy.json';
+  it("replacing an ARM expression at each keystroke keeps no text per keystroke (expressions' tokens)", () => {
     const template = {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
       contentVersion: '1.0.0.0',
@@ -121,54 +126,14 @@ describe('text retention: caches keep no old version of an edited document', fun
       ],
     };
     const text = JSON.stringify(template, null, 2);
-    const ws = new Workspace(g);
-    try {
-      ws.set(uri, text, 1);
-      ws.linksChanged();
-      ws.findings(uri, CONFIG);
-      // The whole string is replaced, quotes and all, so the template is parsed again (typing inside it would move the
-      // tree instead): each version's expression is a new one, cut from that version's text.
-      const literal = (p: string) => `"[format('hp-{0}-${p}', 'x')]"`;
-      const at = text.indexOf(literal('zz'));
-      typeOver(ws, uri, at, literal('zz').length, 3, (k) => literal(pair(500 + k)));
-      const before = heapAfterGc();
-      typeOver(ws, uri, at, literal('zz').length, KEYSTROKES, (k) => literal(pair(k)));
-      const grown = heapAfterGc() - before;
-      assert.ok(grown < 12 * MB, `heap grew ${(grown / MB).toFixed(1)} MB over ${KEYSTROKES} keystrokes`);
-    } finally {
-      ws.dispose();
-    }
+    // The whole string is replaced, quotes and all, so the template is parsed again (typing inside it would move the
+    // tree instead): each version's expression is a new one, cut from that version's text.
+    const literal = (p: string) => `"[format('hp-{0}-${p}', 'x')]"`;
+    keepsNoText({ uri: 'file:///ws/azuredeploy.json', text, at: text.indexOf(literal('zz')), length: literal('zz').length, names: (k) => literal(pair(k)) });
   });
 
   it('a new config at each keystroke (an .avdsec.json being edited) keeps no results of the configs before it', () => {
-    const uri = 'file:///ws/main.bicep';
-    const text = `${bicepHostPool("'hp-0'", "'audiomode:i:0;redirectclipboardzz:i:0;'")}\n${PADDING}\n`;
-    const ws = new Workspace(g);
-    try {
-      ws.set(uri, text, 1);
-      ws.linksChanged();
-      ws.findings(uri, CONFIG);
-      // Each keystroke's finding names the typed property, a piece of that version of the document.
-      const at = text.indexOf('redirectclipboardzz') + 'redirectclipboard'.length;
-      const fresh = () => emptyConfig();
-      typeOver(ws, uri, at, 2, 3, (k) => pair(500 + k), undefined, fresh);
-      const before = heapAfterGc();
-      typeOver(
-        ws,
-        uri,
-        at,
-        2,
-        KEYSTROKES,
-        pair,
-        (findings) => {
-          assert.equal(findings.filter((f) => f.ruleId === 'rdp-property-invalid').length, 1, 'the typed name is reported');
-        },
-        fresh,
-      );
-      const grown = heapAfterGc() - before;
-      assert.ok(grown < 12 * MB, `heap grew ${(grown / MB).toFixed(1)} MB over ${KEYSTROKES} keystrokes`);
-    } finally {
-      ws.dispose();
-    }
+    // Each keystroke's finding names the typed property, a piece of that version of the document.
+    keepsNoText({ ...unknownProperty(), length: 2, names: pair, each: reported, config: () => emptyConfig() });
   });
 });
