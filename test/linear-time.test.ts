@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { engine, GRAMMARS } from '../bench/lib/bundle';
 import { adversarialInputs, type AdversarialInput } from './harness/adversarial';
+import { bicepHostPool } from './harness/engine';
 
 /**
  * Every input is analyzed in time proportional to its size: adversarial inputs (long whitespace runs, `{0:` and `%0`
@@ -138,4 +139,48 @@ describe('linear time on quick fixes', function () {
       ws.dispose();
     }
   });
+});
+
+describe('linear time on module chains', function () {
+  this.timeout(120_000);
+
+  /** 40 modules, each calling the next twice with different arguments: 2^40 paths from the first to the last. */
+  const chain = (language: 'bicep' | 'terraform'): Map<string, string> => {
+    const files = new Map<string, string>();
+    const depth = 40;
+    for (let i = 0; i <= depth; i++) {
+      const last = i === depth;
+      if (language === 'bicep') {
+        const calls = ['a', 'b'].map((c) => `module ${c} 'm${i + 1}.bicep' = {\n  name: '${c}\${x}'\n  params: { x: '\${x}${c}' }\n}\n`).join('');
+        files.set(`/chain/m${i}.bicep`, `param x string = 'r'\n${bicepHostPool("'hp-${x}'", "'audiomode:i:0;'")}${last ? '' : calls}`);
+      } else {
+        const calls = ['a', 'b'].map((c) => `module "${c}" {\n  source = "../m${i + 1}"\n  x      = "\${var.x}${c}"\n}\n`).join('');
+        const pool = `resource "azurerm_virtual_desktop_host_pool" "hp" {\n  name                = "hp-\${var.x}"\n  location            = "westeurope"\n  resource_group_name = "rg"\n  type                = "Pooled"\n  load_balancer_type  = "BreadthFirst"\n}\n`;
+        files.set(`/chain/m${i}/main.tf`, `variable "x" {\n  type    = string\n  default = "r"\n}\n${pool}${last ? '' : calls}`);
+      }
+    }
+    return files;
+  };
+
+  for (const language of ['bicep', 'terraform'] as const) {
+    it(`${language}: finds the deployment roots of a chain of modules that each call the next twice once per root, not per path`, async () => {
+      const e = engine();
+      const ws = new e.Workspace(await e.loadGrammars(GRAMMARS));
+      try {
+        const files = chain(language);
+        for (const [uri, text] of files) ws.set(uri, text, 1);
+        const before = process.cpuUsage();
+        ws.linksChanged();
+        let findings = 0;
+        for (const uri of files.keys()) findings += ws.findings(uri, e.emptyConfig()).length;
+        const used = process.cpuUsage(before);
+        const ms = (used.user + used.system) / 1000;
+        assert.ok(findings > 40, `${findings} findings`);
+        // 2 s per MB of the 41 small files would be well under a second; the paths, followed one by one, never end.
+        assert.ok(ms <= 5000, `${ms.toFixed(0)} ms of CPU`);
+      } finally {
+        ws.dispose();
+      }
+    });
+  }
 });

@@ -48,21 +48,31 @@ function callsOf(graph: AvdGraph): Calls {
       list.push({ unit: unitOf(d), at: { uri: input.uri, range: input.at } });
     }
   }
+  // Each unit's roots once, each root by the call in it that leads down (not once per path: a chain of modules that
+  // each call the next twice has 2^n paths to its last module, and the same few roots).
+  const found = new Map<string, { unit: string; at?: Location }[]>();
   const up = (unit: string, seen: Set<string>): { unit: string; at?: Location }[] => {
     const callers = parents.get(unit);
     if (!callers?.length) return [{ unit }];
     if (seen.has(unit)) return [];
+    const known = found.get(unit);
+    if (known) return known;
     seen.add(unit);
-    return callers.flatMap((p) => up(p.unit, new Set(seen)).map((r) => ({ unit: r.unit, at: r.at ?? p.at })));
+    const out = new Map<string, { unit: string; at?: Location }>();
+    for (const p of callers)
+      for (const r of up(p.unit, seen)) {
+        const at = r.at ?? p.at;
+        const key = `${r.unit}@${at.uri}:${at.range.start}`;
+        if (!out.has(key)) out.set(key, { unit: r.unit, at });
+      }
+    seen.delete(unit);
+    const list = [...out.values()];
+    found.set(unit, list);
+    return list;
   };
-  const roots = new Map<string, { unit: string; at?: Location }[]>();
   calls = {
     unitOf,
-    rootsOf: (unit) => {
-      let r = roots.get(unit);
-      if (!r) roots.set(unit, (r = up(unit, new Set())));
-      return r;
-    },
+    rootsOf: (unit) => up(unit, new Set()),
     compiled: new Set(graph.documents.filter((d) => d.facts.compiledFromBicep).map((d) => d.uri)),
     templateDirs: new Set(graph.documents.filter((d) => CALLERS.has(d.language)).map((d) => `${dirOf(d.uri)}/`)),
   };
