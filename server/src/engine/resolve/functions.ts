@@ -12,7 +12,7 @@ import { choice, concatParts, concatStrings, entry, isKnown, knownBoolean, known
  * The longest key valueKey writes out. Values share parts (a variable read twice, the cases of nested conditions), and
  * a key spells each part out again wherever it is read: keys of nested values grow exponentially with their depth.
  */
-const MAX_KEY_LENGTH = 1 << 16;
+const MAX_KEY_LENGTH = 1 << 18;
 
 /** What valueKey gives for a value whose key would be longer than MAX_KEY_LENGTH: with a `?`, it equals nothing. */
 export const TOO_LONG_KEY = '?(too long)';
