@@ -253,14 +253,13 @@ export class BicepEvaluator {
     const coll = this.evaluate(e.iterable);
     if (coll.kind !== 'array' || coll.open) return { kind: 'array', items: [], open: true, range };
     if (coll.items.length > this.iterations) return tooManyItems(range);
-    const pairs: [Value, Value][] = [];
-    coll.items.forEach((v, i) => pairs.push([v, { kind: 'number', value: i, range: v.range }]));
-    const each = Math.floor(this.iterations / Math.max(1, pairs.length));
+    const each = Math.floor(this.iterations / Math.max(1, coll.items.length));
     const items: Value[] = [];
-    for (const [item, index] of pairs) {
+    for (let i = 0; i < coll.items.length; i++) {
+      const item = coll.items[i];
       const locals = new Map(this.locals);
       if (e.item.name) locals.set(e.item.name, item);
-      if (e.index?.name) locals.set(e.index.name, index);
+      if (e.index?.name) locals.set(e.index.name, { kind: 'number', value: i, range: item.range });
       const child = new BicepEvaluator(this.scope, locals, each);
       let body: Expression = e.body;
       if (body.kind === 'if') {
