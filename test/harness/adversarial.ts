@@ -67,6 +67,10 @@ const jsonString = (s: string) => JSON.stringify(s);
 /** How many times the doubled-string inputs double their string. */
 const DOUBLINGS = 60;
 
+/** Levels of a value read many times at each level, and how many readings each level has in an input of `n` characters. */
+const WIDE_LEVELS = 4;
+const wide = (n: number, levels = WIDE_LEVELS) => Math.max(2, Math.floor(n / (levels * 16)));
+
 const GENERATORS: Record<string, Generator> = {
   // Suppression comments: many, with long runs of whitespace and separators between the rule ids.
   'bicep: 10,000 suppressions': (n) => ({
@@ -271,6 +275,85 @@ const GENERATORS: Record<string, Generator> = {
     const locals = Array.from({ length: DOUBLINGS }, (_, i) => `  v${i + 1} = { l = local.v${i}, r = local.v${i}, commandToExecute = local.v${i} }`).join('\n');
     const text = `locals {\n  v0 = { a = "x", password = "P@ssw0rd!" }\n${locals}\n}\n${tfPool(`"audiomode:i:0;"`)}resource "azurerm_virtual_machine_extension" "ext" {\n  name                 = "dsc"\n  virtual_machine_id   = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm"\n  publisher            = "Microsoft.Powershell"\n  type                 = "DSC"\n  type_handler_version = "2.73"\n  settings             = jsonencode(local.v${DOUBLINGS})\n  protected_settings   = jsonencode(local.v${DOUBLINGS})\n}\nresource "azapi_resource" "script" {\n  type      = "Microsoft.Resources/deploymentScripts@2023-08-01"\n  name      = "ds"\n  parent_id = "/subscriptions/x/resourceGroups/rg"\n  body      = { kind = "AzurePowerShell", properties = { environmentVariables = [local.v${DOUBLINGS}] } }\n}\n`;
     return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
+  },
+  // A value that holds a registration token, read by each variable many times (as wide as the input allows) at each of
+  // a few levels: a walk that follows each path, or that asks again for each reading, is polynomial of a high degree
+  // (a 100 KB template ran out of memory).
+  'bicep: a token in a value read many times at each level': (n) => {
+    const width = wide(n);
+    const vars = Array.from(
+      { length: WIDE_LEVELS },
+      (_, i) => `var v${i + 1} = {\n${Array.from({ length: width }, (_, j) => `  k${j}: v${i}`).join('\n')}\n}`,
+    ).join('\n');
+    const v = `v${WIDE_LEVELS}`;
+    return {
+      file: 'main.bicep',
+      text: `${bicepPool(`'audiomode:i:0;'`)}var v0 = { a: 'x', token: hp.properties.registrationInfo.token }\n${vars}\nresource vm 'Microsoft.Compute/virtualMachines@2024-03-01' = {\n  name: 'vm'\n  location: 'westeurope'\n  tags: ${v}\n  properties: ${v}\n}\nresource ext 'Microsoft.Compute/virtualMachines/extensions@2024-03-01' = {\n  parent: vm\n  name: 'dsc'\n  location: 'westeurope'\n  properties: {\n    publisher: 'Microsoft.Powershell'\n    type: 'DSC'\n    typeHandlerVersion: '2.73'\n    settings: ${v}\n    protectedSettings: ${v}\n  }\n}\nresource script 'Microsoft.Resources/deploymentScripts@2023-08-01' = {\n  name: 'ds'\n  location: 'westeurope'\n  kind: 'AzurePowerShell'\n  properties: {\n    azPowerShellVersion: '11.0'\n    retentionInterval: 'PT1H'\n    environmentVariables: [${v}]\n  }\n}\noutput o object = ${v}\n`,
+    };
+  },
+  'arm: a token in a value read many times at each level': (n) => {
+    const width = wide(n);
+    const vars = Array.from(
+      { length: WIDE_LEVELS },
+      (_, i) => `"v${i + 1}": { ${Array.from({ length: width }, (_, j) => `"k${j}": "[variables('v${i}')]"`).join(', ')} }`,
+    ).join(',\n    ');
+    const v = `"[variables('v${WIDE_LEVELS}')]"`;
+    const token = `"[reference(resourceId('Microsoft.DesktopVirtualization/hostPools', 'hp'), '2024-04-03').registrationInfo.token]"`;
+    const vm = `{ "type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-03-01", "name": "vm", "location": "westeurope", "tags": ${v}, "properties": ${v} }`;
+    const ext = `{ "type": "Microsoft.Compute/virtualMachines/extensions", "apiVersion": "2024-03-01", "name": "vm/dsc", "location": "westeurope", "properties": { "publisher": "Microsoft.Powershell", "type": "DSC", "typeHandlerVersion": "2.73", "settings": ${v}, "protectedSettings": ${v} } }`;
+    return {
+      file: 'azuredeploy.json',
+      text: armTemplate(
+        `${armPool(`"audiomode:i:0;"`)}, ${vm}, ${ext}`,
+        `\n  "variables": {\n    "v0": { "a": "x", "token": ${token} },\n    ${vars}\n  },\n  "outputs": { "o": { "type": "object", "value": ${v} } },`,
+      ),
+    };
+  },
+  'terraform: a token in a value read many times at each level': (n) => {
+    const width = wide(n);
+    const locals = Array.from(
+      { length: WIDE_LEVELS },
+      (_, i) => `  v${i + 1} = {\n${Array.from({ length: width }, (_, j) => `    k${j} = local.v${i}`).join('\n')}\n  }`,
+    ).join('\n');
+    const v = `local.v${WIDE_LEVELS}`;
+    return {
+      file: 'main.tf',
+      text: `${tfPool(`"audiomode:i:0;"`)}resource "azurerm_virtual_desktop_host_pool_registration_info" "ri" {\n  hostpool_id     = azurerm_virtual_desktop_host_pool.hp.id\n  expiration_date = "2030-01-01T00:00:00Z"\n}\nlocals {\n  v0 = { a = "x", token = azurerm_virtual_desktop_host_pool_registration_info.ri.token }\n${locals}\n}\nresource "azurerm_virtual_machine_extension" "ext" {\n  name                 = "dsc"\n  virtual_machine_id   = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm"\n  publisher            = "Microsoft.Powershell"\n  type                 = "DSC"\n  type_handler_version = "2.73"\n  settings             = jsonencode(${v})\n  protected_settings   = jsonencode(${v})\n  tags                 = ${v}\n}\nresource "azapi_resource" "script" {\n  type      = "Microsoft.Resources/deploymentScripts@2023-08-01"\n  name      = "ds"\n  parent_id = "/subscriptions/x/resourceGroups/rg"\n  body      = { kind = "AzurePowerShell", properties = { environmentVariables = [${v}] } }\n}\noutput "o" {\n  value = ${v}\n}\n`,
+    };
+  },
+  // The same without a token, ten levels deep, in tags: each tag asked again whether it holds one.
+  'bicep: a value read many times at each level, in tags': (n) => {
+    const width = wide(n, 10);
+    const vars = Array.from({ length: 10 }, (_, i) => `var v${i + 1} = {\n${Array.from({ length: width }, (_, j) => `  k${j}: v${i}`).join('\n')}\n}`).join(
+      '\n',
+    );
+    return {
+      file: 'main.bicep',
+      text: `${bicepPool(`'audiomode:i:0;'`)}var v0 = { a: 'x' }\n${vars}\nresource vm 'Microsoft.Compute/virtualMachines@2024-03-01' = {\n  name: 'vm'\n  location: 'westeurope'\n  tags: v10\n}\n`,
+    };
+  },
+  'arm: a value read many times at each level, in tags': (n) => {
+    const width = wide(n, 10);
+    const vars = Array.from(
+      { length: 10 },
+      (_, i) => `"v${i + 1}": { ${Array.from({ length: width }, (_, j) => `"k${j}": "[variables('v${i}')]"`).join(', ')} }`,
+    ).join(',\n    ');
+    const vm = `{ "type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-03-01", "name": "vm", "location": "westeurope", "tags": "[variables('v10')]" }`;
+    return {
+      file: 'azuredeploy.json',
+      text: armTemplate(`${armPool(`"audiomode:i:0;"`)}, ${vm}`, `\n  "variables": {\n    "v0": { "a": "x" },\n    ${vars}\n  },`),
+    };
+  },
+  'terraform: a value read many times at each level, in tags': (n) => {
+    const width = wide(n, 10);
+    const locals = Array.from(
+      { length: 10 },
+      (_, i) => `  v${i + 1} = {\n${Array.from({ length: width }, (_, j) => `    k${j} = local.v${i}`).join('\n')}\n  }`,
+    ).join('\n');
+    return {
+      file: 'main.tf',
+      text: `${tfPool(`"audiomode:i:0;"`)}locals {\n  v0 = { a = "x" }\n${locals}\n}\nresource "azurerm_network_security_group" "nsg" {\n  name                = "nsg"\n  location            = "westeurope"\n  resource_group_name = "rg"\n  tags                = local.v10\n}\n`,
+    };
   },
   'bicep: deep arrays': (n) => ({ file: 'main.bicep', text: `var x = ${repeatTo('[', n / 2)}${repeatTo(']', n / 2)}\n${bicepPool(`'audiomode:i:0;'`)}` }),
   'bicep: deep parentheses, unclosed': (n) => ({ file: 'main.bicep', text: `${bicepPool(`'audiomode:i:0;'`)}var x = ${repeatTo('(', n)}` }),

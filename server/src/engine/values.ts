@@ -244,6 +244,25 @@ export function concatStrings(values: Value[], range: Range): Value {
   return { kind: 'string', parts: concatParts(parts, range), range };
 }
 
+/**
+ * What a value shares with its relocated copies (its entries, items, parts or options): a variable read in many places
+ * is one value under many ranges, and a walk that remembers what it saw must know it by this.
+ */
+export function contentOf(v: Value): object {
+  switch (v.kind) {
+    case 'object':
+      return v.entries;
+    case 'array':
+      return v.items;
+    case 'string':
+      return v.parts;
+    case 'choice':
+      return v.options;
+    default:
+      return v;
+  }
+}
+
 /** Re-anchors a resolved value at the place that uses it, keeping where it was declared as `origin`. */
 export function relocate(v: Value, range: Range, origin?: Location): Value {
   if (v.range === range) return v;

@@ -7,6 +7,7 @@ import { fix, type Report } from '../rule';
 import { displayName, sessionHostConfiguration } from './host-pools';
 import { cases, entry, get, getPath, knownString } from '../values';
 import { passesThrough, type SecretSource, secretSources } from './secret-sources';
+import { visit, visits, type Visits } from '../visits';
 
 /** Facts about the credentials a session host is deployed with: its local administrator and domain-join passwords. */
 
@@ -306,6 +307,7 @@ export function domainJoinSecrets(graph: AvdGraph, ext: Resource): DomainJoinSec
   const type = knownString(get(ext.body, 'properties', 'type'))?.toLowerCase();
   if (!type || !JOIN_EXTENSIONS.has(type)) return [];
   const out: Found[] = [];
+  const budget = visits();
   for (const where of ['settings', 'protected'] as const) {
     const root = get(ext.body, 'properties', where === 'settings' ? 'settings' : 'protectedSettings');
     if (root?.kind !== 'object') continue;
@@ -324,7 +326,7 @@ export function domainJoinSecrets(graph: AvdGraph, ext: Resource): DomainJoinSec
         });
       continue;
     }
-    for (const e of root.entries) walk(graph, ext, where, e.key, [e.key], e.value, [root.range], out, 0);
+    for (const e of root.entries) walk(graph, ext, where, e.key, [e.key], e.value, [root.range], out, 0, budget);
   }
   const editable = editableSettings(graph, ext);
   return out.filter((s) => !isPlaceholder(s.value)).map((s) => ({ ...s, editable }));
@@ -368,8 +370,9 @@ function walk(
   outer: Range[],
   out: Found[],
   depth: number,
+  budget: Visits,
 ): void {
-  if (depth > 6) return;
+  if (depth > 6 || !visit(budget)) return;
   const name = keys[keys.length - 1];
   const named = isDomainJoinPasswordName(name) || (PASSWORD_KEY.test(name) && keys.slice(0, -1).some((k) => DOMAIN_CONTEXT.test(k)));
   const ranges = [v.range, ...outer];
@@ -378,11 +381,11 @@ function walk(
     return;
   }
   if (v.kind === 'object') {
-    for (const e of v.entries) walk(graph, ext, where, top, [...keys, e.key], e.value, ranges, out, depth + 1);
+    for (const e of v.entries) walk(graph, ext, where, top, [...keys, e.key], e.value, ranges, out, depth + 1, budget);
     return;
   }
   if (v.kind === 'array') {
-    for (const item of v.items) walk(graph, ext, where, top, keys, item, ranges, out, depth + 1);
+    for (const item of v.items) walk(graph, ext, where, top, keys, item, ranges, out, depth + 1, budget);
     return;
   }
   if (v.kind !== 'string') return;

@@ -4,7 +4,7 @@ import { SCALE_SET_EXTENSION } from '../graph/session-hosts';
 import { typeIs, typeOf } from '../graph/resources';
 import { targetsOf } from '../graph/targets';
 import type { Document, Location, Range, RefValue, Resource, Value } from '../model';
-import { entry, get } from '../values';
+import { contentOf, entry, get } from '../values';
 import { visit, visits, type Visits } from '../visits';
 
 /**
@@ -135,20 +135,21 @@ export function carriedToken(graph: AvdGraph, v: Value | undefined): CarriedToke
   if (!v) return undefined;
   // Rules ask again for the values inside a value they asked for (each level of a setting); the answer depends only on
   // the documents, as targetsOf's does.
+  // Known by content: a variable read at many places (each entry of a value shared at each level) is asked once.
   let known = answers.get(graph.documents);
   if (!known) answers.set(graph.documents, (known = new WeakMap()));
-  const before = known.get(v);
+  const before = known.get(contentOf(v));
   if (before !== undefined) return before ?? undefined;
   const found = carried(graph, v, 0, new Set());
-  known.set(v, found ?? null);
+  known.set(contentOf(v), found ?? null);
   return found;
 }
 
-const answers = new WeakMap<readonly Document[], WeakMap<Value, CarriedToken | null>>();
+const answers = new WeakMap<readonly Document[], WeakMap<object, CarriedToken | null>>();
 
-function carried(graph: AvdGraph, v: Value | undefined, depth: number, seen: Set<Value>): CarriedToken | undefined {
-  if (!v || depth > 24 || seen.has(v)) return undefined;
-  seen.add(v);
+function carried(graph: AvdGraph, v: Value | undefined, depth: number, seen: Set<object>): CarriedToken | undefined {
+  if (!v || depth > 24 || seen.has(contentOf(v))) return undefined;
+  seen.add(contentOf(v));
   const targets = targetsOf(graph.documents);
   switch (v.kind) {
     case 'ref': {

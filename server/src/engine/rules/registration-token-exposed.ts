@@ -7,7 +7,7 @@ import { typeOf } from '../graph/resources';
 import { caseNote, fitting } from '../message';
 import type { Document, DocumentSymbolInfo, Fix, Location, ObjectEntry, Range, RelatedInfo, Resource, Value } from '../model';
 import { type Deployment, defineRule, fix, type Report, type RuleContext } from '../rule';
-import { cases, entry, get, knownString } from '../values';
+import { cases, contentOf, entry, get, knownString } from '../values';
 import docs from './registration-token-exposed.md';
 import { visit, visits, type Visits } from '../visits';
 
@@ -66,23 +66,52 @@ const and = (a: string, b: string) => (a && b ? `${a} and ${b}` : a || b);
  * The values in an area that carry a token: the innermost value written where a reader sees it (a setting, a tag), or
  * the value another document gave, where the resource uses it.
  */
-function carriersIn(graph: AvdGraph, uri: string, v: Value, path: string[], place: Place, when: string, out: Carrier[], depth = 0): void {
-  if (depth > 30 || !carriedToken(graph, v)) return;
+function carriersIn(
+  graph: AvdGraph,
+  uri: string,
+  v: Value,
+  path: string[],
+  place: Place,
+  when: string,
+  out: Carrier[],
+  depth = 0,
+  seen = new Map<object, { placed: boolean; at: Set<string> }>(),
+  budget: Visits = visits(),
+): void {
+  if (depth > 30 || !visit(budget) || !carriedToken(graph, v)) return;
+  // A value reached again by another path (a variable read at each level of another) gives the same findings: the
+  // first path is the one reported, and following each path is exponential in the depth. Where they are depends on
+  // where the value is only for a value reported whole, or one that holds a value another document gave.
+  let known = seen.get(contentOf(v));
+  if (!known) seen.set(contentOf(v), (known = { placed: holdsForeign(uri, v), at: new Set() }));
+  const here = place.foreign || known.placed ? `${place.at.start}:${place.at.end}:${place.foreign}:${when}` : when;
+  if (known.at.has(here)) return;
+  known.at.add(here);
   if (v.kind === 'choice') {
-    for (const o of v.options) carriersIn(graph, uri, o.value, path, placeOf(uri, place, o.value), and(when, o.when), out, depth + 1);
+    for (const o of v.options) carriersIn(graph, uri, o.value, path, placeOf(uri, place, o.value), and(when, o.when), out, depth + 1, seen, budget);
     return;
   }
   if (v.kind === 'object' && !place.foreign) {
     // A deployment script's `secureValue` is not shown.
     for (const e of v.entries)
-      if (e.key.toLowerCase() !== 'securevalue') carriersIn(graph, uri, e.value, [...path, e.key], placeOf(uri, place, e.value), when, out, depth + 1);
+      if (e.key.toLowerCase() !== 'securevalue')
+        carriersIn(graph, uri, e.value, [...path, e.key], placeOf(uri, place, e.value), when, out, depth + 1, seen, budget);
     return;
   }
   if (v.kind === 'array' && !place.foreign) {
-    v.items.forEach((item, i) => carriersIn(graph, uri, item, [...path, String(i)], placeOf(uri, place, item), when, out, depth + 1));
+    v.items.forEach((item, i) => carriersIn(graph, uri, item, [...path, String(i)], placeOf(uri, place, item), when, out, depth + 1, seen, budget));
     return;
   }
   out.push({ value: v, path, place, when });
+}
+
+/** Whether a value is reported whole (not an object, array or choice), or holds a value another document gave. */
+function holdsForeign(uri: string, v: Value): boolean {
+  const foreign = (c: Value) => !!c.origin && c.origin.uri !== uri;
+  if (v.kind === 'object') return v.entries.some((e) => foreign(e.value));
+  if (v.kind === 'array') return v.items.some(foreign);
+  if (v.kind === 'choice') return v.options.some((o) => foreign(o.value));
+  return true;
 }
 
 /** Whether a value written where the DSC configuration reads the token is one (not empty, not the PrivateSettingsRef pointer). */
