@@ -217,6 +217,31 @@ const GENERATORS: Record<string, Generator> = {
     const text = `locals {\n  s0 = "ab"\n${locals}\n}\n${tfPool(`"audiomode:i:0;\${local.s${DOUBLINGS}}"`)}`;
     return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
   },
+  // A value that each variable makes a choice between two readings of the one before: 2^60 cases in 60 lines (a 40-line
+  // Bicep file held a scan for minutes). Read where rules take each case: an RDP string, a token's expiry.
+  'bicep: a choice doubled by each variable': (n) => {
+    const lines = Array.from({ length: DOUBLINGS }, (_, i) => `param c${i} bool\nvar v${i + 1} = c${i} ? v${i} : v${i}`).join('\n');
+    const v = `v${DOUBLINGS}`;
+    const text = `var v0 = 'audiomode:i:0;'\n${lines}\n${bicepHostPool("'hp'", v, { lines: [`registrationInfo: { expirationTime: ${v}, registrationTokenOperation: 'Update' }`] })}`;
+    return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
+  },
+  'arm: a choice doubled by each variable': (n) => {
+    const params = Array.from({ length: DOUBLINGS }, (_, i) => `"c${i}": { "type": "bool" }`).join(', ');
+    const vars = Array.from({ length: DOUBLINGS }, (_, i) => `"v${i + 1}": "[if(parameters('c${i}'), variables('v${i}'), variables('v${i}'))]"`).join(
+      ',\n    ',
+    );
+    const text = armTemplate(
+      armPool(jsonString(`[variables('v${DOUBLINGS}')]`)),
+      `\n  "parameters": { ${params} },\n  "variables": {\n    "v0": "audiomode:i:0;",\n    ${vars}\n  },`,
+    );
+    return { file: 'azuredeploy.json', text: text + repeatTo(' ', n - text.length) };
+  },
+  'terraform: a choice doubled by each local': (n) => {
+    const vars = Array.from({ length: DOUBLINGS }, (_, i) => `variable "c${i}" {\n  type = bool\n}`).join('\n');
+    const locals = Array.from({ length: DOUBLINGS }, (_, i) => `  v${i + 1} = var.c${i} ? local.v${i} : local.v${i}`).join('\n');
+    const text = `${vars}\nlocals {\n  v0 = "audiomode:i:0;"\n${locals}\n}\n${tfPool(`local.v${DOUBLINGS}`)}resource "azurerm_virtual_desktop_host_pool_registration_info" "ri" {\n  hostpool_id     = azurerm_virtual_desktop_host_pool.hp.id\n  expiration_date = local.v${DOUBLINGS}\n}\n`;
+    return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
+  },
   // An array that each variable doubles (V8 aborted the process at 2^27 items: no exception to catch).
   'bicep: an array doubled by each variable (concat)': (n) => {
     const vars = Array.from({ length: DOUBLINGS }, (_, i) => `var a${i + 1} = concat(a${i}, a${i})`).join('\n');

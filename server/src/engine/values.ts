@@ -153,6 +153,7 @@ export function isAbsent(o: Value | undefined, ...path: string[]): boolean {
  */
 export function cases(v: Value): { value: Value; when: string }[] {
   if (v.kind !== 'choice') return [{ value: v, when: '' }];
+  if (caseCount(v) > MAX_CASES) return [{ value: unknown(v.range, 'a value of too many cases'), when: '' }];
   const out: { value: Value; when: string }[] = [];
   expandCases(v, [], 0, out);
   return out;
@@ -177,8 +178,29 @@ function expandCases(v: Value, shown: string[], hidden: number, out: { value: Va
 
 export function choice(options: { value: Value; when: string }[], range: Range): ChoiceValue | Value {
   if (options.length === 1) return options[0].value;
-  return { kind: 'choice', options, range };
+  const v: ChoiceValue = { kind: 'choice', options, range };
+  return caseCount(v) > MAX_CASES ? unknown(range, 'a value of too many cases') : v;
 }
+
+/**
+ * The most cases one value may hold. A variable that is a choice between readings of another (`c1 ? v : c2 ? v : v`)
+ * multiplies its cases at each level, so a few lines can ask for billions; such a value is not known.
+ */
+export const MAX_CASES = 1024;
+
+/** Cases a value holds, its nested choices flattened (1 for a value that is no choice); counted once per choice. */
+export function caseCount(v: Value): number {
+  if (v.kind !== 'choice') return 1;
+  let n = caseCounts.get(v.options);
+  if (n === undefined) {
+    n = 0;
+    for (const o of v.options) n += caseCount(o.value);
+    caseCounts.set(v.options, n);
+  }
+  return n;
+}
+
+const caseCounts = new WeakMap<object, number>();
 
 /**
  * The loop iterations one expression may run, with the loops nested in it and the functions they call over lists: a

@@ -270,8 +270,9 @@ export function placeOf(uri: string, parent: Place, child: Value): Place {
 export function valuesAt(r: Resource, path: readonly string[]): ValueAt[] {
   const out: ValueAt[] = [];
   const uri = r.source.uri;
+  const budget = visits();
   const walk = (v: Value, i: number, when: string, place: Place, depth: number) => {
-    if (depth > 40 || out.length >= 64) return;
+    if (depth > 40 || out.length >= 64 || !visit(budget)) return;
     if (v.kind === 'choice') {
       for (const o of v.options) walk(o.value, i, and(when, o.when), placeOf(uri, place, o.value), depth + 1);
       return;

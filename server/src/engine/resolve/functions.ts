@@ -1,6 +1,19 @@
 import { pushAll } from '../arrays';
 import type { ArrayValue, ObjectEntry, Range, StringPart, StringValue, Value } from '../model';
-import { choice, concatParts, concatStrings, entry, isKnown, knownBoolean, knownEquals, knownString, MAX_ARRAY_ITEMS, tooManyItems, unknown } from '../values';
+import {
+  caseCount,
+  choice,
+  concatParts,
+  concatStrings,
+  entry,
+  isKnown,
+  knownBoolean,
+  knownEquals,
+  knownString,
+  MAX_ARRAY_ITEMS,
+  tooManyItems,
+  unknown,
+} from '../values';
 
 /**
  * The function library Bicep and ARM template expressions share (Bicep compiles to these ARM functions).
@@ -157,18 +170,14 @@ export function binaryOperation(op: string, a: Value, right: () => Value, range:
 }
 
 /** A choice of more cases than this is not followed case by case: the operation on it stays unknown. */
-const MAX_CASES = 16;
-
-function leaves(v: Value): number {
-  return v.kind === 'choice' ? v.options.reduce((n, o) => n + leaves(o.value), 0) : 1;
-}
+const MAX_CASES_FOLLOWED = 16;
 
 /**
  * `f` applied to each case of a choice, each keeping the condition that names it; one value when every case gives the
  * same known scalar. Undefined for a value that is no choice, or one of too many cases.
  */
 export function overCases(v: Value, f: (c: Value) => Value, range: Range): Value | undefined {
-  if (v.kind !== 'choice' || leaves(v) > MAX_CASES) return undefined;
+  if (v.kind !== 'choice' || caseCount(v) > MAX_CASES_FOLLOWED) return undefined;
   const map = (c: Value): Value => (c.kind === 'choice' ? { ...c, options: c.options.map((o) => ({ ...o, value: map(o.value) })), range } : f(c));
   const out = map(v);
   const all: Value[] = [];

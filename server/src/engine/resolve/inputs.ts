@@ -1,5 +1,5 @@
 import type { Document, ObjectEntry, TemplateInput, Value } from '../model';
-import { LazyEntry, unknown } from '../values';
+import { choice, LazyEntry, unknown } from '../values';
 import { valueKey } from './functions';
 
 /** A value that came from another document keeps where it was written as its origin. */
@@ -33,7 +33,7 @@ export function combineInputs(name: string, inputs: readonly TemplateInput[], fa
   const options = inputs.map((input) => ({ value: valueOf(input), when: `with ${input.label}` }));
   const first = valueKey(options[0].value);
   if (!first.includes('?') && options.every((o) => valueKey(o.value) === first)) return options[0].value;
-  return { kind: 'choice', options, range: options[0].value.range };
+  return choice(options, options[0].value.range);
 }
 
 /**
