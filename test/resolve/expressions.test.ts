@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cases, get, knownString } from '../../server/src/engine/values';
+import { cases, get, knownString, MAX_CASES } from '../../server/src/engine/values';
 import { Workspace } from '../../server/src/engine/workspace';
 import { grammars } from '../harness/engine';
 
@@ -205,5 +205,27 @@ describe('expressions each language resolves, and those it leaves unknown', () =
       pools.map((r) => knownString(get(r.body, 'properties', 'customRdpProperty'))),
       ['outer:i:1;inner:i:1', 'outer:i:1'],
     );
+  });
+});
+
+describe('a value of more cases than avdsec follows', () => {
+  // Each variable a choice between two readings of the one before: 2^n cases in n lines.
+  const doubled = (n: number) =>
+    Array.from({ length: n }, (_, i) => `param c${i} bool\nvar v${i + 1} = c${i} ? v${i} : v${i}`).join('\n') + `\nvar v0 = 'audiomode:i:0'\n`;
+  const template = (n: number) => doubled(n) + bicepTemplate(`v${n}`);
+
+  it(`keeps each case up to ${MAX_CASES}`, async () => {
+    const got = await rdpOf({ '/w/main.bicep': template(10) }, '/w/main.bicep');
+    assert.deepEqual(
+      got,
+      Array.from({ length: MAX_CASES }, () => 'audiomode:i:0'),
+    );
+  });
+
+  it('makes a value of more cases unknown, and the values built from it know no case', async () => {
+    assert.equal(await rdpOf({ '/w/main.bicep': template(11) }, '/w/main.bicep'), undefined);
+    // Choices between unknowns again, past the limit: no case is known, so no rule can judge one.
+    const later = await rdpOf({ '/w/main.bicep': template(60) }, '/w/main.bicep');
+    assert.ok(later === undefined || (Array.isArray(later) && later.length <= MAX_CASES && later.every((c) => c === '?')), String(later));
   });
 });
