@@ -178,8 +178,23 @@ function expandCases(v: Value, shown: string[], hidden: number, out: { value: Va
 
 export function choice(options: { value: Value; when: string }[], range: Range): ChoiceValue | Value {
   if (options.length === 1) return options[0].value;
-  const v: ChoiceValue = { kind: 'choice', options, range };
-  return caseCount(v) > MAX_CASES ? unknown(range, 'a value of too many cases') : v;
+  return bounded({ kind: 'choice', options, range });
+}
+
+/**
+ * A parameter restricted to a list of allowed values (Bicep `@allowed`, ARM `allowedValues`, a Terraform validation
+ * `contains([...], var.x)`): one case for each, named by it. One allowed value is still a case, named as such.
+ */
+export function allowedValues(name: string, items: readonly Value[], range: Range): Value {
+  const options = items.map((value) => {
+    const s = knownString(value);
+    return { value, when: `when ${name} is ${s !== undefined ? `'${s}'` : 'one of its allowed values'}` };
+  });
+  return bounded({ kind: 'choice', options, range });
+}
+
+function bounded(v: ChoiceValue): Value {
+  return caseCount(v) > MAX_CASES ? unknown(v.range, 'a value of too many cases') : v;
 }
 
 /**

@@ -83,7 +83,7 @@ function carriersIn(
   // first path is the one reported, and following each path is exponential in the depth. Where they are depends on
   // where the value is only for a value reported whole, or one that holds a value another document gave.
   let known = seen.get(contentOf(v));
-  if (!known) seen.set(contentOf(v), (known = { placed: holdsForeign(uri, v), at: new Set() }));
+  if (!known) seen.set(contentOf(v), (known = { placed: placeMatters(uri, v), at: new Set() }));
   const here = place.foreign || known.placed ? `${place.at.start}:${place.at.end}:${place.foreign}:${when}` : when;
   if (known.at.has(here)) return;
   known.at.add(here);
@@ -105,8 +105,11 @@ function carriersIn(
   out.push({ value: v, path, place, when });
 }
 
-/** Whether a value is reported whole (not an object, array or choice), or holds a value another document gave. */
-function holdsForeign(uri: string, v: Value): boolean {
+/**
+ * Whether the findings under a value depend on where it is: it is reported whole (no object, array or choice), or it
+ * holds a value another document gave, which is reported at the place of the value that holds it.
+ */
+function placeMatters(uri: string, v: Value): boolean {
   const foreign = (c: Value) => !!c.origin && c.origin.uri !== uri;
   if (v.kind === 'object') return v.entries.some((e) => foreign(e.value));
   if (v.kind === 'array') return v.items.some(foreign);

@@ -16,7 +16,7 @@ import type {
 import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
 import { type LineIndex, lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
-import { arrayItems, cases, knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
+import { allowedValues, arrayItems, cases, knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs, passThroughDefault } from '../../resolve/inputs';
 import { baseName } from '../../resolve/paths';
@@ -244,14 +244,7 @@ class TemplateReader {
     const allowed = prop(decl, 'allowedValues');
     const items = allowed ? arrayItems(this.value(allowed, scope)) : undefined;
     if (items && items.length > 0) {
-      return {
-        kind: 'choice',
-        options: items.map((v) => ({
-          value: v,
-          when: `when ${name} is ${knownString(v) !== undefined ? `'${knownString(v)}'` : 'one of its allowed values'}`,
-        })),
-        range: at,
-      };
+      return allowedValues(name, items, at);
     }
     return unknown(at, `parameter ${name}`, key);
   }

@@ -6,7 +6,7 @@ import { baseName, resolveRelative } from '../../resolve/paths';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
-import { knownBoolean, LazyEntry, unknown } from '../../values';
+import { allowedValues, knownBoolean, LazyEntry, unknown } from '../../values';
 import { BicepEvaluator, type BicepScope } from './evaluate';
 import { parseBicep } from './parser';
 import type {
@@ -283,17 +283,7 @@ class BicepReader {
     if (allowed && allowed.expression.kind === 'call' && allowed.expression.args[0]) {
       const list = this.evaluator.evaluate(allowed.expression.args[0]);
       if (list.kind === 'array' && !list.open && list.items.length) {
-        return {
-          kind: 'choice',
-          options: list.items.map((item) => {
-            const s =
-              item.kind === 'string' && item.parts.every((p) => p.kind === 'text')
-                ? item.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('')
-                : undefined;
-            return { value: item, when: `when ${name} is ${s !== undefined ? `'${s}'` : 'one of its allowed values'}` };
-          }),
-          range: range(decl.name),
-        };
+        return allowedValues(name, list.items, range(decl.name));
       }
     }
     return unknown(range(decl.name), `parameter ${name}`, key);

@@ -8,7 +8,7 @@ import type { Grammars } from '../../parse';
 import { lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
 import { accessMember } from '../../resolve/functions';
-import { knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
+import { allowedValues, knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
 import { guardHcl } from './guard';
 import { type HclAttribute, type HclBlock, bodyOf, items, nodeRange, syntaxErrors } from './hcl';
 import { TfEvaluator, type TfScope } from './evaluate';
@@ -403,14 +403,7 @@ export class TerraformProject {
       if (args.length !== 2 || args[1]?.text.replace(/\s+/g, '') !== `var.${name}`) continue;
       const list = this.evaluateIn(m, decl.file, args[0]!);
       if (list.kind !== 'array' || list.open || !list.items.length) continue;
-      return {
-        kind: 'choice',
-        options: list.items.map((item) => {
-          const s = knownString(item);
-          return { value: item, when: `when ${name} is ${s !== undefined ? `'${s}'` : 'one of its allowed values'}` };
-        }),
-        range: nodeRange(decl.decl.labels[0] ?? decl.decl.node),
-      };
+      return allowedValues(name, list.items, nodeRange(decl.decl.labels[0] ?? decl.decl.node));
     }
     return undefined;
   }
