@@ -242,6 +242,24 @@ const GENERATORS: Record<string, Generator> = {
     const text = `${vars}\nlocals {\n  v0 = "audiomode:i:0;"\n${locals}\n}\n${tfPool(`local.v${DOUBLINGS}`)}resource "azurerm_virtual_desktop_host_pool_registration_info" "ri" {\n  hostpool_id     = azurerm_virtual_desktop_host_pool.hp.id\n  expiration_date = local.v${DOUBLINGS}\n}\n`;
     return { file: 'main.tf', text: text + repeatTo('# padding\n', n - text.length) };
   },
+  // User-defined functions that each call the next twice (2^60 calls if each were evaluated), called all over the file.
+  'bicep: functions that each call the next twice': (n) => {
+    const funcs = Array.from({ length: DOUBLINGS }, (_, i) => `func f${i}(s string) string => '\${f${i + 1}(s)}\${f${i + 1}(s)}'`).join('\n');
+    const head = `${funcs}\nfunc f${DOUBLINGS}(s string) string => s\n${bicepPool("'${f0('audiomode:i:0;')}${calls[0]}'")}`;
+    return { file: 'main.bicep', text: `${head}var calls = [\n${repeatTo("  f0('a')\n", n - head.length)}]\n` };
+  },
+  'arm: functions that each call the next twice': (n) => {
+    const members = Array.from(
+      { length: DOUBLINGS },
+      (_, i) =>
+        `"f${i}": { "parameters": [{ "name": "s", "type": "string" }], "output": { "type": "string", "value": "[concat(avd.f${i + 1}(parameters('s')), avd.f${i + 1}(parameters('s')))]" } }`,
+    ).join(',\n        ');
+    const last = `"f${DOUBLINGS}": { "parameters": [{ "name": "s", "type": "string" }], "output": { "type": "string", "value": "[parameters('s')]" } }`;
+    const functions = `\n  "functions": [{ "namespace": "avd", "members": {\n        ${members},\n        ${last} } }],`;
+    const head = armTemplate(armPool(jsonString("[avd.f0('audiomode:i:0;')]")), functions);
+    const calls = `\n  "variables": { "calls": [${repeatTo(`"[avd.f0('a')]", `, n - head.length)}"x"] },`;
+    return { file: 'azuredeploy.json', text: armTemplate(armPool(jsonString("[concat(avd.f0('audiomode:i:0;'), variables('calls')[0])]")), functions + calls) };
+  },
   // An array that each variable doubles (V8 aborted the process at 2^27 items: no exception to catch).
   'bicep: an array doubled by each variable (concat)': (n) => {
     const vars = Array.from({ length: DOUBLINGS }, (_, i) => `var a${i + 1} = concat(a${i}, a${i})`).join('\n');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cases, get, knownString, MAX_CASES } from '../../server/src/engine/values';
+import { cases, get, knownString, MAX_CASES, MAX_FUNCTION_CALLS } from '../../server/src/engine/values';
 import { Workspace } from '../../server/src/engine/workspace';
 import { grammars } from '../harness/engine';
 
@@ -227,5 +227,78 @@ describe('a value of more cases than avdsec follows', () => {
     // Choices between unknowns again, past the limit: no case is known, so no rule can judge one.
     const later = await rdpOf({ '/w/main.bicep': template(60) }, '/w/main.bicep');
     assert.ok(later === undefined || (Array.isArray(later) && later.length <= MAX_CASES && later.every((c) => c === '?')), String(later));
+  });
+});
+
+describe('user-defined functions', () => {
+  const BICEP_FUNCS = `func rdp(clip int) string => 'redirectclipboard:i:\${clip}'
+func pass(s string) string => s
+func inner(s string) string => toLower(s)
+func wrap(s string) string => '\${inner(s)};b:i:0'
+func ownKnown() string => known
+func loop(s string) string => loop(s)
+func toUpper(s string) string => 'shadowed:i:1'
+`;
+  const BICEP_FUNC_CASES: Case[] = [
+    ['rdp(1)', 'redirectclipboard:i:1'],
+    ["wrap('A:I:1')", 'a:i:1;b:i:0'],
+    ['pass(known)', 'x:i:1'],
+    ['pass(free)', undefined],
+    // The body sees its own parameters, not the file's: `known` there is no parameter of the function.
+    ['ownKnown()', undefined],
+    ['loop(known)', undefined],
+    // A function of the file hides the built-in of that name; `sys.` reaches the built-in.
+    ["toUpper('a:i:1')", 'shadowed:i:1'],
+    ["sys.toUpper('a:i:1')", 'A:I:1'],
+    ['missing(known)', undefined],
+  ];
+  for (const [expr, want] of BICEP_FUNC_CASES)
+    it(`Bicep ${expr}`, async () => assert.deepEqual(await rdpOf({ '/w/main.bicep': BICEP_FUNCS + bicepTemplate(expr) }, '/w/main.bicep'), want));
+
+  const armWith = (expr: string) => {
+    const t = JSON.parse(armTemplate(expr));
+    t.functions = [
+      {
+        namespace: 'avd',
+        members: {
+          rdp: { parameters: [{ name: 'clip', type: 'int' }], output: { type: 'string', value: "[format('redirectclipboard:i:{0}', parameters('clip'))]" } },
+          pass: { parameters: [{ name: 'S', type: 'string' }], output: { type: 'string', value: "[parameters('s')]" } },
+          inner: { parameters: [{ name: 's', type: 'string' }], output: { type: 'string', value: "[toLower(parameters('s'))]" } },
+          wrap: { parameters: [{ name: 's', type: 'string' }], output: { type: 'string', value: "[concat(avd.inner(parameters('s')), ';b:i:0')]" } },
+          literal: { parameters: [], output: { type: 'string', value: 'lit:i:1' } },
+          ownKnown: { parameters: [], output: { type: 'string', value: "[parameters('known')]" } },
+          loop: { parameters: [{ name: 's', type: 'string' }], output: { type: 'string', value: "[avd.loop(parameters('s'))]" } },
+        },
+      },
+    ];
+    return JSON.stringify(t);
+  };
+  const ARM_FUNC_CASES: Case[] = [
+    ['[avd.rdp(1)]', 'redirectclipboard:i:1'],
+    ["[AVD.Wrap('A:I:1')]", 'a:i:1;b:i:0'],
+    ["[avd.pass(parameters('known'))]", 'x:i:1'],
+    ["[avd.pass(parameters('free'))]", undefined],
+    ['[avd.literal()]', 'lit:i:1'],
+    // The output sees the function's parameters only, not the template's.
+    ['[avd.ownKnown()]', undefined],
+    ["[avd.loop(parameters('known'))]", undefined],
+    ["[avd.missing(parameters('known'))]", undefined],
+  ];
+  for (const [expr, want] of ARM_FUNC_CASES) it(`ARM ${expr}`, async () => assert.deepEqual(await rdpOf({ '/w/t.json': armWith(expr) }, '/w/t.json'), want));
+
+  it(`evaluates at most ${MAX_FUNCTION_CALLS} calls in a file, so functions that each call the next twice stay quick`, async () => {
+    // 2^40 calls if each were evaluated.
+    const chain =
+      Array.from({ length: 40 }, (_, i) => `func f${i}(s string) string => '\${f${i + 1}(s)}\${f${i + 1}(s)}'`).join('\n') +
+      '\nfunc f40(s string) string => s\n';
+    const started = process.cpuUsage();
+    assert.equal(await rdpOf({ '/w/main.bicep': chain + bicepTemplate("f0('a')") }, '/w/main.bicep'), undefined);
+    const used = process.cpuUsage(started);
+    assert.ok((used.user + used.system) / 1000 < 5000, `${(used.user + used.system) / 1000} ms`);
+    // Within the budget the same chain is read whole: 2^10 copies of 'a'.
+    const short =
+      Array.from({ length: 10 }, (_, i) => `func f${i}(s string) string => '\${f${i + 1}(s)}\${f${i + 1}(s)}'`).join('\n') +
+      '\nfunc f10(s string) string => s\n';
+    assert.equal(await rdpOf({ '/w/main.bicep': short + bicepTemplate("f0('a')") }, '/w/main.bicep'), 'a'.repeat(1024));
   });
 });

@@ -238,6 +238,14 @@ export function sizeOf(v: Value): number {
   }
 }
 
+/**
+ * User-defined function calls (Bicep `func`, ARM `functions`) one read of a file evaluates: a function that calls the
+ * next twice, level after level, doubles the work at each level. Past them a call is unknown.
+ */
+export const MAX_FUNCTION_CALLS = 10_000;
+/** Functions inside functions: neither language lets a function call itself, but a file being typed may. */
+export const MAX_FUNCTION_DEPTH = 32;
+
 /** The most items an array built from others may hold: an array concatenated with itself doubles. */
 export const MAX_ARRAY_ITEMS = 1 << 16;
 

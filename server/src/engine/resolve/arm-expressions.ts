@@ -10,6 +10,8 @@ export interface ArmScope {
   variable(name: string, range: Range): Value;
   /** Resource key of a symbolic name (languageVersion 2.0), for `reference('name')`. */
   symbol(name: string): string | undefined;
+  /** A call of a user-defined function (`namespace.member(…)`, the template's `functions`); undefined when it declares none of that name. */
+  userFunction?(name: string, args: Value[], range: Range): Value | undefined;
 }
 
 type Token =
@@ -256,7 +258,11 @@ class Reader {
           const target = firstString !== undefined && !firstString.includes('/') ? scope.symbol(firstString) : undefined;
           return target ? { kind: 'ref', target, path: [name], range } : { kind: 'ref', targetId: args[0], path: [name], range };
         }
-        return perDeploymentCall(name, args, range, scope.uri) ?? callFunction(name, args, range);
+        return (
+          (name.includes('.') ? scope.userFunction?.(name, args, range) : undefined) ??
+          perDeploymentCall(name, args, range, scope.uri) ??
+          callFunction(name, args, range)
+        );
     }
   }
 }

@@ -16,7 +16,18 @@ import type {
 import { type ArmScope, evaluateArmExpression, isArmExpression } from '../../resolve/arm-expressions';
 import { type LineIndex, lineIndexOf } from '../../positions';
 import { parseSuppression } from '../../suppressions';
-import { allowedValues, arrayItems, cases, knownBoolean, knownString, LazyEntry, relocate, unknown } from '../../values';
+import {
+  allowedValues,
+  arrayItems,
+  cases,
+  knownBoolean,
+  knownString,
+  LazyEntry,
+  MAX_FUNCTION_CALLS,
+  MAX_FUNCTION_DEPTH,
+  relocate,
+  unknown,
+} from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { combineInputs, passThroughDefault } from '../../resolve/inputs';
 import { baseName } from '../../resolve/paths';
@@ -140,7 +151,29 @@ function findSuppressions(doc: Document, root: JsonNode | undefined): Suppressio
   return out;
 }
 
+/** A template's user-defined functions by lower-case `namespace.member`: their parameters' lower-case names, in order, and their output's value. */
+type UserFunctions = Map<string, { parameters: string[]; output?: JsonNode }>;
+
+function userFunctions(template: JsonNode): UserFunctions | undefined {
+  const list = prop(template, 'functions');
+  if (list?.type !== 'array' || !list.children?.length) return undefined;
+  const out: UserFunctions = new Map();
+  for (const ns of list.children) {
+    const namespace = stringOf(prop(ns, 'namespace'));
+    if (!namespace) continue;
+    for (const m of props(prop(ns, 'members'))) {
+      const params = prop(m.value, 'parameters');
+      const parameters = (params?.type === 'array' ? (params.children ?? []) : []).map((p) => stringOf(prop(p, 'name'))?.toLowerCase() ?? '');
+      out.set(`${namespace}.${m.key}`.toLowerCase(), { parameters, output: prop(prop(m.value, 'output'), 'value') });
+    }
+  }
+  return out;
+}
+
 class TemplateReader {
+  /** User-defined function calls left to this read (MAX_FUNCTION_CALLS). */
+  private functionCalls = MAX_FUNCTION_CALLS;
+
   constructor(
     private readonly doc: Document,
     private readonly root: JsonNode,
@@ -170,6 +203,7 @@ class TemplateReader {
     const paramCache = new Map<string, Value>();
     const varCache = new Map<string, Value | 'pending'>();
     const prefix = `${uri}#${ctx.path}`;
+    const functions = ctx.outer ? undefined : userFunctions(template);
     if (isRoot) {
       for (const p of paramDecls.values()) {
         const def = prop(p.value, 'defaultValue');
@@ -211,6 +245,7 @@ class TemplateReader {
         return relocate(v, range);
       },
       symbol: (name) => symbols.get(name.toLowerCase()) ?? ctx.outer?.symbol(name),
+      userFunction: (name, args, range) => (functions ? this.callUserFunction(functions, name, args, range, 0) : ctx.outer?.userFunction?.(name, args, range)),
     };
     // The template's own outputs, as Bicep's and Terraform's: a caller reads them, a rule judges what they expose.
     if (isRoot)
@@ -222,6 +257,28 @@ class TemplateReader {
         );
       }
     return self;
+  }
+
+  /**
+   * A user-defined function's output, with its parameters bound to the arguments. As in ARM, the output sees the
+   * function's parameters and the template's other functions, not the template's parameters, variables or resources.
+   */
+  private callUserFunction(functions: UserFunctions, name: string, args: Value[], range: Range, depth: number): Value | undefined {
+    const f = functions.get(name.toLowerCase());
+    if (!f) return undefined;
+    if (!f.output || depth >= MAX_FUNCTION_DEPTH || this.functionCalls <= 0) return unknown(range, `${name}(…)`);
+    this.functionCalls--;
+    const inside: ArmScope = {
+      uri: this.doc.uri,
+      parameter: (p, r) => {
+        const i = f.parameters.indexOf(p.toLowerCase());
+        return i >= 0 && i < args.length ? relocate(args[i], r) : unknown(r, `parameters('${p}')`);
+      },
+      variable: (v, r) => unknown(r, `variables('${v}')`),
+      symbol: () => undefined,
+      userFunction: (n, a, r) => this.callUserFunction(functions, n, a, r, depth + 1),
+    };
+    return relocate(this.lazyValue(f.output, inside), range);
   }
 
   private parameterValue(name: string, decl: JsonNode | undefined, ctx: TemplateContext, scope: ArmScope, prefix: string): Value {

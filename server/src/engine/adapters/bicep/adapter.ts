@@ -18,6 +18,7 @@ import type {
   Program,
   ResourceDeclaration,
   Statement,
+  TypedLambdaExpression,
   VarDeclaration,
 } from './syntax';
 
@@ -97,6 +98,7 @@ class BicepReader {
   private readonly params = new Map<string, ParamDeclaration>();
   private readonly vars = new Map<string, VarDeclaration>();
   private readonly resources = new Map<string, ResourceDeclaration>();
+  private readonly funcs = new Map<string, TypedLambdaExpression>();
   private readonly modules = new Map<string, ModuleDeclaration>();
   private readonly paramCache = new Map<string, Value>();
   private readonly varCache = new Map<string, Value | 'pending'>();
@@ -123,6 +125,7 @@ class BicepReader {
       resourceKey: (name) => (this.resources.has(name) ? this.key(name) : undefined),
       resourceName: (name, r) => this.resourceNameValue(name, r),
       isModule: (name) => this.modules.has(name),
+      func: (name) => this.funcs.get(name),
     };
     this.evaluator = new BicepEvaluator(scope);
   }
@@ -242,6 +245,9 @@ class BicepReader {
           this.modules.set(s.name.name, s);
           sym.push({ kind: 'module', name: s.name.name, range: range(s.name) });
         }
+        return;
+      case 'func':
+        if (s.name.name && s.lambda.kind === 'typedLambda') this.funcs.set(s.name.name, s.lambda);
         return;
       case 'output':
         if (s.name.name)

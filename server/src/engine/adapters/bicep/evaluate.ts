@@ -11,8 +11,21 @@ import {
   perDeploymentCall,
   unknownCall,
 } from '../../resolve/functions';
-import { concatParts, conditionText, knownBoolean, knownString, LazyEntry, MAX_ARRAY_ITEMS, MAX_ITERATIONS, sizeOf, tooManyItems, unknown } from '../../values';
-import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment } from './syntax';
+import {
+  concatParts,
+  conditionText,
+  knownBoolean,
+  knownString,
+  LazyEntry,
+  MAX_ARRAY_ITEMS,
+  MAX_FUNCTION_CALLS,
+  MAX_FUNCTION_DEPTH,
+  MAX_ITERATIONS,
+  sizeOf,
+  tooManyItems,
+  unknown,
+} from '../../values';
+import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment, TypedLambdaExpression } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
 export interface BicepScope {
@@ -28,6 +41,13 @@ export interface BicepScope {
   /** `symbol.name` when the declaration writes it. */
   resourceName(name: string, range: Range): Value | undefined;
   isModule(name: string): boolean;
+  /** A user-defined function (`func name(…) type => body`) declared in the file. */
+  func(name: string): TypedLambdaExpression | undefined;
+}
+
+/** The user-defined function calls left to one read of a file (MAX_FUNCTION_CALLS), shared by all its evaluators. */
+interface CallBudget {
+  left: number;
 }
 
 /** Functions that describe the deployment; their key is shared by every file of the deployment, as in ARM. */
@@ -49,6 +69,9 @@ export class BicepEvaluator {
     private readonly locals: Map<string, Value> = new Map(),
     /** The loop iterations left to this evaluator (MAX_ITERATIONS). */
     private readonly iterations = MAX_ITERATIONS,
+    private readonly calls: CallBudget = { left: MAX_FUNCTION_CALLS },
+    /** How many user-defined function calls this evaluator is inside. */
+    private readonly callDepth = 0,
   ) {}
 
   evaluate(e: Expression | SpreadExpression): Value {
@@ -219,6 +242,8 @@ export class BicepEvaluator {
       if (base.kind === 'ref') return { ...base, path: [...base.path, name, ...(secret !== undefined ? [secret] : [])], range };
       return unknown(range, `${name}(…)`);
     }
+    const func = ns === undefined ? this.scope.func(name) : undefined;
+    if (func) return this.callUserFunction(name, func, e.args, range);
     const args = e.args.map((a) => this.evaluate(a));
     // Without a key: building one reads the whole list too.
     if (args.some((a) => sizeOf(a) > this.iterations)) return unknown(range, `${name}(…)`);
@@ -237,6 +262,35 @@ export class BicepEvaluator {
       default:
         return perDeploymentCall(name, args, range, this.scope.uri) ?? callFunction(name, args, range);
     }
+  }
+
+  /**
+   * A user-defined function's body, evaluated with its parameters bound to the arguments. As in Bicep, the body sees
+   * its parameters and the file's other functions, not the file's parameters, variables or resources.
+   */
+  private callUserFunction(name: string, func: TypedLambdaExpression, argExprs: Expression[], range: Range): Value {
+    if (this.callDepth >= MAX_FUNCTION_DEPTH || this.calls.left <= 0) return unknown(range, `${name}(…)`);
+    this.calls.left--;
+    const locals = new Map<string, Value>();
+    func.params.forEach((p, i) => {
+      if (p.kind !== 'typedParameter' || !p.name.name) return;
+      const arg = argExprs[i];
+      locals.set(p.name.name, arg ? this.evaluate(arg) : unknown(range, p.name.name));
+    });
+    const scope = this.scope;
+    const inside: BicepScope = {
+      uri: scope.uri,
+      text: scope.text,
+      stale: () => scope.stale(),
+      parameter: (n, r) => unknown(r, n),
+      variable: () => undefined,
+      resourceKey: () => undefined,
+      resourceName: () => undefined,
+      isModule: () => false,
+      func: (n) => scope.func(n),
+    };
+    const v = new BicepEvaluator(inside, locals, this.iterations, this.calls, this.callDepth + 1).evaluate(func.body);
+    return { ...v, range } as Value;
   }
 
   private binary(op: string, l: Expression, r: Expression, range: Range): Value {
@@ -260,7 +314,7 @@ export class BicepEvaluator {
       const locals = new Map(this.locals);
       if (e.item.name) locals.set(e.item.name, item);
       if (e.index?.name) locals.set(e.index.name, { kind: 'number', value: i, range: item.range });
-      const child = new BicepEvaluator(this.scope, locals, each);
+      const child = new BicepEvaluator(this.scope, locals, each, this.calls, this.callDepth);
       let body: Expression = e.body;
       if (body.kind === 'if') {
         const keep = knownBoolean(child.evaluate(body.condition));
