@@ -290,6 +290,13 @@ const GENERATORS: Record<string, Generator> = {
     const text = `var a0 = ['x']\n${vars}\nvar p = [for x in a13: [for y in a13: '\${x}\${y}']]\nvar q = [for x in a13: join(a13, ',')]\n${bicepPool(`'audiomode:i:\${length(p)};\${q[0]}'`)}`;
     return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
   },
+  'bicep: lambdas nested over long lists': (n) => {
+    const vars = Array.from({ length: 13 }, (_, i) => `var a${i + 1} = concat(a${i}, a${i})`).join('\n');
+    const head = `var a0 = ['x']\n${vars}\nvar p = map(a13, x => map(a13, y => '\${x}\${y}'))\nvar q = filter(a13, x => length(filter(a13, y => y == x)) > 0)\n`;
+    const r = "var r = reduce(range(0, 60), ['x'], (cur, next) => concat(cur, cur))\nvar o = toObject(a13, x => x, x => map(a13, y => y))\n";
+    const text = `${head}${r}${bicepPool(`'audiomode:i:\${length(p)};\${q[0]};\${length(r)};\${o.x[0]}'`)}`;
+    return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
+  },
   'terraform: nested loops over long lists': (n) => {
     const locals = Array.from({ length: 13 }, (_, i) => `  a${i + 1} = concat(local.a${i}, local.a${i})`).join('\n');
     const text = `locals {\n  a0 = ["x"]\n${locals}\n  p = [for x in local.a13 : [for y in local.a13 : "\${x}\${y}"]]\n  q = [for x in local.a13 : join(",", local.a13)]\n}\n${tfPool(`"audiomode:i:\${length(local.p)};\${local.q[0]}"`)}`;

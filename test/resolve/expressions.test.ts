@@ -70,6 +70,17 @@ const BICEP_CASES: Case[] = [
   ["known == 'x:i:1' ? 'yes' : 'no'", 'yes'],
   ["free == 'x' ? 'yes' : 'no'", ['yes', 'no']],
   ["'${free};a:i:1'", undefined],
+  // Lambdas over a known list.
+  ["join(map(list, x => '${x};'), '')", 'k:i:1;l:i:1;'],
+  ["join(map(list, (x, i) => '${x}${i}'), ';')", 'k:i:10;l:i:11'],
+  ["join(filter(list, x => x != 'k:i:1'), ';')", 'l:i:1'],
+  ["first(filter(list, x => x == 'l:i:1'))", 'l:i:1'],
+  // Whether an item is kept depends on a parameter not known here: the list's items are not known either.
+  ["join(filter(list, x => x == free), ';')", undefined],
+  ["reduce(list, '', (cur, next) => '${cur}${next};')", 'k:i:1;l:i:1;'],
+  ["toObject(list, x => x, x => 'o:i:1')['l:i:1']", 'o:i:1'],
+  ["toObject(list, x => free)['l:i:1']", undefined],
+  ["join(sort(list, (a, b) => a < b), ';')", undefined],
 ];
 
 function bicepTemplate(expr: string): string {
@@ -238,6 +249,7 @@ func wrap(s string) string => '\${inner(s)};b:i:0'
 func ownKnown() string => known
 func loop(s string) string => loop(s)
 func toUpper(s string) string => 'shadowed:i:1'
+func joinAll(xs array) string => join(map(xs, x => inner(x)), ';')
 `;
   const BICEP_FUNC_CASES: Case[] = [
     ['rdp(1)', 'redirectclipboard:i:1'],
@@ -251,6 +263,7 @@ func toUpper(s string) string => 'shadowed:i:1'
     ["toUpper('a:i:1')", 'shadowed:i:1'],
     ["sys.toUpper('a:i:1')", 'A:I:1'],
     ['missing(known)', undefined],
+    ["joinAll(['A:I:1', 'B:I:0'])", 'a:i:1;b:i:0'],
   ];
   for (const [expr, want] of BICEP_FUNC_CASES)
     it(`Bicep ${expr}`, async () => assert.deepEqual(await rdpOf({ '/w/main.bicep': BICEP_FUNCS + bicepTemplate(expr) }, '/w/main.bicep'), want));
