@@ -297,6 +297,17 @@ const GENERATORS: Record<string, Generator> = {
     const text = `${head}${r}${bicepPool(`'audiomode:i:\${length(p)};\${q[0]};\${length(r)};\${o.x[0]}'`)}`;
     return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
   },
+  'arm: lambdas nested over long lists': (n) => {
+    const vars = Array.from({ length: 13 }, (_, i) => `"a${i + 1}": "[concat(variables('a${i}'), variables('a${i}'))]"`).join(',\n    ');
+    const lambdas = [
+      `"p": "[map(variables('a13'), lambda('x', map(variables('a13'), lambda('y', concat(lambdaVariables('x'), lambdaVariables('y'))))))]"`,
+      `"q": "[filter(variables('a13'), lambda('x', not(empty(filter(variables('a13'), lambda('y', equals(lambdaVariables('y'), lambdaVariables('x'))))))))]"`,
+      `"r": "[reduce(range(0, 60), createArray('x'), lambda('cur', 'next', concat(lambdaVariables('cur'), lambdaVariables('cur'))))]"`,
+    ].join(',\n    ');
+    const rdp = jsonString("[format('audiomode:i:{0};{1};{2}', length(variables('p')), variables('q')[0], length(variables('r')))]");
+    const text = armTemplate(armPool(rdp), `\n  "variables": {\n    "a0": ["x"],\n    ${vars},\n    ${lambdas}\n  },`);
+    return { file: 'azuredeploy.json', text: text + repeatTo(' ', n - text.length) };
+  },
   'terraform: nested loops over long lists': (n) => {
     const locals = Array.from({ length: 13 }, (_, i) => `  a${i + 1} = concat(local.a${i}, local.a${i})`).join('\n');
     const text = `locals {\n  a0 = ["x"]\n${locals}\n  p = [for x in local.a13 : [for y in local.a13 : "\${x}\${y}"]]\n  q = [for x in local.a13 : join(",", local.a13)]\n}\n${tfPool(`"audiomode:i:\${length(local.p)};\${local.q[0]}"`)}`;

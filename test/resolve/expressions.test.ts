@@ -34,6 +34,20 @@ const ARM_CASES: Case[] = [
   ["[union(variables('obj'), createObject('rdp', 'u:i:1')).rdp]", 'u:i:1'],
   ["[parameters('free')]", undefined],
   ["[concat(parameters('free'), ';a:i:1')]", undefined],
+  // Lambdas over a known array, as Bicep compiles its own.
+  ["[join(map(variables('list'), lambda('x', concat(lambdaVariables('x'), ';'))), '')]", 'k:i:1;l:i:1;'],
+  ["[join(map(variables('list'), lambda('x', 'i', format('{0}{1}', lambdaVariables('x'), lambdaVariables('i')))), ';')]", 'k:i:10;l:i:11'],
+  ["[join(filter(variables('list'), lambda('x', not(equals(lambdaVariables('x'), 'k:i:1')))), ';')]", 'l:i:1'],
+  ["[first(filter(variables('list'), lambda('x', equals(lambdaVariables('x'), 'l:i:1'))))]", 'l:i:1'],
+  ["[join(filter(variables('list'), lambda('x', equals(lambdaVariables('x'), parameters('free')))), ';')]", undefined],
+  ["[reduce(variables('list'), '', lambda('cur', 'next', concat(lambdaVariables('cur'), lambdaVariables('next'), ';')))]", 'k:i:1;l:i:1;'],
+  ["[toObject(variables('list'), lambda('x', lambdaVariables('x')), lambda('x', 'o:i:1'))['l:i:1']]", 'o:i:1'],
+  [
+    "[join(map(variables('list'), lambda('x', join(map(variables('list'), lambda('y', concat(lambdaVariables('x'), lambdaVariables('y')))), '|'))), ';')]",
+    'k:i:1k:i:1|k:i:1l:i:1;l:i:1k:i:1|l:i:1l:i:1',
+  ],
+  ["[join(sort(variables('list'), lambda('a', 'b', less(lambdaVariables('a'), lambdaVariables('b')))), ';')]", undefined],
+  ["[lambdaVariables('x')]", undefined],
 ];
 
 function armTemplate(expr: string): string {
@@ -41,7 +55,7 @@ function armTemplate(expr: string): string {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
     parameters: { known: { type: 'string', defaultValue: 'x:i:1' }, free: { type: 'string' } },
-    variables: { obj: { rdp: 'o:i:1' } },
+    variables: { obj: { rdp: 'o:i:1' }, list: ['k:i:1', 'l:i:1'] },
     resources: [
       {
         type: 'Microsoft.DesktopVirtualization/hostPools',

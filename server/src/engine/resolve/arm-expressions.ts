@@ -1,6 +1,6 @@
-import type { Range, StringValue, TextSource, Value } from '../model';
+import type { ObjectEntry, Range, StringValue, TextSource, Value } from '../model';
 import { ownString } from '../strings';
-import { unknown } from '../values';
+import { knownBoolean, knownString, MAX_ITERATIONS, relocate, tooManyItems, unknown } from '../values';
 import { accessIndex, accessMember, callFunction, perDeploymentCall, unknownCall } from './functions';
 
 /** What an ARM template expression can read from the template that holds it. */
@@ -131,12 +131,18 @@ export function evaluateArmExpression(expr: string, offsets: number[] | number, 
 class Reader {
   pos = 0;
   private depth = 0;
+  /** Whether this reader read a lambda: only then may a call take one. */
+  private sawLambda = false;
 
   constructor(
     private readonly expr: string,
     private readonly offsets: number[] | number,
     private readonly scope: ArmScope,
     private readonly tokens: Token[],
+    /** The `lambdaVariables` of the lambdas this reader is inside, by lower-case name. */
+    private readonly bindings: ReadonlyMap<string, Value> = NO_BINDINGS,
+    /** The loop turns left to this expression (MAX_ITERATIONS), shared by lambdas inside each other as by loops. */
+    private readonly iterations = MAX_ITERATIONS,
   ) {}
 
   /** Document offset of the character at `i` of the expression between its brackets. */
@@ -184,6 +190,7 @@ class Reader {
       this.pos++;
       if (!this.peek('(')) return undefined;
       this.pos++;
+      if (tok.v.length === 6 && tok.v.toLowerCase() === 'lambda') return this.lambda(tok.s);
       const args: Value[] = [];
       if (!this.peek(')')) {
         for (;;) {
@@ -229,11 +236,110 @@ class Reader {
     return v;
   }
 
+  /**
+   * `lambda('x', …, body)`, its opening parenthesis read: the body is not read now but for each item the function that
+   * takes the lambda gives it (see withLambda). A value that stands for the lambda: unknown to anything else.
+   */
+  private lambda(start: number): Value | undefined {
+    const names: string[] = [];
+    for (let t = this.tokens[this.pos]; t?.t === 'str' && this.peekAt(this.pos + 1, ','); t = this.tokens[this.pos]) {
+      names.push(t.v.toLowerCase());
+      this.pos += 2;
+    }
+    const body = this.pos;
+    let depth = 0;
+    for (; this.pos < this.tokens.length; this.pos++) {
+      const t = this.tokens[this.pos];
+      if (t.t !== 'p') continue;
+      if (t.v === '(' || t.v === '[') depth++;
+      else if (t.v === ')' || t.v === ']') {
+        if (depth === 0) break;
+        depth--;
+      }
+    }
+    if (!names.length || this.pos === body || !this.peek(')')) return undefined;
+    const end = this.pos++;
+    this.sawLambda = true;
+    const v = unknown(this.rangeOf(start, this.tokens[end].e), 'a lambda');
+    LAMBDAS.set(v, { names, body, end, reader: this });
+    return v;
+  }
+
+  private peekAt(i: number, v: string): boolean {
+    const tok = this.tokens[i];
+    return tok !== undefined && tok.t === 'p' && tok.v === v;
+  }
+
+  /** A lambda's body with its variables bound to `values`, within `iterations` loop turns; undefined when it does not read. */
+  private applyLambda(l: ArmLambda, values: Value[], iterations: number): Value | undefined {
+    const bindings = new Map(l.reader.bindings);
+    l.names.forEach((n, i) => {
+      if (values[i]) bindings.set(n, values[i]);
+    });
+    const r = new Reader(this.expr, this.offsets, this.scope, this.tokens, bindings, iterations);
+    r.pos = l.body;
+    const v = r.expression();
+    return v && r.pos === l.end ? v : undefined;
+  }
+
+  /**
+   * `map`, `filter`, `reduce` and `toObject` over a known array, the lambda's body once per item (as Bicep's lambdas,
+   * which compile to these). Undefined when no argument is a lambda of this expression.
+   */
+  private withLambda(name: string, args: Value[], range: Range): Value | undefined {
+    const lambdas = args.map((a) => LAMBDAS.get(a));
+    if (!lambdas.some((l) => l && l.reader.tokens === this.tokens)) return undefined;
+    const f = lambdas[name === 'reduce' ? 2 : 1];
+    const source = args[0];
+    if (!f || !source || source.kind !== 'array' || source.open || !['map', 'filter', 'reduce', 'toobject'].includes(name)) return unknown(range, `${name}(…)`);
+    const items = source.items;
+    if (items.length > this.iterations) return tooManyItems(range);
+    const each = Math.floor(this.iterations / Math.max(1, items.length));
+    const index = (i: number, at: Value): Value => ({ kind: 'number', value: i, range: at.range });
+    const apply = (l: ArmLambda, values: Value[]) => this.applyLambda(l, values, each) ?? unknown(range);
+    switch (name) {
+      case 'map':
+        return { kind: 'array', items: items.map((x, i) => apply(f, [x, index(i, x)])), range };
+      case 'filter': {
+        const kept: Value[] = [];
+        for (let i = 0; i < items.length; i++) {
+          const keep = knownBoolean(apply(f, [items[i], index(i, items[i])]));
+          // The items kept so far are the array's first ones; whether this one is kept is not known.
+          if (keep === undefined) return { kind: 'array', items: kept, open: true, range };
+          if (keep) kept.push(items[i]);
+        }
+        return { kind: 'array', items: kept, range };
+      }
+      case 'reduce': {
+        let acc = args[1] ?? unknown(range);
+        items.forEach((x, i) => (acc = apply(f, [acc, x, index(i, x)])));
+        return relocate(acc, range);
+      }
+      default: {
+        const valueOf = args[2] ? lambdas[2] : undefined;
+        if (args[2] && !valueOf) return unknown(range, `${name}(…)`);
+        const entries: ObjectEntry[] = [];
+        for (const x of items) {
+          const key = knownString(apply(f, [x]));
+          if (key === undefined) return { kind: 'object', entries, open: true, range };
+          entries.push({ key, keyRange: x.range, value: valueOf ? apply(valueOf, [x]) : x });
+        }
+        return { kind: 'object', entries, range };
+      }
+    }
+  }
+
   private call(name: string, args: Value[], range: Range): Value {
     const scope = this.scope;
     const lower = name.toLowerCase();
     const firstString = args[0]?.kind === 'string' && args[0].parts.length === 1 && args[0].parts[0].kind === 'text' ? args[0].parts[0].text : undefined;
+    const lambda = this.sawLambda ? this.withLambda(lower, args, range) : undefined;
+    if (lambda) return lambda;
     switch (lower) {
+      case 'lambdavariables': {
+        const bound = firstString !== undefined ? this.bindings.get(firstString.toLowerCase()) : undefined;
+        return bound ? relocate(bound, range) : unknownCall(name, args, range);
+      }
       case 'parameters':
         return firstString !== undefined ? scope.parameter(firstString, range) : unknownCall(name, args, range);
       case 'variables':
@@ -266,6 +372,19 @@ class Reader {
     }
   }
 }
+
+const NO_BINDINGS: ReadonlyMap<string, Value> = new Map();
+
+/** A lambda an expression wrote: its variables' lower-case names, where its body's tokens start and end, and its reader. */
+interface ArmLambda {
+  names: string[];
+  body: number;
+  end: number;
+  reader: Reader;
+}
+
+/** The lambdas behind the values that stand for them (Reader.lambda). */
+const LAMBDAS = new WeakMap<Value, ArmLambda>();
 
 /** Whether a JSON string is an ARM expression (`[...]`), as opposed to a literal or an escaped `[[...]`. */
 export function isArmExpression(s: string): boolean {
