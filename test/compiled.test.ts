@@ -41,6 +41,17 @@ describe('Bicep and its compiled ARM agree', () => {
     }
     assert.deepEqual(arm, bicep);
   });
+
+  it('reports the same findings when user-defined functions and lambdas build the values (`__bicep` functions, lambda())', async () => {
+    const bicep = await findingsOf(path.join(FIXTURES, 'compiled-functions', 'bicep'));
+    const arm = await findingsOf(path.join(FIXTURES, 'compiled-functions', 'arm'));
+    // The name comes from one function, the RDP string from another over a filtered list: the SSO property is kept,
+    // audiomode is filtered out, clipboard redirection stays.
+    const clipboard = bicep.find((f) => f.startsWith('rdp-clipboard-redirection '));
+    assert.ok(clipboard?.includes("Host pool 'hp-prod'"), String(clipboard));
+    assert.ok(!bicep.some((f) => f.startsWith('host-pool-sso-disabled ')), bicep.join('\n'));
+    assert.deepEqual(arm, bicep);
+  });
 });
 
 describe('a compiled template beside its Bicep source', () => {
