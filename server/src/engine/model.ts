@@ -235,11 +235,10 @@ export interface DocumentFacts {
   nestedParameterValues?: Map<string, ReadonlyMap<string, () => Value>>;
   /**
    * What an ARM nested deployment declares, by the deployment's resource key, read from the JSON without evaluating
-   * it when first asked for: the parameters it is passed (in order), and the types its template gives its parameters
-   * and outputs (none for a linked template). Undefined for a deployment whose template writes a type as an
-   * expression, and once a later edit moved the tree it would be read from.
+   * it: the parameters it is passed (in order), and the types its template gives its parameters and outputs (none for
+   * a linked template). Undefined for a deployment whose template writes a type as an expression.
    */
-  nestedDeclarations?: Map<string, () => NestedDeclarations | undefined>;
+  nestedDeclarations?: Map<string, NestedDeclarations>;
   /** An ARM template Bicep compiled (`metadata._generator.name` is `bicep`). */
   compiledFromBicep?: boolean;
   /** Module references avdsec does not follow (registries `br:`/`ts:`, remote sources): their resources are not seen. */

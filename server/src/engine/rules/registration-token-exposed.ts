@@ -371,7 +371,7 @@ function parameterReport(doc: Document, s: DocumentSymbolInfo, note: RelatedInfo
  * token to, declared without `securestring` in the inner template. Its outputs that return the token, the same.
  */
 function nestedParameters(graph: AvdGraph, doc: Document | undefined, r: Resource, report: (r: Report) => void): void {
-  const declared = doc?.facts.nestedDeclarations?.get(r.key)?.();
+  const declared = doc?.facts.nestedDeclarations?.get(r.key);
   const given = doc?.facts.nestedParameterValues?.get(r.key);
   // What the template declares, read without evaluating the template (a compiled module's template is most of the file).
   // Values passed to a template of outer scope are evaluated below, as the deployment's body gives them.

@@ -504,17 +504,9 @@ class TemplateReader {
     const template = prop(properties, 'template');
     const key = this.key(ctx.path, symbol);
     // What it passes and declares, whether or not it deploys (a linked template, or one written as an expression,
-    // declares nothing here). Read when a rule first asks: a keystroke reads the template again, and no rule asks then.
-    let declarations: NestedDeclarations | undefined | null = null;
-    (this.doc.facts.nestedDeclarations ??= new Map()).set(key, () => {
-      if (declarations === null)
-        declarations = this.parsed.stale
-          ? undefined
-          : template?.type === 'object'
-            ? nestedDeclarations(properties, template)
-            : { passed: [], parameters: new Map(), outputs: [] };
-      return declarations;
-    });
+    // declares nothing here).
+    const declarations = template?.type === 'object' ? nestedDeclarations(properties, template) : { passed: [], parameters: new Map(), outputs: [] };
+    if (declarations) (this.doc.facts.nestedDeclarations ??= new Map()).set(key, declarations);
     // A deployment whose condition is false under the known values deploys nothing.
     const condition = prop(n, 'condition');
     if (condition && knownBoolean(this.value(condition, outerScope)) === false) return;
