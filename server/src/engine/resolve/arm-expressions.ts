@@ -1,7 +1,8 @@
-import type { ObjectEntry, Range, StringValue, TextSource, Value } from '../model';
+import type { Range, StringValue, TextSource, Value } from '../model';
 import { ownString } from '../strings';
-import { knownBoolean, knownString, MAX_ITERATIONS, relocate, tooManyItems, unknown } from '../values';
+import { MAX_ITERATIONS, relocate, unknown } from '../values';
 import { accessIndex, accessMember, callFunction, perDeploymentCall, unknownCall } from './functions';
+import { callWithLambda } from './lambdas';
 
 /** What an ARM template expression can read from the template that holds it. */
 export interface ArmScope {
@@ -282,51 +283,22 @@ class Reader {
     return v && r.pos === l.end ? v : undefined;
   }
 
-  /**
-   * `map`, `filter`, `reduce` and `toObject` over a known array, the lambda's body once per item (as Bicep's lambdas,
-   * which compile to these). Undefined when no argument is a lambda of this expression.
-   */
+  /** A function that takes a lambda of this expression (`map`, `filter`, ...): see callWithLambda. Undefined when none is one. */
   private withLambda(name: string, args: Value[], range: Range): Value | undefined {
-    const lambdas = args.map((a) => LAMBDAS.get(a));
-    if (!lambdas.some((l) => l && l.reader.tokens === this.tokens)) return undefined;
-    const f = lambdas[name === 'reduce' ? 2 : 1];
-    const source = args[0];
-    if (!f || !source || source.kind !== 'array' || source.open || !['map', 'filter', 'reduce', 'toobject'].includes(name)) return unknown(range, `${name}(…)`);
-    const items = source.items;
-    if (items.length > this.iterations) return tooManyItems(range);
-    const each = Math.floor(this.iterations / Math.max(1, items.length));
-    const index = (i: number, at: Value): Value => ({ kind: 'number', value: i, range: at.range });
-    const apply = (l: ArmLambda, values: Value[]) => this.applyLambda(l, values, each) ?? unknown(range);
-    switch (name) {
-      case 'map':
-        return { kind: 'array', items: items.map((x, i) => apply(f, [x, index(i, x)])), range };
-      case 'filter': {
-        const kept: Value[] = [];
-        for (let i = 0; i < items.length; i++) {
-          const keep = knownBoolean(apply(f, [items[i], index(i, items[i])]));
-          // The items kept so far are the array's first ones; whether this one is kept is not known.
-          if (keep === undefined) return { kind: 'array', items: kept, open: true, range };
-          if (keep) kept.push(items[i]);
-        }
-        return { kind: 'array', items: kept, range };
-      }
-      case 'reduce': {
-        let acc = args[1] ?? unknown(range);
-        items.forEach((x, i) => (acc = apply(f, [acc, x, index(i, x)])));
-        return relocate(acc, range);
-      }
-      default: {
-        const valueOf = args[2] ? lambdas[2] : undefined;
-        if (args[2] && !valueOf) return unknown(range, `${name}(…)`);
-        const entries: ObjectEntry[] = [];
-        for (const x of items) {
-          const key = knownString(apply(f, [x]));
-          if (key === undefined) return { kind: 'object', entries, open: true, range };
-          entries.push({ key, keyRange: x.range, value: valueOf ? apply(valueOf, [x]) : x });
-        }
-        return { kind: 'object', entries, range };
-      }
-    }
+    const lambdas = args.map((a) => {
+      const l = LAMBDAS.get(a);
+      return l && l.reader.tokens === this.tokens ? l : undefined;
+    });
+    if (!lambdas.some((l) => l)) return undefined;
+    return callWithLambda({
+      name,
+      list: args[0],
+      initial: () => args[1] ?? unknown(range),
+      lambdas: lambdas.map((l) => l && ((values: Value[], iterations: number) => this.applyLambda(l, values, iterations) ?? unknown(range))),
+      argCount: args.length,
+      iterations: this.iterations,
+      range,
+    });
   }
 
   private call(name: string, args: Value[], range: Range): Value {

@@ -11,6 +11,7 @@ import {
   perDeploymentCall,
   unknownCall,
 } from '../../resolve/functions';
+import { type AppliedLambda, callWithLambda } from '../../resolve/lambdas';
 import {
   concatParts,
   conditionText,
@@ -25,7 +26,7 @@ import {
   tooManyItems,
   unknown,
 } from '../../values';
-import type { Expression, LambdaExpression, ObjectExpression, SpreadExpression, StringExpression, StringSegment, TypedLambdaExpression } from './syntax';
+import type { Expression, ObjectExpression, SpreadExpression, StringExpression, StringSegment, TypedLambdaExpression } from './syntax';
 
 /** What a Bicep expression can refer to in its file. */
 export interface BicepScope {
@@ -294,61 +295,27 @@ export class BicepEvaluator {
     return { ...v, range } as Value;
   }
 
-  /**
-   * `map`, `filter`, `reduce` and `toObject` over a known list: the lambda's body once per item, with its parameters
-   * bound to the item (and the index, or the value so far). The items share what is left of the loop budget, as a
-   * `for` does. Other functions that take a lambda (`sort`, `groupBy`, ...) are unknown.
-   */
+  /** A function that takes a lambda (`map`, `filter`, ...): see callWithLambda. */
   private callWithLambda(name: string, argExprs: Expression[], range: Range): Value {
-    const lambdaAt = (i: number) => {
-      const a = argExprs[i];
-      return a?.kind === 'lambda' ? a : undefined;
-    };
-    const f = lambdaAt(name === 'reduce' ? 2 : 1);
-    const source = argExprs[0] ? this.evaluate(argExprs[0]) : undefined;
-    if (!f || !source || source.kind !== 'array' || source.open || !['map', 'filter', 'reduce', 'toobject'].includes(name)) return unknown(range, `${name}(…)`);
-    const items = source.items;
-    if (items.length > this.iterations) return tooManyItems(range);
-    const each = Math.floor(this.iterations / Math.max(1, items.length));
-    const apply = (l: LambdaExpression, values: Value[]): Value => {
-      const locals = new Map(this.locals);
-      l.params.forEach((p, i) => {
-        if (p.name && values[i]) locals.set(p.name, values[i]);
-      });
-      return new BicepEvaluator(this.scope, locals, each, this.calls, this.callDepth).evaluate(l.body);
-    };
-    const index = (i: number, at: Value): Value => ({ kind: 'number', value: i, range: at.range });
-    switch (name) {
-      case 'map':
-        return { kind: 'array', items: items.map((x, i) => apply(f, [x, index(i, x)])), range };
-      case 'filter': {
-        const kept: Value[] = [];
-        for (let i = 0; i < items.length; i++) {
-          const keep = knownBoolean(apply(f, [items[i], index(i, items[i])]));
-          // The items kept so far are the list's first ones; whether this one is kept is not known.
-          if (keep === undefined) return { kind: 'array', items: kept, open: true, range };
-          if (keep) kept.push(items[i]);
-        }
-        return { kind: 'array', items: kept, range };
-      }
-      case 'reduce': {
-        let acc = argExprs[1] ? this.evaluate(argExprs[1]) : unknown(range);
-        items.forEach((x, i) => (acc = apply(f, [acc, x, index(i, x)])));
-        return { ...acc, range } as Value;
-      }
-      default: {
-        // toObject(list, item => key, item => value): the item itself when no value lambda is given.
-        const valueOf = argExprs[2] ? lambdaAt(2) : undefined;
-        if (argExprs[2] && !valueOf) return unknown(range, `${name}(…)`);
-        const entries: ObjectEntry[] = [];
-        for (const x of items) {
-          const key = knownString(apply(f, [x]));
-          if (key === undefined) return { kind: 'object', entries, open: true, range };
-          entries.push({ key, keyRange: x.range, value: valueOf ? apply(valueOf, [x]) : x });
-        }
-        return { kind: 'object', entries, range };
-      }
-    }
+    const lambdas = argExprs.map((a): AppliedLambda | undefined => {
+      if (a.kind !== 'lambda') return undefined;
+      return (values, iterations) => {
+        const locals = new Map(this.locals);
+        a.params.forEach((p, i) => {
+          if (p.name && values[i]) locals.set(p.name, values[i]);
+        });
+        return new BicepEvaluator(this.scope, locals, iterations, this.calls, this.callDepth).evaluate(a.body);
+      };
+    });
+    return callWithLambda({
+      name,
+      list: argExprs[0] && argExprs[0].kind !== 'lambda' ? this.evaluate(argExprs[0]) : undefined,
+      initial: () => (argExprs[1] ? this.evaluate(argExprs[1]) : unknown(range)),
+      lambdas,
+      argCount: argExprs.length,
+      iterations: this.iterations,
+      range,
+    });
   }
 
   private binary(op: string, l: Expression, r: Expression, range: Range): Value {
