@@ -308,6 +308,42 @@ const GENERATORS: Record<string, Generator> = {
     const text = armTemplate(armPool(rdp), `\n  "variables": {\n    "a0": ["x"],\n    ${vars},\n    ${lambdas}\n  },`);
     return { file: 'azuredeploy.json', text: text + repeatTo(' ', n - text.length) };
   },
+  // Functions whose result is much larger than their arguments (`range`, `json`, `padLeft`), called in long loops.
+  'bicep: results larger than their arguments, in loops': (n) => {
+    const big = JSON.stringify(Array.from({ length: 2000 }, (_, i) => i));
+    const head = `var a = [for i in range(0, 10000): range(0, 10000)]\nvar b = [for i in range(0, 10000): json('${big}')]\nvar c = [for i in range(0, 10000): padLeft('x', 1000000, '0')]\n`;
+    const text = head + bicepPool("'audiomode:i:${length(a)}${length(b)}${length(c)};'");
+    return { file: 'main.bicep', text: text + repeatTo('// padding\n', n - text.length) };
+  },
+  'arm: results larger than their arguments, in loops': (n) => {
+    const big = JSON.stringify(Array.from({ length: 2000 }, (_, i) => i));
+    const vars = [
+      `"a": "[map(range(0, 10000), lambda('i', range(0, 10000)))]"`,
+      `"b": ${jsonString(`[map(range(0, 10000), lambda('i', json('${big}')))]`)}`,
+      `"c": "[map(range(0, 10000), lambda('i', padLeft('x', 1000000, '0')))]"`,
+    ].join(',\n    ');
+    const rdp = jsonString("[format('audiomode:i:{0}{1}{2}', length(variables('a')), length(variables('b')), length(variables('c')))]");
+    const text = armTemplate(armPool(rdp), `\n  "variables": {\n    ${vars}\n  },`);
+    return { file: 'azuredeploy.json', text: text + repeatTo(' ', n - text.length) };
+  },
+  // A long literal in the body of a loop over a long list: read once per item, it must not cost its length each time.
+  'bicep: a long literal in a loop': (n) => {
+    const vars = Array.from({ length: 13 }, (_, i) => `var a${i + 1} = concat(a${i}, a${i})`).join('\n');
+    const head = `var a0 = ['x']\n${vars}\n${bicepPool("'audiomode:i:0;${p[0]}'")}var p = [for x in a13: '`;
+    return { file: 'main.bicep', text: `${head}${repeatTo('a', n - head.length - 4)}']\n` };
+  },
+  'arm: a long literal in a lambda': (n) => {
+    const head = armTemplate(
+      armPool(jsonString("[concat('audiomode:i:0;', variables('p')[0])]")),
+      '\n  "variables": { "p": "[map(range(0, 8192), lambda(\'i\', \'',
+    );
+    const tail = '\')))]" },';
+    const text = armTemplate(
+      armPool(jsonString("[concat('audiomode:i:0;', variables('p')[0])]")),
+      `\n  "variables": { "p": "[map(range(0, 8192), lambda('i', '${repeatTo("a''", n - head.length - tail.length)}'))]" },`,
+    );
+    return { file: 'azuredeploy.json', text };
+  },
   'terraform: nested loops over long lists': (n) => {
     const locals = Array.from({ length: 13 }, (_, i) => `  a${i + 1} = concat(local.a${i}, local.a${i})`).join('\n');
     const text = `locals {\n  a0 = ["x"]\n${locals}\n  p = [for x in local.a13 : [for y in local.a13 : "\${x}\${y}"]]\n  q = [for x in local.a13 : join(",", local.a13)]\n}\n${tfPool(`"audiomode:i:\${length(local.p)};\${local.q[0]}"`)}`;

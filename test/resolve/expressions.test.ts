@@ -48,6 +48,13 @@ const ARM_CASES: Case[] = [
   ],
   ["[join(sort(variables('list'), lambda('a', 'b', less(lambdaVariables('a'), lambdaVariables('b')))), ';')]", undefined],
   ["[lambdaVariables('x')]", undefined],
+  ["[if(startsWith(parameters('known'), 'X:'), 'yes:i:1', 'no:i:1')]", 'yes:i:1'],
+  ["[format('n:i:{0}', length(variables('list')))]", 'n:i:2'],
+  ["[substring(parameters('known'), 0, 5)]", 'x:i:1'],
+  ["[join(take(variables('list'), 1), ';')]", 'k:i:1'],
+  ["[format('n:i:{0}', length(range(0, 20000)))]", undefined],
+  ['[json(\'{"rdp": "j:i:1"}\').rdp]', 'j:i:1'],
+  ["[padLeft('7', 3, '0')]", '007'],
 ];
 
 function armTemplate(expr: string): string {
@@ -95,6 +102,24 @@ const BICEP_CASES: Case[] = [
   ["toObject(list, x => x, x => 'o:i:1')['l:i:1']", 'o:i:1'],
   ["toObject(list, x => free)['l:i:1']", undefined],
   ["join(sort(list, (a, b) => a < b), ';')", undefined],
+  // Strings and lists by length and position, as ARM reads them (startsWith and indexOf ignore case).
+  ["startsWith(known, 'X:') ? 'yes:i:1' : 'no:i:1'", 'yes:i:1'],
+  ["'n:i:${length(list)}'", 'n:i:2'],
+  ["'n:i:${length(free)}'", undefined],
+  ['substring(known, 0, 5)', 'x:i:1'],
+  // Past the end Azure fails the deployment: nothing to judge.
+  ['substring(known, 2, 10)', undefined],
+  ["join(take(list, 1), ';')", 'k:i:1'],
+  ["join(skip(list, 1), ';')", 'l:i:1'],
+  ["'n:i:${length(range(0, 3))}'", 'n:i:3'],
+  // Azure refuses a range of more than 10,000.
+  ["'n:i:${length(range(0, 20000))}'", undefined],
+  ["padLeft('7', 3, '0')", '007'],
+  ["'n:i:${indexOf(known, 'I')}'", 'n:i:2'],
+  ['json(\'{"rdp": "j:i:1"}\').rdp', 'j:i:1'],
+  ["join(flatten([list, ['m:i:1']]), ';')", 'k:i:1;l:i:1;m:i:1'],
+  ["join(objectKeys(obj), ';')", 'rdp'],
+  ["'n:i:${max(1, 3)}'", 'n:i:3'],
 ];
 
 function bicepTemplate(expr: string): string {

@@ -158,9 +158,13 @@ class Reader {
 
   /** The document offset of each character of a string token, and of its closing quote. */
   private offsetsOf(tok: { offs: number[]; e: number }): number[] {
+    // Once per string of the expression, not per reading: a lambda reads its body once per item.
+    const known = OFFSETS.get(tok);
+    if (known?.base === this.offsets) return known.offsets;
     const out: number[] = [];
     for (const o of tok.offs) out.push(this.at(o));
     out.push(this.at(tok.e - 1));
+    OFFSETS.set(tok, { base: this.offsets, offsets: out });
     return out;
   }
 
@@ -177,7 +181,7 @@ class Reader {
       // Written as it reads (no doubled quote, no JSON escape): each character follows the one before, as TextSource
       // says when it has no offsets.
       const source: TextSource =
-        typeof this.offsets === 'number' && tok.offs.length === tok.v.length && tok.e - tok.s === tok.v.length + 2
+        typeof this.offsets === 'number' && tok.e - tok.s === tok.v.length + 2
           ? { uri: this.scope.uri, start: this.at(tok.s + 1), end: this.at(tok.e - 1) }
           : { uri: this.scope.uri, start: this.at(tok.s), end: this.at(tok.e), offsets: this.offsetsOf(tok) };
       const v: StringValue = { kind: 'string', parts: [{ kind: 'text', text: tok.v, source }], range: this.rangeOf(tok.s, tok.e) };
@@ -339,13 +343,19 @@ class Reader {
         return (
           (name.includes('.') ? scope.userFunction?.(name, args, range) : undefined) ??
           perDeploymentCall(name, args, range, scope.uri) ??
-          callFunction(name, args, range)
+          callFunction(name, args, range, this.iterations)
         );
     }
   }
 }
 
 const NO_BINDINGS: ReadonlyMap<string, Value> = new Map();
+
+/**
+ * The document offsets of a string token's characters, for the offsets of the expression they were last worked out
+ * for (tokens are shared by every expression of the same text).
+ */
+const OFFSETS = new WeakMap<object, { base: number[] | number; offsets: number[] }>();
 
 /** A lambda an expression wrote: its variables' lower-case names, where its body's tokens start and end, and its reader. */
 interface ArmLambda {

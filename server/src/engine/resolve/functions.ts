@@ -1,5 +1,6 @@
 import { pushAll } from '../arrays';
 import type { ArrayValue, ObjectEntry, Range, StringPart, StringValue, Value } from '../model';
+import { SEQUENCE_FUNCTIONS } from './sequence-functions';
 import {
   caseCount,
   choice,
@@ -11,6 +12,7 @@ import {
   knownEquals,
   knownString,
   MAX_ARRAY_ITEMS,
+  MAX_ITERATIONS,
   tooManyItems,
   unknown,
 } from '../values';
@@ -399,9 +401,13 @@ function equalsKnown(a: Value, b: Value): boolean | undefined {
   return k === TOO_LONG_KEY ? undefined : k === valueKey(b);
 }
 
-export type FunctionImpl = (args: Value[], range: Range) => Value;
+/** `budget`: the loop turns left to the expression (MAX_ITERATIONS), which bounds a result larger than the arguments. */
+export type FunctionImpl = (args: Value[], range: Range, budget: number) => Value;
 
 const FUNCTIONS: Record<string, FunctionImpl> = {
+  ...Object.fromEntries(
+    Object.entries(SEQUENCE_FUNCTIONS).map(([name, f]): [string, FunctionImpl] => [name, (a, r, budget) => f(a, r, budget) ?? unknownCall(name, a, r)]),
+  ),
   concat,
   format,
   union,
@@ -546,7 +552,7 @@ const FUNCTIONS: Record<string, FunctionImpl> = {
 };
 
 /** Calls a library function by name (case-insensitive, `sys.`/`az.` namespaces dropped). Unknown functions give an unknown. */
-export function callFunction(name: string, args: Value[], range: Range): Value {
+export function callFunction(name: string, args: Value[], range: Range, budget = MAX_ITERATIONS): Value {
   const bare = name.replace(/^(sys|az)\./i, '').toLowerCase();
   const impl = FUNCTIONS[bare];
   if (!impl) return unknownCall(name, args, range);
@@ -560,12 +566,13 @@ export function callFunction(name: string, args: Value[], range: Range): Value {
         impl(
           args.map((a, i) => (i === at ? c : a)),
           range,
+          budget,
         ),
       range,
     );
     if (each) return each;
   }
-  return impl(args, range);
+  return impl(args, range, budget);
 }
 
 /** Functions of scalars whose result is worth following case by case (a condition or a name built from a case). */
@@ -620,9 +627,12 @@ export function accessIndex(v: Value, index: Value, range: Range): Value {
   if (v.kind === 'unknown' && v.key && index.kind === 'number') return unknown(range, undefined, `${v.key}[${index.value}]`);
   // `x[copyIndex()]` (and `x[x[copyIndex()]]`, which Bicep emits for `parent: vm[i]`) is the current instance of a
   // copy loop over x: the same key on both sides lets an extension find the VM of its own iteration.
+  // The list may be known too (`range(0, n)[copyIndex()]`): keyed by its content.
   const ik = index.kind === 'unknown' ? index.key?.toLowerCase() : undefined;
-  if (ik && (ik.includes('copyindex(') || ik.endsWith('[*]') || CURRENT_INSTANCE.test(ik)) && v.kind === 'unknown' && v.key)
-    return unknown(range, undefined, `${v.key}[*]`);
+  if (ik && (ik.includes('copyindex(') || ik.endsWith('[*]') || CURRENT_INSTANCE.test(ik))) {
+    const list = v.kind === 'unknown' ? v.key : v.kind === 'array' ? tableKey(v) : undefined;
+    if (list) return unknown(range, undefined, `${list}[*]`);
+  }
   // A known table read at an unknown key (`locations[toLower(location)].acronym`): the same table at the same key is the
   // same value, so names built from it still compare.
   if (index.kind === 'unknown' && index.key) {

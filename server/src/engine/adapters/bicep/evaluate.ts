@@ -56,6 +56,9 @@ const CONTEXT_FUNCTIONS = new Set(['resourcegroup', 'subscription', 'tenant', 'm
 
 const MAX_DEPTH = 500;
 
+/** Whether a string segment is written as it reads (no escapes): its characters' offsets follow each other. */
+const VERBATIM = new WeakMap<StringSegment, boolean>();
+
 const rangeOf = (n: { start: number; end: number }): Range => ({ start: n.start, end: n.end });
 
 /**
@@ -189,7 +192,9 @@ export class BicepEvaluator {
 
   private segment(seg: StringSegment): StringPart {
     const o = seg.offsets;
-    const verbatim = o.every((x, i) => x === o[0] + i);
+    // Once per segment, not per reading: a loop reads a long literal in its body once per item.
+    let verbatim = VERBATIM.get(seg);
+    if (verbatim === undefined) VERBATIM.set(seg, (verbatim = o.every((x, i) => x === o[0] + i)));
     return { kind: 'text', text: seg.text, source: { uri: this.scope.uri, start: o[0], end: o[o.length - 1], offsets: verbatim ? undefined : o } };
   }
 
@@ -262,7 +267,7 @@ export class BicepEvaluator {
             ? { kind: 'ref', targetId: args[0], path: ['properties'], range }
             : unknown(range);
       default:
-        return perDeploymentCall(name, args, range, this.scope.uri) ?? callFunction(name, args, range);
+        return perDeploymentCall(name, args, range, this.scope.uri) ?? callFunction(name, args, range, this.iterations);
     }
   }
 
