@@ -173,6 +173,35 @@ describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
     });
   }
 
+  it('checks again a grant judged by a pool without visible hosts, when the pool is edited (found by fuzz seed 4021)', () => {
+    // The grant over the pool's resource group is reported "inferred", at a level the pool's assignment type decides; it is
+    // related to the pool by the resource group only, not by a host it covers.
+    const uri = '/ws/main.bicep';
+    const text = fs.readFileSync(path.join(FIXTURES, 'rules', 'personal-admin-scope-too-wide', 'bicep-inferred', 'main.bicep'), 'utf8');
+    const ws = workspace({ [uri]: text });
+    try {
+      ws.linksChanged();
+      ws.findings(uri, config);
+      let answered = 0;
+      type(ws, uri, text.indexOf("'Direct'") + 1, ' :i:1', (now) => {
+        if (ws.linksChanged()) return;
+        const quick = ws.quickFindings(uri, config);
+        if (!quick) return;
+        answered++;
+        const fresh = workspace({ [uri]: now });
+        try {
+          const bySubject = (f: Finding[]) => seen(f.filter((x) => !WHOLE_DEPLOYMENT.has(x.ruleId)));
+          assert.deepEqual(bySubject(quick), bySubject(fresh.findings(uri, config)));
+        } finally {
+          fresh.dispose();
+        }
+      });
+      assert.ok(answered > 0, 'a first answer');
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('leaves it to the full check when a finding placed on one chosen subject moves to another (the global private endpoint)', () => {
     const pool = (i: number, access: string) => bicepPool(i, `publicNetworkAccess: '${access}'`);
     const uri = '/ws/main.bicep';

@@ -3,6 +3,8 @@ import type { AppGroupNode } from './app-groups';
 import type { ApplicationNode } from './applications';
 import type { AvdGraph } from './build';
 import type { HostPoolNode } from './host-pools';
+import { identityKey } from './identity';
+import { resourceGroupOf } from './resources';
 import type { RoleAssignmentNode } from './role-assignments';
 import type { SessionHostNode } from './session-hosts';
 import type { WorkspaceNode } from './workspaces';
@@ -57,6 +59,22 @@ function links(graph: AvdGraph): Map<SubjectNode, SubjectNode[]> {
     if (ra.scope.kind === 'other' && ra.scope.target) link(ra, groupOf.get(ra.scope.target));
   }
   for (const users of graph.endUsers.values()) for (const u of users) link(grantOf.get(u.assignment), groupOf.get(u.appGroup));
+  // A grant over the resource group, subscription or management group that holds a pool with no visible session host
+  // is judged by that pool (its finding says "inferred"): a change to the pool can change it.
+  const hostless = graph.hostPools.filter((hp) => !hp.sessionHosts.length);
+  if (hostless.length) {
+    const byGroup = new Map<string, HostPoolNode[]>();
+    for (const hp of hostless) {
+      const k = identityKey(resourceGroupOf(hp.resource));
+      if (k !== undefined) byGroup.set(k, [...(byGroup.get(k) ?? []), hp]);
+    }
+    for (const ra of graph.roleAssignments) {
+      const s = ra.scope;
+      const pools =
+        s.kind === 'resourceGroup' ? byGroup.get(identityKey(s.name) ?? '') : s.kind === 'subscription' || s.kind === 'managementGroup' ? hostless : undefined;
+      for (const hp of pools ?? []) link(ra, hp);
+    }
+  }
   return out;
 }
 
