@@ -77,6 +77,17 @@ function type(ws: Workspace, uri: string, at: number, typed: string, each: (text
 
 describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
   const config = emptyConfig();
+
+  /** A first answer gives each subject the findings a fresh workspace of the same text gives it. */
+  const assertLikeFresh = (quick: Finding[], uri: string, text: string) => {
+    const fresh = workspace({ [uri]: text });
+    try {
+      const bySubject = (f: Finding[]) => seen(f.filter((x) => !WHOLE_DEPLOYMENT.has(x.ruleId)));
+      assert.deepEqual(bySubject(quick), bySubject(fresh.findings(uri, config)));
+    } finally {
+      fresh.dispose();
+    }
+  };
   before(async () => {
     g = await grammars();
   });
@@ -158,14 +169,8 @@ describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
           const quick = ws.quickFindings(uri, config);
           assert.ok(quick, 'a first answer');
           assert.ok(seen(quick).some((f) => f.includes("Session host 'aqvd-ad-0'")));
-          const fresh = workspace({ [uri]: now });
-          try {
-            // Rules about the whole deployment (Defender names the host too) are judged again by the full check.
-            const bySubject = (f: Finding[]) => seen(f.filter((x) => !WHOLE_DEPLOYMENT.has(x.ruleId)));
-            assert.deepEqual(bySubject(quick), bySubject(fresh.findings(uri, config)));
-          } finally {
-            fresh.dispose();
-          }
+          // Rules about the whole deployment (Defender names the host too) are judged again by the full check.
+          assertLikeFresh(quick, uri, now);
         });
       } finally {
         ws.dispose();
@@ -188,13 +193,7 @@ describe('the first answer to a keystroke (Workspace.quickFindings)', () => {
         const quick = ws.quickFindings(uri, config);
         if (!quick) return;
         answered++;
-        const fresh = workspace({ [uri]: now });
-        try {
-          const bySubject = (f: Finding[]) => seen(f.filter((x) => !WHOLE_DEPLOYMENT.has(x.ruleId)));
-          assert.deepEqual(bySubject(quick), bySubject(fresh.findings(uri, config)));
-        } finally {
-          fresh.dispose();
-        }
+        assertLikeFresh(quick, uri, now);
       });
       assert.ok(answered > 0, 'a first answer');
     } finally {

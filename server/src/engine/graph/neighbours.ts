@@ -66,7 +66,10 @@ function links(graph: AvdGraph): Map<SubjectNode, SubjectNode[]> {
     const byGroup = new Map<string, HostPoolNode[]>();
     for (const hp of hostless) {
       const k = identityKey(resourceGroupOf(hp.resource));
-      if (k !== undefined) byGroup.set(k, [...(byGroup.get(k) ?? []), hp]);
+      if (k === undefined) continue;
+      const pools = byGroup.get(k);
+      if (pools) pools.push(hp);
+      else byGroup.set(k, [hp]);
     }
     for (const ra of graph.roleAssignments) {
       const s = ra.scope;
