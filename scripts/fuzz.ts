@@ -3,20 +3,22 @@
  *   --count N   mutated and adversarial inputs (default 10,000); with them N/2 incremental edits, N/5 folder edits and N/5 typing sessions
  *   --seed S    the seed (default: the time); printed first, so that any run can be repeated
  *   --dump F    write the failing input to F
+ *   --seeds DIR start from the sources below DIR (up to 256 KB each; e.g. the public AVD repositories) instead of the
+ *               fixtures and examples
  * Prints progress with memory (a leak shows as growth), and exits 1 at the first failure, naming the seed and input.
  */
 import { parseArgs } from 'node:util';
 import { grammars } from '../test/harness/engine';
-import { type Campaign, firstAnswerCampaign, folderCampaign, incrementalCampaign, mutationCampaign, typingCampaign } from '../test/harness/fuzz';
+import { type Campaign, firstAnswerCampaign, seeds, folderCampaign, incrementalCampaign, mutationCampaign, typingCampaign } from '../test/harness/fuzz';
 
 const MB = 1024 * 1024;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { count: { type: 'string' }, seed: { type: 'string' }, dump: { type: 'string' } } });
+  const { values } = parseArgs({ options: { count: { type: 'string' }, seed: { type: 'string' }, dump: { type: 'string' }, seeds: { type: 'string' } } });
   const count = Number(values.count ?? 10_000);
   const seed = Number(values.seed ?? Date.now() % 2 ** 31);
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
-    process.stderr.write('usage: npm run fuzz -- [--count N] [--seed S] [--dump FILE]\n');
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed) || (values.seeds !== undefined && !seeds(undefined, values.seeds).length)) {
+    process.stderr.write('usage: npm run fuzz -- [--count N] [--seed S] [--dump FILE] [--seeds DIR]\n');
     return 2;
   }
   process.stdout.write(
@@ -41,6 +43,7 @@ async function main(): Promise<number> {
     count: n,
     seed: s,
     dump: values.dump,
+    seedDir: values.seeds,
     every: Math.max(1, Math.ceil(n / 20)),
     progress: report(phase, n),
   });

@@ -164,11 +164,32 @@ export interface Seed {
   text: string;
 }
 
-/** The fixtures and examples the fuzzer starts from. */
-export function seeds(filter = SOURCE): Seed[] {
-  return [...listFiles(path.join(FIXTURES, 'rules')), ...listFiles(path.join(ROOT, 'examples'))]
-    .filter((f) => filter.test(f) && !f.includes('.fixed.'))
-    .map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
+/**
+ * Files of another folder a campaign may start from (`npm run fuzz -- --seeds DIR`, e.g. a checkout of the public AVD
+ * repositories) are at most this large: a mutation can repeat a piece of its input a thousand times, and every input
+ * must still fit MAX_ANALYSIS_MS.
+ */
+export const MAX_SEED_BYTES = 256 * 1024;
+
+/** The files below `dir` a campaign can start from: sources up to MAX_SEED_BYTES, outside .git, node_modules and .terraform. */
+function folderSeeds(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (!['.git', 'node_modules', '.terraform'].includes(e.name)) walk(p);
+      } else if (e.isFile() && SOURCE.test(e.name) && fs.statSync(p).size <= MAX_SEED_BYTES) out.push(p);
+    }
+  };
+  if (fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) walk(dir);
+  return out.sort();
+}
+
+/** The fixtures and examples the fuzzer starts from, or the sources of `dir` (Campaign.seedDir). */
+export function seeds(filter = SOURCE, dir?: string): Seed[] {
+  const files = dir ? folderSeeds(dir) : [...listFiles(path.join(FIXTURES, 'rules')), ...listFiles(path.join(ROOT, 'examples'))];
+  return files.filter((f) => filter.test(f) && !f.includes('.fixed.')).map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
 }
 
 /**
@@ -259,6 +280,8 @@ export interface Campaign {
   every?: number;
   /** Where to write the failing input, to replay it. */
   dump?: string;
+  /** Start from the sources of this folder instead of the fixtures and examples (see seeds). */
+  seedDir?: string;
 }
 
 export interface CampaignResult {
@@ -269,7 +292,7 @@ export interface CampaignResult {
 
 /** Mutated and adversarial inputs through `exercise`. Throws at the first failure, naming the seed and the input. */
 export function mutationCampaign(g: Grammars, c: Campaign): CampaignResult {
-  const texts = seeds();
+  const texts = seeds(SOURCE, c.seedDir);
   const r = rng(c.seed);
   // The adversarial inputs (the costly ones) come from a stream of their own, so that a fixture added to the seeds
   // changes which fixtures are mutated but not which adversarial inputs a seed runs.
@@ -329,7 +352,7 @@ const quoteOf = (name: string) => (name.endsWith('.bicep') ? "'" : '"');
  * got a first answer (`answered`).
  */
 export function typingCampaign(g: Grammars, c: Campaign): CampaignResult & { answered: number } {
-  const texts = seeds(/\.(json|tf|bicep)$/);
+  const texts = seeds(/\.(json|tf|bicep)$/, c.seedDir);
   const r = rng(c.seed);
   const config = emptyConfig();
   const keys = ['x', ';', ':i:1', 'a', ' ', 'é', '😀', ''];
@@ -395,7 +418,7 @@ export function typingCampaign(g: Grammars, c: Campaign): CampaignResult & { ans
  * freed after), and says which edit failed (written to `c.dump` when asked).
  */
 function editCampaign(g: Grammars, c: Campaign, what: string, check: (ws: Workspace, fresh: Workspace, uri: string, e: Edit, context: string) => void): void {
-  const texts = seeds(/\.(json|tf|bicep)$/);
+  const texts = seeds(/\.(json|tf|bicep)$/, c.seedDir);
   const r = rng(c.seed);
   for (let i = 0; i < c.count; i++) {
     const e = randomEdit(texts, r);

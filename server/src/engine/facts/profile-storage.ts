@@ -4,7 +4,7 @@ import { identityKey, unwrap } from '../graph/identity';
 import { resourceName, sameTemplate } from '../graph/resources';
 import { nearest, type Targets, targetsOf } from '../graph/targets';
 import { parseResourceId } from '../resource-id';
-import type { Document, Range, Resource, StringPart, StringValue, Value } from '../model';
+import type { Document, Range, RelatedInfo, Resource, StringPart, StringValue, Value } from '../model';
 import { arrayItems, cases, get, knownString, splitString } from '../values';
 import { visit as spend, visits, type Visits } from '../visits';
 
@@ -44,6 +44,21 @@ export interface Evidence {
   range: Range;
   /** The share's name, when the evidence is a share. */
   share?: string;
+}
+
+/** The strongest purpose first: evidence of FSLogix profiles, then app attach, then a share that is only mounted. */
+export const PURPOSE: Record<EvidenceKind, number> = { profiles: 0, 'app-attach': 1, mount: 2 };
+
+/** The evidence of an account's purpose, as a related location of a finding on the account. */
+export function evidenceNote(e: Evidence): RelatedInfo {
+  const what = e.kind === 'app-attach' ? 'app attach packages' : 'FSLogix profiles';
+  const message =
+    e.via === 'share'
+      ? `File share '${e.share}' of the account holds ${what}`
+      : e.kind === 'mount'
+        ? 'A session host script mounts a share of the account here'
+        : `Session hosts read ${what} from the account here`;
+  return { uri: e.uri, range: e.range, message };
 }
 
 export interface ProfileStorage {

@@ -1,5 +1,5 @@
 import { displayName, relatedResource } from '../facts/host-pools';
-import { type Evidence, type EvidenceKind, profileStorage, type ProfileStorage } from '../facts/profile-storage';
+import { type EvidenceKind, evidenceNote, profileStorage, type ProfileStorage, PURPOSE } from '../facts/profile-storage';
 import { caseNote, fitting } from '../message';
 import type { Fix, RelatedInfo, Resource, Value } from '../model';
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
@@ -91,19 +91,6 @@ function defaultAction(p: ProfileStorage): Setting[] {
   }
   const path = ['network_rules', 'default_action'];
   return steps(a.body, path).map((s) => judge(s, a, path, DEFAULT_ACTION));
-}
-
-const PURPOSE: Record<EvidenceKind, number> = { profiles: 0, 'app-attach': 1, mount: 2 };
-
-function evidenceNote(e: Evidence): RelatedInfo {
-  const what = e.kind === 'app-attach' ? 'app attach packages' : 'FSLogix profiles';
-  const message =
-    e.via === 'share'
-      ? `File share '${e.share}' of the account holds ${what}`
-      : e.kind === 'mount'
-        ? 'A session host script mounts a share of the account here'
-        : `Session hosts read ${what} from the account here`;
-  return { uri: e.uri, range: e.range, message };
 }
 
 function messageOf(name: string, kind: EvidenceKind): string {

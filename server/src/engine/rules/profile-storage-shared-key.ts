@@ -1,5 +1,5 @@
 import { displayName, relatedResource } from '../facts/host-pools';
-import { type Evidence, type EvidenceKind, profileStorage, type ProfileStorage, purposeOfWords } from '../facts/profile-storage';
+import { type EvidenceKind, evidenceNote, profileStorage, type ProfileStorage, PURPOSE, purposeOfWords } from '../facts/profile-storage';
 import { identitySource, isTerraformAccount, type KeyFlow, type SharedKeyCase, sharedKeyCases, sharedKeyPath, storageKeyFlows } from '../facts/storage-keys';
 import type { AvdGraph } from '../graph';
 import { caseNote, fitting } from '../message';
@@ -10,23 +10,9 @@ import docs from './profile-storage-shared-key.md';
 
 const ID = 'profile-storage-shared-key';
 
-/** The strongest purpose first: evidence of FSLogix profiles, then app attach, then a share that is only mounted. */
-const PURPOSE: Record<EvidenceKind, number> = { profiles: 0, 'app-attach': 1, mount: 2 };
-
 function purposeOf(kinds: (EvidenceKind | undefined)[]): EvidenceKind | undefined {
   const known = kinds.filter((k): k is EvidenceKind => k !== undefined);
   return known.sort((a, b) => PURPOSE[a] - PURPOSE[b])[0];
-}
-
-function evidenceNote(e: Evidence): RelatedInfo {
-  const what = e.kind === 'app-attach' ? 'app attach packages' : 'FSLogix profiles';
-  const message =
-    e.via === 'share'
-      ? `File share '${e.share}' of the account holds ${what}`
-      : e.kind === 'mount'
-        ? 'A session host script mounts a share of the account here'
-        : `Session hosts read ${what} from the account here`;
-  return { uri: e.uri, range: e.range, message };
 }
 
 /** The first three reasons the account is taken for profile storage, each said once (a script may name it twice). */
