@@ -22,8 +22,7 @@ import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
 import { overview, type Overview } from './overview';
-import { buildGraph, graphSteps, linkFacts, linkSignatures, readLinkValues, ssoSignature, swapDocument, type AvdGraph } from './graph';
-import type { Carried } from './graph/carried';
+import { buildGraph, type DocumentSwap, graphSteps, linkFacts, linkSignatures, readLinkValues, ssoSignature, swapDocuments, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, ObjectEntry, Range, Resource, TemplateInput } from './model';
 import { entry } from './values';
@@ -525,22 +524,22 @@ export class Workspace {
       const typed = [...this.replaced.keys()].filter((u) => this.neutralForGraph.has(u));
       const typedDoc = typed.length === 1 ? this.document(typed[0]) : undefined;
       const changed = typedDoc ? this.editedResources(typed[0], typedDoc) : undefined;
-      const swaps = new Map<Resource, Resource>();
+      let pairs: DocumentSwap[] | undefined = [];
       for (const [uri, prev] of this.replaced) {
         const next = this.document(uri);
         const neutral = this.neutralForGraph.has(uri);
-        const same = next && (neutral || linkFacts(prev) === linkFacts(next));
-        const edited = changed && uri === typed[0];
-        const swap = same ? swapDocument(this.graphCache, prev, next, edited ? (r) => !changed.has(r) : undefined) : undefined;
-        if (!swap) {
-          this.graphCache = undefined;
+        if (!next || !(neutral || linkFacts(prev) === linkFacts(next))) {
+          pairs = undefined;
           break;
         }
-        swap.forEach((to, before) => swaps.set(before, to));
-        if (changed && !edited) for (const r of next!.resources) changed.set(r, undefined);
+        const edited = changed && uri === typed[0];
+        pairs.push({ prev, next, unchanged: edited ? (r) => !changed.has(r) : undefined });
+        if (changed && !edited) for (const r of next.resources) changed.set(r, undefined);
       }
-      const carried: Carried | undefined = changed && { from, swap: swaps, changed };
-      if (this.graphCache) this.graphCache.carried = carried;
+      // All at once: a walk over the graph per document made a pull of many files in a large workspace quadratic.
+      const swaps = pairs && swapDocuments(this.graphCache, pairs);
+      if (!swaps) this.graphCache = undefined;
+      else this.graphCache.carried = changed && { from, swap: swaps, changed };
       this.replaced.clear();
       this.neutralForGraph.clear();
     }

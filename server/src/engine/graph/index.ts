@@ -3,7 +3,7 @@ export type { ApplicationNode } from './applications';
 export { type AvdGraph, buildGraph, graphSteps } from './build';
 export { type HostPoolNode, poolTypeOf } from './host-pools';
 export { identityKey, indexBy } from './identity';
-export { linkFacts, linkSignature, linkSignatures, ssoSignature, swapDocument } from './incremental';
+export { type DocumentSwap, linkFacts, linkSignature, linkSignatures, ssoSignature, swapDocument, swapDocuments } from './incremental';
 export { linksProperty, readLinkValues } from './links';
 export { location, parentNameOf, resourceGroupOf, resourceName, sameTemplate, typeIs, typeOf } from './resources';
 export type { EndUsers, RoleAssignmentNode, RoleCase, ScopeInfo } from './role-assignments';
