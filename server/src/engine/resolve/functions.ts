@@ -32,9 +32,19 @@ const MAX_KEY_LENGTH = 1 << 18;
 /** What valueKey gives for a value whose key would be longer than MAX_KEY_LENGTH: with a `?`, it equals nothing. */
 export const TOO_LONG_KEY = '?(too long)';
 
-/** A stable text for a value, used to key unknowns built from it; TOO_LONG_KEY when it would be too long to build. */
-export function valueKey(v: Value): string {
-  const w: KeyWriter = { parts: [], length: 0 };
+/**
+ * How long the key of an unknown made by a call or an operator (`json(…)`, `a == b`) may be. Such keys pair up values
+ * written alike (two `uniqueString(resourceGroup().id)`, two names built the same way); a call in a loop over a long
+ * literal made one of its length per turn, and kept them all.
+ */
+const MAX_CALL_KEY_LENGTH = 4096;
+
+/**
+ * A stable text for a value, used to key unknowns built from it; TOO_LONG_KEY when it would be longer than `limit`
+ * (MAX_KEY_LENGTH by default), found without building it.
+ */
+export function valueKey(v: Value, limit = MAX_KEY_LENGTH): string {
+  const w: KeyWriter = { parts: [], length: 0, limit };
   return writeKey(v, w) ? w.parts.join('') : TOO_LONG_KEY;
 }
 
@@ -47,16 +57,17 @@ export function sameKey(a: Value, b: Value): boolean {
 interface KeyWriter {
   parts: string[];
   length: number;
+  limit: number;
 }
 
-/** Appends `text`; false once the key is over MAX_KEY_LENGTH. */
+/** Appends `text`; false once the key is over its limit. */
 function put(w: KeyWriter, text: string): boolean {
   w.parts.push(text);
   w.length += text.length;
-  return w.length <= MAX_KEY_LENGTH;
+  return w.length <= w.limit;
 }
 
-/** Writes `v`'s key; false as soon as it is over MAX_KEY_LENGTH (then the rest is not read). */
+/** Writes `v`'s key; false as soon as it is over the writer's limit (then the rest is not read). */
 function writeKey(v: Value, w: KeyWriter): boolean {
   switch (v.kind) {
     case 'string':
@@ -64,7 +75,7 @@ function writeKey(v: Value, w: KeyWriter): boolean {
         const p = v.parts[i];
         if (i > 0 && !put(w, '+')) return false;
         if (p.kind === 'text') {
-          if (p.text.length > MAX_KEY_LENGTH || !put(w, JSON.stringify(p.text))) return false;
+          if (p.text.length > w.limit || !put(w, JSON.stringify(p.text))) return false;
         } else if (!put(w, '{') || !writeKey(p.value, w) || !put(w, '}')) return false;
       }
       return true;
@@ -108,7 +119,7 @@ function keyed(key: string): string | undefined {
 
 /** The key of an operator applied to values (`==(a,b)`), undefined when an operand has no key. */
 export function operatorKey(op: string, args: Value[]): string | undefined {
-  return keyed(`${op}(${args.map(valueKey).join(',')})`);
+  return keyed(`${op}(${args.map((a) => valueKey(a, MAX_CALL_KEY_LENGTH)).join(',')})`);
 }
 
 /**
@@ -237,7 +248,7 @@ function lastOfUnknown(a: Value[], r: Range): Value {
 }
 
 export function unknownCall(name: string, args: Value[], range: Range): Value {
-  const key = keyed(`${name}(${args.map(valueKey).join(',')})`);
+  const key = keyed(`${name}(${args.map((a) => valueKey(a, MAX_CALL_KEY_LENGTH)).join(',')})`);
   return unknown(range, `${name}(…)`, key);
 }
 
