@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { grammars } from '../test/harness/engine';
-import { type Campaign, firstAnswerCampaign, seeds, folderCampaign, incrementalCampaign, mutationCampaign, typingCampaign } from '../test/harness/fuzz';
+import { type Campaign, firstAnswerCampaign, folderCampaign, incrementalCampaign, mutationCampaign, seeds, typingCampaign } from '../test/harness/fuzz';
 
 const MB = 1024 * 1024;
 
