@@ -3,7 +3,7 @@ import type { AppGroupNode } from './app-groups';
 import type { ApplicationNode } from './applications';
 import type { AvdGraph } from './build';
 import type { HostPoolNode } from './host-pools';
-import { identityKey } from './identity';
+import { identityKey, indexBy } from './identity';
 import { resourceGroupOf } from './resources';
 import type { RoleAssignmentNode } from './role-assignments';
 import type { SessionHostNode } from './session-hosts';
@@ -63,14 +63,7 @@ function links(graph: AvdGraph): Map<SubjectNode, SubjectNode[]> {
   // is judged by that pool (its finding says "inferred"): a change to the pool can change it.
   const hostless = graph.hostPools.filter((hp) => !hp.sessionHosts.length);
   if (hostless.length) {
-    const byGroup = new Map<string, HostPoolNode[]>();
-    for (const hp of hostless) {
-      const k = identityKey(resourceGroupOf(hp.resource));
-      if (k === undefined) continue;
-      const pools = byGroup.get(k);
-      if (pools) pools.push(hp);
-      else byGroup.set(k, [hp]);
-    }
+    const byGroup = indexBy(hostless, (hp) => resourceGroupOf(hp.resource));
     for (const ra of graph.roleAssignments) {
       const s = ra.scope;
       const pools =

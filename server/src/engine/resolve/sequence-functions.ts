@@ -1,3 +1,4 @@
+import { pushAll } from '../arrays';
 import type { ObjectEntry, Range, Value } from '../model';
 import { isKnown, knownEquals, knownString, MAX_ARRAY_ITEMS, str, tooManyItems } from '../values';
 
@@ -138,7 +139,7 @@ export const SEQUENCE_FUNCTIONS: Record<string, Known> = {
     for (const inner of outer) {
       const list = closedItems(inner);
       if (!list) return undefined;
-      items.push(...list);
+      pushAll(items, list);
       if (items.length > MAX_ARRAY_ITEMS) return tooManyItems(r);
     }
     return { kind: 'array', items, range: r };

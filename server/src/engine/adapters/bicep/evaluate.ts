@@ -22,6 +22,7 @@ import {
   MAX_FUNCTION_CALLS,
   MAX_FUNCTION_DEPTH,
   MAX_ITERATIONS,
+  relocate,
   sizeOf,
   tooManyItems,
   unknown,
@@ -250,7 +251,7 @@ export class BicepEvaluator {
     }
     const func = ns === undefined ? this.scope.func(name) : undefined;
     if (func) return this.callUserFunction(name, func, e.args, range);
-    if (e.args.some((a) => a.kind === 'lambda')) return this.callWithLambda(name.toLowerCase(), e.args, range);
+    if (e.args.some((a) => a.kind === 'lambda')) return this.withLambda(name.toLowerCase(), e.args, range);
     const args = e.args.map((a) => this.evaluate(a));
     // Without a key: building one reads the whole list too.
     if (args.some((a) => sizeOf(a) > this.iterations)) return unknown(range, `${name}(…)`);
@@ -296,12 +297,11 @@ export class BicepEvaluator {
       isModule: () => false,
       func: (n) => scope.func(n),
     };
-    const v = new BicepEvaluator(inside, locals, this.iterations, this.calls, this.callDepth + 1).evaluate(func.body);
-    return { ...v, range } as Value;
+    return relocate(new BicepEvaluator(inside, locals, this.iterations, this.calls, this.callDepth + 1).evaluate(func.body), range);
   }
 
   /** A function that takes a lambda (`map`, `filter`, ...): see callWithLambda. */
-  private callWithLambda(name: string, argExprs: Expression[], range: Range): Value {
+  private withLambda(name: string, argExprs: Expression[], range: Range): Value {
     const lambdas = argExprs.map((a): AppliedLambda | undefined => {
       if (a.kind !== 'lambda') return undefined;
       return (values, iterations) => {
