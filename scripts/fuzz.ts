@@ -9,7 +9,16 @@
  */
 import { parseArgs } from 'node:util';
 import { grammars } from '../test/harness/engine';
-import { type Campaign, firstAnswerCampaign, folderCampaign, incrementalCampaign, mutationCampaign, seeds, typingCampaign } from '../test/harness/fuzz';
+import {
+  type Campaign,
+  firstAnswerCampaign,
+  folderCampaign,
+  incrementalCampaign,
+  MAX_SEED_BYTES,
+  mutationCampaign,
+  seeds,
+  typingCampaign,
+} from '../test/harness/fuzz';
 
 const MB = 1024 * 1024;
 
@@ -17,8 +26,12 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { count: { type: 'string' }, seed: { type: 'string' }, dump: { type: 'string' }, seeds: { type: 'string' } } });
   const count = Number(values.count ?? 10_000);
   const seed = Number(values.seed ?? Date.now() % 2 ** 31);
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed) || (values.seeds !== undefined && !seeds(undefined, values.seeds).length)) {
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
     process.stderr.write('usage: npm run fuzz -- [--count N] [--seed S] [--dump FILE] [--seeds DIR]\n');
+    return 2;
+  }
+  if (values.seeds !== undefined && !seeds(undefined, values.seeds).length) {
+    process.stderr.write(`fuzz: no .bicep, .bicepparam, .json, .tf or .tfvars file of ${MAX_SEED_BYTES / 1024} KB or less below ${values.seeds}\n`);
     return 2;
   }
   process.stdout.write(
