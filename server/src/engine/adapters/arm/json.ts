@@ -32,14 +32,21 @@ export const MAX_JSON_DEPTH = 1000;
 
 /** Parses JSON with comments and trailing commas (ARM accepts both); never throws. */
 export function parseJson(text: string): { root: JsonNode | undefined; errors: SyntaxError[] } {
-  const raw: ParseError[] = [];
+  let raw: ParseError[] = [];
   // A leading BOM is not JSON; blank it out so that every offset stays the same.
   let input = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  const deep = tooDeep(input);
-  if (deep.length) input = blank(input, deep);
+  let deep: { start: number; end: number }[] = [];
   let root: JsonNode | undefined;
   try {
     root = jsonTree(input, raw);
+    if (root === TOO_DEEP) {
+      // Rare: only then is the text scanned for the values to blank out, and read again.
+      deep = tooDeep(input);
+      input = blank(input, deep);
+      raw = [];
+      root = jsonTree(input, raw);
+      if (root === TOO_DEEP) throw new Error('nesting not found by the scan');
+    }
   } catch {
     root = undefined;
     raw.push({ error: 1, offset: 0, length: 0 });
@@ -119,6 +126,9 @@ class TreeNode implements Node {
   }
 }
 
+/** What jsonTree answers when the text nests deeper than MAX_JSON_DEPTH (before jsonc-parser's recursion can overflow). */
+const TOO_DEEP = Object.freeze({ type: 'null', offset: 0, length: 0 }) as JsonNode;
+
 /**
  * jsonc-parser's `parseTree`, built on its `visit` for memory and edits: every list sized exactly (parseTree grows
  * each one by `push`, which leaves room for 17 entries in a property's list of two), every node of one shape, each
@@ -128,6 +138,7 @@ class TreeNode implements Node {
  */
 function jsonTree(text: string, errors: ParseError[]): JsonNode | undefined {
   const places = new Places(Math.max(64, text.length >> 3));
+  let depth = 0;
   const keys = new Map<string, string>();
   // The open containers and properties, and for each the children read so far (`siblings[i]` belongs to `open[i - 1]`).
   const open: TreeNode[] = [];
@@ -141,6 +152,8 @@ function jsonTree(text: string, errors: ParseError[]): JsonNode | undefined {
     return n;
   };
   const begin = (n: TreeNode): void => {
+    // Properties open a level too; the containers are what MAX_JSON_DEPTH counts.
+    if (n.type !== 'property' && ++depth > MAX_JSON_DEPTH) throw TOO_DEEP;
     siblings.push(children);
     open.push(n);
     children = [];
@@ -148,6 +161,7 @@ function jsonTree(text: string, errors: ParseError[]): JsonNode | undefined {
   };
   const end = (at: number): void => {
     const n = open.pop()!;
+    if (n.type !== 'property') depth--;
     n.children = children.slice();
     places.lengths[n.id] = at - places.offsets[n.id];
     children = siblings.pop()!;
@@ -188,7 +202,12 @@ function jsonTree(text: string, errors: ParseError[]): JsonNode | undefined {
       errors.push({ error, offset, length });
     },
   };
-  visit(text, visitor, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  try {
+    visit(text, visitor, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  } catch (e) {
+    if (e === TOO_DEEP) return TOO_DEEP;
+    throw e;
+  }
   places.resize(places.count);
   // visit closes every container it opens, also in a truncated text.
   return children[0];
