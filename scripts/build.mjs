@@ -52,6 +52,7 @@ async function main() {
     { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
     { in: 'server/src/lsp/main.ts', out: 'dist/server.js', shebang: true },
     { in: 'server/src/cli/main.ts', out: 'dist/cli.js', shebang: true },
+    { in: 'server/src/cli/terraform-worker.ts', out: 'dist/terraform-worker.js' },
   ].filter((e) => existsSync(join(root, e.in)));
   await Promise.all(
     entries.map((e) =>

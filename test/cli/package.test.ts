@@ -24,7 +24,7 @@ describe('npm package: commands and bundles', () => {
 
   it('bundles need no vscode module, nor any module outside Node', () => {
     const builtins = new Set(builtinModules);
-    for (const bundle of ['dist/cli.js', 'dist/server.js']) {
+    for (const bundle of ['dist/cli.js', 'dist/server.js', 'dist/terraform-worker.js']) {
       const modules = requiredModules(bundle);
       assert.ok(!modules.includes('vscode'), `${bundle} requires vscode`);
       const foreign = modules.filter((m) => !builtins.has(m.replace(/^node:/, '')));

@@ -31,7 +31,7 @@ describe('npm package (npm pack, npx avdsec)', function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('packs the two bundles, the grammars, the schema, README and LICENSE, and nothing else', () => {
+  it('packs the bundles (the CLI, its Terraform worker, the server), the grammars, the schema, README and LICENSE, and nothing else', () => {
     const files = pack.files.map((f) => f.path).sort();
     const grammars = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grammars', 'grammars.json'), 'utf8')) as { files: { file: string }[] }).files.map(
       (g) => `grammars/${g.file}`,
@@ -43,6 +43,7 @@ describe('npm package (npm pack, npx avdsec)', function () {
       ...(fs.existsSync(path.join(ROOT, 'CHANGELOG.md')) ? ['CHANGELOG.md'] : []),
       'dist/cli.js',
       'dist/server.js',
+      'dist/terraform-worker.js',
       'grammars/grammars.json',
       ...grammars,
       'package.json',

@@ -101,4 +101,18 @@ describe('terraform: the copy of a syntax tree (SyntaxTree)', function () {
       assert.ok(nodes > 10_000, `only ${nodes} nodes compared`);
     });
   }
+
+  it('is the same tree when made again from its arrays (a tree parsed on a worker thread)', () => {
+    const parser = g.newParser();
+    for (const [k, text] of texts().entries()) {
+      const native = parser.parse(text)!;
+      try {
+        const arrays = structuredClone(copy(g, native, text, true).arrays());
+        same(new SyntaxTree(text, g.terraform.types, arrays).rootNode, native.rootNode, `text ${k}`);
+      } finally {
+        native.delete();
+      }
+    }
+    parser.delete();
+  });
 });

@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { CONFIG_FILE_NAME, emptyConfig } from '../engine/config';
 import { renderFix } from '../engine/fix';
 import type { Finding, Level, Range } from '../engine/model';
+import { detectLanguage } from '../engine/parse';
 import { loadGrammars } from '../host/grammars';
 import { mcsbControlsOf } from '../engine/knowledge/mcsb';
 import { META_RULES } from '../engine/meta-rules';
@@ -19,6 +21,7 @@ import { Repositories, tooWide } from '../host/repositories';
 import { applyFixes, unifiedDiff } from './fix';
 import { graphJson, graphText } from './graph';
 import { starterConfig } from './init';
+import { TerraformAhead, TerraformThreads } from './terraform-threads';
 import { atLeast, formatJson, type Report, type ReportError, type ReportNote, Reporter } from './report';
 import { formatSarif, type SarifDetail, type SarifFix } from './sarif';
 import { escapeControls, formatText } from './text';
@@ -61,6 +64,8 @@ interface ScanOptions {
   fix?: boolean;
   fixDryRun?: boolean;
   showSuppressed?: boolean;
+  /** Threads: Terraform files are parsed on jobs - 1 workers (parseAhead). */
+  jobs?: number;
 }
 
 /**
@@ -105,7 +110,7 @@ interface Loaded {
 }
 
 /** Finds the files of `paths` (default: the current folder), reads them into a workspace and runs `use` on it. */
-async function withFiles<T>(paths: string[], configOption: string | undefined, io: CliIo, use: (loaded: Loaded) => Promise<T> | T): Promise<T> {
+async function withFiles<T>(paths: string[], configOption: string | undefined, io: CliIo, use: (loaded: Loaded) => Promise<T> | T, jobs?: number): Promise<T> {
   const configFile = configOption ? path.resolve(io.cwd, configOption) : undefined;
   if (configFile && !fs.existsSync(configFile)) throw new UsageError(`configuration file not found: ${configOption}`);
   const targets = paths.length ? paths : ['.'];
@@ -122,7 +127,7 @@ async function withFiles<T>(paths: string[], configOption: string | undefined, i
   ws.setProjects((uri) => repositories.of(fromUri(uri)));
   // A process that runs the CLI several times (the tests) must not fill the WebAssembly memory with the trees of past runs.
   try {
-    const read = await readFiles(ws, context?.found ?? found, resolver, io.cwd);
+    const read = await readFiles(ws, context?.found ?? found, resolver, io.cwd, jobs ?? defaultJobs());
     if (!context) return await use({ ws, roots, ...read });
     const reported = new Set(context.reported.map(toUri));
     // Only what concerns the files scanned: the context's own errors and skipped files are another scan's to report.
@@ -139,7 +144,7 @@ async function withFiles<T>(paths: string[], configOption: string | undefined, i
 async function scan(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
   if (opts.fix && opts.fixDryRun) throw new UsageError('use --fix or --fix-dry-run, not both');
   if (opts.fixDryRun && opts.format !== 'text') throw new UsageError('--fix-dry-run prints a diff; it cannot be combined with --format json or sarif');
-  return withFiles(paths, opts.config, io, (loaded) => check(loaded, opts, io));
+  return withFiles(paths, opts.config, io, (loaded) => check(loaded, opts, io), opts.jobs);
 }
 
 /** The files (not folders) among the paths of the command line, absolute. */
@@ -170,7 +175,7 @@ function withContext(found: Discovered, named: string[], cwd: string, repositori
 }
 
 /** Reads the files found into the workspace: what was read, with its configuration, and what was not. */
-async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResolver, cwd: string): Promise<Omit<Loaded, 'ws' | 'roots'>> {
+async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResolver, cwd: string, jobs: number): Promise<Omit<Loaded, 'ws' | 'roots'>> {
   const texts = new Map<string, string>();
   const configOf = new Map<string, ReturnType<ConfigResolver['forFile']>>();
   const reporter = new Reporter(toUri(cwd), (uri) => texts.get(uri));
@@ -184,6 +189,9 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
     return resolver.forFile(file).parameterTemplates(file).map(toUri);
   });
 
+  const sources: { uri: string; text: string; cfg: ReturnType<ConfigResolver['forFile']> }[] = [];
+  const worker = jobs > 1 ? TerraformThreads.workerFile(__dirname) : undefined;
+  const ahead = worker ? new TerraformAhead(worker, grammarsDir(__dirname), jobs - 1) : undefined;
   for (const file of found.files) {
     const cfg = resolver.forFile(file);
     if (cfg.isExcluded(file)) continue;
@@ -195,17 +203,33 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
       if (!/\.jsonc?$/i.test(file) || !(read.binary || (read.tooLarge && !read.isSource))) errors.push({ file: reporter.relative(uri), message: read.message });
       continue;
     }
-    if (ws.set(uri, read.text)) {
-      texts.set(uri, read.text);
-      configOf.set(uri, cfg);
+    sources.push({ uri, text: read.text, cfg });
+    if (ahead && /^(terraform|tfvars)$/.test(detectLanguage(uri, read.text) ?? '')) ahead.add(read.text);
+  }
+  ws.setPreparsedTerraform(ahead?.lookup);
+  try {
+    for (const { uri, text, cfg } of sources) {
+      await ahead?.ready(text);
+      if (ws.set(uri, text)) {
+        texts.set(uri, text);
+        configOf.set(uri, cfg);
+      }
+      // After a file aborted the Terraform parser, the next one waits for its replacement (at once when it is ready).
+      await ws.grammars.ready();
     }
-    // After a file aborted the Terraform parser, the next one waits for its replacement (at once when it is ready).
-    await ws.grammars.ready();
+  } finally {
+    ws.setPreparsedTerraform(undefined);
+    await ahead?.close();
   }
   for (const p of resolver.problems()) {
     errors.push({ file: reporter.relative(toUri(p.file)), message: p.message, ...(p.line ? { line: p.line, column: p.column } : {}), kind: 'config' });
   }
   return { reporter, texts, configOf, errors, skipped };
+}
+
+/** Threads a scan uses unless told (--jobs): the cores this process may use, at most four. */
+function defaultJobs(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
 /** Checks the files read, fixes them when asked to, and writes the report; returns the exit code. */
@@ -438,6 +462,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     )
     .option('--fix', 'apply the preferred fixes to the files, then report what remains')
     .option('--fix-dry-run', 'print the preferred fixes as a unified diff and change nothing; exits as a scan of the fixed files would')
+    .addOption(
+      new Option('-j, --jobs <n>', 'threads to use: Terraform files are parsed on the others (default: the cores, at most 4; 1: one thread)').argParser(
+        (v: string) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+          return n;
+        },
+      ),
+    )
     .option('--show-suppressed', 'also list the findings that suppression comments silence, marked as suppressed')
     .addOption(
       new Option('--color <when>', 'color the text output and the diff: auto (a terminal, unless NO_COLOR is set), always or never').choices([

@@ -15,6 +15,7 @@ import { CompiledTemplates } from './compiled';
 import { inputsTargeting, sameInputs } from './resolve/inputs';
 import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
+import type { SyntaxArrays } from './adapters/terraform/syntax';
 import { chosenFindings, documentFindings, judgeDeployment, runRules, subjectOfFinding } from './analyze';
 import { subjectsNear } from './graph/neighbours';
 import { carryFinding, changeBetween, type TextChange, writtenRanges } from './text-changes';
@@ -141,6 +142,14 @@ export class Workspace {
    * Which project (repository) each document belongs to: the host knows where `.git` is, the engine does not. What one
    * project cannot resolve then stays within it (see AvdGraph.project). One project for all until this is called.
    */
+  /**
+   * Terraform trees parsed ahead of `set`, by text (a host parsing on other threads): a file whose text is found here
+   * takes that tree instead of being parsed. The trees must be what this workspace's parser makes of the same text.
+   */
+  setPreparsedTerraform(lookup: ((text: string) => SyntaxArrays | undefined) | undefined): void {
+    this.terraform.preparsed = lookup;
+  }
+
   setProjects(projectOf: (uri: string) => string): void {
     this.projectOf = projectOf;
     this.changes++;

@@ -1,5 +1,5 @@
 import type { Parser, Tree } from 'web-tree-sitter';
-import { cursorWalk, SyntaxTree, type SyntaxNode } from './syntax';
+import { cursorWalk, type SyntaxArrays, SyntaxTree, type SyntaxNode } from './syntax';
 import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, SyntaxError, TemplateInput, Value } from '../../model';
 import { combineInputs } from '../../resolve/inputs';
 import { baseName as fileName, dirOf, isAutoTfvars } from '../../resolve/paths';
@@ -112,6 +112,8 @@ export class TerraformProject {
   private reading: Set<string> | undefined;
   /** The grammars' generation the trees were made in: an older one means its WebAssembly instance died. */
   private generation: number;
+  /** Trees of texts parsed ahead, elsewhere (the CLI's worker threads): a text found here is not parsed again. */
+  preparsed: ((text: string) => SyntaxArrays | undefined) | undefined;
 
   constructor(
     private readonly grammars: Grammars,
@@ -130,6 +132,8 @@ export class TerraformProject {
     if (!guard.ok)
       return { failure: { message: `avdsec did not read this file: ${guard.message}`, range: { start: guard.offset, end: guard.offset + 1 }, fatal: true } };
     if (!this.current()) return { failure: RESTARTING };
+    const ahead = !old && !keepNative ? this.preparsed?.(text) : undefined;
+    if (ahead) return { tree: new SyntaxTree(guard.text, this.grammars.terraform.types, ahead), rewritten: guard.rewritten };
     const budget = this.budget.baseMs + (this.budget.msPerMB * text.length) / (1024 * 1024);
     const deadline = performance.now() + budget;
     const growth = (this.budget.memoryMB ?? Infinity) * 1024 * 1024 + (this.budget.memoryPerByte ?? 0) * text.length;
@@ -197,6 +201,11 @@ export class TerraformProject {
 
   has(uri: string): boolean {
     return this.files.has(uri);
+  }
+
+  /** Parses a text as `update` would, without keeping it: its tree's arrays, or undefined when it could not be read. */
+  parseAlone(text: string): SyntaxArrays | undefined {
+    return this.parse(text).tree?.arrays();
   }
 
   tree(uri: string): SyntaxTree | undefined {

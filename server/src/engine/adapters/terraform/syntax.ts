@@ -48,6 +48,16 @@ export function cursorWalk(tree: Tree): TreeWalk {
   };
 }
 
+/** A SyntaxTree's arrays, as `arrays()` gives them: what a tree parsed elsewhere (a worker thread) is sent as. */
+export interface SyntaxArrays {
+  types: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  flags: Uint8Array;
+  parents: Int32Array;
+  sizes: Int32Array;
+}
+
 export class SyntaxTree {
   /** Per node, in document order (a node before its children): its type id, offsets, flags, parent and node count. */
   private readonly types: Uint16Array;
@@ -61,15 +71,21 @@ export class SyntaxTree {
   readonly rootNode: SyntaxNode;
 
   /**
-   * Copies the tree `walk` walks, parsed from `text`. `typeNames` are the language's node types by id
-   * (web-tree-sitter's `Language.types`).
+   * Copies the tree `walk` walks, parsed from `text`, or takes the arrays of one copied before (`arrays()`).
+   * `typeNames` are the language's node types by id (web-tree-sitter's `Language.types`).
    */
   constructor(
     readonly text: string,
     typeNames: readonly string[],
-    walk: TreeWalk,
+    source: TreeWalk | SyntaxArrays,
   ) {
     this.typeNames = typeNames;
+    if (!('typeId' in source)) {
+      ({ types: this.types, starts: this.starts, ends: this.ends, flags: this.flags, parents: this.parents, sizes: this.sizes } = source);
+      this.rootNode = new Node(this, 0);
+      return;
+    }
+    const walk = source;
     let capacity = Math.max(16, text.length >> 2);
     let types = new Uint16Array(capacity);
     let starts = new Int32Array(capacity);
@@ -135,6 +151,10 @@ export class SyntaxTree {
 
   count(): number {
     return this.types.length;
+  }
+
+  arrays(): SyntaxArrays {
+    return { types: this.types, starts: this.starts, ends: this.ends, flags: this.flags, parents: this.parents, sizes: this.sizes };
   }
 
   /** @internal */ type(i: number): string {
