@@ -23,10 +23,10 @@ interface CliRun {
 }
 
 /** Runs `node dist/cli.js scan` in `cwd` as CI would, sampling /proc/<pid> until it exits. */
-function runCli(cwd: string, out: string): Promise<CliRun> {
+function runCli(cwd: string, out: string, extra: string[] = []): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'scan', '.', '--format', 'json', '--output', out, '--fail-on', 'never'], {
+    const child = spawn(process.execPath, [CLI, 'scan', '.', '--format', 'json', '--output', out, '--fail-on', 'never', ...extra], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -84,11 +84,18 @@ const bench: Bench = {
 
       const startup = [] as CliRun[];
       for (let i = 0; i < 3; i++) startup.push(await runCli(empty, out));
+      // The default (a thread per core, at most 4: Terraform parsed on the others) alternating with --jobs 1.
       const runs = [] as CliRun[];
+      const single = [] as CliRun[];
       for (let i = 0; i < 3; i++) {
-        const r = await runCli(dir, out);
-        if (r.code !== 0) throw new Error(`avdsec scan exited with ${r.code}: ${r.stderr}`);
-        runs.push(r);
+        for (const [list, extra] of [
+          [runs, []],
+          [single, ['--jobs', '1']],
+        ] as const) {
+          const r = await runCli(dir, out, [...extra]);
+          if (r.code !== 0) throw new Error(`avdsec scan exited with ${r.code}: ${r.stderr}`);
+          list.push(r);
+        }
       }
       const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { summary: { files: number; findings: number } };
       const wall = median(runs.map((r) => r.wall));
@@ -100,6 +107,20 @@ const bench: Bench = {
         value: wall,
         unit: 'ms',
         note: `${mb(totalBytes(input.files)).toFixed(1)} MB; ${report.summary.files} files read, ${report.summary.findings} findings; CPU ${cpu.toFixed(0)} ms`,
+      });
+      const singleWall = median(single.map((r) => r.wall));
+      rows.push({
+        name: 'CLI scan, 1,000 files, --jobs 1: wall time',
+        value: singleWall,
+        unit: 'ms',
+        note: `CPU ${median(single.map((r) => r.cpu)).toFixed(0)} ms; runs alternating with the default's`,
+      });
+      rows.push({
+        name: `CLI scan wall, default (${Math.min(4, os.availableParallelism())} threads) / --jobs 1`,
+        value: wall / singleWall,
+        unit: 'x',
+        limit: { max: 0.6 },
+        note: 'worker threads parse the Terraform files; the rest runs on one thread',
       });
       rows.push({
         name: 'CLI scan: cores used (CPU / wall, rounded)',
