@@ -31,7 +31,11 @@ export class BenchServer {
 
   constructor() {
     // BENCH_SERVER_PROFILE=<dir>: the server writes a V8 CPU profile there when it exits (see where a keystroke's time goes).
-    const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [];
+    // BENCH_SERVER_FLAGS="--flag ...": Node and V8 flags for the server (try a collector setting without a build).
+    const profile = [
+      ...(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : []),
+      ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+    ];
     this.proc = spawn(process.execPath, [...profile, path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
