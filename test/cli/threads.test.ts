@@ -22,6 +22,8 @@ function copies(count: number): Record<string, string> {
   return files;
 }
 
+const bytes = (texts: readonly string[]) => texts.reduce((n, t) => n + t.length, 0);
+
 describe('CLI: Terraform files parsed on worker threads', function () {
   this.timeout(120_000);
 
@@ -29,9 +31,9 @@ describe('CLI: Terraform files parsed on worker threads', function () {
     const here = new TerraformProject(await grammars());
     const refused = `locals {\n  a = ${'['.repeat(300)}1${']'.repeat(300)}\n}\n`;
     const texts = [...Object.values(copies(48)), refused];
-    const ahead = new TerraformAhead(WORKER, GRAMMARS, 2);
+    const ahead = TerraformAhead.start(WORKER, GRAMMARS, 2, texts, bytes(texts));
+    assert.ok(ahead);
     try {
-      for (const t of texts) ahead.add(t);
       let fromWorkers = 0;
       for (const t of texts) {
         await ahead.ready(t);
@@ -49,15 +51,12 @@ describe('CLI: Terraform files parsed on worker threads', function () {
     }
   });
 
-  it('waits for no worker below 256 KB of Terraform: this thread parses it all', async () => {
-    const ahead = new TerraformAhead(WORKER, GRAMMARS, 2);
-    const texts = Object.values(copies(4));
-    for (const t of texts) ahead.add(t);
-    for (const t of texts) {
-      await ahead.ready(t);
-      assert.equal(ahead.lookup(t), undefined);
-    }
-    await ahead.close();
+  it('starts no worker for less than 256 KB of Terraform, or less than a third of what the scan reads', () => {
+    const few = Object.values(copies(4));
+    assert.equal(TerraformAhead.start(WORKER, GRAMMARS, 2, few, bytes(few)), undefined);
+    const many = Object.values(copies(48));
+    assert.equal(TerraformAhead.start(WORKER, GRAMMARS, 2, many, 3 * bytes(many) + 1), undefined);
+    assert.equal(TerraformAhead.start(WORKER, GRAMMARS, 0, many, bytes(many)), undefined);
   });
 
   it('answers nothing from a worker that cannot load the grammar, so the scan parses the text itself', async () => {

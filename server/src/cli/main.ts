@@ -190,8 +190,6 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
   });
 
   const sources: { uri: string; text: string; cfg: ReturnType<ConfigResolver['forFile']> }[] = [];
-  const worker = jobs > 1 ? TerraformThreads.workerFile(__dirname) : undefined;
-  const ahead = worker ? new TerraformAhead(worker, grammarsDir(__dirname), jobs - 1) : undefined;
   for (const file of found.files) {
     const cfg = resolver.forFile(file);
     if (cfg.isExcluded(file)) continue;
@@ -204,8 +202,17 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
       continue;
     }
     sources.push({ uri, text: read.text, cfg });
-    if (ahead && /^(terraform|tfvars)$/.test(detectLanguage(uri, read.text) ?? '')) ahead.add(read.text);
   }
+  const worker = jobs > 1 ? TerraformThreads.workerFile(__dirname) : undefined;
+  const ahead = worker
+    ? TerraformAhead.start(
+        worker,
+        grammarsDir(__dirname),
+        jobs - 1,
+        sources.filter((s) => /^(terraform|tfvars)$/.test(detectLanguage(s.uri, s.text) ?? '')).map((s) => s.text),
+        sources.reduce((n, s) => n + s.text.length, 0),
+      )
+    : undefined;
   ws.setPreparsedTerraform(ahead?.lookup);
   try {
     for (const { uri, text, cfg } of sources) {
