@@ -64,7 +64,7 @@ interface ScanOptions {
   fix?: boolean;
   fixDryRun?: boolean;
   showSuppressed?: boolean;
-  /** Threads: Terraform files are parsed on jobs - 1 workers (parseAhead). */
+  /** Threads: Terraform files may be parsed on jobs - 1 workers (TerraformAhead). */
   jobs?: number;
 }
 
