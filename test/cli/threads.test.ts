@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { TerraformAhead, TerraformThreads } from '../../server/src/cli/terraform-threads';
 import { TerraformProject } from '../../server/src/engine/adapters/terraform/project';
 import type { Report } from '../../server/src/cli/report';
+import { loadGrammars } from '../../server/src/host/grammars';
 import { grammars, ROOT } from '../harness/engine';
 import { avdsec, avdsecProcess, tempTree } from './run';
 
@@ -57,6 +58,17 @@ describe('CLI: Terraform files parsed on worker threads', function () {
     const many = Object.values(copies(48));
     assert.equal(TerraformAhead.start(WORKER, GRAMMARS, 2, many, 3 * bytes(many) + 1), undefined);
     assert.equal(TerraformAhead.start(WORKER, GRAMMARS, 0, many, bytes(many)), undefined);
+  });
+
+  it('has no spare grammar on a worker: after an abort it answers nothing more, and the scan parses those texts', async () => {
+    // A small memory cap makes a few hundred KB of unbalanced brackets abort the instance (containment.test.ts).
+    const g = await loadGrammars(GRAMMARS, { memoryMB: 64, spare: false });
+    const worker = new TerraformProject(g, { baseMs: 60_000, msPerMB: 0 });
+    const good = 'locals {\n  a = 1\n}\n';
+    assert.ok(worker.parseAlone(good));
+    assert.equal(worker.parseAlone(')'.repeat(400_000)), undefined);
+    assert.equal(worker.parseAlone(good), undefined);
+    assert.ok(new TerraformProject(await grammars()).parseAlone(good));
   });
 
   it('answers nothing from a worker that cannot load the grammar, so the scan parses the text itself', async () => {

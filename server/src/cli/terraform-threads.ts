@@ -64,7 +64,7 @@ export class TerraformThreads {
 const AHEAD_MIN_BYTES = 256 * 1024;
 
 /**
- * What starting a worker costs (loading its bundle and the grammar, about 0.2 s), counted as bytes of Terraform this
+ * What starting a worker costs (loading its bundle and the grammar, about 0.15 s), counted as bytes of Terraform this
  * thread parses meanwhile: each worker starts with this much load.
  */
 const STARTUP_BYTES = 160 * 1024;

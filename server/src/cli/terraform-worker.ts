@@ -8,7 +8,7 @@ import { loadGrammars } from '../host/grammars';
  * answered with nothing, and the scan parses it itself, so that the report says why as a one-thread scan would.
  */
 const port = parentPort!;
-void loadGrammars((workerData as { grammars: string }).grammars).then(
+void loadGrammars((workerData as { grammars: string }).grammars, { spare: false }).then(
   (grammars) => {
     const project = new TerraformProject(grammars);
     port.on('message', ({ id, text }: { id: number; text: string }) => {

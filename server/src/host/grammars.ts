@@ -15,6 +15,11 @@ export const PARSER_MEMORY_MB = 2048;
 export interface GrammarOptions {
   /** The memory cap of each instance, in MB (at least 32, the initial size). */
   memoryMB?: number;
+  /**
+   * Whether a spare instance is loaded in advance, to replace one a hostile file aborts (default: yes). A CLI worker
+   * thread goes without: what it cannot parse, the scan parses itself.
+   */
+  spare?: boolean;
 }
 
 /**
@@ -27,10 +32,11 @@ const loaded = new Map<string, Promise<Grammars>>();
 
 export function loadGrammars(dir: string, options: GrammarOptions = {}): Promise<Grammars> {
   const memoryMB = Math.max(32, options.memoryMB ?? PARSER_MEMORY_MB);
-  const key = `${dir}\u0000${memoryMB}`;
+  const spare = options.spare ?? true;
+  const key = `${dir}\u0000${memoryMB}\u0000${spare}`;
   let g = loaded.get(key);
   if (!g) {
-    g = Grammars.create(instanceLoader(dir, memoryMB));
+    g = Grammars.create(instanceLoader(dir, memoryMB), { spare });
     g.catch(() => loaded.delete(key));
     loaded.set(key, g);
   }
