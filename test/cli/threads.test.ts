@@ -89,6 +89,22 @@ describe('CLI: Terraform files parsed on worker threads', function () {
     assert.equal(two.stdout, one.stdout);
   });
 
+  it('graph and report take --jobs too, with the same output', () => {
+    const dir = tempTree(copies(48));
+    // The report to a file: on standard output it is over spawnSync's 1 MB buffer.
+    const output = (command: string[], jobs: string) => {
+      const out = path.join(dir, `${command[0]}-${jobs}.out`);
+      const r = avdsecProcess([...command, '.', ...(command[0] === 'report' ? ['--output', out] : []), '--jobs', jobs], dir);
+      assert.equal(r.status, 0, r.stderr);
+      return command[0] === 'report' ? fs.readFileSync(out, 'utf8') : r.stdout;
+    };
+    for (const command of [['graph'], ['report', '--format', 'markdown']]) {
+      const one = output(command, '1');
+      assert.match(one, /stack-47/);
+      assert.equal(output(command, '2'), one, command[0]);
+    }
+  });
+
   it('takes --jobs as a whole number from 1 to 64', async () => {
     for (const jobs of ['0', '65', '1.5', 'many']) {
       const r = await avdsec(['scan', 'examples', '--jobs', jobs]);

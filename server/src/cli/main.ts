@@ -234,6 +234,17 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
   return { reporter, texts, configOf, errors, skipped };
 }
 
+/** `--jobs N` of the commands that read files. */
+function jobsOption(): Option {
+  return new Option('-j, --jobs <n>', 'threads to use: Terraform files are parsed on the others (default: the cores, at most 4; 1: one thread)').argParser(
+    (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+      return n;
+    },
+  );
+}
+
 /** Threads a scan uses unless told (--jobs): the cores this process may use, at most four. */
 function defaultJobs(): number {
   return Math.max(1, Math.min(4, os.availableParallelism()));
@@ -469,15 +480,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     )
     .option('--fix', 'apply the preferred fixes to the files, then report what remains')
     .option('--fix-dry-run', 'print the preferred fixes as a unified diff and change nothing; exits as a scan of the fixed files would')
-    .addOption(
-      new Option('-j, --jobs <n>', 'threads to use: Terraform files are parsed on the others (default: the cores, at most 4; 1: one thread)').argParser(
-        (v: string) => {
-          const n = Number(v);
-          if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
-          return n;
-        },
-      ),
-    )
+    .addOption(jobsOption())
     .option('--show-suppressed', 'also list the findings that suppression comments silence, marked as suppressed')
     .addOption(
       new Option('--color <when>', 'color the text output and the diff: auto (a terminal, unless NO_COLOR is set), always or never').choices([
@@ -505,12 +508,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .argument('[paths...]', 'files or folders to read')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-c, --config <file>', 'use this configuration file instead of the nearest .avdsec.json')
-    .action(async (paths: string[], opts: { format: 'text' | 'json'; config?: string }) => {
-      code = await withFiles(paths, opts.config, io, ({ ws, reporter, errors }) => {
-        const g = graphJson(ws.graphReport(), reporter, VERSION, errors);
-        io.stdout.write(opts.format === 'json' ? JSON.stringify(g, null, 2) + '\n' : graphText(g));
-        return EXIT.ok;
-      });
+    .addOption(jobsOption())
+    .action(async (paths: string[], opts: { format: 'text' | 'json'; config?: string; jobs?: number }) => {
+      code = await withFiles(
+        paths,
+        opts.config,
+        io,
+        ({ ws, reporter, errors }) => {
+          const g = graphJson(ws.graphReport(), reporter, VERSION, errors);
+          io.stdout.write(opts.format === 'json' ? JSON.stringify(g, null, 2) + '\n' : graphText(g));
+          return EXIT.ok;
+        },
+        opts.jobs,
+      );
     });
 
   program
@@ -524,8 +534,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     )
     .option('-o, --output <file>', 'write the report to a file instead of standard output (links to the code are relative to its folder)')
     .option('-c, --config <file>', 'use this configuration file instead of the nearest .avdsec.json')
-    .action(async (paths: string[], opts: { format: 'html' | 'markdown'; output?: string; config?: string }) => {
-      code = await withFiles(paths, opts.config, io, (loaded) => reportCommand(loaded, opts, io));
+    .addOption(jobsOption())
+    .action(async (paths: string[], opts: { format: 'html' | 'markdown'; output?: string; config?: string; jobs?: number }) => {
+      code = await withFiles(paths, opts.config, io, (loaded) => reportCommand(loaded, opts, io), opts.jobs);
     });
 
   program
