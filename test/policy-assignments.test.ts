@@ -136,6 +136,85 @@ resource pa 'Microsoft.Authorization/policyAssignments@2024-04-01' = if (deployP
     }
   });
 
+  it('stays silent on an assignment in a module that every caller deploys under a condition, and not otherwise', async () => {
+    const policy = STORAGE_PUBLIC;
+    // Bicep: the module's `if`, and a module it calls in turn.
+    const bicepModule = `
+resource pa 'Microsoft.Authorization/policyAssignments@2024-04-01' = {
+  name: 'deny-public-storage'
+  properties: {
+    policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/${policy}'
+  }
+}
+`;
+    const bicepMain = (condition: string) => `
+param deployPolicies bool
+module policies 'policies.bicep' = ${condition}{
+  name: 'policies'
+}
+`;
+    const bicep = async (condition: string, files: Record<string, string> = {}) =>
+      (await answer({ '/b/main.bicep': bicepMain(condition), '/b/policies.bicep': bicepModule, ...files }, 'profile-storage-public'))?.assignment;
+    assert.equal(await bicep(''), 'pa');
+    assert.equal(await bicep('if (true) '), 'pa');
+    assert.equal(await bicep('if (deployPolicies) '), undefined);
+    // A second caller that deploys it unconditionally: it is deployed.
+    assert.equal(await bicep('if (deployPolicies) ', { '/b/other.bicep': bicepMain('') }), 'pa');
+    // A module the conditional module calls is conditional too.
+    const nested = {
+      '/c/main.bicep': bicepMain('if (deployPolicies) '),
+      '/c/policies.bicep': "module inner 'inner.bicep' = {\n  name: 'inner'\n}\n",
+      '/c/inner.bicep': bicepModule,
+    };
+    assert.equal(await answer(nested, 'profile-storage-public'), undefined);
+
+    // ARM: a nested deployment's condition, as Bicep compiles a module's `if`.
+    const assignment = {
+      type: 'Microsoft.Authorization/policyAssignments',
+      apiVersion: '2024-04-01',
+      name: 'pa',
+      properties: { policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${policy}` },
+    };
+    const deployment = (condition?: unknown) => ({
+      type: 'Microsoft.Resources/deployments',
+      apiVersion: '2022-09-01',
+      name: 'policies',
+      ...(condition === undefined ? {} : { condition }),
+      properties: {
+        mode: 'Incremental',
+        expressionEvaluationOptions: { scope: 'inner' },
+        template: JSON.parse(arm([assignment])),
+      },
+    });
+    const params = { deployPolicies: { type: 'bool' } };
+    assert.equal((await answer({ '/a/main.json': arm([deployment()], params) }, 'profile-storage-public'))?.policy, policy);
+    assert.equal((await answer({ '/a/main.json': arm([deployment(true)], params) }, 'profile-storage-public'))?.policy, policy);
+    assert.equal(await answer({ '/a/main.json': arm([deployment("[parameters('deployPolicies')]")], params) }, 'profile-storage-public'), undefined);
+
+    // Terraform: a module with `count`, unless it is known to deploy one.
+    const tfModule = `
+resource "azurerm_resource_group_policy_assignment" "storage" {
+  name                 = "deny-public-storage"
+  resource_group_id    = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-avd"
+  policy_definition_id = "/providers/Microsoft.Authorization/policyDefinitions/${policy}"
+}
+`;
+    const tfMain = (count: string) => `
+variable "deploy_policies" {
+  type = bool
+}
+
+module "policies" {
+  source = "./policies"
+${count}
+}
+`;
+    const tf = async (count: string) => (await answer({ '/t/main.tf': tfMain(count), '/t/policies/main.tf': tfModule }, 'profile-storage-public'))?.assignment;
+    assert.equal(await tf(''), 'azurerm_resource_group_policy_assignment.storage');
+    assert.equal(await tf('  count  = 1'), 'azurerm_resource_group_policy_assignment.storage');
+    assert.equal(await tf('  count  = var.deploy_policies ? 1 : 0'), undefined);
+  });
+
   it('follows an ARM assignment to an initiative the template declares', async () => {
     const set = {
       type: 'Microsoft.Authorization/policySetDefinitions',

@@ -281,6 +281,11 @@ export interface TemplateInput {
   at?: Range;
   /** The module's symbolic name in the calling document (Bicep `module x`), which its outputs are read through. */
   module?: string;
+  /**
+   * The call deploys the template only under a condition the code does not settle (Bicep `if`, ARM `condition`,
+   * Terraform `count` or `for_each`). A template all of whose callers are conditional deploys its resources conditionally.
+   */
+  conditional?: boolean;
 }
 
 export interface Document {

@@ -36,6 +36,11 @@ export function combineInputs(name: string, inputs: readonly TemplateInput[], fa
   return choice(options, options[0].value.range);
 }
 
+/** Whether every input of a template deploys it only under a condition: then so are its resources. */
+export function calledConditionally(inputs: readonly TemplateInput[]): boolean {
+  return inputs.length > 0 && inputs.every((i) => i.conditional);
+}
+
 /**
  * The inputs that target `key` (a template, or a Terraform module directory `dir/`) among those its callers' documents
  * pass: each input goes to the first of its candidate targets that `exists`, and to the other file of the same name

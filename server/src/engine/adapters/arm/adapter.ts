@@ -29,7 +29,7 @@ import {
   unknown,
 } from '../../values';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
-import { combineInputs, passThroughDefault } from '../../resolve/inputs';
+import { calledConditionally, combineInputs, passThroughDefault } from '../../resolve/inputs';
 import { baseName } from '../../resolve/paths';
 import { linkedTemplateTargets, parametersFileLabel, parametersFileTargets } from '../../resolve/targets';
 import { linksProperty } from '../../graph/links';
@@ -66,6 +66,8 @@ interface TemplateContext {
   outer?: ArmScope;
   /** Parameters files that target this (root) template. */
   inputs?: readonly TemplateInput[];
+  /** Deployed only under a condition: of a nested deployment that holds it, or of every caller of the template. */
+  conditional?: boolean;
 }
 
 /** Turns an ARM template or parameters file into the model. Never throws. */
@@ -117,6 +119,7 @@ export function adaptArm(uri: string, text: string, version: number, language: L
       subscription: options.inputs?.length === 1 ? options.inputs[0].subscription : undefined,
       provided,
       inputs: options.inputs,
+      conditional: calledConditionally(options.inputs ?? []) || undefined,
     });
   } catch (e) {
     // A bug in the reader must not cost the user the file: report it as a syntax-level problem and keep what was read.
@@ -381,7 +384,7 @@ class TemplateReader {
       range: nodeRange(n),
       headRange,
       symbol,
-      conditional: !!condition,
+      conditional: !!condition || !!ctx.conditional,
       loop: !!prop(n, 'copy'),
       existing: prop(n, 'existing')?.value === true,
       scopePath: ctx.path || undefined,
@@ -419,7 +422,7 @@ class TemplateReader {
    * A deployment of a template the workspace may hold (`templateLink.relativePath`, or a `uri` whose path ends like one
    * of its templates): its parameters go to that template as a module call's do, once per case of the link.
    */
-  private linkedTemplate(n: JsonNode, properties: JsonNode | undefined, outerScope: ArmScope, caller: TemplateContext): void {
+  private linkedTemplate(n: JsonNode, properties: JsonNode | undefined, outerScope: ArmScope, caller: TemplateContext, conditional: boolean): void {
     const link = prop(properties, 'templateLink');
     const target = prop(link, 'relativePath') ?? prop(link, 'uri');
     if (!target) return;
@@ -443,6 +446,7 @@ class TemplateReader {
         ...(resourceGroup ? { resourceGroup } : {}),
         ...(subscription ? { subscription } : {}),
         at: nodeRange(target),
+        ...(conditional ? { conditional: true } : {}),
       });
     }
   }
@@ -509,8 +513,10 @@ class TemplateReader {
     if (declarations) (this.doc.facts.nestedDeclarations ??= new Map()).set(key, declarations);
     // A deployment whose condition is false under the known values deploys nothing.
     const condition = prop(n, 'condition');
-    if (condition && knownBoolean(this.value(condition, outerScope)) === false) return;
-    if (!template) this.linkedTemplate(n, properties, outerScope, ctx);
+    const known = condition ? knownBoolean(this.value(condition, outerScope)) : true;
+    if (known === false) return;
+    const conditional = known === undefined || !!ctx.conditional;
+    if (!template) this.linkedTemplate(n, properties, outerScope, ctx, conditional);
     if (!template || template.type !== 'object') return;
     const inner = stringOf(prop(prop(properties, 'expressionEvaluationOptions'), 'scope'))?.toLowerCase() === 'inner';
     const provided = new Map<string, () => Value>();
@@ -543,6 +549,7 @@ class TemplateReader {
         subscription: subNode ? this.value(subNode, outerScope) : ctx.subscription,
         provided,
         outer: inner ? undefined : outerScope,
+        conditional: conditional || undefined,
       },
       template,
     );

@@ -1,7 +1,7 @@
 import { pushAll } from '../../arrays';
 import { bicepLinkNeutralEdit } from './link-neutral';
 import type { DeploymentScope, Document, Language, ObjectEntry, ObjectValue, Range, Resource, Suppression, TemplateInput, Value } from '../../model';
-import { combineInputs, passThroughDefault } from '../../resolve/inputs';
+import { calledConditionally, combineInputs, passThroughDefault } from '../../resolve/inputs';
 import { baseName, resolveRelative } from '../../resolve/paths';
 import { addLegacyScope, legacyExtension } from '../extension-resources';
 import { lineIndexOf } from '../../positions';
@@ -106,6 +106,8 @@ class BicepReader {
   private deploymentScope: DeploymentScope = 'resourceGroup';
   private readonly resourceGroup: Value;
   private readonly subscription: Value | undefined;
+  /** Every module call of this file deploys it under a condition: so are its resources and the modules it calls. */
+  private readonly conditional: boolean;
 
   constructor(
     private readonly doc: Document,
@@ -116,6 +118,7 @@ class BicepReader {
     const given = inputs.length === 1 ? inputs[0].resourceGroup : undefined;
     this.resourceGroup = given ?? unknown({ start: 0, end: 0 }, 'the deployment resource group', `deployment-rg:${doc.uri}`);
     this.subscription = inputs.length === 1 ? inputs[0].subscription : undefined;
+    this.conditional = calledConditionally(inputs);
     const scope: BicepScope = {
       uri: doc.uri,
       text: doc.text,
@@ -161,8 +164,10 @@ class BicepReader {
   private moduleCall(s: ModuleDeclaration): void {
     if (s.path.kind !== 'string' || s.path.value === undefined) return;
     // A module whose condition is false under the known values is not deployed from here: it passes nothing.
-    const cond = s.value.kind === 'if' ? s.value.condition : undefined;
-    if (cond && knownBoolean(this.evaluator.evaluate(cond)) === false) return;
+    const guarded = s.value.kind === 'for' ? s.value.body : s.value;
+    const cond = guarded.kind === 'if' ? guarded.condition : undefined;
+    const known = cond ? knownBoolean(this.evaluator.evaluate(cond)) : true;
+    if (known === false) return;
     const target = resolveRelative(this.doc.uri, s.path.value);
     const body = bodyObject(s.value);
     if (!target) (this.doc.facts.unresolvedModules ??= []).push({ reference: s.path.value, range: range(s.path) });
@@ -195,6 +200,7 @@ class BicepReader {
       ...(subscription ? { subscription } : {}),
       at: range(s.path),
       module: s.name.name,
+      ...(known === undefined || this.conditional ? { conditional: true } : {}),
     });
   }
 
@@ -358,7 +364,7 @@ class BicepReader {
         range: range(s),
         headRange: range(s.type),
         symbol,
-        conditional: conditional || undefined,
+        conditional: conditional || this.conditional || undefined,
         ...(condition ? { condition } : {}),
         loop: loop || undefined,
         existing: s.existing ? true : undefined,

@@ -1,7 +1,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import { cursorWalk, type SyntaxArrays, SyntaxTree, type SyntaxNode } from './syntax';
 import type { Document, DocumentSymbolInfo, Language, Range, Resource, Suppression, SyntaxError, TemplateInput, Value } from '../../model';
-import { combineInputs } from '../../resolve/inputs';
+import { calledConditionally, combineInputs } from '../../resolve/inputs';
 import { baseName as fileName, dirOf, isAutoTfvars } from '../../resolve/paths';
 import { terraformModuleDir } from '../../resolve/targets';
 import type { Grammars } from '../../parse';
@@ -270,6 +270,11 @@ export class TerraformProject {
   }
 
   /** Sets the inputs of a module directory: its values are evaluated again when they changed. */
+  /** Whether every module call of a directory deploys it under a condition. */
+  private calledConditionally(dir: string): boolean {
+    return calledConditionally(this.inputs.get(dir) ?? []);
+  }
+
   private setInputs(dir: string, inputs: readonly TemplateInput[]): void {
     const old = this.inputs.get(dir) ?? [];
     if (old.length === inputs.length && old.every((x, i) => x === inputs[i])) return;
@@ -551,9 +556,12 @@ export class TerraformProject {
         const meta = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
         let ev = new TfEvaluator(scope);
         const iterates = attrs.find((a) => a.name === 'count') ?? attrs.find((a) => a.name === 'for_each');
+        // A module with `count` or `for_each` may deploy no instance, unless the code says how many it deploys.
+        let conditional = this.calledConditionally(m.dir);
         if (iterates) {
           const value = ev.evaluate(iterates.value);
           ev = ev.iterating({ key: instancesKey(value, `module.${l0}@${m.dir}`), value, forEach: iterates.name === 'for_each' });
+          conditional ||= !someInstance(value);
         }
         for (const a of attrs) if (!meta.has(a.name)) values.set(a.name, ev.evaluate(a.value));
         (doc.facts.inputs ??= []).push({
@@ -563,6 +571,7 @@ export class TerraformProject {
           values,
           at: nodeRange(source.value),
           module: l0,
+          ...(conditional ? { conditional: true } : {}),
         });
         return;
       }
@@ -582,6 +591,7 @@ export class TerraformProject {
           evaluator: new TfEvaluator(scope),
           text: doc.text,
           joined: b.type === 'resource' ? this.joined(m, key, nodeRange(b.node)) : undefined,
+          conditional: this.calledConditionally(m.dir) || undefined,
         });
         if (resource) doc.resources.push(resource);
         if (b.type === 'resource') symbol('resource', address, nodeRange(b.labels[0]));
@@ -732,4 +742,12 @@ function notReading(cache: ReadonlyMap<string, Cached | 'pending'>, uri: string)
   const out = new Map<string, Cached | 'pending'>();
   for (const [key, c] of cache) if (c !== 'pending' && !c.reads.has(uri)) out.set(key, c);
   return out;
+}
+
+/** Whether a module's `count` or `for_each` is known to deploy at least one instance. */
+function someInstance(v: Value): boolean {
+  if (v.kind === 'number') return v.value >= 1;
+  if (v.kind === 'array') return v.items.length > 0;
+  if (v.kind === 'object') return v.entries.length > 0;
+  return false;
 }

@@ -19,6 +19,8 @@ export interface BlockContext {
   text: string;
   /** Values other blocks add to this resource's lists (the mapping's `joins`). */
   joined?: readonly { path: string[]; value: Value }[];
+  /** Every module call of its directory deploys it under a condition (`count`, `for_each`). */
+  conditional?: boolean;
 }
 
 /** Terraform's meta-arguments: they shape the declaration, not the deployed resource. */
@@ -67,7 +69,7 @@ export function readBlock(b: HclBlock, ctx: BlockContext): Resource | undefined 
       headRange,
       symbol: ctx.address,
       nativeType: ctx.nativeType,
-      conditional: (!!count && countN === undefined) || countN === 0 || !!forEach || undefined,
+      conditional: (!!count && countN === undefined) || countN === 0 || !!forEach || ctx.conditional || undefined,
       loop: !!forEach || (countN !== undefined && countN > 1) || (!!count && countN === undefined) || undefined,
       existing: ctx.existing || undefined,
       scopePath: ctx.scopePath,
