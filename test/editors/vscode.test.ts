@@ -259,8 +259,18 @@ describe('VS Code (code-server in Chromium) with the avdsec VSIX', function () {
       // The Output view's filter box has been seen holding the last Problems filter (a rule id), which hides every line.
       const filter = wb.page.locator('.part.panel .viewpane-filter input:visible').first();
       if ((await filter.count()) && (await filter.inputValue())) await filter.fill('');
-      await poll('the avdsec channel in the Output panel', 30_000, async () =>
-        /\[avdsec\]\sindexed\s\d+\sfiles/.test(await view.locator('.view-lines').first().innerText()) ? true : undefined,
+      const lines = view.locator('.view-lines').first();
+      await poll(
+        'the avdsec channel in the Output panel',
+        30_000,
+        async () => {
+          if (/\[avdsec\]\sindexed\s\d+\sfiles/.test(await lines.innerText())) return true;
+          // The view renders only the lines in sight and follows the end of the channel: the line may be above them.
+          await lines.click();
+          await wb.page.keyboard.press('Control+Home');
+          return undefined;
+        },
+        async () => (await lines.innerText()).slice(0, 400),
       );
 
       const starts = () => (server!.extensionLogs().outputChannel.match(/\[avdsec\] indexed \d+ files/g) ?? []).length;
