@@ -209,7 +209,7 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
         worker,
         grammarsDir(__dirname),
         jobs - 1,
-        sources.filter((s) => /^(terraform|tfvars)$/.test(detectLanguage(s.uri, s.text) ?? '')).map((s) => s.text),
+        sources.filter((s) => Workspace.isTerraform(detectLanguage(s.uri, s.text))).map((s) => s.text),
         sources.reduce((n, s) => n + s.text.length, 0),
       )
     : undefined;
@@ -236,13 +236,14 @@ async function readFiles(ws: Workspace, found: Discovered, resolver: ConfigResol
 
 /** `--jobs N` of the commands that read files. */
 function jobsOption(): Option {
-  return new Option('-j, --jobs <n>', 'threads to use: Terraform files are parsed on the others (default: the cores, at most 4; 1: one thread)').argParser(
-    (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
-      return n;
-    },
-  );
+  return new Option(
+    '-j, --jobs <n>',
+    'threads to use: when Terraform is a third or more of what is read, its files are parsed on the others (default: the cores, at most 4; 1: one thread)',
+  ).argParser((v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+    return n;
+  });
 }
 
 /** Threads a scan uses unless told (--jobs): the cores this process may use, at most four. */

@@ -139,10 +139,6 @@ export class Workspace {
   }
 
   /**
-   * Which project (repository) each document belongs to: the host knows where `.git` is, the engine does not. What one
-   * project cannot resolve then stays within it (see AvdGraph.project). One project for all until this is called.
-   */
-  /**
    * Terraform trees parsed ahead of `set`, by text (a host parsing on other threads): a file whose text is found here
    * takes that tree instead of being parsed. The trees must be what this workspace's parser makes of the same text.
    */
@@ -150,6 +146,10 @@ export class Workspace {
     this.terraform.preparsed = lookup;
   }
 
+  /**
+   * Which project (repository) each document belongs to: the host knows where `.git` is, the engine does not. What one
+   * project cannot resolve then stays within it (see AvdGraph.project). One project for all until this is called.
+   */
   setProjects(projectOf: (uri: string) => string): void {
     this.projectOf = projectOf;
     this.changes++;
@@ -175,7 +175,8 @@ export class Workspace {
     }
   }
 
-  private static isTerraform(language: Language | undefined): boolean {
+  /** Terraform files (.tf and .tfvars): a module directory is one configuration, and they are parsed with tree-sitter. */
+  static isTerraform(language: Language | undefined): boolean {
     return language === 'terraform' || language === 'tfvars';
   }
 

@@ -269,12 +269,12 @@ export class TerraformProject {
     return this.siblings(uri);
   }
 
-  /** Sets the inputs of a module directory: its values are evaluated again when they changed. */
   /** Whether every module call of a directory deploys it under a condition. */
   private calledConditionally(dir: string): boolean {
     return calledConditionally(this.inputs.get(dir) ?? []);
   }
 
+  /** Sets the inputs of a module directory: its values are evaluated again when they changed. */
   private setInputs(dir: string, inputs: readonly TemplateInput[]): void {
     const old = this.inputs.get(dir) ?? [];
     if (old.length === inputs.length && old.every((x, i) => x === inputs[i])) return;
