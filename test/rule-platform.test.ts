@@ -81,8 +81,11 @@ describe('rule platform: what a rule is called with', () => {
       ['saw hpA'],
     );
     assert.deepEqual(b.map((f) => f.message).sort(), ['saw hpB', 'saw hpC']);
-    // Another configuration, or a new version of the graph, is judged again.
+    // The same configuration read into a new object is not judged again; one that differs in what the rules read is,
+    // and so is a new version of the graph.
     runRules(graph, emptyConfig(), [rule], new Set(['/p/a.bicep']));
+    assert.equal(seen.filter((n) => n === 'hpA').length, 1, 'an equal configuration');
+    runRules(graph, { ...emptyConfig(), redirectionProfile: 'strict' }, [rule], new Set(['/p/a.bicep']));
     ws.set('/p/b.bicep', pool('hpB'));
     const after = runRules(ws.graph(), config, [rule], new Set(['/p/b.bicep']));
     assert.equal(seen.filter((n) => n === 'hpA').length, 3);

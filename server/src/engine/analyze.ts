@@ -1,7 +1,10 @@
 import { type AvdsecConfig, optionValues, shiftLevel } from './config';
 import { assignmentNote, enforcingAssignment, policiesOf } from './facts/policy-assignments';
 import type { AvdGraph } from './graph';
+import { type CarriedStep, touchedBy } from './graph/carried';
 import type { Document, Finding, Range, Resource, Suppression } from './model';
+import { movedReport } from './moved-reports';
+import type { TextChange } from './text-changes';
 import { lastAtOrBefore, lineIndexOf } from './positions';
 import type { Deployment, Report, Rule, RuleContext, SubjectKind, Subjects } from './rule';
 import { RULES, RULE_IDS } from './registry';
@@ -112,7 +115,7 @@ export function runRules(
       if (only) return;
       // Each document's check asks for the same deployment: judge it once per graph version and config, then hand
       // each focus its share (the editor checks documents one by one: 1,000 files would judge it 1,000 times).
-      const judged = deploymentReports(rule, deploymentOf(graph), config, rules, ctx);
+      const judged = deploymentReports(rule, graph, deploymentOf(graph), config, rules, ctx);
       const uris = focus ?? judged.byUri.keys();
       for (const uri of uris) for (const r of judged.byUri.get(uri) ?? []) findings.push(finding(rule, base, r));
       if (judged.crash) findings.push(crashFinding(rule, graph, judged.crash));
@@ -176,46 +179,126 @@ function contextOf(graph: AvdGraph, config: AvdsecConfig, rules: readonly Rule[]
  */
 export function judgeDeployment(graph: AvdGraph, config: AvdsecConfig, rule: Rule, rules: readonly Rule[] = RULES): void {
   if (rule.appliesTo !== 'deployment' || config.rules[rule.id]?.level === 'off') return;
-  deploymentReports(rule, deploymentOf(graph), config, rules, contextOf(graph, config, rules, rule));
+  deploymentReports(rule, graph, deploymentOf(graph), config, rules, contextOf(graph, config, rules, rule));
 }
 
 interface Judged {
-  rules: readonly Rule[];
+  /** What the rule's checks read of the configuration (configReads): the judgement holds while it is the same. */
+  reads: string;
+  /** The policy assignment that enforces the rule (its reports are one level lower and name it). */
+  enforced: Resource | undefined;
   byUri: Map<string, Report[]>;
   crash?: Error;
 }
 
-const judgedDeployments = new WeakMap<Deployment, WeakMap<AvdsecConfig, Map<Rule, Judged>>>();
+/**
+ * Per deployment (a version of the documents) and rule, its judgements. Not per configuration object: a host may read
+ * the same configuration into a new object (the CLI per folder, a bench per keystroke), and what the checks read of it
+ * is what decides.
+ */
+const judgedDeployments = new WeakMap<Deployment, Map<Rule, Judged[]>>();
+
+/** Judgements kept per deployment and rule: one per configuration that differs in what the rule reads. */
+const KEPT_JUDGEMENTS = 4;
+
+/** What a rule's checks read of a configuration, as text: its options, the shared settings, the rules that run. */
+function configReads(rule: Rule, config: AvdsecConfig, rules: readonly Rule[]): string {
+  let byRules = readsCache.get(config);
+  if (!byRules) readsCache.set(config, (byRules = new WeakMap()));
+  let byRule = byRules.get(rules);
+  if (!byRule) byRules.set(rules, (byRule = new Map()));
+  let reads = byRule.get(rule);
+  if (reads === undefined) {
+    const enabled = rules.filter((r) => config.rules[r.id]?.level !== 'off').map((r) => r.id);
+    reads = JSON.stringify([optionValues(rule.options, config.rules[rule.id]?.options), config.redirectionProfile ?? 'balanced', enabled]);
+    byRule.set(rule, reads);
+  }
+  return reads;
+}
+
+const readsCache = new WeakMap<AvdsecConfig, WeakMap<readonly Rule[], Map<Rule, string>>>();
 
 function deploymentReports(
   rule: Rule,
+  graph: AvdGraph,
   deployment: Deployment,
   config: AvdsecConfig,
   rules: readonly Rule[],
   ctx: (report: (r: Report) => void) => RuleContext,
 ): Judged {
-  let byConfig = judgedDeployments.get(deployment);
-  if (!byConfig) judgedDeployments.set(deployment, (byConfig = new WeakMap()));
-  let byRule = byConfig.get(config);
-  if (!byRule) byConfig.set(config, (byRule = new Map()));
-  const cached = byRule.get(rule);
-  // ruleEnabled depends on the rules that run: a cached judgement holds only for the same ones.
-  if (cached && (cached.rules === rules || (cached.rules.length === rules.length && cached.rules.every((r, i) => r === rules[i])))) return cached;
-  const judged: Judged = { rules, byUri: new Map() };
-  try {
-    rule.check(
-      deployment,
-      ctx((r) => {
-        const list = judged.byUri.get(r.uri);
-        if (list) list.push(r);
-        else judged.byUri.set(r.uri, [r]);
-      }),
-    );
-  } catch (e) {
-    judged.crash = e as Error;
+  let byRule = judgedDeployments.get(deployment);
+  if (!byRule) judgedDeployments.set(deployment, (byRule = new Map()));
+  let kept = byRule.get(rule);
+  if (!kept) byRule.set(rule, (kept = []));
+  const reads = configReads(rule, config, rules);
+  const enforced = policiesOf(rule.id).length ? enforcingAssignment(graph, rule.id)?.assignment : undefined;
+  const cached = kept.find((j) => j.reads === reads && j.enforced === enforced);
+  if (cached) return cached;
+  let judged = carriedJudgement(rule, graph, reads, enforced);
+  if (!judged) {
+    const byUri = new Map<string, Report[]>();
+    judged = { reads, enforced, byUri };
+    try {
+      rule.check(
+        deployment,
+        ctx((r) => {
+          const list = byUri.get(r.uri);
+          if (list) list.push(r);
+          else byUri.set(r.uri, [r]);
+        }),
+      );
+    } catch (e) {
+      judged.crash = e as Error;
+    }
   }
-  byRule.set(rule, judged);
+  kept.unshift(judged);
+  if (kept.length > KEPT_JUDGEMENTS) kept.pop();
   return judged;
+}
+
+/**
+ * The rule's judgement of the documents before the graph's last swap (graph/carried.ts), with its places moved through
+ * the edits, when the rule reads none of the resources around them (RuleDefinition.reads). Undefined when there is no
+ * such judgement, the rule may read an edited resource, or a report cannot be moved: a place or fix inside the edits.
+ */
+function carriedJudgement(rule: Rule, graph: AvdGraph, reads: string, enforced: Resource | undefined): Judged | undefined {
+  const carried = graph.carried;
+  if (!carried || !rule.reads) return undefined;
+  // This swap, then the burst before it: the judgement of the version before this swap, or before the burst.
+  const steps: CarriedStep[] = [{ from: carried.from, touched: touchedBy(carried.changed), changes: carried.changes }];
+  if (carried.earlier) steps.unshift(carried.earlier);
+  for (let i = steps.length - 1; i >= 0; i--) {
+    for (const t of steps[i].touched) if (rule.reads(t.type, t.properties)) return undefined;
+    const before = deployments.get(steps[i].from);
+    const prior =
+      before &&
+      judgedDeployments
+        .get(before)
+        ?.get(rule)
+        ?.find((j) => j.reads === reads && j.enforced === enforced);
+    if (prior)
+      return moved(
+        prior,
+        carried.uri,
+        steps.slice(i).flatMap((s) => s.changes),
+      );
+  }
+  return undefined;
+}
+
+/** A judgement of the text before `changes` (edits of `uri`), moved through them; undefined when a report cannot be. */
+function moved(prior: Judged, uri: string, changes: readonly TextChange[]): Judged | undefined {
+  const byUri = new Map<string, Report[]>();
+  for (const [u, list] of prior.byUri) {
+    const out: Report[] = [];
+    for (const r of list) {
+      const m = movedReport(r, uri, changes);
+      if (!m) return undefined;
+      out.push(m);
+    }
+    byUri.set(u, out);
+  }
+  return { reads: prior.reads, enforced: prior.enforced, byUri, ...(prior.crash ? { crash: prior.crash } : {}) };
 }
 
 function crashFinding(rule: Rule, graph: AvdGraph, e: Error): Finding {

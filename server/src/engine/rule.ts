@@ -99,6 +99,14 @@ export interface RuleDefinition<K extends SubjectKind = SubjectKind, O extends R
    * judges an absence (no diagnostic setting, no private endpoint) or reads resources anywhere is not local.
    */
   local?: boolean;
+  /**
+   * For a rule about the deployment: whether an edit inside a resource of `type` (lower case) that kept every link
+   * (graph/carried.ts) may change the rule's findings. `properties` names the entries of `properties` the edits wrote in
+   * (lower case), or is undefined when an edit lies elsewhere in the resource. When the answer is no for every resource
+   * an edit wrote in, the findings of the version before are kept, moved through the edits. Without it, every such edit
+   * judges again.
+   */
+  reads?(type: string, properties: ReadonlySet<string> | undefined): boolean;
   /** Options the rule reads from .avdsec.json, each with its type, default and description. */
   options?: O;
   /** The RDP properties the rule judges (lower case): hovers on them link to the rule. */

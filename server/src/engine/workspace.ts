@@ -23,6 +23,7 @@ import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
 import { overview, type Overview } from './overview';
+import { burstBefore } from './graph/carried';
 import { buildGraph, type DocumentSwap, graphSteps, linkFacts, linkSignatures, readLinkValues, ssoSignature, swapDocuments, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, ObjectEntry, Range, Resource, TemplateInput } from './model';
@@ -549,7 +550,11 @@ export class Workspace {
       // All at once: a walk over the graph per document made a pull of many files in a large workspace quadratic.
       const swaps = pairs && swapDocuments(this.graphCache, pairs);
       if (!swaps) this.graphCache = undefined;
-      else this.graphCache.carried = changed && { from, swap: swaps, changed };
+      else {
+        const changes = changed && this.editsSince(this.graphSeq, typed[0]);
+        const earlier = burstBefore(this.graphCache.carried, typed[0]);
+        this.graphCache.carried = changed && changes ? { from, swap: swaps, changed, uri: typed[0], changes, ...(earlier ? { earlier } : {}) } : undefined;
+      }
       this.replaced.clear();
       this.neutralForGraph.clear();
     }

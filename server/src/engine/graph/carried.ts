@@ -1,5 +1,8 @@
 import type { Document, Resource } from '../model';
+import type { TextChange } from '../text-changes';
+import { ownString } from '../strings';
 import type { AvdGraph } from './build';
+import { typeOf } from './resources';
 
 /**
  * What the graph's last swap (swapDocument) leaves facts to carry over: a new version of one document, taken in after
@@ -17,6 +20,54 @@ export interface Carried {
    * names (lower case) of the entries of `properties` the edits wrote in; undefined when an edit lies elsewhere in it.
    */
   changed: ReadonlyMap<Resource, ReadonlySet<string> | undefined>;
+  /** The document typed in. */
+  uri: string;
+  /** The edits of its text since the documents before them, in order (what moves the places of earlier results). */
+  changes: readonly TextChange[];
+  /**
+   * The swaps before this one since the workspace was last checked in full (Workspace.forgetCarried), merged, as long as
+   * they took in edits of the same document: the documents before the first of them, the resources around all their
+   * edits, and their edits in order. A burst of keystrokes is checked once: a result of the version before the burst is
+   * carried over all of it.
+   */
+  earlier?: CarriedStep;
+}
+
+/** Swaps merged (Carried.earlier): the documents before them, what their edits wrote in, their edits. */
+export interface CarriedStep {
+  from: readonly Document[];
+  /**
+   * The resources around the edits, by type (lower case) and the entries of `properties` written in, as strings of
+   * their own: the resources themselves would keep each version's text alive (strings.ts).
+   */
+  touched: readonly Touched[];
+  changes: readonly TextChange[];
+}
+
+/** A resource an edit wrote in: its type (lower case), and the entries of its `properties` written in (undefined: elsewhere). */
+export interface Touched {
+  type: string;
+  properties: ReadonlySet<string> | undefined;
+}
+
+/** What the edits of a swap wrote in (Carried.changed), as Touched. */
+export function touchedBy(changed: Carried['changed']): Touched[] {
+  return [...changed].map(([r, properties]) => ({
+    type: ownString(typeOf(r)),
+    properties: properties && new Set([...properties].map(ownString)),
+  }));
+}
+
+/** Edits a merged burst keeps (Carried.earlier); a longer one carries nothing over from before it. */
+const MAX_BURST_CHANGES = 256;
+
+/** The burst before a swap of `uri` that follows `before` (undefined: none, or it was too long to keep). */
+export function burstBefore(before: Carried | undefined, uri: string): CarriedStep | undefined {
+  if (!before || before.uri !== uri) return undefined;
+  const first = before.earlier;
+  if (!first) return { from: before.from, touched: touchedBy(before.changed), changes: before.changes };
+  if (first.changes.length + before.changes.length > MAX_BURST_CHANGES) return undefined;
+  return { from: first.from, touched: [...first.touched, ...touchedBy(before.changed)], changes: [...first.changes, ...before.changes] };
 }
 
 /**

@@ -26,6 +26,15 @@ export const TYPES = {
   tfInvitation: 'terraform:azuread_invitation',
 } as const;
 
+/** The AVD objects of the control plane: host pools, application groups, their applications, workspaces, scaling plans. */
+export const AVD_OBJECT_TYPES: ReadonlySet<string> = new Set([
+  TYPES.hostPool,
+  TYPES.appGroup,
+  TYPES.application,
+  TYPES.workspace,
+  'microsoft.desktopvirtualization/scalingplans',
+]);
+
 /** Principals: the rules on a grant judge who it names (a guest, a group of everyone) by all of the principal. */
 export const PRINCIPAL_TYPES = [TYPES.entraUser, TYPES.entraGroup, TYPES.tfUser, TYPES.tfGroup, TYPES.tfGroupMember, TYPES.tfInvitation] as const;
 

@@ -1,3 +1,4 @@
+import { AVD_OBJECT_TYPES } from '../graph/links';
 import { deploymentRoots } from '../facts/deployment-roots';
 import { displayName, relatedResource } from '../facts/host-pools';
 import { imageBuildFor } from '../facts/image-build';
@@ -122,5 +123,7 @@ export default defineRule({
   docs,
   // Once per deployment root, at its first session host.
   appliesTo: 'deployment',
+  // Defender plans, VMs, their extensions and image builds: of an AVD object, only its name and links.
+  reads: (type) => !AVD_OBJECT_TYPES.has(type),
   check,
 });

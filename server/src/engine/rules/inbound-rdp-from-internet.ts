@@ -1,3 +1,4 @@
+import { AVD_OBJECT_TYPES } from '../graph/links';
 import { displayName } from '../facts/host-pools';
 import { hclShaped, type Link, NET, type NetworkFacts, networkFacts, type NsgUse } from '../facts/network-path';
 import {
@@ -211,5 +212,7 @@ export default defineRule({
     'Finds network security group rules that allow RDP (TCP 3389), RDP Shortpath (UDP 3390) or every port from the internet, on a group a session host subnet or interface uses.',
   docs,
   appliesTo: 'deployment',
+  // The network path to session hosts: of an AVD object, only its name and links, which an edit that keeps the links keeps.
+  reads: (type) => !AVD_OBJECT_TYPES.has(type),
   check,
 });

@@ -1,3 +1,4 @@
+import { AVD_OBJECT_TYPES, TYPES } from '../graph/links';
 import { allowListed, isNamedAdminGroup, namesAdminGroup, namesEveryUser } from '../facts/admin-principals';
 import { deviceLocalAdminGrants, DEVICE_LOCAL_ADMIN, type DirectoryRoleGrant } from '../facts/directory-roles';
 import { displayName, isEndUserOf, poolTypeCases, pooledCases, relatedResource } from '../facts/host-pools';
@@ -238,6 +239,8 @@ export default defineRule({
     'Finds Custom Script extensions, run commands and the Entra device local administrator role that make principals local administrators of pooled session hosts.',
   docs,
   appliesTo: 'deployment',
+  // Scripts, grants and directory roles, and whether a host pool is pooled: of other AVD objects, only names and links.
+  reads: (type, properties) => !AVD_OBJECT_TYPES.has(type) || (type === TYPES.hostPool && (!properties || properties.has('hostpooltype'))),
   options: OPTIONS,
   check,
 });

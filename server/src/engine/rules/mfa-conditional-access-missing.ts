@@ -1,3 +1,4 @@
+import { AVD_OBJECT_TYPES } from '../graph/links';
 import { mfaVerdict, policyName } from '../facts/conditional-access';
 import { displayName, relatedResource } from '../facts/host-pools';
 import { deploymentRoots } from '../facts/deployment-roots';
@@ -89,6 +90,8 @@ export default defineRule({
   docs,
   // Once per deployment root, on its first host pool, else application group, else workspace (mfaVerdict's target type).
   appliesTo: 'deployment',
+  // Conditional Access policies and where AVD objects are deployed: of an AVD object, only its name and links.
+  reads: (type) => !AVD_OBJECT_TYPES.has(type),
   options: OPTIONS,
   check,
 });

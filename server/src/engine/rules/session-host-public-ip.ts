@@ -1,3 +1,4 @@
+import { AVD_OBJECT_TYPES } from '../graph/links';
 import { displayName } from '../facts/host-pools';
 import { someDocumentMentions } from '../facts/mentions';
 import { type HostPath, type IpConfig, type Link, NET, type NetworkFacts, networkFacts, type NicNode } from '../facts/network-path';
@@ -123,5 +124,7 @@ export default defineRule({
   summary: 'Finds public IP addresses on the network interfaces of session hosts (VMs linked to a host pool, scale sets that run the AVD agent).',
   docs,
   appliesTo: 'deployment',
+  // The network path to session hosts: of an AVD object, only its name and links, which an edit that keeps the links keeps.
+  reads: (type) => !AVD_OBJECT_TYPES.has(type),
   check,
 });

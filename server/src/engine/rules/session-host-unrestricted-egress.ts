@@ -1,3 +1,4 @@
+import { AVD_OBJECT_TYPES } from '../graph/links';
 import { displayName } from '../facts/host-pools';
 import { blocks, hclShaped, type HostPath, NET, type NetworkFacts, networkFacts, type NicNode, type SubnetNode } from '../facts/network-path';
 import { caseNote, fitting, capitalize } from '../message';
@@ -154,6 +155,8 @@ export default defineRule({
     'When required in .avdsec.json, finds session host subnets that keep default outbound access and route no 0.0.0.0/0 traffic to a firewall or appliance.',
   docs,
   appliesTo: 'deployment',
+  // The network path to session hosts: of an AVD object, only its name and links, which an edit that keeps the links keeps.
+  reads: (type) => !AVD_OBJECT_TYPES.has(type),
   options: OPTIONS,
   check,
 });

@@ -1,0 +1,173 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { emptyConfig } from '../server/src/engine/config';
+import type { Finding } from '../server/src/engine/model';
+import type { Grammars } from '../server/src/engine/parse';
+import { RULES } from '../server/src/engine/registry';
+import type { Rule } from '../server/src/engine/rule';
+import { Workspace } from '../server/src/engine/workspace';
+import { FIXTURES, grammars } from './harness/engine';
+import { parseMarkers } from './harness/markers';
+
+/**
+ * Rules about the deployment that say what they read (RuleDefinition.reads) keep their findings over an edit that kept
+ * the links and wrote in nothing they read (typing in a host pool's load balancer type does not change the network path
+ * to the session hosts): the findings of the version before, moved through the edits, fixes included. Every answer
+ * equals a fresh workspace's; an edit in what they read judges them again.
+ */
+
+const CASE = path.join(FIXTURES, 'rules', 'inbound-rdp-from-internet');
+const FILES: [string, string, string][] = [
+  ['Bicep', '/carried/main.bicep', path.join(CASE, 'bicep-subnet-nsg', 'main.bicep')],
+  ['ARM', '/carried/azuredeploy.json', path.join(CASE, 'arm-subnet-nsg', 'azuredeploy.json')],
+];
+
+/** What a user sees of a finding, and what its fixes would do. */
+const seen = (findings: Finding[]) =>
+  findings
+    .map((f) =>
+      JSON.stringify([f.ruleId, f.level, f.range, f.message, f.related.map((r) => [r.uri, r.range, r.message]), f.fixes.map((x) => [x.title, x.intent])]),
+    )
+    .sort();
+
+const TYPED = 'Firsts';
+
+let g: Grammars;
+
+describe('judgements of the whole deployment carried over an edit that kept the links', () => {
+  const config = emptyConfig();
+  before(async () => {
+    g = await grammars();
+  });
+
+  function fresh(uri: string, text: string): string[] {
+    const ws = new Workspace(g);
+    try {
+      ws.set(uri, text);
+      return seen(ws.findings(uri, config));
+    } finally {
+      ws.dispose();
+    }
+  }
+
+  /** Counts the checks of `ws`'s graph by the rules that say what they read, while `run` runs (fresh workspaces do not count). */
+  function counting(ws: Workspace, run: (calls: () => Map<string, number>) => void): void {
+    const checked: [string, unknown][] = [];
+    const patched = RULES.filter((r) => r.reads);
+    const checks = new Map<Rule, Rule['check']>(patched.map((r) => [r, r.check]));
+    for (const r of patched)
+      r.check = (subject, ctx) => {
+        checked.push([r.id, ctx.graph]);
+        checks.get(r)!(subject, ctx);
+      };
+    try {
+      run(() => {
+        const calls = new Map<string, number>();
+        for (const [id, graph] of checked) if (graph === ws.graph()) calls.set(id, (calls.get(id) ?? 0) + 1);
+        return calls;
+      });
+    } finally {
+      for (const [r, check] of checks) r.check = check;
+    }
+  }
+
+  /** Types `typed` a character at a time after the first `after` in `uri`; each full check is compared with a fresh one. */
+  function type(ws: Workspace, uri: string, after: string, typed: string, version: number): void {
+    for (let k = 0; k < typed.length; k++) {
+      const text = ws.text(uri)!;
+      const at = text.indexOf(after) + after.length + k;
+      ws.set(uri, text.slice(0, at) + typed[k] + text.slice(at), version + k, [{ start: at, oldEnd: at, newText: typed[k] }]);
+      ws.linksChanged();
+      assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, ws.text(uri)!), `after ${k + 1} characters of ${typed}`);
+    }
+  }
+
+  it('has rules that say what they read', () => {
+    assert.deepEqual(
+      RULES.filter((r) => r.reads)
+        .map((r) => r.id)
+        .sort(),
+      [
+        'defender-for-servers-missing',
+        'inbound-rdp-from-internet',
+        'local-admin-by-script',
+        'mfa-conditional-access-missing',
+        'session-host-public-ip',
+        'session-host-unrestricted-egress',
+      ],
+    );
+    for (const r of RULES) if (r.reads) assert.equal(r.appliesTo, 'deployment', r.id);
+  });
+
+  for (const [language, uri, file] of FILES) {
+    it(`${language}: typing in a host pool keeps the network's findings, moved, with their fixes`, () => {
+      const text = parseMarkers(fs.readFileSync(file, 'utf8')).text;
+      const ws = new Workspace(g);
+      try {
+        ws.set(uri, text, 1);
+        ws.linksChanged();
+        const first = seen(ws.findings(uri, config));
+        // The finding lies after the host pool, so the typing moves it, and its fix holds a place of the text.
+        const finding = first.find((f) => f.includes('inbound-rdp-from-internet'));
+        assert.ok(finding, first.join('\n'));
+        counting(ws, (calls) => {
+          type(ws, uri, 'Breadth', TYPED, 2);
+          assert.equal(calls().get('inbound-rdp-from-internet') ?? 0, 0, 'not judged again');
+          assert.equal(calls().get('mfa-conditional-access-missing') ?? 0, 0, 'not judged again');
+        });
+        const last = seen(ws.findings(uri, config));
+        assert.notDeepEqual(last, first, 'the places moved');
+        assert.deepEqual(last, fresh(uri, ws.text(uri)!));
+      } finally {
+        ws.dispose();
+      }
+    });
+
+    it(`${language}: a burst of keystrokes checked once at its end carries the findings over all of it`, () => {
+      const text = parseMarkers(fs.readFileSync(file, 'utf8')).text;
+      const ws = new Workspace(g);
+      try {
+        ws.set(uri, text, 1);
+        ws.linksChanged();
+        ws.findings(uri, config);
+        counting(ws, (calls) => {
+          for (let k = 0; k < TYPED.length; k++) {
+            const now = ws.text(uri)!;
+            const at = now.indexOf('Breadth') + 'Breadth'.length + k;
+            ws.set(uri, now.slice(0, at) + TYPED[k] + now.slice(at), k + 2, [{ start: at, oldEnd: at, newText: TYPED[k] }]);
+            // The editor's first answer after each keystroke; the full check only at the end.
+            assert.equal(ws.linksChanged(), false);
+            ws.quickFindings(uri, config);
+          }
+          assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, ws.text(uri)!));
+          assert.equal(calls().get('inbound-rdp-from-internet') ?? 0, 0, 'not judged again');
+        });
+      } finally {
+        ws.dispose();
+      }
+    });
+
+    it(`${language}: typing in what a rule reads (the NSG's rule) judges it again`, () => {
+      const text = parseMarkers(fs.readFileSync(file, 'utf8')).text;
+      const ws = new Workspace(g);
+      try {
+        ws.set(uri, text, 1);
+        ws.linksChanged();
+        ws.findings(uri, config);
+        counting(ws, (calls) => {
+          // The rule's name, in its NSG: a neutral edit of a resource the network rules read.
+          type(ws, uri, 'allow-rdp-', 'x', 2);
+          assert.equal(calls().get('inbound-rdp-from-internet'), 1, 'judged again');
+          // The message names the rule: the new name.
+          assert.ok(
+            ws.findings(uri, config).some((f) => f.ruleId === 'inbound-rdp-from-internet' && f.message.includes("'allow-rdp-xinternet'")),
+            'the new name',
+          );
+        });
+      } finally {
+        ws.dispose();
+      }
+    });
+  }
+});
