@@ -265,17 +265,12 @@ function carriedJudgement(rule: Rule, graph: AvdGraph, reads: string, enforced: 
   const carried = graph.carried;
   if (!carried || !rule.reads) return undefined;
   // This swap, then the burst before it: the judgement of the version before this swap, or before the burst.
-  const steps: CarriedStep[] = [{ from: carried.from, touched: touchedBy(carried.changed), changes: carried.changes }];
+  const steps: CarriedStep[] = [{ judged: deploymentJudgements(carried.from), touched: touchedBy(carried.changed), changes: carried.changes }];
   if (carried.earlier) steps.unshift(carried.earlier);
   for (let i = steps.length - 1; i >= 0; i--) {
     for (const t of steps[i].touched) if (rule.reads(t.type, t.properties)) return undefined;
-    const before = deployments.get(steps[i].from);
-    const prior =
-      before &&
-      judgedDeployments
-        .get(before)
-        ?.get(rule)
-        ?.find((j) => j.reads === reads && j.enforced === enforced);
+    const judged = steps[i].judged as Map<Rule, Judged[]> | undefined;
+    const prior = judged?.get(rule)?.find((j) => j.reads === reads && j.enforced === enforced);
     if (prior)
       return moved(
         prior,
@@ -284,6 +279,12 @@ function carriedJudgement(rule: Rule, graph: AvdGraph, reads: string, enforced: 
       );
   }
   return undefined;
+}
+
+/** What the rules about the deployment judged of a version of the documents, as an opaque record (Carried.earlier). */
+export function deploymentJudgements(documents: readonly Document[]): object | undefined {
+  const d = deployments.get(documents);
+  return d && judgedDeployments.get(d);
 }
 
 /** A judgement of the text before `changes` (edits of `uri`), moved through them; undefined when a report cannot be. */

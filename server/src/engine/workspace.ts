@@ -16,7 +16,7 @@ import { inputsTargeting, sameInputs } from './resolve/inputs';
 import { baseName, dirOf } from './resolve/paths';
 import { type ParseBudget, TerraformProject } from './adapters/terraform/project';
 import type { SyntaxArrays } from './adapters/terraform/syntax';
-import { chosenFindings, documentFindings, judgeDeployment, runRules, subjectOfFinding } from './analyze';
+import { chosenFindings, deploymentJudgements, documentFindings, judgeDeployment, runRules, subjectOfFinding } from './analyze';
 import { subjectsNear } from './graph/neighbours';
 import { carryFinding, changeBetween, type TextChange, writtenRanges } from './text-changes';
 import type { AvdsecConfig } from './config';
@@ -552,7 +552,7 @@ export class Workspace {
       if (!swaps) this.graphCache = undefined;
       else {
         const changes = changed && this.editsSince(this.graphSeq, typed[0]);
-        const earlier = burstBefore(this.graphCache.carried, typed[0]);
+        const earlier = burstBefore(this.graphCache.carried, typed[0], deploymentJudgements);
         this.graphCache.carried = changed && changes ? { from, swap: swaps, changed, uri: typed[0], changes, ...(earlier ? { earlier } : {}) } : undefined;
       }
       this.replaced.clear();

@@ -26,16 +26,19 @@ export interface Carried {
   changes: readonly TextChange[];
   /**
    * The swaps before this one since the workspace was last checked in full (Workspace.forgetCarried), merged, as long as
-   * they took in edits of the same document: the documents before the first of them, the resources around all their
-   * edits, and their edits in order. A burst of keystrokes is checked once: a result of the version before the burst is
-   * carried over all of it.
+   * they took in edits of the same document: what was judged of the documents before the first of them, the resources
+   * around all their edits, and their edits in order. A burst of keystrokes is checked once: a result of the version
+   * before the burst is carried over all of it.
    */
   earlier?: CarriedStep;
 }
 
-/** Swaps merged (Carried.earlier): the documents before them, what their edits wrote in, their edits. */
+/**
+ * Swaps merged (Carried.earlier). Not the documents before them: holding them would keep that version's models alive
+ * through the burst; only what analyze.ts judged of them (an opaque record, see deploymentJudgements).
+ */
 export interface CarriedStep {
-  from: readonly Document[];
+  judged: object | undefined;
   /**
    * The resources around the edits, by type (lower case) and the entries of `properties` written in, as strings of
    * their own: the resources themselves would keep each version's text alive (strings.ts).
@@ -61,13 +64,16 @@ export function touchedBy(changed: Carried['changed']): Touched[] {
 /** Edits a merged burst keeps (Carried.earlier); a longer one carries nothing over from before it. */
 const MAX_BURST_CHANGES = 256;
 
-/** The burst before a swap of `uri` that follows `before` (undefined: none, or it was too long to keep). */
-export function burstBefore(before: Carried | undefined, uri: string): CarriedStep | undefined {
+/**
+ * The burst before a swap of `uri` that follows `before` (undefined: none, or it was too long to keep); `judged` gives
+ * what was judged of a version of the documents.
+ */
+export function burstBefore(before: Carried | undefined, uri: string, judged: (documents: readonly Document[]) => object | undefined): CarriedStep | undefined {
   if (!before || before.uri !== uri) return undefined;
   const first = before.earlier;
-  if (!first) return { from: before.from, touched: touchedBy(before.changed), changes: before.changes };
+  if (!first) return { judged: judged(before.from), touched: touchedBy(before.changed), changes: before.changes };
   if (first.changes.length + before.changes.length > MAX_BURST_CHANGES) return undefined;
-  return { from: first.from, touched: [...first.touched, ...touchedBy(before.changed)], changes: [...first.changes, ...before.changes] };
+  return { judged: first.judged, touched: [...first.touched, ...touchedBy(before.changed)], changes: [...first.changes, ...before.changes] };
 }
 
 /**
