@@ -83,6 +83,18 @@ describe('judgements of the whole deployment carried over an edit that kept the 
     }
   }
 
+  /** A workspace of the case's file, checked in full once, given to `run` and disposed of after. */
+  function checked(uri: string, file: string, run: (ws: Workspace, first: string[]) => void): void {
+    const ws = new Workspace(g);
+    try {
+      ws.set(uri, parseMarkers(fs.readFileSync(file, 'utf8')).text, 1);
+      ws.linksChanged();
+      run(ws, seen(ws.findings(uri, config)));
+    } finally {
+      ws.dispose();
+    }
+  }
+
   it('has rules that say what they read', () => {
     assert.deepEqual(
       RULES.filter((r) => r.reads)
@@ -102,15 +114,12 @@ describe('judgements of the whole deployment carried over an edit that kept the 
 
   for (const [language, uri, file] of FILES) {
     it(`${language}: typing in a host pool keeps the network's findings, moved, with their fixes`, () => {
-      const text = parseMarkers(fs.readFileSync(file, 'utf8')).text;
-      const ws = new Workspace(g);
-      try {
-        ws.set(uri, text, 1);
-        ws.linksChanged();
-        const first = seen(ws.findings(uri, config));
+      checked(uri, file, (ws, first) => {
         // The finding lies after the host pool, so the typing moves it, and its fix holds a place of the text.
-        const finding = first.find((f) => f.includes('inbound-rdp-from-internet'));
-        assert.ok(finding, first.join('\n'));
+        assert.ok(
+          first.find((f) => f.includes('inbound-rdp-from-internet')),
+          first.join('\n'),
+        );
         counting(ws, (calls) => {
           type(ws, uri, 'Breadth', TYPED, 2);
           assert.equal(calls().get('inbound-rdp-from-internet') ?? 0, 0, 'not judged again');
@@ -119,18 +128,11 @@ describe('judgements of the whole deployment carried over an edit that kept the 
         const last = seen(ws.findings(uri, config));
         assert.notDeepEqual(last, first, 'the places moved');
         assert.deepEqual(last, fresh(uri, ws.text(uri)!));
-      } finally {
-        ws.dispose();
-      }
+      });
     });
 
     it(`${language}: a burst of keystrokes checked once at its end carries the findings over all of it`, () => {
-      const text = parseMarkers(fs.readFileSync(file, 'utf8')).text;
-      const ws = new Workspace(g);
-      try {
-        ws.set(uri, text, 1);
-        ws.linksChanged();
-        ws.findings(uri, config);
+      checked(uri, file, (ws) =>
         counting(ws, (calls) => {
           for (let k = 0; k < TYPED.length; k++) {
             const now = ws.text(uri)!;
@@ -142,19 +144,12 @@ describe('judgements of the whole deployment carried over an edit that kept the 
           }
           assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, ws.text(uri)!));
           assert.equal(calls().get('inbound-rdp-from-internet') ?? 0, 0, 'not judged again');
-        });
-      } finally {
-        ws.dispose();
-      }
+        }),
+      );
     });
 
     it(`${language}: typing in what a rule reads (the NSG's rule) judges it again`, () => {
-      const text = parseMarkers(fs.readFileSync(file, 'utf8')).text;
-      const ws = new Workspace(g);
-      try {
-        ws.set(uri, text, 1);
-        ws.linksChanged();
-        ws.findings(uri, config);
+      checked(uri, file, (ws) =>
         counting(ws, (calls) => {
           // The rule's name, in its NSG: a neutral edit of a resource the network rules read.
           type(ws, uri, 'allow-rdp-', 'x', 2);
@@ -164,10 +159,8 @@ describe('judgements of the whole deployment carried over an edit that kept the 
             ws.findings(uri, config).some((f) => f.ruleId === 'inbound-rdp-from-internet' && f.message.includes("'allow-rdp-xinternet'")),
             'the new name',
           );
-        });
-      } finally {
-        ws.dispose();
-      }
+        }),
+      );
     });
   }
 });
