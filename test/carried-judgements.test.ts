@@ -33,6 +33,12 @@ const seen = (findings: Finding[]) =>
 
 const TYPED = 'Firsts';
 
+const LIFETIME = path.join(FIXTURES, 'rules', 'registration-token-long-lived');
+const TOKEN_FILES: [string, string, string][] = [
+  ['Bicep', '/carried/token.bicep', path.join(LIFETIME, 'bicep-expired', 'main.bicep')],
+  ['ARM', '/carried/token.json', path.join(LIFETIME, 'arm-expired', 'azuredeploy.json')],
+];
+
 let g: Grammars;
 
 describe('judgements of the whole deployment carried over an edit that kept the links', () => {
@@ -105,6 +111,8 @@ describe('judgements of the whole deployment carried over an edit that kept the 
         'inbound-rdp-from-internet',
         'local-admin-by-script',
         'mfa-conditional-access-missing',
+        'registration-token-exposed',
+        'registration-token-long-lived',
         'session-host-public-ip',
         'session-host-unrestricted-egress',
       ],
@@ -161,6 +169,44 @@ describe('judgements of the whole deployment carried over an edit that kept the 
           );
         }),
       );
+    });
+  }
+
+  for (const [language, uri, file] of TOKEN_FILES) {
+    it(`${language}: the token rules read a host pool's registration info, not its other properties`, () => {
+      checked(uri, file, (ws, first) => {
+        assert.ok(
+          first.some((f) => f.includes('registration-token-long-lived') && f.includes('2022-01-01')),
+          first.join('\n'),
+        );
+        counting(ws, (calls) => {
+          // The load balancer type: neither token rule is judged again, and the finding after it moves.
+          type(ws, uri, 'Breadth', TYPED, 2);
+          assert.equal(calls().get('registration-token-exposed') ?? 0, 0, 'not judged again');
+          assert.equal(calls().get('registration-token-long-lived') ?? 0, 0, 'not judged again');
+          // The expiration's year, in the registration info: judged again, and the message says the new date.
+          const text = ws.text(uri)!;
+          const at = text.indexOf('2022-01-01') + 3;
+          ws.set(uri, text.slice(0, at) + '3' + text.slice(at + 1), 20, [{ start: at, oldEnd: at + 1, newText: '3' }]);
+          assert.equal(ws.linksChanged(), false);
+          const found = ws.findings(uri, config);
+          assert.deepEqual(seen(found), fresh(uri, ws.text(uri)!));
+          assert.equal(calls().get('registration-token-long-lived'), 1, 'judged again');
+          assert.ok(
+            found.some((f) => f.ruleId === 'registration-token-long-lived' && f.message.includes('2023-01-01')),
+            'the new date',
+          );
+          // The token operation, after the finding's place: an operation other than Update issues no token.
+          const now = ws.text(uri)!;
+          const op = now.indexOf('Update') + 'Update'.length;
+          ws.set(uri, now.slice(0, op) + 'x' + now.slice(op), 21, [{ start: op, oldEnd: op, newText: 'x' }]);
+          assert.equal(ws.linksChanged(), false);
+          const after = ws.findings(uri, config);
+          assert.deepEqual(seen(after), fresh(uri, ws.text(uri)!));
+          assert.equal(calls().get('registration-token-long-lived'), 2, 'judged again');
+          assert.ok(!after.some((f) => f.ruleId === 'registration-token-long-lived'), 'no token, no finding');
+        });
+      });
     });
   }
 });

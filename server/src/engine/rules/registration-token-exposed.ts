@@ -1,4 +1,4 @@
-import { carriedToken, isJwt, type Place, placeOf, SCRIPT_AREAS, tokenSinks, type ValueAt, valuesAt } from '../facts/registration-tokens';
+import { carriedToken, isJwt, type Place, placeOf, SCRIPT_AREAS, TOKEN_SINKS, tokenSinks, type ValueAt, valuesAt } from '../facts/registration-tokens';
 import { SCALE_SET_EXTENSION, SCALE_SET } from '../graph/session-hosts';
 import { secretSources } from '../facts/secret-sources';
 import type { AvdGraph } from '../graph';
@@ -32,6 +32,21 @@ const PUBLIC_AREAS: Record<string, { path: string[]; area: Area }[]> = {
   ],
   'terraform:local_file': [{ path: ['content'], area: 'file' }],
 };
+
+/**
+ * The resource types whose properties the rule reads: where a token shows, where it goes, nested deployments, and the
+ * secrets and registration infos a value reads it through. Of a host pool, its registration info; of any resource,
+ * its tags, which lie outside `properties`.
+ */
+const READ_TYPES: ReadonlySet<string> = new Set([
+  ...Object.keys(PUBLIC_AREAS),
+  ...Object.keys(SCRIPT_AREAS),
+  ...TOKEN_SINKS.map((s) => s.type).filter((t) => t !== TYPES.hostPool),
+  SCALE_SET,
+  DEPLOYMENT,
+  TYPES.secret,
+  'terraform:azurerm_virtual_desktop_host_pool_registration_info',
+]);
 
 const READERS = 'anyone who can read the VM can see';
 
@@ -447,5 +462,6 @@ export default defineRule({
   summary: 'Finds registration tokens that reach outputs, public extension settings, tags or parameters that are not secure.',
   docs,
   appliesTo: 'deployment',
+  reads: (type, properties) => !properties || READ_TYPES.has(type) || (type === TYPES.hostPool && properties.has('registrationinfo')),
   check,
 });

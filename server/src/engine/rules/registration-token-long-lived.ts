@@ -169,6 +169,13 @@ export default defineRule({
   summary: 'Finds registration tokens whose lifetime exceeds the configured maximum, or that have already expired.',
   docs,
   appliesTo: 'deployment',
+  // A host pool's registration info (azurerm 2.x: its registration_info block), a Terraform registration info, and the
+  // hashicorp/time resources an expiration is read from.
+  reads: (type, properties) =>
+    !properties ||
+    type === 'terraform:azurerm_virtual_desktop_host_pool_registration_info' ||
+    type.startsWith('terraform:time_') ||
+    (type === 'microsoft.desktopvirtualization/hostpools' && (properties.has('registrationinfo') || properties.has('registration_info'))),
   options: OPTIONS,
   check,
 });
