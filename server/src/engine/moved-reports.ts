@@ -72,7 +72,11 @@ function movedIntent(intent: FixIntent, uri: string, changes: readonly TextChang
   return out as FixIntent;
 }
 
-/** A range of the text before `changes`, in the text after them; undefined when a change lies inside it or touches it. */
+/**
+ * A range of the text before `changes`, in the text after them; undefined when a change lies inside it or touches it.
+ * Not text-changes.ts's mapRange, which stretches a range over what replaced its text: a kept finding must not point
+ * at text its rule never read.
+ */
 function movedRange(range: Range, changes: readonly TextChange[]): Range | undefined {
   let { start, end } = range;
   for (const c of changes) {

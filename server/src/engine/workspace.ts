@@ -534,7 +534,8 @@ export class Workspace {
       // the documents it passes values to, read again for their inputs, each resource of which counts as changed.
       const typed = [...this.replaced.keys()].filter((u) => this.neutralForGraph.has(u));
       const typedDoc = typed.length === 1 ? this.document(typed[0]) : undefined;
-      const changed = typedDoc ? this.editedResources(typed[0], typedDoc) : undefined;
+      const edited = typedDoc ? this.editedResources(typed[0], typedDoc) : undefined;
+      const changed = edited?.changed;
       let pairs: DocumentSwap[] | undefined = [];
       for (const [uri, prev] of this.replaced) {
         const next = this.document(uri);
@@ -543,17 +544,23 @@ export class Workspace {
           pairs = undefined;
           break;
         }
-        const edited = changed && uri === typed[0];
-        pairs.push({ prev, next, unchanged: edited ? (r) => !changed.has(r) : undefined });
-        if (changed && !edited) for (const r of next.resources) changed.set(r, undefined);
+        const isTyped = changed && uri === typed[0];
+        pairs.push({ prev, next, unchanged: isTyped ? (r) => !changed.has(r) : undefined });
+        if (changed && !isTyped) for (const r of next.resources) changed.set(r, undefined);
       }
       // All at once: a walk over the graph per document made a pull of many files in a large workspace quadratic.
       const swaps = pairs && swapDocuments(this.graphCache, pairs);
       if (!swaps) this.graphCache = undefined;
       else {
-        const changes = changed && this.editsSince(this.graphSeq, typed[0]);
         const earlier = burstBefore(this.graphCache.carried, typed[0], deploymentJudgements);
-        this.graphCache.carried = changed && changes ? { from, swap: swaps, changed, uri: typed[0], changes, ...(earlier ? { earlier } : {}) } : undefined;
+        this.graphCache.carried = edited && {
+          from,
+          swap: swaps,
+          changed: edited.changed,
+          uri: typed[0],
+          changes: edited.changes,
+          ...(earlier ? { earlier } : {}),
+        };
       }
       this.replaced.clear();
       this.neutralForGraph.clear();
@@ -562,9 +569,10 @@ export class Workspace {
 
   /**
    * The resources of `doc` (`uri`'s new version) around the edits made to its text since the graph was last brought
-   * up to date: each resource an edit wrote in, and those that hold it. Undefined when anything else changed since.
+   * up to date: each resource an edit wrote in, and those that hold it, with the edits. Undefined when anything else
+   * changed since.
    */
-  private editedResources(uri: string, doc: Document): Map<Resource, ReadonlySet<string> | undefined> | undefined {
+  private editedResources(uri: string, doc: Document): { changed: Map<Resource, ReadonlySet<string> | undefined>; changes: TextChange[] } | undefined {
     const changes = this.editsSince(this.graphSeq, uri);
     if (!changes?.length) return undefined;
     const written = writtenRanges(changes);
@@ -584,7 +592,7 @@ export class Workspace {
             ),
       );
     }
-    return changed;
+    return { changed, changes };
   }
 
   /**

@@ -124,7 +124,8 @@ export function readsToken(ref: RefValue): boolean {
   return path.includes('listregistrationtokens') || path.includes('retrieveregistrationtoken') || (path.includes('registrationinfo') && path.includes('token'));
 }
 
-const TF_REGISTRATION_INFO = 'terraform:azurerm_virtual_desktop_host_pool_registration_info';
+/** Terraform's registration info resource, which the mapping keeps under its own name: it holds a pool's token. */
+export const TF_REGISTRATION_INFO = 'terraform:azurerm_virtual_desktop_host_pool_registration_info';
 
 /**
  * The registration token a value carries, if any: a reference to a pool's token anywhere in it (an interpolation, an

@@ -1,4 +1,15 @@
-import { carriedToken, isJwt, type Place, placeOf, SCRIPT_AREAS, TOKEN_SINKS, tokenSinks, type ValueAt, valuesAt } from '../facts/registration-tokens';
+import {
+  carriedToken,
+  isJwt,
+  type Place,
+  placeOf,
+  SCRIPT_AREAS,
+  TF_REGISTRATION_INFO,
+  TOKEN_SINKS,
+  tokenSinks,
+  type ValueAt,
+  valuesAt,
+} from '../facts/registration-tokens';
 import { SCALE_SET_EXTENSION, SCALE_SET } from '../graph/session-hosts';
 import { secretSources } from '../facts/secret-sources';
 import type { AvdGraph } from '../graph';
@@ -45,7 +56,7 @@ const READ_TYPES: ReadonlySet<string> = new Set([
   SCALE_SET,
   DEPLOYMENT,
   TYPES.secret,
-  'terraform:azurerm_virtual_desktop_host_pool_registration_info',
+  TF_REGISTRATION_INFO,
 ]);
 
 const READERS = 'anyone who can read the VM can see';

@@ -1,4 +1,13 @@
-import { isRegistrationJwt, jwtsIn, SCRIPT_AREAS, tokenSinks, valuesAt, type WrittenJwt, writtenJwts } from '../facts/registration-tokens';
+import {
+  isRegistrationJwt,
+  jwtsIn,
+  SCRIPT_AREAS,
+  tokenSinks,
+  valuesAt,
+  type WrittenJwt,
+  writtenJwts,
+  TF_REGISTRATION_INFO,
+} from '../facts/registration-tokens';
 import type { AvdGraph } from '../graph';
 import { TYPES } from '../graph/links';
 import { typeOf } from '../graph/resources';
@@ -8,8 +17,6 @@ import type { Document, Fix, Location, Range, RelatedInfo, Resource } from '../m
 import { type Deployment, defineRule, fix, type RuleContext } from '../rule';
 import { entry, get } from '../values';
 import docs from './registration-token-hardcoded.md';
-
-const TF_REGISTRATION_INFO = 'terraform:azurerm_virtual_desktop_host_pool_registration_info';
 
 /** Names of inputs that say they hold a registration token (`registrationToken`, `hostpoolToken`, `avd_registration_key`). */
 const TOKEN_NAME = /(regist|host_?pool|pool|avd|wvd|agent).*(token|key)|^(registration_?info_?)?token$/i;

@@ -1,5 +1,7 @@
 import type { AvdGraph } from '../graph';
 import { displayName } from '../facts/host-pools';
+import { TF_REGISTRATION_INFO } from '../facts/registration-tokens';
+import { TYPES } from '../graph/links';
 import { currentTime, type DurationSite, type Expiry, expiryCases, registrationInfoPool } from '../facts/token-lifetime';
 import { caseNote, fitting } from '../message';
 import type { Fix, Range, RelatedInfo, Resource, Value } from '../model';
@@ -37,7 +39,7 @@ const and = (a: string, b: string) => (a && b ? `${a} and ${b}` : a || b);
 function expirations(r: Resource, graph: AvdGraph): Written[] {
   if (r.source.existing) return [];
   const type = r.type.toLowerCase();
-  if (type === 'terraform:azurerm_virtual_desktop_host_pool_registration_info') {
+  if (type === TF_REGISTRATION_INFO) {
     const v = get(r.body, 'expiration_date');
     return v ? [{ resource: r, pool: registrationInfoPool(r, graph), value: v, when: '' }] : [];
   }
@@ -173,9 +175,9 @@ export default defineRule({
   // hashicorp/time resources an expiration is read from.
   reads: (type, properties) =>
     !properties ||
-    type === 'terraform:azurerm_virtual_desktop_host_pool_registration_info' ||
+    type === TF_REGISTRATION_INFO ||
     type.startsWith('terraform:time_') ||
-    (type === 'microsoft.desktopvirtualization/hostpools' && (properties.has('registrationinfo') || properties.has('registration_info'))),
+    (type === TYPES.hostPool && (properties.has('registrationinfo') || properties.has('registration_info'))),
   options: OPTIONS,
   check,
 });
