@@ -88,6 +88,42 @@ resource "azurerm_virtual_desktop_host_pool" "b" {
     ]);
   });
 
+  it('reads a chain of conditionals as HCL does, each one in the false branch of the one before, unless parentheses say otherwise', async () => {
+    const pool = (name: string, type: string) => `resource "azurerm_virtual_desktop_host_pool" "${name}" {\n  type = ${type}\n}\n`;
+    const ws = await workspace({
+      '/m/main.tf': [
+        'locals {\n  yes = true\n  no  = false\n}\n',
+        pool('known', 'local.yes ? "Personal" : local.no ? "Pooled" : "Other"'),
+        pool('third', 'local.no ? "Personal" : local.no ? "Pooled" : "Other"'),
+        pool('grouped', '(local.yes ? local.no : local.yes) ? "Personal" : "Pooled"'),
+        pool('unknown', 'var.a ? "Personal" : var.b ? "Pooled" : "Other"'),
+      ].join(''),
+    });
+    const doc = ws.document('/m/main.tf')!;
+    const type = (name: string) => get(resource(doc, `azurerm_virtual_desktop_host_pool.${name}`).body, 'properties', 'hostPoolType')!;
+    assert.equal(knownString(type('known')), 'Personal');
+    assert.equal(knownString(type('third')), 'Other');
+    assert.equal(knownString(type('grouped')), 'Pooled');
+    const unknown = type('unknown');
+    assert.equal(unknown.kind, 'choice');
+    const cases = (v: Value): [string | undefined, string][] =>
+      v.kind === 'choice'
+        ? v.options.flatMap((o) =>
+            o.value.kind === 'choice'
+              ? cases(o.value).map(([s, w]) => [s, `${o.when}, ${w}`] as [string | undefined, string])
+              : [[knownString(o.value), o.when]],
+          )
+        : [];
+    assert.deepEqual(cases(unknown), [
+      ['Personal', 'when var.a is true'],
+      ['Pooled', 'when var.a is false, when var.b is true'],
+      ['Other', 'when var.a is false, when var.b is false'],
+    ]);
+    assert.equal(text(doc, unknown), 'var.a ? "Personal" : var.b ? "Pooled" : "Other"');
+    const rest = unknown.kind === 'choice' ? unknown.options[1].value : undefined;
+    assert.equal(text(doc, rest), 'var.b ? "Pooled" : "Other"');
+  });
+
   it('reads variables, locals and terraform.tfvars across the files of a module directory, not from other directories', async () => {
     const ws = await workspace({
       '/m/main.tf': `resource "azurerm_virtual_desktop_host_pool" "hp" {

@@ -410,8 +410,26 @@ export function knownEquals(a: Value, b: Value, ignoreCase = false): boolean | u
   return undefined;
 }
 
-/** A condition's source text for "when … is true" wording; long ones read "the condition". */
+const CONDITION_TEXT_MAX = 60;
+const SPACE = /\s/;
+
+/**
+ * A condition's source text, its whitespace runs read as one space, for "when … is true" wording; long ones read "the
+ * condition". It stops at the first character past the limit: a chain of conditionals gives each condition the whole
+ * chain before it (tree-sitter-hcl nests `a ? b : c ? d : e` to the left), and reading each whole was quadratic.
+ */
 export function conditionText(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > 60 ? 'the condition' : t;
+  let out = '';
+  let space = false;
+  for (const ch of text) {
+    if (SPACE.test(ch)) {
+      space = out.length > 0;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += ch;
+    if (out.length > CONDITION_TEXT_MAX) return 'the condition';
+  }
+  return out;
 }

@@ -374,16 +374,32 @@ export class TfEvaluator {
     return callTfFunction(name, args, range);
   }
 
+  /**
+   * tree-sitter-hcl nests a chain `a ? b : c ? d : e` to the left, as `(a ? b : c) ? d : e`. HCL reads it to the right,
+   * `a ? b : (c ? d : e)`: its condition is never a conditional without parentheses. The chain is read as HCL does.
+   */
   private conditional(n: Node, range: Range): Value {
-    const [c, a, b] = namedChildren(n).filter((k) => k.type === 'expression');
-    if (!c || !a || !b) return unknown(range);
-    return conditional(
-      this.evaluate(c),
-      () => this.evaluate(a),
-      () => this.evaluate(b),
-      conditionText(c.text),
-      range,
-    );
+    const chain = conditionalChain(n);
+    if (!chain) return unknown(range);
+    return this.conditionalFrom(chain, 0, range);
+  }
+
+  private conditionalFrom(chain: ConditionalChain, i: number, range: Range): Value {
+    const { condition, whenTrue } = chain.cases[i];
+    const last = i === chain.cases.length - 1;
+    if (this.depth > MAX_DEPTH) return unknown(range);
+    this.depth++;
+    try {
+      return conditional(
+        this.evaluate(condition),
+        () => this.evaluate(whenTrue),
+        () => (last ? this.evaluate(chain.otherwise) : this.conditionalFrom(chain, i + 1, { start: chain.cases[i + 1].condition.startIndex, end: range.end })),
+        conditionText(condition.text),
+        range,
+      );
+    } finally {
+      this.depth--;
+    }
   }
 
   private unary(n: Node, range: Range): Value {
@@ -478,4 +494,25 @@ function eachValue(iterated: Value, member: string | undefined, range: Range): V
     items.map(([k, v]) => ({ value: member === 'key' ? str(k, range) : v, when: `for instance '${k}'` })),
     range,
   );
+}
+
+interface ConditionalChain {
+  cases: { condition: Node; whenTrue: Node }[];
+  otherwise: Node;
+}
+
+/** A conditional's cases in HCL's order (see TfEvaluator.conditional): `a ? b : c ? d : e` is [a: b, c: d], else e. */
+function conditionalChain(n: Node): ConditionalChain | undefined {
+  const levels: Node[][] = [];
+  for (let level: Node | undefined = n; level;) {
+    const parts = namedChildren(level).filter((k) => k.type === 'expression');
+    if (parts.length !== 3) return undefined;
+    levels.push(parts);
+    const inner = namedChildren(parts[0]);
+    level = inner.length === 1 && inner[0].type === 'conditional' ? inner[0] : undefined;
+  }
+  levels.reverse();
+  const cases = [{ condition: levels[0][0], whenTrue: levels[0][1] }];
+  for (let i = 1; i < levels.length; i++) cases.push({ condition: levels[i - 1][2], whenTrue: levels[i][1] });
+  return { cases, otherwise: levels[levels.length - 1][2] };
 }
