@@ -209,4 +209,133 @@ describe('judgements of the whole deployment carried over an edit that kept the 
       });
     });
   }
+
+  /**
+   * The network case with the host pool's load balancer type and the NSG rule's source given by a variable (Bicep
+   * `var`, ARM `variables`, a Terraform local): an edit there is not in a string of a resource, and the resources it
+   * changed are found by comparing values (graph/changed-values.ts).
+   */
+  const BY_VALUE: [string, string, string, (text: string) => string][] = [
+    [
+      'Bicep',
+      '/carried/vars.bicep',
+      path.join(CASE, 'bicep-subnet-nsg', 'main.bicep'),
+      (t) =>
+        `var lbType = 'BreadthFirst'\nvar size = 'Standard_D4s_v5'\n${t.replace("loadBalancerType: 'BreadthFirst'", 'loadBalancerType: lbType').replace("vmSize: 'Standard_D4s_v5'", 'vmSize: size')}`,
+    ],
+    [
+      'ARM',
+      '/carried/vars.json',
+      path.join(CASE, 'arm-subnet-nsg', 'azuredeploy.json'),
+      (t) =>
+        t
+          .replace('"contentVersion": "1.0.0.0",', '"contentVersion": "1.0.0.0",\n  "variables": { "lbType": "BreadthFirst", "size": "Standard_D4s_v5" },')
+          .replace('"loadBalancerType": "BreadthFirst"', `"loadBalancerType": "[variables('lbType')]"`)
+          .replace('"vmSize": "Standard_D4s_v5"', `"vmSize": "[variables('size')]"`),
+    ],
+    [
+      'Terraform',
+      '/carried/main.tf',
+      path.join(CASE, 'tf-subnet-nsg', 'main.tf'),
+      (t) =>
+        `locals {\n  lb_type = "BreadthFirst"\n  size    = "Standard_D4s_v5"\n}\n${t.replace('load_balancer_type       = "BreadthFirst"', 'load_balancer_type       = local.lb_type').replace('size                  = "Standard_D4s_v5"', 'size                  = local.size')}`,
+    ],
+  ];
+
+  for (const [language, uri, file, withVariables] of BY_VALUE) {
+    /** A workspace of the case with variables, checked in full once. */
+    const variables = (run: (ws: Workspace, first: string[]) => void) => {
+      const ws = new Workspace(g);
+      try {
+        const text = withVariables(parseMarkers(fs.readFileSync(file, 'utf8')).text);
+        assert.ok(text.includes('lbType') || text.includes('lb_type'), 'the case has the variables');
+        ws.set(uri, text, 1);
+        ws.linksChanged();
+        run(ws, seen(ws.findings(uri, config)));
+      } finally {
+        ws.dispose();
+      }
+    };
+
+    it(`${language}: typing in a variable the host pool reads keeps the network's findings, found by comparing values`, () => {
+      variables((ws, first) => {
+        assert.ok(
+          first.some((f) => f.includes('inbound-rdp-from-internet')),
+          first.join('\n'),
+        );
+        counting(ws, (calls) => {
+          type(ws, uri, 'Breadth', TYPED, 2);
+          const changed = ws.graph().carried?.changed;
+          assert.ok(changed, 'the values were compared');
+          assert.deepEqual(
+            [...changed].map(([r, properties]) => [r.type, properties && [...properties]]),
+            [['Microsoft.DesktopVirtualization/hostPools', ['loadbalancertype']]],
+          );
+          assert.equal(calls().get('inbound-rdp-from-internet') ?? 0, 0, 'not judged again');
+          assert.equal(calls().get('session-host-public-ip') ?? 0, 0, 'not judged again');
+          assert.equal(calls().get('mfa-conditional-access-missing') ?? 0, 0, 'not judged again');
+        });
+        assert.notDeepEqual(seen(ws.findings(uri, config)), first, 'the places moved');
+      });
+    });
+
+    it(`${language}: typing in a variable a session host reads judges the network rules again`, () => {
+      variables((ws) =>
+        counting(ws, (calls) => {
+          type(ws, uri, 'Standard_D4s', '_x', 2);
+          assert.deepEqual(
+            [...(ws.graph().carried?.changed ?? [])].map(([r, properties]) => [r.type, properties && [...properties]]),
+            [['Microsoft.Compute/virtualMachines', ['hardwareprofile']]],
+          );
+          assert.equal(calls().get('inbound-rdp-from-internet'), 2, 'judged again at each keystroke');
+          assert.equal(calls().get('registration-token-long-lived') ?? 0, 0, 'not judged again');
+        }),
+      );
+    });
+  }
+
+  it('Bicep: an edit that changes what a document passes to a module carries nothing over, and the module is read again', () => {
+    const uri = '/carried/caller.bicep';
+    const files = new Map([
+      [
+        '/carried/pool.bicep',
+        "param lb string\nresource hp 'Microsoft.DesktopVirtualization/hostPools@2024-04-03' = {\n  name: 'hp-module'\n  location: 'westeurope'\n  properties: {\n    hostPoolType: 'Pooled'\n    loadBalancerType: lb\n    preferredAppGroupType: 'Desktop'\n  }\n}\n",
+      ],
+      [
+        uri,
+        `${BY_VALUE[0][3](parseMarkers(fs.readFileSync(BY_VALUE[0][2], 'utf8')).text)}\nmodule pool 'pool.bicep' = {\n  name: 'pool'\n  params: {\n    lb: lbType\n  }\n}\n`,
+      ],
+    ]);
+    const all = (ws: Workspace) => [...files.keys()].flatMap((u) => seen(ws.findings(u, config)));
+    const ws = new Workspace(g);
+    try {
+      for (const [u, text] of files) ws.set(u, text, 1);
+      ws.linksChanged();
+      all(ws);
+      counting(ws, (calls) => {
+        const text = files.get(uri)!;
+        const at = text.indexOf('Breadth') + 'Breadth'.length;
+        files.set(uri, `${text.slice(0, at)}F${text.slice(at)}`);
+        ws.set(uri, files.get(uri)!, 2, [{ start: at, oldEnd: at, newText: 'F' }]);
+        assert.equal(ws.linksChanged(), false);
+        const now = all(ws);
+        assert.ok(ws.graph().carried, 'the graph was kept');
+        assert.equal(ws.graph().carried?.changed, undefined, 'nothing is known to be unchanged');
+        assert.equal(calls().get('inbound-rdp-from-internet'), 1, 'judged again');
+        const fresh = new Workspace(g);
+        try {
+          for (const [u, t] of files) fresh.set(u, t, 1);
+          assert.deepEqual(now, all(fresh));
+        } finally {
+          fresh.dispose();
+        }
+        assert.ok(
+          now.some((f) => f.includes("'hp-module'")),
+          'the module is read',
+        );
+      });
+    } finally {
+      ws.dispose();
+    }
+  });
 });

@@ -263,9 +263,10 @@ function deploymentReports(
  */
 function carriedJudgement(rule: Rule, graph: AvdGraph, reads: string, enforced: Resource | undefined): Judged | undefined {
   const carried = graph.carried;
-  if (!carried || !rule.reads) return undefined;
+  const changed = rule.reads && carried?.changed;
+  if (!carried || !changed || !rule.reads) return undefined;
   // This swap, then the burst before it: the judgement of the version before this swap, or before the burst.
-  const steps: CarriedStep[] = [{ judged: deploymentJudgements(carried.from), touched: touchedBy(carried.changed), changes: carried.changes }];
+  const steps: CarriedStep[] = [{ judged: deploymentJudgements(carried.from), touched: touchedBy(changed), changes: carried.changes }];
   if (carried.earlier) steps.unshift(carried.earlier);
   for (let i = steps.length - 1; i >= 0; i--) {
     for (const t of steps[i].touched) if (rule.reads(t.type, t.properties)) return undefined;

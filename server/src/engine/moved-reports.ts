@@ -77,7 +77,7 @@ function movedIntent(intent: FixIntent, uri: string, changes: readonly TextChang
  * Not text-changes.ts's mapRange, which stretches a range over what replaced its text: a kept finding must not point
  * at text its rule never read.
  */
-function movedRange(range: Range, changes: readonly TextChange[]): Range | undefined {
+export function movedRange(range: Range, changes: readonly TextChange[]): Range | undefined {
   let { start, end } = range;
   for (const c of changes) {
     if (c.start <= end && c.oldEnd >= start) return undefined;

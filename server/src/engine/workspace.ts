@@ -23,7 +23,8 @@ import type { AvdsecConfig } from './config';
 import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
 import { overview, type Overview } from './overview';
-import { burstBefore } from './graph/carried';
+import { burstBefore, type Carried } from './graph/carried';
+import { type ChangedResources, changedByValue, readValues } from './graph/changed-values';
 import { buildGraph, type DocumentSwap, graphSteps, linkFacts, linkSignatures, readLinkValues, ssoSignature, swapDocuments, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, ObjectEntry, Range, Resource, TemplateInput } from './model';
@@ -207,8 +208,12 @@ export class Workspace {
       const c = changes[0];
       entry.json = patchJson(old.json, text, c, old.text.slice(c.start, c.oldEnd), (path) => {
         neutral = language === 'arm' && linkNeutralEdit(path);
-        // Otherwise the graph compares the old version's link facts with the new one's: read them before the tree moves.
-        if (!neutral && old.doc && this.graphCache) linkFacts(old.doc);
+        // Otherwise the graph compares the old version's link facts with the new one's, and then its values (what the
+        // edit changed): read them before the tree moves, when the graph holds that version.
+        if (!neutral && old.doc && this.graphCache) {
+          linkFacts(old.doc);
+          if (language === 'arm' && !this.replaced.has(uri)) readValues(old.doc);
+        }
       });
     }
     this.files.set(uri, entry);
@@ -551,20 +556,42 @@ export class Workspace {
       // All at once: a walk over the graph per document made a pull of many files in a large workspace quadratic.
       const swaps = pairs && swapDocuments(this.graphCache, pairs);
       if (!swaps) this.graphCache = undefined;
-      else {
+      else if (edited) {
         const earlier = burstBefore(this.graphCache.carried, typed[0], deploymentJudgements);
-        this.graphCache.carried = edited && {
-          from,
-          swap: swaps,
-          changed: edited.changed,
-          uri: typed[0],
-          changes: edited.changes,
-          ...(earlier ? { earlier } : {}),
-        };
-      }
+        this.graphCache.carried = { from, swap: swaps, changed: edited.changed, uri: typed[0], changes: edited.changes, ...(earlier ? { earlier } : {}) };
+      } else this.graphCache.carried = pairs && this.carriedByValue(from, pairs, swaps);
       this.replaced.clear();
       this.neutralForGraph.clear();
     }
+  }
+
+  /**
+   * What a swap of documents after edits the workspace could not place in strings leaves to carry over (graph/carried.ts):
+   * the edits of one document's text, and the documents read again for them with their text unchanged. Which resources
+   * the edits changed is found by comparing values (graph/changed-values.ts), when a fact or a rule first asks.
+   */
+  private carriedByValue(from: readonly Document[], pairs: readonly DocumentSwap[], swap: ReadonlyMap<Resource, Resource>): Carried | undefined {
+    const uri = this.log[this.log.length - 1]?.uri;
+    const changes = uri !== undefined ? this.editsSince(this.graphSeq, uri) : undefined;
+    if (!uri || !changes?.length || !pairs.some((p) => p.next.uri === uri)) return undefined;
+    const earlier = burstBefore(this.graphCache?.carried, uri, deploymentJudgements);
+    let compared: readonly DocumentSwap[] | undefined = pairs;
+    let changed: ChangedResources | undefined;
+    return {
+      from,
+      swap,
+      get changed() {
+        if (compared) {
+          changed = changedByValue(compared, swap, uri, changes);
+          // The documents before the edits are not kept once compared.
+          compared = undefined;
+        }
+        return changed;
+      },
+      uri,
+      changes,
+      ...(earlier ? { earlier } : {}),
+    };
   }
 
   /**

@@ -16,10 +16,12 @@ export interface Carried {
   /** The resources of the edited document, each old version to its new one. */
   swap: ReadonlyMap<Resource, Resource>;
   /**
-   * The new versions of the resources around the edits (each one an edit wrote in and those that hold it), with the
-   * names (lower case) of the entries of `properties` the edits wrote in; undefined when an edit lies elsewhere in it.
+   * The new versions of the resources the edits changed, with the names (lower case) of the entries of `properties`
+   * they changed; undefined when they changed something else in it. For edits inside strings, the resources around
+   * them (each one an edit wrote in and those that hold it); for others, those whose values differ (changed-values.ts,
+   * compared when first asked for). Undefined when the edits may have changed more than resources: nothing carries.
    */
-  changed: ReadonlyMap<Resource, ReadonlySet<string> | undefined>;
+  readonly changed: ReadonlyMap<Resource, ReadonlySet<string> | undefined> | undefined;
   /** The document typed in. */
   uri: string;
   /** The edits of its text since the documents before them, in order (what moves the places of earlier results). */
@@ -53,8 +55,8 @@ export interface Touched {
   properties: ReadonlySet<string> | undefined;
 }
 
-/** What the edits of a swap wrote in (Carried.changed), as Touched. */
-export function touchedBy(changed: Carried['changed']): Touched[] {
+/** What the edits of a swap changed (Carried.changed), as Touched. */
+export function touchedBy(changed: NonNullable<Carried['changed']>): Touched[] {
   return [...changed].map(([r, properties]) => ({
     type: ownString(typeOf(r)),
     properties: properties && new Set([...properties].map(ownString)),
@@ -71,9 +73,11 @@ const MAX_BURST_CHANGES = 256;
 export function burstBefore(before: Carried | undefined, uri: string, judged: (documents: readonly Document[]) => object | undefined): CarriedStep | undefined {
   if (!before || before.uri !== uri) return undefined;
   const first = before.earlier;
-  if (!first) return { judged: judged(before.from), touched: touchedBy(before.changed), changes: before.changes };
-  if (first.changes.length + before.changes.length > MAX_BURST_CHANGES) return undefined;
-  return { judged: first.judged, touched: [...first.touched, ...touchedBy(before.changed)], changes: [...first.changes, ...before.changes] };
+  if (first && first.changes.length + before.changes.length > MAX_BURST_CHANGES) return undefined;
+  const changed = before.changed;
+  if (!changed) return undefined;
+  if (!first) return { judged: judged(before.from), touched: touchedBy(changed), changes: before.changes };
+  return { judged: first.judged, touched: [...first.touched, ...touchedBy(changed)], changes: [...first.changes, ...before.changes] };
 }
 
 /**
@@ -93,7 +97,9 @@ export function carryOver<T>(
   const carried = graph.carried;
   const before = carried && cache.get(carried.from);
   if (!carried || before === undefined) return undefined;
-  for (const [r, properties] of carried.changed) if (reads(r, properties)) return undefined;
+  const changed = carried.changed;
+  if (!changed) return undefined;
+  for (const [r, properties] of changed) if (reads(r, properties)) return undefined;
   const answer = move(
     before,
     (r) => carried.swap.get(r) ?? r,
