@@ -6,6 +6,7 @@ import type { Finding } from '../server/src/engine/model';
 import type { Grammars } from '../server/src/engine/parse';
 import { RULES } from '../server/src/engine/registry';
 import type { Rule } from '../server/src/engine/rule';
+import { MAX_COMPARED_LENGTH } from '../server/src/engine/graph/changed-values';
 import { Workspace } from '../server/src/engine/workspace';
 import { FIXTURES, grammars } from './harness/engine';
 import { parseMarkers } from './harness/markers';
@@ -333,6 +334,28 @@ describe('judgements of the whole deployment carried over an edit that kept the 
           now.some((f) => f.includes("'hp-module'")),
           'the module is read',
         );
+      });
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('ARM: a template larger than the comparison reads is judged again after an edit of a variable, as before', () => {
+    const uri = '/carried/large.json';
+    const [, , file, withVariables] = BY_VALUE[1];
+    const text = withVariables(parseMarkers(fs.readFileSync(file, 'utf8')).text).replace(
+      '"contentVersion": "1.0.0.0",',
+      `"contentVersion": "1.0.0.0",\n  "metadata": { "notes": "${'x'.repeat(MAX_COMPARED_LENGTH)}" },`,
+    );
+    const ws = new Workspace(g);
+    try {
+      ws.set(uri, text, 1);
+      ws.linksChanged();
+      ws.findings(uri, config);
+      counting(ws, (calls) => {
+        type(ws, uri, 'Breadth', 'F', 2);
+        assert.equal(ws.graph().carried, undefined, 'not compared');
+        assert.equal(calls().get('inbound-rdp-from-internet'), 1, 'judged again');
       });
     } finally {
       ws.dispose();

@@ -24,7 +24,7 @@ import type { FixContext } from './fix';
 import { graphReport, type GraphReport } from './graph-report';
 import { overview, type Overview } from './overview';
 import { burstBefore, type Carried } from './graph/carried';
-import { type ChangedResources, changedByValue, readValues } from './graph/changed-values';
+import { type ChangedResources, changedByValue, MAX_COMPARED_LENGTH, readValues } from './graph/changed-values';
 import { buildGraph, type DocumentSwap, graphSteps, linkFacts, linkSignatures, readLinkValues, ssoSignature, swapDocuments, type AvdGraph } from './graph';
 import { RULES } from './registry';
 import type { Document, Finding, Language, ObjectEntry, Range, Resource, TemplateInput } from './model';
@@ -212,7 +212,7 @@ export class Workspace {
         // edit changed): read them before the tree moves, when the graph holds that version.
         if (!neutral && old.doc && this.graphCache) {
           linkFacts(old.doc);
-          if (language === 'arm' && !this.replaced.has(uri)) readValues(old.doc);
+          if (language === 'arm' && !this.replaced.has(uri) && old.text.length <= MAX_COMPARED_LENGTH) readValues(old.doc);
         }
       });
     }
@@ -573,7 +573,8 @@ export class Workspace {
   private carriedByValue(from: readonly Document[], pairs: readonly DocumentSwap[], swap: ReadonlyMap<Resource, Resource>): Carried | undefined {
     const uri = this.log[this.log.length - 1]?.uri;
     const changes = uri !== undefined ? this.editsSince(this.graphSeq, uri) : undefined;
-    if (!uri || !changes?.length || !pairs.some((p) => p.next.uri === uri)) return undefined;
+    const typed = pairs.find((p) => p.next.uri === uri);
+    if (!typed || !changes?.length || typed.next.text.length > MAX_COMPARED_LENGTH) return undefined;
     const earlier = burstBefore(this.graphCache?.carried, uri, deploymentJudgements);
     let compared: readonly DocumentSwap[] | undefined = pairs;
     let changed: ChangedResources | undefined;

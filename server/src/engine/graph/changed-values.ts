@@ -11,6 +11,13 @@ import type { TextChange } from '../text-changes';
 /** How many values a comparison reads before it gives up: a large template edited that way is judged again, as before. */
 const MAX_STEPS = 100_000;
 
+/**
+ * The largest document whose edits are compared (and whose ARM values are read ahead, see readValues): reading a
+ * 2.4 MB template's values took 65-200 ms, too long for a keystroke, and a template that large mostly holds more
+ * values than a comparison reads.
+ */
+export const MAX_COMPARED_LENGTH = 256 * 1024;
+
 /** The resources of `pairs` (each document before and after) whose values changed, as Carried.changed gives them. */
 export type ChangedResources = Map<Resource, ReadonlySet<string> | undefined>;
 
