@@ -361,4 +361,24 @@ describe('judgements of the whole deployment carried over an edit that kept the 
       ws.dispose();
     }
   });
+
+  it('Bicep: a burst of keystrokes in a string, after a keystroke checked alone, keeps the graph and the findings', () => {
+    const [, uri, file] = FILES[0];
+    checked(uri, file, (ws) =>
+      counting(ws, (calls) => {
+        type(ws, uri, 'Breadth', 'F', 2);
+        const graph = ws.graph();
+        // Two keystrokes, the first not read before the second (the editor typed faster than the server read).
+        for (let k = 0; k < 2; k++) {
+          const now = ws.text(uri)!;
+          const at = now.indexOf('Breadth') + 'Breadth'.length;
+          ws.set(uri, now.slice(0, at) + 'x' + now.slice(at), 10 + k, [{ start: at, oldEnd: at, newText: 'x' }]);
+        }
+        assert.equal(ws.linksChanged(), false);
+        assert.equal(ws.graph(), graph, 'the graph is kept, not built again');
+        assert.deepEqual(seen(ws.findings(uri, config)), fresh(uri, ws.text(uri)!));
+        assert.equal(calls().get('inbound-rdp-from-internet') ?? 0, 0, 'not judged again');
+      }),
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { adaptArm, linkNeutralEdit } from './adapters/arm/adapter';
-import { plainBicepEdit } from './adapters/bicep/link-neutral';
+import { bicepLinkNeutralEdit, plainBicepEdit } from './adapters/bicep/link-neutral';
 import { patchBicep } from './adapters/bicep/patch';
 import type { Program } from './adapters/bicep/syntax';
 import { type ParsedJson, parseJson, patchJson } from './adapters/arm/json';
@@ -200,9 +200,16 @@ export class Workspace {
     this.logChange(uri, old && old.language === language ? changes : undefined);
     const siblings = old && Workspace.isTerraform(old.language) && !Workspace.isTerraform(language) ? this.terraform.remove(uri) : [];
     const entry: FileEntry = { uri, text, version, language };
+    // A Bicep edit not read yet (a burst of keystrokes): whether it kept the links is what the adapter would say of it.
+    // Not reading that here made the next edit of the burst compare the link facts of the version the graph holds,
+    // which its patched tree no longer reads (the graph was built again).
+    const pending =
+      old?.language === 'bicep' && old.edited && old.bicep && !old.bicep.errors.length && bicepLinkNeutralEdit(old.bicep, old.edited.start, old.edited.end)
+        ? old.edited
+        : undefined;
     // Whether every edit since the graph (and since the last linksChanged) saw this file left its links as they were.
-    const neutralGraph = !this.replaced.has(uri) || this.neutralForGraph.has(uri);
-    const neutralLinks = !this.dirtyLinks.has(uri) || this.neutralForLinks.has(uri);
+    const neutralGraph = !this.replaced.has(uri) || this.neutralForGraph.has(uri) || !!pending?.graph;
+    const neutralLinks = !this.dirtyLinks.has(uri) || this.neutralForLinks.has(uri) || !!pending?.links;
     let neutral = false;
     if (old?.json && old.language === language && changes?.length === 1) {
       const c = changes[0];
