@@ -262,9 +262,10 @@ function deploymentReports(
  * such judgement, the rule may read an edited resource, or a report cannot be moved: a place or fix inside the edits.
  */
 function carriedJudgement(rule: Rule, graph: AvdGraph, reads: string, enforced: Resource | undefined): Judged | undefined {
+  if (!rule.reads) return undefined;
   const carried = graph.carried;
-  const changed = rule.reads && carried?.changed;
-  if (!carried || !changed || !rule.reads) return undefined;
+  const changed = carried?.changed;
+  if (!carried || !changed) return undefined;
   // This swap, then the burst before it: the judgement of the version before this swap, or before the burst.
   const steps: CarriedStep[] = [{ judged: deploymentJudgements(carried.from), touched: touchedBy(changed), changes: carried.changes }];
   if (carried.earlier) steps.unshift(carried.earlier);

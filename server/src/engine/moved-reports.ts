@@ -41,7 +41,8 @@ export function movedReport(r: Report, uri: string, changes: readonly TextChange
   return { ...r, at, related, value, fixes };
 }
 
-const isRange = (v: unknown): v is Range =>
+/** Whether a part of a model is a place: a `start` and an `end` (a range, a text's source). */
+export const isRange = (v: unknown): v is Range =>
   typeof v === 'object' && v !== null && typeof (v as Range).start === 'number' && typeof (v as Range).end === 'number';
 
 /** Whether a fix intent holds places of `uri`'s text (a literal to replace, an entry to remove). */

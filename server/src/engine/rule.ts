@@ -100,11 +100,12 @@ export interface RuleDefinition<K extends SubjectKind = SubjectKind, O extends R
    */
   local?: boolean;
   /**
-   * For a rule about the deployment: whether an edit inside a resource of `type` (lower case) that kept every link
-   * (graph/carried.ts) may change the rule's findings. `properties` names the entries of `properties` the edits wrote in
-   * (lower case), or is undefined when an edit lies elsewhere in the resource. When the answer is no for every resource
-   * an edit wrote in, the findings of the version before are kept, moved through the edits. Without it, every such edit
-   * judges again.
+   * For a rule about the deployment: whether a change to a resource of `type` (lower case), made by an edit that kept
+   * every link (graph/carried.ts), may change the rule's findings. The change is the edit's own when it lies inside the
+   * resource, or one it made to the resource's values elsewhere (a variable, a parameter's default). `properties` names
+   * the entries of `properties` that changed (lower case), or is undefined when something else in the resource did.
+   * When the answer is no for every changed resource, the findings of the version before are kept, moved through the
+   * edits. Without it, every such edit judges again.
    */
   reads?(type: string, properties: ReadonlySet<string> | undefined): boolean;
   /** Options the rule reads from .avdsec.json, each with its type, default and description. */

@@ -415,8 +415,8 @@ const SPACE = /\s/;
 
 /**
  * A condition's source text, its whitespace runs read as one space, for "when … is true" wording; long ones read "the
- * condition". It stops at the first character past the limit: a chain of conditionals gives each condition the whole
- * chain before it (tree-sitter-hcl nests `a ? b : c ? d : e` to the left), and reading each whole was quadratic.
+ * condition". It stops at the first character past the limit: a condition that holds others (`(a ? b : c) ? d : e`)
+ * would otherwise be read whole once per level.
  */
 export function conditionText(text: string): string {
   let out = '';

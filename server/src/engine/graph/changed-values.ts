@@ -1,15 +1,13 @@
 import type { Document, ObjectEntry, Range, Resource, Value } from '../model';
-import { movedRange } from '../moved-reports';
+import { isRange, movedRange } from '../moved-reports';
 import type { TextChange } from '../text-changes';
+import { visit, visits } from '../visits';
 
-// Which resources an edit changed, found by comparing their values before and after it (Workspace.swapReplaced): for
+// Which resources an edit changed, found by comparing their values before and after it (Workspace.carriedByValue): for
 // an edit the workspace cannot place in one resource's strings (a variable, a parameter's default, a Terraform local,
 // a number or a boolean). Two versions are the same when they hold the same values at the same places, each place of
 // the version before moved through the edits and untouched by them: a finding kept over the edit then says and points
 // where a fresh one would (moved-reports.ts moves it the same way).
-
-/** How many values a comparison reads before it gives up: a large template edited that way is judged again, as before. */
-const MAX_STEPS = 100_000;
 
 /**
  * The largest document whose edits are compared (and whose ARM values are read ahead, see readValues): reading a
@@ -58,7 +56,7 @@ export function changedByValue(
  * Reads every value of a document (its resources, outputs and what it passes on) while its syntax tree still holds
  * them: an ARM template's values are read when first asked for, and an edit patched into the tree leaves the version
  * before it with no way to read those it did not (they read as empty). The version the graph holds is read this way
- * before an edit changes the tree, so that changedByValue can compare it; at most MAX_STEPS values.
+ * before an edit changes the tree, so that changedByValue can compare it; at most MAX_VISITS values (visits.ts).
  */
 export function readValues(doc: Document): void {
   const read = new Reading();
@@ -76,11 +74,11 @@ export function readValues(doc: Document): void {
 }
 
 class Reading {
-  private steps = 0;
+  private readonly budget = visits();
 
   any(v: unknown): void {
     if (typeof v !== 'object' || v === null) return;
-    if (++this.steps > MAX_STEPS) throw new Error('too many values to read');
+    if (!visit(this.budget)) throw new Error('too many values to read');
     if (Array.isArray(v)) for (const x of v) this.any(x);
     else if (v instanceof Map) for (const x of v.values()) this.any(x);
     else if (isEntry(v)) this.any(v.value);
@@ -90,8 +88,12 @@ class Reading {
 
 const NOTHING: ReadonlySet<string> = new Set();
 
+/**
+ * A comparison of two versions of documents. It reads at most MAX_VISITS values (visits.ts), then gives up: a large
+ * template edited that way is judged again, as before.
+ */
 class Comparison {
-  private steps = 0;
+  private readonly budget = visits();
 
   constructor(
     private readonly uri: string,
@@ -193,7 +195,7 @@ class Comparison {
    */
   same(uri: string, a: unknown, b: unknown): boolean {
     if (a === b) return true;
-    if (++this.steps > MAX_STEPS) throw new Error('too many values to compare');
+    if (!visit(this.budget)) throw new Error('too many values to compare');
     if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
     if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => this.same(uri, x, b[i]));
     if (a instanceof Map) {
@@ -207,8 +209,8 @@ class Comparison {
     const here = typeof x.uri === 'string' ? x.uri : uri;
     const keys = Object.keys(x);
     if (keys.length !== Object.keys(y).length) return false;
-    const placed = typeof x.start === 'number' && typeof x.end === 'number';
-    if (placed && !(typeof y.start === 'number' && typeof y.end === 'number' && this.range(here, x as unknown as Range, y as unknown as Range))) return false;
+    const placed = isRange(x);
+    if (placed && !(isRange(y) && this.range(here, x, y))) return false;
     for (const k of keys) {
       if (!Object.hasOwn(y, k)) return false;
       if (placed && (k === 'start' || k === 'end')) continue;
@@ -224,7 +226,7 @@ class Comparison {
     const x = a as ArrayLike<number>;
     const y = b as ArrayLike<number>;
     if (x.length !== y.length) return false;
-    this.steps += x.length >> 4;
+    this.budget.left -= x.length >> 4;
     for (let i = 0; i < x.length; i++) if (!this.range(uri, { start: x[i], end: x[i] }, { start: y[i], end: y[i] })) return false;
     return true;
   }

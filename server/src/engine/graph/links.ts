@@ -7,6 +7,7 @@ export const TYPES = {
   appGroup: 'microsoft.desktopvirtualization/applicationgroups',
   application: 'microsoft.desktopvirtualization/applicationgroups/applications',
   workspace: 'microsoft.desktopvirtualization/workspaces',
+  scalingPlan: 'microsoft.desktopvirtualization/scalingplans',
   vm: 'microsoft.compute/virtualmachines',
   extension: 'microsoft.compute/virtualmachines/extensions',
   runCommand: 'microsoft.compute/virtualmachines/runcommands',
@@ -27,13 +28,7 @@ export const TYPES = {
 } as const;
 
 /** The AVD objects of the control plane: host pools, application groups, their applications, workspaces, scaling plans. */
-export const AVD_OBJECT_TYPES: ReadonlySet<string> = new Set([
-  TYPES.hostPool,
-  TYPES.appGroup,
-  TYPES.application,
-  TYPES.workspace,
-  'microsoft.desktopvirtualization/scalingplans',
-]);
+export const AVD_OBJECT_TYPES: ReadonlySet<string> = new Set([TYPES.hostPool, TYPES.appGroup, TYPES.application, TYPES.workspace, TYPES.scalingPlan]);
 
 /** Principals: the rules on a grant judge who it names (a guest, a group of everyone) by all of the principal. */
 export const PRINCIPAL_TYPES = [TYPES.entraUser, TYPES.entraGroup, TYPES.tfUser, TYPES.tfGroup, TYPES.tfGroupMember, TYPES.tfInvitation] as const;

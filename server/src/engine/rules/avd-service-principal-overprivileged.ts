@@ -1,6 +1,8 @@
 import { avdServicePrincipalCases, type AvdPrincipal } from '../facts/avd-service-principal';
 import { relatedResource } from '../facts/host-pools';
 import type { RoleAssignmentNode, ScopeInfo } from '../graph';
+import { TYPES } from '../graph/links';
+import { typeOf } from '../graph/resources';
 import { roleByName, type RoleInfo } from '../knowledge/roles';
 import { caseNote, fitting } from '../message';
 import type { Fix, RelatedInfo, Value } from '../model';
@@ -44,7 +46,7 @@ function scopePhrase(scope: ScopeInfo): string {
 
 /** Autoscale needs Power On Off Contributor; Start VM on Connect alone needs Power On Contributor. */
 function powerRole(ctx: RuleContext): RoleInfo {
-  for (const r of ctx.graph.byKey.values()) if (r.type.toLowerCase() === 'microsoft.desktopvirtualization/scalingplans') return POWER_ON_OFF;
+  for (const r of ctx.graph.byKey.values()) if (typeOf(r) === TYPES.scalingPlan) return POWER_ON_OFF;
   return POWER_ON;
 }
 
